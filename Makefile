@@ -1,0 +1,113 @@
+# gp - the graph partitioner. See README.md.
+#
+#   make              build lib/libgp.a and every filter into bin/
+#   make check        install missing Debian packages, build, run every test
+#   make demo         install missing Debian packages, build, run the pipeline on data/
+#   make asan         the same build with AddressSanitizer and UBSan, in build/asan/
+#   make bench        time and memory of the filters on a large model
+#   make install      PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/gp
+DOCDIR ?= $(PREFIX)/share/doc/gp
+ONNX_PROTO ?= /usr/include/onnx/onnx.proto
+PROTOC_C ?= protoc-c
+
+# Users may add flags; the warnings and the standard stay.
+override CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g $(CFLAGS)
+LDLIBS = -lprotobuf-c -lmd -lm
+
+ifeq ($(SANITIZE),1)
+O ?= build/asan
+override CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=address,undefined
+BIN = $(O)/bin
+else
+O ?= build
+BIN = bin
+endif
+
+FILTERS = gp-load
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
+LIB = $(if $(filter 1,$(SANITIZE)),$(O)/libgp.a,lib/libgp.a)
+PROGS = $(FILTERS:%=$(BIN)/%)
+TESTPROGS = $(O)/tests/t-stream
+
+# Debian packages: to build, and to test and run the pipelines.
+DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
+TESTDEPS = bats bats-assert bats-support parallel
+
+all: $(PROGS) $(TESTPROGS)
+
+$(O)/onnx.pb-c.c $(O)/onnx.pb-c.h &: $(ONNX_PROTO)
+	@mkdir -p $(O)
+	$(PROTOC_C) --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(O) $(ONNX_PROTO)
+
+$(O)/onnx.pb-c.o: $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h
+	$(CC) $(CFLAGS) -Wno-unused-parameter -c -o $@ $<
+
+$(O)/lib/%.o: lib/%.c lib/gp.h $(O)/onnx.pb-c.h
+	@mkdir -p $(O)/lib
+	$(CC) $(CFLAGS) -Ilib -I$(O) -c -o $@ $<
+
+$(O)/filters/%.o: filters/%.c lib/gp.h
+	@mkdir -p $(O)/filters
+	$(CC) $(CFLAGS) -Ilib -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/%: $(O)/filters/%.o $(LIB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(O)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(O)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(LIB) $(LDLIBS)
+
+asan:
+	$(MAKE) SANITIZE=1
+
+# deps installs the Debian packages that are missing, with sudo when not root.
+deps:
+	@missing=$$(for p in $(DEPS) $(TESTDEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+check: deps
+	$(MAKE) all
+	$(MAKE) asan
+	tests/run build build/asan
+
+demo: deps
+	$(MAKE) all
+	@echo '$$ bin/gp-load data/resnet18.onnx | head -40'
+	@bin/gp-load data/resnet18.onnx | head -40
+
+bench: all
+	tests/bench
+
+fixtures:
+	/usr/bin/python3 data/export-zoo.py
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/hw $(DESTDIR)$(DOCDIR)
+	cp $(PROGS) $(DESTDIR)$(BINDIR)/
+	cp docs/*.md README.md $(DESTDIR)$(DOCDIR)/
+	if ls hw/*.yaml >/dev/null 2>&1; then cp hw/*.yaml $(DESTDIR)$(SHAREDIR)/hw/; fi
+
+clean:
+	rm -rf build bin lib/libgp.a
+
+.PHONY: all asan deps check demo bench fixtures install clean
+.SECONDARY:

@@ -1,0 +1,78 @@
+/* gp-load - read an ONNX model and write it as a gp stream
+ *
+ * Every graph, node and tensor of the model becomes a record; weights are
+ * described by dtype and shape, never read (external data files need not
+ * exist). Nodes come out in topological order.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+static const char usage[] = "[--hash] [--data-limit N] FILE.onnx | -";
+
+static void
+help(void)
+{
+	printf("usage: %s %s\n\n"
+	    "Write the ONNX model FILE (or standard input, '-') to standard output as a\n"
+	    "gp stream (docs/format.md): graph, tensor and node records, nodes in\n"
+	    "topological order. Weights are described, not read: external data files\n"
+	    "need not exist.\n\n"
+	    "  --data-limit N  write the values of tensors with at most N elements\n"
+	    "                  (shape constants, scales; default 16)\n"
+	    "  --hash          add ##source_sha256, the SHA-256 of the whole file\n"
+	    "                  (reads every weight byte; off by default for speed)\n"
+	    "  -h, --help      show this help\n"
+	    "  -V, --version   show the version\n",
+	    gp_prog, usage);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"hash", no_argument, NULL, 'H'},
+		{"data-limit", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct gp_load_opts o = {16, 0};
+	struct gp_stream s;
+	int c;
+	int64_t v;
+
+	gp_init(argv);
+	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			o.hash_file = 1;
+			break;
+		case 'd':
+			if (gp_parse_i64(optarg, &v) < 0 || v < 0 || v > 1 << 20) {
+				fprintf(stderr, "%s: --data-limit: '%s' is not a count from 0 to 1048576\n",
+				    gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			o.data_limit = (int)v;
+			break;
+		case 'h':
+			help();
+			return gp_close_stdout();
+		case 'V':
+			printf("%s %s\n", gp_prog, GP_VERSION);
+			return gp_close_stdout();
+		default:
+			gp_die_usage(usage);
+		}
+	}
+	if (argc - optind != 1)
+		gp_die_usage(usage);
+	gp_stream_init(&s, argv[optind]);
+	gp_load_onnx(&s, argv[optind], &o);
+	gp_stream_write(&s, stdout, argc, argv);
+	gp_stream_release(&s);
+	return gp_close_stdout();
+}

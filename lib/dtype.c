@@ -1,0 +1,61 @@
+/* dtype.c - element types: names and sizes, indexed by ONNX's DataType number */
+#include <string.h>
+
+#include "gp.h"
+
+static const struct {
+	const char *name;
+	int bits;
+} dtypes[GP_DTYPE_MAX + 1] = {
+	[0] = {"?", 0},
+	[1] = {"float32", 32},
+	[2] = {"uint8", 8},
+	[3] = {"int8", 8},
+	[4] = {"uint16", 16},
+	[5] = {"int16", 16},
+	[6] = {"int32", 32},
+	[7] = {"int64", 64},
+	[8] = {"string", 0},
+	[9] = {"bool", 8},
+	[10] = {"float16", 16},
+	[11] = {"float64", 64},
+	[12] = {"uint32", 32},
+	[13] = {"uint64", 64},
+	[14] = {"complex64", 64},
+	[15] = {"complex128", 128},
+	[16] = {"bfloat16", 16},
+	[17] = {"float8e4m3fn", 8},
+	[18] = {"float8e4m3fnuz", 8},
+	[19] = {"float8e5m2", 8},
+	[20] = {"float8e5m2fnuz", 8},
+	[21] = {"uint4", 4},
+	[22] = {"int4", 4},
+	[23] = {"float4e2m1", 4},
+};
+
+const char *
+gp_dtype_name(int dt)
+{
+	if (dt < 0 || dt > GP_DTYPE_MAX)
+		return NULL;
+	return dtypes[dt].name;
+}
+
+int
+gp_dtype_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i <= GP_DTYPE_MAX; i++)
+		if (strcmp(dtypes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+gp_dtype_bits(int dt)
+{
+	if (dt < 0 || dt > GP_DTYPE_MAX)
+		return 0;
+	return dtypes[dt].bits;
+}

@@ -1,0 +1,183 @@
+/* gp.h - the gp library: errors, memory, the gp stream, dtypes, shapes, ONNX loading */
+#ifndef GP_H
+#define GP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define GP_VERSION "0.1.0"
+#define GP_STREAM_VERSION "1"
+
+/* Exit statuses of every gp program. */
+enum gp_exit {
+	GP_EXIT_OK = 0,
+	GP_EXIT_FAIL = 1,   /* bad input, or a run-time failure */
+	GP_EXIT_USAGE = 2,  /* bad command line */
+};
+
+/* ---- err.c: the one error path ---- */
+extern const char *gp_prog;                 /* program name, set by gp_init() */
+void gp_init(char **argv);                  /* set gp_prog from argv[0] (and shorten argv[0]) */
+void gp_die(const char *fmt, ...)           /* "PROG: msg\n" on stderr, exit 1 */
+	__attribute__((noreturn, format(printf, 1, 2)));
+void gp_die_usage(const char *usage)        /* the usage line on stderr, exit 2 */
+	__attribute__((noreturn));
+void gp_warn(const char *fmt, ...)          /* "PROG: warning: msg\n" on stderr */
+	__attribute__((format(printf, 1, 2)));
+int gp_close_stdout(void);                  /* flush and close stdout; die on write error */
+
+/* ---- mem.c: allocation, an arena, a growable buffer ---- */
+void *gp_xmalloc(size_t n);                 /* malloc or die */
+void *gp_xcalloc(size_t n, size_t size);    /* calloc or die, overflow checked */
+void *gp_xrealloc(void *p, size_t n);       /* realloc or die */
+void *gp_xreallocarray(void *p, size_t n, size_t size); /* realloc n*size or die */
+char *gp_xstrdup(const char *s);
+
+/* An arena: many small objects freed together. */
+struct gp_arena {
+	struct gp_arena_block *head;
+};
+void *gp_arena_alloc(struct gp_arena *a, size_t n);        /* 16-aligned, never NULL */
+char *gp_arena_strdup(struct gp_arena *a, const char *s);
+char *gp_arena_strndup(struct gp_arena *a, const char *s, size_t n);
+char *gp_arena_printf(struct gp_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void gp_arena_release(struct gp_arena *a);                 /* free everything */
+
+/* A growable byte buffer. Invariant: buf[len] == '\0' whenever buf != NULL. */
+struct gp_buf {
+	char *buf;
+	size_t len, cap;
+};
+void gp_buf_grow(struct gp_buf *b, size_t extra);          /* room for extra more bytes */
+void gp_buf_add(struct gp_buf *b, const void *p, size_t n);
+void gp_buf_adds(struct gp_buf *b, const char *s);
+void gp_buf_addc(struct gp_buf *b, int c);
+void gp_buf_printf(struct gp_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void gp_buf_reset(struct gp_buf *b);                       /* len = 0, keep memory */
+void gp_buf_release(struct gp_buf *b);
+
+/* ---- map.c: string -> int64 hash map; keys are not copied, they must outlive it ---- */
+struct gp_map_ent {
+	const char *k;
+	int64_t v;
+};
+struct gp_map {
+	size_t n, cap;
+	struct gp_map_ent *e;
+};
+int64_t *gp_map_get(const struct gp_map *m, const char *k); /* the value's slot, or NULL */
+int gp_map_put(struct gp_map *m, const char *k, int64_t v); /* 1 if added, 0 if k was there */
+void gp_map_release(struct gp_map *m);
+
+/* ---- esc.c: percent-encoding of fields, number formatting ---- */
+/* Append s[0..n) to b percent-encoded: control bytes, DEL, and % , ; = [ ] " are
+ * written %XX (uppercase hex); a whole value that is "." or "?" or that starts
+ * with a digit, '-' or '+' (when symbolic is set) has its first byte encoded. */
+void gp_esc(struct gp_buf *b, const char *s, size_t n);
+void gp_esc_sym(struct gp_buf *b, const char *s, size_t n); /* gp_esc, plus numeric-looking starts */
+/* Decode s[0..n) into a new arena string; NULL if an escape is malformed. */
+char *gp_unesc(struct gp_arena *a, const char *s, size_t n);
+/* Shortest text that reads back as the same float (or double); always has a '.',
+ * an 'e', or is nan/inf/-inf, so it never looks like an integer. */
+void gp_fmt_float(struct gp_buf *b, float f);
+void gp_fmt_double(struct gp_buf *b, double d);
+/* Parse a whole string as a signed 64-bit integer; 0 on success, -1 if not one. */
+int gp_parse_i64(const char *s, int64_t *v);
+
+/* ---- dtype.c: element types, by their ONNX TensorProto.DataType number ---- */
+enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 23 };
+const char *gp_dtype_name(int dt);          /* "float32", ...; NULL if unknown number */
+int gp_dtype_from_name(const char *name);   /* ONNX number, or -1 */
+int gp_dtype_bits(int dt);                  /* element size in bits; 0 for string/unknown */
+
+/* ---- shape.c: tensor shapes ---- */
+struct gp_dim {
+	int64_t v;                          /* >= 0 when known */
+	const char *sym;                    /* symbolic name, or NULL */
+};                                          /* v < 0 and sym == NULL: unknown ('?') */
+struct gp_shape {
+	int rank;                           /* -1: unknown rank */
+	struct gp_dim *d;
+};
+void gp_shape_fmt(struct gp_buf *b, const struct gp_shape *s);   /* [1,3,224,224] */
+/* Parse "[...]" or "?" into s with arena memory; 0 on success, -1 on bad syntax. */
+int gp_shape_parse(struct gp_arena *a, const char *text, struct gp_shape *s);
+/* Number of elements; -1 if any dim is not known, -2 on overflow. */
+int64_t gp_shape_numel(const struct gp_shape *s);
+/* Bytes of a tensor of numel elements of dtype dt; -1 if unknown, -2 on overflow. */
+int64_t gp_tensor_bytes(int dt, int64_t numel);
+
+/* ---- stream.c: the gp stream (docs/format.md) ---- */
+/* A record table: every record of one type, stored column by column so that a
+ * filter can add a column cheaply. Fields are kept exactly as read (escaped), so
+ * records and columns a filter does not touch pass through byte for byte. */
+struct gp_table {
+	char *type;
+	int ncol;
+	char **col;                         /* column names */
+	char ***val;                        /* val[c][r]: field text of column c, row r */
+	size_t nrow, cap;
+};
+struct gp_hdr {
+	char *key;
+	char *val;                          /* the rest of the line after "##key\t", or "" */
+};
+struct gp_stream {
+	const char *src;                    /* name for errors: a file or "stdin" */
+	struct gp_arena arena;
+	struct gp_hdr *hdr;
+	int nhdr, caphdr;
+	struct gp_table **tab;
+	int ntab, captab;
+	char *buf;                          /* the text read, fields point into it */
+};
+void gp_stream_init(struct gp_stream *s, const char *src);
+/* Read a whole stream from f; on any error, die naming src and the line. */
+void gp_stream_read(struct gp_stream *s, FILE *f);
+/* Write s to f with a "##prog NAME VERSION ARGS" line appended to the headers. */
+void gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv);
+void gp_stream_release(struct gp_stream *s);
+/* Headers: the first with this key, or NULL; set replaces it (or appends); add appends. */
+const char *gp_hdr_get(const struct gp_stream *s, const char *key);
+void gp_hdr_set(struct gp_stream *s, const char *key, const char *val);
+void gp_hdr_add(struct gp_stream *s, const char *key, const char *val);
+/* Tables: find by type, or create one with these columns (NULL-terminated). */
+struct gp_table *gp_table_get(const struct gp_stream *s, const char *type);
+struct gp_table *gp_table_new(struct gp_stream *s, const char *type, const char *const *cols);
+/* Index of a column, or -1; gp_table_addcol finds it or appends it filled with ".". */
+int gp_table_col(const struct gp_table *t, const char *name);
+int gp_table_addcol(struct gp_stream *s, struct gp_table *t, const char *name);
+/* Append a row of "." fields; returns its index. */
+size_t gp_table_addrow(struct gp_stream *s, struct gp_table *t);
+/* Set a field: the text is copied into the arena as it is (already escaped). */
+void gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text);
+void gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n);
+/* Split an escaped list field ("a,b,,c"; "." is the empty list) into decoded
+ * arena strings; returns the count, or -1 on a malformed escape. */
+int gp_split_list(struct gp_arena *a, const char *field, char ***out);
+
+/* ---- onnx.c: ONNX -> gp stream ---- */
+struct gp_load_opts {
+	int data_limit;                     /* write values of tensors with at most this many elements */
+	int hash_file;                      /* also hash the whole file (reads the weights) */
+};
+/* Load the ONNX model in path ("-" for stdin) into a new stream s: headers,
+ * tensor, node and graph tables, nodes in topological order. Dies on bad input
+ * with "PROG: FILE: what is wrong". */
+void gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o);
+
+/* ---- wire.c: protobuf wire-level pass ---- */
+/* Copy the ModelProto in in[0..n) to out, leaving out every tensor payload
+ * larger than keep bytes and recording its size in the tensor as an
+ * external_data entry "gp:stripped". Returns NULL on success or a static
+ * message saying what is malformed; *at is set to the byte offset. */
+const char *gp_wire_prune(const uint8_t *in, size_t n, size_t keep, struct gp_buf *out, size_t *at);
+#define GP_STRIPPED_KEY "gp:stripped"
+
+/* ---- sha256.c ---- */
+void gp_sha256_hex(const void *p, size_t n, char hex[65]);
+
+#endif

@@ -1,0 +1,70 @@
+/* map.c - a hash map from strings to 64-bit integers (open addressing) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+rehash(struct gp_map *m)
+{
+	struct gp_map_ent *old = m->e;
+	size_t oldcap = m->cap, i, j;
+
+	m->cap = m->cap ? 2 * m->cap : 64;
+	m->e = gp_xcalloc(m->cap, sizeof *m->e);
+	for (i = 0; i < oldcap; i++) {
+		if (!old[i].k)
+			continue;
+		for (j = hash(old[i].k) & (m->cap - 1); m->e[j].k; j = (j + 1) & (m->cap - 1))
+			;
+		m->e[j] = old[i];
+	}
+	free(old);
+}
+
+int64_t *
+gp_map_get(const struct gp_map *m, const char *k)
+{
+	size_t j;
+
+	if (!m->cap)
+		return NULL;
+	for (j = hash(k) & (m->cap - 1); m->e[j].k; j = (j + 1) & (m->cap - 1))
+		if (strcmp(m->e[j].k, k) == 0)
+			return &m->e[j].v;
+	return NULL;
+}
+
+int
+gp_map_put(struct gp_map *m, const char *k, int64_t v)
+{
+	size_t j;
+
+	if (gp_map_get(m, k))
+		return 0;
+	if (2 * (m->n + 1) > m->cap)
+		rehash(m);
+	for (j = hash(k) & (m->cap - 1); m->e[j].k; j = (j + 1) & (m->cap - 1))
+		;
+	m->e[j].k = k;
+	m->e[j].v = v;
+	m->n++;
+	return 1;
+}
+
+void
+gp_map_release(struct gp_map *m)
+{
+	free(m->e);
+	memset(m, 0, sizeof *m);
+}

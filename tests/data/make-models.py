@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""make-models.py - write the small hand-built ONNX models the tests use.
+
+Needs Debian's python3-onnx (not torch). The outputs are committed, so the
+tests never run this; rerun it after changing a model here:
+
+    /usr/bin/python3 tests/data/make-models.py
+
+Besides the .onnx files it writes nasty.names: the hex of every tensor and
+node name of nasty.onnx, in the order gp-load writes them, so a test can check
+that names survive the stream byte for byte.
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def save(m, name, check=False):
+    if check:
+        onnx.checker.check_model(m)
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(m.SerializeToString())
+
+
+def model(nodes, inputs, outputs, inits=(), opset=13, name="g", **kw):
+    g = helper.make_graph(nodes, name, inputs, outputs, list(inits), **kw)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)],
+                             producer_name="make-models.py")
+
+
+def vi(name, dims, dt=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, dt, dims)
+
+
+def external(name, dims, dt=TensorProto.FLOAT, location="absent.weights"):
+    t = TensorProto()
+    t.name = name
+    t.data_type = dt
+    t.dims.extend(dims)
+    t.data_location = TensorProto.EXTERNAL
+    e = t.external_data.add()
+    e.key, e.value = "location", location
+    return t
+
+
+# A chain with every kind of tensor: input, initializer (inline, external),
+# Constant, intermediate, output; nodes out of order in the file.
+x = vi("x", ["batch", 3, 8, 8])
+w = external("w", [4, 3, 3, 3])
+b = numpy_helper.from_array(np.array([0.5, -1.25, 3.0, 1e-7], dtype=np.float32), "b")
+shp = numpy_helper.from_array(np.array([0, -1], dtype=np.int64), "shape")
+nodes = [
+    helper.make_node("Reshape", ["r", "shape"], ["y"], name="flatten"),
+    helper.make_node("Relu", ["c"], ["r"], name="relu"),
+    helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=[1, 1, 1, 1],
+                     kernel_shape=[3, 3], strides=[1, 1]),
+    helper.make_node("Constant", [], ["k"], name="k",
+                     value=helper.make_tensor("kv", TensorProto.INT64, [2], [1, 2])),
+    helper.make_node("Shape", ["y"], ["s"], name="shape_of_y"),
+    helper.make_node("Add", ["s", "k"], ["z"], name="add"),
+]
+m = model(nodes, [x], [vi("y", ["batch", 256]), vi("z", [2], TensorProto.INT64)], [w, b, shp],
+          value_info=[vi("c", ["batch", 4, 8, 8])])
+save(m, "chain.onnx")
+
+# Every dtype's data, typed fields and raw_data, and every attribute type.
+ts = [
+    helper.make_tensor("f16", TensorProto.FLOAT16, [3],
+                       np.array([1.0, -2.5, 65504], dtype=np.float16).tobytes(), raw=True),
+    helper.make_tensor("bf16", TensorProto.BFLOAT16, [2], [1.0, -2.0]),
+    helper.make_tensor("f64", TensorProto.DOUBLE, [2], [0.1, -1e300]),
+    helper.make_tensor("i8", TensorProto.INT8, [3], [-128, 0, 127]),
+    helper.make_tensor("u8", TensorProto.UINT8, [2], b"\x00\xff", raw=True),
+    helper.make_tensor("i64", TensorProto.INT64, [3], [-(2**63), 0, 2**63 - 1]),
+    helper.make_tensor("u64", TensorProto.UINT64, [1], [2**64 - 1]),
+    helper.make_tensor("bool", TensorProto.BOOL, [2], [True, False]),
+    helper.make_tensor("str", TensorProto.STRING, [2], [b"a,b", b"tab\there"]),
+    helper.make_tensor("c64", TensorProto.COMPLEX64, [1], [complex(1.5, -2.0)]),
+    helper.make_tensor("scalar", TensorProto.FLOAT, [], [float("inf")]),
+    helper.make_tensor("empty", TensorProto.FLOAT, [0, 3], []),
+    helper.make_tensor("big", TensorProto.FLOAT, [20], list(range(20))),
+]
+attrs = helper.make_node(
+    "Custom", ["f16"], ["o"], name="attrs", domain="com.example",
+    f=0.25, i=-3, s="SAME_UPPER", fs=[1.0, 2.5], ss=["a b", "c=d"],
+    t=helper.make_tensor("tv", TensorProto.INT32, [2], [7, 8]),
+    tp=helper.make_tensor_type_proto(TensorProto.FLOAT, [2, "n"]))
+attrs.attribute.add(name="is", type=onnx.AttributeProto.INTS)   # an empty INTS list
+m = model([attrs], [], [vi("o", None)], ts)
+m.opset_import.append(helper.make_opsetid("com.example", 1))
+save(m, "dtypes.onnx", check=False)
+
+# Names that need escaping everywhere; an unnamed node and two nodes with one name.
+nasty = ["tab\there", "new\nline", "cr\rhere", "per%cent", "com,ma", "semi;colon",
+         "eq=ual", "[br]", 'qu"ote', ".", "?", "sp ace", "ünï©ødé", "-lead", "7up"]
+x = vi(nasty[0], ["dim,with,commas", "2x", None])
+nodes, prev = [], nasty[0]
+for i, n in enumerate(nasty[1:]):
+    nodes.append(helper.make_node("Relu", [prev], [n], name=nasty[-1 - i] if i % 3 else ""))
+    prev = n
+nodes[1].name = nodes[2].name = "twin"
+m = model(nodes, [x], [vi(prev, None)], name="nasty\tgraph")
+save(m, "nasty.onnx", check=False)
+
+# If with branches that read a tensor of the outer graph, produced after the
+# If in file order: the loader must order by that hidden dependency.
+cond = vi("cond", [], TensorProto.BOOL)
+xo = vi("x", [2])
+then_g = helper.make_graph([helper.make_node("Relu", ["outer"], ["t_out"], name="then_relu")],
+                           "then", [], [vi("t_out", [2])])
+else_g = helper.make_graph([helper.make_node("Neg", ["outer"], ["e_out"], name="else_neg")],
+                           "else", [], [vi("e_out", [2])])
+nodes = [helper.make_node("If", ["cond"], ["y"], name="if", then_branch=then_g, else_branch=else_g),
+         helper.make_node("Abs", ["x"], ["outer"], name="abs")]
+m = model(nodes, [cond, xo], [vi("y", [2])])
+save(m, "if.onnx", check=False)
+
+# A model-local function, and a contrib-domain node at an old opset.
+fn = helper.make_function("local", "Twice", ["a"], ["b"],
+                          [helper.make_node("Add", ["a", "a"], ["b"])],
+                          [helper.make_opsetid("", 7)])
+nodes = [helper.make_node("Twice", ["x"], ["t"], name="call", domain="local"),
+         helper.make_node("FusedGemm", ["t", "t"], ["y"], name="fused", domain="com.microsoft",
+                          alpha=1.0)]
+m = model(nodes, [vi("x", [4, 4])], [vi("y", [4, 4])], opset=7)
+m.opset_import.extend([helper.make_opsetid("local", 1), helper.make_opsetid("com.microsoft", 1)])
+m.functions.append(fn)
+save(m, "function.onnx", check=False)
+
+# Bad models: each must be refused with one clear line.
+r = lambda i, o, n: helper.make_node("Relu", [i], [o], name=n)
+save(model([r("x", "a", "n1"), helper.make_node("Add", ["a", "c"], ["b"], name="n2"),
+            r("b", "c", "n3")], [vi("x", [1])], [vi("c", [1])]), "bad-cycle.onnx", check=False)
+save(model([r("nowhere", "y", "n1")], [vi("x", [1])], [vi("y", [1])]), "bad-dangling.onnx",
+     check=False)
+save(model([r("x", "y", "n1"), r("x", "y", "n2")], [vi("x", [1])], [vi("y", [1])]),
+     "bad-twice.onnx", check=False)
+save(model([helper.make_node("Add", ["x", "w"], ["y"], name="n1")], [vi("x", [1])],
+           [vi("y", [1])], [external("w", [2**62, 2**62])]), "bad-absurd-dim.onnx", check=False)
+m = model([r("x", "y", "n1")], [vi("x", [1])], [vi("y", [1])])
+m.graph.input[0].type.tensor_type.shape.dim[0].dim_value = -3
+save(m, "bad-negative-dim.onnx", check=False)
+t = numpy_helper.from_array(np.zeros(8, dtype=np.float32), "w")
+t.raw_data = t.raw_data[:20]
+save(model([helper.make_node("Add", ["x", "w"], ["y"], name="n1")], [vi("x", [8])],
+           [vi("y", [8])], [t]), "bad-raw-size.onnx", check=False)
+m = model([r("x", "y", "n1")], [vi("x", [1])], [vi("y", [1])])
+m.graph.output[0].name = "missing"
+save(m, "bad-output.onnx", check=False)
+
+# The names of nasty.onnx as gp-load writes them: tensors (graph input, node
+# outputs in order), then nodes (an unnamed node is OP_INDEX; a second "twin" is "twin~2").
+names = list(nasty)
+for i, n in enumerate(nodes_ := onnx.load(os.path.join(HERE, "nasty.onnx")).graph.node):
+    pass
+nn, seen = [], set()
+for i, n in enumerate(nodes_):
+    base = n.name if n.name else "%s_%d" % (n.op_type, i)
+    nm, k = base, 2
+    while nm in seen:
+        nm, k = "%s~%d" % (base, k), k + 1
+    seen.add(nm)
+    nn.append(nm)
+with open(os.path.join(HERE, "nasty.names"), "w") as f:
+    for n in names + nn:
+        f.write(n.encode().hex() + "\n")
