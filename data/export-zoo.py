@@ -1,0 +1,435 @@
+#!/usr/bin/python3
+"""Export the gp test-fixture ONNX models (and, on demand, benchmark models).
+
+Models are built with random weights (torchvision ``weights=None`` plus a fixed
+seed; nothing is ever downloaded), exported with ``torch.onnx.export`` in eval
+mode, checked with ``onnx.checker``, and then -- unless ``--keep-weights`` is
+given -- *weight-stripped*: every tensor with more than 64 elements is turned
+into an external-data reference to ``<model>.weights``, a file that is never
+written.  Dims and data types are kept, so the graph stays fully analysable
+(shapes, parameter counts, FLOPs) while the committed file stays small.
+
+Run with Debian's python (torch 1.13, torchvision 0.14, onnx 1.12):
+
+    /usr/bin/python3 data/export-zoo.py                 # default fixture set -> data/
+    /usr/bin/python3 data/export-zoo.py --list          # what can be exported
+    /usr/bin/python3 data/export-zoo.py --keep-weights -o /tmp/gp-bench resnet50
+    /usr/bin/python3 data/export-zoo.py --zoo -o /tmp/gp-zoo
+
+One line per model is printed on stderr:
+    <name> opset=<N> nodes=<N> initializers=<N> bytes=<N>
+"""
+
+import argparse
+import gc
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+
+import torch
+import torchvision
+import onnx
+from onnx import TensorProto
+
+SEED = 0
+STRIP_THRESHOLD = 64  # tensors with more elements than this are stripped
+EXTERNAL_ALIGN = 64  # byte alignment of the (fictitious) external offsets
+GENERIC_OPSET = 17  # opset for torchvision models not in the fixture set
+
+# Default fixture set, in export order.
+DEFAULT_SET = ["resnet18", "resnet18-bn", "mobilenet_v2", "efficientnet_b0",
+               "tiny-encoder"]
+
+
+# ----------------------------------------------------------------------------
+# Model construction
+
+class TinyEncoder(torch.nn.Module):
+    """2-layer transformer encoder (d_model 64, 4 heads, FFN 128) + Linear."""
+
+    D_MODEL, N_HEAD, N_LAYERS, FFN, OUT = 64, 4, 2, 128, 32
+
+    def __init__(self):
+        super().__init__()
+        layer = torch.nn.TransformerEncoderLayer(
+            d_model=self.D_MODEL, nhead=self.N_HEAD,
+            dim_feedforward=self.FFN, dropout=0.0, batch_first=True)
+        # enable_nested_tensor=False: never take the nested-tensor path.
+        self.encoder = torch.nn.TransformerEncoder(
+            layer, num_layers=self.N_LAYERS, enable_nested_tensor=False)
+        self.head = torch.nn.Linear(self.D_MODEL, self.OUT)
+        # TransformerEncoder deep-copies `layer`, so all layers start out with
+        # identical weights; re-initialise each sub-module so they differ.
+        for m in self.modules():
+            if m is not self and hasattr(m, "_reset_parameters"):
+                m._reset_parameters()
+            elif m is not self and hasattr(m, "reset_parameters"):
+                m.reset_parameters()
+
+    def forward(self, x):
+        return self.head(self.encoder(x))
+
+
+def classification_names():
+    """Every torchvision classification model builder name."""
+    tvm = torchvision.models
+    if hasattr(tvm, "list_models"):
+        try:
+            return sorted(tvm.list_models(module=tvm))
+        except TypeError:
+            pass
+    # Fallback for versions without list_models(module=...): public lowercase
+    # functions of torchvision.models whose first parameter is `weights`.
+    import inspect
+    names = []
+    for n in dir(tvm):
+        f = getattr(tvm, n)
+        if n.startswith("_") or not inspect.isfunction(f) or n.startswith("get_"):
+            continue
+        params = list(inspect.signature(f).parameters)
+        if params and params[0] == "weights":
+            names.append(n)
+    return sorted(names)
+
+
+def torchvision_builder(arch):
+    def build():
+        kwargs = {"weights": None}
+        if arch in ("googlenet", "inception_v3"):
+            kwargs["init_weights"] = True  # silence the "will change" warning
+        return getattr(torchvision.models, arch)(**kwargs)
+    return build
+
+
+class Spec:
+    def __init__(self, name, build, opset, input_shape, dynamic_axes=None,
+                 preserve_bn=False, require_ops=()):
+        self.name = name
+        self.build = build
+        self.opset = opset
+        self.input_shape = input_shape  # without the batch dimension
+        self.dynamic_axes = dynamic_axes
+        self.preserve_bn = preserve_bn
+        self.require_ops = require_ops
+
+
+def make_registry():
+    reg = {}
+    for arch in classification_names():
+        size = 299 if arch == "inception_v3" else 224
+        reg[arch] = Spec(arch, torchvision_builder(arch), GENERIC_OPSET,
+                         (3, size, size))
+    img = (3, 224, 224)
+    reg["resnet18"] = Spec("resnet18", torchvision_builder("resnet18"), 13, img)
+    reg["resnet18-bn"] = Spec("resnet18-bn", torchvision_builder("resnet18"), 13,
+                              img, preserve_bn=True,
+                              require_ops=("BatchNormalization",))
+    reg["mobilenet_v2"] = Spec("mobilenet_v2", torchvision_builder("mobilenet_v2"),
+                               14, img)
+    reg["efficientnet_b0"] = Spec("efficientnet_b0",
+                                  torchvision_builder("efficientnet_b0"), 17, img)
+    axes = {0: "batch", 1: "seq"}
+    reg["tiny-encoder"] = Spec("tiny-encoder", TinyEncoder, 14,
+                               (8, TinyEncoder.D_MODEL),
+                               dynamic_axes={"input": axes, "output": axes},
+                               require_ops=("MatMul", "Softmax"))
+    return reg
+
+
+@torch.no_grad()
+def decorrelate_(model):
+    """Make parameter values distinct and non-trivial.
+
+    Freshly initialised torchvision models have BatchNorm at identity
+    (weight 1, bias 0, mean 0, var 1) and many all-zero biases.  The ONNX
+    exporter de-duplicates initializers *by value*, which would merge those
+    into a handful of shared tensors joined by Identity nodes -- nothing like
+    a real trained model.  Randomise them (seeded) so every tensor is unique.
+    """
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            if m.running_mean is not None:
+                m.running_mean.normal_(0.0, 0.1)
+                m.running_var.uniform_(0.5, 1.5)
+            if m.affine:
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.normal_(0.0, 0.1)
+    seen = set()
+    for _, p in model.named_parameters():
+        if not p.is_floating_point():
+            continue
+        flat = p.detach().reshape(-1)
+        if p.numel() > 1 and bool((flat == flat[0]).all()):
+            p.add_(torch.randn_like(p) * 0.02)
+        key = (str(p.dtype), tuple(p.shape), p.detach().cpu().numpy().tobytes())
+        if key in seen:
+            p.add_(torch.randn_like(p) * 0.02)
+            key = (str(p.dtype), tuple(p.shape),
+                   p.detach().cpu().numpy().tobytes())
+        seen.add(key)
+
+
+# ----------------------------------------------------------------------------
+# ONNX helpers
+
+ELEM_SIZE = {
+    TensorProto.FLOAT: 4, TensorProto.UINT8: 1, TensorProto.INT8: 1,
+    TensorProto.UINT16: 2, TensorProto.INT16: 2, TensorProto.INT32: 4,
+    TensorProto.INT64: 8, TensorProto.BOOL: 1, TensorProto.FLOAT16: 2,
+    TensorProto.DOUBLE: 8, TensorProto.UINT32: 4, TensorProto.UINT64: 8,
+    TensorProto.COMPLEX64: 8, TensorProto.COMPLEX128: 16,
+    TensorProto.BFLOAT16: 2,
+}
+
+DATA_FIELDS = ("raw_data", "float_data", "int32_data", "string_data",
+               "int64_data", "double_data", "uint64_data")
+
+
+def iter_graphs(graph):
+    yield graph
+    for node in graph.node:
+        for attr in node.attribute:
+            if attr.type == onnx.AttributeProto.GRAPH:
+                yield from iter_graphs(attr.g)
+            elif attr.type == onnx.AttributeProto.GRAPHS:
+                for g in attr.graphs:
+                    yield from iter_graphs(g)
+
+
+def iter_weight_tensors(graph):
+    """Initializers and Constant-node tensor attributes, subgraphs included."""
+    for g in iter_graphs(graph):
+        yield from g.initializer
+        for node in g.node:
+            if node.op_type != "Constant" or node.domain not in ("", "ai.onnx"):
+                continue
+            for attr in node.attribute:
+                if attr.type == onnx.AttributeProto.TENSOR:
+                    yield attr.t
+                elif attr.type == onnx.AttributeProto.TENSORS:
+                    yield from attr.tensors
+
+
+def numel(t):
+    n = 1
+    for d in t.dims:
+        n *= d
+    return n
+
+
+def strip_weights(model, location):
+    """Turn every tensor with > STRIP_THRESHOLD elements into an external-data
+    reference to `location` (never written).  Returns (stripped, bytes)."""
+    offset = 0
+    count = 0
+    for t in iter_weight_tensors(model.graph):
+        n = numel(t)
+        if n <= STRIP_THRESHOLD:
+            continue
+        if t.data_type not in ELEM_SIZE:
+            raise RuntimeError("cannot strip tensor %r of data_type %d"
+                               % (t.name, t.data_type))
+        length = n * ELEM_SIZE[t.data_type]
+        for f in DATA_FIELDS:
+            t.ClearField(f)
+        del t.external_data[:]
+        t.data_location = TensorProto.EXTERNAL
+        for k, v in (("location", location), ("offset", str(offset)),
+                     ("length", str(length))):
+            e = t.external_data.add()
+            e.key = k
+            e.value = v
+        offset += (length + EXTERNAL_ALIGN - 1) // EXTERNAL_ALIGN * EXTERNAL_ALIGN
+        count += 1
+    return count, offset
+
+
+def has_external(model):
+    return any(t.data_location == TensorProto.EXTERNAL
+               for t in iter_weight_tensors(model.graph))
+
+
+def count_nodes(model):
+    return sum(len(g.node) for g in iter_graphs(model.graph))
+
+
+def op_types(model):
+    return {n.op_type for g in iter_graphs(model.graph) for n in g.node}
+
+
+def write_bytes(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+# ----------------------------------------------------------------------------
+# Export
+
+def export_one(spec, outdir, opset, batch, keep_weights):
+    torch.manual_seed(SEED)
+    model = spec.build().eval()
+    torch.manual_seed(SEED + 1)
+    decorrelate_(model)
+    gen = torch.Generator().manual_seed(SEED + 2)
+    dummy = torch.randn((batch,) + tuple(spec.input_shape), generator=gen)
+
+    kwargs = dict(
+        opset_version=opset,
+        input_names=["input"],
+        output_names=["output"],
+        dynamic_axes=spec.dynamic_axes,
+        export_params=True,
+        verbose=False,
+    )
+    if spec.preserve_bn:
+        # Eval-mode model exported "as is": BatchNormalization is kept (not
+        # folded into Conv); constant folding off, as torch recommends here.
+        kwargs.update(training=torch.onnx.TrainingMode.PRESERVE,
+                      do_constant_folding=False)
+    else:
+        kwargs.update(training=torch.onnx.TrainingMode.EVAL,
+                      do_constant_folding=True)
+
+    base = spec.name
+    out_path = os.path.join(outdir, base + ".onnx")
+    tmpdir = tempfile.mkdtemp(prefix="gp-export-")
+    try:
+        tmp_path = os.path.join(tmpdir, base + ".onnx")
+        # Grad stays enabled during tracing (parameters require grad), which
+        # also keeps torch 1.13 off the TransformerEncoderLayer "fast path"
+        # (aten::_transformer_encoder_layer_fwd has no ONNX symbolic).
+        with torch.enable_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            torch.onnx.export(model, (dummy,), tmp_path, **kwargs)
+        del model
+        gc.collect()
+
+        # Full model check (path-based, so >2 GB models with external data
+        # written by torch work too).
+        onnx.checker.check_model(tmp_path)
+        m = onnx.load(tmp_path, load_external_data=False)
+        external = has_external(m)
+
+        ops = op_types(m)
+        missing = [op for op in spec.require_ops if op not in ops]
+        if missing:
+            raise RuntimeError("exported graph lacks required op(s) %s"
+                               % ", ".join(missing))
+
+        if keep_weights:
+            if external:
+                # >2 GB: cannot embed; save with one external data file.
+                m = onnx.load(tmp_path)
+                data_name = base + ".onnx.data"
+                data_path = os.path.join(outdir, data_name)
+                if os.path.exists(data_path):
+                    os.remove(data_path)
+                onnx.save_model(m, out_path, save_as_external_data=True,
+                                all_tensors_to_one_file=True,
+                                location=data_name)
+            else:
+                shutil.copyfile(tmp_path, out_path)
+        else:
+            strip_weights(m, base + ".weights")
+            # Shape inference must still work without the weight bytes.
+            try:
+                onnx.shape_inference.infer_shapes(m, data_prop=True)
+            except Exception as e:
+                raise RuntimeError("shape inference failed on stripped "
+                                   "model: %s" % e) from e
+            # Serialise ourselves: onnx.save would try to handle external data.
+            write_bytes(out_path, m.SerializeToString(deterministic=True))
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+    size = os.path.getsize(out_path)
+    print("%s opset=%d nodes=%d initializers=%d bytes=%d"
+          % (base, m.opset_import[0].version if m.opset_import else opset,
+             count_nodes(m), len(m.graph.initializer), size),
+          file=sys.stderr, flush=True)
+    return out_path
+
+
+def main(argv=None):
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(
+        description="Export random-weight ONNX models for gp (weight-stripped "
+                    "by default). With no MODEL, exports the default fixture "
+                    "set: " + ", ".join(DEFAULT_SET) + ".")
+    ap.add_argument("models", nargs="*", metavar="MODEL",
+                    help="model(s) to export (see --list)")
+    ap.add_argument("-o", dest="outdir", metavar="DIR", default=here,
+                    help="output directory (default: %(default)s)")
+    ap.add_argument("--keep-weights", action="store_true",
+                    help="write the full model with embedded weights "
+                         "(no stripping)")
+    ap.add_argument("--opset", type=int, metavar="N",
+                    help="override the opset of every exported model")
+    ap.add_argument("--batch", type=int, metavar="N", default=1,
+                    help="batch size of the export input (default: 1)")
+    ap.add_argument("--list", action="store_true",
+                    help="print the exportable model names and exit")
+    ap.add_argument("--zoo", action="store_true",
+                    help="export every torchvision classification model")
+    args = ap.parse_args(argv)
+
+    reg = make_registry()
+    if args.list:
+        if hasattr(signal, "SIGPIPE"):  # `--list | head` should not traceback
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        for name in DEFAULT_SET + sorted(n for n in reg if n not in DEFAULT_SET):
+            print(name)
+        return 0
+
+    names = list(args.models)
+    if args.zoo:
+        names += [n for n in classification_names() if n not in names]
+    if not names:
+        names = list(DEFAULT_SET)
+    unknown = [n for n in names if n not in reg]
+    if unknown:
+        ap.error("unknown model(s): %s (see --list)" % ", ".join(unknown))
+    if args.batch < 1:
+        ap.error("--batch must be >= 1")
+
+    os.makedirs(args.outdir, exist_ok=True)
+    torch.set_grad_enabled(True)
+    failed = []
+    t_all = time.time()
+    for name in names:
+        spec = reg[name]
+        opset = args.opset if args.opset is not None else spec.opset
+        t0 = time.time()
+        try:
+            export_one(spec, args.outdir, opset, args.batch, args.keep_weights)
+        except Exception as e:  # keep going; report at the end
+            failed.append(name)
+            msg = str(e).strip().splitlines()
+            print("%s FAILED: %s: %s" % (name, type(e).__name__,
+                                         msg[0] if msg else ""),
+                  file=sys.stderr, flush=True)
+            if os.environ.get("GP_EXPORT_DEBUG"):
+                traceback.print_exc()
+        finally:
+            gc.collect()
+        if os.environ.get("GP_EXPORT_DEBUG"):
+            print("  (%s: %.1fs)" % (name, time.time() - t0), file=sys.stderr)
+    if failed:
+        print("%d of %d model(s) failed: %s" % (len(failed), len(names),
+                                                " ".join(failed)),
+              file=sys.stderr)
+        return 1
+    if os.environ.get("GP_EXPORT_DEBUG"):
+        print("total %.1fs" % (time.time() - t_all), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
