@@ -87,7 +87,7 @@ deps:
 check: deps
 	$(MAKE) all
 	$(MAKE) asan
-	tests/run build build/asan
+	tests/run bin:build/tests build/asan/bin:build/asan/tests
 
 demo: deps
 	$(MAKE) all
