@@ -28,7 +28,7 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load
+FILTERS = gp-load gp-shape
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(filter 1,$(SANITIZE)),$(O)/libgp.a,lib/libgp.a)

@@ -177,6 +177,82 @@ void gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_op
 const char *gp_wire_prune(const uint8_t *in, size_t n, size_t keep, struct gp_buf *out, size_t *at);
 #define GP_STRIPPED_KEY "gp:stripped"
 
+/* ---- graph.c: the graph held in a stream's graph, tensor and node records ---- */
+/* A known integer value, as shape computations carry them: a number, a
+ * symbolic dim name, or unknown. */
+struct gp_ival {
+	int64_t v;
+	const char *sym;
+	int known;                          /* 1: v is the value */
+};
+enum gp_kind { GP_K_OTHER, GP_K_INPUT, GP_K_INIT, GP_K_CONST, GP_K_OUTPUT, GP_K_INTER };
+struct gp_tensor {
+	const char *name;                   /* decoded */
+	int graph;
+	int dtype;                          /* ONNX number; 0 unknown; -1 not a tensor type */
+	struct gp_shape shape;
+	enum gp_kind kind;
+	int producer;                       /* node index, or -1 */
+	int nval;                           /* values, when known: -1 none */
+	struct gp_ival *iv;                 /* for integer and bool dtypes */
+	double *fv;                         /* for float dtypes */
+	size_t row;
+	int dirty;                          /* changed: write it back */
+};
+struct gp_node {
+	const char *name, *op, *domain;     /* decoded */
+	const char *attrs;                  /* escaped attrs field */
+	int graph;
+	int nin, nout;
+	int *in, *out;                      /* tensor indices; -1 for an absent optional one */
+	size_t row;
+};
+struct gp_graph {
+	struct gp_stream *s;
+	struct gp_table *tt, *nt;
+	struct gp_tensor *t;
+	size_t nt_;
+	struct gp_node *n;
+	size_t nn;
+	int ngraph;
+	int *gparent;                       /* graph id -> enclosing graph id, -1 for main/functions */
+	struct gp_map byname;               /* "GRAPH/name" -> tensor index */
+	int opset;                          /* of the default domain */
+};
+/* Build the graph view of stream s; dies on a malformed record or a name
+ * that refers to no tensor. */
+void gp_graph_build(struct gp_graph *g, struct gp_stream *s);
+void gp_graph_release(struct gp_graph *g);
+/* The tensor called name, seen from graph gid (then its enclosing graphs); -1 if none. */
+int gp_graph_find(const struct gp_graph *g, int gid, const char *name);
+/* Write every dirty tensor's dtype, shape, bytes and (small, known) data back to its record. */
+void gp_graph_store(struct gp_graph *g);
+/* Attributes of a node: 0 and *v set if present, else -1 (and *v untouched). */
+int gp_attr_int(const struct gp_node *n, const char *key, int64_t *v);
+int gp_attr_float(const struct gp_node *n, const char *key, double *v);
+int gp_attr_str(struct gp_arena *a, const struct gp_node *n, const char *key, const char **v);
+/* An INTS/FLOATS attribute: the count (>= 0) with the values in arena memory, or -1. */
+int gp_attr_ints(struct gp_arena *a, const struct gp_node *n, const char *key, int64_t **v);
+int gp_attr_floats(struct gp_arena *a, const struct gp_node *n, const char *key, double **v);
+/* The raw text of an attribute's value, or NULL. */
+const char *gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *key);
+
+/* ---- ops.c: the op table ---- */
+struct gp_op {
+	const char *name;                   /* ONNX op type, default domain unless domain is set */
+	const char *domain;
+	/* infer the node's output dtypes, shapes and (small) values from its
+	 * inputs; 0 done, -1 could not (an input unknown) */
+	int (*shape)(struct gp_graph *g, struct gp_node *n);
+};
+const struct gp_op *gp_op_find(const char *domain, const char *op);
+/* Set by shape functions on an impossible node: a message, for the caller to report. */
+extern char gp_op_err[256];
+
+/* ---- infer.c ---- */
+int gp_infer(struct gp_graph *g, int strict);   /* returns the count of tensors still not fully known */
+int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := value; count replaced */
+
 /* ---- sha256.c ---- */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
 

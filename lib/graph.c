@@ -1,0 +1,454 @@
+/* graph.c - the graph view of a stream: tensors and nodes with their links */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+static int
+needcol(const struct gp_stream *s, const struct gp_table *t, const char *name)
+{
+	int c = gp_table_col(t, name);
+
+	if (c < 0)
+		gp_die("%s: the #%s header has no '%s' column", s->src, t->type, name);
+	return c;
+}
+
+static const char *
+dec(struct gp_stream *s, const char *field, const char *what)
+{
+	char *v = gp_unesc(&s->arena, field, strlen(field));
+
+	if (!v)
+		gp_die("%s: bad escape in %s '%s'", s->src, what, field);
+	return v;
+}
+
+static int
+isint_dtype(int dt)
+{
+	return dt == 2 || dt == 3 || dt == 4 || dt == 5 || dt == 6 || dt == 7 || dt == 9 ||
+	    dt == 12 || dt == 13 || dt == 21 || dt == 22;
+}
+
+static int
+isfloat_dtype(int dt)
+{
+	return dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) || dt == 23;
+}
+
+/* parse_data reads "[v,v,...]" into t's values; a malformed list is fatal. */
+static void
+parse_data(struct gp_graph *g, struct gp_tensor *t, const char *field)
+{
+	struct gp_stream *s = g->s;
+	size_t n = strlen(field), i, k, start;
+	char *e;
+
+	if (strcmp(field, ".") == 0 || (!isint_dtype(t->dtype) && !isfloat_dtype(t->dtype)))
+		return;
+	if (n < 2 || field[0] != '[' || field[n - 1] != ']')
+		gp_die("%s: tensor '%s': malformed data '%.40s'", s->src, t->name, field);
+	t->nval = 0;
+	if (n == 2)
+		return;
+	for (i = 1, k = 1; i < n - 1; i++)
+		k += field[i] == ',';
+	if (isint_dtype(t->dtype))
+		t->iv = gp_arena_alloc(&s->arena, k * sizeof *t->iv);
+	else
+		t->fv = gp_arena_alloc(&s->arena, k * sizeof *t->fv);
+	for (i = 0, start = 1; i < k; i++) {
+		char tmp[64];
+		size_t len = strcspn(field + start, ",]");
+
+		if (len == 0 || len >= sizeof tmp)
+			gp_die("%s: tensor '%s': malformed data", s->src, t->name);
+		memcpy(tmp, field + start, len);
+		tmp[len] = '\0';
+		errno = 0;
+		if (t->iv) {
+			t->iv[i].sym = NULL;
+			t->iv[i].known = 1;
+			if (t->dtype == 13)
+				t->iv[i].v = (int64_t)strtoull(tmp, &e, 10);
+			else
+				t->iv[i].v = strtoll(tmp, &e, 10);
+		} else {
+			t->fv[i] = strtod(tmp, &e);
+		}
+		if (*e || errno == EINVAL)
+			gp_die("%s: tensor '%s': malformed data value '%s'", s->src, t->name, tmp);
+		start += len + 1;
+	}
+	t->nval = (int)k;
+}
+
+static enum gp_kind
+kind_of(const char *k)
+{
+	return strcmp(k, "input") == 0 ? GP_K_INPUT : strcmp(k, "initializer") == 0 ? GP_K_INIT :
+	    strcmp(k, "constant") == 0 ? GP_K_CONST : strcmp(k, "output") == 0 ? GP_K_OUTPUT :
+	    strcmp(k, "intermediate") == 0 ? GP_K_INTER : GP_K_OTHER;
+}
+
+static const char *
+key(struct gp_graph *g, int gid, const char *name)
+{
+	return gp_arena_printf(&g->s->arena, "%d/%s", gid, name);
+}
+
+int
+gp_graph_find(const struct gp_graph *g, int gid, const char *name)
+{
+	char buf[256], *k = buf;
+	size_t n = strlen(name) + 24;
+	int64_t *p;
+	int r = -1;
+
+	if (n > sizeof buf)
+		k = gp_xmalloc(n);
+	while (gid >= 0 && gid < g->ngraph) {
+		snprintf(k, n, "%d/%s", gid, name);
+		if ((p = gp_map_get(&g->byname, k))) {
+			r = (int)*p;
+			break;
+		}
+		gid = g->gparent[gid];
+	}
+	if (k != buf)
+		free(k);
+	return r;
+}
+
+static int
+graph_id(struct gp_stream *s, const char *field, int ngraph)
+{
+	int64_t v;
+
+	if (gp_parse_i64(field, &v) < 0 || v < 0 || v >= ngraph)
+		gp_die("%s: graph id '%s' names no graph record", s->src, field);
+	return (int)v;
+}
+
+void
+gp_graph_build(struct gp_graph *g, struct gp_stream *s)
+{
+	struct gp_table *gt = gp_table_get(s, "graph");
+	int c_name, c_dtype, c_shape, c_kind, c_data, c_graph, c_op, c_dom, c_in, c_out, c_attrs;
+	int c_gid, k;
+	size_t r, i;
+	const char *h;
+
+	memset(g, 0, sizeof *g);
+	g->s = s;
+	g->tt = gp_table_get(s, "tensor");
+	g->nt = gp_table_get(s, "node");
+	if (!gt || !g->tt || !g->nt)
+		gp_die("%s: no graph, tensor or node records: not a model stream (made by gp-load?)", s->src);
+	/* graphs: ids 0..n-1 in order, a subgraph's parent graph is its node's graph */
+	g->ngraph = (int)gt->nrow;
+	g->gparent = gp_xcalloc(gt->nrow + 1, sizeof *g->gparent);
+	c_gid = needcol(s, gt, "id");
+	for (r = 0; r < gt->nrow; r++) {
+		if (graph_id(s, gt->val[c_gid][r], g->ngraph) != (int)r)
+			gp_die("%s: graph records are not numbered 0, 1, ... in order", s->src);
+		g->gparent[r] = -1;
+	}
+	/* the default opset */
+	g->opset = 0;
+	for (k = 0; k < s->nhdr; k++) {
+		h = s->hdr[k].val;
+		if (strcmp(s->hdr[k].key, "opset") == 0 && strncmp(h, "ai.onnx\t", 8) == 0)
+			g->opset = atoi(h + 8);
+	}
+	c_name = needcol(s, g->tt, "name");
+	c_dtype = needcol(s, g->tt, "dtype");
+	c_shape = needcol(s, g->tt, "shape");
+	c_kind = needcol(s, g->tt, "kind");
+	c_data = needcol(s, g->tt, "data");
+	c_graph = needcol(s, g->tt, "graph");
+	g->nt_ = g->tt->nrow;
+	g->t = gp_xcalloc(g->nt_ + 1, sizeof *g->t);
+	for (r = 0; r < g->nt_; r++) {
+		struct gp_tensor *t = &g->t[r];
+		const char *dt = g->tt->val[c_dtype][r];
+
+		t->row = r;
+		t->name = dec(s, g->tt->val[c_name][r], "tensor name");
+		t->graph = graph_id(s, g->tt->val[c_graph][r], g->ngraph);
+		t->dtype = strcmp(dt, "?") == 0 ? 0 : gp_dtype_from_name(dt);
+		if (t->dtype < 0 && !strchr(dt, '('))
+			gp_die("%s: tensor '%s': unknown dtype '%s'", s->src, t->name, dt);
+		if (gp_shape_parse(&s->arena, g->tt->val[c_shape][r], &t->shape) < 0)
+			gp_die("%s: tensor '%s': malformed shape '%s'", s->src, t->name,
+			    g->tt->val[c_shape][r]);
+		t->kind = kind_of(g->tt->val[c_kind][r]);
+		t->producer = -1;
+		t->nval = -1;
+		parse_data(g, t, g->tt->val[c_data][r]);
+		if (!gp_map_put(&g->byname, key(g, t->graph, t->name), (int64_t)r))
+			gp_die("%s: tensor '%s' appears twice in graph %d", s->src, t->name, t->graph);
+	}
+	c_name = needcol(s, g->nt, "name");
+	c_op = needcol(s, g->nt, "op");
+	c_dom = needcol(s, g->nt, "domain");
+	c_in = needcol(s, g->nt, "inputs");
+	c_out = needcol(s, g->nt, "outputs");
+	c_attrs = needcol(s, g->nt, "attrs");
+	c_graph = needcol(s, g->nt, "graph");
+	g->nn = g->nt->nrow;
+	g->n = gp_xcalloc(g->nn + 1, sizeof *g->n);
+	/* subgraph parents first: a node's graph encloses the graphs it holds */
+	{
+		int c_gname = needcol(s, gt, "parent");
+		struct gp_map nodegraph = {0};
+
+		for (r = 0; r < g->nn; r++)
+			gp_map_put(&nodegraph, g->nt->val[c_name][r],
+			    graph_id(s, g->nt->val[c_graph][r], g->ngraph));
+		for (r = 0; r < gt->nrow; r++) {
+			int64_t *p;
+
+			if (strcmp(gt->val[c_gname][r], ".") == 0)
+				continue;
+			if (!(p = gp_map_get(&nodegraph, gt->val[c_gname][r])))
+				gp_die("%s: graph %zu: parent node '%s' does not exist", s->src, r,
+				    gt->val[c_gname][r]);
+			if (*p >= (int64_t)r)
+				gp_die("%s: graph %zu is held by a node of a later graph", s->src, r);
+			g->gparent[r] = (int)*p;
+		}
+		gp_map_release(&nodegraph);
+	}
+	for (r = 0; r < g->nn; r++) {
+		struct gp_node *n = &g->n[r];
+		char **v;
+		int cnt;
+
+		n->row = r;
+		n->name = dec(s, g->nt->val[c_name][r], "node name");
+		n->op = dec(s, g->nt->val[c_op][r], "op");
+		n->domain = dec(s, g->nt->val[c_dom][r], "domain");
+		n->attrs = g->nt->val[c_attrs][r];
+		n->graph = graph_id(s, g->nt->val[c_graph][r], g->ngraph);
+		for (k = 0; k < 2; k++) {
+			const char *f = g->nt->val[k ? c_out : c_in][r];
+			int **idx = k ? &n->out : &n->in;
+
+			cnt = gp_split_list(&s->arena, f, &v);
+			if (cnt < 0)
+				gp_die("%s: node '%s': malformed list '%s'", s->src, n->name, f);
+			*idx = gp_arena_alloc(&s->arena, (size_t)(cnt + 1) * sizeof **idx);
+			for (i = 0; i < (size_t)cnt; i++) {
+				int ti = *v[i] ? gp_graph_find(g, n->graph, v[i]) : -1;
+
+				if (*v[i] && ti < 0)
+					gp_die("%s: node '%s': %s '%s' has no tensor record", s->src,
+					    n->name, k ? "output" : "input", v[i]);
+				(*idx)[i] = ti;
+				if (k && ti >= 0) {
+					if (g->t[ti].producer >= 0)
+						gp_die("%s: tensor '%s' is the output of two nodes", s->src, v[i]);
+					g->t[ti].producer = (int)r;
+				}
+			}
+			if (k)
+				n->nout = cnt;
+			else
+				n->nin = cnt;
+		}
+	}
+	/* records must be in topological order: every input made before it is read */
+	for (r = 0; r < g->nn; r++)
+		for (k = 0; k < g->n[r].nin; k++) {
+			int ti = g->n[r].in[k];
+
+			if (ti >= 0 && g->t[ti].producer >= (int)r)
+				gp_die("%s: node '%s' reads '%s' before node '%s' makes it (not in "
+				    "topological order, or a cycle)", s->src, g->n[r].name, g->t[ti].name,
+				    g->n[g->t[ti].producer].name);
+		}
+}
+
+void
+gp_graph_release(struct gp_graph *g)
+{
+	free(g->t);
+	free(g->n);
+	free(g->gparent);
+	gp_map_release(&g->byname);
+	memset(g, 0, sizeof *g);
+}
+
+void
+gp_graph_store(struct gp_graph *g)
+{
+	struct gp_stream *s = g->s;
+	int c_dtype = gp_table_col(g->tt, "dtype"), c_shape = gp_table_col(g->tt, "shape");
+	int c_bytes = gp_table_addcol(s, g->tt, "bytes"), c_data = gp_table_col(g->tt, "data");
+	struct gp_buf b = {0};
+	size_t i;
+	int k;
+
+	for (i = 0; i < g->nt_; i++) {
+		struct gp_tensor *t = &g->t[i];
+		int64_t bytes;
+
+		if (!t->dirty)
+			continue;
+		if (t->dtype > 0)
+			gp_table_set(s, g->tt, c_dtype, t->row, gp_dtype_name(t->dtype));
+		gp_buf_reset(&b);
+		gp_shape_fmt(&b, &t->shape);
+		gp_table_set(s, g->tt, c_shape, t->row, b.buf);
+		bytes = gp_tensor_bytes(t->dtype, gp_shape_numel(&t->shape));
+		gp_table_set(s, g->tt, c_bytes, t->row,
+		    bytes >= 0 ? gp_arena_printf(&s->arena, "%lld", (long long)bytes) : ".");
+		if (t->nval >= 0 && t->nval <= 16 && t->iv && strcmp(g->tt->val[c_data][t->row], ".") == 0) {
+			for (k = 0; k < t->nval && t->iv[k].known; k++)
+				;
+			if (k == t->nval) {
+				gp_buf_reset(&b);
+				gp_buf_addc(&b, '[');
+				for (k = 0; k < t->nval; k++)
+					gp_buf_printf(&b, "%s%lld", k ? "," : "", (long long)t->iv[k].v);
+				gp_buf_addc(&b, ']');
+				gp_table_set(s, g->tt, c_data, t->row, b.buf);
+			}
+		}
+	}
+	gp_buf_release(&b);
+}
+
+/* ---- attributes ---- */
+
+/* find returns the escaped value text of attribute key in n->attrs, with its
+ * length, or NULL. */
+static const char *
+find(const struct gp_node *n, const char *k, size_t *len)
+{
+	const char *p = n->attrs, *e;
+	size_t kl = strlen(k);
+
+	if (strcmp(p, ".") == 0)
+		return NULL;
+	while (*p) {
+		e = strchr(p, ';');
+		if (!e)
+			e = p + strlen(p);
+		if ((size_t)(e - p) > kl && strncmp(p, k, kl) == 0 && p[kl] == '=') {
+			*len = (size_t)(e - p) - kl - 1;
+			return p + kl + 1;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return NULL;
+}
+
+const char *
+gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *k)
+{
+	size_t len;
+	const char *v = find(n, k, &len);
+
+	return v ? gp_arena_strndup(a, v, len) : NULL;
+}
+
+int
+gp_attr_int(const struct gp_node *n, const char *k, int64_t *v)
+{
+	char tmp[32];
+	size_t len;
+	const char *p = find(n, k, &len);
+
+	if (!p || len == 0 || len >= sizeof tmp)
+		return -1;
+	memcpy(tmp, p, len);
+	tmp[len] = '\0';
+	return gp_parse_i64(tmp, v);
+}
+
+int
+gp_attr_float(const struct gp_node *n, const char *k, double *v)
+{
+	char tmp[64], *e;
+	size_t len;
+	const char *p = find(n, k, &len);
+
+	if (!p || len == 0 || len >= sizeof tmp)
+		return -1;
+	memcpy(tmp, p, len);
+	tmp[len] = '\0';
+	*v = strtod(tmp, &e);
+	return *e ? -1 : 0;
+}
+
+int
+gp_attr_str(struct gp_arena *a, const struct gp_node *n, const char *k, const char **v)
+{
+	size_t len;
+	const char *p = find(n, k, &len);
+
+	if (!p || len < 2 || p[0] != '"' || p[len - 1] != '"')
+		return -1;
+	*v = gp_unesc(a, p + 1, len - 2);
+	return *v ? 0 : -1;
+}
+
+static int
+list(struct gp_arena *a, const struct gp_node *n, const char *k, int64_t **iv, double **fv)
+{
+	size_t len, i, cnt = 1, start;
+	const char *p = find(n, k, &len);
+	char tmp[64], *e;
+
+	if (!p || len < 2 || p[0] != '[' || p[len - 1] != ']')
+		return -1;
+	if (len == 2) {
+		if (iv)
+			*iv = NULL;
+		else
+			*fv = NULL;
+		return 0;
+	}
+	for (i = 1; i < len - 1; i++)
+		cnt += p[i] == ',';
+	if (iv)
+		*iv = gp_arena_alloc(a, cnt * sizeof **iv);
+	else
+		*fv = gp_arena_alloc(a, cnt * sizeof **fv);
+	for (i = 0, start = 1; i < cnt; i++) {
+		size_t l = 0;
+
+		while (start + l < len - 1 && p[start + l] != ',')
+			l++;
+		if (l == 0 || l >= sizeof tmp)
+			return -1;
+		memcpy(tmp, p + start, l);
+		tmp[l] = '\0';
+		if (iv) {
+			if (gp_parse_i64(tmp, &(*iv)[i]) < 0)
+				return -1;
+		} else {
+			(*fv)[i] = strtod(tmp, &e);
+			if (*e)
+				return -1;
+		}
+		start += l + 1;
+	}
+	return (int)cnt;
+}
+
+int
+gp_attr_ints(struct gp_arena *a, const struct gp_node *n, const char *k, int64_t **v)
+{
+	return list(a, n, k, v, NULL);
+}
+
+int
+gp_attr_floats(struct gp_arena *a, const struct gp_node *n, const char *k, double **v)
+{
+	return list(a, n, k, NULL, v);
+}

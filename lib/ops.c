@@ -1,0 +1,1748 @@
+/* ops.c - the op table: for every ONNX op gp knows, how to infer its outputs
+ *
+ * A shape function reads its node's input tensors (dtype, shape and, for the
+ * small integer tensors of shape computations, their values) and sets its
+ * outputs. It returns 0 when done, -1 when an input it needs is unknown (the
+ * outputs stay as they were), and -2 when the node is impossible, with
+ * gp_op_err saying why. Values propagate as ONNX's data_prop does: Shape,
+ * Gather, Concat, Slice, Unsqueeze, arithmetic ... on small int64 tensors, with
+ * symbolic dims carried as names.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+char gp_op_err[256];
+
+#define MAXVAL 64               /* values are carried for tensors this small */
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(gp_op_err, sizeof gp_op_err, fmt, ap);
+	va_end(ap);
+	return -2;
+}
+
+static struct gp_tensor *
+in(struct gp_graph *g, struct gp_node *n, int i)
+{
+	return i < n->nin && n->in[i] >= 0 ? &g->t[n->in[i]] : NULL;
+}
+
+static struct gp_tensor *
+out(struct gp_graph *g, struct gp_node *n, int i)
+{
+	return i < n->nout && n->out[i] >= 0 ? &g->t[n->out[i]] : NULL;
+}
+
+#define A (&g->s->arena)
+
+/* ---- dims ---- */
+
+static struct gp_dim
+dk(int64_t v)
+{
+	struct gp_dim d = {v, NULL};
+
+	return d;
+}
+
+static const struct gp_dim unk = {-1, NULL};
+
+static int
+known(struct gp_dim d)
+{
+	return !d.sym && d.v >= 0;
+}
+
+static int
+same(struct gp_dim a, struct gp_dim b)
+{
+	if (a.sym || b.sym)
+		return a.sym && b.sym && strcmp(a.sym, b.sym) == 0;
+	return a.v >= 0 && a.v == b.v;
+}
+
+static struct gp_dim
+ival_dim(struct gp_ival v)
+{
+	struct gp_dim d = {-1, NULL};
+
+	if (v.known && v.v >= 0)
+		d.v = v.v;
+	else if (v.sym)
+		d.sym = v.sym;
+	return d;
+}
+
+static struct gp_ival
+dim_ival(struct gp_dim d)
+{
+	struct gp_ival v = {0, NULL, 0};
+
+	if (known(d)) {
+		v.v = d.v;
+		v.known = 1;
+	} else {
+		v.sym = d.sym;
+	}
+	return v;
+}
+
+static int
+rank(const struct gp_tensor *t)
+{
+	return t ? t->shape.rank : -1;
+}
+
+/* vals: t's values if it has them all (as ivals), with their count; else -1 */
+static int
+vals(const struct gp_tensor *t, const struct gp_ival **v)
+{
+	if (!t || t->nval < 0 || !t->iv)
+		return -1;
+	*v = t->iv;
+	return t->nval;
+}
+
+/* ints: t's values as plain integers, all known; else -1 */
+static int
+ints(struct gp_graph *g, const struct gp_tensor *t, int64_t **v)
+{
+	const struct gp_ival *iv;
+	int n = vals(t, &iv), i;
+
+	if (n < 0)
+		return -1;
+	*v = gp_arena_alloc(A, (size_t)(n + 1) * sizeof **v);
+	for (i = 0; i < n; i++) {
+		if (!iv[i].known)
+			return -1;
+		(*v)[i] = iv[i].v;
+	}
+	return n;
+}
+
+/* floats: t's float values; else -1 */
+static int
+floats(const struct gp_tensor *t, double **v)
+{
+	if (!t || t->nval < 0 || !t->fv)
+		return -1;
+	*v = t->fv;
+	return t->nval;
+}
+
+/* set_out sets output i: dtype, rank and dims (copied). A declared shape that
+ * disagrees is reported once; a declared dim fills in one we cannot know. */
+static void
+set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const struct gp_dim *d)
+{
+	struct gp_tensor *t = out(g, n, i);
+	struct gp_dim *nd;
+	int k;
+
+	if (!t)
+		return;
+	if (dtype > 0)
+		t->dtype = dtype;
+	if (r < 0) {
+		t->dirty = 1;
+		return;
+	}
+	nd = r ? gp_arena_alloc(A, (size_t)r * sizeof *nd) : NULL;
+	for (k = 0; k < r; k++) {
+		nd[k] = d[k];
+		if (t->shape.rank == r && !known(nd[k]) && !nd[k].sym)
+			nd[k] = t->shape.d[k];          /* keep what the file declared */
+	}
+	if (t->shape.rank >= 0) {
+		int bad = t->shape.rank != r;
+
+		for (k = 0; !bad && k < r; k++)
+			bad = known(t->shape.d[k]) && known(nd[k]) && t->shape.d[k].v != nd[k].v;
+		if (bad) {
+			struct gp_buf a = {0}, b = {0};
+			struct gp_shape s2 = {r, nd};
+
+			gp_shape_fmt(&a, &t->shape);
+			gp_shape_fmt(&b, &s2);
+			gp_warn("%s: node '%s' (%s): '%s' is declared %s but is %s", g->s->src, n->name,
+			    n->op, t->name, a.buf, b.buf);
+			gp_buf_release(&a);
+			gp_buf_release(&b);
+		}
+	}
+	t->shape.rank = r;
+	t->shape.d = nd;
+	t->dirty = 1;
+}
+
+static void
+set_vals(struct gp_graph *g, struct gp_node *n, int i, int cnt, const struct gp_ival *v)
+{
+	struct gp_tensor *t = out(g, n, i);
+
+	if (!t || cnt < 0 || cnt > MAXVAL)
+		return;
+	t->iv = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *t->iv);
+	memcpy(t->iv, v, (size_t)cnt * sizeof *v);
+	t->nval = cnt;
+	t->fv = NULL;
+}
+
+static void
+set_fvals(struct gp_graph *g, struct gp_node *n, int i, int cnt, const double *v)
+{
+	struct gp_tensor *t = out(g, n, i);
+
+	if (!t || cnt < 0 || cnt > MAXVAL)
+		return;
+	t->fv = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *t->fv);
+	memcpy(t->fv, v, (size_t)cnt * sizeof *v);
+	t->nval = cnt;
+	t->iv = NULL;
+}
+
+static int64_t
+attr_i(struct gp_node *n, const char *k, int64_t def)
+{
+	int64_t v;
+
+	return gp_attr_int(n, k, &v) == 0 ? v : def;
+}
+
+/* norm_axis maps a possibly negative axis into [0, r); -1 if out of range */
+static int
+norm_axis(int64_t a, int r)
+{
+	if (a < 0)
+		a += r;
+	return a >= 0 && a < r ? (int)a : -1;
+}
+
+/* ---- element-wise ---- */
+
+static int
+op_same(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+
+	if (!x || x->shape.rank < 0) {
+		if (x)
+			set_out(g, n, 0, x->dtype, -1, NULL);
+		return -1;
+	}
+	set_out(g, n, 0, x->dtype, x->shape.rank, x->shape.d);
+	if (strcmp(n->op, "Identity") == 0 && x->nval >= 0) {
+		if (x->iv)
+			set_vals(g, n, 0, x->nval, x->iv);
+		else if (x->fv)
+			set_fvals(g, n, 0, x->nval, x->fv);
+	}
+	return 0;
+}
+
+static int
+op_bool1(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+
+	if (!x || x->shape.rank < 0)
+		return -1;
+	set_out(g, n, 0, 9, x->shape.rank, x->shape.d);
+	return 0;
+}
+
+/* broadcast the shapes of inputs [from, to) numpy-style into d; returns the rank */
+static int
+broadcast(struct gp_graph *g, struct gp_node *n, int from, int to, struct gp_dim **d)
+{
+	int r = 0, i, k;
+
+	for (i = from; i < to; i++) {
+		struct gp_tensor *t = in(g, n, i);
+
+		if (!t)
+			continue;
+		if (t->shape.rank < 0)
+			return -1;
+		if (t->shape.rank > r)
+			r = t->shape.rank;
+	}
+	*d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof **d);
+	for (k = 0; k < r; k++) {
+		struct gp_dim res = dk(1);
+		int any = 0;
+
+		for (i = from; i < to; i++) {
+			struct gp_tensor *t = in(g, n, i);
+			struct gp_dim x;
+			int j;
+
+			if (!t)
+				continue;
+			j = k - (r - t->shape.rank);
+			if (j < 0)
+				continue;
+			x = t->shape.d[j];
+			if (known(x) && x.v == 1)
+				continue;
+			if (!any) {
+				res = x;
+				any = 1;
+			} else if (same(res, x)) {
+				;
+			} else if (known(res) && known(x)) {
+				return fail("cannot broadcast dim %lld with %lld", (long long)res.v,
+				    (long long)x.v);
+			} else if (known(x)) {
+				res = x;        /* a known dim > 1 wins over a symbol */
+			} else if (!known(res)) {
+				res = unk;
+			}
+		}
+		(*d)[k] = res;
+	}
+	return r;
+}
+
+static int64_t
+arith(const char *op, int64_t a, int64_t b, int *ok)
+{
+	int64_t r = 0;
+
+	*ok = 1;
+	if (strcmp(op, "Add") == 0)
+		*ok = !__builtin_add_overflow(a, b, &r);
+	else if (strcmp(op, "Sub") == 0)
+		*ok = !__builtin_sub_overflow(a, b, &r);
+	else if (strcmp(op, "Mul") == 0)
+		*ok = !__builtin_mul_overflow(a, b, &r);
+	else if (strcmp(op, "Div") == 0)
+		*ok = b != 0 && !(a == INT64_MIN && b == -1), r = *ok ? a / b : 0;
+	else if (strcmp(op, "Mod") == 0) {
+		*ok = b != 0 && !(a == INT64_MIN && b == -1);
+		r = *ok ? a % b : 0;
+		if (r != 0 && (r < 0) != (b < 0))
+			r += b;         /* fmod=0: the sign of the divisor, as Python's % */
+	}
+	else if (strcmp(op, "Max") == 0)
+		r = a > b ? a : b;
+	else if (strcmp(op, "Min") == 0)
+		r = a < b ? a : b;
+	else if (strcmp(op, "Equal") == 0)
+		r = a == b;
+	else if (strcmp(op, "Less") == 0)
+		r = a < b;
+	else if (strcmp(op, "Greater") == 0)
+		r = a > b;
+	else if (strcmp(op, "LessOrEqual") == 0)
+		r = a <= b;
+	else if (strcmp(op, "GreaterOrEqual") == 0)
+		r = a >= b;
+	else if (strcmp(op, "And") == 0)
+		r = a && b;
+	else if (strcmp(op, "Or") == 0)
+		r = a || b;
+	else
+		*ok = 0;
+	return r;
+}
+
+static int
+op_binary(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_dim *d;
+	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, 1);
+	int r = broadcast(g, n, 0, n->nin, &d), dt, i;
+	int cmp = strstr("Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor", n->op) != NULL;
+	const struct gp_ival *av, *bv;
+	int na, nb;
+
+	dt = cmp ? 9 : a ? a->dtype : 0;
+	if (r == -2)
+		return -2;
+	if (r < 0) {
+		set_out(g, n, 0, dt, -1, NULL);
+		return -1;
+	}
+	set_out(g, n, 0, dt, r, d);
+	/* values: int64 arithmetic on small tensors, a symbol only when unchanged */
+	if (n->nin == 2 && (na = vals(a, &av)) >= 0 && (nb = vals(b, &bv)) >= 0 && r <= 1 &&
+	    (na == nb || na == 1 || nb == 1)) {
+		int cnt = na > nb ? na : nb, ok;
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);
+
+		for (i = 0; i < cnt; i++) {
+			struct gp_ival x = av[na == 1 ? 0 : i], y = bv[nb == 1 ? 0 : i];
+
+			memset(&v[i], 0, sizeof v[i]);
+			if (x.known && y.known) {
+				v[i].v = arith(n->op, x.v, y.v, &ok);
+				v[i].known = ok;
+			} else if (y.known && ((y.v == 1 && (!strcmp(n->op, "Mul") || !strcmp(n->op, "Div"))) ||
+			    (y.v == 0 && (!strcmp(n->op, "Add") || !strcmp(n->op, "Sub"))))) {
+				v[i] = x;
+			} else if (x.known && ((x.v == 1 && !strcmp(n->op, "Mul")) ||
+			    (x.v == 0 && !strcmp(n->op, "Add")))) {
+				v[i] = y;
+			} else if (!strcmp(n->op, "Equal") && x.sym && y.sym && !strcmp(x.sym, y.sym)) {
+				v[i].v = 1;
+				v[i].known = 1;
+			}
+		}
+		set_vals(g, n, 0, cnt, v);
+	}
+	return 0;
+}
+
+static int
+op_where(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_dim *d;
+	struct gp_tensor *c = in(g, n, 0), *x = in(g, n, 1), *y = in(g, n, 2);
+	int r = broadcast(g, n, 0, 3, &d), i;
+	const struct gp_ival *cv, *xv, *yv;
+	int nc, nx, ny;
+
+	if (r < 0) {
+		set_out(g, n, 0, x ? x->dtype : 0, -1, NULL);
+		return r;
+	}
+	set_out(g, n, 0, x ? x->dtype : 0, r, d);
+	if ((nc = vals(c, &cv)) >= 0 && (nx = vals(x, &xv)) >= 0 && (ny = vals(y, &yv)) >= 0 && r <= 1) {
+		int cnt = nc > nx ? nc : nx;
+		struct gp_ival *v;
+
+		cnt = cnt > ny ? cnt : ny;
+		if ((nc != cnt && nc != 1) || (nx != cnt && nx != 1) || (ny != cnt && ny != 1))
+			return 0;
+		v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);
+		for (i = 0; i < cnt; i++) {
+			struct gp_ival cc = cv[nc == 1 ? 0 : i];
+
+			memset(&v[i], 0, sizeof v[i]);
+			if (cc.known)
+				v[i] = cc.v ? xv[nx == 1 ? 0 : i] : yv[ny == 1 ? 0 : i];
+		}
+		set_vals(g, n, 0, cnt, v);
+	}
+	return 0;
+}
+
+/* ---- shape and data movement ---- */
+
+static int
+op_shape(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	struct gp_dim d;
+	int64_t s = attr_i(n, "start", 0), e;
+	int r = rank(x), i;
+	struct gp_ival *v;
+
+	if (r < 0) {
+		set_out(g, n, 0, 7, 1, &unk);
+		return -1;
+	}
+	e = attr_i(n, "end", r);
+	s = s < 0 ? s + r : s;
+	e = e < 0 ? e + r : e;
+	s = s < 0 ? 0 : s > r ? r : s;
+	e = e < 0 ? 0 : e > r ? r : e;
+	if (e < s)
+		e = s;
+	d = dk(e - s);
+	set_out(g, n, 0, 7, 1, &d);
+	v = gp_arena_alloc(A, (size_t)(e - s + 1) * sizeof *v);
+	for (i = (int)s; i < e; i++)
+		v[i - s] = dim_ival(x->shape.d[i]);
+	set_vals(g, n, 0, (int)(e - s), v);
+	return 0;
+}
+
+static int
+op_size(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t ne = x ? gp_shape_numel(&x->shape) : -1;
+
+	set_out(g, n, 0, 7, 0, NULL);
+	if (ne >= 0) {
+		struct gp_ival v = {ne, NULL, 1};
+
+		set_vals(g, n, 0, 1, &v);
+	}
+	return 0;
+}
+
+static int
+op_cast(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0), *like = in(g, n, 1);
+	int64_t to = like ? like->dtype : attr_i(n, "to", 0);
+	int i;
+
+	if (!x || x->shape.rank < 0) {
+		set_out(g, n, 0, (int)to, -1, NULL);
+		return -1;
+	}
+	set_out(g, n, 0, (int)to, x->shape.rank, x->shape.d);
+	if (x->iv && x->nval >= 0 && to != 1 && to != 10 && to != 11 && to != 16)
+		set_vals(g, n, 0, x->nval, x->iv);
+	else if (x->iv && x->nval >= 0) {
+		double *f = gp_arena_alloc(A, (size_t)(x->nval + 1) * sizeof *f);
+
+		for (i = 0; i < x->nval; i++) {
+			if (!x->iv[i].known)
+				return 0;
+			f[i] = (double)x->iv[i].v;
+		}
+		set_fvals(g, n, 0, x->nval, f);
+	} else if (x->fv && x->nval >= 0 && to != 1 && to != 10 && to != 11 && to != 16) {
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(x->nval + 1) * sizeof *v);
+
+		for (i = 0; i < x->nval; i++) {
+			v[i].v = (int64_t)x->fv[i];
+			v[i].sym = NULL;
+			v[i].known = isfinite(x->fv[i]);
+		}
+		set_vals(g, n, 0, x->nval, v);
+	} else if (x->fv && x->nval >= 0) {
+		set_fvals(g, n, 0, x->nval, x->fv);
+	}
+	return 0;
+}
+
+/* axes of Unsqueeze/Squeeze/Reduce*: from the second input (newer opsets) or
+ * the attribute; returns the count, -1 when absent, -2 when not known */
+static int
+axes_of(struct gp_graph *g, struct gp_node *n, int input, int64_t **ax)
+{
+	struct gp_tensor *t = in(g, n, input);
+	int c;
+
+	if (t) {
+		c = ints(g, t, ax);
+		return c < 0 ? -2 : c;
+	}
+	c = gp_attr_ints(A, n, "axes", ax);
+	return c;
+}
+
+static int
+op_unsqueeze(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *ax;
+	int na = axes_of(g, n, 1, &ax), r, i, k, j;
+	struct gp_dim *d;
+	char *mark;
+
+	if (!x || x->shape.rank < 0 || na < 0) {
+		set_out(g, n, 0, x ? x->dtype : 0, -1, NULL);
+		return -1;
+	}
+	r = x->shape.rank + na;
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	mark = gp_arena_alloc(A, (size_t)r + 1);
+	memset(mark, 0, (size_t)r + 1);
+	for (i = 0; i < na; i++) {
+		k = norm_axis(ax[i], r);
+		if (k < 0 || mark[k])
+			return fail("bad axis %lld", (long long)ax[i]);
+		mark[k] = 1;
+	}
+	for (i = j = 0; i < r; i++)
+		d[i] = mark[i] ? dk(1) : x->shape.d[j++];
+	set_out(g, n, 0, x->dtype, r, d);
+	if (x->nval >= 0 && x->iv)
+		set_vals(g, n, 0, x->nval, x->iv);
+	else if (x->nval >= 0 && x->fv)
+		set_fvals(g, n, 0, x->nval, x->fv);
+	return 0;
+}
+
+static int
+op_squeeze(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *ax;
+	int na = axes_of(g, n, 1, &ax), r, i, j, k;
+	struct gp_dim *d;
+	char *mark;
+
+	if (!x || x->shape.rank < 0 || na == -2) {
+		set_out(g, n, 0, x ? x->dtype : 0, -1, NULL);
+		return -1;
+	}
+	r = x->shape.rank;
+	mark = gp_arena_alloc(A, (size_t)r + 1);
+	memset(mark, 0, (size_t)r + 1);
+	if (na < 0) {
+		for (i = 0; i < r; i++) {
+			if (!known(x->shape.d[i]))
+				return -1;      /* cannot tell which dims are 1 */
+			mark[i] = x->shape.d[i].v == 1;
+		}
+	} else {
+		for (i = 0; i < na; i++) {
+			k = norm_axis(ax[i], r);
+			if (k < 0)
+				return fail("bad axis %lld", (long long)ax[i]);
+			if (known(x->shape.d[k]) && x->shape.d[k].v != 1)
+				return fail("cannot squeeze dim %d of size %lld", k, (long long)x->shape.d[k].v);
+			mark[k] = 1;
+		}
+	}
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	for (i = j = 0; i < r; i++)
+		if (!mark[i])
+			d[j++] = x->shape.d[i];
+	set_out(g, n, 0, x->dtype, j, d);
+	if (x->nval >= 0 && x->iv)
+		set_vals(g, n, 0, x->nval, x->iv);
+	else if (x->nval >= 0 && x->fv)
+		set_fvals(g, n, 0, x->nval, x->fv);
+	return 0;
+}
+
+static int
+op_flatten(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	struct gp_dim d[2] = {{1, NULL}, {1, NULL}};
+	int r = rank(x), a, i;
+
+	if (r < 0)
+		return -1;
+	a = (int)attr_i(n, "axis", 1);
+	a = a < 0 ? a + r : a;
+	if (a < 0 || a > r)
+		return fail("bad axis %d", a);
+	for (i = 0; i < r; i++) {
+		struct gp_dim *p = &d[i >= a];
+
+		if (known(x->shape.d[i]) && known(*p))
+			p->v *= x->shape.d[i].v;
+		else if (known(x->shape.d[i]) && x->shape.d[i].v == 1)
+			;
+		else if (known(*p) && p->v == 1 && x->shape.d[i].sym)
+			*p = x->shape.d[i];
+		else
+			*p = unk;
+	}
+	set_out(g, n, 0, x->dtype, 2, d);
+	return 0;
+}
+
+static int
+op_reshape(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0), *st = in(g, n, 1);
+	const struct gp_ival *sv;
+	int64_t *shp = NULL, prod = 1, known_in = 1;
+	int ns, i, neg = -1, allowzero = (int)attr_i(n, "allowzero", 0), r = rank(x);
+	struct gp_dim *d;
+	const char **syms;
+	int nsyms = 0, inunk = 0;
+
+	if (st) {
+		ns = vals(st, &sv);
+		if (ns < 0) {
+			/* the rank is still known when the shape tensor's length is */
+			if (st->shape.rank == 1 && known(st->shape.d[0])) {
+				int k = (int)st->shape.d[0].v;
+
+				d = gp_arena_alloc(A, (size_t)(k + 1) * sizeof *d);
+				for (i = 0; i < k; i++)
+					d[i] = unk;
+				set_out(g, n, 0, x ? x->dtype : 0, k, d);
+			}
+			return -1;
+		}
+	} else {
+		ns = gp_attr_ints(A, n, "shape", &shp);
+		if (ns < 0)
+			return -1;
+		sv = gp_arena_alloc(A, (size_t)(ns + 1) * sizeof *sv);
+		for (i = 0; i < ns; i++) {
+			((struct gp_ival *)sv)[i].v = shp[i];
+			((struct gp_ival *)sv)[i].sym = NULL;
+			((struct gp_ival *)sv)[i].known = 1;
+		}
+	}
+	d = gp_arena_alloc(A, (size_t)(ns + 1) * sizeof *d);
+	for (i = 0; i < ns; i++) {
+		if (sv[i].known && sv[i].v == 0 && !allowzero) {
+			if (r < 0 || i >= r) {
+				d[i] = unk;
+				continue;
+			}
+			d[i] = x->shape.d[i];
+		} else if (sv[i].known && sv[i].v == -1) {
+			if (neg >= 0)
+				return fail("two -1 in the shape");
+			neg = i;
+			d[i] = unk;
+		} else if (sv[i].known && sv[i].v < -1) {
+			return fail("bad dim %lld in the shape", (long long)sv[i].v);
+		} else {
+			d[i] = ival_dim(sv[i]);
+		}
+	}
+	if (neg >= 0 && r >= 0) {
+		/* -1: the input's elements over the other dims, symbols cancelling */
+		syms = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *syms);
+		for (i = 0; i < r; i++) {
+			if (known(x->shape.d[i]))
+				known_in *= x->shape.d[i].v;
+			else if (x->shape.d[i].sym)
+				syms[nsyms++] = x->shape.d[i].sym;
+			else
+				inunk = 1;
+		}
+		for (i = 0; i < ns && !inunk; i++) {
+			int j;
+
+			if (i == neg)
+				continue;
+			if (known(d[i])) {
+				prod *= d[i].v;
+				continue;
+			}
+			if (!d[i].sym) {
+				inunk = 1;
+				break;
+			}
+			for (j = 0; j < nsyms && strcmp(syms[j], d[i].sym) != 0; j++)
+				;
+			if (j == nsyms) {
+				inunk = 1;
+				break;
+			}
+			syms[j] = syms[--nsyms];
+		}
+		if (!inunk) {
+			if (prod == 0 || known_in % prod != 0) {
+				if (nsyms == 0)
+					return fail("cannot reshape %lld elements into the shape", (long long)known_in);
+			} else if (nsyms == 0) {
+				d[neg] = dk(known_in / prod);
+			} else if (nsyms == 1 && known_in / prod == 1) {
+				d[neg].sym = syms[0];
+			}
+		}
+	}
+	set_out(g, n, 0, x ? x->dtype : 0, ns, d);
+	if (x && x->nval >= 0 && x->iv)
+		set_vals(g, n, 0, x->nval, x->iv);
+	return 0;
+}
+
+static int
+op_transpose(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *perm;
+	int r = rank(x), np, i, k;
+	struct gp_dim *d;
+
+	if (r < 0)
+		return -1;
+	np = gp_attr_ints(A, n, "perm", &perm);
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	if (np < 0) {
+		for (i = 0; i < r; i++)
+			d[i] = x->shape.d[r - 1 - i];
+	} else {
+		if (np != r)
+			return fail("perm has %d axes, the input %d", np, r);
+		for (i = 0; i < r; i++) {
+			k = norm_axis(perm[i], r);
+			if (k < 0)
+				return fail("bad perm");
+			d[i] = x->shape.d[k];
+		}
+	}
+	set_out(g, n, 0, x->dtype, r, d);
+	return 0;
+}
+
+static int
+op_concat(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int r = rank(x), a, i, k, cnt = 0, allv = 1;
+	struct gp_dim *d;
+	struct gp_ival *v;
+
+	if (r < 0)
+		return -1;
+	a = norm_axis(attr_i(n, "axis", 0), r);
+	if (a < 0)
+		return fail("bad axis");
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	for (k = 0; k < r; k++)
+		d[k] = k == a ? dk(0) : x->shape.d[k];
+	for (i = 0; i < n->nin; i++) {
+		struct gp_tensor *t = in(g, n, i);
+
+		if (!t)
+			continue;
+		if (t->shape.rank != r)
+			return t->shape.rank < 0 ? -1 : fail("inputs of rank %d and %d", r, t->shape.rank);
+		for (k = 0; k < r; k++) {
+			struct gp_dim y = t->shape.d[k];
+
+			if (k == a) {
+				if (known(d[k]) && known(y))
+					d[k].v += y.v;
+				else
+					d[k] = unk;
+			} else if (!known(d[k]) && known(y)) {
+				d[k] = y;
+			} else if (known(d[k]) && known(y) && d[k].v != y.v) {
+				return fail("dim %d is %lld in one input and %lld in another", k,
+				    (long long)d[k].v, (long long)y.v);
+			}
+		}
+		if (t->nval < 0 || !t->iv)
+			allv = 0;
+		else
+			cnt += t->nval;
+	}
+	/* one symbolic input along the axis with the others 0-sized stays that symbol */
+	set_out(g, n, 0, x->dtype, r, d);
+	if (allv && r == 1 && cnt <= MAXVAL) {
+		v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);
+		for (i = 0, cnt = 0; i < n->nin; i++) {
+			struct gp_tensor *t = in(g, n, i);
+
+			if (!t)
+				continue;
+			memcpy(v + cnt, t->iv, (size_t)t->nval * sizeof *v);
+			cnt += t->nval;
+		}
+		set_vals(g, n, 0, cnt, v);
+	}
+	return 0;
+}
+
+static int
+op_gather(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0), *ix = in(g, n, 1);
+	int r = rank(x), ri = rank(ix), a, i, k;
+	struct gp_dim *d;
+	const struct gp_ival *xv;
+	int64_t *iv;
+	int nx, ni;
+
+	if (r < 0 || ri < 0)
+		return -1;
+	a = norm_axis(attr_i(n, "axis", 0), r);
+	if (a < 0)
+		return fail("bad axis");
+	d = gp_arena_alloc(A, (size_t)(r + ri + 1) * sizeof *d);
+	for (k = 0, i = 0; i < a; i++)
+		d[k++] = x->shape.d[i];
+	for (i = 0; i < ri; i++)
+		d[k++] = ix->shape.d[i];
+	for (i = a + 1; i < r; i++)
+		d[k++] = x->shape.d[i];
+	set_out(g, n, 0, x->dtype, k, d);
+	if (r == 1 && (nx = vals(x, &xv)) >= 0 && (ni = ints(g, ix, &iv)) >= 0) {
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(ni + 1) * sizeof *v);
+
+		for (i = 0; i < ni; i++) {
+			int64_t j = iv[i] < 0 ? iv[i] + nx : iv[i];
+
+			if (j < 0 || j >= nx)
+				return fail("index %lld out of range", (long long)iv[i]);
+			v[i] = xv[j];
+		}
+		set_vals(g, n, 0, ni, v);
+	}
+	return 0;
+}
+
+/* GatherElements: the shape of the indices, the dtype of the data */
+static int
+op_gatherel(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0), *ix = in(g, n, 1);
+
+	if (rank(ix) < 0)
+		return -1;
+	set_out(g, n, 0, x ? x->dtype : 0, ix->shape.rank, ix->shape.d);
+	return 0;
+}
+
+static int64_t
+clamp(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int
+op_slice(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *st, *en, *ax = NULL, *sp = NULL;
+	int r = rank(x), ns, ne, na = -1, nsp = -1, i, k;
+	struct gp_dim *d;
+	int64_t *lo, *hi, *step;
+	char *touched;
+
+	if (r < 0)
+		return -1;
+	if (g->opset >= 10 && n->nin >= 3) {
+		ns = ints(g, in(g, n, 1), &st);
+		ne = ints(g, in(g, n, 2), &en);
+		if (in(g, n, 3))
+			na = ints(g, in(g, n, 3), &ax);
+		if (in(g, n, 4))
+			nsp = ints(g, in(g, n, 4), &sp);
+		if (ns < 0 || ne < 0 || (in(g, n, 3) && na < 0) || (in(g, n, 4) && nsp < 0)) {
+			d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+			for (i = 0; i < r; i++)
+				d[i] = unk;
+			set_out(g, n, 0, x->dtype, r, d);
+			return -1;
+		}
+	} else {
+		ns = gp_attr_ints(A, n, "starts", &st);
+		ne = gp_attr_ints(A, n, "ends", &en);
+		na = gp_attr_ints(A, n, "axes", &ax);
+	}
+	if (ns < 0 || ne != ns || (na >= 0 && na != ns) || (nsp >= 0 && nsp != ns))
+		return fail("starts, ends, axes and steps differ in length");
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	lo = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *lo);
+	hi = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *hi);
+	step = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *step);
+	touched = gp_arena_alloc(A, (size_t)r + 1);
+	memset(touched, 0, (size_t)r + 1);
+	for (i = 0; i < r; i++)
+		d[i] = x->shape.d[i];
+	for (i = 0; i < ns; i++) {
+		int64_t s = st[i], e = en[i], stp = sp ? sp[i] : 1, dim;
+
+		k = norm_axis(na >= 0 ? ax[i] : i, r);
+		if (k < 0 || stp == 0)
+			return fail("bad axis or step");
+		touched[k] = 1;
+		if (!known(x->shape.d[k])) {
+			/* the whole of an unknown dim is still that dim */
+			if (s == 0 && stp == 1 && e >= INT64_MAX / 2)
+				continue;
+			d[k] = unk;
+			continue;
+		}
+		dim = x->shape.d[k].v;
+		if (s < 0)
+			s += dim;
+		if (e < 0)
+			e += dim;
+		if (stp > 0) {
+			s = clamp(s, 0, dim);
+			e = clamp(e, 0, dim);
+			d[k] = dk(e > s ? (e - s + stp - 1) / stp : 0);
+		} else {
+			s = clamp(s, 0, dim - 1);
+			e = clamp(e, -1, dim - 1);
+			d[k] = dk(s > e ? (s - e - stp - 1) / -stp : 0);
+		}
+		lo[k] = s;
+		hi[k] = e;
+		step[k] = stp;
+	}
+	set_out(g, n, 0, x->dtype, r, d);
+	if (r == 1 && x->iv && x->nval >= 0 && known(d[0])) {
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(d[0].v + 1) * sizeof *v);
+		int64_t j;
+
+		if (!touched[0]) {
+			set_vals(g, n, 0, x->nval, x->iv);
+			return 0;
+		}
+		for (j = 0; j < d[0].v; j++)
+			v[j] = x->iv[lo[0] + j * step[0]];
+		set_vals(g, n, 0, (int)d[0].v, v);
+	}
+	return 0;
+}
+
+static int
+op_split(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *sp = NULL;
+	int r = rank(x), a, nsp = -1, i;
+	struct gp_dim *d;
+
+	if (r < 0)
+		return -1;
+	a = norm_axis(attr_i(n, "axis", 0), r);
+	if (a < 0)
+		return fail("bad axis");
+	if (in(g, n, 1)) {
+		nsp = ints(g, in(g, n, 1), &sp);
+		if (nsp < 0)
+			return -1;
+	} else {
+		nsp = gp_attr_ints(A, n, "split", &sp);
+	}
+	if (nsp >= 0 && nsp != n->nout)
+		return fail("%d split sizes for %d outputs", nsp, n->nout);
+	for (i = 0; i < n->nout; i++) {
+		d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+		memcpy(d, x->shape.d, (size_t)r * sizeof *d);
+		if (nsp >= 0) {
+			d[a] = dk(sp[i]);
+		} else if (known(x->shape.d[a])) {
+			int64_t dim = x->shape.d[a].v, k = n->nout, part = (dim + k - 1) / k;
+
+			/* equal parts, the last one smaller (opset 18's num_outputs rule) */
+			d[a] = dk(i < k - 1 ? part : dim - part * (k - 1));
+			if (dim % k == 0)
+				d[a] = dk(dim / k);
+		} else {
+			d[a] = unk;
+		}
+		set_out(g, n, i, x->dtype, r, d);
+	}
+	return 0;
+}
+
+static int
+op_expand(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0), *st = in(g, n, 1);
+	const struct gp_ival *sv;
+	int ns = vals(st, &sv), r = rank(x), rr, i;
+	struct gp_dim *d;
+
+	if (r < 0 || ns < 0)
+		return -1;
+	rr = r > ns ? r : ns;
+	d = gp_arena_alloc(A, (size_t)(rr + 1) * sizeof *d);
+	for (i = 0; i < rr; i++) {
+		int j = i - (rr - r), k = i - (rr - ns);
+		struct gp_dim a = j >= 0 ? x->shape.d[j] : dk(1), b = k >= 0 ? ival_dim(sv[k]) : dk(1);
+
+		if (known(a) && a.v == 1)
+			d[i] = b;
+		else if (known(b) && b.v == 1)
+			d[i] = a;
+		else if (same(a, b) || !known(b))
+			d[i] = known(a) || a.sym ? a : b;
+		else if (known(a) && known(b))
+			return fail("cannot expand dim %lld to %lld", (long long)a.v, (long long)b.v);
+		else
+			d[i] = b;
+	}
+	set_out(g, n, 0, x->dtype, rr, d);
+	return 0;
+}
+
+static int
+op_tile(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *rep;
+	int r = rank(x), nr = ints(g, in(g, n, 1), &rep), i;
+	struct gp_dim *d;
+
+	if (r < 0 || nr < 0)
+		return -1;
+	if (nr != r)
+		return fail("%d repeats for rank %d", nr, r);
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	for (i = 0; i < r; i++)
+		d[i] = known(x->shape.d[i]) ? dk(x->shape.d[i].v * rep[i]) :
+		    rep[i] == 1 ? x->shape.d[i] : unk;
+	set_out(g, n, 0, x->dtype, r, d);
+	return 0;
+}
+
+static int
+op_constofshape(struct gp_graph *g, struct gp_node *n)
+{
+	const struct gp_ival *sv;
+	int ns = vals(in(g, n, 0), &sv), i, dt = 1;
+	const char *v = gp_attr_raw(A, n, "value");
+	struct gp_dim *d;
+
+	if (v && strncmp(v, "T:", 2) == 0) {
+		int ti = gp_graph_find(g, n->graph, gp_unesc(A, v + 2, strlen(v + 2)));
+
+		if (ti >= 0)
+			dt = g->t[ti].dtype;
+	}
+	if (ns < 0)
+		return -1;
+	d = gp_arena_alloc(A, (size_t)(ns + 1) * sizeof *d);
+	for (i = 0; i < ns; i++)
+		d[i] = ival_dim(sv[i]);
+	set_out(g, n, 0, dt, ns, d);
+	if (ns == 1 && known(d[0]) && d[0].v <= MAXVAL && v && strncmp(v, "T:", 2) == 0) {
+		int ti = gp_graph_find(g, n->graph, gp_unesc(A, v + 2, strlen(v + 2)));
+		struct gp_ival *o;
+		int64_t j;
+
+		if (ti >= 0 && g->t[ti].iv && g->t[ti].nval == 1) {
+			o = gp_arena_alloc(A, (size_t)(d[0].v + 1) * sizeof *o);
+			for (j = 0; j < d[0].v; j++)
+				o[j] = g->t[ti].iv[0];
+			set_vals(g, n, 0, (int)d[0].v, o);
+		}
+	}
+	return 0;
+}
+
+static int
+op_range(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *s = in(g, n, 0);
+	int64_t *a, *b, *c;
+	double *fa, *fb, *fc;
+	struct gp_dim d = unk;
+
+	if (!s)
+		return -1;
+	if (ints(g, s, &a) == 1 && ints(g, in(g, n, 1), &b) == 1 && ints(g, in(g, n, 2), &c) == 1 && c[0]) {
+		int64_t cnt = (b[0] - a[0] + c[0] + (c[0] > 0 ? -1 : 1)) / c[0];
+
+		d = dk(cnt > 0 ? cnt : 0);
+		if (cnt > 0 && cnt <= MAXVAL) {
+			struct gp_ival *v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);
+			int64_t i;
+
+			for (i = 0; i < cnt; i++) {
+				v[i].v = a[0] + i * c[0];
+				v[i].sym = NULL;
+				v[i].known = 1;
+			}
+			set_out(g, n, 0, s->dtype, 1, &d);
+			set_vals(g, n, 0, (int)cnt, v);
+			return 0;
+		}
+	} else if (floats(s, &fa) == 1 && floats(in(g, n, 1), &fb) == 1 && floats(in(g, n, 2), &fc) == 1 &&
+	    fc[0] != 0) {
+		double cnt = ceil((fb[0] - fa[0]) / fc[0]);
+
+		d = dk(cnt > 0 ? (int64_t)cnt : 0);
+	}
+	set_out(g, n, 0, s->dtype, 1, &d);
+	return known(d) ? 0 : -1;
+}
+
+static int
+op_pad(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *p, *ax = NULL;
+	int r = rank(x), np, na = -1, i;
+	struct gp_dim *d;
+
+	if (r < 0)
+		return -1;
+	if (n->nin >= 2 && in(g, n, 1)) {
+		np = ints(g, in(g, n, 1), &p);
+		if (in(g, n, 3))
+			na = ints(g, in(g, n, 3), &ax);
+		if (np < 0 || (in(g, n, 3) && na < 0)) {
+			d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+			for (i = 0; i < r; i++)
+				d[i] = unk;
+			set_out(g, n, 0, x->dtype, r, d);
+			return -1;
+		}
+	} else {
+		np = gp_attr_ints(A, n, "pads", &p);
+	}
+	if (na < 0 && np != 2 * r)
+		return fail("%d pads for rank %d", np, r);
+	if (na >= 0 && np != 2 * na)
+		return fail("%d pads for %d axes", np, na);
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	memcpy(d, x->shape.d, (size_t)r * sizeof *d);
+	for (i = 0; i < (na >= 0 ? na : r); i++) {
+		int k = na >= 0 ? norm_axis(ax[i], r) : i, m = na >= 0 ? na : r;
+
+		if (k < 0)
+			return fail("bad axis");
+		if (known(d[k]))
+			d[k] = dk(d[k].v + p[i] + p[i + m]);
+		else if (p[i] || p[i + m])
+			d[k] = unk;
+	}
+	set_out(g, n, 0, x->dtype, r, d);
+	return 0;
+}
+
+static int
+op_resize(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int r = rank(x), i, nsz, nsc;
+	int64_t *sz;
+	double *sc;
+	struct gp_dim *d;
+	int upsample = strcmp(n->op, "Upsample") == 0;
+
+	if (r < 0)
+		return -1;
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	nsz = upsample ? -1 : ints(g, in(g, n, 3), &sz);
+	nsc = floats(in(g, n, upsample ? 1 : 2), &sc);
+	if (upsample && nsc < 0)
+		nsc = gp_attr_floats(A, n, "scales", &sc);
+	if (g->opset < 11 && !upsample)
+		nsc = floats(in(g, n, 1), &sc);
+	if (nsz == r) {
+		for (i = 0; i < r; i++)
+			d[i] = dk(sz[i]);
+	} else if (nsc == r) {
+		for (i = 0; i < r; i++)
+			d[i] = known(x->shape.d[i]) ? dk((int64_t)floor((double)x->shape.d[i].v * sc[i])) :
+			    sc[i] == 1.0 ? x->shape.d[i] : unk;
+	} else {
+		for (i = 0; i < r; i++)
+			d[i] = unk;
+		set_out(g, n, 0, x->dtype, r, d);
+		return -1;
+	}
+	set_out(g, n, 0, x->dtype, r, d);
+	return 0;
+}
+
+/* ---- reductions ---- */
+
+static int
+op_reduce(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *ax = NULL;
+	int r = rank(x), keep = (int)attr_i(n, "keepdims", 1), na, i, k;
+	int noop = (int)attr_i(n, "noop_with_empty_axes", 0);
+	struct gp_dim *d;
+	char *mark;
+	int arg = strncmp(n->op, "Arg", 3) == 0;
+
+	if (r < 0)
+		return -1;
+	if (arg) {
+		int64_t a = attr_i(n, "axis", 0);
+
+		ax = gp_arena_alloc(A, sizeof *ax);
+		ax[0] = a;
+		na = 1;
+	} else {
+		na = axes_of(g, n, 1, &ax);
+		if (na == -2)
+			return -1;
+	}
+	mark = gp_arena_alloc(A, (size_t)r + 1);
+	memset(mark, na <= 0 && !noop ? 1 : 0, (size_t)r + 1);
+	for (i = 0; i < na; i++) {
+		k = norm_axis(ax[i], r);
+		if (k < 0)
+			return fail("bad axis %lld", (long long)ax[i]);
+		mark[k] = 1;
+	}
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	for (i = k = 0; i < r; i++) {
+		if (!mark[i])
+			d[k++] = x->shape.d[i];
+		else if (keep)
+			d[k++] = dk(1);
+	}
+	set_out(g, n, 0, arg ? 7 : x->dtype, k, d);
+	return 0;
+}
+
+static int
+op_topk(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t *kv, kk;
+	int r = rank(x), a;
+	struct gp_dim *d;
+
+	if (r < 0)
+		return -1;
+	a = norm_axis(attr_i(n, "axis", -1), r);
+	if (a < 0)
+		return fail("bad axis");
+	if (in(g, n, 1)) {
+		if (ints(g, in(g, n, 1), &kv) != 1)
+			return -1;
+		kk = kv[0];
+	} else {
+		kk = attr_i(n, "k", -1);
+	}
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	memcpy(d, x->shape.d, (size_t)r * sizeof *d);
+	d[a] = kk >= 0 ? dk(kk) : unk;
+	set_out(g, n, 0, x->dtype, r, d);
+	set_out(g, n, 1, 7, r, d);
+	return 0;
+}
+
+/* ---- linear algebra ---- */
+
+static int
+op_matmul(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, 1);
+	int ra = rank(a), rb = rank(b), r, i, dt;
+	struct gp_dim *d, ka, kb, m, nn;
+	struct gp_dim *da, *db;
+
+	if (ra < 0 || rb < 0)
+		return -1;
+	if (ra == 0 || rb == 0)
+		return fail("MatMul of a scalar");
+	dt = strcmp(n->op, "MatMulInteger") == 0 ? 6 : a->dtype;
+	if (!strcmp(n->op, "QLinearMatMul") && in(g, n, 7))
+		dt = in(g, n, 7)->dtype;
+	if (!strcmp(n->op, "QLinearMatMul"))
+		b = in(g, n, 3), rb = rank(b);
+	if (rb < 0)
+		return -1;
+	ka = a->shape.d[ra - 1];
+	kb = rb >= 2 ? b->shape.d[rb - 2] : b->shape.d[0];
+	if (known(ka) && known(kb) && ka.v != kb.v)
+		return fail("inner dims differ: %lld and %lld", (long long)ka.v, (long long)kb.v);
+	m = ra >= 2 ? a->shape.d[ra - 2] : unk;
+	nn = rb >= 2 ? b->shape.d[rb - 1] : unk;
+	/* batch dims broadcast */
+	{
+		int ba = ra > 2 ? ra - 2 : 0, bb = rb > 2 ? rb - 2 : 0, br = ba > bb ? ba : bb;
+
+		r = br + (ra >= 2) + (rb >= 2);
+		d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+		da = a->shape.d;
+		db = b->shape.d;
+		for (i = 0; i < br; i++) {
+			int ia = i - (br - ba), ib = i - (br - bb);
+			struct gp_dim x = ia >= 0 ? da[ia] : dk(1), y = ib >= 0 ? db[ib] : dk(1);
+
+			if (known(x) && x.v == 1)
+				d[i] = y;
+			else if (known(y) && y.v == 1)
+				d[i] = x;
+			else if (same(x, y))
+				d[i] = x;
+			else if (known(x) && known(y))
+				return fail("batch dims %lld and %lld do not broadcast", (long long)x.v, (long long)y.v);
+			else
+				d[i] = known(x) ? x : known(y) ? y : unk;
+		}
+		i = br;
+		if (ra >= 2)
+			d[i++] = m;
+		if (rb >= 2)
+			d[i++] = nn;
+	}
+	set_out(g, n, 0, dt, r, d);
+	return 0;
+}
+
+static int
+op_gemm(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, 1);
+	int ta = (int)attr_i(n, "transA", 0), tb = (int)attr_i(n, "transB", 0);
+	struct gp_dim d[2], ka, kb;
+
+	if (rank(a) != 2 || rank(b) != 2)
+		return rank(a) < 0 || rank(b) < 0 ? -1 : fail("Gemm needs 2-D inputs");
+	d[0] = a->shape.d[ta ? 1 : 0];
+	ka = a->shape.d[ta ? 0 : 1];
+	kb = b->shape.d[tb ? 1 : 0];
+	d[1] = b->shape.d[tb ? 0 : 1];
+	if (known(ka) && known(kb) && ka.v != kb.v)
+		return fail("inner dims differ: %lld and %lld", (long long)ka.v, (long long)kb.v);
+	set_out(g, n, 0, a->dtype, 2, d);
+	return 0;
+}
+
+static int
+op_einsum(struct gp_graph *g, struct gp_node *n)
+{
+	const char *eq;
+	char lhs[256], rhs[64], *arrow, *term, *save = NULL;
+	struct gp_dim lab[128];
+	int seen[128] = {0}, i, k, r;
+	struct gp_dim d[64];
+
+	if (gp_attr_str(A, n, "equation", &eq) < 0 || strlen(eq) >= sizeof lhs)
+		return fail("no equation");
+	for (i = 0, k = 0; eq[i]; i++)
+		if (eq[i] != ' ')
+			lhs[k++] = eq[i];
+	lhs[k] = '\0';
+	if (strstr(lhs, "..."))
+		return -1;              /* ellipsis: not handled */
+	arrow = strstr(lhs, "->");
+	if (!arrow)
+		return -1;
+	snprintf(rhs, sizeof rhs, "%s", arrow + 2);
+	*arrow = '\0';
+	for (term = strtok_r(lhs, ",", &save), i = 0; term; term = strtok_r(NULL, ",", &save), i++) {
+		struct gp_tensor *t = in(g, n, i);
+
+		if (!t || t->shape.rank < 0)
+			return -1;
+		if ((int)strlen(term) != t->shape.rank)
+			return fail("operand %d has rank %d, the equation says %zu", i, t->shape.rank, strlen(term));
+		for (k = 0; term[k]; k++) {
+			int c = (unsigned char)term[k] & 127;
+
+			if (!seen[c] || (known(t->shape.d[k]) && t->shape.d[k].v != 1)) {
+				if (seen[c] && known(lab[c]) && known(t->shape.d[k]) && lab[c].v != t->shape.d[k].v)
+					return fail("label %c is %lld and %lld", c, (long long)lab[c].v,
+					    (long long)t->shape.d[k].v);
+				if (!seen[c] || !known(lab[c]))
+					lab[c] = t->shape.d[k];
+			}
+			seen[c] = 1;
+		}
+	}
+	r = (int)strlen(rhs);
+	if (r > 64)
+		return -1;
+	for (k = 0; k < r; k++)
+		d[k] = seen[(unsigned char)rhs[k] & 127] ? lab[(unsigned char)rhs[k] & 127] : unk;
+	set_out(g, n, 0, in(g, n, 0)->dtype, r, d);
+	return 0;
+}
+
+/* ---- convolution and pooling ---- */
+
+/* window computes the spatial output dims of a conv or pool node whose input
+ * is x and whose kernel spatial dims are k[0..ns) */
+static int
+window(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x, const int64_t *k, int ns,
+    int pool, struct gp_dim *d)
+{
+	int64_t *st = NULL, *dil = NULL, *pads = NULL;
+	int nst = gp_attr_ints(A, n, "strides", &st), ndil = gp_attr_ints(A, n, "dilations", &dil);
+	int np = gp_attr_ints(A, n, "pads", &pads), ceil_mode = (int)attr_i(n, "ceil_mode", 0), i;
+	const char *ap = "NOTSET";
+
+	gp_attr_str(A, n, "auto_pad", &ap);
+	if ((nst >= 0 && nst != ns) || (ndil >= 0 && ndil != ns) || (np >= 0 && np != 2 * ns))
+		return fail("strides, dilations or pads do not match %d spatial dims", ns);
+	for (i = 0; i < ns; i++) {
+		struct gp_dim in_ = x->shape.d[2 + i];
+		int64_t s = st ? st[i] : 1, dl = dil ? dil[i] : 1, ek = (k[i] - 1) * dl + 1, total;
+
+		if (s <= 0 || dl <= 0 || k[i] <= 0)
+			return fail("bad stride, dilation or kernel");
+		if (!known(in_)) {
+			d[i] = unk;
+			continue;
+		}
+		if (!strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER")) {
+			d[i] = dk((in_.v + s - 1) / s);
+			continue;
+		}
+		total = in_.v + (strcmp(ap, "VALID") && pads ? pads[i] + pads[i + ns] : 0) - ek;
+		if (total < 0)
+			return fail("the kernel (%lld) is larger than the padded input", (long long)ek);
+		if (pool && ceil_mode) {
+			int64_t o = (total + s - 1) / s + 1;
+
+			/* the last window must start inside the input or the left padding */
+			if ((o - 1) * s >= in_.v + (pads ? pads[i] : 0))
+				o--;
+			d[i] = dk(o);
+		} else {
+			d[i] = dk(total / s + 1);
+		}
+	}
+	return 0;
+}
+
+static int
+op_conv(struct gp_graph *g, struct gp_node *n)
+{
+	int q = !strcmp(n->op, "QLinearConv");
+	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, q ? 3 : 1);
+	int r = rank(x), ns, i, rc, dt;
+	int64_t *ks, kk[16], grp = attr_i(n, "group", 1);
+	struct gp_dim d[18];
+
+	if (r < 3 || rank(w) != r || r > 18)
+		return r < 0 || rank(w) < 0 ? -1 : fail("input of rank %d, weight of rank %d", r, rank(w));
+	ns = r - 2;
+	if (gp_attr_ints(A, n, "kernel_shape", &ks) == ns) {
+		memcpy(kk, ks, (size_t)ns * sizeof *kk);
+	} else {
+		for (i = 0; i < ns; i++) {
+			if (!known(w->shape.d[2 + i]))
+				return -1;
+			kk[i] = w->shape.d[2 + i].v;
+		}
+	}
+	if (known(x->shape.d[1]) && known(w->shape.d[1]) && grp > 0 &&
+	    x->shape.d[1].v != w->shape.d[1].v * grp)
+		return fail("%lld input channels, but the weight expects %lld x %lld groups",
+		    (long long)x->shape.d[1].v, (long long)w->shape.d[1].v, (long long)grp);
+	d[0] = x->shape.d[0];
+	d[1] = w->shape.d[0];
+	if ((rc = window(g, n, x, kk, ns, 0, d + 2)) < 0)
+		return rc;
+	dt = !strcmp(n->op, "ConvInteger") ? 6 : x->dtype;
+	if (q && in(g, n, 7))
+		dt = in(g, n, 7)->dtype;
+	set_out(g, n, 0, dt, r, d);
+	return 0;
+}
+
+static int
+op_convtranspose(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, 1);
+	int r = rank(x), ns, i;
+	int64_t *st = NULL, *dil = NULL, *pads = NULL, *op = NULL, *os = NULL, grp = attr_i(n, "group", 1);
+	struct gp_dim d[18];
+
+	if (r < 3 || rank(w) != r || r > 18)
+		return r < 0 || rank(w) < 0 ? -1 : fail("bad ranks");
+	ns = r - 2;
+	gp_attr_ints(A, n, "strides", &st);
+	gp_attr_ints(A, n, "dilations", &dil);
+	gp_attr_ints(A, n, "pads", &pads);
+	gp_attr_ints(A, n, "output_padding", &op);
+	d[0] = x->shape.d[0];
+	d[1] = known(w->shape.d[1]) ? dk(w->shape.d[1].v * grp) : unk;
+	if (gp_attr_ints(A, n, "output_shape", &os) == ns) {
+		for (i = 0; i < ns; i++)
+			d[2 + i] = dk(os[i]);
+	} else {
+		for (i = 0; i < ns; i++) {
+			struct gp_dim in_ = x->shape.d[2 + i], k = w->shape.d[2 + i];
+
+			if (!known(in_) || !known(k)) {
+				d[2 + i] = unk;
+				continue;
+			}
+			d[2 + i] = dk((st ? st[i] : 1) * (in_.v - 1) + (op ? op[i] : 0) +
+			    ((k.v - 1) * (dil ? dil[i] : 1) + 1) - (pads ? pads[i] + pads[i + ns] : 0));
+		}
+	}
+	set_out(g, n, 0, x->dtype, r, d);
+	return 0;
+}
+
+static int
+op_pool(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int r = rank(x), ns, i, rc;
+	int64_t *ks;
+	struct gp_dim d[18];
+
+	if (r < 3 || r > 18)
+		return r < 0 ? -1 : fail("input of rank %d", r);
+	ns = r - 2;
+	d[0] = x->shape.d[0];
+	d[1] = x->shape.d[1];
+	if (!strncmp(n->op, "Global", 6)) {
+		for (i = 0; i < ns; i++)
+			d[2 + i] = dk(1);
+	} else {
+		if (gp_attr_ints(A, n, "kernel_shape", &ks) != ns)
+			return fail("no kernel_shape for %d spatial dims", ns);
+		if ((rc = window(g, n, x, ks, ns, 1, d + 2)) < 0)
+			return rc;
+	}
+	set_out(g, n, 0, x->dtype, r, d);
+	if (n->nout > 1)
+		set_out(g, n, 1, 7, r, d);      /* MaxPool's indices */
+	return 0;
+}
+
+static int
+op_norm(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int r = rank(x), i;
+
+	if (r < 0)
+		return -1;
+	set_out(g, n, 0, x->dtype, r, x->shape.d);
+	/* BatchNormalization in training mode: running mean and var, [C] */
+	for (i = 1; i < n->nout && !strcmp(n->op, "BatchNormalization"); i++)
+		if (r >= 2)
+			set_out(g, n, i, x->dtype, 1, x->shape.d + 1);
+	if (!strcmp(n->op, "LayerNormalization") && n->nout > 1) {
+		int a = norm_axis(attr_i(n, "axis", -1), r), k;
+		struct gp_dim *d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+		int64_t st = attr_i(n, "stash_type", 1);
+
+		if (a < 0)
+			return fail("bad axis");
+		for (k = 0; k < r; k++)
+			d[k] = k < a ? x->shape.d[k] : dk(1);
+		for (i = 1; i < n->nout; i++)
+			set_out(g, n, i, (int)st, r, d);
+	}
+	return 0;
+}
+
+static int
+op_dropout(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+
+	if (rank(x) < 0)
+		return -1;
+	set_out(g, n, 0, x->dtype, x->shape.rank, x->shape.d);
+	set_out(g, n, 1, 9, x->shape.rank, x->shape.d);
+	return 0;
+}
+
+static int
+op_constant(struct gp_graph *g, struct gp_node *n)
+{
+	(void)g;
+	(void)n;
+	return 0;                       /* gp-load wrote its value, dtype and shape */
+}
+
+static int
+op_quant(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0), *zp = in(g, n, 2), *sc = in(g, n, 1);
+	int dt;
+
+	if (rank(x) < 0)
+		return -1;
+	if (!strcmp(n->op, "QuantizeLinear"))
+		dt = zp ? zp->dtype : 2;
+	else
+		dt = sc && sc->dtype > 0 ? sc->dtype : 1;
+	set_out(g, n, 0, dt, x->shape.rank, x->shape.d);
+	return 0;
+}
+
+static int
+op_depthspace(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	int64_t b = attr_i(n, "blocksize", 0);
+	struct gp_dim d[4];
+	int up = !strcmp(n->op, "DepthToSpace");
+
+	if (rank(x) != 4 || b <= 0)
+		return rank(x) < 0 ? -1 : fail("needs a 4-D input and a blocksize");
+	d[0] = x->shape.d[0];
+	d[1] = known(x->shape.d[1]) ? dk(up ? x->shape.d[1].v / (b * b) : x->shape.d[1].v * b * b) : unk;
+	d[2] = known(x->shape.d[2]) ? dk(up ? x->shape.d[2].v * b : x->shape.d[2].v / b) : unk;
+	d[3] = known(x->shape.d[3]) ? dk(up ? x->shape.d[3].v * b : x->shape.d[3].v / b) : unk;
+	set_out(g, n, 0, x->dtype, 4, d);
+	return 0;
+}
+
+static int
+op_nonzero(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = in(g, n, 0);
+	struct gp_dim d[2] = {{-1, NULL}, {-1, NULL}};
+
+	if (rank(x) < 0)
+		return -1;
+	d[0] = dk(x->shape.rank);
+	set_out(g, n, 0, 7, 2, d);      /* the count depends on the values */
+	return 0;
+}
+
+static const struct gp_op ops[] = {
+	/* keep sorted by name: found by binary search */
+	{"Abs", NULL, op_same}, {"Acos", NULL, op_same}, {"Acosh", NULL, op_same},
+	{"Add", NULL, op_binary}, {"And", NULL, op_binary}, {"ArgMax", NULL, op_reduce},
+	{"ArgMin", NULL, op_reduce}, {"Asin", NULL, op_same}, {"Asinh", NULL, op_same},
+	{"Atan", NULL, op_same}, {"Atanh", NULL, op_same}, {"AveragePool", NULL, op_pool},
+	{"BatchNormalization", NULL, op_norm}, {"BitShift", NULL, op_binary}, {"Cast", NULL, op_cast},
+	{"CastLike", NULL, op_cast}, {"Ceil", NULL, op_same}, {"Celu", NULL, op_same},
+	{"Clip", NULL, op_same}, {"Concat", NULL, op_concat}, {"Constant", NULL, op_constant},
+	{"ConstantOfShape", NULL, op_constofshape}, {"Conv", NULL, op_conv},
+	{"ConvInteger", NULL, op_conv}, {"ConvTranspose", NULL, op_convtranspose},
+	{"Cos", NULL, op_same}, {"Cosh", NULL, op_same}, {"CumSum", NULL, op_same},
+	{"DepthToSpace", NULL, op_depthspace}, {"DequantizeLinear", NULL, op_quant},
+	{"Div", NULL, op_binary}, {"Dropout", NULL, op_dropout}, {"Einsum", NULL, op_einsum},
+	{"Elu", NULL, op_same}, {"Equal", NULL, op_binary}, {"Erf", NULL, op_same},
+	{"Exp", NULL, op_same}, {"Expand", NULL, op_expand},
+	{"EyeLike", NULL, op_same}, {"Flatten", NULL, op_flatten},
+	{"Floor", NULL, op_same}, {"Gather", NULL, op_gather}, {"GatherElements", NULL, op_gatherel}, {"Gelu", NULL, op_same},
+	{"Gemm", NULL, op_gemm}, {"GlobalAveragePool", NULL, op_pool},
+	{"GlobalLpPool", NULL, op_pool}, {"GlobalMaxPool", NULL, op_pool},
+	{"Greater", NULL, op_binary}, {"GreaterOrEqual", NULL, op_binary},
+	{"HardSigmoid", NULL, op_same}, {"HardSwish", NULL, op_same}, {"Hardmax", NULL, op_same},
+	{"Identity", NULL, op_same}, {"InstanceNormalization", NULL, op_norm},
+	{"IsInf", NULL, op_bool1}, {"IsNaN", NULL, op_bool1}, {"LRN", NULL, op_same},
+	{"LayerNormalization", NULL, op_norm}, {"LeakyRelu", NULL, op_same},
+	{"Less", NULL, op_binary}, {"LessOrEqual", NULL, op_binary}, {"Log", NULL, op_same},
+	{"LogSoftmax", NULL, op_same}, {"LpNormalization", NULL, op_same}, {"LpPool", NULL, op_pool},
+	{"MatMul", NULL, op_matmul}, {"MatMulInteger", NULL, op_matmul}, {"Max", NULL, op_binary},
+	{"MaxPool", NULL, op_pool}, {"Mean", NULL, op_binary},
+	{"MeanVarianceNormalization", NULL, op_same}, {"Min", NULL, op_binary},
+	{"Mish", NULL, op_same}, {"Mod", NULL, op_binary}, {"Mul", NULL, op_binary},
+	{"Neg", NULL, op_same}, {"NonZero", NULL, op_nonzero}, {"Not", NULL, op_bool1},
+	{"Or", NULL, op_binary}, {"PRelu", NULL, op_same}, {"Pad", NULL, op_pad},
+	{"Pow", NULL, op_binary}, {"QLinearConv", NULL, op_conv}, {"QLinearMatMul", NULL, op_matmul},
+	{"QuantizeLinear", NULL, op_quant}, {"Range", NULL, op_range},
+	{"Reciprocal", NULL, op_same}, {"ReduceL1", NULL, op_reduce}, {"ReduceL2", NULL, op_reduce},
+	{"ReduceLogSum", NULL, op_reduce}, {"ReduceLogSumExp", NULL, op_reduce},
+	{"ReduceMax", NULL, op_reduce}, {"ReduceMean", NULL, op_reduce}, {"ReduceMin", NULL, op_reduce},
+	{"ReduceProd", NULL, op_reduce}, {"ReduceSum", NULL, op_reduce},
+	{"ReduceSumSquare", NULL, op_reduce}, {"Relu", NULL, op_same}, {"Reshape", NULL, op_reshape},
+	{"Resize", NULL, op_resize}, {"Round", NULL, op_same}, {"Scatter", NULL, op_same},
+	{"ScatterElements", NULL, op_same}, {"ScatterND", NULL, op_same}, {"Selu", NULL, op_same},
+	{"Shape", NULL, op_shape}, {"Shrink", NULL, op_same}, {"Sigmoid", NULL, op_same},
+	{"Sign", NULL, op_same}, {"Sin", NULL, op_same}, {"Sinh", NULL, op_same},
+	{"Size", NULL, op_size}, {"Slice", NULL, op_slice}, {"Softmax", NULL, op_same},
+	{"Softplus", NULL, op_same}, {"Softsign", NULL, op_same},
+	{"SpaceToDepth", NULL, op_depthspace}, {"Split", NULL, op_split}, {"Sqrt", NULL, op_same},
+	{"Squeeze", NULL, op_squeeze}, {"Sub", NULL, op_binary}, {"Sum", NULL, op_binary},
+	{"Tan", NULL, op_same}, {"Tanh", NULL, op_same}, {"ThresholdedRelu", NULL, op_same},
+	{"Tile", NULL, op_tile}, {"TopK", NULL, op_topk}, {"Transpose", NULL, op_transpose},
+	{"Trilu", NULL, op_same}, {"Unsqueeze", NULL, op_unsqueeze}, {"Upsample", NULL, op_resize},
+	{"Where", NULL, op_where}, {"Xor", NULL, op_binary},
+};
+
+const struct gp_op *
+gp_op_find(const char *domain, const char *op)
+{
+	size_t lo = 0, hi = sizeof ops / sizeof ops[0], mid;
+	int c;
+
+	if (domain && *domain && strcmp(domain, "ai.onnx") != 0)
+		return NULL;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(op, ops[mid].name);
+		if (c == 0)
+			return &ops[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
