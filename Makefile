@@ -5,6 +5,7 @@
 #   make demo         install missing Debian packages, build, run the pipeline on data/
 #   make asan         the same build with AddressSanitizer and UBSan, in build/asan/
 #   make bench        time and memory of the filters on a large model
+#   make zoo-check    gp-shape against onnx on the whole torchvision zoo (needs python3-torch)
 #   make install      PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -37,7 +38,7 @@ TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench
 
 # Debian packages: to build, and to test and run the pipelines.
 DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
-TESTDEPS = bats bats-assert bats-support parallel
+TESTDEPS = bats bats-assert bats-support parallel python3-onnx
 
 all: $(PROGS) $(TESTPROGS)
 
@@ -91,11 +92,16 @@ check: deps
 
 demo: deps
 	$(MAKE) all
-	@echo '$$ bin/gp-load data/resnet18.onnx | head -40'
-	@bin/gp-load data/resnet18.onnx | head -40
+	@echo '$$ bin/gp-load data/resnet18.onnx | bin/gp-shape | grep ^tensor | head -20'
+	@bin/gp-load data/resnet18.onnx | bin/gp-shape | grep '^tensor' | head -20
+	@echo '$$ bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E "^tensor.(input|output)"'
+	@bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E '^tensor.(input|output)	'
 
 bench: all
 	tests/bench
+
+zoo-check: all
+	tests/zoo-check
 
 fixtures:
 	/usr/bin/python3 data/export-zoo.py
@@ -109,5 +115,5 @@ install: all
 clean:
 	rm -rf build bin lib/libgp.a
 
-.PHONY: all asan deps check demo bench fixtures install clean
+.PHONY: all asan deps check demo bench zoo-check fixtures install clean
 .SECONDARY:

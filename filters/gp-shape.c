@@ -64,6 +64,7 @@ main(int argc, char **argv)
 		case 'D':
 			if (!strchr(optarg, '=') || optarg[0] == '=') {
 				fprintf(stderr, "%s: -D: '%s' is not NAME=VALUE\n", gp_prog, optarg);
+				free(defs);
 				return GP_EXIT_USAGE;
 			}
 			count("-D", strchr(optarg, '=') + 1);
@@ -76,9 +77,11 @@ main(int argc, char **argv)
 			strict = 1;
 			break;
 		case 'h':
+			free(defs);
 			help();
 			return gp_close_stdout();
 		case 'V':
+			free(defs);
 			printf("%s %s\n", gp_prog, GP_VERSION);
 			return gp_close_stdout();
 		default:

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """shape-oracle.py - compare gp-shape with ONNX's own shape inference.
 
-    shape-oracle.py MODEL.onnx STREAM [-D NAME=VALUE ...]
+    shape-oracle.py MODEL.onnx STREAM [-D NAME=VALUE ...] [--batch N]
 
 STREAM is gp-shape's output for MODEL. The oracle is Debian's python3-onnx:
 onnx.shape_inference.infer_shapes(model, data_prop=True), on the model with
-the same -D bindings applied to its inputs. For every tensor the oracle gives a
+the same -D bindings applied to its inputs (and with --batch, every input's
+leading dim set to N and the declared shapes of everything else dropped: the
+model as if exported at that batch). For every tensor the oracle gives a
 type to, gp must give the same dtype and rank, and the same dim wherever the
 oracle's dim is a number or a name it did not invent (unk__N); where the oracle
 has no answer, gp may know more. Prints one line per disagreement and a
@@ -40,12 +42,29 @@ def gp_tensors(path):
 
 def main():
     model, stream = sys.argv[1], sys.argv[2]
-    binds = dict(a.split("=", 1) for a in sys.argv[4::2]) if len(sys.argv) > 3 else {}
+    binds, batch, args = {}, None, sys.argv[3:]
+    while args:
+        if args[0] == "-D":
+            k, v = args[1].split("=", 1)
+            binds[k] = v
+        elif args[0] == "--batch":
+            batch = int(args[1])
+        args = args[2:]
     m = onnx.load(model, load_external_data=False)
+    inits = {t.name for t in m.graph.initializer}
     for vi in m.graph.input:
-        for d in vi.type.tensor_type.shape.dim:
+        dims = vi.type.tensor_type.shape.dim
+        if batch is not None and vi.name not in inits and len(dims) > 0:
+            if dims[0].dim_param:
+                binds[dims[0].dim_param] = str(batch)
+            dims[0].dim_value = batch
+        for d in dims:
             if d.dim_param in binds:
                 d.dim_value = int(binds[d.dim_param])
+    if batch is not None:
+        del m.graph.value_info[:]
+        for vi in m.graph.output:
+            vi.type.tensor_type.ClearField("shape")
     # declared activation shapes are re-derived, as gp-shape does
     inf = shape_inference.infer_shapes(m, data_prop=True)
     ora = {}

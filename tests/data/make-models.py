@@ -168,3 +168,9 @@ for i, n in enumerate(nodes_):
 with open(os.path.join(HERE, "nasty.names"), "w") as f:
     for n in names + nn:
         f.write(n.encode().hex() + "\n")
+
+# Shape contradictions and declared shapes that disagree, for gp-shape.
+save(model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [vi("x", [2, 3])],
+           [vi("y", None)], [external("w", [4, 5])]), "bad-matmul.onnx")
+save(model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", [2, 3])],
+           [vi("y", [2, 4])]), "declared-wrong.onnx")
