@@ -272,6 +272,23 @@ def write_bytes(path, data):
 # ----------------------------------------------------------------------------
 # Export
 
+def register_missing_symbolics():
+    """torch 1.13 cannot export in-place `Tensor.zero_()` (aten::zero), which
+    torchvision's Swin V2 uses on a slice of the qkv bias.  Map it to
+    zeros_like (what later torch versions do); the in-place-on-slice then
+    becomes a ScatterND of zeros, which is the correct semantics."""
+    try:
+        from torch.onnx import symbolic_opset9 as opset9
+        reg = getattr(torch.onnx._internal.registration, "registry", None)
+        if reg is not None and reg.is_registered_op("aten::zero", 17):
+            return
+        torch.onnx.register_custom_op_symbolic(
+            "aten::zero", lambda g, self: opset9.zeros_like(g, self), 9)
+    except Exception as e:  # not fatal: only Swin V2 needs it
+        print("note: could not register aten::zero symbolic: %s" % e,
+              file=sys.stderr)
+
+
 def export_one(spec, outdir, opset, batch, keep_weights):
     torch.manual_seed(SEED)
     model = spec.build().eval()
@@ -401,6 +418,7 @@ def main(argv=None):
 
     os.makedirs(args.outdir, exist_ok=True)
     torch.set_grad_enabled(True)
+    register_missing_symbolics()
     failed = []
     t_all = time.time()
     for name in names:

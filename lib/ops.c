@@ -211,6 +211,29 @@ set_fvals(struct gp_graph *g, struct gp_node *n, int i, int cnt, const double *v
 	t->iv = NULL;
 }
 
+/* pass_vals gives output 0 the values of x, if it has any (a view: Identity,
+ * Squeeze, Unsqueeze, Reshape keep the values in order) */
+static void
+pass_vals(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x)
+{
+	if (x && x->nval >= 0 && x->iv)
+		set_vals(g, n, 0, x->nval, x->iv);
+	else if (x && x->nval >= 0 && x->fv)
+		set_fvals(g, n, 0, x->nval, x->fv);
+}
+
+/* set_unknown sets output i to rank r with every dim unknown */
+static void
+set_unknown(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r)
+{
+	struct gp_dim *d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	int k;
+
+	for (k = 0; k < r; k++)
+		d[k] = unk;
+	set_out(g, n, i, dtype, r, d);
+}
+
 static int64_t
 attr_i(struct gp_node *n, const char *k, int64_t def)
 {
@@ -241,12 +264,8 @@ op_same(struct gp_graph *g, struct gp_node *n)
 		return -1;
 	}
 	set_out(g, n, 0, x->dtype, x->shape.rank, x->shape.d);
-	if (strcmp(n->op, "Identity") == 0 && x->nval >= 0) {
-		if (x->iv)
-			set_vals(g, n, 0, x->nval, x->iv);
-		else if (x->fv)
-			set_fvals(g, n, 0, x->nval, x->fv);
-	}
+	if (strcmp(n->op, "Identity") == 0)
+		pass_vals(g, n, x);
 	return 0;
 }
 
@@ -564,10 +583,7 @@ op_unsqueeze(struct gp_graph *g, struct gp_node *n)
 	for (i = j = 0; i < r; i++)
 		d[i] = mark[i] ? dk(1) : x->shape.d[j++];
 	set_out(g, n, 0, x->dtype, r, d);
-	if (x->nval >= 0 && x->iv)
-		set_vals(g, n, 0, x->nval, x->iv);
-	else if (x->nval >= 0 && x->fv)
-		set_fvals(g, n, 0, x->nval, x->fv);
+	pass_vals(g, n, x);
 	return 0;
 }
 
@@ -608,10 +624,7 @@ op_squeeze(struct gp_graph *g, struct gp_node *n)
 		if (!mark[i])
 			d[j++] = x->shape.d[i];
 	set_out(g, n, 0, x->dtype, j, d);
-	if (x->nval >= 0 && x->iv)
-		set_vals(g, n, 0, x->nval, x->iv);
-	else if (x->nval >= 0 && x->fv)
-		set_fvals(g, n, 0, x->nval, x->fv);
+	pass_vals(g, n, x);
 	return 0;
 }
 
@@ -659,14 +672,8 @@ op_reshape(struct gp_graph *g, struct gp_node *n)
 		ns = vals(st, &sv);
 		if (ns < 0) {
 			/* the rank is still known when the shape tensor's length is */
-			if (st->shape.rank == 1 && known(st->shape.d[0])) {
-				int k = (int)st->shape.d[0].v;
-
-				d = gp_arena_alloc(A, (size_t)(k + 1) * sizeof *d);
-				for (i = 0; i < k; i++)
-					d[i] = unk;
-				set_out(g, n, 0, x ? x->dtype : 0, k, d);
-			}
+			if (st->shape.rank == 1 && known(st->shape.d[0]) && st->shape.d[0].v <= 64)
+				set_unknown(g, n, 0, x ? x->dtype : 0, (int)st->shape.d[0].v);
 			return -1;
 		}
 	} else {
@@ -743,8 +750,7 @@ op_reshape(struct gp_graph *g, struct gp_node *n)
 		}
 	}
 	set_out(g, n, 0, x ? x->dtype : 0, ns, d);
-	if (x && x->nval >= 0 && x->iv)
-		set_vals(g, n, 0, x->nval, x->iv);
+	pass_vals(g, n, x);
 	return 0;
 }
 
@@ -913,10 +919,7 @@ op_slice(struct gp_graph *g, struct gp_node *n)
 		if (in(g, n, 4))
 			nsp = ints(g, in(g, n, 4), &sp);
 		if (ns < 0 || ne < 0 || (in(g, n, 3) && na < 0) || (in(g, n, 4) && nsp < 0)) {
-			d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
-			for (i = 0; i < r; i++)
-				d[i] = unk;
-			set_out(g, n, 0, x->dtype, r, d);
+			set_unknown(g, n, 0, x->dtype, r);
 			return -1;
 		}
 	} else {
@@ -1162,10 +1165,7 @@ op_pad(struct gp_graph *g, struct gp_node *n)
 		if (in(g, n, 3))
 			na = ints(g, in(g, n, 3), &ax);
 		if (np < 0 || (in(g, n, 3) && na < 0)) {
-			d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
-			for (i = 0; i < r; i++)
-				d[i] = unk;
-			set_out(g, n, 0, x->dtype, r, d);
+			set_unknown(g, n, 0, x->dtype, r);
 			return -1;
 		}
 	} else {
@@ -1218,9 +1218,7 @@ op_resize(struct gp_graph *g, struct gp_node *n)
 			d[i] = known(x->shape.d[i]) ? dk((int64_t)floor((double)x->shape.d[i].v * sc[i])) :
 			    sc[i] == 1.0 ? x->shape.d[i] : unk;
 	} else {
-		for (i = 0; i < r; i++)
-			d[i] = unk;
-		set_out(g, n, 0, x->dtype, r, d);
+		set_unknown(g, n, 0, x->dtype, r);
 		return -1;
 	}
 	set_out(g, n, 0, x->dtype, r, d);
