@@ -4,6 +4,7 @@
 #   make check        install missing Debian packages, build, run every test
 #   make demo         install missing Debian packages, build, run the pipeline on data/
 #   make asan         the same build with AddressSanitizer and UBSan, in build/asan/
+#   make fuzz         run the libFuzzer targets for FUZZ_SECONDS each (needs clang)
 #   make bench        time and memory of the filters on a large model
 #   make zoo-check    gp-shape against onnx on the whole torchvision zoo (needs python3-torch)
 #   make install      PREFIX=/usr/local DESTDIR=
@@ -19,7 +20,12 @@ PROTOC_C ?= protoc-c
 override CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g $(CFLAGS)
 LDLIBS = -lprotobuf-c -lmd -lm
 
-ifeq ($(SANITIZE),1)
+ifeq ($(SANITIZE),fuzz)
+O = build/fuzz
+CC = clang
+override CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+BIN = $(O)/bin
+else ifeq ($(SANITIZE),1)
 O ?= build/asan
 override CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=address,undefined
@@ -37,7 +43,7 @@ PROGS = $(FILTERS:%=$(BIN)/%)
 TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench
 
 # Debian packages: to build, and to test and run the pipelines.
-DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
+DEPS = gcc clang make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
 TESTDEPS = bats bats-assert bats-support parallel python3-onnx
 
 all: $(PROGS) $(TESTPROGS)
@@ -72,6 +78,20 @@ $(O)/tests/%: tests/%.c $(LIB)
 
 asan:
 	$(MAKE) SANITIZE=1
+
+# make fuzz: each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS, seeded from
+# data/ and tests/; crashes land in build/fuzz/ as crash-* files.
+FUZZERS = fuzz-load fuzz-stream
+FUZZ_SECONDS ?= 60
+$(O)/fuzz/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(O)/fuzz
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< $(LIB) $(LDLIBS)
+
+fuzzers: $(FUZZERS:%=$(O)/fuzz/%)
+
+fuzz:
+	$(MAKE) SANITIZE=fuzz fuzzers
+	tests/fuzz/run $(FUZZ_SECONDS)
 
 # deps installs the Debian packages that are missing, with sudo when not root.
 deps:
@@ -115,5 +135,5 @@ install: all
 clean:
 	rm -rf build bin lib/libgp.a
 
-.PHONY: all asan deps check demo bench zoo-check fixtures install clean
+.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check fixtures install clean
 .SECONDARY:

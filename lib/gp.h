@@ -18,6 +18,7 @@ enum gp_exit {
 
 /* ---- err.c: the one error path ---- */
 extern const char *gp_prog;                 /* program name, set by gp_init() */
+extern void (*gp_die_hook)(void);           /* if set, gp_die calls it (a fuzzer longjmps out) */
 void gp_init(char **argv);                  /* set gp_prog from argv[0] (and shorten argv[0]) */
 void gp_die(const char *fmt, ...)           /* "PROG: msg\n" on stderr, exit 1 */
 	__attribute__((noreturn, format(printf, 1, 2)));
@@ -168,6 +169,9 @@ struct gp_load_opts {
  * tensor, node and graph tables, nodes in topological order. Dies on bad input
  * with "PROG: FILE: what is wrong". */
 void gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o);
+/* The same from the bytes p[0..n) of a model named name. */
+void gp_load_onnx_buf(struct gp_stream *s, const char *name, const uint8_t *p, size_t n,
+    const struct gp_load_opts *o);
 
 /* ---- wire.c: protobuf wire-level pass ---- */
 /* Copy the ModelProto in in[0..n) to out, leaving out every tensor payload

@@ -1253,11 +1253,25 @@ free_input(struct input *in)
 void
 gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o)
 {
+	struct input in;
+
+	read_input(path, &in);
+	gp_load_onnx_buf(s, path, in.p, in.n, o);
+	free_input(&in);
+}
+
+void
+gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, size_t size,
+    const struct gp_load_opts *o)
+{
 	static const char *tcols[] = {"name", "dtype", "shape", "kind", "bytes", "data", "graph", NULL};
 	static const char *ncols[] = {"name", "op", "domain", "inputs", "outputs", "attrs", "graph", NULL};
 	static const char *gcols[] = {"id", "name", "kind", "parent", "attr", "domain", "inputs", "outputs", NULL};
 	struct ld L = {0};
-	struct input in;
+	struct {
+		const uint8_t *p;
+		size_t n;
+	} in = {data, size};
 	struct gp_buf pr = {0}, h = {0};
 	const char *err;
 	size_t at, i;
@@ -1268,7 +1282,6 @@ gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o
 	L.s = s;
 	L.path = path;
 	L.data_limit = o->data_limit;
-	read_input(path, &in);
 	if (in.n == 0)
 		gp_die("%s: empty file, not an ONNX model", path);
 	err = gp_wire_prune(in.p, in.n, KEEP_PAYLOAD, &pr, &at);
@@ -1359,5 +1372,4 @@ gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o
 	gp_buf_release(&h);
 	gp_buf_release(&pr);
 	onnx__model_proto__free_unpacked(m, NULL);
-	free_input(&in);
 }

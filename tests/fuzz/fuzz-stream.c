@@ -1,0 +1,41 @@
+/* fuzz-stream - libFuzzer target: the stream reader, the graph view and shape
+ * inference, as every filter runs them on its input */
+#include <setjmp.h>
+#include <stdio.h>
+
+#include "gp.h"
+
+static jmp_buf env;
+
+static void
+back(void)
+{
+	longjmp(env, 1);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct gp_stream s;
+	static struct gp_graph g;
+	static FILE *null;
+	FILE *f;
+
+	gp_die_hook = back;
+	if (!null)
+		null = fopen("/dev/null", "w");
+	if (size == 0 || !(f = fmemopen((void *)data, size, "r")))
+		return 0;
+	if (setjmp(env) == 0) {
+		gp_stream_init(&s, "fuzz");
+		gp_stream_read(&s, f);
+		gp_graph_build(&g, &s);
+		gp_infer(&g, 0);
+		gp_graph_store(&g);
+		gp_stream_write(&s, null, 0, NULL);
+	}
+	fclose(f);
+	gp_graph_release(&g);
+	gp_stream_release(&s);
+	return 0;
+}
