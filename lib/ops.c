@@ -749,6 +749,14 @@ op_reshape(struct gp_graph *g, struct gp_node *n)
 			}
 		}
 	}
+	/* with every dim known, the element counts must agree */
+	if (x && neg < 0) {
+		struct gp_shape want = {ns, d};
+		int64_t a = gp_shape_numel(&x->shape), b = gp_shape_numel(&want);
+
+		if (a >= 0 && b >= 0 && a != b)
+			return fail("cannot reshape %lld elements into %lld", (long long)a, (long long)b);
+	}
 	set_out(g, n, 0, x ? x->dtype : 0, ns, d);
 	pass_vals(g, n, x);
 	return 0;

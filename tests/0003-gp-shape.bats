@@ -123,3 +123,8 @@ shape_of() {
 	run --separate-stderr gp-shape < <(stream)
 	fails_cleanly "gp-shape: stdin: no graph, tensor or node records"
 }
+
+@test "a Reshape to another element count is an error naming the node" {
+	run --separate-stderr bash -c 'gp-load tests/data/bad-reshape.onnx | gp-shape'
+	fails_cleanly "gp-shape: stdin: node 'rs' \\(Reshape\\): cannot reshape 6 elements into 8$"
+}

@@ -174,3 +174,6 @@ save(model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [vi("x", 
            [vi("y", None)], [external("w", [4, 5])]), "bad-matmul.onnx")
 save(model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", [2, 3])],
            [vi("y", [2, 4])]), "declared-wrong.onnx")
+save(model([helper.make_node("Reshape", ["x", "shape"], ["y"], name="rs")], [vi("x", [2, 3])],
+           [vi("y", None)], [numpy_helper.from_array(np.array([4, 2], dtype=np.int64), "shape")]),
+     "bad-reshape.onnx")
