@@ -43,7 +43,7 @@ PROGS = $(FILTERS:%=$(BIN)/%)
 TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench
 
 # Debian packages: to build, and to test and run the pipelines.
-DEPS = gcc clang make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
+DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
 TESTDEPS = bats bats-assert bats-support parallel python3-onnx
 
 all: $(PROGS) $(TESTPROGS)
@@ -90,12 +90,13 @@ $(O)/fuzz/%: tests/fuzz/%.c $(LIB)
 fuzzers: $(FUZZERS:%=$(O)/fuzz/%)
 
 fuzz:
+	$(MAKE) deps EXTRADEPS=clang
 	$(MAKE) SANITIZE=fuzz fuzzers
 	tests/fuzz/run $(FUZZ_SECONDS)
 
 # deps installs the Debian packages that are missing, with sudo when not root.
 deps:
-	@missing=$$(for p in $(DEPS) $(TESTDEPS); do \
+	@missing=$$(for p in $(DEPS) $(TESTDEPS) $(EXTRADEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
