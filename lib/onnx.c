@@ -47,7 +47,6 @@ struct ld {
 	struct pending *q;
 	int nq, capq, ngraph;
 	struct scope *scopes;
-	struct gp_buf b;
 };
 
 #define LDIE(L, ...) do { \
@@ -1368,7 +1367,6 @@ gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, siz
 	}
 	free(L.q);
 	gp_map_release(&L.nodenames);
-	gp_buf_release(&L.b);
 	gp_buf_release(&h);
 	gp_buf_release(&pr);
 	onnx__model_proto__free_unpacked(m, NULL);

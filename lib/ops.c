@@ -834,7 +834,6 @@ op_concat(struct gp_graph *g, struct gp_node *n)
 		else
 			cnt += t->nval;
 	}
-	/* one symbolic input along the axis with the others 0-sized stays that symbol */
 	set_out(g, n, 0, x->dtype, r, d);
 	if (allv && r == 1 && cnt <= MAXVAL) {
 		v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);

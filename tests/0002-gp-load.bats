@@ -142,11 +142,14 @@ nodes() {
 	assert_line "##source_sha256	$(sha256sum data/resnet18.onnx | cut -d' ' -f1)"
 }
 
-@test "the graph hash ignores the weight bytes" {
-	a=$(gp-load data/resnet18.onnx | grep '^##graph_sha256')
-	b=$(gp-load data/resnet18.onnx | grep '^##graph_sha256')
+@test "the graph hash ignores the weight bytes; --hash does not" {
+	a=$(gp-load --hash tests/data/weights-a.onnx | grep '^##graph_sha256')
+	b=$(gp-load --hash tests/data/weights-b.onnx | grep '^##graph_sha256')
 	assert_equal "$a" "$b"
 	[ ${#a} -eq $((15 + 64)) ]
+	a=$(gp-load --hash tests/data/weights-a.onnx | grep '^##source_sha256')
+	b=$(gp-load --hash tests/data/weights-b.onnx | grep '^##source_sha256')
+	[ "$a" != "$b" ]
 }
 
 @test "bad input: a missing file, a directory, an empty file" {

@@ -177,3 +177,10 @@ save(model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", [2, 3
 save(model([helper.make_node("Reshape", ["x", "shape"], ["y"], name="rs")], [vi("x", [2, 3])],
            [vi("y", None)], [numpy_helper.from_array(np.array([4, 2], dtype=np.int64), "shape")]),
      "bad-reshape.onnx")
+
+# Two models that differ only in the values of a 2000-element weight (8 KB,
+# inline): their graph_sha256 must be equal, their file hashes not.
+for tag, seed in (("a", 1), ("b", 2)):
+    w = numpy_helper.from_array(np.random.default_rng(seed).random(2000).astype(np.float32), "w")
+    save(model([helper.make_node("Add", ["x", "w"], ["y"], name="add")], [vi("x", [2000])],
+               [vi("y", [2000])], [w]), "weights-%s.onnx" % tag)
