@@ -35,12 +35,12 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load gp-shape
+FILTERS = gp-load gp-shape gp-partition
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
-LIB = $(if $(filter 1,$(SANITIZE)),$(O)/libgp.a,lib/libgp.a)
+LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
 PROGS = $(FILTERS:%=$(BIN)/%)
-TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench
+TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops
 
 # Debian packages: to build, and to test and run the pipelines.
 DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
@@ -55,7 +55,7 @@ $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h &: $(ONNX_PROTO)
 $(O)/onnx.pb-c.o: $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h
 	$(CC) $(CFLAGS) -Wno-unused-parameter -c -o $@ $<
 
-$(O)/lib/%.o: lib/%.c lib/gp.h $(O)/onnx.pb-c.h
+$(O)/lib/%.o: lib/%.c lib/gp.h lib/cost.h $(O)/onnx.pb-c.h
 	@mkdir -p $(O)/lib
 	$(CC) $(CFLAGS) -Ilib -I$(O) -c -o $@ $<
 
@@ -117,6 +117,8 @@ demo: deps
 	@bin/gp-load data/resnet18.onnx | bin/gp-shape | grep '^tensor' | head -20
 	@echo '$$ bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E "^tensor.(input|output)"'
 	@bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E '^tensor.(input|output)	'
+	@echo '$$ bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | grep -E "^(##partition|#subgraph|subgraph)" | cut -f1-4,10-16 | head -12'
+	@bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | grep -E '^(##partition|#subgraph|subgraph)' | cut -f1-4,10-16 | head -12
 
 bench: all
 	tests/bench

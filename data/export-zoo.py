@@ -391,6 +391,9 @@ def main(argv=None):
                     help="override the opset of every exported model")
     ap.add_argument("--batch", type=int, metavar="N", default=1,
                     help="batch size of the export input (default: 1)")
+    ap.add_argument("--size", type=int, metavar="N",
+                    help="export image models at N x N pixels (default: 224, "
+                         "299 for inception_v3)")
     ap.add_argument("--list", action="store_true",
                     help="print the exportable model names and exit")
     ap.add_argument("--zoo", action="store_true",
@@ -415,6 +418,13 @@ def main(argv=None):
         ap.error("unknown model(s): %s (see --list)" % ", ".join(unknown))
     if args.batch < 1:
         ap.error("--batch must be >= 1")
+    if args.size is not None:
+        if args.size < 32:
+            ap.error("--size must be >= 32")
+        for name in names:
+            if len(reg[name].input_shape) != 3 or reg[name].input_shape[0] != 3:
+                ap.error("--size: %s is not an image model" % name)
+            reg[name].input_shape = (3, args.size, args.size)
 
     os.makedirs(args.outdir, exist_ok=True)
     torch.set_grad_enabled(True)

@@ -119,7 +119,7 @@ main(int argc, char **argv)
 		if (gp_bind(&g, name, count("-D", eq + 1)) == 0 && batch < 0)
 			gp_warn("stdin: -D %s: no dim is named '%s'", defs[i], name);
 	}
-	gp_infer(&g, strict);
+	gp_infer(&g, strict ? GP_INFER_STRICT : 0);
 	gp_graph_store(&g);
 	gp_stream_write(&s, stdout, argc, argv);
 	gp_graph_release(&g);

@@ -10,6 +10,7 @@
 
 const char *gp_prog = "gp";
 void (*gp_die_hook)(void);
+void (*gp_die_cleanup)(void);
 
 /* gp_init names the program after argv[0]'s last component. gp never calls
  * setlocale, so numbers are always read and written in the C locale. */
@@ -45,6 +46,8 @@ gp_die(const char *fmt, ...)
 	vmsg("", fmt, ap);
 	va_end(ap);
 	fflush(stderr);
+	if (gp_die_cleanup)
+		gp_die_cleanup();
 	if (gp_die_hook)
 		gp_die_hook();          /* a fuzz harness: it does not return */
 	_exit(GP_EXIT_FAIL);

@@ -19,6 +19,7 @@ enum gp_exit {
 /* ---- err.c: the one error path ---- */
 extern const char *gp_prog;                 /* program name, set by gp_init() */
 extern void (*gp_die_hook)(void);           /* if set, gp_die calls it (a fuzzer longjmps out) */
+extern void (*gp_die_cleanup)(void);        /* if set, gp_die calls it first: free what is held */
 void gp_init(char **argv);                  /* set gp_prog from argv[0] (and shorten argv[0]) */
 void gp_die(const char *fmt, ...)           /* "PROG: msg\n" on stderr, exit 1 */
 	__attribute__((noreturn, format(printf, 1, 2)));
@@ -148,6 +149,7 @@ void gp_hdr_add(struct gp_stream *s, const char *key, const char *val);
 /* Tables: find by type, or create one with these columns (NULL-terminated). */
 struct gp_table *gp_table_get(const struct gp_stream *s, const char *type);
 struct gp_table *gp_table_new(struct gp_stream *s, const char *type, const char *const *cols);
+void gp_table_drop(struct gp_stream *s, const char *type);   /* remove a table, if there is one */
 /* Index of a column, or -1; gp_table_addcol finds it or appends it filled with ".". */
 int gp_table_col(const struct gp_table *t, const char *name);
 int gp_table_addcol(struct gp_stream *s, struct gp_table *t, const char *name);
@@ -220,6 +222,8 @@ struct gp_graph {
 	size_t nn;
 	int ngraph;
 	int *gparent;                       /* graph id -> enclosing graph id, -1 for main/functions */
+	int **gout, *ngout;                 /* graph id -> its output tensors (-1: none by that name) */
+	int *gholder;                       /* graph id -> the node holding it, -1 for main/functions */
 	struct gp_map byname;               /* "GRAPH/name" -> tensor index */
 	int opset;                          /* of the default domain */
 };
@@ -242,19 +246,85 @@ int gp_attr_floats(struct gp_arena *a, const struct gp_node *n, const char *key,
 const char *gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *key);
 
 /* ---- ops.c: the op table ---- */
+/* What a node costs when it runs, as its op's cost function counts it
+ * (docs/counting.md). Counts are exact; a product that would overflow 64 bits
+ * sets overflow instead of wrapping. */
+struct gp_cost {
+	int64_t macs, flops;                /* flops include 2 per MAC */
+	int64_t batch, channels, spatial;   /* of the main output */
+	int64_t threads;                    /* independent output elements */
+	int64_t groups;
+	int depthwise;
+	const char *kind;                   /* op family: conv2d, linear, relu, ... */
+	int64_t read0;                      /* elements read of input 0 when fewer than all (Gather, Slice); else -1 */
+	int overflow;
+};
+/* How an op runs, which decides how gp-partition treats it. */
+enum gp_class {
+	GP_C_UNKNOWN,                       /* no cost function: reported, never zero */
+	GP_C_FREE,                          /* no kernel: Identity, Dropout, Shape, Size, Constant */
+	GP_C_VIEW,                          /* a view of input 0, no data moved: Reshape, Flatten, ... */
+	GP_C_ELEM,                          /* element-wise: fuses into its producer */
+	GP_C_ROW,                           /* reductions and normalizations over rows: Softmax, Reduce*, ... */
+	GP_C_POOL,                          /* windowed reductions: MaxPool, AveragePool, ... */
+	GP_C_MOVE,                          /* moves data, computes (almost) nothing: Concat, Transpose, ... */
+	GP_C_DENSE,                         /* multiply-accumulate: Conv, Gemm, MatMul, Einsum */
+	GP_C_CONTROL,                       /* If, Loop, Scan: the cost of their bodies */
+};
 struct gp_op {
 	const char *name;                   /* ONNX op type, default domain unless domain is set */
 	const char *domain;
 	/* infer the node's output dtypes, shapes and (small) values from its
-	 * inputs; 0 done, -1 could not (an input unknown) */
+	 * inputs; 0 done, -1 could not (an input unknown), -2 impossible; NULL
+	 * when gp cannot (the outputs keep their declared shapes) */
 	int (*shape)(struct gp_graph *g, struct gp_node *n);
+	/* count the node's cost into c (zeroed, read0 = -1); 0 done, -1 a shape it needs is unknown */
+	int (*cost)(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe);
+	enum gp_class cls;
+	int fpe;                            /* FLOPs per element, for the cost functions that use one */
 };
 const struct gp_op *gp_op_find(const char *domain, const char *op);
+const struct gp_op *gp_op_at(size_t i);     /* the table's i-th entry, NULL past the end */
+/* Count node n's cost: 0 done, -1 unknown (no cost function, or shapes
+ * unknown), with c's parallelism filled from its main output. */
+int gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
 /* Set by shape functions on an impossible node: a message, for the caller to report. */
 extern char gp_op_err[256];
 
+/* ---- partition.c: subgraphs, the kernels a graph runs as ---- */
+struct gp_part_opts {
+	int fuse;                           /* fuse as an inference compiler would */
+	int dtype;                          /* count floating tensors at this dtype; 0: as they are */
+};
+struct gp_sub {
+	int id;                             /* 1, 2, ... in topological order */
+	int anchor;                         /* the node it is named after (its first) */
+	int *nodes, nnode;                  /* the nodes it holds, in order */
+	int *in, nin;                       /* activation tensors it reads (views resolved) */
+	int *w, nw;                         /* weights (and other constants) it reads */
+	int *out, nout;                     /* tensors it writes that others read */
+	const char *ops;                    /* op types joined by '+' */
+	int known;                          /* macs and flops are known */
+	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
+	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
+};
+struct gp_part {
+	struct gp_sub *sg;
+	int nsg;
+	int *node_sg;                       /* node -> subgraph id, 0 if in none */
+	int64_t params;                     /* elements of the model's weights */
+	int64_t buffers;                    /* elements of BatchNormalization running statistics */
+	int64_t weight_bytes;               /* bytes of both */
+};
+/* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
+void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);
+void gp_part_release(struct gp_part *p);
+
 /* ---- infer.c ---- */
-int gp_infer(struct gp_graph *g, int strict);   /* returns the count of tensors still not fully known */
+enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };
+/* Infer every node's outputs; STRICT: an op without shape inference is an
+ * error; QUIET: not even a warning. Returns the count of tensors still not fully known. */
+int gp_infer(struct gp_graph *g, int flags);
 int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := value; count replaced */
 
 /* ---- sha256.c ---- */

@@ -270,6 +270,36 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 				    "topological order, or a cycle)", s->src, g->n[r].name, g->t[ti].name,
 				    g->n[g->t[ti].producer].name);
 		}
+	/* the node that holds each subgraph */
+	g->gholder = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gholder);
+	{
+		struct gp_map idx = {0};
+		int c_par = needcol(s, gt, "parent"), c_nn = needcol(s, g->nt, "name");
+
+		for (r = 0; r < g->nn; r++)
+			gp_map_put(&idx, g->nt->val[c_nn][r], (int64_t)r);
+		for (r = 0; r < gt->nrow; r++) {
+			int64_t *p = gp_map_get(&idx, gt->val[c_par][r]);
+
+			g->gholder[r] = strcmp(gt->val[c_par][r], ".") && p ? (int)*p : -1;
+		}
+		gp_map_release(&idx);
+	}
+	/* each graph's outputs, in order */
+	g->gout = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gout);
+	g->ngout = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->ngout);
+	c_out = needcol(s, gt, "outputs");
+	for (r = 0; r < gt->nrow; r++) {
+		char **v;
+		int cnt = gp_split_list(&s->arena, gt->val[c_out][r], &v);
+
+		if (cnt < 0)
+			gp_die("%s: graph %zu: malformed outputs '%s'", s->src, r, gt->val[c_out][r]);
+		g->gout[r] = gp_arena_alloc(&s->arena, (size_t)(cnt + 1) * sizeof **g->gout);
+		for (k = 0; k < cnt; k++)
+			g->gout[r][k] = gp_graph_find(g, (int)r, v[k]);
+		g->ngout[r] = cnt;
+	}
 }
 
 void
@@ -278,6 +308,9 @@ gp_graph_release(struct gp_graph *g)
 	free(g->t);
 	free(g->n);
 	free(g->gparent);
+	free(g->gout);
+	free(g->gholder);
+	free(g->ngout);
 	gp_map_release(&g->byname);
 	memset(g, 0, sizeof *g);
 }

@@ -1,4 +1,5 @@
 /* infer.c - shape and dtype inference over a whole graph, op by op */
+#include <stdlib.h>
 #include <string.h>
 
 #include "gp.h"
@@ -26,28 +27,74 @@ same_dtype(struct gp_graph *g, struct gp_node *n)
 	}
 }
 
-/* gp_infer runs every node's shape function in stream (topological) order.
+/* order lists the nodes so that the nodes of a subgraph (an If branch, a
+ * Loop body) come right before the node that holds it, so that its shape
+ * function can read the body's outputs; otherwise stream order. */
+static void
+order(const struct gp_graph *g, int gid, int *out, size_t *k, const int *first, const int *next,
+    const int *held, const int *hnext)
+{
+	int i, h;
+
+	for (i = first[gid]; i >= 0; i = next[i]) {
+		for (h = held[i]; h >= 0; h = hnext[h])
+			order(g, h, out, k, first, next, held, hnext);
+		out[(*k)++] = i;
+	}
+}
+
+/* gp_infer runs every node's shape function, bodies before their holders
+ * (its arrays are arena memory: freed with the stream, even after gp_die).
  * An op with no shape function leaves its outputs as declared, with one
  * warning per op type (an error when strict). Returns the number of tensors
  * whose shape is still not fully known. */
 int
-gp_infer(struct gp_graph *g, int strict)
+gp_infer(struct gp_graph *g, int flags)
 {
 	struct gp_map warned = {0};
-	size_t i;
-	int unknown = 0, rc;
+	size_t i, k = 0;
+	int unknown = 0, rc, j;
+	int *first = gp_arena_alloc(&g->s->arena, ((size_t)g->ngraph + 1) * sizeof *first);
+	int *last = gp_arena_alloc(&g->s->arena, ((size_t)g->ngraph + 1) * sizeof *last);
+	int *next = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *next);
+	int *held = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *held);
+	int *hnext = gp_arena_alloc(&g->s->arena, ((size_t)g->ngraph + 1) * sizeof *hnext);
+	int *seq = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *seq);
 
+	for (j = 0; j < g->ngraph; j++)
+		first[j] = last[j] = hnext[j] = -1;
 	for (i = 0; i < g->nn; i++) {
-		struct gp_node *n = &g->n[i];
+		int gid = g->n[i].graph;
+
+		next[i] = held[i] = -1;
+		if (last[gid] >= 0)
+			next[last[gid]] = (int)i;
+		else
+			first[gid] = (int)i;
+		last[gid] = (int)i;
+	}
+	for (j = g->ngraph - 1; j >= 0; j--) {
+		int h = g->gholder[j];
+
+		if (h >= 0 && g->n[h].graph < j) {      /* holders sit in an enclosing graph */
+			hnext[j] = held[h];
+			held[h] = j;
+		}
+	}
+	for (j = 0; j < g->ngraph; j++)
+		if (g->gholder[j] < 0 || g->n[g->gholder[j]].graph >= j)
+			order(g, j, seq, &k, first, next, held, hnext);
+	for (i = 0; i < k; i++) {
+		struct gp_node *n = &g->n[seq[i]];
 		const struct gp_op *op = gp_op_find(n->domain, n->op);
 
-		if (!op) {
-			const char *k = gp_arena_printf(&g->s->arena, "%s:%s", n->domain, n->op);
+		if (!op || !op->shape) {
+			const char *key = gp_arena_printf(&g->s->arena, "%s:%s", n->domain, n->op);
 
-			if (strict)
+			if (flags & GP_INFER_STRICT)
 				gp_die("%s: node '%s': no shape inference for op %s (domain %s)",
 				    g->s->src, n->name, n->op, n->domain);
-			if (gp_map_put(&warned, k, 0))
+			if (gp_map_put(&warned, key, 0) && !(flags & GP_INFER_QUIET))
 				gp_warn("%s: no shape inference for op %s (domain %s, first node '%s'): "
 				    "its outputs keep their declared shapes", g->s->src, n->op, n->domain,
 				    n->name);

@@ -1259,6 +1259,39 @@ gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o
 	free_input(&in);
 }
 
+/* What a load holds while it runs, so that gp_die can free it: a program
+ * exits anyway, but a fuzz harness that longjmps out would leak it all. */
+static struct {
+	struct ld *L;
+	Onnx__ModelProto *m;
+	struct gp_buf *pr, *h;
+} live;
+
+static void
+release(void)
+{
+	if (live.L) {
+		while (live.L->scopes) {
+			struct scope *n = live.L->scopes->next;
+
+			gp_map_release(&live.L->scopes->names);
+			free(live.L->scopes);
+			live.L->scopes = n;
+		}
+		free(live.L->q);
+		live.L->q = NULL;
+		gp_map_release(&live.L->nodenames);
+	}
+	if (live.h)
+		gp_buf_release(live.h);
+	if (live.pr)
+		gp_buf_release(live.pr);
+	if (live.m)
+		onnx__model_proto__free_unpacked(live.m, NULL);
+	memset(&live, 0, sizeof live);
+	gp_die_cleanup = NULL;
+}
+
 void
 gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, size_t size,
     const struct gp_load_opts *o)
@@ -1281,12 +1314,16 @@ gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, siz
 	L.s = s;
 	L.path = path;
 	L.data_limit = o->data_limit;
+	live.L = &L;
+	live.pr = &pr;
+	live.h = &h;
+	gp_die_cleanup = release;
 	if (in.n == 0)
 		gp_die("%s: empty file, not an ONNX model", path);
 	err = gp_wire_prune(in.p, in.n, KEEP_PAYLOAD, &pr, &at);
 	if (err)
 		gp_die("%s: not an ONNX model: malformed protobuf at byte %zu: %s", path, at, err);
-	m = onnx__model_proto__unpack(NULL, pr.len, (const uint8_t *)pr.buf);
+	m = live.m = onnx__model_proto__unpack(NULL, pr.len, (const uint8_t *)pr.buf);
 	if (!m)
 		gp_die("%s: not an ONNX model: protobuf-c cannot unpack it as a ModelProto", path);
 	if (!m->has_ir_version || m->ir_version <= 0)
@@ -1358,16 +1395,5 @@ gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, siz
 	for (k = 0; k < L.nq; k++)
 		load_graph(&L, &L.q[k]);
 
-	while (L.scopes) {
-		struct scope *n = L.scopes->next;
-
-		gp_map_release(&L.scopes->names);
-		free(L.scopes);
-		L.scopes = n;
-	}
-	free(L.q);
-	gp_map_release(&L.nodenames);
-	gp_buf_release(&h);
-	gp_buf_release(&pr);
-	onnx__model_proto__free_unpacked(m, NULL);
+	release();
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gp.h"
+#include "cost.h"
 
 char gp_op_err[256];
 
@@ -762,6 +763,42 @@ op_reshape(struct gp_graph *g, struct gp_node *n)
 	return 0;
 }
 
+/* strided_vals carries the values of a small integer tensor x through a
+ * Slice (output index o reads input lo + o * step on each axis) or a
+ * Transpose (output axis i is input axis perm[i]), for any rank. */
+static void
+strided_vals(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x, int r,
+    const struct gp_dim *d, const int64_t *lo, const int64_t *step, const int64_t *perm)
+{
+	int64_t stride[16], o[16], cnt = 1, j, at;
+	struct gp_ival *v;
+	int k;
+
+	if (!x->iv || x->nval < 0 || r > 16 || x->shape.rank != r)
+		return;
+	for (k = r - 1, at = 1; k >= 0; k--) {
+		if (!known(x->shape.d[k]) || !known(d[k]))
+			return;
+		stride[k] = at;
+		at *= x->shape.d[k].v;
+		cnt *= d[k].v;
+	}
+	if (at != x->nval || cnt > MAXVAL)
+		return;
+	v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);
+	memset(o, 0, sizeof o);
+	for (j = 0; j < cnt; j++) {
+		for (k = 0, at = 0; k < r; k++)
+			at += perm ? o[k] * stride[perm[k]] : (lo[k] + o[k] * step[k]) * stride[k];
+		if (at < 0 || at >= x->nval)
+			return;
+		v[j] = x->iv[at];
+		for (k = r - 1; k >= 0 && ++o[k] == d[k].v; k--)
+			o[k] = 0;
+	}
+	set_vals(g, n, 0, (int)cnt, v);
+}
+
 static int
 op_transpose(struct gp_graph *g, struct gp_node *n)
 {
@@ -788,6 +825,13 @@ op_transpose(struct gp_graph *g, struct gp_node *n)
 		}
 	}
 	set_out(g, n, 0, x->dtype, r, d);
+	if (r <= 16) {
+		int64_t pm[16];
+
+		for (i = 0; i < r; i++)
+			pm[i] = np < 0 ? r - 1 - i : norm_axis(perm[i], r);
+		strided_vals(g, n, x, r, d, NULL, NULL, pm);
+	}
 	return 0;
 }
 
@@ -977,18 +1021,13 @@ op_slice(struct gp_graph *g, struct gp_node *n)
 		step[k] = stp;
 	}
 	set_out(g, n, 0, x->dtype, r, d);
-	if (r == 1 && x->iv && x->nval >= 0 && known(d[0])) {
-		struct gp_ival *v = gp_arena_alloc(A, (size_t)(d[0].v + 1) * sizeof *v);
-		int64_t j;
-
-		if (!touched[0]) {
-			set_vals(g, n, 0, x->nval, x->iv);
-			return 0;
+	for (i = 0; i < r; i++) {
+		if (!touched[i]) {
+			lo[i] = 0;
+			step[i] = 1;
 		}
-		for (j = 0; j < d[0].v; j++)
-			v[j] = x->iv[lo[0] + j * step[0]];
-		set_vals(g, n, 0, (int)d[0].v, v);
 	}
+	strided_vals(g, n, x, r, d, lo, step, NULL);
 	return 0;
 }
 
@@ -1677,59 +1716,237 @@ op_nonzero(struct gp_graph *g, struct gp_node *n)
 	return 0;
 }
 
+/* The outputs of If, Loop and Scan are those of their bodies: If's the
+ * branches' where they agree (a dim that differs is unknown), Loop's
+ * loop-carried values as the body leaves them and its scan outputs stacked
+ * over the trip count, Scan's likewise. */
+static int
+graph_of(struct gp_graph *g, struct gp_node *n, const char *key)
+{
+	const char *v = gp_attr_raw(A, n, key);
+	int64_t id;
+
+	if (!v || strncmp(v, "G:", 2) != 0 || gp_parse_i64(v + 2, &id) < 0 || id <= 0 || id >= g->ngraph ||
+	    g->gholder[id] != (int)(n - g->n))
+		return -1;      /* a graph must be held by the node naming it: no cycles */
+	return (int)id;
+}
+
+static int
+op_if(struct gp_graph *g, struct gp_node *n)
+{
+	int t = graph_of(g, n, "then_branch"), e = graph_of(g, n, "else_branch"), i, k;
+
+	if (t < 0 || e < 0 || g->ngout[t] != n->nout || g->ngout[e] != n->nout)
+		return -1;
+	for (i = 0; i < n->nout; i++) {
+		struct gp_tensor *a = g->gout[t][i] >= 0 ? &g->t[g->gout[t][i]] : NULL;
+		struct gp_tensor *b = g->gout[e][i] >= 0 ? &g->t[g->gout[e][i]] : NULL;
+		struct gp_dim d[64];
+
+		if (!a || !b || rank(a) < 0 || rank(a) != rank(b) || rank(a) > 64)
+			continue;
+		for (k = 0; k < rank(a); k++)
+			d[k] = same(a->shape.d[k], b->shape.d[k]) ? a->shape.d[k] : unk;
+		set_out(g, n, i, a->dtype == b->dtype ? a->dtype : 0, rank(a), d);
+	}
+	return 0;
+}
+
+static int
+op_loop(struct gp_graph *g, struct gp_node *n)
+{
+	int b = graph_of(g, n, "body"), scan = !strcmp(n->op, "Scan"), i, k, carried;
+	struct gp_dim trips = unk;
+
+	if (b < 0)
+		return -1;
+	if (scan) {
+		int64_t m = 0;
+		struct gp_tensor *x;
+
+		gp_attr_int(n, "num_scan_inputs", &m);
+		carried = n->nin - (int)m;
+		x = in(g, n, carried);
+		if (carried < 0 || g->ngout[b] != n->nout)
+			return -1;
+		if (x && rank(x) > 0)
+			trips = x->shape.d[0];
+	} else {
+		struct gp_tensor *m = in(g, n, 0);
+
+		carried = n->nin - 2;
+		if (carried < 0 || g->ngout[b] != n->nout + 1)
+			return -1;
+		if (m && m->nval == 1 && m->iv && m->iv[0].known)
+			trips = dk(m->iv[0].v);
+	}
+	for (i = 0; i < n->nout; i++) {
+		int bo = g->gout[b][scan ? i : i + 1];
+		struct gp_tensor *t = bo >= 0 ? &g->t[bo] : NULL;
+		struct gp_dim d[65];
+
+		if (!t || rank(t) < 0 || rank(t) > 63)
+			continue;
+		if (i < carried) {
+			set_out(g, n, i, t->dtype, rank(t), t->shape.d);
+			continue;
+		}
+		d[0] = trips;
+		for (k = 0; k < rank(t); k++)
+			d[k + 1] = t->shape.d[k];
+		set_out(g, n, i, t->dtype, rank(t) + 1, d);
+	}
+	return 0;
+}
+
 static const struct gp_op ops[] = {
-	/* keep sorted by name: found by binary search */
-	{"Abs", NULL, op_same}, {"Acos", NULL, op_same}, {"Acosh", NULL, op_same},
-	{"Add", NULL, op_binary}, {"And", NULL, op_binary}, {"ArgMax", NULL, op_reduce},
-	{"ArgMin", NULL, op_reduce}, {"Asin", NULL, op_same}, {"Asinh", NULL, op_same},
-	{"Atan", NULL, op_same}, {"Atanh", NULL, op_same}, {"AveragePool", NULL, op_pool},
-	{"BatchNormalization", NULL, op_norm}, {"BitShift", NULL, op_binary}, {"Cast", NULL, op_cast},
-	{"CastLike", NULL, op_cast}, {"Ceil", NULL, op_same}, {"Celu", NULL, op_same},
-	{"Clip", NULL, op_same}, {"Concat", NULL, op_concat}, {"Constant", NULL, op_constant},
-	{"ConstantOfShape", NULL, op_constofshape}, {"Conv", NULL, op_conv},
-	{"ConvInteger", NULL, op_conv}, {"ConvTranspose", NULL, op_convtranspose},
-	{"Cos", NULL, op_same}, {"Cosh", NULL, op_same}, {"CumSum", NULL, op_same},
-	{"DepthToSpace", NULL, op_depthspace}, {"DequantizeLinear", NULL, op_quant},
-	{"Div", NULL, op_binary}, {"Dropout", NULL, op_dropout}, {"Einsum", NULL, op_einsum},
-	{"Elu", NULL, op_same}, {"Equal", NULL, op_binary}, {"Erf", NULL, op_same},
-	{"Exp", NULL, op_same}, {"Expand", NULL, op_expand},
-	{"EyeLike", NULL, op_same}, {"Flatten", NULL, op_flatten},
-	{"Floor", NULL, op_same}, {"Gather", NULL, op_gather}, {"GatherElements", NULL, op_gatherel}, {"Gelu", NULL, op_same},
-	{"Gemm", NULL, op_gemm}, {"GlobalAveragePool", NULL, op_pool},
-	{"GlobalLpPool", NULL, op_pool}, {"GlobalMaxPool", NULL, op_pool},
-	{"Greater", NULL, op_binary}, {"GreaterOrEqual", NULL, op_binary},
-	{"HardSigmoid", NULL, op_same}, {"HardSwish", NULL, op_same}, {"Hardmax", NULL, op_same},
-	{"Identity", NULL, op_same}, {"InstanceNormalization", NULL, op_norm},
-	{"IsInf", NULL, op_bool1}, {"IsNaN", NULL, op_bool1}, {"LRN", NULL, op_same},
-	{"LayerNormalization", NULL, op_norm}, {"LeakyRelu", NULL, op_same},
-	{"Less", NULL, op_binary}, {"LessOrEqual", NULL, op_binary}, {"Log", NULL, op_same},
-	{"LogSoftmax", NULL, op_same}, {"LpNormalization", NULL, op_same}, {"LpPool", NULL, op_pool},
-	{"MatMul", NULL, op_matmul}, {"MatMulInteger", NULL, op_matmul}, {"Max", NULL, op_binary},
-	{"MaxPool", NULL, op_pool}, {"Mean", NULL, op_binary},
-	{"MeanVarianceNormalization", NULL, op_same}, {"Min", NULL, op_binary},
-	{"Mish", NULL, op_same}, {"Mod", NULL, op_binary}, {"Mul", NULL, op_binary},
-	{"Neg", NULL, op_same}, {"NonZero", NULL, op_nonzero}, {"Not", NULL, op_bool1},
-	{"Or", NULL, op_binary}, {"PRelu", NULL, op_same}, {"Pad", NULL, op_pad},
-	{"Pow", NULL, op_binary}, {"QLinearConv", NULL, op_conv}, {"QLinearMatMul", NULL, op_matmul},
-	{"QuantizeLinear", NULL, op_quant}, {"Range", NULL, op_range},
-	{"Reciprocal", NULL, op_same}, {"ReduceL1", NULL, op_reduce}, {"ReduceL2", NULL, op_reduce},
-	{"ReduceLogSum", NULL, op_reduce}, {"ReduceLogSumExp", NULL, op_reduce},
-	{"ReduceMax", NULL, op_reduce}, {"ReduceMean", NULL, op_reduce}, {"ReduceMin", NULL, op_reduce},
-	{"ReduceProd", NULL, op_reduce}, {"ReduceSum", NULL, op_reduce},
-	{"ReduceSumSquare", NULL, op_reduce}, {"Relu", NULL, op_same}, {"Reshape", NULL, op_reshape},
-	{"Resize", NULL, op_resize}, {"Round", NULL, op_same}, {"Scatter", NULL, op_same},
-	{"ScatterElements", NULL, op_same}, {"ScatterND", NULL, op_same}, {"Selu", NULL, op_same},
-	{"Shape", NULL, op_shape}, {"Shrink", NULL, op_same}, {"Sigmoid", NULL, op_same},
-	{"Sign", NULL, op_same}, {"Sin", NULL, op_same}, {"Sinh", NULL, op_same},
-	{"Size", NULL, op_size}, {"Slice", NULL, op_slice}, {"Softmax", NULL, op_same},
-	{"Softplus", NULL, op_same}, {"Softsign", NULL, op_same},
-	{"SpaceToDepth", NULL, op_depthspace}, {"Split", NULL, op_split}, {"Sqrt", NULL, op_same},
-	{"Squeeze", NULL, op_squeeze}, {"Sub", NULL, op_binary}, {"Sum", NULL, op_binary},
-	{"Tan", NULL, op_same}, {"Tanh", NULL, op_same}, {"ThresholdedRelu", NULL, op_same},
-	{"Tile", NULL, op_tile}, {"TopK", NULL, op_topk}, {"Transpose", NULL, op_transpose},
-	{"Trilu", NULL, op_same}, {"Unsqueeze", NULL, op_unsqueeze}, {"Upsample", NULL, op_resize},
-	{"Where", NULL, op_where}, {"Xor", NULL, op_binary},
+	/* keep sorted by name: found by binary search. Columns: op, domain, shape
+	 * function, cost function (cost.c), class, FLOPs per element (docs/counting.md) */
+	{"Abs", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Acos", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Acosh", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Add", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"And", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"ArgMax", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 1},
+	{"ArgMin", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 1},
+	{"Asin", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Asinh", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Atan", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Atanh", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"AveragePool", NULL, op_pool, gp_cost_pool, GP_C_POOL, 1},
+	{"BatchNormalization", NULL, op_norm, gp_cost_norm, GP_C_ELEM, 2},
+	{"BitShift", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"Cast", NULL, op_cast, gp_cost_elem, GP_C_ELEM, 0},
+	{"CastLike", NULL, op_cast, gp_cost_elem, GP_C_ELEM, 0},
+	{"Ceil", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Celu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 4},
+	{"Clip", NULL, op_same, gp_cost_elem, GP_C_ELEM, 2},
+	{"Concat", NULL, op_concat, gp_cost_move, GP_C_MOVE, 0},
+	{"Constant", NULL, op_constant, gp_cost_none, GP_C_FREE, 0},
+	{"ConstantOfShape", NULL, op_constofshape, gp_cost_move, GP_C_MOVE, 0},
+	{"Conv", NULL, op_conv, gp_cost_conv, GP_C_DENSE, 0},
+	{"ConvInteger", NULL, op_conv, gp_cost_conv, GP_C_DENSE, 0},
+	{"ConvTranspose", NULL, op_convtranspose, gp_cost_convtranspose, GP_C_DENSE, 0},
+	{"Cos", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Cosh", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"CumSum", NULL, op_same, gp_cost_reduce, GP_C_ROW, 1},
+	{"DepthToSpace", NULL, op_depthspace, gp_cost_move, GP_C_MOVE, 0},
+	{"DequantizeLinear", NULL, op_quant, gp_cost_elem, GP_C_ELEM, 2},
+	{"Div", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"Dropout", NULL, op_dropout, gp_cost_none, GP_C_FREE, 0},
+	{"Einsum", NULL, op_einsum, gp_cost_einsum, GP_C_DENSE, 0},
+	{"Elu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 3},
+	{"Equal", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"Erf", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Exp", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Expand", NULL, op_expand, gp_cost_move, GP_C_MOVE, 0},
+	{"EyeLike", NULL, op_same, gp_cost_move, GP_C_MOVE, 0},
+	{"Flatten", NULL, op_flatten, gp_cost_none, GP_C_VIEW, 0},
+	{"Floor", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Gather", NULL, op_gather, gp_cost_move, GP_C_MOVE, 0},
+	{"GatherElements", NULL, op_gatherel, gp_cost_move, GP_C_MOVE, 0},
+	{"Gelu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 5},
+	{"Gemm", NULL, op_gemm, gp_cost_gemm, GP_C_DENSE, 0},
+	{"GlobalAveragePool", NULL, op_pool, gp_cost_pool, GP_C_POOL, 1},
+	{"GlobalLpPool", NULL, op_pool, gp_cost_pool, GP_C_POOL, 2},
+	{"GlobalMaxPool", NULL, op_pool, gp_cost_pool, GP_C_POOL, 1},
+	{"Greater", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"GreaterOrEqual", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"HardSigmoid", NULL, op_same, gp_cost_elem, GP_C_ELEM, 3},
+	{"HardSwish", NULL, op_same, gp_cost_elem, GP_C_ELEM, 5},
+	{"Hardmax", NULL, op_same, gp_cost_elem, GP_C_ROW, 1},
+	{"Identity", NULL, op_same, gp_cost_none, GP_C_FREE, 0},
+	{"If", NULL, op_if, gp_cost_control, GP_C_CONTROL, 0},
+	{"InstanceNormalization", NULL, op_norm, gp_cost_norm, GP_C_ROW, 7},
+	{"IsInf", NULL, op_bool1, gp_cost_elem, GP_C_ELEM, 1},
+	{"IsNaN", NULL, op_bool1, gp_cost_elem, GP_C_ELEM, 1},
+	{"LRN", NULL, op_same, gp_cost_lrn, GP_C_ROW, 0},
+	{"LayerNormalization", NULL, op_norm, gp_cost_norm, GP_C_ROW, 7},
+	{"LeakyRelu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 2},
+	{"Less", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"LessOrEqual", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"Log", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"LogSoftmax", NULL, op_same, gp_cost_elem, GP_C_ROW, 5},
+	{"Loop", NULL, op_loop, gp_cost_control, GP_C_CONTROL, 0},
+	{"LpNormalization", NULL, op_same, gp_cost_norm, GP_C_ROW, 3},
+	{"LpPool", NULL, op_pool, gp_cost_pool, GP_C_POOL, 2},
+	{"MatMul", NULL, op_matmul, gp_cost_matmul, GP_C_DENSE, 0},
+	{"MatMulInteger", NULL, op_matmul, gp_cost_matmul, GP_C_DENSE, 0},
+	{"Max", NULL, op_binary, gp_cost_elem, GP_C_ELEM, -1},
+	{"MaxPool", NULL, op_pool, gp_cost_pool, GP_C_POOL, 1},
+	{"Mean", NULL, op_binary, gp_cost_elem, GP_C_ELEM, -2},
+	{"MeanVarianceNormalization", NULL, op_same, gp_cost_norm, GP_C_ROW, 5},
+	{"Min", NULL, op_binary, gp_cost_elem, GP_C_ELEM, -1},
+	{"Mish", NULL, op_same, gp_cost_elem, GP_C_ELEM, 5},
+	{"Mod", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"Mul", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"Neg", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"NonZero", NULL, op_nonzero, gp_cost_reduce, GP_C_ROW, 1},
+	{"Not", NULL, op_bool1, gp_cost_elem, GP_C_ELEM, 1},
+	{"Or", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"PRelu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 2},
+	{"Pad", NULL, op_pad, gp_cost_move, GP_C_MOVE, 0},
+	{"Pow", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"QLinearConv", NULL, op_conv, gp_cost_conv, GP_C_DENSE, 0},
+	{"QLinearMatMul", NULL, op_matmul, gp_cost_matmul, GP_C_DENSE, 0},
+	{"QuantizeLinear", NULL, op_quant, gp_cost_elem, GP_C_ELEM, 3},
+	{"Range", NULL, op_range, gp_cost_move, GP_C_MOVE, 0},
+	{"Reciprocal", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"ReduceL1", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 2},
+	{"ReduceL2", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 2},
+	{"ReduceLogSum", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 2},
+	{"ReduceLogSumExp", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 2},
+	{"ReduceMax", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 1},
+	{"ReduceMean", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 1},
+	{"ReduceMin", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 1},
+	{"ReduceProd", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 1},
+	{"ReduceSum", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 1},
+	{"ReduceSumSquare", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 2},
+	{"Relu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Reshape", NULL, op_reshape, gp_cost_none, GP_C_VIEW, 0},
+	{"Resize", NULL, op_resize, gp_cost_resize, GP_C_MOVE, 0},
+	{"Round", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Scan", NULL, op_loop, gp_cost_control, GP_C_CONTROL, 0},
+	{"Scatter", NULL, op_same, gp_cost_move, GP_C_MOVE, 0},
+	{"ScatterElements", NULL, op_same, gp_cost_move, GP_C_MOVE, 0},
+	{"ScatterND", NULL, op_same, gp_cost_move, GP_C_MOVE, 0},
+	{"Selu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 4},
+	{"Shape", NULL, op_shape, gp_cost_none, GP_C_FREE, 0},
+	{"Shrink", NULL, op_same, gp_cost_elem, GP_C_ELEM, 2},
+	{"Sigmoid", NULL, op_same, gp_cost_elem, GP_C_ELEM, 4},
+	{"Sign", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Sin", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Sinh", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Size", NULL, op_size, gp_cost_none, GP_C_FREE, 0},
+	{"Slice", NULL, op_slice, gp_cost_move, GP_C_MOVE, 0},
+	{"Softmax", NULL, op_same, gp_cost_elem, GP_C_ROW, 5},
+	{"Softplus", NULL, op_same, gp_cost_elem, GP_C_ELEM, 3},
+	{"Softsign", NULL, op_same, gp_cost_elem, GP_C_ELEM, 3},
+	{"SpaceToDepth", NULL, op_depthspace, gp_cost_move, GP_C_MOVE, 0},
+	{"Split", NULL, op_split, gp_cost_move, GP_C_MOVE, 0},
+	{"Sqrt", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Squeeze", NULL, op_squeeze, gp_cost_none, GP_C_VIEW, 0},
+	{"Sub", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
+	{"Sum", NULL, op_binary, gp_cost_elem, GP_C_ELEM, -1},
+	{"Tan", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"Tanh", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"ThresholdedRelu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 2},
+	{"Tile", NULL, op_tile, gp_cost_move, GP_C_MOVE, 0},
+	{"TopK", NULL, op_topk, gp_cost_topk, GP_C_ROW, 0},
+	{"Transpose", NULL, op_transpose, gp_cost_move, GP_C_MOVE, 0},
+	{"Trilu", NULL, op_same, gp_cost_move, GP_C_MOVE, 0},
+	{"Unsqueeze", NULL, op_unsqueeze, gp_cost_none, GP_C_VIEW, 0},
+	{"Upsample", NULL, op_resize, gp_cost_resize, GP_C_MOVE, 0},
+	{"Where", NULL, op_where, gp_cost_elem, GP_C_ELEM, 1},
+	{"Xor", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
 };
+
+const struct gp_op *
+gp_op_at(size_t i)
+{
+	return i < sizeof ops / sizeof ops[0] ? &ops[i] : NULL;
+}
 
 const struct gp_op *
 gp_op_find(const char *domain, const char *op)

@@ -78,6 +78,26 @@ gp_table_get(const struct gp_stream *s, const char *type)
 	return NULL;
 }
 
+void
+gp_table_drop(struct gp_stream *s, const char *type)
+{
+	int i, c;
+
+	for (i = 0; i < s->ntab; i++) {
+		struct gp_table *t = s->tab[i];
+
+		if (strcmp(t->type, type) != 0)
+			continue;
+		for (c = 0; c < t->ncol; c++)
+			free(t->val[c]);
+		free(t->val);
+		free(t->col);
+		memmove(s->tab + i, s->tab + i + 1, (size_t)(s->ntab - i - 1) * sizeof *s->tab);
+		s->ntab--;
+		return;
+	}
+}
+
 int
 gp_table_col(const struct gp_table *t, const char *name)
 {

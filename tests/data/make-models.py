@@ -184,3 +184,61 @@ for tag, seed in (("a", 1), ("b", 2)):
     w = numpy_helper.from_array(np.random.default_rng(seed).random(2000).astype(np.float32), "w")
     save(model([helper.make_node("Add", ["x", "w"], ["y"], name="add")], [vi("x", [2000])],
                [vi("y", [2000])], [w]), "weights-%s.onnx" % tag)
+
+# Costs with known answers (tests/0004-gp-partition.bats works them out).
+x = vi("x", [1, 3, 8, 8])
+inits = [
+    numpy_helper.from_array(np.ones([4, 3, 3, 3], np.float32), "w1"),
+    numpy_helper.from_array(np.zeros([4], np.float32), "b1"),
+    numpy_helper.from_array(np.ones([4, 1, 3, 3], np.float32), "w2"),
+    numpy_helper.from_array(np.ones([10, 4], np.float32), "w3"),
+    numpy_helper.from_array(np.zeros([10], np.float32), "b3"),
+]
+nodes = [
+    helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("Conv", ["c1", "w2"], ["c2"], name="dw", pads=[1, 1, 1, 1], group=4),
+    helper.make_node("Relu", ["c2"], ["r"], name="relu"),
+    helper.make_node("GlobalAveragePool", ["r"], ["p"], name="gap"),
+    helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+    helper.make_node("Gemm", ["f", "w3", "b3"], ["g"], name="fc", transB=1),
+    helper.make_node("Softmax", ["g"], ["y"], name="softmax", axis=1),
+]
+save(model(nodes, [x], [vi("y", [1, 10])], inits), "cost.onnx", check=True)
+
+# Fusion: Conv+BN+Relu with a residual Add+Relu, then a squeeze-excite whose
+# Mul must stay apart (joining the conv would make a cycle).
+x = vi("x", [1, 4, 8, 8])
+inits = [numpy_helper.from_array(np.ones([4, 4, 3, 3], np.float32), "w")]
+inits += [numpy_helper.from_array(np.ones([4], np.float32), n) for n in ("s", "bb", "mean", "var")]
+nodes = [
+    helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("BatchNormalization", ["c", "s", "bb", "mean", "var"], ["b"], name="bn"),
+    helper.make_node("Relu", ["b"], ["r1"], name="relu1"),
+    helper.make_node("Add", ["r1", "x"], ["a"], name="add"),
+    helper.make_node("Relu", ["a"], ["r2"], name="relu2"),
+    helper.make_node("GlobalAveragePool", ["r2"], ["p"], name="gap"),
+    helper.make_node("Sigmoid", ["p"], ["q"], name="sigmoid"),
+    helper.make_node("Mul", ["r2", "q"], ["y"], name="scale"),
+]
+save(model(nodes, [x], [vi("y", [1, 4, 8, 8])], inits), "fuse.onnx", check=True)
+
+# Control flow: an If whose branches cost differently, a Loop of 3 trips.
+a = vi("a", [2, 2])
+cond = vi("cond", [], TensorProto.BOOL)
+w = numpy_helper.from_array(np.ones([2, 2], np.float32), "w")
+three = numpy_helper.from_array(np.array(3, np.int64), "three")
+yes = numpy_helper.from_array(np.array(True), "yes")
+then_g = helper.make_graph([helper.make_node("MatMul", ["a", "w"], ["t"], name="then_mm")],
+                           "then", [], [vi("t", [2, 2])])
+else_g = helper.make_graph([helper.make_node("Relu", ["a"], ["e"], name="else_relu")],
+                           "else", [], [vi("e", [2, 2])])
+body = helper.make_graph(
+    [helper.make_node("Identity", ["c_in"], ["c_out"], name="body_cond"),
+     helper.make_node("MatMul", ["x_in", "w"], ["x_out"], name="body_mm")],
+    "body", [vi("i", [], TensorProto.INT64), vi("c_in", [], TensorProto.BOOL), vi("x_in", [2, 2])],
+    [vi("c_out", [], TensorProto.BOOL), vi("x_out", [2, 2])])
+nodes = [
+    helper.make_node("If", ["cond"], ["i_out"], name="if", then_branch=then_g, else_branch=else_g),
+    helper.make_node("Loop", ["three", "yes", "i_out"], ["l_out"], name="loop", body=body),
+]
+save(model(nodes, [cond, a], [vi("l_out", [2, 2])], [w, three, yes]), "control.onnx", check=True)

@@ -18,6 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct gp_stream s;
 	static struct gp_graph g;
+	static struct gp_part p;
+	static int fuse;
 	static FILE *null;
 	FILE *f;
 
@@ -30,10 +32,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gp_stream_init(&s, "fuzz");
 		gp_stream_read(&s, f);
 		gp_graph_build(&g, &s);
-		gp_infer(&g, 0);
+		gp_infer(&g, GP_INFER_QUIET);
 		gp_graph_store(&g);
+		for (fuse = 0; fuse < 2; fuse++) {
+			struct gp_part_opts o = {fuse, fuse ? 10 : 0};
+
+			gp_partition(&g, &o, &p);
+			gp_part_release(&p);
+		}
 		gp_stream_write(&s, null, 0, NULL);
 	}
+	gp_part_release(&p);
 	fclose(f);
 	gp_graph_release(&g);
 	gp_stream_release(&s);

@@ -1,0 +1,383 @@
+/* gp-partition - split a model into the kernels it runs as, and count them
+ *
+ * Reads a gp stream, infers shapes if gp-shape has not run, and adds one
+ * subgraph record per kernel: its nodes, the tensors it reads and writes, its
+ * MACs and FLOPs, the bytes it moves, its arithmetic intensity and its
+ * parallelism; a ##partition header holds the totals. Counting conventions:
+ * docs/counting.md.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+static const char usage[] = "[--fuse] [--dtype TYPE] [--compute-ai X] [--memory-ai X] [--strict] < STREAM";
+
+static void
+help(void)
+{
+	printf("usage: %s %s\n\n"
+	    "Read a gp stream on standard input, split the main graph into subgraphs (the\n"
+	    "kernels it would run as) and write the stream with one subgraph record each:\n"
+	    "FLOPs, MACs, bytes in, out and of weights, arithmetic intensity, bound, and\n"
+	    "parallelism. Shapes are inferred first unless gp-shape has run.\n\n"
+	    "  --fuse            fuse as an inference compiler would (Conv+BatchNorm,\n"
+	    "                    bias and activation epilogues, residual Add, element-wise\n"
+	    "                    chains, decomposed LayerNorm/Softmax as one kernel)\n"
+	    "  --dtype TYPE      count bytes as if floating tensors were TYPE\n"
+	    "                    (fp32, fp16, bf16, fp8, int8, fp64, or an ONNX dtype name)\n"
+	    "  --compute-ai X    compute-bound above X FLOPs/byte (default 40)\n"
+	    "  --memory-ai X     memory-bound below X FLOPs/byte (default 10)\n"
+	    "  --strict          an op without a cost function, or a subgraph whose shapes\n"
+	    "                    are unknown, is an error, not a warning\n"
+	    "  -h, --help        show this help\n"
+	    "  -V, --version     show the version\n\n"
+	    "Columns, headers and conventions: docs/format.md and docs/counting.md.\n",
+	    gp_prog, usage);
+}
+
+static double
+ai_arg(const char *opt, const char *s)
+{
+	char *e;
+	double v = strtod(s, &e);
+
+	if (e == s || *e || !(v >= 0) || v > 1e12) {
+		fprintf(stderr, "%s: %s: '%s' is not a FLOPs-per-byte value\n", gp_prog, opt, s);
+		exit(GP_EXIT_USAGE);
+	}
+	return v;
+}
+
+static int
+dtype_arg(const char *s)
+{
+	static const struct {
+		const char *alias, *name;
+	} al[] = {
+		{"fp32", "float32"}, {"fp16", "float16"}, {"bf16", "bfloat16"}, {"fp64", "float64"},
+		{"fp8", "float8e4m3fn"}, {"half", "float16"}, {"float", "float32"}, {"double", "float64"},
+	};
+	size_t i;
+	int dt;
+
+	for (i = 0; i < sizeof al / sizeof al[0]; i++)
+		if (!strcmp(s, al[i].alias))
+			s = al[i].name;
+	dt = gp_dtype_from_name(s);
+	if (dt <= 0 || gp_dtype_bits(dt) == 0) {
+		fprintf(stderr, "%s: --dtype: '%s' is not a numeric dtype (fp32, fp16, bf16, fp8, int8, ...)\n",
+		    gp_prog, s);
+		exit(GP_EXIT_USAGE);
+	}
+	return dt;
+}
+
+static void
+num(struct gp_buf *b, int64_t v)
+{
+	gp_buf_reset(b);
+	if (v < 0)
+		gp_buf_adds(b, ".");
+	else
+		gp_buf_printf(b, "%" PRId64, v);
+}
+
+/* a list of tensor (or node) names, escaped and joined by commas */
+static void
+names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
+{
+	int k;
+
+	gp_buf_reset(b);
+	for (k = 0; k < n; k++) {
+		const char *s = nodes ? g->n[v[k]].name : g->t[v[k]].name;
+
+		if (k)
+			gp_buf_addc(b, ',');
+		gp_esc(b, s, strlen(s));
+	}
+	if (!n)
+		gp_buf_adds(b, ".");
+}
+
+static int64_t
+total(const struct gp_sub *s)
+{
+	if (s->bytes_in < 0 || s->bytes_out < 0 || s->bytes_weight < 0)
+		return -1;
+	return s->bytes_in + s->bytes_out + s->bytes_weight;    /* each summed without overflow */
+}
+
+static void
+ai_fmt(struct gp_buf *b, int64_t flops, int64_t bytes)
+{
+	gp_buf_reset(b);
+	if (flops < 0 || bytes <= 0)
+		gp_buf_adds(b, ".");
+	else
+		gp_buf_printf(b, "%.4g", (double)flops / (double)bytes);
+}
+
+static const char *
+bound(int64_t flops, int64_t bytes, double hi, double lo)
+{
+	double ai;
+
+	if (flops < 0 || bytes <= 0)
+		return ".";
+	ai = (double)flops / (double)bytes;
+	return ai > hi ? "compute" : ai < lo ? "memory" : "balanced";
+}
+
+struct totals {
+	int64_t flops, macs, bytes;
+	int unknown;
+};
+
+static struct totals
+sum(const struct gp_stream *s, const struct gp_part *p)
+{
+	struct totals t = {0, 0, 0, 0};
+	int i;
+
+	for (i = 0; i < p->nsg; i++) {
+		const struct gp_sub *g = &p->sg[i];
+		int64_t b = total(g);
+
+		if (!g->known || b < 0) {
+			t.unknown++;
+			continue;
+		}
+		if (__builtin_add_overflow(t.flops, g->c.flops, &t.flops) ||
+		    __builtin_add_overflow(t.macs, g->c.macs, &t.macs) ||
+		    __builtin_add_overflow(t.bytes, b, &t.bytes))
+			gp_die("%s: the model's totals overflow 64 bits", s->src);
+	}
+	return t;
+}
+
+/* warn (or, strict, die) about what could not be counted */
+static void
+report_unknown(struct gp_graph *g, const struct gp_part *p, int strict)
+{
+	struct gp_map seen = {0};
+	int i, nshape = 0, first = -1;
+
+	for (i = 0; i < p->nsg; i++) {
+		const struct gp_sub *s = &p->sg[i];
+		int m;
+
+		if (s->known && total(s) >= 0)
+			continue;
+		for (m = 0; m < s->nnode; m++) {
+			struct gp_node *n = &g->n[s->nodes[m]];
+			const struct gp_op *op = gp_op_find(n->domain, n->op);
+
+			if (op && op->cost) {
+				if (first < 0)
+					first = s->nodes[m];
+				continue;
+			}
+			if (strict)
+				gp_die("%s: node '%s': no cost function for op %s (domain %s)", g->s->src,
+				    n->name, n->op, n->domain);
+			if (gp_map_put(&seen, gp_arena_printf(&g->s->arena, "%s:%s", n->domain, n->op), 0))
+				gp_warn("%s: no cost function for op %s (domain %s, first node '%s'): its "
+				    "FLOPs and MACs are written '.', not counted in the totals", g->s->src,
+				    n->op, n->domain, n->name);
+		}
+		for (m = 0; m < s->nnode; m++) {
+			const struct gp_op *op = gp_op_find(g->n[s->nodes[m]].domain, g->n[s->nodes[m]].op);
+
+			if (op && op->cost) {
+				nshape++;
+				break;
+			}
+		}
+	}
+	gp_map_release(&seen);
+	if (first >= 0) {
+		if (strict)
+			gp_die("%s: node '%s' (%s): its cost depends on a shape or a trip count that is not "
+			    "known (bind symbolic dims with gp-shape -D NAME=VALUE)", g->s->src,
+			    g->n[first].name, g->n[first].op);
+		gp_warn("%s: the cost of %d subgraph%s could not be counted (first: node '%s', %s): a "
+		    "shape or a trip count it depends on is not known; written '.', not counted in the "
+		    "totals (bind symbolic dims with gp-shape -D NAME=VALUE)", g->s->src, nshape,
+		    nshape == 1 ? "" : "s", g->n[first].name, g->n[first].op);
+	}
+}
+
+static int
+shaped(const struct gp_stream *s)
+{
+	int i;
+
+	for (i = 0; i < s->nhdr; i++)
+		if (!strcmp(s->hdr[i].key, "prog") && !strncmp(s->hdr[i].val, "gp-shape\t", 9))
+			return 1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"fuse", no_argument, NULL, 'f'},
+		{"dtype", required_argument, NULL, 'd'},
+		{"compute-ai", required_argument, NULL, 'c'},
+		{"memory-ai", required_argument, NULL, 'm'},
+		{"strict", no_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const cols[] = {
+		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
+		"bytes_in", "bytes_out", "bytes_weight", "ai", "bound", "batch", "channels", "spatial",
+		"threads", "depthwise", "groups", NULL,
+	};
+	struct gp_part_opts o = {0, 0};
+	struct gp_stream s;
+	struct gp_graph g;
+	struct gp_part p, unf;
+	struct gp_table *t;
+	struct gp_buf b = {0}, h = {0};
+	struct totals tot, tun;
+	double hi = 40, lo = 10;
+	int c, strict = 0, i, cn;
+	size_t k;
+
+	gp_init(argv);
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o.fuse = 1;
+			break;
+		case 'd':
+			o.dtype = dtype_arg(optarg);
+			break;
+		case 'c':
+			hi = ai_arg("--compute-ai", optarg);
+			break;
+		case 'm':
+			lo = ai_arg("--memory-ai", optarg);
+			break;
+		case 's':
+			strict = 1;
+			break;
+		case 'h':
+			help();
+			return gp_close_stdout();
+		case 'V':
+			printf("%s %s\n", gp_prog, GP_VERSION);
+			return gp_close_stdout();
+		default:
+			gp_die_usage(usage);
+		}
+	}
+	if (optind != argc)
+		gp_die_usage(usage);
+	if (lo > hi) {
+		fprintf(stderr, "%s: --memory-ai %g is above --compute-ai %g\n", gp_prog, lo, hi);
+		return GP_EXIT_USAGE;
+	}
+	gp_stream_init(&s, "stdin");
+	gp_stream_read(&s, stdin);
+	gp_graph_build(&g, &s);
+	if (!shaped(&s)) {
+		gp_infer(&g, GP_INFER_QUIET);
+		gp_graph_store(&g);
+	}
+	gp_partition(&g, &o, &p);
+	report_unknown(&g, &p, strict);
+	tot = sum(&s, &p);
+
+	gp_table_drop(&s, "subgraph");
+	t = gp_table_new(&s, "subgraph", cols);
+	for (i = 0; i < p.nsg; i++) {
+		const struct gp_sub *sg = &p.sg[i];
+		const struct gp_node *a = &g.n[sg->anchor];
+		size_t r = gp_table_addrow(&s, t);
+		int64_t bytes = total(sg);
+		int64_t v[] = {sg->c.flops, sg->c.macs, sg->bytes_in, sg->bytes_out, sg->bytes_weight};
+		int64_t par[] = {sg->c.batch, sg->c.channels, sg->c.spatial, sg->c.threads,
+		    sg->c.depthwise, sg->c.groups};
+
+		num(&b, sg->id);
+		gp_table_set(&s, t, 0, r, b.buf);
+		gp_buf_reset(&b);
+		gp_esc(&b, a->name, strlen(a->name));
+		gp_table_set(&s, t, 1, r, b.buf);
+		gp_buf_reset(&b);
+		gp_esc(&b, sg->c.kind, strlen(sg->c.kind));
+		gp_table_set(&s, t, 2, r, b.buf);
+		gp_buf_reset(&b);
+		gp_esc(&b, sg->ops, strlen(sg->ops));
+		gp_table_set(&s, t, 3, r, b.buf);
+		names(&b, &g, sg->nodes, sg->nnode, 1);
+		gp_table_set(&s, t, 4, r, b.buf);
+		names(&b, &g, sg->in, sg->nin, 0);
+		gp_table_set(&s, t, 5, r, b.buf);
+		names(&b, &g, sg->w, sg->nw, 0);
+		gp_table_set(&s, t, 6, r, b.buf);
+		names(&b, &g, sg->out, sg->nout, 0);
+		gp_table_set(&s, t, 7, r, b.buf);
+		for (cn = 0; cn < 5; cn++) {
+			num(&b, v[cn]);
+			gp_table_set(&s, t, 8 + cn, r, b.buf);
+		}
+		ai_fmt(&b, sg->c.flops, bytes);
+		gp_table_set(&s, t, 13, r, b.buf);
+		gp_table_set(&s, t, 14, r, bound(sg->c.flops, bytes, hi, lo));
+		for (cn = 0; cn < 6; cn++) {
+			num(&b, sg->c.threads > 0 ? par[cn] : -1);
+			gp_table_set(&s, t, 15 + cn, r, b.buf);
+		}
+	}
+	/* which subgraph each node went into */
+	cn = gp_table_addcol(&s, g.nt, "subgraph");
+	for (k = 0; k < g.nn; k++) {
+		num(&b, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
+		gp_table_set(&s, g.nt, cn, g.n[k].row, b.buf);
+	}
+	/* the totals: only when every subgraph was counted, else '.' and the
+	 * sums of those that were, named as such */
+	gp_buf_printf(&h, "mode=%s\tsubgraphs=%d", o.fuse ? "fused" : "unfused", p.nsg);
+	if (tot.unknown) {
+		gp_buf_printf(&h, "\tflops=.\tmacs=.\tbytes=.\tai=.\tflops_known=%" PRId64 "\tmacs_known=%"
+		    PRId64 "\tbytes_known=%" PRId64, tot.flops, tot.macs, tot.bytes);
+	} else {
+		gp_buf_printf(&h, "\tflops=%" PRId64 "\tmacs=%" PRId64 "\tbytes=%" PRId64, tot.flops,
+		    tot.macs, tot.bytes);
+		ai_fmt(&b, tot.flops, tot.bytes);
+		gp_buf_printf(&h, "\tai=%s", b.buf);
+	}
+	gp_buf_printf(&h, "\tparams=%" PRId64 "\tbuffers=%" PRId64 "\tweight_bytes=%" PRId64, p.params,
+	    p.buffers, p.weight_bytes);
+	if (o.fuse) {
+		struct gp_part_opts uo = o;
+
+		uo.fuse = 0;
+		gp_partition(&g, &uo, &unf);
+		tun = sum(&s, &unf);
+		gp_buf_printf(&h, "\tsubgraphs_unfused=%d", unf.nsg);
+		if (!tot.unknown && !tun.unknown)
+			gp_buf_printf(&h, "\tbytes_unfused=%" PRId64 "\tbytes_saved=%" PRId64, tun.bytes,
+			    tun.bytes - tot.bytes);
+		gp_part_release(&unf);
+	}
+	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=%g\tmemory_ai=%g\tunknown=%d",
+	    o.dtype ? gp_dtype_name(o.dtype) : "as-is", hi, lo, tot.unknown);
+	gp_hdr_set(&s, "partition", h.buf);
+	gp_stream_write(&s, stdout, argc, argv);
+	gp_buf_release(&b);
+	gp_buf_release(&h);
+	gp_part_release(&p);
+	gp_graph_release(&g);
+	gp_stream_release(&s);
+	return gp_close_stdout();
+}

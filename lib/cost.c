@@ -1,0 +1,537 @@
+/* cost.c - the cost functions of the op table: what one node computes
+ *
+ * Every count follows docs/counting.md: a MAC is one multiply-accumulate of
+ * Conv, ConvTranspose, Gemm, MatMul and Einsum; FLOPs are 2 per MAC plus the
+ * stated per-element work of everything else (bias adds, activations,
+ * normalizations, pooling, reductions). Each function reads its node's input
+ * and output shapes (as gp-shape left them) and fills a gp_cost; it returns -1
+ * when a shape it needs is unknown, never a guess. Products are checked: an
+ * overflow of 64 bits sets c->overflow.
+ */
+#include <string.h>
+
+#include "gp.h"
+#include "cost.h"
+
+#define A (&g->s->arena)
+
+static struct gp_tensor *
+in(struct gp_graph *g, struct gp_node *n, int i)
+{
+	return i < n->nin && n->in[i] >= 0 ? &g->t[n->in[i]] : NULL;
+}
+
+static struct gp_tensor *
+out(struct gp_graph *g, struct gp_node *n, int i)
+{
+	return i < n->nout && n->out[i] >= 0 ? &g->t[n->out[i]] : NULL;
+}
+
+/* numel of t, or -1 if t is absent or its shape not fully known */
+static int64_t
+numel(struct gp_cost *c, const struct gp_tensor *t)
+{
+	int64_t v;
+
+	if (!t)
+		return -1;
+	v = gp_shape_numel(&t->shape);
+	if (v == -2)
+		c->overflow = 1;
+	return v < 0 ? -1 : v;
+}
+
+static int
+dimv(const struct gp_tensor *t, int k, int64_t *v)
+{
+	if (!t || k < 0 || k >= t->shape.rank || t->shape.d[k].sym || t->shape.d[k].v < 0)
+		return -1;
+	*v = t->shape.d[k].v;
+	return 0;
+}
+
+static int64_t
+mul(struct gp_cost *c, int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r)) {
+		c->overflow = 1;
+		return 0;
+	}
+	return r;
+}
+
+static int64_t
+add(struct gp_cost *c, int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r)) {
+		c->overflow = 1;
+		return 0;
+	}
+	return r;
+}
+
+/* macs and flops = 2 * macs + extra */
+static void
+dense(struct gp_cost *c, int64_t macs, int64_t extra)
+{
+	c->macs = macs;
+	c->flops = add(c, mul(c, macs, 2), extra);
+}
+
+static const char *
+lower(struct gp_graph *g, const char *op)
+{
+	char *s = gp_arena_strdup(A, op), *p;
+
+	for (p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+/* ---- the cost functions ---- */
+
+/* No kernel, or a view: nothing computed (the class says how it is treated). */
+int
+gp_cost_none(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	(void)g, (void)n, (void)c, (void)fpe;
+	return 0;
+}
+
+/* Element-wise: fpe FLOPs per output element; fpe -1 is one per input past
+ * the first (Sum, Max, Min), -2 one per input (Mean). */
+int
+gp_cost_elem(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, out(g, n, 0));
+	const char *appr;
+
+	if (e < 0)
+		return -1;
+	if (fpe == -1)
+		fpe = n->nin - 1;
+	else if (fpe == -2)
+		fpe = n->nin;
+	if (!strcmp(n->op, "Gelu") && gp_attr_str(A, n, "approximate", &appr) == 0 &&
+	    !strcmp(appr, "tanh"))
+		fpe = 9;
+	c->flops = mul(c, e, fpe < 0 ? 0 : fpe);
+	return 0;
+}
+
+/* Reductions: fpe FLOPs per input element. */
+int
+gp_cost_reduce(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, in(g, n, 0));
+
+	if (e < 0 || numel(c, out(g, n, 0)) < 0)
+		return -1;
+	c->flops = mul(c, e, fpe);
+	return 0;
+}
+
+/* Normalizations: fpe per element; LayerNormalization without a bias one less. */
+int
+gp_cost_norm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, out(g, n, 0));
+
+	if (e < 0)
+		return -1;
+	if (!strcmp(n->op, "LayerNormalization") && !in(g, n, 2))
+		fpe--;
+	c->flops = mul(c, e, fpe);
+	c->kind = !strcmp(n->op, "BatchNormalization") ? "batchnorm" :
+	    !strcmp(n->op, "LayerNormalization") ? "layernorm" :
+	    !strcmp(n->op, "InstanceNormalization") ? "instancenorm" : NULL;
+	return 0;
+}
+
+/* LRN: a sum of squares over size channels, then a power and a division. */
+int
+gp_cost_lrn(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, out(g, n, 0)), size = 0;
+
+	(void)fpe;
+	if (e < 0 || gp_attr_int(n, "size", &size) < 0 || size < 0)
+		return -1;
+	c->flops = mul(c, e, add(c, mul(c, size, 2), 3));
+	return 0;
+}
+
+/* TopK: about log2(K) comparisons per input element. */
+int
+gp_cost_topk(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, in(g, n, 0)), k = 0, lg = 1;
+	struct gp_tensor *kt = in(g, n, 1);
+
+	(void)fpe;
+	if (e < 0)
+		return -1;
+	if (kt && kt->nval == 1 && kt->iv && kt->iv[0].known)
+		k = kt->iv[0].v;
+	else if (gp_attr_int(n, "k", &k) < 0)
+		return -1;
+	while (lg < 62 && ((int64_t)1 << lg) < k)
+		lg++;
+	c->flops = mul(c, e, lg);
+	return 0;
+}
+
+/* Moving data: no FLOPs. Gather and Slice read only what they write. */
+int
+gp_cost_move(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, out(g, n, 0));
+
+	(void)fpe;
+	if (e < 0 && n->nout > 0 && out(g, n, 0))
+		return -1;
+	if (!strncmp(n->op, "Gather", 6) || !strcmp(n->op, "Slice"))
+		c->read0 = e;
+	return 0;
+}
+
+/* Resize: nearest moves data; linear interpolates (3 FLOPs a lerp, 2^k - 1
+ * lerps over k resized axes), cubic (7 FLOPs a 4-tap filter, (4^k - 1) / 3). */
+int
+gp_cost_resize(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *x = in(g, n, 0), *y = out(g, n, 0);
+	int64_t e = numel(c, y), per = 0, p2 = 1, p4 = 1, a, b;
+	const char *mode = "nearest";
+	int k;
+
+	(void)fpe;
+	if (e < 0 || !x || x->shape.rank != y->shape.rank)
+		return -1;
+	gp_attr_str(A, n, "mode", &mode);
+	for (k = 0; k < x->shape.rank; k++) {
+		if (dimv(x, k, &a) < 0 || dimv(y, k, &b) < 0)
+			return -1;
+		if (a != b) {
+			p2 *= 2;
+			p4 *= 4;
+		}
+	}
+	if (!strcmp(mode, "linear") || !strcmp(mode, "bilinear"))
+		per = (p2 - 1) * 3;
+	else if (!strcmp(mode, "cubic"))
+		per = (p4 - 1) / 3 * 7;
+	c->flops = mul(c, e, per);
+	return 0;
+}
+
+/* Pooling: fpe FLOPs per window element per output (MaxPool, AveragePool: 1;
+ * LpPool: 2); the global pools read every input element once per output. */
+int
+gp_cost_pool(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *x = in(g, n, 0), *y = out(g, n, 0);
+	int64_t e = numel(c, y), win = 1, *ks;
+	int nk, k;
+
+	if (e < 0 || numel(c, x) < 0)
+		return -1;
+	if (!strncmp(n->op, "Global", 6)) {
+		c->flops = mul(c, numel(c, x), fpe);
+	} else {
+		nk = gp_attr_ints(A, n, "kernel_shape", &ks);
+		if (nk < 0)
+			return -1;
+		for (k = 0; k < nk; k++)
+			win = mul(c, win, ks[k] < 0 ? 0 : ks[k]);
+		c->flops = mul(c, mul(c, e, win), fpe);
+	}
+	c->kind = !strcmp(n->op, "MaxPool") ? "maxpool" : !strcmp(n->op, "AveragePool") ? "avgpool" :
+	    !strcmp(n->op, "GlobalAveragePool") ? "globalavgpool" :
+	    !strcmp(n->op, "GlobalMaxPool") ? "globalmaxpool" : NULL;
+	return 0;
+}
+
+/* Conv (and ConvInteger, QLinearConv): each output element takes Cin/groups x
+ * kernel MACs, that is numel(W) / Cout; a bias adds one FLOP per output. */
+int
+gp_cost_conv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int q = !strcmp(n->op, "QLinearConv");
+	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, q ? 3 : 1), *y = out(g, n, 0);
+	struct gp_tensor *b = in(g, n, q ? 8 : 2);
+	int64_t ey = numel(c, y), ew = numel(c, w), cout, cin, grp = 1, k, kern = 1, sp = 1;
+	int ns = y ? y->shape.rank - 2 : -1, i;
+	static const char *const kinds[] = {"conv1d", "conv2d", "conv3d"};
+
+	(void)fpe;
+	if (ey < 0 || ew < 0 || ns < 1 || dimv(w, 0, &cout) < 0 || cout <= 0 || dimv(x, 1, &cin) < 0)
+		return -1;
+	gp_attr_int(n, "group", &grp);
+	dense(c, mul(c, ey, ew / cout), b ? ey : 0);
+	for (i = 0; i < ns; i++) {
+		if (dimv(w, 2 + i, &k) < 0)
+			return -1;
+		kern = mul(c, kern, k);
+		sp = mul(c, sp, y->shape.d[2 + i].v);
+	}
+	c->groups = grp;
+	c->depthwise = grp > 1 && grp == cin && w->shape.d[1].v == 1;
+	c->kind = ns <= 3 ? kinds[ns - 1] : "convnd";
+	if (c->depthwise || (grp > 1) || kern == 1) {
+		const char *suf = c->depthwise ? "depthwise" : grp > 1 ? "grouped" : "pointwise";
+
+		c->kind = gp_arena_printf(A, "%s_%s", c->kind, suf);
+	}
+	dimv(y, 0, &c->batch);
+	c->channels = cout;
+	c->spatial = sp;
+	return 0;
+}
+
+/* ConvTranspose: each input element is spread over Cout/groups x kernel
+ * outputs, numel(X) x numel(W) / Cin MACs; a bias adds one FLOP per output. */
+int
+gp_cost_convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, 1), *y = out(g, n, 0);
+	int64_t ex = numel(c, x), ew = numel(c, w), ey = numel(c, y), cin, grp = 1, sp = 1;
+	int ns = y ? y->shape.rank - 2 : -1, i;
+	static const char *const kinds[] = {"conv1d_transpose", "conv2d_transpose", "conv3d_transpose"};
+
+	(void)fpe;
+	if (ex < 0 || ew < 0 || ey < 0 || ns < 1 || dimv(w, 0, &cin) < 0 || cin <= 0)
+		return -1;
+	gp_attr_int(n, "group", &grp);
+	dense(c, mul(c, ex, ew / cin), in(g, n, 2) ? ey : 0);
+	for (i = 0; i < ns; i++)
+		sp = mul(c, sp, y->shape.d[2 + i].v);
+	c->groups = grp;
+	c->kind = ns <= 3 ? kinds[ns - 1] : "convnd_transpose";
+	dimv(y, 0, &c->batch);
+	dimv(y, 1, &c->channels);
+	c->spatial = sp;
+	return 0;
+}
+
+/* Gemm: M x N x K MACs; C adds one FLOP per output, alpha != 1 and beta != 1
+ * one each. */
+int
+gp_cost_gemm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *a = in(g, n, 0), *y = out(g, n, 0);
+	int64_t ey = numel(c, y), k, ta = 0, extra = 0;
+	double alpha = 1, beta = 1;
+
+	(void)fpe;
+	gp_attr_int(n, "transA", &ta);
+	if (ey < 0 || !a || a->shape.rank != 2 || dimv(a, ta ? 0 : 1, &k) < 0)
+		return -1;
+	gp_attr_float(n, "alpha", &alpha);
+	gp_attr_float(n, "beta", &beta);
+	if (in(g, n, 2))
+		extra = add(c, ey, beta != 1 ? ey : 0);
+	if (alpha != 1)
+		extra = add(c, extra, ey);
+	dense(c, mul(c, ey, k), extra);
+	c->kind = "linear";
+	return 0;
+}
+
+/* MatMul (and MatMulInteger, QLinearMatMul): K MACs per output element. A
+ * MatMul whose B is a weight is a linear layer. */
+int
+gp_cost_matmul(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int q = !strcmp(n->op, "QLinearMatMul");
+	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, q ? 3 : 1), *y = out(g, n, 0);
+	int64_t ey = numel(c, y), k;
+
+	(void)fpe;
+	if (ey < 0 || !a || dimv(a, a->shape.rank - 1, &k) < 0)
+		return -1;
+	dense(c, mul(c, ey, k), 0);
+	c->kind = b && (b->kind == GP_K_INIT || b->kind == GP_K_CONST) ? "linear" : "matmul";
+	return 0;
+}
+
+/* Einsum: every combination of the labels' values is one MAC per operand past
+ * the first; with one operand, one FLOP per input element. */
+int
+gp_cost_einsum(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	const char *eq, *p;
+	int64_t size[128], prod = 1;
+	int seen[128] = {0}, op = 0, k = 0, i;
+
+	(void)fpe;
+	if (gp_attr_str(A, n, "equation", &eq) < 0 || strstr(eq, "...") || !strstr(eq, "->"))
+		return -1;
+	for (p = eq; *p && !(p[0] == '-' && p[1] == '>'); p++) {
+		int ch = (unsigned char)*p & 127;
+		struct gp_tensor *t = in(g, n, op);
+		int64_t v;
+
+		if (*p == ' ')
+			continue;
+		if (*p == ',') {
+			op++;
+			k = 0;
+			continue;
+		}
+		if (dimv(t, k++, &v) < 0)
+			return -1;
+		if (!seen[ch] || size[ch] == 1)
+			size[ch] = v;
+		seen[ch] = 1;
+	}
+	for (i = 0; i < 128; i++)
+		if (seen[i])
+			prod = mul(c, prod, size[i]);
+	if (op == 0) {
+		c->flops = numel(c, in(g, n, 0));
+		return c->flops < 0 ? -1 : 0;
+	}
+	dense(c, mul(c, prod, op), 0);
+	return 0;
+}
+
+/* The nodes of graph gid and the graphs nested in it, costed one by one:
+ * 0 with c's macs and flops summed, -1 when one of them is unknown. */
+static int
+body(struct gp_graph *g, int gid, struct gp_cost *c)
+{
+	size_t i;
+	int rc = 0;
+
+	if (gid <= 0)
+		return -1;
+	for (i = 0; i < g->nn; i++) {
+		struct gp_cost b;
+		int h = g->n[i].graph;
+
+		while (h > gid)
+			h = g->gparent[h];
+		if (h != gid)
+			continue;
+		if (gp_op_cost(g, &g->n[i], &b) < 0)
+			rc = -1;
+		c->macs = add(c, c->macs, b.macs);
+		c->flops = add(c, c->flops, b.flops);
+		c->overflow |= b.overflow;
+	}
+	return rc;
+}
+
+static int
+graph_attr(struct gp_graph *g, struct gp_node *n, const char *key)
+{
+	const char *v = gp_attr_raw(A, n, key);
+	int64_t id;
+
+	if (!v || strncmp(v, "G:", 2) != 0 || gp_parse_i64(v + 2, &id) < 0 || id <= 0 || id >= g->ngraph ||
+	    g->gholder[id] != (int)(n - g->n))
+		return -1;      /* a graph must be held by the node naming it: no cycles */
+	return (int)id;
+}
+
+/* If: both branches are costed and the larger counts. Loop: the body times
+ * the trip count M when it is known. Scan: the body times the scanned length. */
+int
+gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_cost b1 = {0}, b2 = {0};
+	int64_t trips = -1;
+	int bg;
+
+	(void)fpe;
+	if (!strcmp(n->op, "If")) {
+		int t = graph_attr(g, n, "then_branch"), e = graph_attr(g, n, "else_branch");
+
+		if (t < 0 || e < 0 || body(g, t, &b1) < 0 || body(g, e, &b2) < 0)
+			return -1;
+		c->macs = b1.flops >= b2.flops ? b1.macs : b2.macs;
+		c->flops = b1.flops >= b2.flops ? b1.flops : b2.flops;
+		c->overflow = b1.overflow | b2.overflow;
+		return 0;
+	}
+	if ((bg = graph_attr(g, n, "body")) < 0 || body(g, bg, &b1) < 0)
+		return -1;
+	if (!strcmp(n->op, "Loop")) {
+		struct gp_tensor *m = in(g, n, 0);
+
+		if (m && m->nval == 1 && m->iv && m->iv[0].known)
+			trips = m->iv[0].v;
+	} else {
+		int64_t nsi = 0, *ax;
+		int na = gp_attr_ints(A, n, "scan_input_axes", &ax);
+
+		if (gp_attr_int(n, "num_scan_inputs", &nsi) == 0 && nsi > 0 && nsi <= n->nin)
+			dimv(in(g, n, n->nin - (int)nsi), na > 0 ? (int)ax[0] : 0, &trips);
+	}
+	if (trips < 0)
+		return -1;
+	c->macs = mul(c, b1.macs, trips);
+	c->flops = mul(c, b1.flops, trips);
+	c->overflow |= b1.overflow;
+	return 0;
+}
+
+/* The parallelism of a node's main output, where its cost function did not
+ * say: rank >= 4 is read N, C, spatial...; rank 3 as batch, sequence,
+ * features; rank 2 as batch, features. */
+static void
+parallelism(struct gp_graph *g, struct gp_node *n, struct gp_cost *c)
+{
+	struct gp_tensor *y = out(g, n, 0);
+	int64_t t = 0, v;
+	int i, r;
+
+	for (i = 0; i < n->nout; i++) {
+		int64_t e = numel(c, out(g, n, i));
+
+		if (e > 0)
+			t = add(c, t, e);
+	}
+	if (!c->threads)
+		c->threads = t;
+	if (!c->groups)
+		c->groups = 1;
+	if (c->batch || !y || (r = y->shape.rank) < 0)
+		return;
+	c->batch = c->channels = c->spatial = 1;
+	if (r == 1) {
+		dimv(y, 0, &c->channels);
+	} else if (r == 2) {
+		dimv(y, 0, &c->batch);
+		dimv(y, 1, &c->channels);
+	} else if (r >= 2) {
+		int ch = r >= 4 ? 1 : r - 1;
+
+		dimv(y, 0, &c->batch);
+		dimv(y, ch, &c->channels);
+		for (i = 1; i < r; i++)
+			if (i != ch && dimv(y, i, &v) == 0)
+				c->spatial = mul(c, c->spatial, v);
+	}
+}
+
+int
+gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c)
+{
+	const struct gp_op *op = gp_op_find(n->domain, n->op);
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->read0 = -1;
+	rc = op && op->cost ? op->cost(g, n, c, op->fpe) : -1;
+	if (!c->kind)
+		c->kind = lower(g, n->op);
+	parallelism(g, n, c);
+	return rc;
+}

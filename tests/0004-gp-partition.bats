@@ -1,0 +1,280 @@
+#!/usr/bin/env bats
+# gp-partition: subgraphs, their costs (worked out by hand here), fusion, and
+# the MACs of the fixture models against torchvision's published figures.
+
+setup() {
+	load test_helper
+}
+
+# part MODEL [ARGS...]: gp-load MODEL | gp-partition ARGS into $S
+part() {
+	local m=$1
+	shift
+	S=$BATS_TEST_TMPDIR/s
+	gp-load "$m" | gp-partition "$@" > "$S"
+}
+
+# col NAME COLUMN...: those columns of the subgraph called NAME, tab-separated
+col() {
+	awk -F'\t' -v n="$1" -v want="${*:2}" '
+		$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i; next }
+		$1 == "subgraph" && $c["name"] == n {
+			k = split(want, w, " ")
+			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
+		}' "$S"
+}
+
+# every COLUMN: that column of every subgraph, one per line
+every() {
+	awk -F'\t' -v want="$1" '
+		$1 == "#subgraph" { for (i = 2; i <= NF; i++) if ($i == want) c = i; next }
+		$1 == "subgraph" { print $c }' "$S"
+}
+
+# total KEY: a key of the ##partition header
+total() {
+	awk -F'\t' -v k="$1" '$1 == "##partition" { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$S"
+}
+
+@test "--help, --version and usage errors" {
+	run -0 gp-partition --help
+	assert_line --index 0 --partial "usage: gp-partition"
+	run -0 gp-partition --version
+	assert_output "gp-partition 0.1.0"
+	run --separate-stderr -2 gp-partition --dtype fp7
+	assert_equal "$stderr" "gp-partition: --dtype: 'fp7' is not a numeric dtype (fp32, fp16, bf16, fp8, int8, ...)"
+	run --separate-stderr -2 gp-partition --compute-ai 5 --memory-ai 10
+	assert_equal "$stderr" "gp-partition: --memory-ai 10 is above --compute-ai 5"
+	run --separate-stderr -2 gp-partition --memory-ai x
+	run --separate-stderr -2 gp-partition extra-arg
+}
+
+@test "costs worked out by hand: conv, depthwise conv, relu, pool, gemm, softmax" {
+	part "$TDATA/cost.onnx"
+	# conv: x [1,3,8,8], w [4,3,3,3] pad 1, bias -> [1,4,8,8]: 256 outputs x 27 MACs;
+	# FLOPs 2 x 6912 + 256 bias adds; bytes 3*64*4 in, 256*4 out, (108+4)*4 weights
+	run -0 col conv kind flops macs bytes_in bytes_out bytes_weight ai bound threads groups depthwise
+	assert_output "$(printf 'conv2d\t14080\t6912\t768\t1024\t448\t6.286\tmemory\t256\t1\t0')"
+	# depthwise: 4 groups of one channel, 9 MACs per output, no bias
+	run -0 col dw kind flops macs bytes_weight groups depthwise channels spatial
+	assert_output "$(printf 'conv2d_depthwise\t4608\t2304\t144\t4\t1\t4\t64')"
+	run -0 col relu kind flops macs
+	assert_output "$(printf 'relu\t256\t0')"
+	# global average pool: one FLOP per input element
+	run -0 col gap kind flops bytes_in bytes_out
+	assert_output "$(printf 'globalavgpool\t256\t1024\t16')"
+	# gemm [1,4] x [4,10] + bias: 40 MACs, 80 + 10 FLOPs
+	run -0 col fc kind flops macs bytes_in bytes_out bytes_weight
+	assert_output "$(printf 'linear\t90\t40\t16\t40\t200')"
+	# softmax: 5 FLOPs per element
+	run -0 col softmax flops
+	assert_output 50
+	run -0 total flops
+	assert_output $((14080 + 4608 + 256 + 256 + 90 + 50))
+	run -0 total macs
+	assert_output $((6912 + 2304 + 40))
+	run -0 total params
+	assert_output $((108 + 4 + 36 + 40 + 10))
+}
+
+@test "views and nodes that compute nothing are not subgraphs; readers read what they view" {
+	part "$TDATA/cost.onnx"
+	run -0 every name
+	refute_line flatten
+	# the gemm reads the pool's output through the Flatten view
+	run -0 col fc inputs
+	assert_output p
+	# the node records say which subgraph each node went into
+	run -0 awk -F'\t' '$1 == "#node" { for (i = 2; i <= NF; i++) c[$i] = i }
+		$1 == "node" { print $c["name"], $c["subgraph"] }' "$S"
+	assert_line "conv 1"
+	assert_line "flatten ."
+	assert_line "fc 5"
+}
+
+@test "--fuse: BatchNorm folded, epilogues fused, no cycle made; bytes saved as worked out" {
+	part "$TDATA/fuse.onnx"
+	run -0 total subgraphs
+	assert_output 8
+	# unfused bytes: conv 1024+1024+576, bn 2048+64, relu 2048, add 2048+1024,
+	# relu 2048, pool 1024+16, sigmoid 32, mul 1024+16+1024
+	run -0 total bytes
+	assert_output 15040
+	run -0 total flops
+	assert_output 20240
+	part "$TDATA/fuse.onnx" --fuse
+	run -0 every ops
+	assert_output "$(printf 'Conv+BatchNormalization+Relu+Add+Relu\nGlobalAveragePool+Sigmoid\nMul')"
+	# the fused conv reads x (once, also as the residual), writes r2, and
+	# reads its weight plus the bias the folded BatchNorm leaves
+	run -0 col conv kind inputs outputs bytes_in bytes_out bytes_weight
+	assert_output "$(printf 'conv2d\tx\tr2\t1024\t1024\t592')"
+	run -0 total bytes
+	assert_output $((2640 + 1040 + 2064))
+	run -0 total bytes_saved
+	assert_output $((15040 - 5744))
+	# the BatchNorm's 2 FLOPs per element become one bias add
+	run -0 total flops
+	assert_output $((20240 - 256))
+	run -0 total subgraphs_unfused
+	assert_output 8
+}
+
+@test "ResNet-18 with BatchNorm: the user guide's structure, and --fuse equals the folded export" {
+	part "$DATA/resnet18-bn.onnx"
+	run -0 total subgraphs
+	assert_output 68
+	every kind | sed 's/_pointwise//' | sort | uniq -c | awk '{ print $2, $1 }' > "$BATS_TEST_TMPDIR/k"
+	run -0 cat "$BATS_TEST_TMPDIR/k"
+	assert_output "$(printf 'add 8\nbatchnorm 20\nconv2d 20\nglobalavgpool 1\nlinear 1\nmaxpool 1\nrelu 17')"
+	part "$DATA/resnet18-bn.onnx" --fuse
+	run -0 every kind
+	refute_line batchnorm
+	every ops | sed 's/+BatchNormalization//' > "$BATS_TEST_TMPDIR/a"
+	awk -F'\t' '$1 == "subgraph" { print $10, $11, $12, $13, $14 }' "$S" > "$BATS_TEST_TMPDIR/a2"
+	part "$DATA/resnet18.onnx" --fuse
+	every ops > "$BATS_TEST_TMPDIR/b"
+	awk -F'\t' '$1 == "subgraph" { print $10, $11, $12, $13, $14 }' "$S" > "$BATS_TEST_TMPDIR/b2"
+	run -0 diff "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	run -0 diff "$BATS_TEST_TMPDIR/a2" "$BATS_TEST_TMPDIR/b2"
+	run -0 total subgraphs
+	assert_output 23
+}
+
+@test "MACs of the fixture models equal torchvision's published figures, to their precision" {
+	for m in resnet18 resnet18-bn mobilenet_v2 efficientnet_b0; do
+		part "$DATA/$m.onnx"
+		want=$(awk -F'\t' -v n="${m%-bn}" '$1 == n && $5 == 224 { print $3; exit }' tests/torchvision-ops.tsv)
+		[ -n "$want" ]
+		got=$(total macs)
+		digits=$(printf '%s' "${want#*.}" | wc -c)
+		run -0 awk -v g="$got" -v d="$digits" 'BEGIN { printf "%.*f\n", d, g / 1e9 }'
+		assert_output "$want"
+	done
+}
+
+@test "parameters are the weight elements of the file; BatchNorm statistics are buffers" {
+	want=$(awk -F'\t' '$1 == "resnet18" { print $4; exit }' tests/torchvision-ops.tsv)
+	part "$DATA/resnet18-bn.onnx"
+	run -0 total params
+	assert_output "$want"
+	# running mean and variance: 2 x 4800 channels of BatchNorm
+	run -0 total buffers
+	assert_output 9600
+	# folding each BatchNorm into its conv trades scale and shift (2 per
+	# channel) for a bias (1 per channel)
+	part "$DATA/resnet18.onnx"
+	run -0 total params
+	assert_output $((want - 4800))
+}
+
+@test "If costs its larger branch; Loop its body times the trip count" {
+	part "$TDATA/control.onnx"
+	# then: [2,2] x [2,2] MatMul, 8 MACs; else: a Relu, 4 FLOPs
+	run -0 col if flops macs inputs weights bytes_in
+	assert_output "$(printf '16\t8\tcond,a\tw\t17')"
+	run -0 col loop flops macs
+	assert_output "$(printf '48\t24')"
+}
+
+@test "an op with no cost function: a warning, '.' and no totals; --strict: an error" {
+	run --separate-stderr -0 sh -c "gp-load $TDATA/function.onnx | gp-partition"
+	assert_regex "$stderr" "no cost function for op Twice \(domain local"
+	assert_regex "$stderr" "no cost function for op FusedGemm \(domain com.microsoft"
+	assert_regex "$output" $'\tflops=\\.\t'
+	assert_regex "$output" $'\tunknown=2'
+	run --separate-stderr -1 sh -c "gp-load $TDATA/function.onnx | gp-partition --strict"
+	assert_equal "$output" ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" "^gp-partition: stdin: node 'call': no cost function for op Twice"
+}
+
+@test "symbolic dims: costs are '.' with a warning until bound; bound, they are numbers" {
+	run --separate-stderr -0 sh -c "gp-load $DATA/tiny-encoder.onnx | gp-partition"
+	assert_regex "$stderr" "bind symbolic dims with gp-shape -D"
+	assert_regex "$output" $'\tflops=\\.\t'
+	run --separate-stderr -0 sh -c "gp-load $DATA/tiny-encoder.onnx | gp-shape -D batch=2 -D seq=16 | gp-partition --fuse"
+	assert_equal "$stderr" ""
+	assert_regex "$output" $'\tflops=[0-9]+\t'
+	assert_regex "$output" $'\tunknown=0'
+	# the decomposed LayerNorms are one kernel each
+	assert_regex "$output" $'\tlayernorm\tReduceMean\\+Sub\\+Pow\\+ReduceMean\\+Add\\+Sqrt\\+Div\\+Mul\\+Add\t'
+}
+
+@test "--dtype fp16 halves the bytes of floating tensors" {
+	part "$DATA/resnet18.onnx"
+	a=$(total bytes)
+	w=$(total weight_bytes)
+	part "$DATA/resnet18.onnx" --dtype fp16
+	run -0 total bytes
+	assert_output $((a / 2))
+	run -0 total weight_bytes
+	assert_output $((w / 2))
+	run -0 total dtype
+	assert_output float16
+}
+
+@test "the bound follows the thresholds" {
+	part "$TDATA/cost.onnx" --compute-ai 5 --memory-ai 1
+	run -0 col conv bound
+	assert_output compute
+	run -0 col dw bound
+	assert_output balanced
+	run -0 col relu bound
+	assert_output memory
+}
+
+@test "a count that overflows 64 bits is an error, not a wrapped number" {
+	printf '##gp\t1\n#graph\tid\tname\tkind\tparent\tattr\tdomain\tinputs\toutputs\ngraph\t0\tg\tmain\t.\t.\t.\ta,b\ty\n#tensor\tname\tdtype\tshape\tkind\tbytes\tdata\tgraph\ntensor\ta\tfloat32\t[2147483648,2147483648]\tinput\t.\t.\t0\ntensor\tb\tfloat32\t[2147483648,2147483648]\tinput\t.\t.\t0\ntensor\ty\tfloat32\t?\toutput\t.\t.\t0\n#node\tname\top\tdomain\tinputs\toutputs\tattrs\tgraph\nnode\tmm\tMatMul\tai.onnx\ta,b\ty\t.\t0\n##end\t5\n' > "$BATS_TEST_TMPDIR/big"
+	run --separate-stderr gp-partition < "$BATS_TEST_TMPDIR/big"
+	fails_cleanly "gp-partition: stdin: node 'mm' \(MatMul\): its FLOP count overflows 64 bits"
+}
+
+@test "a second pass replaces the subgraphs; unknown records and columns pass through" {
+	part "$DATA/resnet18.onnx"
+	# add a column to the tensor records and a record type of our own
+	awk -F'\t' 'BEGIN { OFS = "\t" }
+		/^#tensor\t/ { $0 = $0 "\tmine" } /^tensor\t/ { $0 = $0 "\tv" }
+		/^##end\t/ { print "#extra\tx"; print "extra\t1"; $2 = $2 + 1 } { print }' "$S" > "$BATS_TEST_TMPDIR/u"
+	run -0 gp-partition < "$BATS_TEST_TMPDIR/u"
+	assert_line "$(printf 'extra\t1')"
+	assert_line --regexp $'^#tensor\t.*\tmine$'
+	assert_line --regexp $'^tensor\tinput\t.*\tv$'
+	run -0 grep -c '^#subgraph' <<< "$output"
+	assert_output 1
+	grep '^subgraph' "$S" > "$BATS_TEST_TMPDIR/first"
+	run -0 sh -c "gp-partition < $BATS_TEST_TMPDIR/u | grep '^subgraph' | diff - $BATS_TEST_TMPDIR/first"
+}
+
+@test "the output is deterministic" {
+	part "$DATA/efficientnet_b0.onnx" --fuse
+	cp "$S" "$BATS_TEST_TMPDIR/one"
+	part "$DATA/efficientnet_b0.onnx" --fuse
+	run -0 cmp "$S" "$BATS_TEST_TMPDIR/one"
+}
+
+@test "bad input: a truncated stream is refused, nothing is written" {
+	gp-load "$DATA/resnet18.onnx" | head -50 > "$BATS_TEST_TMPDIR/t"
+	run --separate-stderr gp-partition < "$BATS_TEST_TMPDIR/t"
+	fails_cleanly "gp-partition: stdin: truncated stream"
+}
+
+@test "docs/counting.md lists every op of the op table with the cost the code counts" {
+	sed -n '/^| op | class | FLOPs |$/,$p' docs/counting.md | tail -n +3 > "$BATS_TEST_TMPDIR/doc"
+	t-ops > "$BATS_TEST_TMPDIR/code"
+	run -0 diff "$BATS_TEST_TMPDIR/doc" "$BATS_TEST_TMPDIR/code"
+	run -0 wc -l < "$BATS_TEST_TMPDIR/code"
+	[ "$output" -gt 130 ]
+}
+
+@test "a body attribute naming the graph that holds the node is refused, not followed (fuzz)" {
+	# found by make fuzz: a Loop whose body is its own graph recursed forever
+	printf '##gp\t1\n#graph\tid\tname\tkind\tparent\tattr\tdomain\tinputs\toutputs\ngraph\t0\tg\tmain\t.\t.\t.\tx\ty\ngraph\t1\tb\tsubgraph\tloop\tbody\t.\t.\t.\n#tensor\tname\tdtype\tshape\tkind\tbytes\tdata\tgraph\ntensor\tx\tfloat32\t[2]\tinput\t.\t.\t0\ntensor\ty\tfloat32\t[2]\toutput\t.\t.\t0\ntensor\tz\tfloat32\t[2]\tintermediate\t.\t.\t1\n#node\tname\top\tdomain\tinputs\toutputs\tattrs\tgraph\nnode\tloop\tLoop\tai.onnx\t,,x\ty\tbody=G:0\t0\nnode\tinner\tLoop\tai.onnx\t,,x\tz\tbody=G:1\t1\n##end\t7\n' > "$BATS_TEST_TMPDIR/loop"
+	run --separate-stderr -0 gp-partition < "$BATS_TEST_TMPDIR/loop"
+	assert_line --regexp $'^subgraph\t1\tloop\tloop\t.*\t\\.\t\\.\t'
+	assert_regex "$stderr" "a shape or a trip count it depends on is not known"
+	run --separate-stderr -0 gp-shape < "$BATS_TEST_TMPDIR/loop"
+	# the fuzzer's input: a Loop naming an If's branch as its body
+	run --separate-stderr -0 gp-partition < tests/data/fuzz-loop-body.gp
+	assert_line --regexp $'^subgraph\t2\tloop\tloop\t'
+}

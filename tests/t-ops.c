@@ -1,0 +1,57 @@
+/* t-ops - print the op table as docs/counting.md lists it: one line per op,
+ * "| op | class | FLOPs |", so a test can check that the docs say what the
+ * code does */
+#include <stdio.h>
+
+#include "gp.h"
+#include "cost.h"
+
+int
+main(int argc, char **argv)
+{
+	static const char *const cls[] = {
+		[GP_C_UNKNOWN] = "unknown", [GP_C_FREE] = "free", [GP_C_VIEW] = "view",
+		[GP_C_ELEM] = "element-wise", [GP_C_ROW] = "row", [GP_C_POOL] = "pool",
+		[GP_C_MOVE] = "move", [GP_C_DENSE] = "MAC", [GP_C_CONTROL] = "control",
+	};
+	const struct gp_op *op;
+	size_t i;
+
+	(void)argc;
+	gp_init(argv);
+	for (i = 0; (op = gp_op_at(i)); i++) {
+		char per[96];
+		int k = op->fpe;
+
+		if (op->cost == gp_cost_elem && k == -1)
+			snprintf(per, sizeof per, "n-1 per output element (n inputs)");
+		else if (op->cost == gp_cost_elem && k == -2)
+			snprintf(per, sizeof per, "n per output element (n inputs)");
+		else if (op->cost == gp_cost_elem)
+			snprintf(per, sizeof per, "%d per output element", k);
+		else if (op->cost == gp_cost_norm)
+			snprintf(per, sizeof per, "%d per element", k);
+		else if (op->cost == gp_cost_reduce)
+			snprintf(per, sizeof per, "%d per input element", k);
+		else if (op->cost == gp_cost_pool)
+			snprintf(per, sizeof per, "%d per window element per output", k);
+		else if (op->cost == gp_cost_lrn)
+			snprintf(per, sizeof per, "2 size + 3 per element");
+		else if (op->cost == gp_cost_topk)
+			snprintf(per, sizeof per, "log2(K), rounded up, per input element");
+		else if (op->cost == gp_cost_resize)
+			snprintf(per, sizeof per, "0 nearest; linear, cubic: see Resize");
+		else if (op->cost == gp_cost_move || op->cost == gp_cost_none)
+			snprintf(per, sizeof per, "0");
+		else if (op->cost == gp_cost_control)
+			snprintf(per, sizeof per, "its bodies: see control flow");
+		else if (op->cost == gp_cost_gemm)
+			snprintf(per, sizeof per, "2 per MAC; + 1 per output for C, + 1 if alpha != 1");
+		else if (op->cost == gp_cost_conv || op->cost == gp_cost_convtranspose)
+			snprintf(per, sizeof per, "2 per MAC; + 1 per output for a bias");
+		else
+			snprintf(per, sizeof per, "2 per MAC");
+		printf("| %s | %s | %s |\n", op->name, cls[op->cls], per);
+	}
+	return gp_close_stdout();
+}
