@@ -278,3 +278,12 @@ total() {
 	run --separate-stderr -0 gp-partition < tests/data/fuzz-loop-body.gp
 	assert_line --regexp $'^subgraph\t2\tloop\tloop\t'
 }
+
+@test "an embedding Gather reads the rows it looks up, not the whole table" {
+	part "$TDATA/gather.onnx"
+	# ids: 4 x 8 bytes; rows: 4 x 16 x 4 bytes of a 1000 x 16 table
+	run -0 col embed kind flops bytes_in bytes_weight bytes_out
+	assert_output "$(printf 'gather\t0\t32\t256\t256')"
+	run -0 total weight_bytes
+	assert_output 64000
+}

@@ -242,3 +242,9 @@ nodes = [
     helper.make_node("Loop", ["three", "yes", "i_out"], ["l_out"], name="loop", body=body),
 ]
 save(model(nodes, [cond, a], [vi("l_out", [2, 2])], [w, three, yes]), "control.onnx", check=True)
+
+# An embedding lookup: the Gather reads the 4 rows it looks up, not the table.
+ids = vi("ids", [4], TensorProto.INT64)
+table = external("table", [1000, 16])
+nodes = [helper.make_node("Gather", ["table", "ids"], ["y"], name="embed", axis=0)]
+save(model(nodes, [ids], [vi("y", [4, 16])], [table]), "gather.onnx", check=False)
