@@ -480,18 +480,21 @@ lead(struct part *P, int G)
 }
 
 /* family: the kind of a subgraph: its multiply-accumulate node's, a
- * LayerNorm or Softmax written out in element-wise ops and reductions, else
- * its first node's */
+ * LayerNorm or Softmax (one node, or written out in element-wise ops and
+ * reductions) that element-wise ops lead into, else its first node's */
 static const char *
 family(struct part *P, int G)
 {
 	int m, red = 0, mean = 0, root = 0, div = 0, ex = 0, sum = 0;
+	const char *norm = NULL;
 
 	for (m = P->first[G]; m >= 0; m = P->next[m]) {
 		const char *op = P->g->n[m].op;
 
 		if (cls(&P->g->n[m]) == GP_C_DENSE)
 			return P->cost[m].kind;
+		if (!norm && m != P->first[G] && (!strcmp(op, "LayerNormalization") || !strcmp(op, "Softmax")))
+			norm = P->cost[m].kind;
 		red += !strncmp(op, "Reduce", 6);
 		mean += !strcmp(op, "ReduceMean");
 		root += !strcmp(op, "Sqrt") || !strcmp(op, "Pow") || !strcmp(op, "Reciprocal");
@@ -503,7 +506,7 @@ family(struct part *P, int G)
 		return "layernorm";
 	if (ex && sum && div && red)
 		return "softmax";
-	return P->cost[P->first[G]].kind;
+	return norm ? norm : P->cost[P->first[G]].kind;
 }
 
 /* make the subgraph records of the groups */
