@@ -356,6 +356,7 @@ main(int argc, char **argv)
 		ai_fmt(&b, tot.flops, tot.bytes);
 		gp_buf_printf(&h, "\tai=%s", b.buf);
 	}
+	gp_buf_printf(&h, "\tfolded_flops=%" PRId64 "\tfolded_macs=%" PRId64, p.folded_flops, p.folded_macs);
 	gp_buf_printf(&h, "\tparams=%" PRId64 "\tbuffers=%" PRId64 "\tweight_bytes=%" PRId64, p.params,
 	    p.buffers, p.weight_bytes);
 	if (o.fuse) {

@@ -315,6 +315,7 @@ struct gp_part {
 	int64_t params;                     /* elements of the model's weights */
 	int64_t buffers;                    /* elements of BatchNormalization running statistics */
 	int64_t weight_bytes;               /* bytes of both */
+	int64_t folded_macs, folded_flops;  /* of nodes computed from constants only, once */
 };
 /* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
 void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);

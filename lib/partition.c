@@ -40,6 +40,7 @@ struct part {
 	int *rbuf;                  /* reads() */
 	size_t rcap;
 	int *cand;                  /* group(): candidate groups */
+	int64_t folded_macs, folded_flops;
 };
 
 static int64_t
@@ -134,9 +135,16 @@ scan(struct part *P)
 			continue;
 		}
 		if (allconst && c != GP_C_UNKNOWN && c != GP_C_CONTROL) {
+			struct gp_cost fc;
+
 			for (j = 0; j < n->nout; j++)
 				if (n->out[j] >= 0)
 					P->isconst[n->out[j]] = 1;
+			/* computed once, before the model runs: counted apart */
+			if (c != GP_C_FREE && c != GP_C_VIEW && gp_op_cost(g, n, &fc) == 0 && !fc.overflow &&
+			    (__builtin_add_overflow(P->folded_macs, fc.macs, &P->folded_macs) ||
+			    __builtin_add_overflow(P->folded_flops, fc.flops, &P->folded_flops)))
+				gp_die("%s: the folded FLOP count overflows 64 bits", g->s->src);
 			continue;
 		}
 		P->member[i] = 1;
@@ -659,6 +667,8 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	}
 	group(&P);
 	collect(&P, out);
+	out->folded_macs = P.folded_macs;
+	out->folded_flops = P.folded_flops;
 	out->node_sg = gp_xcalloc(nn, sizeof *out->node_sg);
 	for (i = 0; i < g->nn; i++)
 		out->node_sg[i] = P.grp[i] >= 0 ? P.grp[i] + 1 : 0;

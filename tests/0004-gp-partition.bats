@@ -287,3 +287,22 @@ total() {
 	run -0 total weight_bytes
 	assert_output 64000
 }
+
+@test "nodes computed from weights only are folded: no subgraph, their work counted apart" {
+	part "$TDATA/folded.onnx"
+	run -0 every name
+	assert_output add
+	run -0 col add inputs weights
+	assert_output "$(printf 'x\tpq')"
+	run -0 total macs
+	assert_output 0
+	run -0 total folded_macs
+	assert_output 24
+	run -0 total folded_flops
+	assert_output 48
+}
+
+@test "the ##partition example of docs/format.md is what gp-partition writes" {
+	part "$DATA/resnet18.onnx"
+	run -0 grep -F "$(grep '^##partition' "$S")" docs/format.md
+}

@@ -9,8 +9,9 @@ the same -D bindings applied to its inputs (and with --batch, every input's
 leading dim set to N and the declared shapes of everything else dropped: the
 model as if exported at that batch). For every tensor the oracle gives a
 type to, gp must give the same dtype and rank, and the same dim wherever the
-oracle's dim is a number or a name it did not invent (unk__N); where the oracle
-has no answer, gp may know more. Prints one line per disagreement and a
+oracle's dim is a number or the name of a dim of a graph input (batch, seq);
+where the oracle has no answer (a name it invented, unk__N, or one the exporter
+wrote on an output it could not infer, Gemmoutput_dim_0), gp may know more. Prints one line per disagreement and a
 summary; exits 1 on any disagreement.
 """
 import sys
@@ -65,6 +66,9 @@ def main():
         del m.graph.value_info[:]
         for vi in m.graph.output:
             vi.type.tensor_type.ClearField("shape")
+    # the symbols of the inputs: other names on outputs are placeholders
+    syms = {d.dim_param for vi in m.graph.input for d in vi.type.tensor_type.shape.dim
+            if d.dim_param}
     # declared activation shapes are re-derived, as gp-shape does
     inf = shape_inference.infer_shapes(m, data_prop=True)
     ora = {}
@@ -78,7 +82,7 @@ def main():
             for d in tt.shape.dim:
                 if d.HasField("dim_value"):
                     dims.append(str(d.dim_value))
-                elif d.dim_param and not d.dim_param.startswith("unk__"):
+                elif d.dim_param in syms:
                     dims.append(binds.get(d.dim_param, d.dim_param))
                 else:
                     dims.append(None)

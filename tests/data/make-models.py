@@ -248,3 +248,10 @@ ids = vi("ids", [4], TensorProto.INT64)
 table = external("table", [1000, 16])
 nodes = [helper.make_node("Gather", ["table", "ids"], ["y"], name="embed", axis=0)]
 save(model(nodes, [ids], [vi("y", [4, 16])], [table]), "gather.onnx", check=False)
+
+# A MatMul of two weights is folded before the model runs: 2 x 3 x 4 MACs, once.
+inits = [numpy_helper.from_array(np.ones([2, 3], np.float32), "p"),
+         numpy_helper.from_array(np.ones([3, 4], np.float32), "q")]
+nodes = [helper.make_node("MatMul", ["p", "q"], ["pq"], name="fold"),
+         helper.make_node("Add", ["x", "pq"], ["y"], name="add")]
+save(model(nodes, [vi("x", [2, 4])], [vi("y", [2, 4])], inits), "folded.onnx", check=True)
