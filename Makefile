@@ -117,8 +117,12 @@ demo: deps
 	@bin/gp-load data/resnet18.onnx | bin/gp-shape | grep '^tensor' | head -20
 	@echo '$$ bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E "^tensor.(input|output)"'
 	@bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E '^tensor.(input|output)	'
-	@echo '$$ bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | grep -E "^(##partition|#subgraph|subgraph)" | cut -f1-4,10-16 | head -12'
-	@bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | grep -E '^(##partition|#subgraph|subgraph)' | cut -f1-4,10-16 | head -12
+	@echo '$$ bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse > build/resnet18.gp'
+	@bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse > build/resnet18.gp
+	@echo '$$ grep ^##partition build/resnet18.gp | tr "\t" "\n"'
+	@grep '^##partition' build/resnet18.gp | tr '\t' '\n'
+	@echo '$$ grep -E "^#?subgraph" build/resnet18.gp | cut -f2,4,5,10-16 | head -8'
+	@grep -E '^#?subgraph' build/resnet18.gp | cut -f2,4,5,10-16 | head -8
 
 bench: all
 	tests/bench
