@@ -106,9 +106,14 @@ names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
 static int64_t
 total(const struct gp_sub *s)
 {
+	int64_t t;
+
 	if (s->bytes_in < 0 || s->bytes_out < 0 || s->bytes_weight < 0)
 		return -1;
-	return s->bytes_in + s->bytes_out + s->bytes_weight;    /* each summed without overflow */
+	if (__builtin_add_overflow(s->bytes_in, s->bytes_out, &t) ||
+	    __builtin_add_overflow(t, s->bytes_weight, &t))
+		gp_die("stdin: subgraph %d: its byte count overflows 64 bits", s->id);
+	return t;
 }
 
 static void

@@ -195,8 +195,11 @@ gp_cost_move(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	(void)fpe;
 	if (e < 0 && n->nout > 0 && out(g, n, 0))
 		return -1;
-	if (!strncmp(n->op, "Gather", 6) || !strcmp(n->op, "Slice"))
-		c->read0 = e;
+	if (!strncmp(n->op, "Gather", 6) || !strcmp(n->op, "Slice")) {
+		int64_t all = numel(c, in(g, n, 0));
+
+		c->read0 = all >= 0 && e > all ? all : e;
+	}
 	return 0;
 }
 
@@ -211,7 +214,7 @@ gp_cost_resize(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 	int k;
 
 	(void)fpe;
-	if (e < 0 || !x || x->shape.rank != y->shape.rank)
+	if (e < 0 || !x || x->shape.rank != y->shape.rank || x->shape.rank > 16)
 		return -1;
 	gp_attr_str(A, n, "mode", &mode);
 	for (k = 0; k < x->shape.rank; k++) {
@@ -264,7 +267,7 @@ gp_cost_conv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	int q = !strcmp(n->op, "QLinearConv");
 	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, q ? 3 : 1), *y = out(g, n, 0);
-	struct gp_tensor *b = in(g, n, q ? 8 : 2);
+	struct gp_tensor *b = !strcmp(n->op, "ConvInteger") ? NULL : in(g, n, q ? 8 : 2);
 	int64_t ey = numel(c, y), ew = numel(c, w), cout, cin, grp = 1, k, kern = 1, sp = 1;
 	int ns = y ? y->shape.rank - 2 : -1, i;
 	static const char *const kinds[] = {"conv1d", "conv2d", "conv3d"};
@@ -329,6 +332,7 @@ gp_cost_gemm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	double alpha = 1, beta = 1;
 
 	(void)fpe;
+	c->kind = "linear";
 	gp_attr_int(n, "transA", &ta);
 	if (ey < 0 || !a || a->shape.rank != 2 || dimv(a, ta ? 0 : 1, &k) < 0)
 		return -1;
@@ -353,10 +357,10 @@ gp_cost_matmul(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 	int64_t ey = numel(c, y), k;
 
 	(void)fpe;
+	c->kind = b && (b->kind == GP_K_INIT || b->kind == GP_K_CONST) ? "linear" : "matmul";
 	if (ey < 0 || !a || dimv(a, a->shape.rank - 1, &k) < 0)
 		return -1;
 	dense(c, mul(c, ey, k), 0);
-	c->kind = b && (b->kind == GP_K_INIT || b->kind == GP_K_CONST) ? "linear" : "matmul";
 	return 0;
 }
 
@@ -401,8 +405,9 @@ gp_cost_einsum(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 	return 0;
 }
 
-/* The nodes of graph gid and the graphs nested in it, costed one by one:
- * 0 with c's macs and flops summed, -1 when one of them is unknown. */
+/* The nodes of graph gid, costed one by one (a nested If, Loop or Scan by
+ * its own cost function): 0 with c's macs and flops summed, -1 when one of
+ * them is unknown. */
 static int
 body(struct gp_graph *g, int gid, struct gp_cost *c)
 {
@@ -413,12 +418,9 @@ body(struct gp_graph *g, int gid, struct gp_cost *c)
 		return -1;
 	for (i = 0; i < g->nn; i++) {
 		struct gp_cost b;
-		int h = g->n[i].graph;
 
-		while (h > gid)
-			h = g->gparent[h];
-		if (h != gid)
-			continue;
+		if (g->n[i].graph != gid)
+			continue;       /* nested bodies are costed by their own If/Loop/Scan */
 		if (gp_op_cost(g, &g->n[i], &b) < 0)
 			rc = -1;
 		c->macs = add(c, c->macs, b.macs);
@@ -438,6 +440,50 @@ graph_attr(struct gp_graph *g, struct gp_node *n, const char *key)
 	    g->gholder[id] != (int)(n - g->n))
 		return -1;      /* a graph must be held by the node naming it: no cycles */
 	return (int)id;
+}
+
+/* gp_loop_trips: how many times a Loop or Scan runs its body, or -1 when
+ * that is not a known constant. A Loop runs M times only if its condition
+ * cannot stop it early: absent, or a constant true that the body passes on
+ * unchanged; a PyTorch while loop (M = INT64_MAX) is unknown. A Scan runs
+ * once per element of the scanned axis of its first scan input. */
+int64_t
+gp_loop_trips(struct gp_graph *g, struct gp_node *n)
+{
+	int64_t v = -1;
+
+	if (!strcmp(n->op, "Loop")) {
+		struct gp_tensor *m = in(g, n, 0), *c = in(g, n, 1);
+		int b = graph_attr(g, n, "body"), co;
+
+		if (!m || m->nval != 1 || !m->iv || !m->iv[0].known || m->iv[0].v < 0 ||
+		    m->iv[0].v > ((int64_t)1 << 40) || b < 0 || g->ngout[b] < 1)
+			return -1;
+		if (c) {
+			co = g->gout[b][0];
+			if (c->nval != 1 || !c->iv || !c->iv[0].known || c->iv[0].v != 1 || co < 0)
+				return -1;
+			/* the body's condition out must be its condition in, passed on */
+			if (g->t[co].producer < 0 || strcmp(g->n[g->t[co].producer].op, "Identity") != 0 ||
+			    g->n[g->t[co].producer].nin < 1 || g->n[g->t[co].producer].in[0] < 0 ||
+			    g->t[g->n[g->t[co].producer].in[0]].kind != GP_K_INPUT)
+				return -1;
+		}
+		return m->iv[0].v;
+	} else {
+		int64_t nsi = 0, *ax, axis = 0;
+		int na = gp_attr_ints(A, n, "scan_input_axes", &ax);
+		struct gp_tensor *x;
+
+		if (gp_attr_int(n, "num_scan_inputs", &nsi) < 0 || nsi <= 0 || nsi > n->nin)
+			return -1;
+		x = in(g, n, n->nin - (int)nsi);
+		if (na > 0)
+			axis = ax[0] < 0 && x ? ax[0] + x->shape.rank : ax[0];
+		if (g->opset < 9 || axis < 0 || dimv(x, (int)axis, &v) < 0)
+			return -1;      /* opset 8 Scan has a batch axis first: not counted */
+		return v;
+	}
 }
 
 /* If: both branches are costed and the larger counts. Loop: the body times
@@ -462,18 +508,7 @@ gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fp
 	}
 	if ((bg = graph_attr(g, n, "body")) < 0 || body(g, bg, &b1) < 0)
 		return -1;
-	if (!strcmp(n->op, "Loop")) {
-		struct gp_tensor *m = in(g, n, 0);
-
-		if (m && m->nval == 1 && m->iv && m->iv[0].known)
-			trips = m->iv[0].v;
-	} else {
-		int64_t nsi = 0, *ax;
-		int na = gp_attr_ints(A, n, "scan_input_axes", &ax);
-
-		if (gp_attr_int(n, "num_scan_inputs", &nsi) == 0 && nsi > 0 && nsi <= n->nin)
-			dimv(in(g, n, n->nin - (int)nsi), na > 0 ? (int)ax[0] : 0, &trips);
-	}
+	trips = gp_loop_trips(g, n);
 	if (trips < 0)
 		return -1;
 	c->macs = mul(c, b1.macs, trips);
@@ -505,6 +540,12 @@ parallelism(struct gp_graph *g, struct gp_node *n, struct gp_cost *c)
 	if (c->batch || !y || (r = y->shape.rank) < 0)
 		return;
 	c->batch = c->channels = c->spatial = 1;
+	for (i = 0; i < r; i++) {
+		if (dimv(y, i, &v) < 0) {
+			c->batch = c->channels = c->spatial = -1;     /* not known: '.' */
+			return;
+		}
+	}
 	if (r == 1) {
 		dimv(y, 0, &c->channels);
 	} else if (r == 2) {

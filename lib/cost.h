@@ -20,4 +20,7 @@ GP_COST_FN(einsum);
 GP_COST_FN(control);
 #undef GP_COST_FN
 
+/* trips of a Loop or Scan body, -1 unknown (cost.c) */
+int64_t gp_loop_trips(struct gp_graph *g, struct gp_node *n);
+
 #endif

@@ -1757,29 +1757,21 @@ static int
 op_loop(struct gp_graph *g, struct gp_node *n)
 {
 	int b = graph_of(g, n, "body"), scan = !strcmp(n->op, "Scan"), i, k, carried;
-	struct gp_dim trips = unk;
+	int64_t trips = gp_loop_trips(g, n), m = 0, *oax;
+	int noax = scan ? gp_attr_ints(A, n, "scan_output_axes", &oax) : -1;
 
 	if (b < 0)
 		return -1;
 	if (scan) {
-		int64_t m = 0;
-		struct gp_tensor *x;
-
-		gp_attr_int(n, "num_scan_inputs", &m);
-		carried = n->nin - (int)m;
-		x = in(g, n, carried);
-		if (carried < 0 || g->ngout[b] != n->nout)
+		if (gp_attr_int(n, "num_scan_inputs", &m) < 0 || m < 0 || m > n->nin)
 			return -1;
-		if (x && rank(x) > 0)
-			trips = x->shape.d[0];
+		carried = n->nin - (int)m;
+		if (g->ngout[b] != n->nout)
+			return -1;
 	} else {
-		struct gp_tensor *m = in(g, n, 0);
-
 		carried = n->nin - 2;
 		if (carried < 0 || g->ngout[b] != n->nout + 1)
 			return -1;
-		if (m && m->nval == 1 && m->iv && m->iv[0].known)
-			trips = dk(m->iv[0].v);
 	}
 	for (i = 0; i < n->nout; i++) {
 		int bo = g->gout[b][scan ? i : i + 1];
@@ -1792,10 +1784,17 @@ op_loop(struct gp_graph *g, struct gp_node *n)
 			set_out(g, n, i, t->dtype, rank(t), t->shape.d);
 			continue;
 		}
-		d[0] = trips;
+		/* scan outputs are stacked on axis 0 unless scan_output_axes says
+		 * otherwise: then gp does not guess */
+		if (noax > 0)
+			for (k = 0; k < noax; k++)
+				if (oax[k] != 0)
+					goto next;
+		d[0] = trips >= 0 ? dk(trips) : unk;
 		for (k = 0; k < rank(t); k++)
 			d[k + 1] = t->shape.d[k];
 		set_out(g, n, i, t->dtype, rank(t) + 1, d);
+next:		;
 	}
 	return 0;
 }

@@ -62,7 +62,10 @@ tbytes(const struct part *P, const struct gp_tensor *t, int64_t elems)
 	if (P->o->dtype > 0 && (dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) ||
 	    dt == 23))
 		dt = P->o->dtype;
-	return gp_tensor_bytes(dt, e);
+	e = gp_tensor_bytes(dt, e);
+	if (e == -2)
+		gp_die("%s: tensor '%s': its byte count overflows 64 bits", P->g->s->src, t->name);
+	return e;
 }
 
 static int
@@ -350,9 +353,16 @@ foldable(struct part *P, int i, int G)
 	struct gp_node *n = &P->g->n[i], *a = &P->g->n[P->first[G]];
 	int x = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
 
-	return !strcmp(n->op, "BatchNormalization") && P->first[G] == P->last[G] &&
-	    (!strcmp(a->op, "Conv") || !strcmp(a->op, "Gemm") || !strcmp(a->op, "ConvTranspose")) &&
-	    a->nout > 0 && x == a->out[0] && P->cons0[x + 1] - P->cons0[x] == 1 && !P->escapes[x];
+	int k;
+
+	if (strcmp(n->op, "BatchNormalization") != 0 || n->nin < 5 || n->nout < 1 ||
+	    P->first[G] != P->last[G] || a->nout < 1 || n->in[0] != a->out[0])
+		return 0;       /* right after the conv, not through a view */
+	for (k = 1; k < 5; k++)
+		if (n->in[k] < 0 || !P->isconst[P->root[n->in[k]]])
+			return 0;       /* its statistics must be constants to fold */
+	return (!strcmp(a->op, "Conv") || !strcmp(a->op, "Gemm") || !strcmp(a->op, "ConvTranspose")) &&
+	    P->cons0[x + 1] - P->cons0[x] == 1 && !P->escapes[x];
 }
 
 static void
@@ -517,9 +527,99 @@ family(struct part *P, int G)
 	return norm ? norm : P->cost[P->first[G]].kind;
 }
 
+static void
+heap_push(struct part *P, int *h, int *n, int v)
+{
+	int i = (*n)++;
+
+	while (i > 0 && P->first[h[(i - 1) / 2]] > P->first[v]) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static int
+heap_pop(struct part *P, int *h, int *n)
+{
+	int top = h[0], v = h[--(*n)], i = 0, c;
+
+	while ((c = 2 * i + 1) < *n) {
+		if (c + 1 < *n && P->first[h[c + 1]] < P->first[h[c]])
+			c++;
+		if (P->first[h[c]] >= P->first[v])
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n > 0)
+		h[i] = v;
+	return top;
+}
+
+/* order: number the groups in a topological order of the subgraph DAG (a
+ * node joining an earlier group can make it read a later one's output),
+ * smallest first node first; rank[G] is G's place. */
+static void
+order(struct part *P, int *rank)
+{
+	struct gp_graph *g = P->g;
+	int G = P->ngrp, *deg = gp_xcalloc((size_t)G + 1, sizeof *deg);
+	int *adj0 = gp_xcalloc((size_t)G + 2, sizeof *adj0), *adj = NULL, *fill = NULL, *heap, nh = 0, done = 0;
+	int pass, m, j, nr, *rd, k;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < G; k++) {
+			for (m = P->first[k]; m >= 0; m = P->next[m]) {
+				rd = reads(P, (size_t)m, &nr);
+				for (j = 0; j < nr; j++) {
+					int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
+
+					if (H < 0 || H == k || P->isconst[rd[j]])
+						continue;
+					if (pass) {
+						adj[fill[H]++] = k;
+						deg[k]++;
+					} else {
+						adj0[H + 1]++;
+					}
+				}
+			}
+		}
+		if (!pass) {
+			for (k = 0; k < G; k++)
+				adj0[k + 1] += adj0[k];
+			adj = gp_xcalloc((size_t)adj0[G] + 1, sizeof *adj);
+			fill = gp_xcalloc((size_t)G + 1, sizeof *fill);
+			for (k = 0; k < G; k++)
+				fill[k] = adj0[k];
+		}
+	}
+	/* Kahn's algorithm with a min-heap on the groups' first nodes */
+	heap = gp_xcalloc((size_t)G + 1, sizeof *heap);
+	for (k = 0; k < G; k++)
+		if (deg[k] == 0)
+			heap_push(P, heap, &nh, k);
+	while (nh > 0) {
+		int u = heap_pop(P, heap, &nh);
+
+		rank[u] = done++;
+		for (j = adj0[u]; j < adj0[u + 1]; j++)
+			if (--deg[adj[j]] == 0)
+				heap_push(P, heap, &nh, adj[j]);
+	}
+	if (done != G)
+		gp_die("%s: the subgraphs make a cycle (a gp bug: please report it)", g->s->src);
+	free(deg);
+	free(adj0);
+	free(adj);
+	free(fill);
+	free(heap);
+}
+
 /* make the subgraph records of the groups */
 static void
-collect(struct part *P, struct gp_part *out)
+collect(struct part *P, struct gp_part *out, const int *rank)
 {
 	struct gp_graph *g = P->g;
 	struct gp_arena *A = &g->s->arena;
@@ -529,12 +629,12 @@ collect(struct part *P, struct gp_part *out)
 	out->nsg = P->ngrp;
 	out->sg = gp_xcalloc((size_t)P->ngrp + 1, sizeof *out->sg);
 	for (G = 0; G < P->ngrp; G++) {
-		struct gp_sub *s = &out->sg[G];
+		struct gp_sub *s = &out->sg[rank[G]];
 		struct gp_buf ops = {0};
 		int nm = 0;
 
 		in.n = w.n = o.n = 0;
-		s->id = G + 1;
+		s->id = rank[G] + 1;
 		s->anchor = P->first[G];
 		s->c = P->cost[lead(P, G)];
 		s->c.kind = family(P, G);
@@ -618,7 +718,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 {
 	struct part P;
 	size_t i, nn = g->nn + 1, nt = g->nt_ + 1;
-	int k;
+	int k, *rank;
 
 	memset(out, 0, sizeof *out);
 	memset(&P, 0, sizeof P);
@@ -666,12 +766,15 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 		P.known[i] = rc == 0;
 	}
 	group(&P);
-	collect(&P, out);
+	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
+	order(&P, rank);
+	collect(&P, out, rank);
 	out->folded_macs = P.folded_macs;
 	out->folded_flops = P.folded_flops;
 	out->node_sg = gp_xcalloc(nn, sizeof *out->node_sg);
 	for (i = 0; i < g->nn; i++)
-		out->node_sg[i] = P.grp[i] >= 0 ? P.grp[i] + 1 : 0;
+		out->node_sg[i] = P.grp[i] >= 0 ? rank[P.grp[i]] + 1 : 0;
+	free(rank);
 	/* the model's weights: every initializer and Constant, once; the running
 	 * mean and variance of a BatchNormalization are buffers, not parameters */
 	memset(P.escapes, 0, nt);

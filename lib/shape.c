@@ -107,7 +107,9 @@ gp_tensor_bytes(int dt, int64_t numel)
 
 	if (numel < 0 || eb == 0)
 		return numel == -2 ? -2 : -1;
-	if (__builtin_mul_overflow(numel, (int64_t)eb, &bits))
+	/* whole bytes of the multiples of 8 elements, then the rest: no
+	 * intermediate count of bits that could overflow first */
+	if (__builtin_mul_overflow(numel / 8, (int64_t)eb, &bits))
 		return -2;
-	return bits / 8 + (bits % 8 != 0);
+	return bits + ((numel % 8) * eb + 7) / 8 < bits ? -2 : bits + ((numel % 8) * eb + 7) / 8;
 }

@@ -306,3 +306,36 @@ total() {
 	part "$DATA/resnet18.onnx"
 	run -0 grep -F "$(grep '^##partition' "$S")" docs/format.md
 }
+
+@test "fused subgraphs are numbered in topological order: each reads only what lower ids write" {
+	for m in resnet18 efficientnet_b0; do
+		part "$DATA/$m.onnx" --fuse
+		run -0 awk -F'\t' '$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i }
+			$1 == "subgraph" {
+				n = split($c["inputs"], in_, ",")
+				for (k = 1; k <= n; k++) if ((in_[k] in by) == 0 && in_[k] != "input") bad = bad " " $c["id"] ":" in_[k]
+				n = split($c["outputs"], out_, ",")
+				for (k = 1; k <= n; k++) by[out_[k]] = $c["id"]
+			}
+			END { print bad == "" ? "ok" : bad }' "$S"
+		assert_output ok
+	done
+}
+
+@test "review cases: nested control flow, a while loop, a bad Scan, a byte overflow" {
+	# a Loop of 2 trips around an If (then: 8 MACs, else: 4 FLOPs): 2 x 16 FLOPs
+	run -0 gp-partition < tests/data/review-nest.gp
+	assert_line --regexp $'^subgraph\t1\tloop\t.*\t32\t16\t'
+	# 24 nested Loops of one trip around one Relu: 4 FLOPs, at once
+	run -0 timeout 10 gp-partition < tests/data/review-deep24.gp
+	assert_line --regexp $'^subgraph\t1\tL0\t.*\t4\t0\t'
+	# M = INT64_MAX with a dynamic condition (a PyTorch while loop): not a count
+	run --separate-stderr -0 gp-partition < tests/data/review-bigm.gp
+	assert_line --regexp $'^subgraph\t1\tloop\tloop\tLoop\tloop\t.*\t\\.\t\\.\t'
+	# num_scan_inputs larger than the inputs: no read past them
+	run --separate-stderr -0 gp-partition < tests/data/review-scan2.gp
+	run --separate-stderr -0 gp-shape < tests/data/review-scan2.gp
+	# 16 tensors of 2^59 bytes: the sum overflows
+	run --separate-stderr gp-partition < tests/data/review-ovf.gp
+	fails_cleanly "gp-partition: stdin: subgraph 1: its byte count overflows 64 bits"
+}

@@ -38,7 +38,7 @@ main(int argc, char **argv)
 		else if (op->cost == gp_cost_lrn)
 			snprintf(per, sizeof per, "2 size + 3 per element");
 		else if (op->cost == gp_cost_topk)
-			snprintf(per, sizeof per, "log2(K), rounded up, per input element");
+			snprintf(per, sizeof per, "log2(K), rounded up, at least 1, per input element");
 		else if (op->cost == gp_cost_resize)
 			snprintf(per, sizeof per, "0 nearest; linear, cubic: see Resize");
 		else if (op->cost == gp_cost_move || op->cost == gp_cost_none)
@@ -46,7 +46,7 @@ main(int argc, char **argv)
 		else if (op->cost == gp_cost_control)
 			snprintf(per, sizeof per, "its bodies: see control flow");
 		else if (op->cost == gp_cost_gemm)
-			snprintf(per, sizeof per, "2 per MAC; + 1 per output for C, + 1 if alpha != 1");
+			snprintf(per, sizeof per, "2 per MAC; + 1 per output for C, + 1 each if alpha, beta != 1");
 		else if (op->cost == gp_cost_conv || op->cost == gp_cost_convtranspose)
 			snprintf(per, sizeof per, "2 per MAC; + 1 per output for a bias");
 		else
