@@ -430,18 +430,6 @@ body(struct gp_graph *g, int gid, struct gp_cost *c)
 	return rc;
 }
 
-static int
-graph_attr(struct gp_graph *g, struct gp_node *n, const char *key)
-{
-	const char *v = gp_attr_raw(A, n, key);
-	int64_t id;
-
-	if (!v || strncmp(v, "G:", 2) != 0 || gp_parse_i64(v + 2, &id) < 0 || id <= 0 || id >= g->ngraph ||
-	    g->gholder[id] != (int)(n - g->n))
-		return -1;      /* a graph must be held by the node naming it: no cycles */
-	return (int)id;
-}
-
 /* gp_loop_trips: how many times a Loop or Scan runs its body, or -1 when
  * that is not a known constant. A Loop runs M times only if its condition
  * cannot stop it early: absent, or a constant true that the body passes on
@@ -454,7 +442,7 @@ gp_loop_trips(struct gp_graph *g, struct gp_node *n)
 
 	if (!strcmp(n->op, "Loop")) {
 		struct gp_tensor *m = in(g, n, 0), *c = in(g, n, 1);
-		int b = graph_attr(g, n, "body"), co;
+		int b = gp_node_graph(g, n, "body"), co;
 
 		if (!m || m->nval != 1 || !m->iv || !m->iv[0].known || m->iv[0].v < 0 ||
 		    m->iv[0].v > ((int64_t)1 << 40) || b < 0 || g->ngout[b] < 1)
@@ -497,7 +485,7 @@ gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fp
 
 	(void)fpe;
 	if (!strcmp(n->op, "If")) {
-		int t = graph_attr(g, n, "then_branch"), e = graph_attr(g, n, "else_branch");
+		int t = gp_node_graph(g, n, "then_branch"), e = gp_node_graph(g, n, "else_branch");
 
 		if (t < 0 || e < 0 || body(g, t, &b1) < 0 || body(g, e, &b2) < 0)
 			return -1;
@@ -506,7 +494,7 @@ gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fp
 		c->overflow = b1.overflow | b2.overflow;
 		return 0;
 	}
-	if ((bg = graph_attr(g, n, "body")) < 0 || body(g, bg, &b1) < 0)
+	if ((bg = gp_node_graph(g, n, "body")) < 0 || body(g, bg, &b1) < 0)
 		return -1;
 	trips = gp_loop_trips(g, n);
 	if (trips < 0)

@@ -242,6 +242,8 @@ int gp_attr_str(struct gp_arena *a, const struct gp_node *n, const char *key, co
 /* An INTS/FLOATS attribute: the count (>= 0) with the values in arena memory, or -1. */
 int gp_attr_ints(struct gp_arena *a, const struct gp_node *n, const char *key, int64_t **v);
 int gp_attr_floats(struct gp_arena *a, const struct gp_node *n, const char *key, double **v);
+/* The graph a node's graph attribute (then_branch, body) names, if the node holds it; else -1. */
+int gp_node_graph(struct gp_graph *g, const struct gp_node *n, const char *key);
 /* The raw text of an attribute's value, or NULL. */
 const char *gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *key);
 

@@ -485,3 +485,18 @@ gp_attr_floats(struct gp_arena *a, const struct gp_node *n, const char *k, doubl
 {
 	return list(a, n, k, NULL, v);
 }
+
+/* gp_node_graph: the id of the graph that node n's attribute key (then_branch,
+ * else_branch, body) names, if n is the node that holds it; else -1. A body
+ * can only be held by one node, so following it never loops. */
+int
+gp_node_graph(struct gp_graph *g, const struct gp_node *n, const char *key)
+{
+	const char *v = gp_attr_raw(&g->s->arena, n, key);
+	int64_t id;
+
+	if (!v || strncmp(v, "G:", 2) != 0 || gp_parse_i64(v + 2, &id) < 0 || id <= 0 || id >= g->ngraph ||
+	    g->gholder[id] != (int)(n - g->n))
+		return -1;
+	return (int)id;
+}

@@ -1721,21 +1721,9 @@ op_nonzero(struct gp_graph *g, struct gp_node *n)
  * loop-carried values as the body leaves them and its scan outputs stacked
  * over the trip count, Scan's likewise. */
 static int
-graph_of(struct gp_graph *g, struct gp_node *n, const char *key)
-{
-	const char *v = gp_attr_raw(A, n, key);
-	int64_t id;
-
-	if (!v || strncmp(v, "G:", 2) != 0 || gp_parse_i64(v + 2, &id) < 0 || id <= 0 || id >= g->ngraph ||
-	    g->gholder[id] != (int)(n - g->n))
-		return -1;      /* a graph must be held by the node naming it: no cycles */
-	return (int)id;
-}
-
-static int
 op_if(struct gp_graph *g, struct gp_node *n)
 {
-	int t = graph_of(g, n, "then_branch"), e = graph_of(g, n, "else_branch"), i, k;
+	int t = gp_node_graph(g, n, "then_branch"), e = gp_node_graph(g, n, "else_branch"), i, k;
 
 	if (t < 0 || e < 0 || g->ngout[t] != n->nout || g->ngout[e] != n->nout)
 		return -1;
@@ -1756,7 +1744,7 @@ op_if(struct gp_graph *g, struct gp_node *n)
 static int
 op_loop(struct gp_graph *g, struct gp_node *n)
 {
-	int b = graph_of(g, n, "body"), scan = !strcmp(n->op, "Scan"), i, k, carried;
+	int b = gp_node_graph(g, n, "body"), scan = !strcmp(n->op, "Scan"), i, k, carried;
 	int64_t trips = gp_loop_trips(g, n), m = 0, *oax;
 	int noax = scan ? gp_attr_ints(A, n, "scan_output_axes", &oax) : -1;
 
