@@ -15,18 +15,6 @@
 
 #define A (&g->s->arena)
 
-static struct gp_tensor *
-in(struct gp_graph *g, struct gp_node *n, int i)
-{
-	return i < n->nin && n->in[i] >= 0 ? &g->t[n->in[i]] : NULL;
-}
-
-static struct gp_tensor *
-out(struct gp_graph *g, struct gp_node *n, int i)
-{
-	return i < n->nout && n->out[i] >= 0 ? &g->t[n->out[i]] : NULL;
-}
-
 /* numel of t, or -1 if t is absent or its shape not fully known */
 static int64_t
 numel(struct gp_cost *c, const struct gp_tensor *t)
@@ -108,7 +96,7 @@ gp_cost_none(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 int
 gp_cost_elem(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t e = numel(c, out(g, n, 0));
+	int64_t e = numel(c, gp_node_out(g, n, 0));
 	const char *appr;
 
 	if (e < 0)
@@ -128,9 +116,9 @@ gp_cost_elem(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 int
 gp_cost_reduce(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t e = numel(c, in(g, n, 0));
+	int64_t e = numel(c, gp_node_in(g, n, 0));
 
-	if (e < 0 || numel(c, out(g, n, 0)) < 0)
+	if (e < 0 || numel(c, gp_node_out(g, n, 0)) < 0)
 		return -1;
 	c->flops = mul(c, e, fpe);
 	return 0;
@@ -140,11 +128,11 @@ gp_cost_reduce(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 int
 gp_cost_norm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t e = numel(c, out(g, n, 0));
+	int64_t e = numel(c, gp_node_out(g, n, 0));
 
 	if (e < 0)
 		return -1;
-	if (!strcmp(n->op, "LayerNormalization") && !in(g, n, 2))
+	if (!strcmp(n->op, "LayerNormalization") && !gp_node_in(g, n, 2))
 		fpe--;
 	c->flops = mul(c, e, fpe);
 	c->kind = !strcmp(n->op, "BatchNormalization") ? "batchnorm" :
@@ -157,7 +145,7 @@ gp_cost_norm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 int
 gp_cost_lrn(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t e = numel(c, out(g, n, 0)), size = 0;
+	int64_t e = numel(c, gp_node_out(g, n, 0)), size = 0;
 
 	(void)fpe;
 	if (e < 0 || gp_attr_int(n, "size", &size) < 0 || size < 0)
@@ -170,8 +158,8 @@ gp_cost_lrn(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 int
 gp_cost_topk(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t e = numel(c, in(g, n, 0)), k = 0, lg = 1;
-	struct gp_tensor *kt = in(g, n, 1);
+	int64_t e = numel(c, gp_node_in(g, n, 0)), k = 0, lg = 1;
+	struct gp_tensor *kt = gp_node_in(g, n, 1);
 
 	(void)fpe;
 	if (e < 0)
@@ -190,13 +178,13 @@ gp_cost_topk(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 int
 gp_cost_move(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t e = numel(c, out(g, n, 0));
+	int64_t e = numel(c, gp_node_out(g, n, 0));
 
 	(void)fpe;
-	if (e < 0 && n->nout > 0 && out(g, n, 0))
+	if (e < 0 && n->nout > 0 && gp_node_out(g, n, 0))
 		return -1;
 	if (!strncmp(n->op, "Gather", 6) || !strcmp(n->op, "Slice")) {
-		int64_t all = numel(c, in(g, n, 0));
+		int64_t all = numel(c, gp_node_in(g, n, 0));
 
 		c->read0 = all >= 0 && e > all ? all : e;
 	}
@@ -208,7 +196,7 @@ gp_cost_move(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 int
 gp_cost_resize(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	struct gp_tensor *x = in(g, n, 0), *y = out(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *y = gp_node_out(g, n, 0);
 	int64_t e = numel(c, y), per = 0, p2 = 1, p4 = 1, a, b;
 	const char *mode = "nearest";
 	int k;
@@ -238,7 +226,7 @@ gp_cost_resize(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 int
 gp_cost_pool(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	struct gp_tensor *x = in(g, n, 0), *y = out(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *y = gp_node_out(g, n, 0);
 	int64_t e = numel(c, y), win = 1, *ks;
 	int nk, k;
 
@@ -266,8 +254,8 @@ int
 gp_cost_conv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	int q = !strcmp(n->op, "QLinearConv");
-	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, q ? 3 : 1), *y = out(g, n, 0);
-	struct gp_tensor *b = !strcmp(n->op, "ConvInteger") ? NULL : in(g, n, q ? 8 : 2);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, q ? 3 : 1), *y = gp_node_out(g, n, 0);
+	struct gp_tensor *b = !strcmp(n->op, "ConvInteger") ? NULL : gp_node_in(g, n, q ? 8 : 2);
 	int64_t ey = numel(c, y), ew = numel(c, w), cout, cin, grp = 1, k, kern = 1, sp = 1;
 	int ns = y ? y->shape.rank - 2 : -1, i;
 	static const char *const kinds[] = {"conv1d", "conv2d", "conv3d"};
@@ -302,7 +290,7 @@ gp_cost_conv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 int
 gp_cost_convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, 1), *y = out(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, 1), *y = gp_node_out(g, n, 0);
 	int64_t ex = numel(c, x), ew = numel(c, w), ey = numel(c, y), cin, grp = 1, sp = 1;
 	int ns = y ? y->shape.rank - 2 : -1, i;
 	static const char *const kinds[] = {"conv1d_transpose", "conv2d_transpose", "conv3d_transpose"};
@@ -311,7 +299,7 @@ gp_cost_convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, 
 	if (ex < 0 || ew < 0 || ey < 0 || ns < 1 || dimv(w, 0, &cin) < 0 || cin <= 0)
 		return -1;
 	gp_attr_int(n, "group", &grp);
-	dense(c, mul(c, ex, ew / cin), in(g, n, 2) ? ey : 0);
+	dense(c, mul(c, ex, ew / cin), gp_node_in(g, n, 2) ? ey : 0);
 	for (i = 0; i < ns; i++)
 		sp = mul(c, sp, y->shape.d[2 + i].v);
 	c->groups = grp;
@@ -327,7 +315,7 @@ gp_cost_convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, 
 int
 gp_cost_gemm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	struct gp_tensor *a = in(g, n, 0), *y = out(g, n, 0);
+	struct gp_tensor *a = gp_node_in(g, n, 0), *y = gp_node_out(g, n, 0);
 	int64_t ey = numel(c, y), k, ta = 0, extra = 0;
 	double alpha = 1, beta = 1;
 
@@ -338,7 +326,7 @@ gp_cost_gemm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 		return -1;
 	gp_attr_float(n, "alpha", &alpha);
 	gp_attr_float(n, "beta", &beta);
-	if (in(g, n, 2))
+	if (gp_node_in(g, n, 2))
 		extra = add(c, ey, beta != 1 ? ey : 0);
 	if (alpha != 1)
 		extra = add(c, extra, ey);
@@ -353,7 +341,7 @@ int
 gp_cost_matmul(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	int q = !strcmp(n->op, "QLinearMatMul");
-	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, q ? 3 : 1), *y = out(g, n, 0);
+	struct gp_tensor *a = gp_node_in(g, n, 0), *b = gp_node_in(g, n, q ? 3 : 1), *y = gp_node_out(g, n, 0);
 	int64_t ey = numel(c, y), k;
 
 	(void)fpe;
@@ -378,7 +366,7 @@ gp_cost_einsum(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 		return -1;
 	for (p = eq; *p && !(p[0] == '-' && p[1] == '>'); p++) {
 		int ch = (unsigned char)*p & 127;
-		struct gp_tensor *t = in(g, n, op);
+		struct gp_tensor *t = gp_node_in(g, n, op);
 		int64_t v;
 
 		if (*p == ' ')
@@ -398,7 +386,7 @@ gp_cost_einsum(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 		if (seen[i])
 			prod = mul(c, prod, size[i]);
 	if (op == 0) {
-		c->flops = numel(c, in(g, n, 0));
+		c->flops = numel(c, gp_node_in(g, n, 0));
 		return c->flops < 0 ? -1 : 0;
 	}
 	dense(c, mul(c, prod, op), 0);
@@ -441,7 +429,7 @@ gp_loop_trips(struct gp_graph *g, struct gp_node *n)
 	int64_t v = -1;
 
 	if (!strcmp(n->op, "Loop")) {
-		struct gp_tensor *m = in(g, n, 0), *c = in(g, n, 1);
+		struct gp_tensor *m = gp_node_in(g, n, 0), *c = gp_node_in(g, n, 1);
 		int b = gp_node_graph(g, n, "body"), co;
 
 		if (!m || m->nval != 1 || !m->iv || !m->iv[0].known || m->iv[0].v < 0 ||
@@ -465,7 +453,7 @@ gp_loop_trips(struct gp_graph *g, struct gp_node *n)
 
 		if (gp_attr_int(n, "num_scan_inputs", &nsi) < 0 || nsi <= 0 || nsi > n->nin)
 			return -1;
-		x = in(g, n, n->nin - (int)nsi);
+		x = gp_node_in(g, n, n->nin - (int)nsi);
 		if (na > 0)
 			axis = ax[0] < 0 && x ? ax[0] + x->shape.rank : ax[0];
 		if (g->opset < 9 || axis < 0 || dimv(x, (int)axis, &v) < 0)
@@ -511,12 +499,12 @@ gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fp
 static void
 parallelism(struct gp_graph *g, struct gp_node *n, struct gp_cost *c)
 {
-	struct gp_tensor *y = out(g, n, 0);
+	struct gp_tensor *y = gp_node_out(g, n, 0);
 	int64_t t = 0, v;
 	int i, r;
 
 	for (i = 0; i < n->nout; i++) {
-		int64_t e = numel(c, out(g, n, i));
+		int64_t e = numel(c, gp_node_out(g, n, i));
 
 		if (e > 0)
 			t = add(c, t, e);

@@ -242,6 +242,9 @@ int gp_attr_str(struct gp_arena *a, const struct gp_node *n, const char *key, co
 /* An INTS/FLOATS attribute: the count (>= 0) with the values in arena memory, or -1. */
 int gp_attr_ints(struct gp_arena *a, const struct gp_node *n, const char *key, int64_t **v);
 int gp_attr_floats(struct gp_arena *a, const struct gp_node *n, const char *key, double **v);
+/* Input or output i of node n, or NULL if there is none there. */
+struct gp_tensor *gp_node_in(const struct gp_graph *g, const struct gp_node *n, int i);
+struct gp_tensor *gp_node_out(const struct gp_graph *g, const struct gp_node *n, int i);
 /* The graph a node's graph attribute (then_branch, body) names, if the node holds it; else -1. */
 int gp_node_graph(struct gp_graph *g, const struct gp_node *n, const char *key);
 /* The raw text of an attribute's value, or NULL. */

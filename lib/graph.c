@@ -500,3 +500,16 @@ gp_node_graph(struct gp_graph *g, const struct gp_node *n, const char *key)
 		return -1;
 	return (int)id;
 }
+
+/* Input or output i of node n, or NULL if n has none there (an absent optional one). */
+struct gp_tensor *
+gp_node_in(const struct gp_graph *g, const struct gp_node *n, int i)
+{
+	return i >= 0 && i < n->nin && n->in[i] >= 0 ? &g->t[n->in[i]] : NULL;
+}
+
+struct gp_tensor *
+gp_node_out(const struct gp_graph *g, const struct gp_node *n, int i)
+{
+	return i >= 0 && i < n->nout && n->out[i] >= 0 ? &g->t[n->out[i]] : NULL;
+}

@@ -31,18 +31,6 @@ fail(const char *fmt, ...)
 	return -2;
 }
 
-static struct gp_tensor *
-in(struct gp_graph *g, struct gp_node *n, int i)
-{
-	return i < n->nin && n->in[i] >= 0 ? &g->t[n->in[i]] : NULL;
-}
-
-static struct gp_tensor *
-out(struct gp_graph *g, struct gp_node *n, int i)
-{
-	return i < n->nout && n->out[i] >= 0 ? &g->t[n->out[i]] : NULL;
-}
-
 #define A (&g->s->arena)
 
 /* ---- dims ---- */
@@ -146,7 +134,7 @@ floats(const struct gp_tensor *t, double **v)
 static void
 set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const struct gp_dim *d)
 {
-	struct gp_tensor *t = out(g, n, i);
+	struct gp_tensor *t = gp_node_out(g, n, i);
 	struct gp_dim *nd;
 	int k;
 
@@ -189,7 +177,7 @@ set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const st
 static void
 set_vals(struct gp_graph *g, struct gp_node *n, int i, int cnt, const struct gp_ival *v)
 {
-	struct gp_tensor *t = out(g, n, i);
+	struct gp_tensor *t = gp_node_out(g, n, i);
 
 	if (!t || cnt < 0 || cnt > MAXVAL)
 		return;
@@ -202,7 +190,7 @@ set_vals(struct gp_graph *g, struct gp_node *n, int i, int cnt, const struct gp_
 static void
 set_fvals(struct gp_graph *g, struct gp_node *n, int i, int cnt, const double *v)
 {
-	struct gp_tensor *t = out(g, n, i);
+	struct gp_tensor *t = gp_node_out(g, n, i);
 
 	if (!t || cnt < 0 || cnt > MAXVAL)
 		return;
@@ -257,7 +245,7 @@ norm_axis(int64_t a, int r)
 static int
 op_same(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 
 	if (!x || x->shape.rank < 0) {
 		if (x)
@@ -273,7 +261,7 @@ op_same(struct gp_graph *g, struct gp_node *n)
 static int
 op_bool1(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 
 	if (!x || x->shape.rank < 0)
 		return -1;
@@ -288,7 +276,7 @@ broadcast(struct gp_graph *g, struct gp_node *n, int from, int to, struct gp_dim
 	int r = 0, i, k;
 
 	for (i = from; i < to; i++) {
-		struct gp_tensor *t = in(g, n, i);
+		struct gp_tensor *t = gp_node_in(g, n, i);
 
 		if (!t)
 			continue;
@@ -303,7 +291,7 @@ broadcast(struct gp_graph *g, struct gp_node *n, int from, int to, struct gp_dim
 		int any = 0;
 
 		for (i = from; i < to; i++) {
-			struct gp_tensor *t = in(g, n, i);
+			struct gp_tensor *t = gp_node_in(g, n, i);
 			struct gp_dim x;
 			int j;
 
@@ -381,7 +369,7 @@ static int
 op_binary(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_dim *d;
-	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, 1);
+	struct gp_tensor *a = gp_node_in(g, n, 0), *b = gp_node_in(g, n, 1);
 	int r = broadcast(g, n, 0, n->nin, &d), dt, i;
 	int cmp = strstr("Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor", n->op) != NULL;
 	const struct gp_ival *av, *bv;
@@ -428,7 +416,7 @@ static int
 op_where(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_dim *d;
-	struct gp_tensor *c = in(g, n, 0), *x = in(g, n, 1), *y = in(g, n, 2);
+	struct gp_tensor *c = gp_node_in(g, n, 0), *x = gp_node_in(g, n, 1), *y = gp_node_in(g, n, 2);
 	int r = broadcast(g, n, 0, 3, &d), i;
 	const struct gp_ival *cv, *xv, *yv;
 	int nc, nx, ny;
@@ -463,7 +451,7 @@ op_where(struct gp_graph *g, struct gp_node *n)
 static int
 op_shape(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	struct gp_dim d;
 	int64_t s = attr_i(n, "start", 0), e;
 	int r = rank(x), i;
@@ -492,7 +480,7 @@ op_shape(struct gp_graph *g, struct gp_node *n)
 static int
 op_size(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t ne = x ? gp_shape_numel(&x->shape) : -1;
 
 	set_out(g, n, 0, 7, 0, NULL);
@@ -507,7 +495,7 @@ op_size(struct gp_graph *g, struct gp_node *n)
 static int
 op_cast(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0), *like = in(g, n, 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *like = gp_node_in(g, n, 1);
 	int64_t to = like ? like->dtype : attr_i(n, "to", 0);
 	int i;
 
@@ -547,7 +535,7 @@ op_cast(struct gp_graph *g, struct gp_node *n)
 static int
 axes_of(struct gp_graph *g, struct gp_node *n, int input, int64_t **ax)
 {
-	struct gp_tensor *t = in(g, n, input);
+	struct gp_tensor *t = gp_node_in(g, n, input);
 	int c;
 
 	if (t) {
@@ -561,7 +549,7 @@ axes_of(struct gp_graph *g, struct gp_node *n, int input, int64_t **ax)
 static int
 op_unsqueeze(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *ax;
 	int na = axes_of(g, n, 1, &ax), r, i, k, j;
 	struct gp_dim *d;
@@ -591,7 +579,7 @@ op_unsqueeze(struct gp_graph *g, struct gp_node *n)
 static int
 op_squeeze(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *ax;
 	int na = axes_of(g, n, 1, &ax), r, i, j, k;
 	struct gp_dim *d;
@@ -632,7 +620,7 @@ op_squeeze(struct gp_graph *g, struct gp_node *n)
 static int
 op_flatten(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	struct gp_dim d[2] = {{1, NULL}, {1, NULL}};
 	int r = rank(x), a, i;
 
@@ -661,7 +649,7 @@ op_flatten(struct gp_graph *g, struct gp_node *n)
 static int
 op_reshape(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0), *st = in(g, n, 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *st = gp_node_in(g, n, 1);
 	const struct gp_ival *sv;
 	int64_t *shp = NULL, prod = 1, known_in = 1;
 	int ns, i, neg = -1, allowzero = (int)attr_i(n, "allowzero", 0), r = rank(x);
@@ -802,7 +790,7 @@ strided_vals(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x, i
 static int
 op_transpose(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *perm;
 	int r = rank(x), np, i, k;
 	struct gp_dim *d;
@@ -838,7 +826,7 @@ op_transpose(struct gp_graph *g, struct gp_node *n)
 static int
 op_concat(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int r = rank(x), a, i, k, cnt = 0, allv = 1;
 	struct gp_dim *d;
 	struct gp_ival *v;
@@ -852,7 +840,7 @@ op_concat(struct gp_graph *g, struct gp_node *n)
 	for (k = 0; k < r; k++)
 		d[k] = k == a ? dk(0) : x->shape.d[k];
 	for (i = 0; i < n->nin; i++) {
-		struct gp_tensor *t = in(g, n, i);
+		struct gp_tensor *t = gp_node_in(g, n, i);
 
 		if (!t)
 			continue;
@@ -882,7 +870,7 @@ op_concat(struct gp_graph *g, struct gp_node *n)
 	if (allv && r == 1 && cnt <= MAXVAL) {
 		v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);
 		for (i = 0, cnt = 0; i < n->nin; i++) {
-			struct gp_tensor *t = in(g, n, i);
+			struct gp_tensor *t = gp_node_in(g, n, i);
 
 			if (!t)
 				continue;
@@ -897,7 +885,7 @@ op_concat(struct gp_graph *g, struct gp_node *n)
 static int
 op_gather(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0), *ix = in(g, n, 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *ix = gp_node_in(g, n, 1);
 	int r = rank(x), ri = rank(ix), a, i, k;
 	struct gp_dim *d;
 	const struct gp_ival *xv;
@@ -936,7 +924,7 @@ op_gather(struct gp_graph *g, struct gp_node *n)
 static int
 op_gatherel(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0), *ix = in(g, n, 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *ix = gp_node_in(g, n, 1);
 
 	if (rank(ix) < 0)
 		return -1;
@@ -953,7 +941,7 @@ clamp(int64_t v, int64_t lo, int64_t hi)
 static int
 op_slice(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *st, *en, *ax = NULL, *sp = NULL;
 	int r = rank(x), ns, ne, na = -1, nsp = -1, i, k;
 	struct gp_dim *d;
@@ -963,13 +951,13 @@ op_slice(struct gp_graph *g, struct gp_node *n)
 	if (r < 0)
 		return -1;
 	if (g->opset >= 10 && n->nin >= 3) {
-		ns = ints(g, in(g, n, 1), &st);
-		ne = ints(g, in(g, n, 2), &en);
-		if (in(g, n, 3))
-			na = ints(g, in(g, n, 3), &ax);
-		if (in(g, n, 4))
-			nsp = ints(g, in(g, n, 4), &sp);
-		if (ns < 0 || ne < 0 || (in(g, n, 3) && na < 0) || (in(g, n, 4) && nsp < 0)) {
+		ns = ints(g, gp_node_in(g, n, 1), &st);
+		ne = ints(g, gp_node_in(g, n, 2), &en);
+		if (gp_node_in(g, n, 3))
+			na = ints(g, gp_node_in(g, n, 3), &ax);
+		if (gp_node_in(g, n, 4))
+			nsp = ints(g, gp_node_in(g, n, 4), &sp);
+		if (ns < 0 || ne < 0 || (gp_node_in(g, n, 3) && na < 0) || (gp_node_in(g, n, 4) && nsp < 0)) {
 			set_unknown(g, n, 0, x->dtype, r);
 			return -1;
 		}
@@ -1034,7 +1022,7 @@ op_slice(struct gp_graph *g, struct gp_node *n)
 static int
 op_split(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *sp = NULL;
 	int r = rank(x), a, nsp = -1, i;
 	struct gp_dim *d;
@@ -1044,8 +1032,8 @@ op_split(struct gp_graph *g, struct gp_node *n)
 	a = norm_axis(attr_i(n, "axis", 0), r);
 	if (a < 0)
 		return fail("bad axis");
-	if (in(g, n, 1)) {
-		nsp = ints(g, in(g, n, 1), &sp);
+	if (gp_node_in(g, n, 1)) {
+		nsp = ints(g, gp_node_in(g, n, 1), &sp);
 		if (nsp < 0)
 			return -1;
 	} else {
@@ -1076,7 +1064,7 @@ op_split(struct gp_graph *g, struct gp_node *n)
 static int
 op_expand(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0), *st = in(g, n, 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *st = gp_node_in(g, n, 1);
 	const struct gp_ival *sv;
 	int ns = vals(st, &sv), r = rank(x), rr, i;
 	struct gp_dim *d;
@@ -1107,9 +1095,9 @@ op_expand(struct gp_graph *g, struct gp_node *n)
 static int
 op_tile(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *rep;
-	int r = rank(x), nr = ints(g, in(g, n, 1), &rep), i;
+	int r = rank(x), nr = ints(g, gp_node_in(g, n, 1), &rep), i;
 	struct gp_dim *d;
 
 	if (r < 0 || nr < 0)
@@ -1128,7 +1116,7 @@ static int
 op_constofshape(struct gp_graph *g, struct gp_node *n)
 {
 	const struct gp_ival *sv;
-	int ns = vals(in(g, n, 0), &sv), i, dt = 1;
+	int ns = vals(gp_node_in(g, n, 0), &sv), i, dt = 1;
 	const char *v = gp_attr_raw(A, n, "value");
 	struct gp_dim *d;
 
@@ -1162,14 +1150,14 @@ op_constofshape(struct gp_graph *g, struct gp_node *n)
 static int
 op_range(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *s = in(g, n, 0);
+	struct gp_tensor *s = gp_node_in(g, n, 0);
 	int64_t *a, *b, *c;
 	double *fa, *fb, *fc;
 	struct gp_dim d = unk;
 
 	if (!s)
 		return -1;
-	if (ints(g, s, &a) == 1 && ints(g, in(g, n, 1), &b) == 1 && ints(g, in(g, n, 2), &c) == 1 && c[0]) {
+	if (ints(g, s, &a) == 1 && ints(g, gp_node_in(g, n, 1), &b) == 1 && ints(g, gp_node_in(g, n, 2), &c) == 1 && c[0]) {
 		int64_t cnt = (b[0] - a[0] + c[0] + (c[0] > 0 ? -1 : 1)) / c[0];
 
 		d = dk(cnt > 0 ? cnt : 0);
@@ -1186,7 +1174,7 @@ op_range(struct gp_graph *g, struct gp_node *n)
 			set_vals(g, n, 0, (int)cnt, v);
 			return 0;
 		}
-	} else if (floats(s, &fa) == 1 && floats(in(g, n, 1), &fb) == 1 && floats(in(g, n, 2), &fc) == 1 &&
+	} else if (floats(s, &fa) == 1 && floats(gp_node_in(g, n, 1), &fb) == 1 && floats(gp_node_in(g, n, 2), &fc) == 1 &&
 	    fc[0] != 0) {
 		double cnt = ceil((fb[0] - fa[0]) / fc[0]);
 
@@ -1199,18 +1187,18 @@ op_range(struct gp_graph *g, struct gp_node *n)
 static int
 op_pad(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *p, *ax = NULL;
 	int r = rank(x), np, na = -1, i;
 	struct gp_dim *d;
 
 	if (r < 0)
 		return -1;
-	if (n->nin >= 2 && in(g, n, 1)) {
-		np = ints(g, in(g, n, 1), &p);
-		if (in(g, n, 3))
-			na = ints(g, in(g, n, 3), &ax);
-		if (np < 0 || (in(g, n, 3) && na < 0)) {
+	if (n->nin >= 2 && gp_node_in(g, n, 1)) {
+		np = ints(g, gp_node_in(g, n, 1), &p);
+		if (gp_node_in(g, n, 3))
+			na = ints(g, gp_node_in(g, n, 3), &ax);
+		if (np < 0 || (gp_node_in(g, n, 3) && na < 0)) {
 			set_unknown(g, n, 0, x->dtype, r);
 			return -1;
 		}
@@ -1240,7 +1228,7 @@ op_pad(struct gp_graph *g, struct gp_node *n)
 static int
 op_resize(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int r = rank(x), i, nsz, nsc;
 	int64_t *sz;
 	double *sc;
@@ -1250,12 +1238,12 @@ op_resize(struct gp_graph *g, struct gp_node *n)
 	if (r < 0)
 		return -1;
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
-	nsz = upsample ? -1 : ints(g, in(g, n, 3), &sz);
-	nsc = floats(in(g, n, upsample ? 1 : 2), &sc);
+	nsz = upsample ? -1 : ints(g, gp_node_in(g, n, 3), &sz);
+	nsc = floats(gp_node_in(g, n, upsample ? 1 : 2), &sc);
 	if (upsample && nsc < 0)
 		nsc = gp_attr_floats(A, n, "scales", &sc);
 	if (g->opset < 11 && !upsample)
-		nsc = floats(in(g, n, 1), &sc);
+		nsc = floats(gp_node_in(g, n, 1), &sc);
 	if (nsz == r) {
 		for (i = 0; i < r; i++)
 			d[i] = dk(sz[i]);
@@ -1276,7 +1264,7 @@ op_resize(struct gp_graph *g, struct gp_node *n)
 static int
 op_reduce(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *ax = NULL;
 	int r = rank(x), keep = (int)attr_i(n, "keepdims", 1), na, i, k;
 	int noop = (int)attr_i(n, "noop_with_empty_axes", 0);
@@ -1319,7 +1307,7 @@ op_reduce(struct gp_graph *g, struct gp_node *n)
 static int
 op_topk(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *kv, kk;
 	int r = rank(x), a;
 	struct gp_dim *d;
@@ -1329,8 +1317,8 @@ op_topk(struct gp_graph *g, struct gp_node *n)
 	a = norm_axis(attr_i(n, "axis", -1), r);
 	if (a < 0)
 		return fail("bad axis");
-	if (in(g, n, 1)) {
-		if (ints(g, in(g, n, 1), &kv) != 1)
+	if (gp_node_in(g, n, 1)) {
+		if (ints(g, gp_node_in(g, n, 1), &kv) != 1)
 			return -1;
 		kk = kv[0];
 	} else {
@@ -1349,7 +1337,7 @@ op_topk(struct gp_graph *g, struct gp_node *n)
 static int
 op_matmul(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, 1);
+	struct gp_tensor *a = gp_node_in(g, n, 0), *b = gp_node_in(g, n, 1);
 	int ra = rank(a), rb = rank(b), r, i, dt;
 	struct gp_dim *d, ka, kb, m, nn;
 	struct gp_dim *da, *db;
@@ -1359,10 +1347,10 @@ op_matmul(struct gp_graph *g, struct gp_node *n)
 	if (ra == 0 || rb == 0)
 		return fail("MatMul of a scalar");
 	dt = strcmp(n->op, "MatMulInteger") == 0 ? 6 : a->dtype;
-	if (!strcmp(n->op, "QLinearMatMul") && in(g, n, 7))
-		dt = in(g, n, 7)->dtype;
+	if (!strcmp(n->op, "QLinearMatMul") && gp_node_in(g, n, 7))
+		dt = gp_node_in(g, n, 7)->dtype;
 	if (!strcmp(n->op, "QLinearMatMul"))
-		b = in(g, n, 3), rb = rank(b);
+		b = gp_node_in(g, n, 3), rb = rank(b);
 	if (rb < 0)
 		return -1;
 	ka = a->shape.d[ra - 1];
@@ -1407,7 +1395,7 @@ op_matmul(struct gp_graph *g, struct gp_node *n)
 static int
 op_gemm(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *a = in(g, n, 0), *b = in(g, n, 1);
+	struct gp_tensor *a = gp_node_in(g, n, 0), *b = gp_node_in(g, n, 1);
 	int ta = (int)attr_i(n, "transA", 0), tb = (int)attr_i(n, "transB", 0);
 	struct gp_dim d[2], ka, kb;
 
@@ -1446,7 +1434,7 @@ op_einsum(struct gp_graph *g, struct gp_node *n)
 	snprintf(rhs, sizeof rhs, "%s", arrow + 2);
 	*arrow = '\0';
 	for (term = strtok_r(lhs, ",", &save), i = 0; term; term = strtok_r(NULL, ",", &save), i++) {
-		struct gp_tensor *t = in(g, n, i);
+		struct gp_tensor *t = gp_node_in(g, n, i);
 
 		if (!t || t->shape.rank < 0)
 			return -1;
@@ -1470,7 +1458,7 @@ op_einsum(struct gp_graph *g, struct gp_node *n)
 		return -1;
 	for (k = 0; k < r; k++)
 		d[k] = seen[(unsigned char)rhs[k] & 127] ? lab[(unsigned char)rhs[k] & 127] : unk;
-	set_out(g, n, 0, in(g, n, 0)->dtype, r, d);
+	set_out(g, n, 0, gp_node_in(g, n, 0)->dtype, r, d);
 	return 0;
 }
 
@@ -1525,7 +1513,7 @@ static int
 op_conv(struct gp_graph *g, struct gp_node *n)
 {
 	int q = !strcmp(n->op, "QLinearConv");
-	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, q ? 3 : 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, q ? 3 : 1);
 	int r = rank(x), ns, i, rc, dt;
 	int64_t *ks, kk[16], grp = attr_i(n, "group", 1);
 	struct gp_dim d[18];
@@ -1551,8 +1539,8 @@ op_conv(struct gp_graph *g, struct gp_node *n)
 	if ((rc = window(g, n, x, kk, ns, 0, d + 2)) < 0)
 		return rc;
 	dt = !strcmp(n->op, "ConvInteger") ? 6 : x->dtype;
-	if (q && in(g, n, 7))
-		dt = in(g, n, 7)->dtype;
+	if (q && gp_node_in(g, n, 7))
+		dt = gp_node_in(g, n, 7)->dtype;
 	set_out(g, n, 0, dt, r, d);
 	return 0;
 }
@@ -1560,7 +1548,7 @@ op_conv(struct gp_graph *g, struct gp_node *n)
 static int
 op_convtranspose(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0), *w = in(g, n, 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, 1);
 	int r = rank(x), ns, i;
 	int64_t *st = NULL, *dil = NULL, *pads = NULL, *op = NULL, *os = NULL, grp = attr_i(n, "group", 1);
 	struct gp_dim d[18];
@@ -1596,7 +1584,7 @@ op_convtranspose(struct gp_graph *g, struct gp_node *n)
 static int
 op_pool(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int r = rank(x), ns, i, rc;
 	int64_t *ks;
 	struct gp_dim d[18];
@@ -1624,7 +1612,7 @@ op_pool(struct gp_graph *g, struct gp_node *n)
 static int
 op_norm(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int r = rank(x), i;
 
 	if (r < 0)
@@ -1652,7 +1640,7 @@ op_norm(struct gp_graph *g, struct gp_node *n)
 static int
 op_dropout(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 
 	if (rank(x) < 0)
 		return -1;
@@ -1672,7 +1660,7 @@ op_constant(struct gp_graph *g, struct gp_node *n)
 static int
 op_quant(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0), *zp = in(g, n, 2), *sc = in(g, n, 1);
+	struct gp_tensor *x = gp_node_in(g, n, 0), *zp = gp_node_in(g, n, 2), *sc = gp_node_in(g, n, 1);
 	int dt;
 
 	if (rank(x) < 0)
@@ -1688,7 +1676,7 @@ op_quant(struct gp_graph *g, struct gp_node *n)
 static int
 op_depthspace(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t b = attr_i(n, "blocksize", 0);
 	struct gp_dim d[4];
 	int up = !strcmp(n->op, "DepthToSpace");
@@ -1706,7 +1694,7 @@ op_depthspace(struct gp_graph *g, struct gp_node *n)
 static int
 op_nonzero(struct gp_graph *g, struct gp_node *n)
 {
-	struct gp_tensor *x = in(g, n, 0);
+	struct gp_tensor *x = gp_node_in(g, n, 0);
 	struct gp_dim d[2] = {{-1, NULL}, {-1, NULL}};
 
 	if (rank(x) < 0)
