@@ -59,3 +59,22 @@ gp_dtype_bits(int dt)
 		return 0;
 	return dtypes[dt].bits;
 }
+
+int
+gp_dtype_isfloat(int dt)
+{
+	return dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) || dt == 23;
+}
+
+int
+gp_dtype_isint(int dt)
+{
+	return dt == 2 || dt == 3 || dt == 4 || dt == 5 || dt == 6 || dt == 7 || dt == 9 ||
+	    dt == 12 || dt == 13 || dt == 21 || dt == 22;
+}
+
+int
+gp_dtype_as(int dt, int as)
+{
+	return as > 0 && gp_dtype_isfloat(dt) ? as : dt;
+}

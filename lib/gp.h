@@ -94,6 +94,11 @@ enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 23 };
 const char *gp_dtype_name(int dt);          /* "float32", ...; NULL if unknown number */
 int gp_dtype_from_name(const char *name);   /* ONNX number, or -1 */
 int gp_dtype_bits(int dt);                  /* element size in bits; 0 for string/unknown */
+int gp_dtype_isfloat(int dt);               /* a floating-point type */
+int gp_dtype_isint(int dt);                 /* an integer or bool type */
+/* The dtype a tensor of dt is counted at when floating tensors are counted as
+ * as (gp-partition --dtype); as <= 0: dt itself. */
+int gp_dtype_as(int dt, int as);
 
 /* ---- shape.c: tensor shapes ---- */
 struct gp_dim {
@@ -152,6 +157,7 @@ struct gp_table *gp_table_new(struct gp_stream *s, const char *type, const char 
 void gp_table_drop(struct gp_stream *s, const char *type);   /* remove a table, if there is one */
 /* Index of a column, or -1; gp_table_addcol finds it or appends it filled with ".". */
 int gp_table_col(const struct gp_table *t, const char *name);
+int gp_table_need(const struct gp_stream *s, const struct gp_table *t, const char *name); /* or die */
 int gp_table_addcol(struct gp_stream *s, struct gp_table *t, const char *name);
 /* Append a row of "." fields; returns its index. */
 size_t gp_table_addrow(struct gp_stream *s, struct gp_table *t);
@@ -293,6 +299,11 @@ const struct gp_op *gp_op_at(size_t i);     /* the table's i-th entry, NULL past
 /* Count node n's cost: 0 done, -1 unknown (no cost function, or shapes
  * unknown), with c's parallelism filled from its main output. */
 int gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
+/* 1 if node n's output 0 is its input 0 under another name or shape (a view,
+ * Identity, Dropout): no kernel, no data moved. */
+int gp_op_passes(const struct gp_node *n);
+/* The tensor t is a view of, through every node that passes its input on. */
+int gp_tensor_root(const struct gp_graph *g, int t);
 /* Set by shape functions on an impossible node: a message, for the caller to report. */
 extern char gp_op_err[256];
 

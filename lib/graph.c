@@ -5,16 +5,6 @@
 
 #include "gp.h"
 
-static int
-needcol(const struct gp_stream *s, const struct gp_table *t, const char *name)
-{
-	int c = gp_table_col(t, name);
-
-	if (c < 0)
-		gp_die("%s: the #%s header has no '%s' column", s->src, t->type, name);
-	return c;
-}
-
 static const char *
 dec(struct gp_stream *s, const char *field, const char *what)
 {
@@ -25,19 +15,6 @@ dec(struct gp_stream *s, const char *field, const char *what)
 	return v;
 }
 
-static int
-isint_dtype(int dt)
-{
-	return dt == 2 || dt == 3 || dt == 4 || dt == 5 || dt == 6 || dt == 7 || dt == 9 ||
-	    dt == 12 || dt == 13 || dt == 21 || dt == 22;
-}
-
-static int
-isfloat_dtype(int dt)
-{
-	return dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) || dt == 23;
-}
-
 /* parse_data reads "[v,v,...]" into t's values; a malformed list is fatal. */
 static void
 parse_data(struct gp_graph *g, struct gp_tensor *t, const char *field)
@@ -46,7 +23,7 @@ parse_data(struct gp_graph *g, struct gp_tensor *t, const char *field)
 	size_t n = strlen(field), i, k, start;
 	char *e;
 
-	if (strcmp(field, ".") == 0 || (!isint_dtype(t->dtype) && !isfloat_dtype(t->dtype)))
+	if (strcmp(field, ".") == 0 || (!gp_dtype_isint(t->dtype) && !gp_dtype_isfloat(t->dtype)))
 		return;
 	if (n < 2 || field[0] != '[' || field[n - 1] != ']')
 		gp_die("%s: tensor '%s': malformed data '%.40s'", s->src, t->name, field);
@@ -55,7 +32,7 @@ parse_data(struct gp_graph *g, struct gp_tensor *t, const char *field)
 		return;
 	for (i = 1, k = 1; i < n - 1; i++)
 		k += field[i] == ',';
-	if (isint_dtype(t->dtype))
+	if (gp_dtype_isint(t->dtype))
 		t->iv = gp_arena_alloc(&s->arena, k * sizeof *t->iv);
 	else
 		t->fv = gp_arena_alloc(&s->arena, k * sizeof *t->fv);
@@ -150,7 +127,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	/* graphs: ids 0..n-1 in order, a subgraph's parent graph is its node's graph */
 	g->ngraph = (int)gt->nrow;
 	g->gparent = gp_xcalloc(gt->nrow + 1, sizeof *g->gparent);
-	c_gid = needcol(s, gt, "id");
+	c_gid = gp_table_need(s, gt, "id");
 	for (r = 0; r < gt->nrow; r++) {
 		if (graph_id(s, gt->val[c_gid][r], g->ngraph) != (int)r)
 			gp_die("%s: graph records are not numbered 0, 1, ... in order", s->src);
@@ -163,12 +140,12 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 		if (strcmp(s->hdr[k].key, "opset") == 0 && strncmp(h, "ai.onnx\t", 8) == 0)
 			g->opset = atoi(h + 8);
 	}
-	c_name = needcol(s, g->tt, "name");
-	c_dtype = needcol(s, g->tt, "dtype");
-	c_shape = needcol(s, g->tt, "shape");
-	c_kind = needcol(s, g->tt, "kind");
-	c_data = needcol(s, g->tt, "data");
-	c_graph = needcol(s, g->tt, "graph");
+	c_name = gp_table_need(s, g->tt, "name");
+	c_dtype = gp_table_need(s, g->tt, "dtype");
+	c_shape = gp_table_need(s, g->tt, "shape");
+	c_kind = gp_table_need(s, g->tt, "kind");
+	c_data = gp_table_need(s, g->tt, "data");
+	c_graph = gp_table_need(s, g->tt, "graph");
 	g->nt_ = g->tt->nrow;
 	g->t = gp_xcalloc(g->nt_ + 1, sizeof *g->t);
 	for (r = 0; r < g->nt_; r++) {
@@ -191,18 +168,18 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 		if (!gp_map_put(&g->byname, key(g, t->graph, t->name), (int64_t)r))
 			gp_die("%s: tensor '%s' appears twice in graph %d", s->src, t->name, t->graph);
 	}
-	c_name = needcol(s, g->nt, "name");
-	c_op = needcol(s, g->nt, "op");
-	c_dom = needcol(s, g->nt, "domain");
-	c_in = needcol(s, g->nt, "inputs");
-	c_out = needcol(s, g->nt, "outputs");
-	c_attrs = needcol(s, g->nt, "attrs");
-	c_graph = needcol(s, g->nt, "graph");
+	c_name = gp_table_need(s, g->nt, "name");
+	c_op = gp_table_need(s, g->nt, "op");
+	c_dom = gp_table_need(s, g->nt, "domain");
+	c_in = gp_table_need(s, g->nt, "inputs");
+	c_out = gp_table_need(s, g->nt, "outputs");
+	c_attrs = gp_table_need(s, g->nt, "attrs");
+	c_graph = gp_table_need(s, g->nt, "graph");
 	g->nn = g->nt->nrow;
 	g->n = gp_xcalloc(g->nn + 1, sizeof *g->n);
 	/* subgraph parents first: a node's graph encloses the graphs it holds */
 	{
-		int c_gname = needcol(s, gt, "parent");
+		int c_gname = gp_table_need(s, gt, "parent");
 		struct gp_map nodegraph = {0};
 
 		for (r = 0; r < g->nn; r++)
@@ -274,7 +251,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	g->gholder = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gholder);
 	{
 		struct gp_map idx = {0};
-		int c_par = needcol(s, gt, "parent"), c_nn = needcol(s, g->nt, "name");
+		int c_par = gp_table_need(s, gt, "parent"), c_nn = gp_table_need(s, g->nt, "name");
 
 		for (r = 0; r < g->nn; r++)
 			gp_map_put(&idx, g->nt->val[c_nn][r], (int64_t)r);
@@ -288,7 +265,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	/* each graph's outputs, in order */
 	g->gout = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gout);
 	g->ngout = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->ngout);
-	c_out = needcol(s, gt, "outputs");
+	c_out = gp_table_need(s, gt, "outputs");
 	for (r = 0; r < gt->nrow; r++) {
 		char **v;
 		int cnt = gp_split_list(&s->arena, gt->val[c_out][r], &v);

@@ -1943,3 +1943,26 @@ gp_op_find(const char *domain, const char *op)
 	}
 	return NULL;
 }
+
+int
+gp_op_passes(const struct gp_node *n)
+{
+	const struct gp_op *op = gp_op_find(n->domain, n->op);
+
+	return op && (op->cls == GP_C_VIEW || !strcmp(n->op, "Identity") || !strcmp(n->op, "Dropout"));
+}
+
+int
+gp_tensor_root(const struct gp_graph *g, int t)
+{
+	size_t hops = 0;
+
+	while (t >= 0 && g->t[t].producer >= 0 && hops++ <= g->nn) {
+		const struct gp_node *n = &g->n[g->t[t].producer];
+
+		if (!gp_op_passes(n) || n->nout < 1 || n->out[0] != t || n->nin < 1 || n->in[0] < 0)
+			break;
+		t = n->in[0];
+	}
+	return t;
+}

@@ -54,15 +54,11 @@ numel(const struct gp_tensor *t)
 static int64_t
 tbytes(const struct part *P, const struct gp_tensor *t, int64_t elems)
 {
-	int dt = t->dtype;
 	int64_t e = elems >= 0 ? elems : numel(t);
 
-	if (e < 0 || dt <= 0)
+	if (e < 0 || t->dtype <= 0)
 		return -1;
-	if (P->o->dtype > 0 && (dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) ||
-	    dt == 23))
-		dt = P->o->dtype;
-	e = gp_tensor_bytes(dt, e);
+	e = gp_tensor_bytes(gp_dtype_as(t->dtype, P->o->dtype), e);
 	if (e == -2)
 		gp_die("%s: tensor '%s': its byte count overflows 64 bits", P->g->s->src, t->name);
 	return e;
@@ -73,8 +69,7 @@ is_weight_dtype(int dt)
 {
 	/* floating and 8/4-bit integer tensors are parameters; other integers are
 	 * shape and index arguments */
-	return dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) || dt == 23 ||
-	    dt == 2 || dt == 3 || dt == 21 || dt == 22;
+	return gp_dtype_isfloat(dt) || dt == 2 || dt == 3 || dt == 21 || dt == 22;
 }
 
 static enum gp_class
@@ -123,7 +118,7 @@ scan(struct part *P)
 			/* Identity, Dropout and the views pass input 0 on; Shape, Size
 			 * and Constant make constants */
 			int src = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
-			int pass = c == GP_C_VIEW || !strcmp(n->op, "Identity") || !strcmp(n->op, "Dropout");
+			int pass = gp_op_passes(n);
 
 			for (j = 0; j < n->nout; j++) {
 				if (n->out[j] < 0)

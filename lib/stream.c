@@ -109,6 +109,16 @@ gp_table_col(const struct gp_table *t, const char *name)
 	return -1;
 }
 
+int
+gp_table_need(const struct gp_stream *s, const struct gp_table *t, const char *name)
+{
+	int c = gp_table_col(t, name);
+
+	if (c < 0)
+		gp_die("%s: the #%s header has no '%s' column", s->src, t->type, name);
+	return c;
+}
+
 static void
 addcol(struct gp_table *t, char *name)
 {
