@@ -9,6 +9,10 @@ into an external-data reference to ``<model>.weights``, a file that is never
 written.  Dims and data types are kept, so the graph stays fully analysable
 (shapes, parameter counts, FLOPs) while the committed file stays small.
 
+Besides torchvision models the fixture set holds two small transformers
+written in plain torch, bert-tiny and gpt-tiny (with a KV cache), which are
+checked numerically in torch before they are exported.
+
 Run with Debian's python (torch 1.13, torchvision 0.14, onnx 1.12):
 
     /usr/bin/python3 data/export-zoo.py                 # default fixture set -> data/
@@ -22,6 +26,7 @@ One line per model is printed on stderr:
 
 import argparse
 import gc
+import math
 import os
 import shutil
 import signal
@@ -43,7 +48,8 @@ GENERIC_OPSET = 17  # opset for torchvision models not in the fixture set
 
 # Default fixture set, in export order.
 DEFAULT_SET = ["resnet18", "resnet18-bn", "mobilenet_v2", "efficientnet_b0",
-               "tiny-encoder"]
+               "tiny-encoder", "googlenet", "densenet121", "bert-tiny",
+               "gpt-tiny"]
 
 
 # ----------------------------------------------------------------------------
@@ -75,6 +81,208 @@ class TinyEncoder(torch.nn.Module):
         return self.head(self.encoder(x))
 
 
+# Head counts and sizes are Python ints, so only batch and seq are read from
+# the shapes (Shape -> Gather -> Concat -> Reshape in the export).
+
+def split_heads(t, n_head, head_dim):
+    """[batch, seq, d] -> [batch, n_head, seq, head_dim]"""
+    return t.view(t.shape[0], t.shape[1], n_head, head_dim).transpose(1, 2)
+
+
+def merge_heads(t, d):
+    """[batch, n_head, seq, head_dim] -> [batch, seq, d]"""
+    t = t.transpose(1, 2)
+    return t.reshape(t.shape[0], t.shape[1], d)
+
+
+class BertLayer(torch.nn.Module):
+    """Post-LayerNorm BERT block, attention spelled out as MatMul, scale,
+    mask Add, Softmax, MatMul (torch 1.13 has no scaled_dot_product_attention)."""
+
+    def __init__(self, d, n_head, ffn):
+        super().__init__()
+        self.d, self.n_head, self.head_dim = d, n_head, d // n_head
+        self.query = torch.nn.Linear(d, d)
+        self.key = torch.nn.Linear(d, d)
+        self.value = torch.nn.Linear(d, d)
+        self.attn_out = torch.nn.Linear(d, d)
+        self.attn_norm = torch.nn.LayerNorm(d)
+        self.ffn_in = torch.nn.Linear(d, ffn)
+        self.act = torch.nn.GELU()
+        self.ffn_out = torch.nn.Linear(ffn, d)
+        self.ffn_norm = torch.nn.LayerNorm(d)
+
+    def forward(self, x, mask):
+        q = split_heads(self.query(x), self.n_head, self.head_dim)
+        k = split_heads(self.key(x), self.n_head, self.head_dim)
+        v = split_heads(self.value(x), self.n_head, self.head_dim)
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+        probs = torch.softmax(scores + mask, dim=-1)
+        ctx = merge_heads(torch.matmul(probs, v), self.d)
+        x = self.attn_norm(x + self.attn_out(ctx))
+        return self.ffn_norm(x + self.ffn_out(self.act(self.ffn_in(x))))
+
+
+class BertTiny(torch.nn.Module):
+    """BERT-style encoder in plain torch: token + learned position embedding,
+    LayerNorm, 2 post-LN blocks (d 128, 2 heads, FFN 512, GELU).
+
+    input_ids int64 [batch, seq]; attention_mask int64 [batch, seq] (1 = a
+    token, 0 = padding), turned inside into the additive mask
+    (1 - mask) * -10000 of shape [batch, 1, 1, seq]; output [batch, seq, 128]."""
+
+    VOCAB, MAX_POS, D, N_HEAD, N_LAYERS, FFN = 1000, 512, 128, 2, 2, 512
+
+    def __init__(self):
+        super().__init__()
+        self.tok_emb = torch.nn.Embedding(self.VOCAB, self.D)
+        self.pos_emb = torch.nn.Embedding(self.MAX_POS, self.D)
+        self.emb_norm = torch.nn.LayerNorm(self.D)
+        self.layers = torch.nn.ModuleList(
+            BertLayer(self.D, self.N_HEAD, self.FFN)
+            for _ in range(self.N_LAYERS))
+
+    def forward(self, input_ids, attention_mask):
+        pos = torch.arange(input_ids.shape[1], device=input_ids.device)
+        x = self.emb_norm(self.tok_emb(input_ids) + self.pos_emb(pos))
+        mask = attention_mask.unsqueeze(1).unsqueeze(2).to(x.dtype)
+        mask = (1.0 - mask) * -10000.0
+        for layer in self.layers:
+            x = layer(x, mask)
+        return x
+
+
+class GptBlock(torch.nn.Module):
+    """Pre-LayerNorm causal self-attention block with a KV cache."""
+
+    def __init__(self, d, n_head, ffn):
+        super().__init__()
+        self.d, self.n_head, self.head_dim = d, n_head, d // n_head
+        self.attn_norm = torch.nn.LayerNorm(d)
+        self.qkv = torch.nn.Linear(d, 3 * d)
+        self.attn_out = torch.nn.Linear(d, d)
+        self.mlp_norm = torch.nn.LayerNorm(d)
+        self.mlp_in = torch.nn.Linear(d, ffn)
+        self.act = torch.nn.GELU()
+        self.mlp_out = torch.nn.Linear(ffn, d)
+
+    def forward(self, x, past_key, past_value, future):
+        q, k, v = self.qkv(self.attn_norm(x)).split(self.d, dim=-1)
+        q = split_heads(q, self.n_head, self.head_dim)
+        # present = past ++ new along the sequence axis: [batch, 4, past+seq, 32]
+        k = torch.cat([past_key, split_heads(k, self.n_head, self.head_dim)], 2)
+        v = torch.cat([past_value, split_heads(v, self.n_head, self.head_dim)], 2)
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+        scores = scores.masked_fill(future, torch.finfo(scores.dtype).min)
+        probs = torch.softmax(scores, dim=-1)
+        x = x + self.attn_out(merge_heads(torch.matmul(probs, v), self.d))
+        x = x + self.mlp_out(self.act(self.mlp_in(self.mlp_norm(x))))
+        return x, k, v
+
+
+class GptTiny(torch.nn.Module):
+    """GPT-style decoder in plain torch with past_key_values: token + position
+    embedding, 2 pre-LN blocks (d 128, 4 heads of 32, MLP 512, GELU), final
+    LayerNorm, LM head Linear(128, 1000).
+
+    Inputs input_ids int64 [batch, seq] and past_key_L / past_value_L float32
+    [batch, 4, past, 32]; outputs logits [batch, seq, 1000] and
+    present_key_L / present_value_L [batch, 4, past+seq, 32].  Positions and
+    the causal mask are computed from the shapes (past = past_key_0.shape[2]),
+    so the export is dynamic in batch, seq and past."""
+
+    VOCAB, MAX_POS, D, N_HEAD, N_LAYERS, FFN = 1000, 512, 128, 4, 2, 512
+    HEAD_DIM = D // N_HEAD
+
+    def __init__(self):
+        super().__init__()
+        self.tok_emb = torch.nn.Embedding(self.VOCAB, self.D)
+        self.pos_emb = torch.nn.Embedding(self.MAX_POS, self.D)
+        self.blocks = torch.nn.ModuleList(
+            GptBlock(self.D, self.N_HEAD, self.FFN)
+            for _ in range(self.N_LAYERS))
+        self.final_norm = torch.nn.LayerNorm(self.D)
+        self.lm_head = torch.nn.Linear(self.D, self.VOCAB)
+
+    def forward(self, input_ids, past_key_0, past_value_0, past_key_1,
+                past_value_1):
+        past = past_key_0.shape[2]
+        total = past + input_ids.shape[1]
+        pos = torch.arange(past, total, device=input_ids.device)
+        x = self.tok_emb(input_ids) + self.pos_emb(pos)
+        # query i (at position past+i) sees key j iff j <= past+i
+        future = (torch.arange(total, device=input_ids.device).unsqueeze(0)
+                  > pos.unsqueeze(1))  # [seq, past+seq], True = masked
+        cache = ((past_key_0, past_value_0), (past_key_1, past_value_1))
+        present = []
+        for block, (pk, pv) in zip(self.blocks, cache):
+            x, k, v = block(x, pk, pv, future)
+            present += [k, v]
+        return (self.lm_head(self.final_norm(x)),) + tuple(present)
+
+
+def bert_inputs(batch, gen):
+    ids = torch.randint(0, BertTiny.VOCAB, (batch, 8), generator=gen)
+    mask = torch.ones(batch, 8, dtype=torch.int64)
+    mask[:, 6:] = 0  # two padding tokens
+    return ids, mask
+
+
+def gpt_inputs(batch, gen, seq=5, past=3):
+    # trace with a non-empty past (3) and seq 5: no empty tensors in the trace
+    ids = torch.randint(0, GptTiny.VOCAB, (batch, seq), generator=gen)
+    shape = (batch, GptTiny.N_HEAD, past, GptTiny.HEAD_DIM)
+    return (ids,) + tuple(torch.randn(shape, generator=gen)
+                          for _ in range(2 * GptTiny.N_LAYERS))
+
+
+def close(a, b, what):
+    err = (a - b).abs().max().item()
+    if not torch.allclose(a, b, rtol=1e-4, atol=1e-5):
+        raise RuntimeError("%s: max abs difference %.3g" % (what, err))
+    return err
+
+
+@torch.no_grad()
+def check_bert(model):
+    """Padding with attention_mask 0 must not change the other tokens."""
+    gen = torch.Generator().manual_seed(SEED + 3)
+    ids = torch.randint(0, BertTiny.VOCAB, (2, 9), generator=gen)
+    mask = torch.ones(2, 9, dtype=torch.int64)
+    mask[:, 6:] = 0
+    short = model(ids[:, :6], mask[:, :6])
+    padded = model(ids, mask)
+    close(padded[:, :6], short, "bert-tiny: padding changed the output")
+
+
+@torch.no_grad()
+def check_gpt(model):
+    """The KV cache must give what a full-sequence forward gives: prefill
+    + one decode step, and token-by-token decoding from an empty cache."""
+    gen = torch.Generator().manual_seed(SEED + 3)
+    b, n = 2, 9
+    ids = torch.randint(0, GptTiny.VOCAB, (b, n), generator=gen)
+    empty = [torch.zeros(b, GptTiny.N_HEAD, 0, GptTiny.HEAD_DIM)] * 4
+    full = model(ids, *empty)
+    pre = model(ids[:, :-1], *empty)
+    step = model(ids[:, -1:], *pre[1:])
+    err = close(pre[0], full[0][:, :-1], "gpt-tiny: prefill logits")
+    err = max(err, close(step[0][:, 0], full[0][:, -1],
+                         "gpt-tiny: last-token logits, prefill + decode"))
+    for i in range(1, 5):
+        err = max(err, close(step[i], full[i], "gpt-tiny: present %d" % i))
+    cache, logits = empty, []
+    for t in range(n):  # one token at a time
+        out = model(ids[:, t:t + 1], *cache)
+        logits.append(out[0])
+        cache = out[1:]
+    err = max(err, close(torch.cat(logits, 1), full[0],
+                         "gpt-tiny: token-by-token logits"))
+    if os.environ.get("GP_EXPORT_DEBUG"):
+        print("  gpt-tiny KV cache check: max abs difference %.3g" % err,
+              file=sys.stderr)
+
+
 def classification_names():
     """Every torchvision classification model builder name."""
     tvm = torchvision.models
@@ -97,25 +305,34 @@ def classification_names():
     return sorted(names)
 
 
-def torchvision_builder(arch):
+def torchvision_builder(arch, **extra):
     def build():
         kwargs = {"weights": None}
         if arch in ("googlenet", "inception_v3"):
             kwargs["init_weights"] = True  # silence the "will change" warning
+        kwargs.update(extra)
         return getattr(torchvision.models, arch)(**kwargs)
     return build
 
 
 class Spec:
     def __init__(self, name, build, opset, input_shape, dynamic_axes=None,
-                 preserve_bn=False, require_ops=()):
+                 preserve_bn=False, require_ops=(), make_inputs=None,
+                 input_names=("input",), output_names=("output",),
+                 check=None):
         self.name = name
         self.build = build
         self.opset = opset
-        self.input_shape = input_shape  # without the batch dimension
+        # One float input of this shape (without the batch dimension), or
+        # None and make_inputs(batch, generator) -> tuple of dummy inputs.
+        self.input_shape = input_shape
+        self.make_inputs = make_inputs
+        self.input_names = list(input_names)
+        self.output_names = list(output_names)
         self.dynamic_axes = dynamic_axes
         self.preserve_bn = preserve_bn
         self.require_ops = require_ops
+        self.check = check  # check(model) on the eager model, before export
 
 
 def make_registry():
@@ -138,6 +355,33 @@ def make_registry():
                                (8, TinyEncoder.D_MODEL),
                                dynamic_axes={"input": axes, "output": axes},
                                require_ops=("MatMul", "Softmax"))
+    # eval mode: the aux classifiers are not in the graph; leave them out of
+    # the model too, so that its parameters are the graph's
+    reg["googlenet"] = Spec("googlenet",
+                            torchvision_builder("googlenet", aux_logits=False),
+                            GENERIC_OPSET, img)
+    reg["densenet121"] = Spec("densenet121", torchvision_builder("densenet121"),
+                              GENERIC_OPSET, img)
+    reg["bert-tiny"] = Spec(
+        "bert-tiny", BertTiny, 17, None, make_inputs=bert_inputs,
+        input_names=("input_ids", "attention_mask"),
+        dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                      "output": axes},
+        require_ops=("LayerNormalization", "MatMul", "Softmax", "Gather"),
+        check=check_bert)
+    cache = ["%s_%s_%d" % (io, kv, i) for io in ("past", "present")
+             for i in range(GptTiny.N_LAYERS) for kv in ("key", "value")]
+    dyn = dict({"input_ids": axes, "logits": axes},
+               **{c: {0: "batch", 2: "past" if c.startswith("past") else
+                      "past+seq"} for c in cache})
+    reg["gpt-tiny"] = Spec(
+        "gpt-tiny", GptTiny, 17, None, make_inputs=gpt_inputs,
+        input_names=["input_ids"] + cache[:2 * GptTiny.N_LAYERS],
+        output_names=["logits"] + cache[2 * GptTiny.N_LAYERS:],
+        dynamic_axes=dyn,
+        require_ops=("LayerNormalization", "MatMul", "Softmax", "Gather",
+                     "Concat", "Range", "Where"),
+        check=check_gpt)
     return reg
 
 
@@ -289,18 +533,43 @@ def register_missing_symbolics():
               file=sys.stderr)
 
 
+def check_io(model, spec):
+    """The graph's inputs and outputs are the spec's, in order, and carry the
+    symbolic dims (dim_param) of its dynamic axes."""
+    g = model.graph
+    inits = {t.name for t in g.initializer}
+    for what, want, got in (
+            ("inputs", spec.input_names,
+             [i for i in g.input if i.name not in inits]),
+            ("outputs", spec.output_names, list(g.output))):
+        if [v.name for v in got] != want:
+            raise RuntimeError("graph %s are %s, not %s"
+                               % (what, [v.name for v in got], want))
+        for v in got:
+            dims = v.type.tensor_type.shape.dim
+            for axis, name in (spec.dynamic_axes or {}).get(v.name, {}).items():
+                if axis >= len(dims) or dims[axis].dim_param != name:
+                    raise RuntimeError("%s: dim %d is not %r" % (v.name, axis,
+                                                                 name))
+
+
 def export_one(spec, outdir, opset, batch, keep_weights):
     torch.manual_seed(SEED)
     model = spec.build().eval()
     torch.manual_seed(SEED + 1)
     decorrelate_(model)
+    if spec.check is not None:
+        spec.check(model)
     gen = torch.Generator().manual_seed(SEED + 2)
-    dummy = torch.randn((batch,) + tuple(spec.input_shape), generator=gen)
+    if spec.make_inputs is not None:
+        dummy = tuple(spec.make_inputs(batch, gen))
+    else:
+        dummy = (torch.randn((batch,) + tuple(spec.input_shape), generator=gen),)
 
     kwargs = dict(
         opset_version=opset,
-        input_names=["input"],
-        output_names=["output"],
+        input_names=spec.input_names,
+        output_names=spec.output_names,
         dynamic_axes=spec.dynamic_axes,
         export_params=True,
         verbose=False,
@@ -324,7 +593,7 @@ def export_one(spec, outdir, opset, batch, keep_weights):
         # (aten::_transformer_encoder_layer_fwd has no ONNX symbolic).
         with torch.enable_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore", torch.jit.TracerWarning)
-            torch.onnx.export(model, (dummy,), tmp_path, **kwargs)
+            torch.onnx.export(model, dummy, tmp_path, **kwargs)
         del model
         gc.collect()
 
@@ -339,6 +608,7 @@ def export_one(spec, outdir, opset, batch, keep_weights):
         if missing:
             raise RuntimeError("exported graph lacks required op(s) %s"
                                % ", ".join(missing))
+        check_io(m, spec)
 
         if keep_weights:
             if external:
@@ -422,7 +692,8 @@ def main(argv=None):
         if args.size < 32:
             ap.error("--size must be >= 32")
         for name in names:
-            if len(reg[name].input_shape) != 3 or reg[name].input_shape[0] != 3:
+            shape = reg[name].input_shape
+            if shape is None or len(shape) != 3 or shape[0] != 3:
                 ap.error("--size: %s is not an image model" % name)
             reg[name].input_shape = (3, args.size, args.size)
 
