@@ -1,4 +1,5 @@
 /* esc.c - percent-encoding of stream fields and deterministic number text */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -141,4 +142,41 @@ gp_parse_i64(const char *s, int64_t *v)
 		return -1;
 	*v = x;
 	return 0;
+}
+
+/* gp_parse_si reads a whole string as a number with an optional SI or IEC
+ * suffix, the one syntax of sizes and rates everywhere in gp: k M G T P E
+ * (powers of 1000), Ki Mi Gi Ti Pi Ei (powers of 1024), m u n p (1000^-n).
+ * Returns 0, or -1 if s is not such a number or is not finite. */
+int
+gp_parse_si(const char *s, double *v)
+{
+	static const struct {
+		const char *suf;
+		double mul;
+	} sufs[] = {
+		{"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+		{"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0},
+		{"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18},
+		{"m", 1e-3}, {"u", 1e-6}, {"n", 1e-9}, {"p", 1e-12}, {"", 1.0},
+	};
+	char *end;
+	double x;
+	size_t i;
+
+	if (!*s || !strchr("+-.0123456789", *s) || strpbrk(s, "xX \t\n"))
+		return -1;
+	errno = 0;
+	x = strtod(s, &end);
+	if (end == s || errno == ERANGE)
+		return -1;
+	for (i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+		if (!strcmp(end, sufs[i].suf)) {
+			x *= sufs[i].mul;
+			if (!isfinite(x))
+				return -1;
+			*v = x;
+			return 0;
+		}
+	return -1;
 }

@@ -41,6 +41,19 @@ gp_hdr_get(const struct gp_stream *s, const char *key)
 	return NULL;
 }
 
+const char *
+gp_hdr_field(struct gp_stream *s, const char *key, const char *name)
+{
+	const char *h = gp_hdr_get(s, key), *p;
+	size_t n = strlen(name);
+
+	for (p = h; p && *p; p += strcspn(p, "\t"), p += *p == '\t') {
+		if (!strncmp(p, name, n) && p[n] == '=')
+			return gp_arena_strndup(&s->arena, p + n + 1, strcspn(p + n + 1, "\t"));
+	}
+	return NULL;
+}
+
 void
 gp_hdr_add(struct gp_stream *s, const char *key, const char *val)
 {
