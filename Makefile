@@ -35,7 +35,7 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load gp-shape gp-partition
+FILTERS = gp-load gp-shape gp-partition gp-concur
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
@@ -44,7 +44,7 @@ TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops
 
 # Debian packages: to build, and to test and run the pipelines.
 DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
-TESTDEPS = bats bats-assert bats-support parallel python3-onnx
+TESTDEPS = bats bats-assert bats-support parallel python3-onnx python3-networkx
 
 all: $(PROGS) $(TESTPROGS)
 
@@ -81,7 +81,7 @@ asan:
 
 # make fuzz: each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS, seeded from
 # data/ and tests/; crashes land in build/fuzz/ as crash-* files.
-FUZZERS = fuzz-load fuzz-stream
+FUZZERS = fuzz-load fuzz-stream fuzz-concur
 FUZZ_SECONDS ?= 60
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@mkdir -p $(O)/fuzz
@@ -123,6 +123,8 @@ demo: deps
 	@grep '^##partition' build/resnet18.gp | tr '\t' '\n'
 	@echo '$$ grep -E "^#?subgraph" build/resnet18.gp | cut -f2,4,5,10-16 | head -8'
 	@grep -E '^#?subgraph' build/resnet18.gp | cut -f2,4,5,10-16 | head -8
+	@echo '$$ bin/gp-concur --order best < build/resnet18.gp | grep ^##concur | tr "\t" "\n"'
+	@bin/gp-concur --order best < build/resnet18.gp | grep '^##concur' | tr '\t' '\n'
 
 bench: all
 	tests/bench

@@ -88,6 +88,9 @@ void gp_fmt_float(struct gp_buf *b, float f);
 void gp_fmt_double(struct gp_buf *b, double d);
 /* Parse a whole string as a signed 64-bit integer; 0 on success, -1 if not one. */
 int gp_parse_i64(const char *s, int64_t *v);
+/* Parse a whole string as a number with an optional suffix: k M G T P E
+ * (x1000^n), Ki Mi Gi Ti Pi Ei (x1024^n), m u n p (x1000^-n); 0, or -1 if not one. */
+int gp_parse_si(const char *s, double *v);
 
 /* ---- dtype.c: element types, by their ONNX TensorProto.DataType number ---- */
 enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 23 };
@@ -151,6 +154,8 @@ void gp_stream_release(struct gp_stream *s);
 const char *gp_hdr_get(const struct gp_stream *s, const char *key);
 void gp_hdr_set(struct gp_stream *s, const char *key, const char *val);
 void gp_hdr_add(struct gp_stream *s, const char *key, const char *val);
+/* The value of NAME in a "##KEY<TAB>name=value<TAB>..." header, in arena memory; NULL if absent. */
+const char *gp_hdr_field(struct gp_stream *s, const char *key, const char *name);
 /* Tables: find by type, or create one with these columns (NULL-terminated). */
 struct gp_table *gp_table_get(const struct gp_stream *s, const char *type);
 struct gp_table *gp_table_new(struct gp_stream *s, const char *type, const char *const *cols);
@@ -336,6 +341,59 @@ struct gp_part {
 /* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
 void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);
 void gp_part_release(struct gp_part *p);
+
+/* ---- dag.c: the dependency DAG of the subgraph records ---- */
+/* Subgraphs are v = 0 .. n-1 in record order (ids 1 .. n, a topological
+ * order); v depends on u when v reads a tensor u writes. Lists are CSR: the
+ * predecessors of v are p[p0[v] .. p0[v+1]), ascending and unique. */
+struct gp_dag {
+	struct gp_graph *g;
+	const char *src;
+	struct gp_table *t;                 /* the subgraph records */
+	int n;
+	char **id;                          /* id field of each record */
+	int *p0, *p;                        /* predecessors */
+	int *s0, *s;                        /* successors */
+	int64_t *flops;                     /* per subgraph; -1 unknown (or no column) */
+	double *lat;                        /* latency_s; NULL without the column; -1 unknown */
+	int64_t *bytes;                     /* bytes_in + bytes_out + bytes_weight; -1 unknown */
+	int64_t *io;                        /* bytes_in + bytes_out; -1 unknown */
+	int64_t *threads, *batch;           /* -1 unknown */
+	int64_t weight_bytes;               /* from ##partition; -1 if absent */
+	/* the activation tensors subgraphs read and write */
+	int nt;
+	const char **tname;
+	int64_t *tbytes;                    /* whole tensor, at the ##partition dtype; -1 unknown */
+	int *tprod;                         /* the subgraph writing it, -1 none (a graph input) */
+	char *tkeep;                        /* a graph output (after views): lives to the end */
+	int *i0, *in;                       /* v's input tensors, ascending, unique */
+	int *o0, *out;                      /* v's output tensors */
+	int *c0, *cons;                     /* tensor -> the subgraphs reading it, ascending */
+};
+/* Build the DAG of the subgraph records of g's stream; dies if there are
+ * none (gp-partition has not run) or they are malformed or not in topological order. */
+void gp_dag_build(struct gp_dag *d, struct gp_graph *g);
+void gp_dag_release(struct gp_dag *d);
+
+/* ---- concur.c: what can run at once, on a gp_dag ---- */
+/* ASAP levels: stage[v] = 1 + the highest stage of v's predecessors; returns
+ * the number of stages (the longest chain, in subgraphs). */
+int gp_dag_stages(const struct gp_dag *d, int *stage);
+/* The most subgraphs that can run at once: the largest antichain (Dilworth,
+ * as a minimum flow). Never less than the widest stage. */
+int gp_dag_width(const struct gp_dag *d);
+/* The heaviest path by w, ties broken by w2, then by the lowest ids; marks
+ * on[v] = 1 for the subgraphs on it and returns how many there are. */
+int gp_dag_path(const struct gp_dag *d, const double *w, const double *w2, char *on);
+/* Simulate running the subgraphs in order[] (a topological order), every
+ * activation freed after its last reader: the peak of live activation bytes,
+ * -1 when a tensor's size is unknown. live[v] (if not NULL) is what is live
+ * while v runs; *at the subgraph at the (first) peak. */
+int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int *at);
+/* A topological order of low peak: the exact lowest when the search stays
+ * within max_states states (returns 1), else a greedy order or the record
+ * order, whichever peaks lower (returns 0); -1 if sizes are unknown. */
+int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
 
 /* ---- infer.c ---- */
 enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };

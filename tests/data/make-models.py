@@ -255,3 +255,48 @@ inits = [numpy_helper.from_array(np.ones([2, 3], np.float32), "p"),
 nodes = [helper.make_node("MatMul", ["p", "q"], ["pq"], name="fold"),
          helper.make_node("Add", ["x", "pq"], ["y"], name="add")]
 save(model(nodes, [vi("x", [2, 4])], [vi("y", [2, 4])], inits), "folded.onnx", check=True)
+
+# Small DAGs whose stages, width, critical path and peak memory are worked out
+# by hand in tests/0005-gp-concur.bats. Every activation is float32; the sizes
+# are chosen so that each step of the memory simulation is distinct.
+def mm(a, w, y):
+    return helper.make_node("MatMul", [a, w], [y], name=y)
+
+
+def relu(a, y):
+    return helper.make_node("Relu", [a], [y], name=y)
+
+
+# a chain: x [1,256] -> MatMul -> a [1,512] -> Relu -> b -> MatMul -> y [1,128]
+nodes = [mm("x", "w1", "a"), relu("a", "b"), mm("b", "w2", "y")]
+save(model(nodes, [vi("x", [1, 256])], [vi("y", [1, 128])],
+           [external("w1", [256, 512]), external("w2", [512, 128])]), "concur-chain.onnx")
+
+# a diamond: x -> Relu -> a [1,256]; a -> MatMul -> b [1,512]; a -> MatMul ->
+# c [1,1024]; Concat(b, c) -> y [1,1536]
+nodes = [relu("x", "a"), mm("a", "wb", "b"), mm("a", "wc", "c"),
+         helper.make_node("Concat", ["b", "c"], ["y"], name="y", axis=1)]
+save(model(nodes, [vi("x", [1, 256])], [vi("y", [1, 1536])],
+           [external("wb", [256, 512]), external("wc", [256, 1024])]), "concur-diamond.onnx")
+
+# a residual block with a downsample branch: x -> mm1 -> relu -> mm2 -> add <- ds <- x
+nodes = [mm("x", "w1", "a"), mm("x", "wd", "d"), relu("a", "b"), mm("b", "w2", "c"),
+         helper.make_node("Add", ["c", "d"], ["y"], name="y")]
+save(model(nodes, [vi("x", [1, 256])], [vi("y", [1, 128])],
+           [external("w1", [256, 256]), external("wd", [256, 128]),
+            external("w2", [256, 128])]), "concur-residual.onnx")
+
+# two parallel branches, each blowing up then shrinking: in file order the
+# big tensors t1 and t2 are live together; run branch by branch, never
+nodes = [mm("x", "wa1", "t1"), mm("x", "wb1", "t2"), mm("t1", "wa2", "s1"), mm("t2", "wb2", "s2"),
+         helper.make_node("Add", ["s1", "s2"], ["y"], name="y")]
+save(model(nodes, [vi("x", [1, 256])], [vi("y", [1, 256])],
+           [external("wa1", [256, 2048]), external("wb1", [256, 2048]),
+            external("wa2", [2048, 256]), external("wb2", [2048, 256])]), "concur-branches.onnx")
+
+# a DAG whose largest antichain {y, x4, z} is wider than its widest ASAP stage (2):
+# x -> x1 -> x2 -> x3 -> x4, y = relu(x1), z = relu(x3); outputs x4, y, z
+nodes = [relu("x", "x1"), relu("x1", "x2"), relu("x1", "y"), relu("x2", "x3"), relu("x3", "x4"),
+         relu("x3", "z")]
+save(model(nodes, [vi("x", [1, 256])], [vi("x4", [1, 256]), vi("y", [1, 256]), vi("z", [1, 256])]),
+     "concur-antichain.onnx", check=True)

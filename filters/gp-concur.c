@@ -1,0 +1,446 @@
+/* gp-concur - what can run at once: stages, width, critical path, peak memory
+ *
+ * Reads a gp stream that gp-partition has split into subgraphs, builds their
+ * dependency DAG and adds, per subgraph, its ASAP stage, whether it is on the
+ * critical path and the activation bytes live while it runs; one stage record
+ * per stage; and a ##concur header with the totals: stages, widest stage,
+ * largest antichain, the critical path, thread- and batch-level parallelism,
+ * and the peak memory of running the subgraphs one at a time.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+enum { GP_EXIT_BUDGET = 3 };    /* the stream is whole, but it does not fit --budget */
+
+static const char usage[] =
+    "[--weight ops|flops|bytes|time] [--order topo|best] [--max-states N]\n"
+    "       [--units N [--threads-per-unit N]] [--budget BYTES] < STREAM";
+
+static void
+help(void)
+{
+	printf("usage: %s %s\n\n"
+	    "Read a gp stream that gp-partition has split into subgraphs and add what can\n"
+	    "run at once: each subgraph's stage (ASAP level) and whether it is on the\n"
+	    "critical path, one stage record per stage, and a ##concur header with the\n"
+	    "widest stage, the largest antichain, the critical path, thread- and\n"
+	    "batch-level parallelism and the peak activation memory.\n\n"
+	    "  --weight W          what makes the critical path longest: ops (subgraphs,\n"
+	    "                      ties broken by FLOPs), flops, bytes, or time (latency_s,\n"
+	    "                      from gp-roofline). Default: time when the stream has\n"
+	    "                      latencies, else ops\n"
+	    "  --order O           the order the peak memory is simulated in: topo (the\n"
+	    "                      subgraph order, default) or best (the order of lowest peak:\n"
+	    "                      exact within --max-states, else a greedy one)\n"
+	    "  --max-states N      states the exact search may visit (default 200000)\n"
+	    "  --units N           compute units to fill (SMs, cores): the batch needed\n"
+	    "  --threads-per-unit N  threads one unit needs to be busy (default 1)\n"
+	    "  --budget BYTES      does the peak (weights + activations) fit? exit status 3\n"
+	    "                      if not; BYTES takes k M G (x1000) or Ki Mi Gi (x1024)\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show the version\n\n"
+	    "Columns and keys: docs/format.md; what each number means: docs/concurrency.md.\n",
+	    gp_prog, usage);
+}
+
+static double
+num_arg(const char *opt, const char *s, double lo, double hi)
+{
+	double v;
+
+	if (gp_parse_si(s, &v) || v < lo || v > hi) {
+		fprintf(stderr, "%s: %s: '%s' is not a number from %g to %g\n", gp_prog, opt, s, lo, hi);
+		exit(GP_EXIT_USAGE);
+	}
+	return v;
+}
+
+static void
+kv_i64(struct gp_buf *h, const char *k, int64_t v)
+{
+	if (v < 0)
+		gp_buf_printf(h, "\t%s=.", k);
+	else
+		gp_buf_printf(h, "\t%s=%" PRId64, k, v);
+}
+
+static void
+kv_dbl(struct gp_buf *h, const char *k, double v)
+{
+	gp_buf_printf(h, "\t%s=", k);
+	if (v < 0 || !isfinite(v))
+		gp_buf_adds(h, ".");
+	else
+		gp_fmt_double(h, v);
+}
+
+static void
+set_i64(struct gp_stream *s, struct gp_table *t, int c, size_t r, int64_t v, struct gp_buf *b)
+{
+	gp_buf_reset(b);
+	if (v < 0)
+		gp_buf_adds(b, ".");
+	else
+		gp_buf_printf(b, "%" PRId64, v);
+	gp_table_set(s, t, c, r, b->buf);
+}
+
+/* sum of x[v] over the subgraphs with on[v] (every one if on is NULL); -1 if one is unknown */
+static int64_t
+sum_i64(const struct gp_dag *d, const int64_t *x, const char *on)
+{
+	int64_t t = 0;
+	int v;
+
+	for (v = 0; v < d->n; v++) {
+		if (on && !on[v])
+			continue;
+		if (x[v] < 0)
+			return -1;
+		if (__builtin_add_overflow(t, x[v], &t))
+			gp_die("%s: a sum of subgraph counts overflows 64 bits", d->src);
+	}
+	return t;
+}
+
+static double
+sum_lat(const struct gp_dag *d, const char *on)
+{
+	double t = 0;
+	int v;
+
+	for (v = 0; v < d->n; v++) {
+		if (on && !on[v])
+			continue;
+		if (d->lat[v] < 0)
+			return -1;
+		t += d->lat[v];
+	}
+	return t;
+}
+
+/* The batch the model runs at: the leading dim of its first input, if known; -1 if not. */
+static int64_t
+model_batch(const struct gp_graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nt_; i++) {
+		const struct gp_tensor *t = &g->t[i];
+
+		if (t->graph == 0 && t->kind == GP_K_INPUT && t->shape.rank >= 1)
+			return t->shape.d[0].v >= 0 ? t->shape.d[0].v : -1;
+	}
+	return -1;
+}
+
+struct need {
+	double batch, flops;
+};
+
+static int
+cmp_need(const void *a, const void *b)
+{
+	const struct need *x = a, *y = b;
+
+	return (x->batch > y->batch) - (x->batch < y->batch);
+}
+
+/* The batch at which the subgraphs holding half the FLOPs each have at least
+ * lanes threads (units x threads per unit); -1 if no subgraph says. */
+static double
+batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch)
+{
+	struct need *n = gp_xcalloc((size_t)d->n + 1, sizeof *n);
+	double tot = 0, acc = 0, ans = -1;
+	int m = 0, v, i;
+
+	for (v = 0; v < d->n; v++) {
+		double per;
+
+		if (d->threads[v] <= 0 || d->flops[v] <= 0)
+			continue;
+		per = (double)d->threads[v] / (double)batch;
+		n[m].batch = ceil(lanes / per);
+		n[m++].flops = (double)d->flops[v];
+		tot += (double)d->flops[v];
+	}
+	qsort(n, (size_t)m, sizeof *n, cmp_need);
+	for (i = 0; i < m && ans < 0; i++)
+		if ((acc += n[i].flops) * 2 >= tot)
+			ans = n[i].batch;
+	free(n);
+	return ans;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"weight", required_argument, NULL, 'w'},
+		{"order", required_argument, NULL, 'o'},
+		{"max-states", required_argument, NULL, 'm'},
+		{"units", required_argument, NULL, 'u'},
+		{"threads-per-unit", required_argument, NULL, 't'},
+		{"budget", required_argument, NULL, 'b'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const stagecols[] = {
+		"id", "width", "subgraphs", "flops", "latency_s", NULL,
+	};
+	const char *weight = NULL, *order_arg = "topo";
+	double max_states = 200000, units = 0, tpu = 1, budget = -1;
+	struct gp_stream s;
+	struct gp_graph g;
+	struct gp_dag d;
+	struct gp_table *st;
+	struct gp_buf b = {0}, h = {0};
+	int *stage, *order, *width, c, v, k, nstage, antichain, maxw = 0, ncrit, at = -1, exact = -1;
+	int c_stage, c_crit, c_live;
+	double *w, *w2;
+	char *crit;
+	int64_t *live, peak, peak_total = -1, naive = -1, thr_max = -1, batch;
+	double thr_sum = 0;
+	int nthr = 0, status = GP_EXIT_OK;
+
+	gp_init(argv);
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			if (strcmp(optarg, "ops") && strcmp(optarg, "flops") && strcmp(optarg, "bytes") &&
+			    strcmp(optarg, "time")) {
+				fprintf(stderr, "%s: --weight: '%s' is not ops, flops, bytes or time\n",
+				    gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			weight = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "topo") && strcmp(optarg, "best")) {
+				fprintf(stderr, "%s: --order: '%s' is not topo or best\n", gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			order_arg = optarg;
+			break;
+		case 'm':
+			max_states = num_arg("--max-states", optarg, 1, 1e8);
+			break;
+		case 'u':
+			units = floor(num_arg("--units", optarg, 1, 1e9));
+			break;
+		case 't':
+			tpu = floor(num_arg("--threads-per-unit", optarg, 1, 1e9));
+			break;
+		case 'b':
+			budget = floor(num_arg("--budget", optarg, 0, 9e18));
+			break;
+		case 'h':
+			help();
+			return gp_close_stdout();
+		case 'V':
+			printf("%s %s\n", gp_prog, GP_VERSION);
+			return gp_close_stdout();
+		default:
+			gp_die_usage(usage);
+		}
+	}
+	if (optind != argc)
+		gp_die_usage(usage);
+
+	gp_stream_init(&s, "stdin");
+	gp_stream_read(&s, stdin);
+	gp_graph_build(&g, &s);
+	gp_dag_build(&d, &g);
+	if (!weight)
+		weight = d.lat ? "time" : "ops";
+	if (!strcmp(weight, "time") && !d.lat)
+		gp_die("%s: --weight time: the subgraphs have no latency_s column (run gp-roofline first)",
+		    s.src);
+
+	stage = gp_xcalloc((size_t)d.n + 1, sizeof *stage);
+	order = gp_xcalloc((size_t)d.n + 1, sizeof *order);
+	live = gp_xcalloc((size_t)d.n + 1, sizeof *live);
+	crit = gp_xcalloc((size_t)d.n + 1, 1);
+	w = gp_xcalloc((size_t)d.n + 1, sizeof *w);
+	w2 = gp_xcalloc((size_t)d.n + 1, sizeof *w2);
+
+	/* stages and the widest one; the largest antichain */
+	nstage = gp_dag_stages(&d, stage);
+	width = gp_xcalloc((size_t)nstage + 1, sizeof *width);
+	for (v = 0; v < d.n; v++)
+		if (++width[stage[v]] > maxw)
+			maxw = width[stage[v]];
+	antichain = gp_dag_width(&d);
+
+	/* the critical path: unknown weights count as 0 (and make its sums unknown) */
+	for (v = 0; v < d.n; v++) {
+		double f = d.flops[v] < 0 ? 0 : (double)d.flops[v];
+
+		if (!strcmp(weight, "ops")) {
+			w[v] = 1;
+			w2[v] = f;
+		} else if (!strcmp(weight, "flops")) {
+			w[v] = f;
+			w2[v] = 1;
+		} else if (!strcmp(weight, "bytes")) {
+			w[v] = d.bytes[v] < 0 ? 0 : (double)d.bytes[v];
+			w2[v] = 1;
+		} else {
+			w[v] = d.lat[v] < 0 ? 0 : d.lat[v];
+			w2[v] = 1;
+		}
+	}
+	ncrit = gp_dag_path(&d, w, w2, crit);
+
+	/* thread- and batch-level parallelism */
+	for (v = 0; v < d.n; v++) {
+		if (d.threads[v] >= 0) {
+			nthr++;
+			thr_sum += (double)d.threads[v];
+			if (d.threads[v] > thr_max)
+				thr_max = d.threads[v];
+		}
+	}
+	batch = model_batch(&g);
+
+	/* peak memory */
+	for (v = 0; v < d.n; v++)
+		order[v] = v;
+	if (!strcmp(order_arg, "best"))
+		exact = gp_dag_best_order(&d, order, (size_t)max_states);
+	peak = gp_dag_peak(&d, order, live, &at);
+	if (peak < 0)
+		for (v = 0; v < d.n; v++)
+			live[v] = -1;
+	if (peak >= 0 && d.weight_bytes >= 0 && __builtin_add_overflow(peak, d.weight_bytes, &peak_total))
+		gp_die("%s: the peak memory overflows 64 bits", s.src);
+	if (d.weight_bytes >= 0) {
+		int64_t most = 0;
+
+		for (v = 0; v < d.n && most >= 0; v++)
+			most = d.io[v] < 0 ? -1 : d.io[v] > most ? d.io[v] : most;
+		if (most >= 0 && __builtin_add_overflow(most, d.weight_bytes, &naive))
+			gp_die("%s: the naive peak memory overflows 64 bits", s.src);
+	}
+
+	/* per subgraph columns */
+	c_stage = gp_table_addcol(&s, d.t, "stage");
+	c_crit = gp_table_addcol(&s, d.t, "critical");
+	c_live = gp_table_addcol(&s, d.t, "live_bytes");
+	for (v = 0; v < d.n; v++) {
+		set_i64(&s, d.t, c_stage, (size_t)v, stage[v], &b);
+		gp_table_set(&s, d.t, c_crit, (size_t)v, crit[v] ? "1" : "0");
+		set_i64(&s, d.t, c_live, (size_t)v, live[v], &b);
+	}
+
+	/* one record per stage */
+	gp_table_drop(&s, "stage");
+	st = gp_table_new(&s, "stage", stagecols);
+	{
+		struct gp_buf *lists = gp_xcalloc((size_t)nstage + 1, sizeof *lists);
+		int64_t *sf = gp_xcalloc((size_t)nstage + 1, sizeof *sf);
+		double *sl = gp_xcalloc((size_t)nstage + 1, sizeof *sl);
+
+		for (v = 0; v < d.n; v++) {
+			int l = stage[v];
+
+			if (lists[l].len)
+				gp_buf_addc(&lists[l], ',');
+			gp_buf_adds(&lists[l], d.id[v]);
+			if (sf[l] >= 0 && (d.flops[v] < 0 || __builtin_add_overflow(sf[l], d.flops[v], &sf[l])))
+				sf[l] = -1;
+			if (d.lat && sl[l] >= 0)
+				sl[l] = d.lat[v] < 0 ? -1 : d.lat[v] > sl[l] ? d.lat[v] : sl[l];
+		}
+		for (k = 1; k <= nstage; k++) {
+			size_t r = gp_table_addrow(&s, st);
+
+			set_i64(&s, st, 0, r, k, &b);
+			set_i64(&s, st, 1, r, width[k], &b);
+			gp_table_set(&s, st, 2, r, lists[k].buf);
+			set_i64(&s, st, 3, r, sf[k], &b);
+			gp_buf_reset(&b);
+			if (d.lat && sl[k] >= 0)
+				gp_fmt_double(&b, sl[k]);
+			else
+				gp_buf_adds(&b, ".");
+			gp_table_set(&s, st, 4, r, b.buf);
+			gp_buf_release(&lists[k]);
+		}
+		free(lists);
+		free(sf);
+		free(sl);
+	}
+
+	/* the totals */
+	{
+		int64_t tf = sum_i64(&d, d.flops, NULL), cf = sum_i64(&d, d.flops, crit);
+
+		gp_buf_printf(&h, "subgraphs=%d\tstages=%d\tmax_parallel=%d\tmax_antichain=%d", d.n,
+		    nstage, maxw, antichain);
+		gp_buf_printf(&h, "\tcritical_weight=%s\tcritical_ops=%d", weight, ncrit);
+		kv_i64(&h, "critical_flops", cf);
+		kv_dbl(&h, "critical_flops_share", cf >= 0 && tf > 0 ? (double)cf / (double)tf : -1);
+		if (d.lat) {
+			kv_dbl(&h, "critical_latency_s", sum_lat(&d, crit));
+			kv_dbl(&h, "sequential_latency_s", sum_lat(&d, NULL));
+		}
+		kv_i64(&h, "batch", batch);
+		kv_i64(&h, "threads_avg", nthr ? (int64_t)llround(thr_sum / nthr) : -1);
+		kv_i64(&h, "threads_max", thr_max);
+		if (units > 0) {
+			kv_i64(&h, "units", (int64_t)units);
+			kv_i64(&h, "threads_per_unit", (int64_t)tpu);
+			/* the user guide's measure: (ops at once) x batch >= units */
+			kv_i64(&h, "batch_to_fill_graph", maxw ? (int64_t)ceil(units / maxw) : -1);
+			kv_i64(&h, "batch_to_fill_threads",
+			    batch < 1 ? -1 : (int64_t)batch_to_fill(&d, units * tpu, batch));
+		}
+		gp_buf_printf(&h, "\torder=%s", order_arg);
+		if (exact >= 0)
+			gp_buf_printf(&h, "\torder_exact=%d", exact);
+		kv_i64(&h, "peak_activation_bytes", peak);
+		gp_buf_printf(&h, "\tpeak_at=%s", peak >= 0 && at >= 0 ? d.id[at] : ".");
+		kv_i64(&h, "weight_bytes", d.weight_bytes);
+		kv_i64(&h, "peak_bytes", peak_total);
+		kv_i64(&h, "naive_peak_bytes", naive);
+		if (budget >= 0) {
+			kv_i64(&h, "budget_bytes", (int64_t)budget);
+			if (peak_total < 0)
+				gp_buf_printf(&h, "\tfits=.");
+			else
+				gp_buf_printf(&h, "\tfits=%s", (double)peak_total <= budget ? "yes" : "no");
+			if (peak_total < 0)
+				gp_die("%s: --budget: the peak memory is not known (a tensor's size is unknown; "
+				    "bind symbolic dims with gp-shape -D NAME=VALUE)", s.src);
+			if ((double)peak_total > budget)
+				status = GP_EXIT_BUDGET;
+		}
+	}
+	gp_hdr_set(&s, "concur", h.buf);
+	gp_stream_write(&s, stdout, argc, argv);
+
+	free(stage);
+	free(order);
+	free(live);
+	free(crit);
+	free(w);
+	free(w2);
+	free(width);
+	gp_buf_release(&b);
+	gp_buf_release(&h);
+	gp_dag_release(&d);
+	gp_graph_release(&g);
+	gp_stream_release(&s);
+	if (gp_close_stdout() == GP_EXIT_OK && status != GP_EXIT_OK)
+		fprintf(stderr, "%s: the peak memory (%" PRId64 " bytes) does not fit the budget (%.0f bytes)\n",
+		    gp_prog, peak_total, budget);
+	return status;
+}

@@ -1,0 +1,297 @@
+/* dag.c - the dependency DAG of a stream's subgraph records
+ *
+ * gp-partition writes one subgraph record per kernel, in topological order,
+ * with the activation tensors it reads (views resolved) and writes. Subgraph
+ * v depends on u when v reads a tensor u writes. The tensors' sizes come from
+ * their tensor records, counted at the ##partition dtype.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+/* an int64 field: a number, or '.'/'?' for unknown (-1); anything else is fatal */
+static int64_t
+i64field(const struct gp_dag *d, int c, int v, const char *col)
+{
+	const char *f;
+	int64_t x;
+
+	if (c < 0)
+		return -1;
+	f = d->t->val[c][v];
+	if (!strcmp(f, ".") || !strcmp(f, "?"))
+		return -1;
+	if (gp_parse_i64(f, &x) || x < 0)
+		gp_die("%s: subgraph %s: %s '%s' is not a count", d->src, d->id[v], col, f);
+	return x;
+}
+
+static double
+dblfield(const struct gp_dag *d, int c, int v, const char *col)
+{
+	const char *f = d->t->val[c][v];
+	char *e;
+	double x;
+
+	if (!strcmp(f, ".") || !strcmp(f, "?"))
+		return -1;
+	x = strtod(f, &e);
+	if (e == f || *e || !(x >= 0) || x > 1e30)
+		gp_die("%s: subgraph %s: %s '%s' is not a number of seconds", d->src, d->id[v], col, f);
+	return x;
+}
+
+/* a + b of two counts; -1 if either is unknown or the sum overflows */
+static int64_t
+add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	return a < 0 || b < 0 || __builtin_add_overflow(a, b, &r) ? -1 : r;
+}
+
+/* index of tensor name, adding it */
+static int
+tensor(struct gp_dag *d, struct gp_map *m, const char *name, size_t *cap)
+{
+	int64_t *p = gp_map_get(m, name);
+
+	if (p)
+		return (int)*p;
+	if ((size_t)d->nt == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		d->tname = gp_xreallocarray(d->tname, *cap, sizeof *d->tname);
+		d->tprod = gp_xreallocarray(d->tprod, *cap, sizeof *d->tprod);
+	}
+	d->tname[d->nt] = name;
+	d->tprod[d->nt] = -1;
+	gp_map_put(m, name, d->nt);
+	return d->nt++;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* sort and deduplicate v[0..n); the new count */
+static int
+uniq(int *v, int n)
+{
+	int i, k = 0;
+
+	qsort(v, (size_t)n, sizeof *v, cmp_int);
+	for (i = 0; i < n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/* CSR lists: split the field of column c of every record into tensor indices */
+static void
+lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o, int out)
+{
+	struct gp_stream *s = d->g->s;
+	size_t tot = 0, have = 64;
+	int v, k;
+
+	*o0 = gp_xcalloc((size_t)d->n + 1, sizeof **o0);
+	*o = gp_xcalloc(have, sizeof **o);
+	for (v = 0; v < d->n; v++) {
+		char **nm;
+		int cnt = gp_split_list(&s->arena, d->t->val[c][v], &nm);
+
+		if (cnt < 0)
+			gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, d->id[v],
+			    out ? "outputs" : "inputs", d->t->val[c][v]);
+		(*o0)[v] = (int)tot;
+		if (tot + (size_t)cnt + 1 > have) {
+			have = 2 * (tot + (size_t)cnt + 1);
+			*o = gp_xreallocarray(*o, have, sizeof **o);
+		}
+		for (k = 0; k < cnt; k++) {
+			int t;
+
+			if (!*nm[k])
+				gp_die("%s: subgraph %s: empty name in its %s", d->src, d->id[v],
+				    out ? "outputs" : "inputs");
+			t = tensor(d, m, nm[k], cap);
+			if (out) {
+				if (d->tprod[t] >= 0)
+					gp_die("%s: tensor '%s' is an output of subgraphs %s and %s", d->src,
+					    nm[k], d->id[d->tprod[t]], d->id[v]);
+				d->tprod[t] = v;
+			} else if (d->tprod[t] >= v) {
+				gp_die("%s: subgraph %s reads '%s' before subgraph %s writes it: the "
+				    "subgraph records are not in topological order", d->src, d->id[v],
+				    nm[k], d->id[d->tprod[t]]);
+			}
+			(*o)[tot++] = t;
+		}
+		tot = (size_t)(*o0)[v] + (size_t)uniq(*o + (*o0)[v], cnt);
+	}
+	(*o0)[d->n] = (int)tot;
+}
+
+/* invert the CSR lists a0/a (n rows over m items) into b0/b, ascending */
+static void
+invert(int n, int m, const int *a0, const int *a, int **b0, int **b)
+{
+	int *cnt = gp_xcalloc((size_t)m + 1, sizeof *cnt);
+	int v, k;
+
+	*b0 = gp_xcalloc((size_t)m + 1, sizeof **b0);
+	*b = gp_xcalloc((size_t)a0[n] + 1, sizeof **b);
+	for (k = 0; k < a0[n]; k++)
+		cnt[a[k]]++;
+	for (k = 0; k < m; k++)
+		(*b0)[k + 1] = (*b0)[k] + cnt[k];
+	memset(cnt, 0, ((size_t)m + 1) * sizeof *cnt);
+	for (v = 0; v < n; v++)
+		for (k = a0[v]; k < a0[v + 1]; k++)
+			(*b)[(*b0)[a[k]] + cnt[a[k]]++] = v;
+	free(cnt);
+}
+
+void
+gp_dag_build(struct gp_dag *d, struct gp_graph *g)
+{
+	struct gp_stream *s = g->s;
+	struct gp_map m = {0};
+	const char *hdr = gp_hdr_get(s, "partition"), *p;
+	size_t cap = 0;
+	int c_id, c_in, c_out, c_flops, c_lat, c_bi, c_bo, c_bw, c_thr, c_batch;
+	int v, k, as = 0, *cnt;
+
+	memset(d, 0, sizeof *d);
+	d->g = g;
+	d->src = s->src;
+	d->t = gp_table_get(s, "subgraph");
+	if (!d->t || !hdr)
+		gp_die("%s: no subgraph records or ##partition header: run gp-partition first", s->src);
+	/* the dtype gp-partition counted floating tensors at, and the weights */
+	if ((p = gp_hdr_field(s, "partition", "dtype")) && strcmp(p, "as-is") &&
+	    (as = gp_dtype_from_name(p)) <= 0)
+		gp_die("%s: ##partition: unknown dtype '%s'", s->src, p);
+	d->weight_bytes = -1;
+	if ((p = gp_hdr_field(s, "partition", "weight_bytes")) &&
+	    (gp_parse_i64(p, &d->weight_bytes) || d->weight_bytes < 0))
+		gp_die("%s: ##partition: weight_bytes '%s' is not a count", s->src, p);
+	if (d->t->nrow > 1000000)
+		gp_die("%s: %zu subgraphs: more than gp-concur handles (1000000)", s->src, d->t->nrow);
+	d->n = (int)d->t->nrow;
+	c_id = gp_table_need(s, d->t, "id");
+	c_in = gp_table_need(s, d->t, "inputs");
+	c_out = gp_table_need(s, d->t, "outputs");
+	d->id = d->t->val[c_id];
+	for (v = 0; v < d->n; v++) {
+		int64_t x;
+
+		if (gp_parse_i64(d->id[v], &x) || x != v + 1)
+			gp_die("%s: subgraph record %d has id '%s': subgraphs are numbered 1, 2, ... in "
+			    "order", s->src, v + 1, d->id[v]);
+	}
+	/* outputs first: then every input's producer is known */
+	lists(d, &m, &cap, c_out, &d->o0, &d->out, 1);
+	lists(d, &m, &cap, c_in, &d->i0, &d->in, 0);
+	invert(d->n, d->nt, d->i0, d->in, &d->c0, &d->cons);
+
+	/* predecessors: the producers of a subgraph's inputs */
+	d->p0 = gp_xcalloc((size_t)d->n + 1, sizeof *d->p0);
+	d->p = gp_xcalloc((size_t)d->i0[d->n] + 1, sizeof *d->p);
+	for (v = 0, k = 0; v < d->n; v++) {
+		int j, st = k;
+
+		d->p0[v] = st;
+		for (j = d->i0[v]; j < d->i0[v + 1]; j++)
+			if (d->tprod[d->in[j]] >= 0)
+				d->p[k++] = d->tprod[d->in[j]];
+		k = st + uniq(d->p + st, k - st);
+	}
+	d->p0[d->n] = k;
+	invert(d->n, d->n, d->p0, d->p, &d->s0, &d->s);
+
+	/* per subgraph numbers */
+	c_flops = gp_table_col(d->t, "flops");
+	c_lat = gp_table_col(d->t, "latency_s");
+	c_bi = gp_table_col(d->t, "bytes_in");
+	c_bo = gp_table_col(d->t, "bytes_out");
+	c_bw = gp_table_col(d->t, "bytes_weight");
+	c_thr = gp_table_col(d->t, "threads");
+	c_batch = gp_table_col(d->t, "batch");
+	d->flops = gp_xcalloc((size_t)d->n + 1, sizeof *d->flops);
+	d->bytes = gp_xcalloc((size_t)d->n + 1, sizeof *d->bytes);
+	d->io = gp_xcalloc((size_t)d->n + 1, sizeof *d->io);
+	d->threads = gp_xcalloc((size_t)d->n + 1, sizeof *d->threads);
+	d->batch = gp_xcalloc((size_t)d->n + 1, sizeof *d->batch);
+	if (c_lat >= 0)
+		d->lat = gp_xcalloc((size_t)d->n + 1, sizeof *d->lat);
+	for (v = 0; v < d->n; v++) {
+		int64_t bi = i64field(d, c_bi, v, "bytes_in"), bo = i64field(d, c_bo, v, "bytes_out");
+		int64_t bw = i64field(d, c_bw, v, "bytes_weight");
+
+		d->flops[v] = i64field(d, c_flops, v, "flops");
+		d->threads[v] = i64field(d, c_thr, v, "threads");
+		d->batch[v] = i64field(d, c_batch, v, "batch");
+		d->io[v] = add(bi, bo);
+		d->bytes[v] = add(d->io[v], bw);
+		if (d->lat)
+			d->lat[v] = dblfield(d, c_lat, v, "latency_s");
+	}
+
+	/* tensor sizes, and which tensors outlive the run (graph outputs, after views) */
+	d->tbytes = gp_xcalloc((size_t)d->nt + 1, sizeof *d->tbytes);
+	d->tkeep = gp_xcalloc((size_t)d->nt + 1, 1);
+	for (k = 0; k < d->nt; k++) {
+		int t = gp_graph_find(g, 0, d->tname[k]);
+		int64_t e;
+
+		if (t < 0)
+			gp_die("%s: subgraph tensor '%s' has no tensor record in the main graph", s->src,
+			    d->tname[k]);
+		e = gp_shape_numel(&g->t[t].shape);
+		d->tbytes[k] = e < 0 || g->t[t].dtype <= 0 ? -1 :
+		    gp_tensor_bytes(gp_dtype_as(g->t[t].dtype, as), e);
+		if (d->tbytes[k] == -2)
+			gp_die("%s: tensor '%s': its byte count overflows 64 bits", s->src, d->tname[k]);
+	}
+	cnt = g->ngraph > 0 ? g->gout[0] : NULL;
+	for (k = 0; cnt && k < g->ngout[0]; k++) {
+		int t = gp_tensor_root(g, cnt[k]);
+		int64_t *x = t >= 0 ? gp_map_get(&m, g->t[t].name) : NULL;
+
+		if (x)
+			d->tkeep[*x] = 1;
+	}
+	gp_map_release(&m);
+}
+
+void
+gp_dag_release(struct gp_dag *d)
+{
+	free(d->p0);
+	free(d->p);
+	free(d->s0);
+	free(d->s);
+	free(d->flops);
+	free(d->lat);
+	free(d->bytes);
+	free(d->io);
+	free(d->threads);
+	free(d->batch);
+	free(d->tname);
+	free(d->tbytes);
+	free(d->tprod);
+	free(d->tkeep);
+	free(d->i0);
+	free(d->in);
+	free(d->o0);
+	free(d->out);
+	free(d->c0);
+	free(d->cons);
+	memset(d, 0, sizeof *d);
+}
