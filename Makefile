@@ -18,7 +18,7 @@ PROTOC_C ?= protoc-c
 
 # Users may add flags; the warnings and the standard stay.
 override CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g $(CFLAGS)
-LDLIBS = -lprotobuf-c -lmd -lm
+LDLIBS = -lprotobuf-c -lyaml -lmd -lm
 
 ifeq ($(SANITIZE),fuzz)
 O = build/fuzz
@@ -35,7 +35,7 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load gp-shape gp-partition gp-concur
+FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
@@ -57,7 +57,7 @@ $(O)/onnx.pb-c.o: $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h
 
 $(O)/lib/%.o: lib/%.c lib/gp.h lib/cost.h $(O)/onnx.pb-c.h
 	@mkdir -p $(O)/lib
-	$(CC) $(CFLAGS) -Ilib -I$(O) -c -o $@ $<
+	$(CC) $(CFLAGS) -DGP_SHAREDIR='"$(SHAREDIR)"' -Ilib -I$(O) -c -o $@ $<
 
 $(O)/filters/%.o: filters/%.c lib/gp.h
 	@mkdir -p $(O)/filters
@@ -81,7 +81,7 @@ asan:
 
 # make fuzz: each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS, seeded from
 # data/ and tests/; crashes land in build/fuzz/ as crash-* files.
-FUZZERS = fuzz-load fuzz-stream fuzz-concur
+FUZZERS = fuzz-load fuzz-stream fuzz-concur fuzz-hw
 FUZZ_SECONDS ?= 60
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@mkdir -p $(O)/fuzz

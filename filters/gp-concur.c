@@ -19,7 +19,7 @@ enum { GP_EXIT_BUDGET = 3 };    /* the stream is whole, but it does not fit --bu
 
 static const char usage[] =
     "[--weight ops|flops|bytes|time] [--order topo|best] [--max-states N]\n"
-    "       [--units N [--threads-per-unit N]] [--budget BYTES] < STREAM";
+    "       [-H PROFILE | --units N [--threads-per-unit N]] [--budget BYTES] < STREAM";
 
 static void
 help(void)
@@ -38,6 +38,8 @@ help(void)
 	    "                      subgraph order, default) or best (the order of lowest peak:\n"
 	    "                      exact within --max-states, else a greedy one)\n"
 	    "  --max-states N      states the exact search may visit (default 200000)\n"
+	    "  -H, --hw PROFILE    take --units and --threads-per-unit from a hardware\n"
+	    "                      profile (gp-roofline --list)\n"
 	    "  --units N           compute units to fill (SMs, cores): the batch needed\n"
 	    "  --threads-per-unit N  threads one unit needs to be busy (default 1)\n"
 	    "  --budget BYTES      does the peak (weights + activations) fit? exit status 3\n"
@@ -124,21 +126,6 @@ sum_lat(const struct gp_dag *d, const char *on)
 	return t;
 }
 
-/* The batch the model runs at: the leading dim of its first input, if known; -1 if not. */
-static int64_t
-model_batch(const struct gp_graph *g)
-{
-	size_t i;
-
-	for (i = 0; i < g->nt_; i++) {
-		const struct gp_tensor *t = &g->t[i];
-
-		if (t->graph == 0 && t->kind == GP_K_INPUT && t->shape.rank >= 1)
-			return t->shape.d[0].v >= 0 ? t->shape.d[0].v : -1;
-	}
-	return -1;
-}
-
 struct need {
 	double batch, flops;
 };
@@ -188,6 +175,7 @@ main(int argc, char **argv)
 		{"units", required_argument, NULL, 'u'},
 		{"threads-per-unit", required_argument, NULL, 't'},
 		{"budget", required_argument, NULL, 'b'},
+		{"hw", required_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -195,7 +183,7 @@ main(int argc, char **argv)
 	static const char *const stagecols[] = {
 		"id", "width", "subgraphs", "flops", "latency_s", NULL,
 	};
-	const char *weight = NULL, *order_arg = "topo";
+	const char *weight = NULL, *order_arg = "topo", *hw = NULL;
 	double max_states = 200000, units = 0, tpu = 1, budget = -1;
 	struct gp_stream s;
 	struct gp_graph g;
@@ -211,7 +199,7 @@ main(int argc, char **argv)
 	int nthr = 0, status = GP_EXIT_OK;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			if (strcmp(optarg, "ops") && strcmp(optarg, "flops") && strcmp(optarg, "bytes") &&
@@ -241,6 +229,9 @@ main(int argc, char **argv)
 		case 'b':
 			budget = floor(num_arg("--budget", optarg, 0, 9e18));
 			break;
+		case 'H':
+			hw = optarg;
+			break;
 		case 'h':
 			help();
 			return gp_close_stdout();
@@ -251,8 +242,16 @@ main(int argc, char **argv)
 			gp_die_usage(usage);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (hw && units > 0))
 		gp_die_usage(usage);
+	if (hw) {
+		struct gp_hw h;
+
+		gp_hw_load(&h, hw);
+		units = h.units;
+		tpu = h.threads_per_unit;
+		gp_hw_release(&h);
+	}
 
 	gp_stream_init(&s, "stdin");
 	gp_stream_read(&s, stdin);
@@ -308,7 +307,7 @@ main(int argc, char **argv)
 				thr_max = d.threads[v];
 		}
 	}
-	batch = model_batch(&g);
+	batch = gp_graph_batch(&g);
 
 	/* peak memory */
 	for (v = 0; v < d.n; v++)

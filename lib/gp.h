@@ -258,6 +258,8 @@ struct gp_tensor *gp_node_in(const struct gp_graph *g, const struct gp_node *n, 
 struct gp_tensor *gp_node_out(const struct gp_graph *g, const struct gp_node *n, int i);
 /* The graph a node's graph attribute (then_branch, body) names, if the node holds it; else -1. */
 int gp_node_graph(struct gp_graph *g, const struct gp_node *n, const char *key);
+/* The batch the model runs at: the leading dim of the main graph's first input; -1 if not known. */
+int64_t gp_graph_batch(const struct gp_graph *g);
 /* The raw text of an attribute's value, or NULL. */
 const char *gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *key);
 
@@ -394,6 +396,44 @@ int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int
  * within max_states states (returns 1), else a greedy order or the record
  * order, whichever peaks lower (returns 0); -1 if sizes are unknown. */
 int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
+
+/* ---- hw.c: hardware profiles (docs/hardware.md) ---- */
+enum gp_prec {
+	GP_PREC_FP64, GP_PREC_FP32, GP_PREC_TF32, GP_PREC_FP16, GP_PREC_BF16, GP_PREC_FP8,
+	GP_PREC_INT8, GP_PREC_INT4, GP_PREC_N
+};
+const char *gp_prec_name(int p);            /* "fp16", ...; NULL if out of range */
+int gp_prec_from_name(const char *s);       /* or -1 */
+int gp_prec_dtype(int p);                   /* the ONNX dtype tensors are counted at */
+int gp_prec_of_dtype(int dt);               /* the precision of an ONNX dtype, or -1 */
+struct gp_hw_mem {
+	const char *level;
+	double capacity;                    /* bytes; -1 not given (the outermost level only) */
+	double bandwidth;                   /* bytes/s */
+	double pj_per_byte;                 /* -1 not given */
+};
+struct gp_hw {
+	struct gp_arena arena;
+	const char *path, *name, *title, *vendor, *kind, *unit;
+	double units, clock_hz, threads_per_unit;
+	double peak[GP_PREC_N];             /* ops/s; 0 when the chip has none */
+	double pj_per_flop[GP_PREC_N];      /* -1 not given */
+	struct gp_hw_mem *mem;              /* outermost (largest) first */
+	int nmem;
+	double tdp_w, idle_w;               /* -1 not given */
+	double eff_compute, eff_memory;     /* fractions of peak real kernels reach; 1 if not given */
+	double launch_s;
+	int launch_per_model;               /* launch_s is paid once per run, not per kernel */
+};
+/* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
+ * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
+ * installed share/gp/hw. Dies naming the file, line and field on any error. */
+void gp_hw_load(struct gp_hw *h, const char *spec);
+/* Read and validate a profile from text (file names it in errors). */
+void gp_hw_parse(struct gp_hw *h, const char *file, const char *text, size_t len);
+void gp_hw_release(struct gp_hw *h);
+/* The paths of every profile there is, one per name, sorted by name; returns the count. */
+int gp_hw_list(char ***paths);
 
 /* ---- infer.c ---- */
 enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };

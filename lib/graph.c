@@ -490,3 +490,17 @@ gp_node_out(const struct gp_graph *g, const struct gp_node *n, int i)
 {
 	return i >= 0 && i < n->nout && n->out[i] >= 0 ? &g->t[n->out[i]] : NULL;
 }
+
+int64_t
+gp_graph_batch(const struct gp_graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nt_; i++) {
+		const struct gp_tensor *t = &g->t[i];
+
+		if (t->graph == 0 && t->kind == GP_K_INPUT && t->shape.rank >= 1)
+			return t->shape.d[0].v >= 0 ? t->shape.d[0].v : -1;
+	}
+	return -1;
+}

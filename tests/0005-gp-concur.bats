@@ -183,6 +183,10 @@ every() {
 	assert_regex "$output" '^[0-9]+$'
 	run -0 key threads_max
 	assert_output 802816
+	# the same from a hardware profile
+	gp-load "$DATA/resnet18.onnx" | gp-partition | gp-concur -H h100-sxm > "$BATS_TEST_TMPDIR/h"
+	run -0 grep -o 'units=132	threads_per_unit=2048	batch_to_fill_graph=66	' "$BATS_TEST_TMPDIR/h"
+	run --separate-stderr -2 gp-concur -H h100-sxm --units 4
 }
 
 @test "--budget: the exit status says whether weights and peak activations fit" {

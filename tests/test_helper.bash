@@ -10,6 +10,8 @@ DATA=$TOP/data
 TDATA=$TOP/tests/data
 GOLDEN=$TOP/tests/golden
 cd "$TOP" || exit 1
+# the profiles of this tree, whichever build's programs run (build/asan/bin has no hw/ beside it)
+export GP_HW_PATH=$TOP/hw
 
 # fails_cleanly PROG-OUTPUT-FILE: the last `run --separate-stderr` exited 1,
 # wrote nothing on stdout and exactly one line on stderr starting with $1.

@@ -300,3 +300,10 @@ nodes = [relu("x", "x1"), relu("x1", "x2"), relu("x1", "y"), relu("x2", "x3"), r
          relu("x3", "z")]
 save(model(nodes, [vi("x", [1, 256])], [vi("x4", [1, 256]), vi("y", [1, 256]), vi("z", [1, 256])]),
      "concur-antichain.onnx", check=True)
+
+# Three kernels for the roofline tests (tests/data/hw/test-chip.yaml): a big
+# GEMM (compute-bound), a big ReLU (memory-bound), a tiny ReLU (launch-bound).
+nodes = [mm("a", "w", "g"), relu("b", "r"), relu("c", "t")]
+save(model(nodes, [vi("a", [1024, 1024]), vi("b", [1, 4194304]), vi("c", [1, 16])],
+           [vi("g", [1024, 1024]), vi("r", [1, 4194304]), vi("t", [1, 16])],
+           [external("w", [1024, 1024])]), "roof.onnx")

@@ -1,0 +1,660 @@
+/* hw.c - hardware profiles: find, read (libyaml) and validate hw/NAME.yaml
+ *
+ * The schema is docs/hardware.md. Every error names the file, the 1-based
+ * line and column, and the field; a profile is refused whole rather than
+ * half read. Every number must be covered by a cited source.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "gp.h"
+
+#ifndef GP_SHAREDIR
+#define GP_SHAREDIR "/usr/local/share/gp"
+#endif
+
+static const char *const precs[GP_PREC_N] = {
+	"fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4",
+};
+/* the dtype a tensor is counted at for each precision (tf32 is stored as fp32) */
+static const int precdt[GP_PREC_N] = {11, 1, 1, 10, 16, 17, 3, 22};
+
+const char *
+gp_prec_name(int p)
+{
+	return p >= 0 && p < GP_PREC_N ? precs[p] : NULL;
+}
+
+int
+gp_prec_from_name(const char *s)
+{
+	int p;
+
+	for (p = 0; p < GP_PREC_N; p++)
+		if (!strcmp(s, precs[p]))
+			return p;
+	return -1;
+}
+
+int
+gp_prec_dtype(int p)
+{
+	return p >= 0 && p < GP_PREC_N ? precdt[p] : 0;
+}
+
+int
+gp_prec_of_dtype(int dt)
+{
+	switch (dt) {
+	case 11: return GP_PREC_FP64;
+	case 1: return GP_PREC_FP32;
+	case 10: return GP_PREC_FP16;
+	case 16: return GP_PREC_BF16;
+	case 17: case 18: case 19: case 20: return GP_PREC_FP8;
+	case 2: case 3: return GP_PREC_INT8;
+	case 21: case 22: return GP_PREC_INT4;
+	}
+	return -1;
+}
+
+/* ---- reading ---- */
+
+struct srcs {
+	char **cover;
+	int ncover, cap;
+};
+
+struct rd {
+	struct gp_hw *h;
+	const char *file;
+	yaml_document_t doc;
+	int loaded;                 /* doc holds a document */
+	char **num;                 /* the dotted paths of every number read */
+	int *numline;
+	int nnum, capnum;
+	struct srcs S;              /* every path a source covers */
+};
+
+/* the reading under way, freed by gp_die too (a fuzzer longjmps out of it) */
+static struct rd *live;
+
+static void
+rd_release(void)
+{
+	if (!live)
+		return;
+	free(live->num);
+	free(live->numline);
+	free(live->S.cover);
+	if (live->loaded)
+		yaml_document_delete(&live->doc);
+	live = NULL;
+	gp_die_cleanup = NULL;
+}
+
+static void __attribute__((noreturn, format(printf, 3, 4)))
+bad(struct rd *R, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n)
+		gp_die("%s:%zu:%zu: %s", R->file, n->start_mark.line + 1, n->start_mark.column + 1, msg);
+	gp_die("%s: %s", R->file, msg);
+}
+
+static yaml_node_t *
+node(struct rd *R, int i)
+{
+	return yaml_document_get_node(&R->doc, i);
+}
+
+static const char *
+scalar(struct rd *R, yaml_node_t *n, const char *path)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		bad(R, n, "'%s' must be a single value", path);
+	if (strlen((char *)n->data.scalar.value) != n->data.scalar.length)
+		bad(R, n, "'%s' holds a NUL byte", path);
+	return gp_arena_strdup(&R->h->arena, (char *)n->data.scalar.value);
+}
+
+static const char *
+text(struct rd *R, yaml_node_t *n, const char *path)
+{
+	const char *s = scalar(R, n, path);
+
+	if (!*s)
+		bad(R, n, "'%s' is empty", path);
+	return s;
+}
+
+/* a number in [lo, hi]; remembered by its path for the sources check */
+static double
+number(struct rd *R, yaml_node_t *n, const char *path, double lo, double hi)
+{
+	const char *s = scalar(R, n, path);
+	double v;
+
+	if (gp_parse_si(s, &v))
+		bad(R, n, "'%s': '%s' is not a number (a plain number, or one with a suffix k M G T, "
+		    "Ki Mi Gi, m u n)", path, s);
+	if (!(v >= lo && v <= hi))
+		bad(R, n, "'%s': %s is out of range (%g to %g)", path, s, lo, hi);
+	if (R->nnum == R->capnum) {
+		R->capnum = R->capnum ? 2 * R->capnum : 32;
+		R->num = gp_xreallocarray(R->num, (size_t)R->capnum, sizeof *R->num);
+		R->numline = gp_xreallocarray(R->numline, (size_t)R->capnum, sizeof *R->numline);
+	}
+	R->num[R->nnum] = gp_arena_strdup(&R->h->arena, path);
+	R->numline[R->nnum++] = (int)n->start_mark.line + 1;
+	return v;
+}
+
+/* walk the pairs of mapping m; each key must be one of keys (NULL-ended),
+ * at most once; calls f for each */
+typedef void (*pairfn)(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg);
+
+static void
+mapping(struct rd *R, yaml_node_t *m, const char *path, const char *const *keys, pairfn f, void *arg)
+{
+	yaml_node_pair_t *p;
+	const char **seen;
+	int ns = 0, i;
+
+	if (m->type != YAML_MAPPING_NODE)
+		bad(R, m, "'%s' must be a mapping of 'key: value' lines", path);
+	seen = gp_arena_alloc(&R->h->arena,
+	    ((size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start) + 1) * sizeof *seen);
+	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(R, p->key), *v = node(R, p->value);
+		const char *key = scalar(R, k, path), *full;
+
+		for (i = 0; keys && keys[i] && strcmp(keys[i], key); i++)
+			;
+		if (keys && !keys[i])
+			bad(R, k, "unknown field '%s%s%s'", *path ? path : "", *path ? "." : "", key);
+		for (i = 0; i < ns; i++)
+			if (!strcmp(seen[i], key))
+				bad(R, k, "field '%s%s%s' appears twice", *path ? path : "", *path ? "." : "", key);
+		seen[ns++] = key;
+		full = *path ? gp_arena_printf(&R->h->arena, "%s.%s", path, key) : key;
+		f(R, key, v, full, arg);
+	}
+}
+
+static void
+peak_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	double *dst = arg;
+
+	dst[gp_prec_from_name(key)] = number(R, v, path, 1, 1e21);
+}
+
+static void
+pj_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	double *dst = arg;
+
+	dst[gp_prec_from_name(key)] = number(R, v, path, 0, 1e6);
+}
+
+static void
+mem_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_hw_mem *m = arg;
+
+	/* the numbers are read once the level is named: their paths hold its name */
+	if (!strcmp(key, "level"))
+		m->level = text(R, v, path);
+}
+
+static void
+memory(struct rd *R, yaml_node_t *seq)
+{
+	static const char *const keys[] = {"level", "capacity", "bandwidth", "pj_per_byte", NULL};
+	struct gp_hw *h = R->h;
+	yaml_node_item_t *it;
+	int i, j;
+
+	if (seq->type != YAML_SEQUENCE_NODE || seq->data.sequence.items.top == seq->data.sequence.items.start)
+		bad(R, seq, "'memory' must be a list of levels ('- level: ...'), outermost first");
+	h->nmem = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+	if (h->nmem > 16)
+		bad(R, seq, "'memory' has %d levels; at most 16", h->nmem);
+	h->mem = gp_arena_alloc(&h->arena, (size_t)h->nmem * sizeof *h->mem);
+	for (it = seq->data.sequence.items.start, i = 0; it < seq->data.sequence.items.top; it++, i++) {
+		yaml_node_t *m = node(R, *it);
+		struct gp_hw_mem *L = &h->mem[i];
+		const char *base;
+		yaml_node_pair_t *p;
+
+		memset(L, 0, sizeof *L);
+		L->capacity = L->bandwidth = L->pj_per_byte = -1;
+		mapping(R, m, gp_arena_printf(&h->arena, "memory[%d]", i), keys, mem_pair, L);
+		if (!L->level)
+			bad(R, m, "memory level %d has no 'level' name", i + 1);
+		for (j = 0; j < i; j++)
+			if (!strcmp(h->mem[j].level, L->level))
+				bad(R, m, "memory level '%s' appears twice", L->level);
+		base = gp_arena_printf(&h->arena, "memory.%s", L->level);
+		for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+			const char *k = (char *)node(R, p->key)->data.scalar.value;
+			yaml_node_t *v = node(R, p->value);
+			const char *path = gp_arena_printf(&h->arena, "%s.%s", base, k);
+
+			if (!strcmp(k, "capacity"))
+				L->capacity = number(R, v, path, 1, 1e18);
+			else if (!strcmp(k, "bandwidth"))
+				L->bandwidth = number(R, v, path, 1, 1e18);
+			else if (!strcmp(k, "pj_per_byte"))
+				L->pj_per_byte = number(R, v, path, 0, 1e6);
+		}
+		if (L->bandwidth < 0)
+			bad(R, m, "memory level '%s' has no 'bandwidth'", L->level);
+		if (i > 0 && L->capacity < 0)
+			bad(R, m, "memory level '%s' has no 'capacity' (only the outermost level may leave "
+			    "it out)", L->level);
+		if (i > 0 && h->mem[i - 1].capacity >= 0 && L->capacity > h->mem[i - 1].capacity)
+			bad(R, m, "memory level '%s' is larger than '%s' before it: list levels outermost "
+			    "(largest) first", L->level, h->mem[i - 1].level);
+	}
+}
+
+static void
+source_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct srcs *S = arg;
+	yaml_node_item_t *it;
+
+	if (!strcmp(key, "cite") || !strcmp(key, "url")) {
+		text(R, v, path);
+		return;
+	}
+	if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start)
+		bad(R, v, "'%s' must be a list of the fields it covers, e.g. [units, peak_ops.fp16]", path);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		if (S->ncover == S->cap) {
+			S->cap = S->cap ? 2 * S->cap : 32;
+			S->cover = gp_xreallocarray(S->cover, (size_t)S->cap, sizeof *S->cover);
+		}
+		S->cover[S->ncover++] = (char *)text(R, node(R, *it), path);
+	}
+}
+
+static void
+sources(struct rd *R, yaml_node_t *seq, struct srcs *S)
+{
+	static const char *const keys[] = {"cite", "url", "covers", NULL};
+	yaml_node_item_t *it;
+	int i = 0;
+
+	if (seq->type != YAML_SEQUENCE_NODE || seq->data.sequence.items.top == seq->data.sequence.items.start)
+		bad(R, seq, "'sources' must be a list of '- cite: ...' entries");
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
+		yaml_node_t *m = node(R, *it);
+		yaml_node_pair_t *p;
+		int cite = 0, covers = 0;
+
+		mapping(R, m, gp_arena_printf(&R->h->arena, "sources[%d]", i), keys, source_pair, S);
+		for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+			const char *k = (char *)node(R, p->key)->data.scalar.value;
+
+			cite |= !strcmp(k, "cite");
+			covers |= !strcmp(k, "covers");
+		}
+		if (!cite || !covers)
+			bad(R, m, "source %d needs both 'cite' and 'covers'", i + 1);
+	}
+}
+
+static void
+power_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_hw *h = arg;
+
+	if (!strcmp(key, "tdp_w"))
+		h->tdp_w = number(R, v, path, 1e-3, 1e7);
+	else
+		h->idle_w = number(R, v, path, 0, 1e7);
+}
+
+static void
+eff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_hw *h = arg;
+
+	if (!strcmp(key, "compute"))
+		h->eff_compute = number(R, v, path, 1e-3, 1);
+	else
+		h->eff_memory = number(R, v, path, 1e-3, 1);
+}
+
+static void
+per_thread_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	(void)key;
+	(void)arg;
+	number(R, v, path, 0, 1e21);
+}
+
+struct top {
+	int have[32];
+};
+
+static const char *const topkeys[] = {
+	"name", "title", "vendor", "kind", "units", "unit", "clock_hz", "threads_per_unit",
+	"peak_ops", "memory", "power", "pj_per_flop", "efficiency", "launch_s", "launch_per",
+	"sources", "per_thread", NULL,
+};
+
+static void
+top_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	static const char *const preckeys[] = {
+		"fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4", NULL,
+	};
+	static const char *const powkeys[] = {"tdp_w", "idle_w", NULL};
+	static const char *const effkeys[] = {"compute", "memory", NULL};
+	struct top *T = arg;
+	struct gp_hw *h = R->h;
+	int i;
+
+	for (i = 0; strcmp(topkeys[i], key); i++)
+		;
+	T->have[i] = 1;
+	if (!strcmp(key, "name"))
+		h->name = text(R, v, path);
+	else if (!strcmp(key, "title"))
+		h->title = text(R, v, path);
+	else if (!strcmp(key, "vendor"))
+		h->vendor = text(R, v, path);
+	else if (!strcmp(key, "kind")) {
+		h->kind = text(R, v, path);
+		if (strcmp(h->kind, "gpu") && strcmp(h->kind, "cpu") && strcmp(h->kind, "npu") &&
+		    strcmp(h->kind, "tpu") && strcmp(h->kind, "dsp"))
+			bad(R, v, "'kind': '%s' is not gpu, cpu, npu, tpu or dsp", h->kind);
+	} else if (!strcmp(key, "units")) {
+		h->units = number(R, v, path, 1, 1e7);
+		if (h->units != floor(h->units))
+			bad(R, v, "'units': %g is not a whole number", h->units);
+	} else if (!strcmp(key, "unit"))
+		h->unit = text(R, v, path);
+	else if (!strcmp(key, "clock_hz"))
+		h->clock_hz = number(R, v, path, 1e3, 1e11);
+	else if (!strcmp(key, "threads_per_unit"))
+		h->threads_per_unit = number(R, v, path, 1, 1e9);
+	else if (!strcmp(key, "peak_ops"))
+		mapping(R, v, path, preckeys, peak_pair, h->peak);
+	else if (!strcmp(key, "pj_per_flop"))
+		mapping(R, v, path, preckeys, pj_pair, h->pj_per_flop);
+	else if (!strcmp(key, "memory"))
+		memory(R, v);
+	else if (!strcmp(key, "power"))
+		mapping(R, v, path, powkeys, power_pair, h);
+	else if (!strcmp(key, "efficiency"))
+		mapping(R, v, path, effkeys, eff_pair, h);
+	else if (!strcmp(key, "launch_s"))
+		h->launch_s = number(R, v, path, 0, 10);
+	else if (!strcmp(key, "launch_per")) {
+		const char *s = text(R, v, path);
+
+		if (strcmp(s, "kernel") && strcmp(s, "model"))
+			bad(R, v, "'launch_per': '%s' is not kernel or model", s);
+		h->launch_per_model = !strcmp(s, "model");
+	} else if (!strcmp(key, "sources"))
+		sources(R, v, &R->S);
+	else
+		mapping(R, v, path, NULL, per_thread_pair, NULL);
+}
+
+/* is path covered by c: equal, or c is a section of it ("memory" covers "memory.hbm.bandwidth") */
+static int
+covers(const char *c, const char *path)
+{
+	size_t n = strlen(c);
+
+	return !strncmp(c, path, n) && (path[n] == 0 || path[n] == '.');
+}
+
+static void
+parse(struct gp_hw *h, const char *file, const unsigned char *text, size_t len)
+{
+	static const char *const required[] = {
+		"name", "title", "vendor", "kind", "units", "unit", "clock_hz", "threads_per_unit",
+		"peak_ops", "memory", "launch_s", "sources", NULL,
+	};
+	yaml_parser_t p;
+	struct rd R;
+	struct top T;
+	yaml_node_t *root;
+	int i, k, any = 0;
+
+	memset(&R, 0, sizeof R);
+	memset(&T, 0, sizeof T);
+	R.h = h;
+	R.file = file;
+	live = &R;
+	gp_die_cleanup = rd_release;
+	if (!yaml_parser_initialize(&p))
+		gp_die("%s: cannot start the YAML parser", file);
+	yaml_parser_set_input_string(&p, text, len);
+	if (!yaml_parser_load(&p, &R.doc)) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "%s:%zu:%zu: not YAML: %s%s%s", file, p.problem_mark.line + 1,
+		    p.problem_mark.column + 1, p.problem ? p.problem : "syntax error",
+		    p.context ? " " : "", p.context ? p.context : "");
+		yaml_parser_delete(&p);
+		gp_die("%s", msg);
+	}
+	yaml_parser_delete(&p);
+	R.loaded = 1;
+	if (!(root = yaml_document_get_root_node(&R.doc)))
+		bad(&R, NULL, "empty file, not a hardware profile");
+	mapping(&R, root, "", topkeys, top_pair, &T);
+	for (i = 0; required[i]; i++) {
+		for (k = 0; strcmp(topkeys[k], required[i]); k++)
+			;
+		if (!T.have[k])
+			bad(&R, NULL, "the required field '%s' is missing (docs/hardware.md)", required[i]);
+	}
+	for (i = 0; i < GP_PREC_N; i++)
+		any |= h->peak[i] > 0;
+	if (!any)
+		bad(&R, NULL, "'peak_ops' has no precision (fp32, fp16, int8, ...)");
+	/* every number is covered by a source */
+	for (i = 0; i < R.nnum; i++) {
+		for (k = 0; k < R.S.ncover && !covers(R.S.cover[k], R.num[i]); k++)
+			;
+		if (k == R.S.ncover)
+			gp_die("%s:%d: '%s' has no source: add it to the 'covers' of the source it comes from",
+			    file, R.numline[i], R.num[i]);
+	}
+	rd_release();
+}
+
+static void
+init(struct gp_hw *h)
+{
+	int i;
+
+	memset(h, 0, sizeof *h);
+	h->tdp_w = h->idle_w = -1;
+	h->eff_compute = h->eff_memory = 1;
+	for (i = 0; i < GP_PREC_N; i++)
+		h->pj_per_flop[i] = -1;
+}
+
+void
+gp_hw_parse(struct gp_hw *h, const char *file, const char *text, size_t len)
+{
+	init(h);
+	h->path = gp_arena_strdup(&h->arena, file);
+	parse(h, h->path, (const unsigned char *)text, len);
+}
+
+/* ---- finding ---- */
+
+/* the directories profiles are looked up in, in order, as one string "a:b:c" */
+static char *
+dirs(void)
+{
+	struct gp_buf b = {0};
+	const char *env = getenv("GP_HW_PATH");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env)
+		gp_buf_printf(&b, "%s:", env);
+	/* beside the programs: hw/ of the source tree (bin/..), or an install's share dir */
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		char *s;
+
+		exe[n] = 0;
+		if ((s = strrchr(exe, '/'))) {
+			*s = 0;
+			if ((s = strrchr(exe, '/'))) {
+				*s = 0;
+				gp_buf_printf(&b, "%s/hw:%s/share/gp/hw:", exe, exe);
+			}
+		}
+	}
+	gp_buf_printf(&b, "%s/hw", GP_SHAREDIR);
+	return b.buf;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct gp_buf b = {0};
+	char chunk[8192];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > (1u << 20)) {
+			fclose(f);
+			gp_die("%s: more than 1 MiB: not a hardware profile", path);
+		}
+		gp_buf_add(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		gp_die("%s: cannot read: %s", path, strerror(errno));
+	}
+	fclose(f);
+	*len = b.len;
+	if (!b.buf)
+		gp_buf_adds(&b, "");
+	return b.buf;
+}
+
+void
+gp_hw_load(struct gp_hw *h, const char *spec)
+{
+	char *text = NULL, *all, *d, *save = NULL, *path = NULL;
+	size_t len = 0;
+
+	if (strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"))) {
+		path = gp_xstrdup(spec);
+		if (!(text = slurp(path, &len)))
+			gp_die("%s: cannot open: %s", path, strerror(errno));
+	} else {
+		if (!*spec || strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(spec))
+			gp_die("'%s' is not a profile name (gp-roofline --list) or a path to a .yaml file", spec);
+		all = dirs();
+		for (d = strtok_r(all, ":", &save); d && !text; d = strtok_r(NULL, ":", &save)) {
+			free(path);
+			path = gp_xmalloc(strlen(d) + strlen(spec) + 7);
+			sprintf(path, "%s/%s.yaml", d, spec);
+			text = slurp(path, &len);
+		}
+		free(all);
+		if (!text)
+			gp_die("no hardware profile '%s' (gp-roofline --list shows the profiles there are; "
+			    "GP_HW_PATH adds directories)", spec);
+	}
+	gp_hw_parse(h, path, text, len);
+	if (!strchr(spec, '/') && strcmp(h->name, spec) &&
+	    !(strlen(spec) > 5 && !strncmp(spec, h->name, strlen(h->name)) && !strcmp(spec + strlen(h->name), ".yaml")))
+		gp_die("%s: the profile is named '%s', not '%s'", path, h->name, spec);
+	free(text);
+	free(path);
+}
+
+/* by name: the file names less ".yaml" */
+static int
+cmp_base(const void *a, const void *b)
+{
+	const char *x = strrchr(*(char *const *)a, '/') + 1, *y = strrchr(*(char *const *)b, '/') + 1;
+	size_t nx = strlen(x) - 5, ny = strlen(y) - 5;
+	int c = strncmp(x, y, nx < ny ? nx : ny);
+
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+int
+gp_hw_list(char ***out)
+{
+	char *all = dirs(), *d, *save = NULL;
+	char **v = NULL;
+	int n = 0, cap = 0, i, k;
+
+	for (d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		DIR *dir = opendir(d);
+		struct dirent *e;
+
+		if (!dir)
+			continue;
+		while ((e = readdir(dir))) {
+			size_t l = strlen(e->d_name);
+
+			if (l <= 5 || strcmp(e->d_name + l - 5, ".yaml") || e->d_name[0] == '.')
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 32;
+				v = gp_xreallocarray(v, (size_t)cap, sizeof *v);
+			}
+			v[n] = gp_xmalloc(strlen(d) + l + 2);
+			sprintf(v[n++], "%s/%s", d, e->d_name);
+		}
+		closedir(dir);
+	}
+	free(all);
+	/* one per name: the first directory wins */
+	for (i = 0, k = 0; i < n; i++) {
+		int j, dup = 0;
+		const char *bi = strrchr(v[i], '/') + 1;
+
+		for (j = 0; j < k && !dup; j++)
+			dup = !strcmp(strrchr(v[j], '/') + 1, bi);
+		if (dup)
+			free(v[i]);
+		else
+			v[k++] = v[i];
+	}
+	n = k;
+	qsort(v, (size_t)n, sizeof *v, cmp_base);
+	*out = v;
+	return n;
+}
+
+void
+gp_hw_release(struct gp_hw *h)
+{
+	gp_arena_release(&h->arena);
+	memset(h, 0, sizeof *h);
+}

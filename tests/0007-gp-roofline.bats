@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# gp-roofline and the hardware profiles: the model on kernels worked out by
+# hand (tests/data/hw/test-chip.yaml), every profile in hw/ valid, and every
+# way a profile can be wrong named with its file, line and field.
+
+setup() {
+	load test_helper
+	CHIP=$TDATA/hw/test-chip.yaml
+}
+
+# roof MODEL [ARGS...]: gp-load MODEL | gp-partition | gp-roofline ARGS into $S
+roof() {
+	local m=$1
+	shift
+	S=$BATS_TEST_TMPDIR/s
+	gp-load "$m" | gp-partition | gp-roofline "$@" > "$S"
+}
+
+key() {
+	awk -F'\t' -v k="$1" '$1 == "##roofline" { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$S"
+}
+
+every() {
+	awk -F'\t' -v want="$*" '
+		$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i; next }
+		$1 == "subgraph" {
+			k = split(want, w, " ")
+			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
+		}' "$S"
+}
+
+# profile FIELD-EDIT: the test chip edited by a sed script, into $P
+profile() {
+	P=$BATS_TEST_TMPDIR/test-chip.yaml
+	sed "$1" "$CHIP" > "$P"
+}
+
+@test "--help, --version and usage errors" {
+	run -0 gp-roofline --help
+	assert_line --index 0 --partial "usage: gp-roofline"
+	run -0 gp-roofline --version
+	assert_output "gp-roofline 0.1.0"
+	run --separate-stderr -2 gp-roofline
+	assert_regex "$stderr" "^usage: gp-roofline"
+	run --separate-stderr -2 gp-roofline -H h100-sxm -p fp12
+	assert_equal "$stderr" "gp-roofline: -p: 'fp12' is not fp64, fp32, tf32, fp16, bf16, fp8, int8 or int4"
+	run --separate-stderr -2 gp-roofline -H h100-sxm extra
+	run --separate-stderr -2 gp-roofline --check
+}
+
+@test "every profile in hw/ is valid, and --list shows each once, sorted by name" {
+	run -0 gp-roofline --check hw/*.yaml
+	assert_equal "${#lines[@]}" "$(ls hw/*.yaml | wc -l)"
+	refute_output --partial $'\t'"fail"
+	run -0 gp-roofline --list
+	names=$(printf '%s\n' "${lines[@]}" | cut -f1)
+	assert_equal "$names" "$(ls hw/*.yaml | xargs -n1 basename | sed 's/\.yaml$//' | sort)"
+	for p in h100-sxm a100-sxm v100 t4 l4 a10 jetson-orin-agx jetson-orin-agx-30w tpu-v4 \
+		coral-edgetpu i7-12700k epyc-9654 apple-m2 rpi5; do
+		assert_line --regexp "^$p	(gpu|cpu|tpu|npu|dsp)	"
+	done
+	# GP_HW_PATH comes first
+	mkdir "$BATS_TEST_TMPDIR/hw"
+	cp "$CHIP" "$BATS_TEST_TMPDIR/hw/"
+	GP_HW_PATH=$BATS_TEST_TMPDIR/hw run -0 gp-roofline --list
+	assert_line --regexp "^test-chip	gpu	Test chip"
+}
+
+@test "a big GEMM is compute-bound, a big ReLU memory-bound, a tiny ReLU launch-bound (by hand)" {
+	roof "$TDATA/roof.onnx" -H "$CHIP"
+	# GEMM 1024^3: 2^31 FLOPs on 1 TFLOP/s x occupancy 10486/10490 (1M threads in waves of
+	# 10 units x 100); 12 MiB over 100 GB/s; energy 2.1483 ms x (20 W + 80 W x 0.9996)
+	run -0 every name compute_s memory_s latency_s bound util energy_j
+	assert_line --index 0 "$(printf 'g\t0.0021483\t0.000125829\t0.0021483\tcompute\t0.999619\t0.214765')"
+	# ReLU of 4Mi floats: 32 MiB (it does not fit the 2 MiB SRAM) over 100 GB/s
+	assert_line --index 1 "$(printf 'r\t4.1949e-06\t0.000335544\t0.000335544\tmemory\t0.0125\t0.0335544')"
+	# ReLU of 16 floats: 128 bytes from SRAM at 1 TB/s; the 10 us launch dominates
+	assert_line --index 2 "$(printf 't\t1.6e-10\t1.28e-10\t1e-05\tlaunch\t1.6e-06\t0.00020001')"
+	run -0 key latency_s
+	assert_output 0.00249385
+	run -0 key energy_model
+	assert_output tdp
+	run -0 key precision
+	assert_output fp32
+	run -0 key hw
+	assert_output test-chip
+	# the chip's ridge point: 1 TFLOP/s over 100 GB/s
+	run -0 key ridge_ai
+	assert_output 10
+}
+
+@test "-p fp16: twice the peak, half the bytes (weights now fit the SRAM)" {
+	roof "$TDATA/roof.onnx" -H "$CHIP" -p fp16
+	# compute 2^31 / (2 TFLOP/s x 10486/10490); activations 4 MiB at 100 GB/s, weights 2 MiB at 1 TB/s
+	run -0 every name compute_s memory_s
+	assert_line --index 0 "$(printf 'g\t0.00107415\t4.40402e-05')"
+	run -0 key precision
+	assert_output fp16
+	run --separate-stderr -1 gp-roofline -H "$CHIP" -p int8 < "$S"
+	assert_equal "$stderr" "gp-roofline: $CHIP: test-chip has no int8 peak (it has fp32, fp16): choose one with -p"
+}
+
+@test "with gp-concur's stages: a stage takes its slowest kernel, or all its work on the whole chip" {
+	gp-load "$TDATA/roof.onnx" | gp-partition | gp-concur | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
+	S=$BATS_TEST_TMPDIR/s
+	# the three kernels are independent (one stage): 2^31/1e12 + 335.544 us + 1.28e-10
+	run -0 key latency_concurrent_s
+	assert_output 0.00248303
+	run -0 key latency_s
+	assert_output 0.00249385
+	# and gp-concur after gp-roofline weighs the critical path by time
+	gp-concur < "$S" > "$BATS_TEST_TMPDIR/t"
+	run -0 grep -o 'critical_weight=time	critical_ops=1	.*critical_latency_s=0.0021483	' "$BATS_TEST_TMPDIR/t"
+}
+
+@test "per-op energies replace the TDP model; launch_per model pays the launch once" {
+	profile 's/^launch_s: 10u/launch_s: 10u\nlaunch_per: model\npj_per_flop:\n  fp32: 2/; s/covers: \[units/covers: [pj_per_flop, units/'
+	roof "$TDATA/roof.onnx" -H "$P"
+	run -0 key energy_model
+	assert_output per-op
+	# 2 pJ per FLOP + 20 W idle x latency (no pj_per_byte given)
+	run -0 every name energy_j
+	assert_line --index 0 "$(printf 'g\t%s' "$(awk 'BEGIN { printf "%.6g", 2147483648 * 2e-12 + 20 * 0.0021483 }')")"
+	run -0 every name bound latency_s
+	assert_line --index 2 "$(printf 't\tcompute\t1.6e-10')"
+	# 2.1483 ms + 335.544 us + 0.16 ns + one 10 us launch
+	run -0 key latency_s
+	assert_output 0.00249385
+}
+
+@test "a profile without power estimates no energy; without a source, nothing" {
+	profile '/^power:/,/idle_w/d'
+	roof "$TDATA/roof.onnx" -H "$P"
+	run -0 key energy_model
+	assert_output none
+	run -0 key energy_j
+	assert_output .
+}
+
+@test "bad profiles: one line naming the file, line and field" {
+	check() {  # check SED-SCRIPT EXPECTED-ERROR
+		profile "$1"
+		run --separate-stderr -1 gp-roofline --check "$P"
+		assert_equal "$output" ""
+		assert_equal "${#stderr_lines[@]}" 1
+		assert_equal "$stderr" "gp-roofline: $P$2"
+	}
+	check 's/^units: 10/units: ten/' ":6:8: 'units': 'ten' is not a number (a plain number, or one with a suffix k M G T, Ki Mi Gi, m u n)"
+	check 's/^units: 10/units: .nan/' ":6:8: 'units': '.nan' is not a number (a plain number, or one with a suffix k M G T, Ki Mi Gi, m u n)"
+	check 's/fp32: 1T/fp32: 1e400/' ":11:9: 'peak_ops.fp32': '1e400' is not a number (a plain number, or one with a suffix k M G T, Ki Mi Gi, m u n)"
+	check 's/fp32: 1T/fp32: -1T/' ":11:9: 'peak_ops.fp32': -1T is out of range (1 to 1e+21)"
+	check 's/fp32: 1T/fp33: 1T/' ":11:3: unknown field 'peak_ops.fp33'"
+	check 's/^unit: unit/unit: unit\nunits: 4/' ":8:1: field 'units' appears twice"
+	check '/^clock_hz/d' ": the required field 'clock_hz' is missing (docs/hardware.md)"
+	check 's/^kind: gpu/kind: fpga/' ":5:7: 'kind': 'fpga' is not gpu, cpu, npu, tpu or dsp"
+	check 's/    bandwidth: 100G/    bandwith: 100G/' ":16:5: unknown field 'memory[0].bandwith'"
+	check 's/    capacity: 2Mi/    capacity: 2Gi/' ":17:5: memory level 'sram' is larger than 'dram' before it: list levels outermost (largest) first"
+	check 's/launch_s\]/]/' ":23: 'launch_s' has no source: add it to the 'covers' of the source it comes from"
+	check 's/^  - cite: made up.*/  - url: x/' ":25:5: source 1 needs both 'cite' and 'covers'"
+	check 's/^peak_ops:/peak_ops: [1, 2]\nx:/' ":10:11: 'peak_ops' must be a mapping of 'key: value' lines"
+	check 's/^name: test-chip/name: [test/' ":3:6: not YAML: did not find expected ',' or ']' while parsing a flow sequence"
+	check 's/^  tdp_w: 100/  tdp_w: .inf/' ":21:10: 'power.tdp_w': '.inf' is not a number (a plain number, or one with a suffix k M G T, Ki Mi Gi, m u n)"
+	: > "$P"
+	run --separate-stderr -1 gp-roofline --check "$P"
+	assert_equal "$stderr" "gp-roofline: $P: empty file, not a hardware profile"
+	run --separate-stderr -1 gp-roofline --check no-such-chip
+	assert_regex "$stderr" "^gp-roofline: no hardware profile 'no-such-chip' \\(gp-roofline --list"
+	run --separate-stderr -1 gp-roofline --check ../etc/passwd
+	assert_regex "$stderr" "^gp-roofline: ../etc/passwd: "
+	# a profile found by name must be that profile
+	mkdir "$BATS_TEST_TMPDIR/hw"
+	sed 's/^name: test-chip/name: other/' "$CHIP" > "$BATS_TEST_TMPDIR/hw/test-chip.yaml"
+	GP_HW_PATH=$BATS_TEST_TMPDIR/hw run --separate-stderr -1 gp-roofline --check test-chip
+	assert_equal "$stderr" "gp-roofline: $BATS_TEST_TMPDIR/hw/test-chip.yaml: the profile is named 'other', not 'test-chip'"
+}
+
+@test "unknown costs make the totals '.', and bad streams are refused whole" {
+	gp-load "$DATA/tiny-encoder.onnx" | gp-partition 2> /dev/null | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
+	S=$BATS_TEST_TMPDIR/s
+	run -0 key latency_s
+	assert_output .
+	run -0 key unknown
+	assert_regex "$output" '^[1-9][0-9]*$'
+	run --separate-stderr -1 gp-roofline -H "$CHIP" < <(gp-load "$TDATA/roof.onnx")
+	fails_cleanly "gp-roofline: stdin: no subgraph records or ##partition header: run gp-partition first"
+	gp-load "$TDATA/roof.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
+	run --separate-stderr -1 gp-roofline -H "$CHIP" < <(head -n -1 "$BATS_TEST_TMPDIR/p")
+	fails_cleanly "gp-roofline: stdin: "
+}
+
+@test "the fixture CNNs on real profiles: batch-1 latency, throughput and bounds are all there" {
+	for hw in h100-sxm a100-sxm t4 jetson-orin-agx i7-12700k rpi5; do
+		roof "$DATA/resnet18.onnx" -H "$hw"
+		run -0 key latency_s
+		assert_regex "$output" '^[0-9.e+-]+$'
+		run -0 key throughput_per_s
+		assert_regex "$output" '^[0-9.e+-]+$'
+		run -0 every bound
+		refute_output --partial "."
+	done
+	# an int8-only chip needs -p int8; with it, the model is memory-bound over USB
+	run --separate-stderr -1 gp-roofline -H coral-edgetpu < "$S"
+	assert_regex "$stderr" "coral-edgetpu has no fp32 peak \\(it has int8\\): choose one with -p$"
+	roof "$DATA/resnet18.onnx" -H coral-edgetpu -p int8
+	run -0 key memory_bound_share
+	assert_regex "$output" '^0\.9'
+}
