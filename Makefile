@@ -35,7 +35,7 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline
+FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-calibrate
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
@@ -62,6 +62,10 @@ $(O)/lib/%.o: lib/%.c lib/gp.h lib/cost.h $(O)/onnx.pb-c.h
 $(O)/filters/%.o: filters/%.c lib/gp.h
 	@mkdir -p $(O)/filters
 	$(CC) $(CFLAGS) -Ilib -c -o $@ $<
+
+# gp-calibrate measures with threads
+$(O)/filters/gp-calibrate.o: override CFLAGS += -pthread
+$(BIN)/gp-calibrate: override LDFLAGS += -pthread
 
 $(LIB): $(LIBOBJ)
 	@mkdir -p $(dir $@)

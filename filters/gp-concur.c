@@ -126,45 +126,6 @@ sum_lat(const struct gp_dag *d, const char *on)
 	return t;
 }
 
-struct need {
-	double batch, flops;
-};
-
-static int
-cmp_need(const void *a, const void *b)
-{
-	const struct need *x = a, *y = b;
-
-	return (x->batch > y->batch) - (x->batch < y->batch);
-}
-
-/* The batch at which the subgraphs holding half the FLOPs each have at least
- * lanes threads (units x threads per unit); -1 if no subgraph says. */
-static double
-batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch)
-{
-	struct need *n = gp_xcalloc((size_t)d->n + 1, sizeof *n);
-	double tot = 0, acc = 0, ans = -1;
-	int m = 0, v, i;
-
-	for (v = 0; v < d->n; v++) {
-		double per;
-
-		if (d->threads[v] <= 0 || d->flops[v] <= 0)
-			continue;
-		per = (double)d->threads[v] / (double)batch;
-		n[m].batch = ceil(lanes / per);
-		n[m++].flops = (double)d->flops[v];
-		tot += (double)d->flops[v];
-	}
-	qsort(n, (size_t)m, sizeof *n, cmp_need);
-	for (i = 0; i < m && ans < 0; i++)
-		if ((acc += n[i].flops) * 2 >= tot)
-			ans = n[i].batch;
-	free(n);
-	return ans;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -400,7 +361,7 @@ main(int argc, char **argv)
 			/* the user guide's measure: (ops at once) x batch >= units */
 			kv_i64(&h, "batch_to_fill_graph", maxw ? (int64_t)ceil(units / maxw) : -1);
 			kv_i64(&h, "batch_to_fill_threads",
-			    batch < 1 ? -1 : (int64_t)batch_to_fill(&d, units * tpu, batch));
+			    (int64_t)gp_dag_batch_to_fill(&d, units * tpu, batch));
 		}
 		gp_buf_printf(&h, "\torder=%s", order_arg);
 		if (exact >= 0)

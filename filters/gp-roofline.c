@@ -462,6 +462,8 @@ main(int argc, char **argv)
 		kvd(&hd, "launch_bound_share", lat > 0 ? tb[2] / lat : -1);
 		gp_buf_adds(&hd, "\tunknown=0");
 	}
+	kvd(&hd, "units", h.units);
+	kvd(&hd, "threads_per_unit", h.threads_per_unit);
 	kvd(&hd, "peak_ops", h.peak[C.prec]);
 	kvd(&hd, "bandwidth", h.mem[0].bandwidth);
 	kvd(&hd, "ridge_ai", h.peak[C.prec] * h.eff_compute / (h.mem[0].bandwidth * h.eff_memory));

@@ -4,6 +4,7 @@
  * topological order. Every function is linear or near it in the size of the
  * DAG, except the exact memory-aware order, which is bounded by a state limit.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -609,3 +610,46 @@ gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states)
 	free(topo);
 	return 0;
 }
+
+/* ---- the batch that fills a chip ---- */
+
+struct need {
+	double batch, flops;
+};
+
+static int
+cmp_need(const void *a, const void *b)
+{
+	const struct need *x = a, *y = b;
+
+	return (x->batch > y->batch) - (x->batch < y->batch);
+}
+
+double
+gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch)
+{
+	struct need *n = gp_xcalloc((size_t)d->n + 1, sizeof *n);
+	double tot = 0, acc = 0, ans = -1;
+	int m = 0, v, i;
+
+	if (batch < 1)
+		return -1;
+
+	for (v = 0; v < d->n; v++) {
+		double per;
+
+		if (d->threads[v] <= 0 || d->flops[v] <= 0)
+			continue;
+		per = (double)d->threads[v] / (double)batch;
+		n[m].batch = ceil(lanes / per);
+		n[m++].flops = (double)d->flops[v];
+		tot += (double)d->flops[v];
+	}
+	qsort(n, (size_t)m, sizeof *n, cmp_need);
+	for (i = 0; i < m && ans < 0; i++)
+		if ((acc += n[i].flops) * 2 >= tot)
+			ans = n[i].batch;
+	free(n);
+	return ans;
+}
+

@@ -396,6 +396,10 @@ int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int
  * within max_states states (returns 1), else a greedy order or the record
  * order, whichever peaks lower (returns 0); -1 if sizes are unknown. */
 int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
+/* The smallest batch at which the subgraphs holding half the FLOPs each have
+ * at least lanes threads (units x threads per unit), a subgraph's threads
+ * per sample being its threads / batch (the model's); -1 if none can say. */
+double gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch);
 
 /* ---- hw.c: hardware profiles (docs/hardware.md) ---- */
 enum gp_prec {
