@@ -35,7 +35,7 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-calibrate
+FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-report gp-calibrate
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
@@ -43,8 +43,8 @@ PROGS = $(FILTERS:%=$(BIN)/%)
 TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops
 
 # Debian packages: to build, and to test and run the pipelines.
-DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev
-TESTDEPS = bats bats-assert bats-support parallel python3-onnx python3-networkx
+DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev gnuplot-nox graphviz
+TESTDEPS = bats bats-assert bats-support parallel python3-onnx python3-networkx file
 
 all: $(PROGS) $(TESTPROGS)
 
@@ -117,18 +117,18 @@ check: deps
 
 demo: deps
 	$(MAKE) all
-	@echo '$$ bin/gp-load data/resnet18.onnx | bin/gp-shape | grep ^tensor | head -20'
-	@bin/gp-load data/resnet18.onnx | bin/gp-shape | grep '^tensor' | head -20
-	@echo '$$ bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E "^tensor.(input|output)"'
-	@bin/gp-load data/tiny-encoder.onnx | bin/gp-shape -D seq=128 | grep -E '^tensor.(input|output)	'
-	@echo '$$ bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse > build/resnet18.gp'
-	@bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse > build/resnet18.gp
-	@echo '$$ grep ^##partition build/resnet18.gp | tr "\t" "\n"'
-	@grep '^##partition' build/resnet18.gp | tr '\t' '\n'
-	@echo '$$ grep -E "^#?subgraph" build/resnet18.gp | cut -f2,4,5,10-16 | head -8'
-	@grep -E '^#?subgraph' build/resnet18.gp | cut -f2,4,5,10-16 | head -8
-	@echo '$$ bin/gp-concur --order best < build/resnet18.gp | grep ^##concur | tr "\t" "\n"'
-	@bin/gp-concur --order best < build/resnet18.gp | grep '^##concur' | tr '\t' '\n'
+	@mkdir -p build/demo
+	@echo '$$ bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | bin/gp-concur | bin/gp-roofline -H t4 -p fp16 > build/demo/resnet18-t4.gp'
+	@bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | bin/gp-concur | bin/gp-roofline -H t4 -p fp16 > build/demo/resnet18-t4.gp
+	@echo '$$ bin/gp-report --roofline build/demo/resnet18-roofline.svg --dot build/demo/resnet18-graph.svg < build/demo/resnet18-t4.gp'
+	@bin/gp-report --roofline build/demo/resnet18-roofline.svg --dot build/demo/resnet18-graph.svg < build/demo/resnet18-t4.gp
+	@for m in mobilenet_v2 efficientnet_b0 googlenet; do for hw in t4 a100-sxm; do \
+		bin/gp-load data/$$m.onnx | bin/gp-partition --fuse | bin/gp-concur | bin/gp-roofline -H $$hw -p fp16 > build/demo/$$m-$$hw.gp; \
+	done; done
+	@bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | bin/gp-concur | bin/gp-roofline -H a100-sxm -p fp16 > build/demo/resnet18-a100-sxm.gp
+	@echo; echo '$$ bin/gp-report --compare build/demo/*.gp'
+	@bin/gp-report --compare build/demo/*.gp
+	@echo; echo "pictures: build/demo/resnet18-roofline.svg (roofline chart), build/demo/resnet18-graph.svg (the subgraph DAG)"
 
 bench: all
 	tests/bench

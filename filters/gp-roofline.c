@@ -86,7 +86,7 @@ list(void)
 /* ---- the model ---- */
 
 struct est {
-	double compute_s, memory_s, launch_s, latency_s, work_s, util, energy_j;
+	double compute_s, memory_s, launch_s, latency_s, work_s, util, energy_j, ai;
 	const char *bound;
 	int known;
 };
@@ -141,6 +141,7 @@ estimate(const struct ctx *C, int64_t flops, int64_t bi, int64_t bo, int64_t bw,
 	act = (double)bi + (double)bo;
 	al = level_for(h, act);
 	e->compute_s = (double)flops / (peak * occ);
+	e->ai = act + (double)bw > 0 ? (double)flops / (act + (double)bw) : -1;
 	e->memory_s = act / (h->mem[al].bandwidth * h->eff_memory) +
 	    (double)bw / (h->mem[C->wlevel].bandwidth * h->eff_memory);
 	e->launch_s = h->launch_per_model ? 0 : h->launch_s;
@@ -255,7 +256,7 @@ main(int argc, char **argv)
 	struct ctx C;
 	struct est *e;
 	int c, check = 0, repart = 0, counted, i;
-	int c_flops, c_bi, c_bo, c_bw, c_thr, c_stage, c_lat, c_cs, c_ms, c_bound, c_util, c_en;
+	int c_flops, c_bi, c_bo, c_bw, c_thr, c_stage, c_lat, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0;
 	int64_t batch;
@@ -424,6 +425,7 @@ main(int argc, char **argv)
 		free(sum);
 	}
 
+	c_ai = gp_table_addcol(&s, t, "ai_hw");
 	c_cs = gp_table_addcol(&s, t, "compute_s");
 	c_ms = gp_table_addcol(&s, t, "memory_s");
 	c_lat = gp_table_addcol(&s, t, "latency_s");
@@ -433,6 +435,7 @@ main(int argc, char **argv)
 	for (r = 0; r < t->nrow; r++) {
 		int k = e[r].known;
 
+		setd(&s, t, c_ai, r, k ? e[r].ai : -1, &b);
 		setd(&s, t, c_cs, r, k ? e[r].compute_s : -1, &b);
 		setd(&s, t, c_ms, r, k ? e[r].memory_s : -1, &b);
 		setd(&s, t, c_lat, r, k ? e[r].latency_s : -1, &b);

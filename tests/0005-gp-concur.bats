@@ -292,3 +292,9 @@ every() {
 	run --separate-stderr -1 gp-concur < "$BATS_TEST_TMPDIR/q"
 	fails_cleanly "gp-concur: stdin: subgraph 2: flops '-5' is not a count"
 }
+
+@test "the ##concur example of docs/format.md is what gp-concur writes" {
+	want=$(grep '^##concur	' docs/format.md)
+	run -0 sh -c 'gp-load data/resnet18.onnx | gp-partition | gp-concur | grep "^##concur	"'
+	assert_output "$want"
+}

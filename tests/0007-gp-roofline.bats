@@ -205,3 +205,9 @@ profile() {
 	run -0 key memory_bound_share
 	assert_regex "$output" '^0\.9'
 }
+
+@test "the ##roofline example of docs/format.md is what gp-roofline writes" {
+	want=$(grep '^##roofline	' docs/format.md)
+	run -0 sh -c 'gp-load data/resnet18.onnx | gp-partition --fuse | gp-concur | gp-roofline -H t4 -p fp16 | grep "^##roofline	"'
+	assert_output "$want"
+}

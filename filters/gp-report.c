@@ -1,0 +1,1384 @@
+/* gp-report - the report people read: text, Markdown, a summary for scripts,
+ * the heaviest subgraphs, model comparisons, a roofline chart, a graph drawing
+ *
+ * Reads the gp stream at the end of a pipeline and says what the filters
+ * before it found, in sections; a section whose data is not in the stream
+ * (no gp-concur, no gp-roofline) is left out, never printed as zeros. The
+ * --summary keys and the sections are documented in docs/report.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gp.h"
+
+static const char usage[] =
+    "[--summary | --top N [--by flops|bytes|time]] [--format text|md]\n"
+    "       [--roofline FILE] [--dot FILE] < STREAM\n"
+    "       gp-report --compare [--format text|md] FILE...";
+
+static void
+help(void)
+{
+	printf("usage: %s %s\n\n"
+	    "Read a gp stream (after gp-partition, and gp-concur and gp-roofline if they\n"
+	    "ran) and write a report: the model's FLOPs, MACs, parameters and bytes, its\n"
+	    "op types and bottlenecks, depthwise convolutions, parallelism, critical path,\n"
+	    "peak memory and, on a chip, latency, throughput and energy.\n\n"
+	    "  --summary           key<TAB>value lines with exact numbers, for scripts\n"
+	    "  --top N             only the N heaviest subgraphs\n"
+	    "  --by WHAT           what --top ranks by: flops (default), bytes or time\n"
+	    "  --format F          text (default) or md (Markdown)\n"
+	    "  --roofline FILE     also draw the roofline chart (gnuplot) into FILE: .svg,\n"
+	    "                      .png or .pdf; needs gp-roofline's data\n"
+	    "  --dot FILE          also write the subgraph DAG for Graphviz, the critical\n"
+	    "                      path in red; .dot, or .svg/.png/.pdf drawn with dot\n"
+	    "  --compare           a side-by-side table of the analysed streams in FILEs\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show the version\n\n"
+	    "Colour only on a terminal, and never with NO_COLOR set. Keys and sections:\n"
+	    "docs/report.md.\n",
+	    gp_prog, usage);
+}
+
+/* ---- facts: what the stream says, as exact text by key, in order ---- */
+
+struct fact {
+	const char *k, *v;
+};
+struct facts {
+	struct gp_arena *a;
+	struct fact *f;
+	int n, cap;
+};
+
+static void
+put(struct facts *F, const char *k, const char *v)
+{
+	int i;
+
+	if (!v)
+		return;
+	for (i = 0; i < F->n; i++)
+		if (!strcmp(F->f[i].k, k)) {
+			F->f[i].v = gp_arena_strdup(F->a, v);
+			return;
+		}
+	if (F->n == F->cap) {
+		F->cap = F->cap ? 2 * F->cap : 64;
+		F->f = gp_xreallocarray(F->f, (size_t)F->cap, sizeof *F->f);
+	}
+	F->f[F->n].k = k;
+	F->f[F->n++].v = gp_arena_strdup(F->a, v);
+}
+
+static void
+putf(struct facts *F, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+putf(struct facts *F, const char *k, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	put(F, k, buf);
+}
+
+static const char *
+get(const struct facts *F, const char *k)
+{
+	int i;
+
+	for (i = 0; i < F->n; i++)
+		if (!strcmp(F->f[i].k, k))
+			return !strcmp(F->f[i].v, ".") ? NULL : F->f[i].v;
+	return NULL;
+}
+
+/* a fact as a number; NAN if absent or unknown */
+static double
+num(const struct facts *F, const char *k)
+{
+	const char *v = get(F, k);
+	char *e;
+	double d;
+
+	if (!v)
+		return NAN;
+	d = strtod(v, &e);
+	return e == v || *e ? NAN : d;
+}
+
+/* copy the keys of a "##KEY k=v k=v" header, those named, or all */
+static void
+from_header(struct facts *F, struct gp_stream *s, const char *hdr, const char *const *keys)
+{
+	int i;
+
+	for (i = 0; keys[i]; i++)
+		put(F, keys[i], gp_hdr_field(s, hdr, keys[i]));
+}
+
+/* one subgraph column as numbers: NAN where '.', and the count of those */
+static double *
+column(struct gp_stream *s, struct gp_table *t, const char *name, int *unknown)
+{
+	int c = gp_table_col(t, name);
+	double *v;
+	size_t r;
+
+	if (unknown)
+		*unknown = 0;
+	if (c < 0)
+		return NULL;
+	v = gp_xcalloc(t->nrow + 1, sizeof *v);
+	for (r = 0; r < t->nrow; r++) {
+		const char *f = t->val[c][r];
+		char *e;
+
+		if (!strcmp(f, ".") || !strcmp(f, "?")) {
+			v[r] = NAN;
+			if (unknown)
+				(*unknown)++;
+			continue;
+		}
+		v[r] = strtod(f, &e);
+		if (e == f || *e || !isfinite(v[r]))
+			gp_die("%s: subgraph %s: %s '%s' is not a number", s->src, t->val[0][r], name, f);
+	}
+	return v;
+}
+
+/* the exact sum of an integer column, as text; "." if any is unknown */
+static void
+sum_column(struct facts *F, struct gp_stream *s, struct gp_table *t, const char *name, const char *key)
+{
+	int c = gp_table_col(t, name);
+	int64_t sum = 0, x;
+	size_t r;
+
+	if (c < 0)
+		return;
+	for (r = 0; r < t->nrow; r++) {
+		if (!strcmp(t->val[c][r], ".")) {
+			put(F, key, ".");
+			return;
+		}
+		if (gp_parse_i64(t->val[c][r], &x) || x < 0)
+			gp_die("%s: subgraph %s: %s '%s' is not a count", s->src, t->val[0][r], name, t->val[c][r]);
+		if (__builtin_add_overflow(sum, x, &sum))
+			gp_die("%s: the sum of the %s column overflows 64 bits", s->src, name);
+	}
+	putf(F, key, "%" PRId64, sum);
+}
+
+static const char *const partition_keys[] = {
+	"mode", "subgraphs_unfused", "unknown", "folded_flops", "folded_macs", "params", "buffers",
+	"weight_bytes", "bytes_unfused", "bytes_saved", "dtype", "compute_ai", "memory_ai", NULL,
+};
+static const char *const concur_keys[] = {
+	"stages", "max_parallel", "max_antichain", "critical_weight", "critical_ops", "critical_flops",
+	"critical_flops_share", "critical_latency_s", "threads_avg", "threads_max", "units",
+	"threads_per_unit", "batch_to_fill_graph", "batch_to_fill_threads", "order",
+	"peak_activation_bytes", "peak_at", "peak_bytes", "naive_peak_bytes", "budget_bytes",
+	"fits", NULL,
+};
+static const char *const roofline_keys[] = {
+	"hw", "precision", "latency_s", "latency_concurrent_s", "throughput_per_s", "energy_j",
+	"energy_per_inference_j", "power_w", "util", "compute_bound_share", "memory_bound_share",
+	"launch_bound_share", "peak_ops", "bandwidth", "ridge_ai", "energy_model", NULL,
+};
+
+struct rep {
+	struct gp_stream s;
+	struct gp_table *t;             /* the subgraph records */
+	struct facts F;
+	int has_concur, has_roof;
+	int hw_units;                   /* gp-roofline's units, to fill */
+	double hw_tpu;
+};
+
+static const char *
+basename_of(struct gp_arena *a, const char *p)
+{
+	const char *b = strrchr(p, '/');
+	char *s = gp_arena_strdup(a, b ? b + 1 : p);
+	size_t n = strlen(s);
+
+	if (n > 5 && !strcmp(s + n - 5, ".onnx"))
+		s[n - 5] = 0;
+	return s;
+}
+
+static void
+facts(struct rep *R)
+{
+	struct gp_stream *s = &R->s;
+	struct facts *F = &R->F;
+	const char *src = gp_hdr_get(s, "source");
+	double *ai, *thr, *bytes_in, *bytes_out, *bytes_w, hi, lo, sum = 0, tmax = -1, tsum = 0;
+	int nai = 0, nthr = 0, c_bound[3] = {0, 0, 0}, unk, dw = 0;
+	size_t r;
+	int c;
+
+	F->a = &s->arena;
+	R->t = gp_table_get(s, "subgraph");
+	if (!R->t || !gp_hdr_get(s, "partition"))
+		gp_die("%s: no subgraph records or ##partition header: run gp-partition first", s->src);
+	put(F, "model", src ? basename_of(&s->arena, src) : "stdin");
+	putf(F, "subgraphs", "%zu", R->t->nrow);
+	from_header(F, s, "partition", partition_keys);
+	sum_column(F, s, R->t, "flops", "flops");
+	sum_column(F, s, R->t, "macs", "macs");
+	/* bytes moved: every subgraph's in + out + weights */
+	bytes_in = column(s, R->t, "bytes_in", &unk);
+	bytes_out = column(s, R->t, "bytes_out", NULL);
+	bytes_w = column(s, R->t, "bytes_weight", NULL);
+	if (bytes_in && bytes_out && bytes_w) {
+		int64_t b = 0, known = 1;
+
+		for (r = 0; r < R->t->nrow; r++) {
+			if (isnan(bytes_in[r]) || isnan(bytes_out[r]) || isnan(bytes_w[r]))
+				known = 0;
+			else
+				b += (int64_t)bytes_in[r] + (int64_t)bytes_out[r] + (int64_t)bytes_w[r];
+		}
+		if (known)
+			putf(F, "bytes", "%" PRId64, b);
+		else
+			put(F, "bytes", ".");
+	}
+	free(bytes_in);
+	free(bytes_out);
+	free(bytes_w);
+	put(F, "ai", gp_hdr_field(s, "partition", "ai"));
+	/* the mean of the subgraphs' AI, and the bottlenecks by AI */
+	hi = num(F, "compute_ai");
+	lo = num(F, "memory_ai");
+	if ((ai = column(s, R->t, "ai", NULL))) {
+		for (r = 0; r < R->t->nrow; r++) {
+			if (isnan(ai[r]))
+				continue;
+			sum += ai[r];
+			nai++;
+			c_bound[ai[r] > hi ? 0 : ai[r] < lo ? 2 : 1]++;
+		}
+		if (nai)
+			putf(F, "ai_mean", "%.4g", sum / nai);
+		if (!isnan(hi) && !isnan(lo)) {
+			putf(F, "compute_bound", "%d", c_bound[0]);
+			putf(F, "balanced", "%d", c_bound[1]);
+			putf(F, "memory_bound", "%d", c_bound[2]);
+		}
+		free(ai);
+	}
+	if ((c = gp_table_col(R->t, "depthwise")) >= 0) {
+		for (r = 0; r < R->t->nrow; r++)
+			dw += !strcmp(R->t->val[c][r], "1");
+		putf(F, "depthwise", "%d", dw);
+	}
+	if ((thr = column(s, R->t, "threads", NULL))) {
+		for (r = 0; r < R->t->nrow; r++)
+			if (!isnan(thr[r])) {
+				nthr++;
+				tsum += thr[r];
+				tmax = fmax(tmax, thr[r]);
+			}
+		if (nthr) {
+			putf(F, "threads_avg", "%.0f", round(tsum / nthr));
+			putf(F, "threads_max", "%.0f", tmax);
+		}
+		free(thr);
+	}
+	if (gp_hdr_get(s, "concur")) {
+		R->has_concur = 1;
+		from_header(F, s, "concur", concur_keys);
+		put(F, "batch", gp_hdr_field(s, "concur", "batch"));
+	}
+	if (gp_hdr_get(s, "roofline")) {
+		const char *u = gp_hdr_field(s, "roofline", "units"), *t = gp_hdr_field(s, "roofline", "threads_per_unit");
+
+		R->has_roof = 1;
+		from_header(F, s, "roofline", roofline_keys);
+		put(F, "batch", gp_hdr_field(s, "roofline", "batch"));
+		if (u && t) {
+			R->hw_units = atoi(u);
+			R->hw_tpu = atof(t);
+		}
+	}
+	/* the batch that fills the chip gp-roofline ran for, when gp-concur was not told */
+	if (R->has_roof && R->hw_units > 0 && !get(F, "batch_to_fill_threads")) {
+		struct gp_graph g;
+		struct gp_dag d;
+		int64_t batch;
+
+		gp_graph_build(&g, s);
+		gp_dag_build(&d, &g);
+		batch = gp_graph_batch(&g);
+		putf(F, "units", "%d", R->hw_units);
+		putf(F, "threads_per_unit", "%g", R->hw_tpu);
+		if (get(F, "max_parallel"))
+			putf(F, "batch_to_fill_graph", "%.0f", ceil(R->hw_units / num(F, "max_parallel")));
+		if (batch > 0 && gp_dag_batch_to_fill(&d, R->hw_units * R->hw_tpu, batch) > 0)
+			putf(F, "batch_to_fill_threads", "%.0f",
+			    gp_dag_batch_to_fill(&d, R->hw_units * R->hw_tpu, batch));
+		gp_dag_release(&d);
+		gp_graph_release(&g);
+	}
+}
+
+/* the summary keys in their documented order */
+static const char *const summary_keys[] = {
+	"model", "mode", "dtype", "batch", "subgraphs", "subgraphs_unfused", "unknown", "flops",
+	"macs", "folded_flops", "folded_macs", "params", "buffers", "weight_bytes", "bytes",
+	"bytes_unfused", "bytes_saved", "ai", "ai_mean", "compute_ai", "memory_ai", "compute_bound",
+	"balanced", "memory_bound", "depthwise", "threads_avg", "threads_max", "stages",
+	"max_parallel", "max_antichain", "critical_weight", "critical_ops", "critical_flops",
+	"critical_flops_share", "critical_latency_s", "units", "threads_per_unit",
+	"batch_to_fill_graph", "batch_to_fill_threads", "order", "peak_activation_bytes", "peak_at",
+	"peak_bytes", "naive_peak_bytes", "budget_bytes", "fits", "hw", "precision", "latency_s",
+	"latency_concurrent_s", "throughput_per_s", "energy_j", "energy_per_inference_j", "power_w",
+	"util", "compute_bound_share", "memory_bound_share", "launch_bound_share", "peak_ops",
+	"bandwidth", "ridge_ai", "energy_model", NULL,
+};
+
+static void
+summary(const struct facts *F)
+{
+	int i, k;
+
+	for (i = 0; summary_keys[i]; i++)
+		for (k = 0; k < F->n; k++)
+			if (!strcmp(F->f[k].k, summary_keys[i]))
+				printf("%s\t%s\n", F->f[k].k, F->f[k].v);
+}
+
+/* ---- human numbers ---- */
+
+static char *
+hcount(struct gp_arena *a, double v)
+{
+	static const char *const suf[] = {"", " k", " M", " G", " T", " P", " E"};
+	int i = 0;
+
+	if (isnan(v))
+		return gp_arena_strdup(a, "?");
+	if (fabs(v) < 1000 && v == floor(v))
+		return gp_arena_printf(a, "%.0f", v);
+	while (fabs(v) >= 999.5 && i < 6) {
+		v /= 1000;
+		i++;
+	}
+	return gp_arena_printf(a, "%.3g%s", v, suf[i]);
+}
+
+static char *
+hbytes(struct gp_arena *a, double v)
+{
+	static const char *const suf[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+	int i = 0;
+
+	if (isnan(v))
+		return gp_arena_strdup(a, "?");
+	if (v < 1024)
+		return gp_arena_printf(a, "%.0f B", v);
+	while (v >= 1023.95 && i < 5) {
+		v /= 1024;
+		i++;
+	}
+	return gp_arena_printf(a, "%.3g %s", v, suf[i]);
+}
+
+static char *
+htime(struct gp_arena *a, double v)
+{
+	if (isnan(v))
+		return gp_arena_strdup(a, "?");
+	if (v >= 1)
+		return gp_arena_printf(a, "%.3g s", v);
+	if (v >= 1e-3)
+		return gp_arena_printf(a, "%.3g ms", v * 1e3);
+	if (v >= 1e-6)
+		return gp_arena_printf(a, "%.3g us", v * 1e6);
+	return gp_arena_printf(a, "%.3g ns", v * 1e9);
+}
+
+static char *
+hpct(struct gp_arena *a, double v)
+{
+	return isnan(v) ? gp_arena_strdup(a, "?") : gp_arena_printf(a, "%.1f%%", 100 * v);
+}
+
+static char *
+hsi(struct gp_arena *a, double v, const char *unit)
+{
+	return gp_arena_printf(a, "%s%s", hcount(a, v), unit);
+}
+
+/* ---- output: sections of key-value lines and tables, as text or Markdown ---- */
+
+struct out {
+	int md, color, width;
+	struct gp_arena *a;
+	int nsec;
+};
+
+struct table {
+	int ncol, nrow, cap;
+	const char **cell;              /* row-major, row 0 the header */
+	const char *align;              /* 'l' or 'r' per column */
+};
+
+static void
+trow(struct table *T, ...)
+{
+	va_list ap;
+	int c;
+
+	if (T->nrow + 1 > T->cap) {
+		T->cap = T->cap ? 2 * T->cap : 16;
+		T->cell = gp_xreallocarray(T->cell, (size_t)T->cap * (size_t)T->ncol, sizeof *T->cell);
+	}
+	va_start(ap, T);
+	for (c = 0; c < T->ncol; c++)
+		T->cell[T->nrow * T->ncol + c] = va_arg(ap, const char *);
+	va_end(ap);
+	T->nrow++;
+}
+
+/* display width of UTF-8 text: code points */
+static int
+dwidth(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* the first w code points of s, "..." in place of the rest if it is longer */
+static const char *
+clip(struct gp_arena *a, const char *s, int w)
+{
+	const char *p = s;
+	int n = 0;
+
+	if (dwidth(s) <= w || w < 4)
+		return s;
+	while (*p && n < w - 3) {
+		p++;
+		while (((unsigned char)*p & 0xC0) == 0x80)
+			p++;
+		n++;
+	}
+	return gp_arena_printf(a, "%.*s...", (int)(p - s), s);
+}
+
+static void
+tprint(struct out *O, struct table *T)
+{
+	int w[16], c, r, total = 0, wide = -1;
+
+	if (O->md) {
+		for (r = 0; r < T->nrow; r++) {
+			for (c = 0; c < T->ncol; c++) {
+				const char *p;
+
+				printf("| ");
+				for (p = T->cell[r * T->ncol + c]; *p; p++)
+					printf(*p == '|' ? "\\|" : "%c", *p);
+				printf(" ");
+			}
+			printf("|\n");
+			if (r == 0) {
+				for (c = 0; c < T->ncol; c++)
+					printf("|%s", T->align[c] == 'r' ? "---:" : "---");
+				printf("|\n");
+			}
+		}
+		printf("\n");
+		free(T->cell);
+		return;
+	}
+	for (c = 0; c < T->ncol; c++) {
+		w[c] = 0;
+		for (r = 0; r < T->nrow; r++)
+			if (dwidth(T->cell[r * T->ncol + c]) > w[c])
+				w[c] = dwidth(T->cell[r * T->ncol + c]);
+		total += w[c] + 2;
+		if (T->align[c] == 'l' && (wide < 0 || w[c] > w[wide]))
+			wide = c;
+	}
+	/* on a terminal, clip the widest text column to fit */
+	if (O->width > 0 && total > O->width && wide >= 0) {
+		int nw = w[wide] - (total - O->width);
+
+		w[wide] = nw < 8 ? 8 : nw;
+		for (r = 1; r < T->nrow; r++)
+			T->cell[r * T->ncol + wide] = clip(O->a, T->cell[r * T->ncol + wide], w[wide]);
+	}
+	for (r = 0; r < T->nrow; r++) {
+		for (c = 0; c < T->ncol; c++) {
+			const char *s = T->cell[r * T->ncol + c];
+			int pad = w[c] - dwidth(s), last = c == T->ncol - 1;
+
+			if (r == 0 && O->color)
+				printf("\033[1m");
+			if (T->align[c] == 'r')
+				printf("  %*s%s", pad, "", s);
+			else
+				printf("  %s%*s", s, last ? 0 : pad, "");
+			if (r == 0 && O->color)
+				printf("\033[0m");
+		}
+		printf("\n");
+	}
+	free(T->cell);
+}
+
+static void
+section(struct out *O, const char *title)
+{
+	if (O->md)
+		printf("## %s\n\n", title);
+	else if (O->color)
+		printf("%s\033[1m%s\033[0m\n", O->nsec ? "\n" : "", title);
+	else
+		printf("%s%s\n", O->nsec ? "\n" : "", title);
+	O->nsec++;
+}
+
+/* key-value lines: a two-column table without a header in text */
+struct kv {
+	struct table T;
+};
+
+static void
+kv_begin(struct kv *K)
+{
+	memset(K, 0, sizeof *K);
+	K->T.ncol = 2;
+	K->T.align = "ll";
+	trow(&K->T, "quantity", "value");
+}
+
+static void
+kv(struct kv *K, const char *k, const char *v)
+{
+	trow(&K->T, k, v);
+}
+
+static void
+kv_end(struct out *O, struct kv *K)
+{
+	int r, w = 0;
+
+	if (O->md) {
+		tprint(O, &K->T);
+		return;
+	}
+	for (r = 1; r < K->T.nrow; r++)
+		if (dwidth(K->T.cell[r * 2]) > w)
+			w = dwidth(K->T.cell[r * 2]);
+	for (r = 1; r < K->T.nrow; r++)
+		printf("  %s%*s  %s\n", K->T.cell[r * 2], w - dwidth(K->T.cell[r * 2]), "",
+		    K->T.cell[r * 2 + 1]);
+	free(K->T.cell);
+}
+
+/* ---- the report ---- */
+
+struct row {
+	size_t r;
+	double key;
+};
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? 1 : -1;
+	return (x->r > y->r) - (x->r < y->r);
+}
+
+static const char *
+cell(const struct gp_table *t, const char *col, size_t r)
+{
+	int c = gp_table_col(t, col);
+
+	return c < 0 ? "." : t->val[c][r];
+}
+
+static char *
+field(struct gp_arena *a, const struct gp_table *t, const char *col, size_t r)
+{
+	const char *v = cell(t, col, r);
+	char *d = gp_unesc(a, v, strlen(v));
+
+	return d ? d : gp_arena_strdup(a, v);
+}
+
+/* the n heaviest subgraphs by flops, bytes or time */
+static void
+top(struct out *O, struct rep *R, int n, const char *by)
+{
+	struct gp_table *t = R->t;
+	struct gp_arena *a = &R->s.arena;
+	struct row *rows = gp_xcalloc(t->nrow + 1, sizeof *rows);
+	double *fl = column(&R->s, t, "flops", NULL), *lat = column(&R->s, t, "latency_s", NULL);
+	double *bi = column(&R->s, t, "bytes_in", NULL), *bo = column(&R->s, t, "bytes_out", NULL);
+	double *bw = column(&R->s, t, "bytes_weight", NULL), tot = 0, ttot = 0;
+	struct table T = {0};
+	size_t r, m = 0;
+	int i;
+
+	if (!strcmp(by, "time") && !lat)
+		gp_die("%s: --by time: the subgraphs have no latency_s (run gp-roofline first)", R->s.src);
+	for (r = 0; r < t->nrow; r++) {
+		double b = bi[r] + bo[r] + bw[r];
+
+		rows[m].r = r;
+		rows[m].key = !strcmp(by, "flops") ? fl[r] : !strcmp(by, "bytes") ? b : lat[r];
+		if (isnan(rows[m].key))
+			rows[m].key = -1;
+		m++;
+		if (!isnan(fl[r]))
+			tot += fl[r];
+		if (lat && !isnan(lat[r]))
+			ttot += lat[r];
+	}
+	qsort(rows, m, sizeof *rows, cmp_row);
+	T.ncol = lat ? 9 : 8;
+	T.align = "rllrrrrlr";
+	if (lat)
+		trow(&T, "id", "name", "kind", "FLOPs", "share", "bytes", "AI", "bound", "latency");
+	else
+		trow(&T, "id", "name", "kind", "FLOPs", "share", "bytes", "AI", "bound");
+	for (i = 0; i < n && (size_t)i < m; i++) {
+		size_t k = rows[i].r;
+		const char *share = tot > 0 && !isnan(fl[k]) ? hpct(a, fl[k] / tot) : "?";
+		const char *ai = cell(t, "ai", k);
+
+		trow(&T, cell(t, "id", k), field(a, t, "name", k), field(a, t, "kind", k),
+		    hcount(a, fl[k]), share, hbytes(a, bi[k] + bo[k] + bw[k]),
+		    strcmp(ai, ".") ? ai : "?", cell(t, "bound", k),
+		    lat ? htime(a, lat[k]) : NULL);
+	}
+	tprint(O, &T);
+	free(rows);
+	free(fl);
+	free(lat);
+	free(bi);
+	free(bo);
+	free(bw);
+}
+
+struct count {
+	const char *name;
+	int n;
+	double flops, time;
+};
+
+static int
+cmp_count(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return y->n - x->n;
+	return strcmp(x->name, y->name);
+}
+
+/* subgraphs per value of a column, with their FLOPs and time, sorted by count */
+static int
+tally(struct rep *R, const char *col, struct count **out)
+{
+	struct gp_table *t = R->t;
+	double *fl = column(&R->s, t, "flops", NULL), *lat = column(&R->s, t, "latency_s", NULL);
+	struct count *c = gp_xcalloc(t->nrow + 1, sizeof *c);
+	int n = 0, i;
+	size_t r;
+
+	for (r = 0; r < t->nrow; r++) {
+		const char *v = field(&R->s.arena, t, col, r);
+
+		for (i = 0; i < n && strcmp(c[i].name, v); i++)
+			;
+		if (i == n)
+			c[n++].name = v;
+		c[i].n++;
+		c[i].flops += fl ? fl[r] : NAN;
+		c[i].time += lat && !isnan(lat[r]) ? lat[r] : 0;
+	}
+	qsort(c, (size_t)n, sizeof *c, cmp_count);
+	free(fl);
+	free(lat);
+	*out = c;
+	return n;
+}
+
+static void
+report(struct out *O, struct rep *R)
+{
+	struct facts *F = &R->F;
+	struct gp_arena *a = &R->s.arena;
+	struct gp_table *t = R->t;
+	struct kv K;
+	struct table T;
+	struct count *c;
+	double nsg = (double)t->nrow, fl = num(F, "flops"), tot;
+	int n, i;
+	size_t r;
+
+	if (O->md)
+		printf("# gp report: %s\n\n", get(F, "model"));
+	else
+		printf("gp report: %s\n\n", get(F, "model"));
+
+	section(O, "Model");
+	kv_begin(&K);
+	kv(&K, "subgraphs", get(F, "subgraphs_unfused") ?
+	    gp_arena_printf(a, "%s (fused from %s)", get(F, "subgraphs"), get(F, "subgraphs_unfused")) :
+	    gp_arena_printf(a, "%s (%s)", get(F, "subgraphs"), get(F, "mode") ? get(F, "mode") : "?"));
+	if (get(F, "batch"))
+		kv(&K, "batch", get(F, "batch"));
+	if (get(F, "flops")) {
+		kv(&K, "FLOPs", hcount(a, fl));
+		kv(&K, "MACs", hcount(a, num(F, "macs")));
+	} else {
+		kv(&K, "FLOPs", gp_arena_printf(a, "unknown: %s subgraphs could not be counted (bind "
+		    "symbolic dims with gp-shape -D)", get(F, "unknown") ? get(F, "unknown") : "some"));
+	}
+	if (num(F, "folded_flops") > 0)
+		kv(&K, "computed from constants", gp_arena_printf(a, "%s FLOPs, once, before the model runs",
+		    hcount(a, num(F, "folded_flops"))));
+	if (get(F, "params"))
+		kv(&K, "parameters", num(F, "buffers") > 0 ? gp_arena_printf(a, "%s (and %s buffers)",
+		    hcount(a, num(F, "params")), hcount(a, num(F, "buffers"))) : hcount(a, num(F, "params")));
+	if (get(F, "weight_bytes"))
+		kv(&K, "weights", hbytes(a, num(F, "weight_bytes")));
+	if (get(F, "bytes"))
+		kv(&K, "bytes moved", get(F, "bytes_saved") ? gp_arena_printf(a, "%s (fusion saves %s of %s)",
+		    hbytes(a, num(F, "bytes")), hbytes(a, num(F, "bytes_saved")),
+		    hbytes(a, num(F, "bytes_unfused"))) : hbytes(a, num(F, "bytes")));
+	if (get(F, "ai"))
+		kv(&K, "arithmetic intensity", gp_arena_printf(a, "%.3g FLOPs/byte (total FLOPs / total bytes)",
+		    num(F, "ai")));
+	if (get(F, "ai_mean"))
+		kv(&K, get(F, "ai") ? "" : "arithmetic intensity", gp_arena_printf(a,
+		    "%.3g FLOPs/byte (mean of the subgraphs' AI)", num(F, "ai_mean")));
+	if (get(F, "dtype"))
+		kv(&K, "bytes counted at", !strcmp(get(F, "dtype"), "as-is") ? "the model's dtypes" : get(F, "dtype"));
+	kv_end(O, &K);
+
+	section(O, "Operation types");
+	n = tally(R, "kind", &c);
+	memset(&T, 0, sizeof T);
+	T.ncol = 5;
+	T.align = "lrrrr";
+	trow(&T, "kind", "subgraphs", "share", "FLOPs", "of FLOPs");
+	for (i = 0; i < n; i++)
+		trow(&T, c[i].name, gp_arena_printf(a, "%d", c[i].n), hpct(a, c[i].n / nsg),
+		    hcount(a, c[i].flops), fl > 0 && !isnan(c[i].flops) ? hpct(a, c[i].flops / fl) : "?");
+	tprint(O, &T);
+	free(c);
+
+	if (get(F, "compute_bound")) {
+		double k3[3] = {num(F, "compute_bound"), num(F, "balanced"), num(F, "memory_bound")};
+
+		section(O, gp_arena_printf(a, "Bottlenecks by arithmetic intensity (compute-bound above %s, "
+		    "memory-bound below %s FLOPs/byte)", get(F, "compute_ai"), get(F, "memory_ai")));
+		memset(&T, 0, sizeof T);
+		T.ncol = 3;
+		T.align = "lrr";
+		trow(&T, "bound", "subgraphs", "share");
+		trow(&T, "compute", get(F, "compute_bound"), hpct(a, k3[0] / nsg));
+		trow(&T, "balanced", get(F, "balanced"), hpct(a, k3[1] / nsg));
+		trow(&T, "memory", get(F, "memory_bound"), hpct(a, k3[2] / nsg));
+		if (nsg - k3[0] - k3[1] - k3[2] > 0)
+			trow(&T, "no bytes or unknown", gp_arena_printf(a, "%.0f", nsg - k3[0] - k3[1] - k3[2]),
+			    hpct(a, (nsg - k3[0] - k3[1] - k3[2]) / nsg));
+		tprint(O, &T);
+	}
+
+	if (get(F, "depthwise")) {
+		int c_dw = gp_table_col(t, "depthwise");
+
+		section(O, gp_arena_printf(a, "Depthwise convolutions: %s of %zu subgraphs", get(F, "depthwise"),
+		    t->nrow));
+		if (num(F, "depthwise") > 0) {
+			memset(&T, 0, sizeof T);
+			T.ncol = 5;
+			T.align = "rlrrr";
+			trow(&T, "id", "name", "FLOPs", "AI", "threads");
+			for (r = 0; r < t->nrow; r++)
+				if (!strcmp(t->val[c_dw][r], "1"))
+					trow(&T, cell(t, "id", r), field(a, t, "name", r),
+					    hcount(a, atof(cell(t, "flops", r))), cell(t, "ai", r),
+					    hcount(a, atof(cell(t, "threads", r))));
+			tprint(O, &T);
+		}
+	}
+
+	section(O, "Parallelism");
+	kv_begin(&K);
+	if (R->has_concur) {
+		kv(&K, "stages", get(F, "stages"));
+		kv(&K, "widest stage", gp_arena_printf(a, "%s subgraph%s at once (ASAP)", get(F, "max_parallel"),
+		    num(F, "max_parallel") == 1 ? "" : "s"));
+		kv(&K, "largest antichain", gp_arena_printf(a, "%s subgraph%s independent of each other",
+		    get(F, "max_antichain"), num(F, "max_antichain") == 1 ? "" : "s"));
+		kv(&K, "critical path", gp_arena_printf(a, "%s subgraphs, %s FLOPs (%s of all)",
+		    get(F, "critical_ops"), hcount(a, num(F, "critical_flops")),
+		    hpct(a, num(F, "critical_flops_share"))));
+		if (get(F, "critical_latency_s"))
+			kv(&K, "critical path latency", gp_arena_printf(a, "%s (the bound with unlimited units)",
+			    htime(a, num(F, "critical_latency_s"))));
+	}
+	if (get(F, "threads_avg"))
+		kv(&K, "threads per subgraph", gp_arena_printf(a, "%s on average, %s at most",
+		    hcount(a, num(F, "threads_avg")), hcount(a, num(F, "threads_max"))));
+	if (get(F, "units") && get(F, "batch_to_fill_threads"))
+		kv(&K, gp_arena_printf(a, "batch to fill %s units", get(F, "units")), gp_arena_printf(a,
+		    "%s (subgraphs with half the FLOPs reach %s x %s threads)", get(F, "batch_to_fill_threads"),
+		    get(F, "units"), get(F, "threads_per_unit")));
+	if (get(F, "units") && get(F, "batch_to_fill_graph"))
+		kv(&K, "", gp_arena_printf(a, "%s (the user guide's measure: widest stage x batch >= units)",
+		    get(F, "batch_to_fill_graph")));
+	kv_end(O, &K);
+
+	if (R->has_concur && get(F, "peak_activation_bytes")) {
+		const char *at = get(F, "peak_at");
+		const char *atname = "?";
+
+		for (r = 0; at && r < t->nrow; r++)
+			if (!strcmp(cell(t, "id", r), at))
+				atname = field(a, t, "name", r);
+		section(O, gp_arena_printf(a, "Memory (subgraphs run one at a time, %s order)",
+		    !strcmp(get(F, "order") ? get(F, "order") : "topo", "best") ? "lowest-peak" : "record"));
+		kv_begin(&K);
+		kv(&K, "peak activations", gp_arena_printf(a, "%s, while subgraph %s (%s) runs",
+		    hbytes(a, num(F, "peak_activation_bytes")), at ? at : "?", atname));
+		if (get(F, "weight_bytes"))
+			kv(&K, "weights", hbytes(a, num(F, "weight_bytes")));
+		if (get(F, "peak_bytes"))
+			kv(&K, "peak memory", gp_arena_printf(a, "%s (weights + peak activations)",
+			    hbytes(a, num(F, "peak_bytes"))));
+		if (get(F, "naive_peak_bytes"))
+			kv(&K, "naive estimate", gp_arena_printf(a, "%s (weights + the largest subgraph's inputs "
+			    "and outputs)", hbytes(a, num(F, "naive_peak_bytes"))));
+		if (get(F, "fits"))
+			kv(&K, "budget", gp_arena_printf(a, "%s: %s", hbytes(a, num(F, "budget_bytes")),
+			    !strcmp(get(F, "fits"), "yes") ? "fits" : "does not fit"));
+		kv_end(O, &K);
+	}
+
+	if (R->has_roof) {
+		section(O, gp_arena_printf(a, "On %s (%s)", get(F, "hw"), get(F, "precision")));
+		kv_begin(&K);
+		if (get(F, "latency_s")) {
+			kv(&K, "latency", gp_arena_printf(a, "%s per batch of %s, one subgraph at a time",
+			    htime(a, num(F, "latency_s")), get(F, "batch") ? get(F, "batch") : "?"));
+			if (get(F, "latency_concurrent_s"))
+				kv(&K, "", gp_arena_printf(a, "%s running independent subgraphs at once",
+				    htime(a, num(F, "latency_concurrent_s"))));
+			kv(&K, "throughput", hsi(a, num(F, "throughput_per_s"), " inferences/s"));
+			if (get(F, "energy_j")) {
+				kv(&K, "energy", gp_arena_printf(a, "%s J per inference (%s model)",
+				    hcount(a, num(F, "energy_per_inference_j")), get(F, "energy_model")));
+				kv(&K, "average power", gp_arena_printf(a, "%.3g W", num(F, "power_w")));
+			}
+			kv(&K, "utilization", gp_arena_printf(a, "%s of the %s peak", hpct(a, num(F, "util")),
+			    hsi(a, num(F, "peak_ops"), "OP/s")));
+			kv(&K, "time compute-bound", hpct(a, num(F, "compute_bound_share")));
+			kv(&K, "time memory-bound", hpct(a, num(F, "memory_bound_share")));
+			kv(&K, "time launch-bound", hpct(a, num(F, "launch_bound_share")));
+		} else {
+			kv(&K, "latency", "unknown: some subgraphs' costs are not known");
+		}
+		kv(&K, "ridge point", gp_arena_printf(a, "%.3g FLOPs/byte", num(F, "ridge_ai")));
+		kv_end(O, &K);
+		n = tally(R, "bound", &c);
+		tot = num(F, "latency_s");
+		memset(&T, 0, sizeof T);
+		T.ncol = 5;
+		T.align = "lrrrr";
+		trow(&T, "bound", "subgraphs", "share", "time", "of time");
+		for (i = 0; i < n; i++)
+			trow(&T, c[i].name, gp_arena_printf(a, "%d", c[i].n), hpct(a, c[i].n / nsg),
+			    htime(a, c[i].time), tot > 0 ? hpct(a, c[i].time / tot) : "?");
+		if (!O->md)
+			printf("\n");
+		tprint(O, &T);
+		free(c);
+	}
+
+	section(O, gp_arena_printf(a, "Heaviest subgraphs by %s", R->has_roof && get(F, "latency_s") ?
+	    "time" : "FLOPs"));
+	top(O, R, 5, R->has_roof && get(F, "latency_s") ? "time" : "flops");
+}
+
+/* ---- pictures ---- */
+
+/* run argv with in[0..n) on its stdin; its output goes to path (atomically) */
+static void
+render(const char *prog, char *const argv[], const char *in, size_t n, const char *path, const char *what)
+{
+	char *tmp = gp_xmalloc(strlen(path) + 32);
+	int fd[2], st;
+	pid_t pid;
+	FILE *f;
+
+	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (pipe(fd) < 0)
+		gp_die("pipe: %s", strerror(errno));
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		gp_die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (!freopen(tmp, "w", stdout))
+			_exit(126);
+		dup2(fd[0], 0);
+		close(fd[0]);
+		close(fd[1]);
+		execvp(prog, argv);
+		_exit(127);
+	}
+	close(fd[0]);
+	if (!(f = fdopen(fd[1], "w")))
+		gp_die("fdopen: %s", strerror(errno));
+	fwrite(in, 1, n, f);
+	fclose(f);
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		unlink(tmp);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+			gp_die("%s: %s needs %s, which is not installed (apt-get install %s)", path, what, prog,
+			    !strcmp(prog, "dot") ? "graphviz" : "gnuplot-nox");
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 126)
+			gp_die("%s: cannot write: %s", tmp, strerror(errno));
+		gp_die("%s: %s failed drawing %s", path, prog, what);
+	}
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		gp_die("%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
+	}
+	free(tmp);
+}
+
+/* write text to path through a temporary file and a rename */
+static void
+write_file(const char *path, const char *text, size_t n)
+{
+	char *tmp = gp_xmalloc(strlen(path) + 32);
+	FILE *f;
+
+	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (!(f = fopen(tmp, "w")))
+		gp_die("%s: cannot write: %s", tmp, strerror(errno));
+	if (fwrite(text, 1, n, f) != n || fclose(f) != 0) {
+		unlink(tmp);
+		gp_die("%s: write error: %s", tmp, strerror(errno));
+	}
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		gp_die("%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
+	}
+	free(tmp);
+}
+
+static const char *
+ext(const char *path)
+{
+	const char *e = strrchr(path, '.');
+
+	return e && !strchr(e, '/') ? e + 1 : "";
+}
+
+/* gnuplot-safe: no quotes or backslashes in text that goes into a "..." string */
+static void
+gpstr(struct gp_buf *b, const char *s)
+{
+	for (; *s; s++)
+		gp_buf_addc(b, *s == '"' || *s == '\\' ? '_' : *s);
+}
+
+static void
+roofline_chart(struct rep *R, const char *path)
+{
+	struct gp_buf b = {0};
+	struct gp_table *t = R->t;
+	double *fl = column(&R->s, t, "flops", NULL), *lat = column(&R->s, t, "latency_s", NULL);
+	double *ai = column(&R->s, t, "ai_hw", NULL);
+	double peak = num(&R->F, "peak_ops"), bw = num(&R->F, "bandwidth"), ridge, xmin = 1e30, xmax = 0;
+	const char *e = ext(path), *term;
+	char *argv[] = {"gnuplot", NULL};
+	size_t r;
+	int k, have[3] = {0, 0, 0};
+
+	if (!R->has_roof || !lat || !ai || isnan(peak) || isnan(bw))
+		gp_die("%s: --roofline needs gp-roofline's data (gp-roofline -H PROFILE before gp-report)", R->s.src);
+	if (!strcmp(e, "svg"))
+		term = "svg size 900,600 dynamic font 'sans,12'";
+	else if (!strcmp(e, "png"))
+		term = "pngcairo size 1200,800 font 'sans,12'";
+	else if (!strcmp(e, "pdf"))
+		term = "pdfcairo size 9in,6in font 'sans,10'";
+	else
+		gp_die("%s: --roofline draws .svg, .png or .pdf files", path);
+	ridge = peak / bw;
+	for (k = 0; k < 3; k++) {
+		static const char *const kinds[] = {"compute", "memory", "launch"};
+
+		gp_buf_printf(&b, "$bound%d << EOD\n", k);
+		for (r = 0; r < t->nrow; r++) {
+			double x = ai[r], y;
+
+			if (strcmp(cell(t, "bound", r), kinds[k]) || isnan(x) || x <= 0 || isnan(fl[r]) ||
+			    fl[r] <= 0 || isnan(lat[r]) || lat[r] <= 0)
+				continue;
+			y = fl[r] / lat[r];
+			have[k]++;
+			xmin = fmin(xmin, x);
+			xmax = fmax(xmax, x);
+			gp_buf_printf(&b, "%.6g %.6g\n", x, y);
+		}
+		gp_buf_adds(&b, "EOD\n");
+	}
+	if (xmax <= 0)
+		gp_die("%s: --roofline: no subgraph has FLOPs, bytes and a latency to plot", R->s.src);
+	xmin = fmin(xmin, ridge) / 10;
+	xmax = fmax(xmax, ridge) * 10;
+	gp_buf_printf(&b, "set terminal %s\nset output '/dev/stdout'\n", term);
+	gp_buf_adds(&b, "set title \"");
+	gpstr(&b, get(&R->F, "model"));
+	gp_buf_printf(&b, " on %s (%s), batch %s: one dot per subgraph\" noenhanced\n",
+	    get(&R->F, "hw"), get(&R->F, "precision"), get(&R->F, "batch") ? get(&R->F, "batch") : "?");
+	gp_buf_printf(&b, "set logscale xy\nset xrange [%g:%g]\nset yrange [%g:%g]\n", xmin, xmax,
+	    peak * 1e-6, peak * 3);
+	gp_buf_adds(&b, "set xlabel 'arithmetic intensity (FLOPs/byte)'\n"
+	    "set ylabel 'attained (FLOP/s)'\nset grid\nset key bottom right\n"
+	    "set format y '%.0s%c'\nset format x '%g'\n");
+	gp_buf_printf(&b, "set arrow from %g,%g to %g,%g nohead dt 2 lc rgb 'gray'\n", ridge, peak * 1e-6,
+	    ridge, peak);
+	gp_buf_printf(&b, "set label 'ridge %.3g' at %g,%g offset 0.5,1\n", ridge, ridge, peak * 1e-5);
+	gp_buf_printf(&b, "roof(x) = x * %g < %g ? x * %g : %g\n", bw, peak, bw, peak);
+	gp_buf_printf(&b, "plot roof(x) with lines lw 2 lc rgb 'black' title 'roofline: %s OP/s, %s B/s'",
+	    hcount(&R->s.arena, peak), hcount(&R->s.arena, bw));
+	for (k = 0; k < 3; k++) {
+		static const char *const style[] = {
+			"lc rgb '#c0392b' title 'compute-bound'", "lc rgb '#2471a3' title 'memory-bound'",
+			"lc rgb '#7f8c8d' title 'launch-bound'",
+		};
+
+		if (have[k])
+			gp_buf_printf(&b, ", \\\n  $bound%d with points pt 7 ps 0.8 %s", k, style[k]);
+	}
+	gp_buf_adds(&b, "\n");
+	render("gnuplot", argv, b.buf, b.len, path, "the roofline chart");
+	gp_buf_release(&b);
+	free(fl);
+	free(lat);
+	free(ai);
+}
+
+static void
+dotstr(struct gp_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			gp_buf_addc(b, '\\');
+		gp_buf_addc(b, *s);
+	}
+}
+
+static void
+dot_graph(struct rep *R, const char *path)
+{
+	struct gp_buf b = {0};
+	struct gp_graph g;
+	struct gp_dag d;
+	struct gp_table *t = R->t;
+	int c_crit = gp_table_col(t, "critical"), v, k, *prev;
+	const char *e = ext(path);
+
+	gp_graph_build(&g, &R->s);
+	gp_dag_build(&d, &g);
+	gp_buf_adds(&b, "digraph gp {\n\tgraph [rankdir=TB, fontname=\"sans\", label=\"");
+	dotstr(&b, get(&R->F, "model"));
+	gp_buf_printf(&b, ": %d subgraphs%s\", labelloc=t];\n", d.n,
+	    c_crit >= 0 ? ", the critical path in red" : "");
+	gp_buf_adds(&b, "\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6f7\", "
+	    "fontname=\"sans\", fontsize=10];\n\tedge [color=\"#566573\"];\n");
+	for (v = 0; v < d.n; v++) {
+		int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1");
+
+		gp_buf_printf(&b, "\ts%s [label=\"%s ", d.id[v], d.id[v]);
+		dotstr(&b, field(&R->s.arena, t, "kind", (size_t)v));
+		gp_buf_adds(&b, "\\n");
+		dotstr(&b, field(&R->s.arena, t, "name", (size_t)v));
+		gp_buf_printf(&b, "\\n%s FLOPs\"%s];\n", hcount(&R->s.arena, d.flops[v] < 0 ? NAN :
+		    (double)d.flops[v]), crit ? ", color=\"#c0392b\", penwidth=2, fillcolor=\"#fadbd8\"" : "");
+	}
+	/* an edge is on the critical path when it joins two of its subgraphs
+	 * that follow each other on it (its subgraphs ascend along it) */
+	prev = gp_xcalloc((size_t)d.n + 1, sizeof *prev);
+	for (v = 0, k = -1; v < d.n; v++) {
+		prev[v] = k;
+		if (c_crit >= 0 && !strcmp(t->val[c_crit][v], "1"))
+			k = v;
+	}
+	for (v = 0; v < d.n; v++)
+		for (k = d.p0[v]; k < d.p0[v + 1]; k++) {
+			int u = d.p[k];
+			int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1") && prev[v] == u;
+
+			gp_buf_printf(&b, "\ts%s -> s%s%s;\n", d.id[u], d.id[v],
+			    crit ? " [color=\"#c0392b\", penwidth=2]" : "");
+		}
+	free(prev);
+	gp_buf_adds(&b, "}\n");
+	if (!strcmp(e, "dot") || !strcmp(e, "gv")) {
+		write_file(path, b.buf, b.len);
+	} else if (!strcmp(e, "svg") || !strcmp(e, "png") || !strcmp(e, "pdf")) {
+		char fmt[8];
+		char *argv[] = {"dot", fmt, NULL};
+
+		snprintf(fmt, sizeof fmt, "-T%s", e);
+		render("dot", argv, b.buf, b.len, path, "the graph");
+	} else {
+		gp_die("%s: --dot writes .dot, or .svg, .png or .pdf drawn with Graphviz", path);
+	}
+	gp_buf_release(&b);
+	gp_dag_release(&d);
+	gp_graph_release(&g);
+}
+
+/* ---- comparing models ---- */
+
+static void
+compare(struct out *O, int n, char **files)
+{
+	struct rep *R = gp_xcalloc((size_t)n, sizeof *R);
+	struct gp_arena a = {0};
+	const char **hw = gp_xcalloc((size_t)n + 1, sizeof *hw);
+	int *row = gp_xcalloc((size_t)n, sizeof *row), nhw = 0, nrow = 0, i, j, k;
+	struct table T = {0};
+	const char **cells;
+
+	for (i = 0; i < n; i++) {
+		FILE *f = fopen(files[i], "r");
+
+		if (!f)
+			gp_die("%s: cannot open: %s", files[i], strerror(errno));
+		gp_stream_init(&R[i].s, files[i]);
+		gp_stream_read(&R[i].s, f);
+		fclose(f);
+		facts(&R[i]);
+		/* the chips, in the order met */
+		if (get(&R[i].F, "hw")) {
+			for (k = 0; k < nhw && strcmp(hw[k], get(&R[i].F, "hw")); k++)
+				;
+			if (k == nhw)
+				hw[nhw++] = get(&R[i].F, "hw");
+		}
+		/* one row per model, batch and mode: streams of one model on several chips share it */
+		row[i] = -1;
+		for (j = 0; j < i && row[i] < 0; j++) {
+			const char *keys[] = {"model", "batch", "mode", "flops", "precision"};
+			int same = 1;
+
+			for (k = 0; k < 5 && same; k++) {
+				const char *x = get(&R[i].F, keys[k]), *y = get(&R[j].F, keys[k]);
+
+				same = (!x && !y) || (x && y && !strcmp(x, y));
+				if (k == 4)
+					same = 1;
+			}
+			if (same)
+				row[i] = row[j];
+		}
+		if (row[i] < 0)
+			row[i] = nrow++;
+	}
+	T.ncol = 9 + nhw;
+	{
+		char *al = gp_arena_alloc(&a, (size_t)T.ncol + 1);
+
+		memset(al, 'r', (size_t)T.ncol);
+		al[0] = 'l';
+		al[T.ncol] = 0;
+		T.align = al;
+	}
+	cells = gp_arena_alloc(&a, (size_t)T.ncol * sizeof *cells);
+	cells[0] = "model";
+	cells[1] = "batch";
+	cells[2] = "FLOPs";
+	cells[3] = "MACs";
+	cells[4] = "params";
+	cells[5] = "AI";
+	cells[6] = "max parallel";
+	cells[7] = "critical path";
+	cells[8] = "peak memory";
+	for (k = 0; k < nhw; k++)
+		cells[9 + k] = gp_arena_printf(&a, "latency %s", hw[k]);
+	T.cap = nrow + 1;
+	T.cell = gp_xcalloc((size_t)(nrow + 1) * (size_t)T.ncol, sizeof *T.cell);
+	memcpy(T.cell, cells, (size_t)T.ncol * sizeof *cells);
+	T.nrow = nrow + 1;
+	for (j = 1; j <= nrow; j++)
+		for (k = 0; k < T.ncol; k++)
+			T.cell[j * T.ncol + k] = ".";
+	for (i = 0; i < n; i++) {
+		struct facts *F = &R[i].F;
+		const char **rc = &T.cell[(row[i] + 1) * T.ncol];
+
+		rc[0] = get(F, "model");
+		rc[1] = get(F, "batch") ? get(F, "batch") : "?";
+		rc[2] = hcount(&a, num(F, "flops"));
+		rc[3] = hcount(&a, num(F, "macs"));
+		rc[4] = hcount(&a, num(F, "params"));
+		rc[5] = get(F, "ai") ? gp_arena_printf(&a, "%.3g", num(F, "ai")) : "?";
+		if (get(F, "max_parallel"))
+			rc[6] = get(F, "max_parallel");
+		if (get(F, "critical_ops"))
+			rc[7] = get(F, "critical_ops");
+		if (get(F, "peak_bytes"))
+			rc[8] = hbytes(&a, num(F, "peak_bytes"));
+		for (k = 0; k < nhw; k++)
+			if (get(F, "hw") && !strcmp(get(F, "hw"), hw[k]))
+				rc[9 + k] = htime(&a, num(F, "latency_s"));
+	}
+	if (O->md)
+		printf("# gp compare: %d streams\n\n", n);
+	tprint(O, &T);
+	for (i = 0; i < n; i++) {
+		free(R[i].F.f);
+		gp_stream_release(&R[i].s);
+	}
+	free(R);
+	free(hw);
+	free(row);
+	gp_arena_release(&a);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"summary", no_argument, NULL, 's'},
+		{"top", required_argument, NULL, 't'},
+		{"by", required_argument, NULL, 'b'},
+		{"format", required_argument, NULL, 'f'},
+		{"roofline", required_argument, NULL, 'r'},
+		{"dot", required_argument, NULL, 'd'},
+		{"compare", no_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *by = "flops", *roof = NULL, *dot = NULL;
+	int c, sum = 0, ntop = 0, cmp = 0;
+	struct out O = {0};
+	struct rep R;
+
+	gp_init(argv);
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sum = 1;
+			break;
+		case 't': {
+			int64_t v;
+
+			if (gp_parse_i64(optarg, &v) || v < 1 || v > 1000000) {
+				fprintf(stderr, "%s: --top: '%s' is not a count from 1 to 1000000\n", gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			ntop = (int)v;
+			break;
+		}
+		case 'b':
+			if (strcmp(optarg, "flops") && strcmp(optarg, "bytes") && strcmp(optarg, "time")) {
+				fprintf(stderr, "%s: --by: '%s' is not flops, bytes or time\n", gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			by = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "md")) {
+				fprintf(stderr, "%s: --format: '%s' is not text or md\n", gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			O.md = !strcmp(optarg, "md");
+			break;
+		case 'r':
+			roof = optarg;
+			break;
+		case 'd':
+			dot = optarg;
+			break;
+		case 'c':
+			cmp = 1;
+			break;
+		case 'h':
+			help();
+			return gp_close_stdout();
+		case 'V':
+			printf("%s %s\n", gp_prog, GP_VERSION);
+			return gp_close_stdout();
+		default:
+			gp_die_usage(usage);
+		}
+	}
+	if ((cmp && (optind == argc || sum || ntop || roof || dot)) || (!cmp && optind != argc) ||
+	    (sum && ntop))
+		gp_die_usage(usage);
+	if (!O.md && isatty(1)) {
+		struct winsize ws;
+		const char *cols = getenv("COLUMNS");
+
+		O.color = !getenv("NO_COLOR") && !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+		O.width = cols && atoi(cols) > 20 ? atoi(cols) :
+		    ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
+	}
+	if (cmp) {
+		struct gp_arena a = {0};
+
+		O.a = &a;
+		compare(&O, argc - optind, argv + optind);
+		gp_arena_release(&a);
+		return gp_close_stdout();
+	}
+	memset(&R, 0, sizeof R);
+	gp_stream_init(&R.s, "stdin");
+	gp_stream_read(&R.s, stdin);
+	facts(&R);
+	O.a = &R.s.arena;
+	/* the pictures first: an error there leaves stdout empty */
+	if (roof)
+		roofline_chart(&R, roof);
+	if (dot)
+		dot_graph(&R, dot);
+	if (sum)
+		summary(&R.F);
+	else if (ntop)
+		top(&O, &R, ntop, by);
+	else
+		report(&O, &R);
+	free(R.F.f);
+	gp_stream_release(&R.s);
+	return gp_close_stdout();
+}
