@@ -44,7 +44,7 @@ TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops
 
 # Debian packages: to build, and to test and run the pipelines.
 DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev gnuplot-nox graphviz
-TESTDEPS = bats bats-assert bats-support parallel python3-onnx python3-networkx file
+TESTDEPS = bats bats-assert bats-support parallel python3-onnx python3-networkx file valgrind
 
 all: $(PROGS) $(TESTPROGS)
 

@@ -201,6 +201,8 @@ static const char *const roofline_keys[] = {
 
 struct rep {
 	struct gp_stream s;
+	struct gp_graph g;
+	struct gp_dag d;
 	struct gp_table *t;             /* the subgraph records */
 	struct facts F;
 	int has_concur, has_roof;
@@ -235,6 +237,9 @@ facts(struct rep *R)
 	R->t = gp_table_get(s, "subgraph");
 	if (!R->t || !gp_hdr_get(s, "partition"))
 		gp_die("%s: no subgraph records or ##partition header: run gp-partition first", s->src);
+	/* the whole stream is checked as every filter checks it: the graph and the DAG */
+	gp_graph_build(&R->g, s);
+	gp_dag_build(&R->d, &R->g);
 	put(F, "model", src ? basename_of(&s->arena, src) : "stdin");
 	putf(F, "subgraphs", "%zu", R->t->nrow);
 	from_header(F, s, "partition", partition_keys);
@@ -318,22 +323,15 @@ facts(struct rep *R)
 	}
 	/* the batch that fills the chip gp-roofline ran for, when gp-concur was not told */
 	if (R->has_roof && R->hw_units > 0 && !get(F, "batch_to_fill_threads")) {
-		struct gp_graph g;
-		struct gp_dag d;
-		int64_t batch;
+		int64_t batch = gp_graph_batch(&R->g);
 
-		gp_graph_build(&g, s);
-		gp_dag_build(&d, &g);
-		batch = gp_graph_batch(&g);
 		putf(F, "units", "%d", R->hw_units);
 		putf(F, "threads_per_unit", "%g", R->hw_tpu);
 		if (get(F, "max_parallel"))
 			putf(F, "batch_to_fill_graph", "%.0f", ceil(R->hw_units / num(F, "max_parallel")));
-		if (batch > 0 && gp_dag_batch_to_fill(&d, R->hw_units * R->hw_tpu, batch) > 0)
+		if (batch > 0 && gp_dag_batch_to_fill(&R->d, R->hw_units * R->hw_tpu, batch) > 0)
 			putf(F, "batch_to_fill_threads", "%.0f",
-			    gp_dag_batch_to_fill(&d, R->hw_units * R->hw_tpu, batch));
-		gp_dag_release(&d);
-		gp_graph_release(&g);
+			    gp_dag_batch_to_fill(&R->d, R->hw_units * R->hw_tpu, batch));
 	}
 }
 
@@ -1108,44 +1106,40 @@ static void
 dot_graph(struct rep *R, const char *path)
 {
 	struct gp_buf b = {0};
-	struct gp_graph g;
-	struct gp_dag d;
+	const struct gp_dag *d = &R->d;
 	struct gp_table *t = R->t;
 	int c_crit = gp_table_col(t, "critical"), v, k, *prev;
 	const char *e = ext(path);
-
-	gp_graph_build(&g, &R->s);
-	gp_dag_build(&d, &g);
 	gp_buf_adds(&b, "digraph gp {\n\tgraph [rankdir=TB, fontname=\"sans\", label=\"");
 	dotstr(&b, get(&R->F, "model"));
-	gp_buf_printf(&b, ": %d subgraphs%s\", labelloc=t];\n", d.n,
+	gp_buf_printf(&b, ": %d subgraphs%s\", labelloc=t];\n", d->n,
 	    c_crit >= 0 ? ", the critical path in red" : "");
 	gp_buf_adds(&b, "\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6f7\", "
 	    "fontname=\"sans\", fontsize=10];\n\tedge [color=\"#566573\"];\n");
-	for (v = 0; v < d.n; v++) {
+	for (v = 0; v < d->n; v++) {
 		int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1");
 
-		gp_buf_printf(&b, "\ts%s [label=\"%s ", d.id[v], d.id[v]);
+		gp_buf_printf(&b, "\ts%s [label=\"%s ", d->id[v], d->id[v]);
 		dotstr(&b, field(&R->s.arena, t, "kind", (size_t)v));
 		gp_buf_adds(&b, "\\n");
 		dotstr(&b, field(&R->s.arena, t, "name", (size_t)v));
-		gp_buf_printf(&b, "\\n%s FLOPs\"%s];\n", hcount(&R->s.arena, d.flops[v] < 0 ? NAN :
-		    (double)d.flops[v]), crit ? ", color=\"#c0392b\", penwidth=2, fillcolor=\"#fadbd8\"" : "");
+		gp_buf_printf(&b, "\\n%s FLOPs\"%s];\n", hcount(&R->s.arena, d->flops[v] < 0 ? NAN :
+		    (double)d->flops[v]), crit ? ", color=\"#c0392b\", penwidth=2, fillcolor=\"#fadbd8\"" : "");
 	}
 	/* an edge is on the critical path when it joins two of its subgraphs
 	 * that follow each other on it (its subgraphs ascend along it) */
-	prev = gp_xcalloc((size_t)d.n + 1, sizeof *prev);
-	for (v = 0, k = -1; v < d.n; v++) {
+	prev = gp_xcalloc((size_t)d->n + 1, sizeof *prev);
+	for (v = 0, k = -1; v < d->n; v++) {
 		prev[v] = k;
 		if (c_crit >= 0 && !strcmp(t->val[c_crit][v], "1"))
 			k = v;
 	}
-	for (v = 0; v < d.n; v++)
-		for (k = d.p0[v]; k < d.p0[v + 1]; k++) {
-			int u = d.p[k];
+	for (v = 0; v < d->n; v++)
+		for (k = d->p0[v]; k < d->p0[v + 1]; k++) {
+			int u = d->p[k];
 			int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1") && prev[v] == u;
 
-			gp_buf_printf(&b, "\ts%s -> s%s%s;\n", d.id[u], d.id[v],
+			gp_buf_printf(&b, "\ts%s -> s%s%s;\n", d->id[u], d->id[v],
 			    crit ? " [color=\"#c0392b\", penwidth=2]" : "");
 		}
 	free(prev);
@@ -1162,8 +1156,6 @@ dot_graph(struct rep *R, const char *path)
 		gp_die("%s: --dot writes .dot, or .svg, .png or .pdf drawn with Graphviz", path);
 	}
 	gp_buf_release(&b);
-	gp_dag_release(&d);
-	gp_graph_release(&g);
 }
 
 /* ---- comparing models ---- */
@@ -1266,6 +1258,8 @@ compare(struct out *O, int n, char **files)
 	tprint(O, &T);
 	for (i = 0; i < n; i++) {
 		free(R[i].F.f);
+		gp_dag_release(&R[i].d);
+		gp_graph_release(&R[i].g);
 		gp_stream_release(&R[i].s);
 	}
 	free(R);
@@ -1379,6 +1373,8 @@ main(int argc, char **argv)
 	else
 		report(&O, &R);
 	free(R.F.f);
+	gp_dag_release(&R.d);
+	gp_graph_release(&R.g);
 	gp_stream_release(&R.s);
 	return gp_close_stdout();
 }

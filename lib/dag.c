@@ -254,6 +254,8 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 			gp_die("%s: subgraph tensor '%s' has no tensor record in the main graph", s->src,
 			    d->tname[k]);
 		e = gp_shape_numel(&g->t[t].shape);
+		if (e == -2)
+			gp_die("%s: tensor '%s': its element count overflows 64 bits", s->src, d->tname[k]);
 		d->tbytes[k] = e < 0 || g->t[t].dtype <= 0 ? -1 :
 		    gp_tensor_bytes(gp_dtype_as(g->t[t].dtype, as), e);
 		if (d->tbytes[k] == -2)

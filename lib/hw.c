@@ -146,6 +146,9 @@ number(struct rd *R, yaml_node_t *n, const char *path, double lo, double hi)
 	const char *s = scalar(R, n, path);
 	double v;
 
+	if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		bad(R, n, "'%s': '%s' is quoted text, not a number", path, s);
 	if (gp_parse_si(s, &v))
 		bad(R, n, "'%s': '%s' is not a number (a plain number, or one with a suffix k M G T, "
 		    "Ki Mi Gi, m u n)", path, s);
