@@ -7,6 +7,7 @@
 #   make fuzz         run the libFuzzer targets for FUZZ_SECONDS each (needs clang)
 #   make bench        time and memory of the filters on a large model
 #   make zoo-check    gp-shape against onnx on the whole torchvision zoo (needs python3-torch)
+#   make validate     predicted latency against onnxruntime and MLPerf: docs/validation.md
 #   make install      PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -136,6 +137,15 @@ bench: all
 zoo-check: all
 	tests/zoo-check
 
+# make validate: gp-roofline's predictions against onnxruntime on this machine's
+# CPU and against published GPU results, written to docs/validation.md
+VALIDATE_PASSES ?= 3
+validate: all
+	@command -v node >/dev/null && command -v npm >/dev/null || $(MAKE) deps EXTRADEPS="nodejs npm"
+	$(MAKE) deps EXTRADEPS="python3-torch python3-torchvision"
+	GP_VALIDATE_PASSES=$(VALIDATE_PASSES) tests/validate/measure
+	tests/validate/predict
+
 fixtures:
 	/usr/bin/python3 data/export-zoo.py
 
@@ -148,5 +158,5 @@ install: all
 clean:
 	rm -rf build bin lib/libgp.a
 
-.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check fixtures install clean
+.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check validate fixtures install clean
 .SECONDARY:

@@ -120,7 +120,6 @@ occupancy(const struct gp_hw *h, double threads)
 struct ctx {
 	const struct gp_hw *h;
 	int prec;
-	int wlevel;                 /* where the weights live between runs */
 	int energy;                 /* 2: per-op energies, 1: from TDP, 0: none */
 };
 
@@ -142,8 +141,10 @@ estimate(const struct ctx *C, int64_t flops, int64_t bi, int64_t bo, int64_t bw,
 	al = level_for(h, act);
 	e->compute_s = (double)flops / (peak * occ);
 	e->ai = act + (double)bw > 0 ? (double)flops / (act + (double)bw) : -1;
+	/* weights stream from the outermost level: caches between runs hold
+	 * activations and other programs' data too, not a model's weights */
 	e->memory_s = act / (h->mem[al].bandwidth * h->eff_memory) +
-	    (double)bw / (h->mem[C->wlevel].bandwidth * h->eff_memory);
+	    (double)bw / (h->mem[0].bandwidth * h->eff_memory);
 	e->launch_s = h->launch_per_model ? 0 : h->launch_s;
 	/* a CPU dispatches on the core that then runs the kernel: the overhead
 	 * adds; accelerators launch asynchronously: a kernel takes at least it */
@@ -159,7 +160,7 @@ estimate(const struct ctx *C, int64_t flops, int64_t bi, int64_t bo, int64_t bw,
 	if (C->energy == 2) {
 		e->energy_j = (double)flops * h->pj_per_flop[C->prec] * 1e-12 +
 		    act * fmax(h->mem[al].pj_per_byte, 0) * 1e-12 +
-		    (double)bw * fmax(h->mem[C->wlevel].pj_per_byte, 0) * 1e-12 +
+		    (double)bw * fmax(h->mem[0].pj_per_byte, 0) * 1e-12 +
 		    fmax(h->idle_w, 0) * e->latency_s;
 	} else if (C->energy == 1) {
 		/* static power all the time, the rest in proportion to how busy the
@@ -351,17 +352,6 @@ main(int argc, char **argv)
 	if (c_flops < 0 || c_bi < 0 || c_bo < 0 || c_bw < 0)
 		gp_die("%s: the #subgraph header lacks flops, bytes_in, bytes_out or bytes_weight", s.src);
 
-	/* where the weights live between runs: the innermost level that holds them all */
-	{
-		const char *wb = gp_hdr_field(&s, "partition", "weight_bytes");
-		int64_t w = -1;
-
-		if (wb && gp_parse_i64(wb, &w))
-			gp_die("%s: ##partition: weight_bytes '%s' is not a count", s.src, wb);
-		if (repart)
-			w = re.weight_bytes;
-		C.wlevel = w < 0 ? 0 : level_for(&h, (double)w);
-	}
 	C.energy = h.pj_per_flop[C.prec] >= 0 ? 2 : h.tdp_w > 0 ? 1 : 0;
 	batch = gp_graph_batch(&g);
 
@@ -393,9 +383,12 @@ main(int argc, char **argv)
 		flops += (double)i64(&s, t, c_flops, r);
 		tb[!strcmp(e[r].bound, "compute") ? 0 : !strcmp(e[r].bound, "memory") ? 1 : 2] += e[r].latency_s;
 	}
-	if (h.launch_per_model) {
-		lat += h.launch_s;
-		tb[2] += h.launch_s;
+	/* what every run pays once: the runtime's call, or the one launch of a whole-model program */
+	{
+		double once = h.run_s + (h.launch_per_model ? h.launch_s : 0);
+
+		lat += once;
+		tb[2] += once;
 	}
 	/* with gp-concur's stages: a stage takes as long as its slowest subgraph,
 	 * and at least as long as all its subgraphs' work on the whole chip */
@@ -419,8 +412,7 @@ main(int argc, char **argv)
 		}
 		for (st = 1; st <= ns; st++)
 			conc += fmax(mx[st], sum[st]);
-		if (h.launch_per_model)
-			conc += h.launch_s;
+		conc += h.run_s + (h.launch_per_model ? h.launch_s : 0);
 		free(mx);
 		free(sum);
 	}

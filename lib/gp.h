@@ -428,6 +428,7 @@ struct gp_hw {
 	double eff_compute, eff_memory;     /* fractions of peak real kernels reach; 1 if not given */
 	double launch_s;
 	int launch_per_model;               /* launch_s is paid once per run, not per kernel */
+	double run_s;                       /* paid once per run: the runtime's call overhead; 0 if not given */
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the

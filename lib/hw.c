@@ -357,7 +357,7 @@ struct top {
 
 static const char *const topkeys[] = {
 	"name", "title", "vendor", "kind", "units", "unit", "clock_hz", "threads_per_unit",
-	"peak_ops", "memory", "power", "pj_per_flop", "efficiency", "launch_s", "launch_per",
+	"peak_ops", "memory", "power", "pj_per_flop", "efficiency", "launch_s", "launch_per", "run_s",
 	"sources", "per_thread", NULL,
 };
 
@@ -409,6 +409,8 @@ top_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *
 		mapping(R, v, path, effkeys, eff_pair, h);
 	else if (!strcmp(key, "launch_s"))
 		h->launch_s = number(R, v, path, 0, 10);
+	else if (!strcmp(key, "run_s"))
+		h->run_s = number(R, v, path, 0, 10);
 	else if (!strcmp(key, "launch_per")) {
 		const char *s = text(R, v, path);
 

@@ -89,11 +89,11 @@ profile() {
 	assert_output 10
 }
 
-@test "-p fp16: twice the peak, half the bytes (weights now fit the SRAM)" {
+@test "-p fp16: twice the peak, half the bytes; weights stream from the outer level even when they fit the SRAM" {
 	roof "$TDATA/roof.onnx" -H "$CHIP" -p fp16
-	# compute 2^31 / (2 TFLOP/s x 10486/10490); activations 4 MiB at 100 GB/s, weights 2 MiB at 1 TB/s
+	# compute 2^31 / (2 TFLOP/s x 10486/10490); activations 4 MiB and weights 2 MiB at 100 GB/s
 	run -0 every name compute_s memory_s
-	assert_line --index 0 "$(printf 'g\t0.00107415\t4.40402e-05')"
+	assert_line --index 0 "$(printf 'g\t0.00107415\t6.29146e-05')"
 	run -0 key precision
 	assert_output fp16
 	run --separate-stderr -1 gp-roofline -H "$CHIP" -p int8 < "$S"
@@ -113,7 +113,7 @@ profile() {
 	run -0 grep -o 'critical_weight=time	critical_ops=1	.*critical_latency_s=0.0021483	' "$BATS_TEST_TMPDIR/t"
 }
 
-@test "per-op energies replace the TDP model; launch_per model pays the launch once" {
+@test "per-op energies replace the TDP model; launch_per model pays the launch once, run_s every run" {
 	profile 's/^launch_s: 10u/launch_s: 10u\nlaunch_per: model\npj_per_flop:\n  fp32: 2/; s/covers: \[units/covers: [pj_per_flop, units/'
 	roof "$TDATA/roof.onnx" -H "$P"
 	run -0 key energy_model
@@ -126,6 +126,14 @@ profile() {
 	# 2.1483 ms + 335.544 us + 0.16 ns + one 10 us launch
 	run -0 key latency_s
 	assert_output 0.00249385
+	# a fixed 1 ms per run on top (the runtime's call)
+	profile 's/^launch_s: 10u/launch_s: 10u\nrun_s: 1m/; s/covers: \[units/covers: [run_s, units/'
+	roof "$TDATA/roof.onnx" -H "$P"
+	run -0 key latency_s
+	assert_output 0.00349385
+	# the tiny ReLU's 10 us launch and the 1 ms run, of 3.49385 ms
+	run -0 key launch_bound_share
+	assert_output 0.28908
 }
 
 @test "a profile without power estimates no energy; without a source, nothing" {

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// tests/validate/ort-time.js - measured latency of ONNX models with
+// onnxruntime-node on the CPU (see tests/validate/README.md).
+//
+//   node ort-time.js [--runs N] [--warmup N] [--time S] [--threads T]
+//                    [--opt LEVEL] [--dim NAME=N]... [--min-cpu F] MODEL.onnx...
+//
+// For each model: one InferenceSession (cpu EP, intraOpNumThreads T,
+// interOpNumThreads 1, sequential execution, graphOptimizationLevel LEVEL),
+// random float32 inputs of the model's input shapes, --warmup runs, then
+// --runs timed runs (default: as many as fit in --time seconds, at least 10),
+// each timed alone with process.hrtime.bigint(). Prints a header line, then
+// one TSV line per model:
+//
+//   model threads runs median_s min_s p90_s ort_version opt_level
+//
+// `model` is the file name without its directory and `.onnx`. Symbolic
+// (dynamic) input dims: 1 for a batch-like dim (the first dim, or one named
+// like "batch" or "N"), NAME=N from --dim, otherwise an error.
+//
+// onnxruntime-node is looked up in build/validate/node_modules (where
+// tests/validate/measure installs it), then the usual node places.
+// Errors: one line `ort-time: FILE: what` on stderr and exit status 1
+// (usage errors: exit status 2). When the process got less than --min-cpu
+// (default 0.95) CPU-seconds per thread per second while timing, i.e. other
+// processes took the CPU from it, it prints `ort-time: FILE: warning: ...`
+// on stderr (the line on stdout is still printed, exit status 0).
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+function die(file, msg) {
+	process.stderr.write('ort-time: ' + (file ? file + ': ' : '') + msg + '\n');
+	process.exit(1);
+}
+
+function warn(file, msg) {
+	process.stderr.write('ort-time: ' + file + ': warning: ' + msg + '\n');
+}
+
+function usage(msg) {
+	if (msg)
+		process.stderr.write('ort-time: ' + msg + '\n');
+	process.stderr.write('usage: node ort-time.js [--runs N] [--warmup N] [--time S] ' +
+		'[--threads T] [--opt disabled|basic|extended|all] [--dim NAME=N]... [--min-cpu F] MODEL.onnx...\n');
+	process.exit(2);
+}
+
+function loadOrt() {
+	const top = path.resolve(__dirname, '..', '..');
+	const where = [path.join(top, 'build', 'validate'), __dirname];
+	let p;
+	try {
+		p = require.resolve('onnxruntime-node', { paths: where });
+	} catch (e) {
+		die(null, 'onnxruntime-node is not installed; run tests/validate/measure, or: ' +
+			'mkdir -p build/validate && cp tests/validate/package*.json build/validate/ && ' +
+			'npm ci --ignore-scripts --prefix build/validate');
+	}
+	const ort = require(p);
+	let version = ort.env && ort.env.versions && ort.env.versions.node;
+	if (!version)
+		version = require(path.join(path.dirname(p), '..', 'package.json')).version;
+	return { ort, version };
+}
+
+function parseArgs(argv) {
+	const o = { runs: 0, warmup: 5, time: 2, threads: 1, opt: 'all', minCpu: 0.95, dims: {}, models: [] };
+	const int = (name, v, min) => {
+		if (v === undefined || !/^[0-9]+$/.test(v) || Number(v) < min)
+			usage(name + ' needs an integer >= ' + min);
+		return Number(v);
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		let m;
+		if (a === '--runs') o.runs = int(a, argv[++i], 1);
+		else if (a === '--warmup') o.warmup = int(a, argv[++i], 0);
+		else if (a === '--threads') o.threads = int(a, argv[++i], 1);
+		else if (a === '--time') {
+			const v = argv[++i];
+			if (v === undefined || !(Number(v) > 0)) usage('--time needs seconds > 0');
+			o.time = Number(v);
+		} else if (a === '--min-cpu') {
+			const v = argv[++i];
+			if (v === undefined || !(Number(v) >= 0)) usage('--min-cpu needs a fraction >= 0');
+			o.minCpu = Number(v);
+		} else if (a === '--opt') {
+			o.opt = argv[++i];
+			if (!['disabled', 'basic', 'extended', 'all'].includes(o.opt))
+				usage('--opt must be disabled, basic, extended or all');
+		} else if (a === '--dim') {
+			const v = argv[++i];
+			if (v === undefined || !(m = /^([^=]+)=([0-9]+)$/.exec(v)) || Number(m[2]) < 1)
+				usage('--dim needs NAME=N with N >= 1');
+			o.dims[m[1]] = Number(m[2]);
+		} else if (a === '-h' || a === '--help') usage();
+		else if (a === '--') { o.models.push(...argv.slice(i + 1)); break; }
+		else if (a.startsWith('-') && a !== '-') usage('unknown option ' + a);
+		else o.models.push(a);
+	}
+	if (o.models.length === 0)
+		usage('no model given');
+	return o;
+}
+
+const BATCH_LIKE = /batch|^(n|b|bs)$/i;
+
+function inputShape(file, meta, dims) {
+	if (!meta.isTensor)
+		die(file, `input '${meta.name}' is not a tensor`);
+	if (meta.type !== 'float32')
+		die(file, `input '${meta.name}' is ${meta.type}; only float32 inputs are supported`);
+	return meta.shape.map((d, i) => {
+		if (typeof d === 'number')
+			return d;
+		// symbolic dim (a name, '' when unnamed)
+		if (Object.prototype.hasOwnProperty.call(dims, d))
+			return dims[d];
+		if (i === 0 || BATCH_LIKE.test(d))
+			return 1;
+		die(file, `input '${meta.name}' dim ${i} ('${d}') is dynamic and not batch-like; ` +
+			`give its size with --dim ${d || 'NAME'}=N`);
+	});
+}
+
+// Deterministic pseudo-random floats in [-1, 1) (xorshift32), so that every
+// run of the script feeds the same data.
+function randomFloats(n, seed) {
+	const a = new Float32Array(n);
+	let x = seed >>> 0 || 1;
+	for (let i = 0; i < n; i++) {
+		x ^= x << 13; x >>>= 0;
+		x ^= x >>> 17;
+		x ^= x << 5; x >>>= 0;
+		a[i] = x / 2147483648 - 1;
+	}
+	return a;
+}
+
+function quantile(sorted, q) {  // linear interpolation, as numpy's default
+	const pos = (sorted.length - 1) * q;
+	const lo = Math.floor(pos), hi = Math.ceil(pos);
+	return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+async function timeModel(ort, file, o) {
+	let session;
+	try {
+		session = await ort.InferenceSession.create(file, {
+			executionProviders: ['cpu'],
+			intraOpNumThreads: o.threads,
+			interOpNumThreads: 1,
+			executionMode: 'sequential',
+			graphOptimizationLevel: o.opt,
+		});
+	} catch (e) {
+		die(file, 'cannot load: ' + String(e.message || e).split('\n')[0]);
+	}
+	const feeds = {};
+	session.inputMetadata.forEach((meta, k) => {
+		const shape = inputShape(file, meta, o.dims);
+		const n = shape.reduce((p, d) => p * d, 1);
+		feeds[meta.name] = new ort.Tensor('float32', randomFloats(n, 12345 + k), shape);
+	});
+	const run = async () => {
+		try {
+			await session.run(feeds);
+		} catch (e) {
+			die(file, 'run failed: ' + String(e.message || e).split('\n')[0]);
+		}
+	};
+	for (let i = 0; i < o.warmup; i++)
+		await run();
+	const times = [];
+	const budget = BigInt(Math.round(o.time * 1e9));
+	const cpu0 = process.cpuUsage();
+	const start = process.hrtime.bigint();
+	for (;;) {
+		const t0 = process.hrtime.bigint();
+		await run();
+		const t1 = process.hrtime.bigint();
+		times.push(Number(t1 - t0) / 1e9);
+		if (o.runs ? times.length >= o.runs : times.length >= 10 && t1 - start >= budget)
+			break;
+	}
+	// CPU time this process got while timing, per intra-op thread and per
+	// second of wall time: about 1 when nothing else competed for the CPU.
+	const cpu = process.cpuUsage(cpu0);
+	const wall = Number(process.hrtime.bigint() - start) / 1e3;
+	const share = (cpu.user + cpu.system) / wall / o.threads;
+	if (share < o.minCpu)
+		warn(file, `got only ${(share * 100).toFixed(0)}% of a CPU per thread while timing: ` +
+			'other processes competed for the CPU, the times are too long');
+	await session.release();
+	times.sort((a, b) => a - b);
+	return { runs: times.length, median: quantile(times, 0.5), min: times[0], p90: quantile(times, 0.9) };
+}
+
+async function main() {
+	const o = parseArgs(process.argv.slice(2));
+	for (const f of o.models)
+		if (!fs.existsSync(f))
+			die(f, 'no such file');
+	const { ort, version } = loadOrt();
+	ort.env.logLevel = 'error';
+	const out = (fields) => process.stdout.write(fields.join('\t') + '\n');
+	out(['#model', 'threads', 'runs', 'median_s', 'min_s', 'p90_s', 'ort_version', 'opt_level']);
+	for (const f of o.models) {
+		const r = await timeModel(ort, f, o);
+		const name = path.basename(f).replace(/\.onnx$/, '');
+		const s = (x) => x.toExponential(4);
+		out([name, o.threads, r.runs, s(r.median), s(r.min), s(r.p90), version, o.opt]);
+	}
+}
+
+main().catch((e) => die(null, String(e && e.stack || e).split('\n')[0]));
