@@ -8,7 +8,9 @@
  * are merged as an inference compiler does: BatchNormalization folded into the
  * Conv or Gemm before it, element-wise ops into the kernel whose output they
  * read (bias, activation, residual Add), element-wise ops and row reductions
- * into one kernel (a decomposed LayerNorm or Softmax), never making a cycle.
+ * into one kernel (a decomposed LayerNorm or Softmax), and attention's
+ * MatMul-scale-mask-Softmax-MatMul into one kernel whose score matrix never
+ * leaves the chip (as flash attention runs it), never making a cycle.
  * A tensor that only its own subgraph reads costs no bytes.
  */
 #include <stdlib.h>
@@ -33,6 +35,7 @@ struct part {
 	int *next;                  /* node -> next node of its group, -1 */
 	int *first, *last;          /* group -> its first and last node */
 	int64_t *ext;               /* group -> largest activation it touches, elements */
+	char *att;                  /* group -> attention so far: 1 scores (QK^T), 2 + Softmax, 3 + AV */
 	int ngrp;
 	int *mark;                  /* group -> DFS stamp */
 	int stamp;
@@ -313,7 +316,18 @@ fits(struct part *P, int i, int G)
 
 	if (e < 0 || n->nout != 1)
 		return 0;
-	if (ci == GP_C_ELEM) {
+	if (P->att[G] == 1 && ci == GP_C_ROW && !strcmp(n->op, "Softmax")) {
+		/* attention: the Softmax of the scores stays on chip */
+		if (e != main_numel(P, a))
+			return 0;
+	} else if (P->att[G] == 2 && ci == GP_C_DENSE) {
+		/* and so do the probabilities the second MatMul reads */
+		int x = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
+		int p = x >= 0 ? P->g->t[x].producer : -1;
+
+		if (strcmp(P->cost[i].kind, "matmul") || p < 0 || P->grp[p] != G)
+			return 0;
+	} else if (ci == GP_C_ELEM) {
 		if (ca == GP_C_DENSE || ca == GP_C_POOL) {
 			if (e != main_numel(P, a))
 				return 0;
@@ -396,6 +410,13 @@ group(struct part *P)
 			G = P->ngrp++;
 			P->first[G] = P->last[G] = -1;
 			P->ext[G] = 0;
+			/* a MatMul of two activations may be attention's scores */
+			P->att[G] = P->o->fuse && cls(&g->n[i]) == GP_C_DENSE && P->cost[i].kind &&
+			    !strcmp(P->cost[i].kind, "matmul");
+		} else if (P->att[G] == 1 && !strcmp(g->n[i].op, "Softmax")) {
+			P->att[G] = 2;
+		} else if (P->att[G] == 2 && cls(&g->n[i]) == GP_C_DENSE) {
+			P->att[G] = 3;
 		}
 		join(P, (int)i, G);
 		rd = reads(P, i, &nr);
@@ -492,15 +513,18 @@ lead(struct part *P, int G)
 	return best;
 }
 
-/* family: the kind of a subgraph: its multiply-accumulate node's, a
- * LayerNorm or Softmax (one node, or written out in element-wise ops and
- * reductions) that element-wise ops lead into, else its first node's */
+/* family: the kind of a subgraph: attention (scores, Softmax and the
+ * weighted sum in one), its multiply-accumulate node's, a LayerNorm or
+ * Softmax (one node, or written out in element-wise ops and reductions) that
+ * element-wise ops lead into, else its first node's */
 static const char *
 family(struct part *P, int G)
 {
 	int m, red = 0, mean = 0, root = 0, div = 0, ex = 0, sum = 0;
 	const char *norm = NULL;
 
+	if (P->att[G] == 3)
+		return "attention";
 	for (m = P->first[G]; m >= 0; m = P->next[m]) {
 		const char *op = P->g->n[m].op;
 
@@ -732,6 +756,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	P.first = gp_xcalloc(nn, sizeof *P.first);
 	P.last = gp_xcalloc(nn, sizeof *P.last);
 	P.ext = gp_xcalloc(nn, sizeof *P.ext);
+	P.att = gp_xcalloc(nn, 1);
 	P.mark = gp_xcalloc(nn, sizeof *P.mark);
 	P.folded = gp_xcalloc(nn, 1);
 	for (i = 0; i < g->nn; i++)
@@ -807,6 +832,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.first);
 	free(P.last);
 	free(P.ext);
+	free(P.att);
 	free(P.mark);
 	free(P.folded);
 }
