@@ -129,6 +129,9 @@ demo: deps
 	@bin/gp-load data/resnet18.onnx | bin/gp-partition --fuse | bin/gp-concur | bin/gp-roofline -H a100-sxm -p fp16 > build/demo/resnet18-a100-sxm.gp
 	@echo; echo '$$ bin/gp-report --compare build/demo/*.gp'
 	@bin/gp-report --compare build/demo/*.gp
+	@echo; echo '$$ bin/gp-load tests/data/llama-7b-shape.onnx | bin/gp-shape -D batch=1 --sweep seq=2048,1 --sweep past=0,2048 | bin/gp-partition --fuse | bin/gp-roofline -H a100-sxm -p fp16 | bin/gp-report | head -11'
+	@bin/gp-load tests/data/llama-7b-shape.onnx | bin/gp-shape -D batch=1 --sweep seq=2048,1 --sweep past=0,2048 | \
+		bin/gp-partition --fuse | bin/gp-roofline -H a100-sxm -p fp16 | bin/gp-report | head -11
 	@echo; echo "pictures: build/demo/resnet18-roofline.svg (roofline chart), build/demo/resnet18-graph.svg (the subgraph DAG)"
 
 bench: all

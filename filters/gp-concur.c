@@ -126,32 +126,25 @@ sum_lat(const struct gp_dag *d, const char *on)
 	return t;
 }
 
-int
-main(int argc, char **argv)
+/* The options that apply to every stream. */
+struct copts {
+	const char *weight, *order;
+	double max_states, units, tpu, budget;
+};
+
+/* Analyse one stream and write it; GP_EXIT_BUDGET if its peak does not fit. */
+static int
+concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"weight", required_argument, NULL, 'w'},
-		{"order", required_argument, NULL, 'o'},
-		{"max-states", required_argument, NULL, 'm'},
-		{"units", required_argument, NULL, 'u'},
-		{"threads-per-unit", required_argument, NULL, 't'},
-		{"budget", required_argument, NULL, 'b'},
-		{"hw", required_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
 	static const char *const stagecols[] = {
 		"id", "width", "subgraphs", "flops", "latency_s", NULL,
 	};
-	const char *weight = NULL, *order_arg = "topo", *hw = NULL;
-	double max_states = 200000, units = 0, tpu = 1, budget = -1;
-	struct gp_stream s;
+	const char *weight;
 	struct gp_graph g;
 	struct gp_dag d;
 	struct gp_table *st;
 	struct gp_buf b = {0}, h = {0};
-	int *stage, *order, *width, c, v, k, nstage, antichain, maxw = 0, ncrit, at = -1, exact = -1;
+	int *stage, *order, *width, v, k, nstage, antichain, maxw = 0, ncrit, at = -1, exact = -1;
 	int c_stage, c_crit, c_live;
 	double *w, *w2;
 	char *crit;
@@ -159,70 +152,12 @@ main(int argc, char **argv)
 	double thr_sum = 0;
 	int nthr = 0, status = GP_EXIT_OK;
 
-	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "H:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			if (strcmp(optarg, "ops") && strcmp(optarg, "flops") && strcmp(optarg, "bytes") &&
-			    strcmp(optarg, "time")) {
-				fprintf(stderr, "%s: --weight: '%s' is not ops, flops, bytes or time\n",
-				    gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			weight = optarg;
-			break;
-		case 'o':
-			if (strcmp(optarg, "topo") && strcmp(optarg, "best")) {
-				fprintf(stderr, "%s: --order: '%s' is not topo or best\n", gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			order_arg = optarg;
-			break;
-		case 'm':
-			max_states = num_arg("--max-states", optarg, 1, 1e8);
-			break;
-		case 'u':
-			units = floor(num_arg("--units", optarg, 1, 1e9));
-			break;
-		case 't':
-			tpu = floor(num_arg("--threads-per-unit", optarg, 1, 1e9));
-			break;
-		case 'b':
-			budget = floor(num_arg("--budget", optarg, 0, 9e18));
-			break;
-		case 'H':
-			hw = optarg;
-			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
-		}
-	}
-	if (optind != argc || (hw && units > 0))
-		gp_die_usage(usage);
-	if (hw) {
-		struct gp_hw h;
-
-		gp_hw_load(&h, hw);
-		units = h.units;
-		tpu = h.threads_per_unit;
-		gp_hw_release(&h);
-	}
-
-	gp_stream_init(&s, "stdin");
-	gp_stream_read(&s, stdin);
-	gp_graph_build(&g, &s);
+	gp_graph_build(&g, s);
 	gp_dag_build(&d, &g);
-	if (!weight)
-		weight = d.lat ? "time" : "ops";
+	weight = O->weight ? O->weight : d.lat ? "time" : "ops";
 	if (!strcmp(weight, "time") && !d.lat)
 		gp_die("%s: --weight time: the subgraphs have no latency_s column (run gp-roofline first)",
-		    s.src);
+		    s->src);
 
 	stage = gp_xcalloc((size_t)d.n + 1, sizeof *stage);
 	order = gp_xcalloc((size_t)d.n + 1, sizeof *order);
@@ -273,36 +208,36 @@ main(int argc, char **argv)
 	/* peak memory */
 	for (v = 0; v < d.n; v++)
 		order[v] = v;
-	if (!strcmp(order_arg, "best"))
-		exact = gp_dag_best_order(&d, order, (size_t)max_states);
+	if (!strcmp(O->order, "best"))
+		exact = gp_dag_best_order(&d, order, (size_t)O->max_states);
 	peak = gp_dag_peak(&d, order, live, &at);
 	if (peak < 0)
 		for (v = 0; v < d.n; v++)
 			live[v] = -1;
 	if (peak >= 0 && d.weight_bytes >= 0 && __builtin_add_overflow(peak, d.weight_bytes, &peak_total))
-		gp_die("%s: the peak memory overflows 64 bits", s.src);
+		gp_die("%s: the peak memory overflows 64 bits", s->src);
 	if (d.weight_bytes >= 0) {
 		int64_t most = 0;
 
 		for (v = 0; v < d.n && most >= 0; v++)
 			most = d.io[v] < 0 ? -1 : d.io[v] > most ? d.io[v] : most;
 		if (most >= 0 && __builtin_add_overflow(most, d.weight_bytes, &naive))
-			gp_die("%s: the naive peak memory overflows 64 bits", s.src);
+			gp_die("%s: the naive peak memory overflows 64 bits", s->src);
 	}
 
 	/* per subgraph columns */
-	c_stage = gp_table_addcol(&s, d.t, "stage");
-	c_crit = gp_table_addcol(&s, d.t, "critical");
-	c_live = gp_table_addcol(&s, d.t, "live_bytes");
+	c_stage = gp_table_addcol(s, d.t, "stage");
+	c_crit = gp_table_addcol(s, d.t, "critical");
+	c_live = gp_table_addcol(s, d.t, "live_bytes");
 	for (v = 0; v < d.n; v++) {
-		set_i64(&s, d.t, c_stage, (size_t)v, stage[v], &b);
-		gp_table_set(&s, d.t, c_crit, (size_t)v, crit[v] ? "1" : "0");
-		set_i64(&s, d.t, c_live, (size_t)v, live[v], &b);
+		set_i64(s, d.t, c_stage, (size_t)v, stage[v], &b);
+		gp_table_set(s, d.t, c_crit, (size_t)v, crit[v] ? "1" : "0");
+		set_i64(s, d.t, c_live, (size_t)v, live[v], &b);
 	}
 
 	/* one record per stage */
-	gp_table_drop(&s, "stage");
-	st = gp_table_new(&s, "stage", stagecols);
+	gp_table_drop(s, "stage");
+	st = gp_table_new(s, "stage", stagecols);
 	{
 		struct gp_buf *lists = gp_xcalloc((size_t)nstage + 1, sizeof *lists);
 		int64_t *sf = gp_xcalloc((size_t)nstage + 1, sizeof *sf);
@@ -320,18 +255,18 @@ main(int argc, char **argv)
 				sl[l] = d.lat[v] < 0 ? -1 : d.lat[v] > sl[l] ? d.lat[v] : sl[l];
 		}
 		for (k = 1; k <= nstage; k++) {
-			size_t r = gp_table_addrow(&s, st);
+			size_t r = gp_table_addrow(s, st);
 
-			set_i64(&s, st, 0, r, k, &b);
-			set_i64(&s, st, 1, r, width[k], &b);
-			gp_table_set(&s, st, 2, r, lists[k].buf);
-			set_i64(&s, st, 3, r, sf[k], &b);
+			set_i64(s, st, 0, r, k, &b);
+			set_i64(s, st, 1, r, width[k], &b);
+			gp_table_set(s, st, 2, r, lists[k].buf);
+			set_i64(s, st, 3, r, sf[k], &b);
 			gp_buf_reset(&b);
 			if (d.lat && sl[k] >= 0)
 				gp_fmt_double(&b, sl[k]);
 			else
 				gp_buf_adds(&b, ".");
-			gp_table_set(&s, st, 4, r, b.buf);
+			gp_table_set(s, st, 4, r, b.buf);
 			gp_buf_release(&lists[k]);
 		}
 		free(lists);
@@ -355,15 +290,15 @@ main(int argc, char **argv)
 		kv_i64(&h, "batch", batch);
 		kv_i64(&h, "threads_avg", nthr ? (int64_t)llround(thr_sum / nthr) : -1);
 		kv_i64(&h, "threads_max", thr_max);
-		if (units > 0) {
-			kv_i64(&h, "units", (int64_t)units);
-			kv_i64(&h, "threads_per_unit", (int64_t)tpu);
+		if (O->units > 0) {
+			kv_i64(&h, "units", (int64_t)O->units);
+			kv_i64(&h, "threads_per_unit", (int64_t)O->tpu);
 			/* the user guide's measure: (ops at once) x batch >= units */
-			kv_i64(&h, "batch_to_fill_graph", maxw ? (int64_t)ceil(units / maxw) : -1);
+			kv_i64(&h, "batch_to_fill_graph", maxw ? (int64_t)ceil(O->units / maxw) : -1);
 			kv_i64(&h, "batch_to_fill_threads",
-			    (int64_t)gp_dag_batch_to_fill(&d, units * tpu, batch));
+			    (int64_t)gp_dag_batch_to_fill(&d, O->units * O->tpu, batch));
 		}
-		gp_buf_printf(&h, "\torder=%s", order_arg);
+		gp_buf_printf(&h, "\torder=%s", O->order);
 		if (exact >= 0)
 			gp_buf_printf(&h, "\torder_exact=%d", exact);
 		kv_i64(&h, "peak_activation_bytes", peak);
@@ -371,21 +306,21 @@ main(int argc, char **argv)
 		kv_i64(&h, "weight_bytes", d.weight_bytes);
 		kv_i64(&h, "peak_bytes", peak_total);
 		kv_i64(&h, "naive_peak_bytes", naive);
-		if (budget >= 0) {
-			kv_i64(&h, "budget_bytes", (int64_t)budget);
+		if (O->budget >= 0) {
+			kv_i64(&h, "budget_bytes", (int64_t)O->budget);
 			if (peak_total < 0)
 				gp_buf_printf(&h, "\tfits=.");
 			else
-				gp_buf_printf(&h, "\tfits=%s", (double)peak_total <= budget ? "yes" : "no");
+				gp_buf_printf(&h, "\tfits=%s", (double)peak_total <= O->budget ? "yes" : "no");
 			if (peak_total < 0)
 				gp_die("%s: --budget: the peak memory is not known (a tensor's size is unknown; "
-				    "bind symbolic dims with gp-shape -D NAME=VALUE)", s.src);
-			if ((double)peak_total > budget)
+				    "bind symbolic dims with gp-shape -D NAME=VALUE)", s->src);
+			if ((double)peak_total > O->budget)
 				status = GP_EXIT_BUDGET;
 		}
 	}
-	gp_hdr_set(&s, "concur", h.buf);
-	gp_stream_write(&s, stdout, argc, argv);
+	gp_hdr_set(s, "concur", h.buf);
+	gp_stream_write(s, stdout, argc, argv);
 
 	free(stage);
 	free(order);
@@ -398,9 +333,96 @@ main(int argc, char **argv)
 	gp_buf_release(&h);
 	gp_dag_release(&d);
 	gp_graph_release(&g);
-	gp_stream_release(&s);
-	if (gp_close_stdout() == GP_EXIT_OK && status != GP_EXIT_OK)
-		fprintf(stderr, "%s: the peak memory (%" PRId64 " bytes) does not fit the budget (%.0f bytes)\n",
-		    gp_prog, peak_total, budget);
+	if (status != GP_EXIT_OK)
+		fprintf(stderr, "%s: %s: the peak memory (%" PRId64 " bytes) does not fit the budget (%.0f bytes)\n",
+		    gp_prog, s->src, peak_total, O->budget);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"weight", required_argument, NULL, 'w'},
+		{"order", required_argument, NULL, 'o'},
+		{"max-states", required_argument, NULL, 'm'},
+		{"units", required_argument, NULL, 'u'},
+		{"threads-per-unit", required_argument, NULL, 't'},
+		{"budget", required_argument, NULL, 'b'},
+		{"hw", required_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct copts O = {NULL, "topo", 200000, 0, 1, -1};
+	const char *hw = NULL;
+	struct gp_input in;
+	struct gp_stream s;
+	int c, status = GP_EXIT_OK;
+
+	gp_init(argv);
+	while ((c = getopt_long(argc, argv, "H:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			if (strcmp(optarg, "ops") && strcmp(optarg, "flops") && strcmp(optarg, "bytes") &&
+			    strcmp(optarg, "time")) {
+				fprintf(stderr, "%s: --weight: '%s' is not ops, flops, bytes or time\n",
+				    gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			O.weight = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "topo") && strcmp(optarg, "best")) {
+				fprintf(stderr, "%s: --order: '%s' is not topo or best\n", gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			O.order = optarg;
+			break;
+		case 'm':
+			O.max_states = num_arg("--max-states", optarg, 1, 1e8);
+			break;
+		case 'u':
+			O.units = floor(num_arg("--units", optarg, 1, 1e9));
+			break;
+		case 't':
+			O.tpu = floor(num_arg("--threads-per-unit", optarg, 1, 1e9));
+			break;
+		case 'b':
+			O.budget = floor(num_arg("--budget", optarg, 0, 9e18));
+			break;
+		case 'H':
+			hw = optarg;
+			break;
+		case 'h':
+			help();
+			return gp_close_stdout();
+		case 'V':
+			printf("%s %s\n", gp_prog, GP_VERSION);
+			return gp_close_stdout();
+		default:
+			gp_die_usage(usage);
+		}
+	}
+	if (optind != argc || (hw && O.units > 0))
+		gp_die_usage(usage);
+	if (hw) {
+		struct gp_hw h;
+
+		gp_hw_load(&h, hw);
+		O.units = h.units;
+		O.tpu = h.threads_per_unit;
+		gp_hw_release(&h);
+	}
+
+	gp_input_init(&in, stdin, "stdin");
+	while (gp_stream_next(&in, &s)) {
+		if (concur(&s, &O, argc, argv) != GP_EXIT_OK)
+			status = GP_EXIT_BUDGET;
+		gp_stream_release(&s);
+	}
+	gp_input_release(&in);
+	if (gp_close_stdout() != GP_EXIT_OK)
+		return GP_EXIT_FAIL;
 	return status;
 }

@@ -227,6 +227,119 @@ shaped(const struct gp_stream *s)
 	return 0;
 }
 
+/* Partition one stream and write it. */
+static void
+partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double lo, int strict,
+    int argc, char **argv)
+{
+	static const char *const cols[] = {
+		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
+		"bytes_in", "bytes_out", "bytes_weight", "ai", "bound", "batch", "channels", "spatial",
+		"threads", "depthwise", "groups", NULL,
+	};
+	struct gp_part_opts o = *op;
+	struct gp_graph g;
+	struct gp_part p, unf;
+	struct gp_table *t;
+	struct gp_buf b = {0}, h = {0};
+	struct totals tot, tun;
+	int i, cn;
+	size_t k;
+
+	gp_graph_build(&g, s);
+	if (!shaped(s)) {
+		gp_infer(&g, GP_INFER_QUIET);
+		gp_graph_store(&g);
+	}
+	gp_partition(&g, &o, &p);
+	report_unknown(&g, &p, strict);
+	tot = sum(s, &p);
+
+	gp_table_drop(s, "subgraph");
+	t = gp_table_new(s, "subgraph", cols);
+	for (i = 0; i < p.nsg; i++) {
+		const struct gp_sub *sg = &p.sg[i];
+		const struct gp_node *a = &g.n[sg->anchor];
+		size_t r = gp_table_addrow(s, t);
+		int64_t bytes = total(sg);
+		int64_t v[] = {sg->c.flops, sg->c.macs, sg->bytes_in, sg->bytes_out, sg->bytes_weight};
+		int64_t par[] = {sg->c.batch, sg->c.channels, sg->c.spatial, sg->c.threads,
+		    sg->c.depthwise, sg->c.groups};
+
+		num(&b, sg->id);
+		gp_table_set(s, t, 0, r, b.buf);
+		gp_buf_reset(&b);
+		gp_esc(&b, a->name, strlen(a->name));
+		gp_table_set(s, t, 1, r, b.buf);
+		gp_buf_reset(&b);
+		gp_esc(&b, sg->c.kind, strlen(sg->c.kind));
+		gp_table_set(s, t, 2, r, b.buf);
+		gp_buf_reset(&b);
+		gp_esc(&b, sg->ops, strlen(sg->ops));
+		gp_table_set(s, t, 3, r, b.buf);
+		names(&b, &g, sg->nodes, sg->nnode, 1);
+		gp_table_set(s, t, 4, r, b.buf);
+		names(&b, &g, sg->in, sg->nin, 0);
+		gp_table_set(s, t, 5, r, b.buf);
+		names(&b, &g, sg->w, sg->nw, 0);
+		gp_table_set(s, t, 6, r, b.buf);
+		names(&b, &g, sg->out, sg->nout, 0);
+		gp_table_set(s, t, 7, r, b.buf);
+		for (cn = 0; cn < 5; cn++) {
+			num(&b, v[cn]);
+			gp_table_set(s, t, 8 + cn, r, b.buf);
+		}
+		ai_fmt(&b, sg->c.flops, bytes);
+		gp_table_set(s, t, 13, r, b.buf);
+		gp_table_set(s, t, 14, r, bound(sg->c.flops, bytes, hi, lo));
+		for (cn = 0; cn < 6; cn++) {
+			num(&b, sg->c.threads > 0 ? par[cn] : -1);
+			gp_table_set(s, t, 15 + cn, r, b.buf);
+		}
+	}
+	/* which subgraph each node went into */
+	cn = gp_table_addcol(s, g.nt, "subgraph");
+	for (k = 0; k < g.nn; k++) {
+		num(&b, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
+		gp_table_set(s, g.nt, cn, g.n[k].row, b.buf);
+	}
+	/* the totals: only when every subgraph was counted, else '.' and the
+	 * sums of those that were, named as such */
+	gp_buf_printf(&h, "mode=%s\tsubgraphs=%d", o.fuse ? "fused" : "unfused", p.nsg);
+	if (tot.unknown) {
+		gp_buf_printf(&h, "\tflops=.\tmacs=.\tbytes=.\tai=.\tflops_known=%" PRId64 "\tmacs_known=%"
+		    PRId64 "\tbytes_known=%" PRId64, tot.flops, tot.macs, tot.bytes);
+	} else {
+		gp_buf_printf(&h, "\tflops=%" PRId64 "\tmacs=%" PRId64 "\tbytes=%" PRId64, tot.flops,
+		    tot.macs, tot.bytes);
+		ai_fmt(&b, tot.flops, tot.bytes);
+		gp_buf_printf(&h, "\tai=%s", b.buf);
+	}
+	gp_buf_printf(&h, "\tfolded_flops=%" PRId64 "\tfolded_macs=%" PRId64, p.folded_flops, p.folded_macs);
+	gp_buf_printf(&h, "\tparams=%" PRId64 "\tbuffers=%" PRId64 "\tweight_bytes=%" PRId64, p.params,
+	    p.buffers, p.weight_bytes);
+	if (o.fuse) {
+		struct gp_part_opts uo = o;
+
+		uo.fuse = 0;
+		gp_partition(&g, &uo, &unf);
+		tun = sum(s, &unf);
+		gp_buf_printf(&h, "\tsubgraphs_unfused=%d", unf.nsg);
+		if (!tot.unknown && !tun.unknown)
+			gp_buf_printf(&h, "\tbytes_unfused=%" PRId64 "\tbytes_saved=%" PRId64, tun.bytes,
+			    tun.bytes - tot.bytes);
+		gp_part_release(&unf);
+	}
+	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=%g\tmemory_ai=%g\tunknown=%d",
+	    o.dtype ? gp_dtype_name(o.dtype) : "as-is", hi, lo, tot.unknown);
+	gp_hdr_set(s, "partition", h.buf);
+	gp_stream_write(s, stdout, argc, argv);
+	gp_buf_release(&b);
+	gp_buf_release(&h);
+	gp_part_release(&p);
+	gp_graph_release(&g);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,21 +353,11 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const cols[] = {
-		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
-		"bytes_in", "bytes_out", "bytes_weight", "ai", "bound", "batch", "channels", "spatial",
-		"threads", "depthwise", "groups", NULL,
-	};
 	struct gp_part_opts o = {0, 0};
+	struct gp_input in;
 	struct gp_stream s;
-	struct gp_graph g;
-	struct gp_part p, unf;
-	struct gp_table *t;
-	struct gp_buf b = {0}, h = {0};
-	struct totals tot, tun;
 	double hi = 40, lo = 10;
-	int c, strict = 0, i, cn;
-	size_t k;
+	int c, strict = 0;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
@@ -290,100 +393,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: --memory-ai %g is above --compute-ai %g\n", gp_prog, lo, hi);
 		return GP_EXIT_USAGE;
 	}
-	gp_stream_init(&s, "stdin");
-	gp_stream_read(&s, stdin);
-	gp_graph_build(&g, &s);
-	if (!shaped(&s)) {
-		gp_infer(&g, GP_INFER_QUIET);
-		gp_graph_store(&g);
+	gp_input_init(&in, stdin, "stdin");
+	while (gp_stream_next(&in, &s)) {
+		partition(&s, &o, hi, lo, strict, argc, argv);
+		gp_stream_release(&s);
 	}
-	gp_partition(&g, &o, &p);
-	report_unknown(&g, &p, strict);
-	tot = sum(&s, &p);
-
-	gp_table_drop(&s, "subgraph");
-	t = gp_table_new(&s, "subgraph", cols);
-	for (i = 0; i < p.nsg; i++) {
-		const struct gp_sub *sg = &p.sg[i];
-		const struct gp_node *a = &g.n[sg->anchor];
-		size_t r = gp_table_addrow(&s, t);
-		int64_t bytes = total(sg);
-		int64_t v[] = {sg->c.flops, sg->c.macs, sg->bytes_in, sg->bytes_out, sg->bytes_weight};
-		int64_t par[] = {sg->c.batch, sg->c.channels, sg->c.spatial, sg->c.threads,
-		    sg->c.depthwise, sg->c.groups};
-
-		num(&b, sg->id);
-		gp_table_set(&s, t, 0, r, b.buf);
-		gp_buf_reset(&b);
-		gp_esc(&b, a->name, strlen(a->name));
-		gp_table_set(&s, t, 1, r, b.buf);
-		gp_buf_reset(&b);
-		gp_esc(&b, sg->c.kind, strlen(sg->c.kind));
-		gp_table_set(&s, t, 2, r, b.buf);
-		gp_buf_reset(&b);
-		gp_esc(&b, sg->ops, strlen(sg->ops));
-		gp_table_set(&s, t, 3, r, b.buf);
-		names(&b, &g, sg->nodes, sg->nnode, 1);
-		gp_table_set(&s, t, 4, r, b.buf);
-		names(&b, &g, sg->in, sg->nin, 0);
-		gp_table_set(&s, t, 5, r, b.buf);
-		names(&b, &g, sg->w, sg->nw, 0);
-		gp_table_set(&s, t, 6, r, b.buf);
-		names(&b, &g, sg->out, sg->nout, 0);
-		gp_table_set(&s, t, 7, r, b.buf);
-		for (cn = 0; cn < 5; cn++) {
-			num(&b, v[cn]);
-			gp_table_set(&s, t, 8 + cn, r, b.buf);
-		}
-		ai_fmt(&b, sg->c.flops, bytes);
-		gp_table_set(&s, t, 13, r, b.buf);
-		gp_table_set(&s, t, 14, r, bound(sg->c.flops, bytes, hi, lo));
-		for (cn = 0; cn < 6; cn++) {
-			num(&b, sg->c.threads > 0 ? par[cn] : -1);
-			gp_table_set(&s, t, 15 + cn, r, b.buf);
-		}
-	}
-	/* which subgraph each node went into */
-	cn = gp_table_addcol(&s, g.nt, "subgraph");
-	for (k = 0; k < g.nn; k++) {
-		num(&b, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
-		gp_table_set(&s, g.nt, cn, g.n[k].row, b.buf);
-	}
-	/* the totals: only when every subgraph was counted, else '.' and the
-	 * sums of those that were, named as such */
-	gp_buf_printf(&h, "mode=%s\tsubgraphs=%d", o.fuse ? "fused" : "unfused", p.nsg);
-	if (tot.unknown) {
-		gp_buf_printf(&h, "\tflops=.\tmacs=.\tbytes=.\tai=.\tflops_known=%" PRId64 "\tmacs_known=%"
-		    PRId64 "\tbytes_known=%" PRId64, tot.flops, tot.macs, tot.bytes);
-	} else {
-		gp_buf_printf(&h, "\tflops=%" PRId64 "\tmacs=%" PRId64 "\tbytes=%" PRId64, tot.flops,
-		    tot.macs, tot.bytes);
-		ai_fmt(&b, tot.flops, tot.bytes);
-		gp_buf_printf(&h, "\tai=%s", b.buf);
-	}
-	gp_buf_printf(&h, "\tfolded_flops=%" PRId64 "\tfolded_macs=%" PRId64, p.folded_flops, p.folded_macs);
-	gp_buf_printf(&h, "\tparams=%" PRId64 "\tbuffers=%" PRId64 "\tweight_bytes=%" PRId64, p.params,
-	    p.buffers, p.weight_bytes);
-	if (o.fuse) {
-		struct gp_part_opts uo = o;
-
-		uo.fuse = 0;
-		gp_partition(&g, &uo, &unf);
-		tun = sum(&s, &unf);
-		gp_buf_printf(&h, "\tsubgraphs_unfused=%d", unf.nsg);
-		if (!tot.unknown && !tun.unknown)
-			gp_buf_printf(&h, "\tbytes_unfused=%" PRId64 "\tbytes_saved=%" PRId64, tun.bytes,
-			    tun.bytes - tot.bytes);
-		gp_part_release(&unf);
-	}
-	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=%g\tmemory_ai=%g\tunknown=%d",
-	    o.dtype ? gp_dtype_name(o.dtype) : "as-is", hi, lo, tot.unknown);
-	gp_hdr_set(&s, "partition", h.buf);
-	gp_stream_write(&s, stdout, argc, argv);
-	gp_buf_release(&b);
-	gp_buf_release(&h);
-	gp_part_release(&p);
-	gp_graph_release(&g);
-	gp_stream_release(&s);
+	gp_input_release(&in);
 	return gp_close_stdout();
 }

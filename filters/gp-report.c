@@ -201,6 +201,7 @@ static const char *const roofline_keys[] = {
 
 struct rep {
 	struct gp_stream s;
+	const char *sweep;              /* its ##sweep header (gp-shape --sweep), or NULL */
 	struct gp_graph g;
 	struct gp_dag d;
 	struct gp_table *t;             /* the subgraph records */
@@ -222,6 +223,73 @@ basename_of(struct gp_arena *a, const char *p)
 	return s;
 }
 
+/* A decoder with a KV cache: its main graph reads past keys and values
+ * (inputs named past...) and writes them back (outputs named present...).
+ * Adds the phase (prefill, or decode of one token), the tokens it processes,
+ * the KV cache's bytes, and with gp-roofline's data time per token, tokens
+ * per second and the batch at which a decode step turns compute-bound. */
+static void
+llm_facts(struct rep *R)
+{
+	struct gp_graph *g = &R->g;
+	struct facts *F = &R->F;
+	const char *prec = gp_hdr_field(&R->s, "roofline", "precision");
+	int dt = prec ? gp_prec_dtype(gp_prec_from_name(prec)) : 0;
+	double kv = 0, past = -1, seq = -1, batch = (double)gp_graph_batch(g);
+	int npast = 0, npresent = 0, known = 1;
+	size_t i;
+
+	for (i = 0; i < g->nt_; i++) {
+		const struct gp_tensor *t = &g->t[i];
+		int64_t e;
+
+		if (t->graph != 0)
+			continue;
+		if (t->kind == GP_K_INPUT && strstr(t->name, "past")) {
+			npast++;
+			if (t->shape.rank >= 3 && t->shape.d[t->shape.rank - 2].v >= 0)
+				past = (double)t->shape.d[t->shape.rank - 2].v;
+		} else if (t->kind == GP_K_INPUT && seq < 0 && t->shape.rank >= 2 && t->shape.d[1].v >= 0) {
+			seq = (double)t->shape.d[1].v;  /* input_ids [batch, seq] */
+		} else if (t->kind == GP_K_OUTPUT && strstr(t->name, "present")) {
+			npresent++;
+			e = gp_shape_numel(&t->shape);
+			if (e < 0 || t->dtype <= 0)
+				known = 0;
+			else
+				kv += (double)gp_tensor_bytes(dt > 0 && gp_dtype_isfloat(t->dtype) ? dt : t->dtype, e);
+		}
+	}
+	if (!npast || !npresent || seq < 0 || past < 0 || batch < 1)
+		return;
+	put(F, "phase", seq == 1 ? "decode" : "prefill");
+	putf(F, "tokens", "%.0f", seq);
+	putf(F, "context", "%.0f", past + seq);
+	if (known) {
+		putf(F, "kv_cache_bytes", "%.0f", kv);
+		putf(F, "kv_bytes_per_token", "%.0f", kv / (batch * (past + seq)));
+	}
+	if (get(F, "latency_s")) {
+		double lat = num(F, "latency_s"), fl = num(F, "flops"), by = num(F, "hw_bytes");
+		double w = num(F, "hw_weight_bytes"), ridge = num(F, "ridge_ai");
+
+		putf(F, "time_per_token_s", "%.6g", seq == 1 ? lat : lat / seq);
+		putf(F, "tokens_per_s", "%.6g", batch * seq / lat);
+		/* a decode step at batch b: b F1 FLOPs over W + b A1 bytes, against the ridge */
+		if (seq == 1 && !isnan(fl) && !isnan(by) && !isnan(w) && !isnan(ridge)) {
+			double f1 = fl / batch, a1 = (by - w) / batch;
+
+			if (f1 > ridge * a1)
+				putf(F, "batch_compute_bound", "%.0f", ceil(ridge * w / (f1 - ridge * a1)));
+			else
+				put(F, "batch_compute_bound", "never");
+			/* the textbook figure: the weights alone against the ridge */
+			if (f1 > 0)
+				putf(F, "batch_compute_bound_weights", "%.0f", ceil(ridge * w / f1));
+		}
+	}
+}
+
 static void
 facts(struct rep *R)
 {
@@ -241,6 +309,14 @@ facts(struct rep *R)
 	gp_graph_build(&R->g, s);
 	gp_dag_build(&R->d, &R->g);
 	put(F, "model", src ? basename_of(&s->arena, src) : "stdin");
+	if ((R->sweep = gp_hdr_get(s, "sweep"))) {
+		char *sw = gp_arena_strdup(&s->arena, R->sweep), *q;
+
+		for (q = sw; *q; q++)
+			if (*q == '\t')
+				*q = ' ';
+		put(F, "sweep", sw);
+	}
 	putf(F, "subgraphs", "%zu", R->t->nrow);
 	from_header(F, s, "partition", partition_keys);
 	sum_column(F, s, R->t, "flops", "flops");
@@ -315,6 +391,9 @@ facts(struct rep *R)
 
 		R->has_roof = 1;
 		from_header(F, s, "roofline", roofline_keys);
+		/* bytes at the precision gp-roofline used, apart from gp-partition's */
+		put(F, "hw_bytes", gp_hdr_field(s, "roofline", "bytes"));
+		put(F, "hw_weight_bytes", gp_hdr_field(s, "roofline", "weight_bytes"));
 		put(F, "batch", gp_hdr_field(s, "roofline", "batch"));
 		if (u && t) {
 			R->hw_units = atoi(u);
@@ -333,11 +412,12 @@ facts(struct rep *R)
 			putf(F, "batch_to_fill_threads", "%.0f",
 			    gp_dag_batch_to_fill(&R->d, R->hw_units * R->hw_tpu, batch));
 	}
+	llm_facts(R);
 }
 
 /* the summary keys in their documented order */
 static const char *const summary_keys[] = {
-	"model", "mode", "dtype", "batch", "subgraphs", "subgraphs_unfused", "unknown", "flops",
+	"model", "sweep", "mode", "dtype", "batch", "subgraphs", "subgraphs_unfused", "unknown", "flops",
 	"macs", "folded_flops", "folded_macs", "params", "buffers", "weight_bytes", "bytes",
 	"bytes_unfused", "bytes_saved", "ai", "ai_mean", "compute_ai", "memory_ai", "compute_bound",
 	"balanced", "memory_bound", "depthwise", "threads_avg", "threads_max", "stages",
@@ -347,7 +427,9 @@ static const char *const summary_keys[] = {
 	"peak_bytes", "naive_peak_bytes", "budget_bytes", "fits", "hw", "precision", "latency_s",
 	"latency_concurrent_s", "throughput_per_s", "energy_j", "energy_per_inference_j", "power_w",
 	"util", "compute_bound_share", "memory_bound_share", "launch_bound_share", "peak_ops",
-	"bandwidth", "ridge_ai", "energy_model", NULL,
+	"bandwidth", "ridge_ai", "energy_model", "hw_bytes", "hw_weight_bytes", "phase", "tokens",
+	"context", "kv_cache_bytes", "kv_bytes_per_token", "time_per_token_s", "tokens_per_s",
+	"batch_compute_bound", "batch_compute_bound_weights", NULL,
 };
 
 static void
@@ -728,6 +810,43 @@ tally(struct rep *R, const char *col, struct count **out)
 	return n;
 }
 
+/* the language-model view of a decoder stream (llm_facts) */
+static void
+llm_section(struct out *O, struct rep *R)
+{
+	struct facts *F = &R->F;
+	struct gp_arena *a = &R->s.arena;
+	int decode = !strcmp(get(F, "phase"), "decode");
+	struct kv K;
+
+	section(O, decode ? gp_arena_printf(a, "Decode: one token at context %s", get(F, "context")) :
+	    gp_arena_printf(a, "Prefill: %s tokens at context %s", get(F, "tokens"), get(F, "context")));
+	kv_begin(&K);
+	if (get(F, "kv_cache_bytes"))
+		kv(&K, "KV cache", gp_arena_printf(a, "%s (%s per token, all layers, keys and values)",
+		    hbytes(a, num(F, "kv_cache_bytes")), hbytes(a, num(F, "kv_bytes_per_token"))));
+	if (get(F, "time_per_token_s")) {
+		kv(&K, decode ? "time per token" : "time to first token",
+		    htime(a, decode ? num(F, "time_per_token_s") : num(F, "latency_s")));
+		kv(&K, "tokens per second", gp_arena_printf(a, "%s (batch %s)", hcount(a, num(F, "tokens_per_s")),
+		    get(F, "batch")));
+		kv(&K, "time memory-bound", hpct(a, num(F, "memory_bound_share")));
+		if (get(F, "hw_bytes") && get(F, "bandwidth"))
+			kv(&K, "memory floor", gp_arena_printf(a, "%s: %s moved (weights %s) over %sB/s",
+			    htime(a, num(F, "hw_bytes") / num(F, "bandwidth")), hbytes(a, num(F, "hw_bytes")),
+			    hbytes(a, num(F, "hw_weight_bytes")), hcount(a, num(F, "bandwidth"))));
+		if (get(F, "batch_compute_bound"))
+			kv(&K, "compute-bound from", strcmp(get(F, "batch_compute_bound"), "never") ?
+			    gp_arena_printf(a, "batch %s (the arithmetic intensity of a step reaches the ridge, %.3g)",
+			    get(F, "batch_compute_bound"), num(F, "ridge_ai")) :
+			    "no batch: each sequence's KV cache keeps a step below the ridge");
+		if (get(F, "batch_compute_bound_weights"))
+			kv(&K, "", gp_arena_printf(a, "batch %s counting the weights alone (the usual rule of thumb)",
+			    get(F, "batch_compute_bound_weights")));
+	}
+	kv_end(O, &K);
+}
+
 static void
 report(struct out *O, struct rep *R)
 {
@@ -741,10 +860,13 @@ report(struct out *O, struct rep *R)
 	int n, i;
 	size_t r;
 
+	O->nsec = 0;
 	if (O->md)
-		printf("# gp report: %s\n\n", get(F, "model"));
+		printf("# gp report: %s%s%s%s\n\n", get(F, "model"), get(F, "sweep") ? " (" : "",
+		    get(F, "sweep") ? get(F, "sweep") : "", get(F, "sweep") ? ")" : "");
 	else
-		printf("gp report: %s\n\n", get(F, "model"));
+		printf("gp report: %s%s%s%s\n\n", get(F, "model"), get(F, "sweep") ? " (" : "",
+		    get(F, "sweep") ? get(F, "sweep") : "", get(F, "sweep") ? ")" : "");
 
 	section(O, "Model");
 	kv_begin(&K);
@@ -924,9 +1046,219 @@ report(struct out *O, struct rep *R)
 		free(c);
 	}
 
+	if (get(F, "phase"))
+		llm_section(O, R);
+
 	section(O, gp_arena_printf(a, "Heaviest subgraphs by %s", R->has_roof && get(F, "latency_s") ?
 	    "time" : "FLOPs"));
 	top(O, R, 5, R->has_roof && get(F, "latency_s") ? "time" : "flops");
+}
+
+/* ---- a sweep: several streams of one model ---- */
+
+/* the value of dim name in a ##sweep header, NAN if absent */
+static double
+sweep_value(struct rep *R, const char *name)
+{
+	const char *v = R->sweep ? gp_hdr_field(&R->s, "sweep", name) : NULL;
+
+	return v ? atof(v) : NAN;
+}
+
+/* How y grows with x: a least-squares fit of a + b x + c x^2, said in words. */
+static const char *
+growth(struct gp_arena *a, const double *x, const double *y, int n)
+{
+	double S[5] = {0, 0, 0, 0, 0}, T[3] = {0, 0, 0}, M[3][4], xmax = 0, ymax = 0, c[3];
+	int i, j, k, distinct = 0;
+
+	for (i = 0; i < n; i++) {
+		if (isnan(x[i]) || isnan(y[i]))
+			return "?";
+		for (j = 0; j < i && x[j] != x[i]; j++)
+			;
+		distinct += j == i;
+		xmax = fmax(xmax, fabs(x[i]));
+		ymax = fmax(ymax, fabs(y[i]));
+	}
+	if (distinct < 3)
+		return distinct == 2 ? gp_arena_printf(a, "x%.3g from %g to %g", y[n - 1] / y[0], x[0], x[n - 1]) : "?";
+	for (i = 0; i < n; i++) {
+		double p = 1;
+
+		for (k = 0; k < 5; k++, p *= x[i])
+			S[k] += p;
+		T[0] += y[i];
+		T[1] += y[i] * x[i];
+		T[2] += y[i] * x[i] * x[i];
+	}
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 3; j++)
+			M[i][j] = S[i + j];
+		M[i][3] = T[i];
+	}
+	/* Gaussian elimination with partial pivoting */
+	for (i = 0; i < 3; i++) {
+		int p = i;
+
+		for (j = i + 1; j < 3; j++)
+			if (fabs(M[j][i]) > fabs(M[p][i]))
+				p = j;
+		for (k = 0; k < 4; k++) {
+			double t = M[i][k];
+
+			M[i][k] = M[p][k];
+			M[p][k] = t;
+		}
+		if (M[i][i] == 0)
+			return "?";
+		for (j = i + 1; j < 3; j++) {
+			double f = M[j][i] / M[i][i];
+
+			for (k = i; k < 4; k++)
+				M[j][k] -= f * M[i][k];
+		}
+	}
+	for (i = 2; i >= 0; i--) {
+		c[i] = M[i][3];
+		for (j = i + 1; j < 3; j++)
+			c[i] -= M[i][j] * c[j];
+		c[i] /= M[i][i];
+	}
+	if (ymax == 0)
+		return "constant";
+	if (fabs(c[2]) * xmax * xmax > 0.02 * ymax)
+		return gp_arena_printf(a, "quadratic (the x^2 term is %.0f%% at %g)",
+		    100 * fabs(c[2]) * xmax * xmax / ymax, xmax);
+	if (fabs(c[1]) * xmax > 0.02 * ymax)
+		return "linear";
+	return "constant";
+}
+
+/* prefill and decode side by side, when the streams are a decoder's */
+static void
+phases(struct out *O, struct rep **R, int n)
+{
+	struct gp_arena *a = O->a;
+	struct table T = {0};
+	int i, np = 0;
+
+	for (i = 0; i < n; i++)
+		np += get(&R[i]->F, "phase") && get(&R[i]->F, "time_per_token_s");
+	if (!np)
+		return;
+	if (!O->md)
+		printf("\n");
+	T.ncol = 7;
+	T.align = "lrrrrrr";
+	trow(&T, "phase", "tokens", "context", "latency", "per token", "tokens/s", "memory-bound");
+	for (i = 0; i < n; i++) {
+		struct facts *F = &R[i]->F;
+
+		if (!get(F, "phase") || !get(F, "time_per_token_s"))
+			continue;
+		trow(&T, get(F, "phase"), get(F, "tokens"), get(F, "context"), htime(a, num(F, "latency_s")),
+		    htime(a, num(F, "time_per_token_s")), hcount(a, num(F, "tokens_per_s")),
+		    hpct(a, num(F, "memory_bound_share")));
+	}
+	tprint(O, &T);
+}
+
+/* one row per stream: the swept dims, the costs, and how they grow */
+static void
+sweep_section(struct out *O, struct rep **R, int n)
+{
+	struct gp_arena *a = O->a;
+	struct table T = {0};
+	struct kv K;
+	char **dims = NULL, *save = NULL, *tok, *al;
+	int nd = 0, i, j, xd = -1, nvary = 0, roof = 1, conc = 1;
+	double *x, *y;
+	const char *keys[] = {"flops", "macs", "bytes", "peak_bytes", "latency_s"};
+	const char *names[] = {"FLOPs", "MACs", "bytes moved", "peak memory", "latency"};
+
+	/* the swept dims, from the first stream's header */
+	if (R[0]->sweep) {
+		char *h = gp_arena_strdup(a, R[0]->sweep);
+
+		dims = gp_arena_alloc(a, (strlen(h) + 1) * sizeof *dims);
+		for (tok = strtok_r(h, "\t", &save); tok; tok = strtok_r(NULL, "\t", &save))
+			dims[nd++] = gp_arena_strndup(a, tok, strcspn(tok, "="));
+	}
+	for (i = 0; i < n; i++) {
+		roof &= get(&R[i]->F, "latency_s") != NULL;
+		conc &= get(&R[i]->F, "peak_bytes") != NULL;
+	}
+	/* x: the dim that varies, if one does */
+	for (j = 0; j < nd; j++)
+		for (i = 1; i < n; i++)
+			if (sweep_value(R[i], dims[j]) != sweep_value(R[0], dims[j])) {
+				nvary++;
+				xd = j;
+				break;
+			}
+	section(O, gp_arena_printf(a, "Sweep: %d streams%s%s", n, nvary == 1 ? " over " : "",
+	    nvary == 1 ? dims[xd] : ""));
+	T.ncol = nd + 3 + conc + roof;
+	al = gp_arena_alloc(a, (size_t)T.ncol + 1);
+	memset(al, 'r', (size_t)T.ncol);
+	al[T.ncol] = 0;
+	T.align = al;
+	{
+		const char **hrow = gp_arena_alloc(a, (size_t)T.ncol * sizeof *hrow);
+		int c = 0;
+
+		for (j = 0; j < nd; j++)
+			hrow[c++] = dims[j];
+		hrow[c++] = "FLOPs";
+		hrow[c++] = "MACs";
+		hrow[c++] = "bytes";
+		if (conc)
+			hrow[c++] = "peak memory";
+		if (roof)
+			hrow[c++] = "latency";
+		T.cap = n + 1;
+		T.cell = gp_xcalloc((size_t)(n + 1) * (size_t)T.ncol, sizeof *T.cell);
+		memcpy(T.cell, hrow, (size_t)T.ncol * sizeof *hrow);
+		T.nrow = 1;
+	}
+	for (i = 0; i < n; i++) {
+		const char **rc = &T.cell[(size_t)(i + 1) * (size_t)T.ncol];
+		struct facts *F = &R[i]->F;
+		int c = 0;
+
+		for (j = 0; j < nd; j++)
+			rc[c++] = gp_arena_printf(a, "%g", sweep_value(R[i], dims[j]));
+		rc[c++] = hcount(a, num(F, "flops"));
+		rc[c++] = hcount(a, num(F, "macs"));
+		rc[c++] = hbytes(a, num(F, "bytes"));
+		if (conc)
+			rc[c++] = hbytes(a, num(F, "peak_bytes"));
+		if (roof)
+			rc[c++] = htime(a, num(F, "latency_s"));
+		T.nrow++;
+	}
+	tprint(O, &T);
+	phases(O, R, n);
+	if (nvary != 1)
+		return;
+	x = gp_xcalloc((size_t)n + 1, sizeof *x);
+	y = gp_xcalloc((size_t)n + 1, sizeof *y);
+	for (i = 0; i < n; i++)
+		x[i] = sweep_value(R[i], dims[xd]);
+	if (!O->md)
+		printf("\n");
+	kv_begin(&K);
+	for (j = 0; j < 5; j++) {
+		if ((j == 3 && !conc) || (j == 4 && !roof))
+			continue;
+		for (i = 0; i < n; i++)
+			y[i] = num(&R[i]->F, keys[j]);
+		kv(&K, gp_arena_printf(a, "%s grow with %s", names[j], dims[xd]), growth(a, x, y, n));
+	}
+	kv_end(O, &K);
+	free(x);
+	free(y);
 }
 
 /* ---- pictures ---- */
@@ -1158,46 +1490,87 @@ dot_graph(struct rep *R, const char *path)
 	gp_buf_release(&b);
 }
 
+/* ---- reading ---- */
+
+/* Read every stream of f, each with its facts, appending to *R (n so far);
+ * returns the new count. */
+static int
+read_all(FILE *f, const char *src, struct rep ***R, int n)
+{
+	struct gp_input in;
+	struct rep *r;
+
+	gp_input_init(&in, f, src);
+	for (;;) {
+		r = gp_xcalloc(1, sizeof *r);
+		if (!gp_stream_next(&in, &r->s)) {
+			free(r);
+			break;
+		}
+		facts(r);
+		*R = gp_xreallocarray(*R, (size_t)n + 1, sizeof **R);
+		(*R)[n++] = r;
+	}
+	/* the streams' text stays with the last one released */
+	*R = gp_xreallocarray(*R, (size_t)n + 1, sizeof **R);
+	(*R)[n] = NULL;
+	if (n)
+		(*R)[n - 1]->s.buf = in.buf;
+	else
+		gp_input_release(&in);
+	return n;
+}
+
+static void
+release(struct rep *r)
+{
+	free(r->F.f);
+	gp_dag_release(&r->d);
+	gp_graph_release(&r->g);
+	gp_stream_release(&r->s);
+	free(r);
+}
+
 /* ---- comparing models ---- */
 
 static void
-compare(struct out *O, int n, char **files)
+compare(struct out *O, int nfiles, char **files)
 {
-	struct rep *R = gp_xcalloc((size_t)n, sizeof *R);
+	struct rep **R = NULL;
 	struct gp_arena a = {0};
-	const char **hw = gp_xcalloc((size_t)n + 1, sizeof *hw);
-	int *row = gp_xcalloc((size_t)n, sizeof *row), nhw = 0, nrow = 0, i, j, k;
+	const char **hw;
+	int *row, nhw = 0, nrow = 0, i, j, k, n = 0;
 	struct table T = {0};
 	const char **cells;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nfiles; i++) {
 		FILE *f = fopen(files[i], "r");
 
 		if (!f)
 			gp_die("%s: cannot open: %s", files[i], strerror(errno));
-		gp_stream_init(&R[i].s, files[i]);
-		gp_stream_read(&R[i].s, f);
+		n = read_all(f, files[i], &R, n);
 		fclose(f);
-		facts(&R[i]);
+	}
+	hw = gp_xcalloc((size_t)n + 1, sizeof *hw);
+	row = gp_xcalloc((size_t)n + 1, sizeof *row);
+	for (i = 0; i < n; i++) {
 		/* the chips, in the order met */
-		if (get(&R[i].F, "hw")) {
-			for (k = 0; k < nhw && strcmp(hw[k], get(&R[i].F, "hw")); k++)
+		if (get(&R[i]->F, "hw")) {
+			for (k = 0; k < nhw && strcmp(hw[k], get(&R[i]->F, "hw")); k++)
 				;
 			if (k == nhw)
-				hw[nhw++] = get(&R[i].F, "hw");
+				hw[nhw++] = get(&R[i]->F, "hw");
 		}
-		/* one row per model, batch and mode: streams of one model on several chips share it */
+		/* one row per model, batch, mode and sweep point: streams of one model on several chips share it */
 		row[i] = -1;
 		for (j = 0; j < i && row[i] < 0; j++) {
-			const char *keys[] = {"model", "batch", "mode", "flops", "precision"};
+			const char *keys[] = {"model", "batch", "mode", "flops", "sweep"};
 			int same = 1;
 
 			for (k = 0; k < 5 && same; k++) {
-				const char *x = get(&R[i].F, keys[k]), *y = get(&R[j].F, keys[k]);
+				const char *x = get(&R[i]->F, keys[k]), *y = get(&R[j]->F, keys[k]);
 
 				same = (!x && !y) || (x && y && !strcmp(x, y));
-				if (k == 4)
-					same = 1;
 			}
 			if (same)
 				row[i] = row[j];
@@ -1234,10 +1607,11 @@ compare(struct out *O, int n, char **files)
 		for (k = 0; k < T.ncol; k++)
 			T.cell[j * T.ncol + k] = ".";
 	for (i = 0; i < n; i++) {
-		struct facts *F = &R[i].F;
+		struct facts *F = &R[i]->F;
 		const char **rc = &T.cell[(row[i] + 1) * T.ncol];
 
-		rc[0] = get(F, "model");
+		rc[0] = get(F, "sweep") ? gp_arena_printf(&a, "%s (%s)", get(F, "model"), get(F, "sweep")) :
+		    get(F, "model");
 		rc[1] = get(F, "batch") ? get(F, "batch") : "?";
 		rc[2] = hcount(&a, num(F, "flops"));
 		rc[3] = hcount(&a, num(F, "macs"));
@@ -1256,12 +1630,8 @@ compare(struct out *O, int n, char **files)
 	if (O->md)
 		printf("# gp compare: %d streams\n\n", n);
 	tprint(O, &T);
-	for (i = 0; i < n; i++) {
-		free(R[i].F.f);
-		gp_dag_release(&R[i].d);
-		gp_graph_release(&R[i].g);
-		gp_stream_release(&R[i].s);
-	}
+	for (i = 0; i < n; i++)
+		release(R[i]);
 	free(R);
 	free(hw);
 	free(row);
@@ -1286,7 +1656,8 @@ main(int argc, char **argv)
 	const char *by = "flops", *roof = NULL, *dot = NULL;
 	int c, sum = 0, ntop = 0, cmp = 0;
 	struct out O = {0};
-	struct rep R;
+	struct rep **R = NULL;
+	int n, i;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
@@ -1356,25 +1727,41 @@ main(int argc, char **argv)
 		gp_arena_release(&a);
 		return gp_close_stdout();
 	}
-	memset(&R, 0, sizeof R);
-	gp_stream_init(&R.s, "stdin");
-	gp_stream_read(&R.s, stdin);
-	facts(&R);
-	O.a = &R.s.arena;
+	n = read_all(stdin, "stdin", &R, 0);
+	if ((roof || dot) && n > 1)
+		gp_die("stdin: --roofline and --dot draw one stream; this input holds %d (a sweep?)", n);
+	O.a = &R[0]->s.arena;
 	/* the pictures first: an error there leaves stdout empty */
 	if (roof)
-		roofline_chart(&R, roof);
+		roofline_chart(R[0], roof);
 	if (dot)
-		dot_graph(&R, dot);
-	if (sum)
-		summary(&R.F);
-	else if (ntop)
-		top(&O, &R, ntop, by);
-	else
-		report(&O, &R);
-	free(R.F.f);
-	gp_dag_release(&R.d);
-	gp_graph_release(&R.g);
-	gp_stream_release(&R.s);
+		dot_graph(R[0], dot);
+	if (n > 1 && !sum && !ntop) {
+		if (O.md)
+			printf("# gp report: %s, %d streams\n\n", get(&R[0]->F, "model"), n);
+		else
+			printf("gp report: %s, %d streams\n\n", get(&R[0]->F, "model"), n);
+		sweep_section(&O, R, n);
+	}
+	for (i = 0; i < n; i++) {
+		O.a = &R[i]->s.arena;
+		if (i && (sum || ntop))
+			printf("\n");
+		if (sum) {
+			summary(&R[i]->F);
+		} else if (ntop) {
+			if (n > 1)
+				printf("%s%s\n", O.md ? "## " : "", get(&R[i]->F, "sweep") ?
+				    get(&R[i]->F, "sweep") : "");
+			top(&O, R[i], ntop, by);
+		} else {
+			if (n > 1)
+				printf("\n%s\n", O.md ? "---\n" : "----");
+			report(&O, R[i]);
+		}
+	}
+	for (i = 0; i < n; i++)
+		release(R[i]);
+	free(R);
 	return gp_close_stdout();
 }

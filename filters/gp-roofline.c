@@ -87,6 +87,7 @@ list(void)
 
 struct est {
 	double compute_s, memory_s, launch_s, latency_s, work_s, util, energy_j, ai;
+	double bytes, wbytes;       /* moved, and of weights, at the precision */
 	const char *bound;
 	int known;
 };
@@ -140,7 +141,9 @@ estimate(const struct ctx *C, int64_t flops, int64_t bi, int64_t bo, int64_t bw,
 	act = (double)bi + (double)bo;
 	al = level_for(h, act);
 	e->compute_s = (double)flops / (peak * occ);
-	e->ai = act + (double)bw > 0 ? (double)flops / (act + (double)bw) : -1;
+	e->bytes = act + (double)bw;
+	e->wbytes = (double)bw;
+	e->ai = e->bytes > 0 ? (double)flops / e->bytes : -1;
 	/* weights stream from the outermost level: caches between runs hold
 	 * activations and other programs' data too, not a model's weights */
 	e->memory_s = act / (h->mem[al].bandwidth * h->eff_memory) +
@@ -235,6 +238,194 @@ model_prec(struct gp_stream *s, const struct gp_graph *g)
 	return GP_PREC_FP32;
 }
 
+/* Put one stream on the chip h and write it. */
+static void
+roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc, char **argv)
+{
+	struct gp_graph g;
+	struct gp_part re;
+	struct gp_table *t;
+	struct gp_buf b = {0}, hd = {0};
+	struct ctx C;
+	struct est *e;
+	int repart = 0, counted, i;
+	int c_flops, c_bi, c_bo, c_bw, c_thr, c_stage, c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
+	size_t r;
+	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0;
+	int64_t batch;
+	int unknown = 0;
+
+	gp_graph_build(&g, s);
+	t = gp_table_get(s, "subgraph");
+	if (!t || !gp_hdr_get(s, "partition"))
+		gp_die("%s: no subgraph records or ##partition header: run gp-partition first", s->src);
+
+	memset(&C, 0, sizeof C);
+	C.h = h;
+	C.prec = pname ? gp_prec_from_name(pname) : model_prec(s, &g);
+	if (h->peak[C.prec] <= 0) {
+		struct gp_buf have = {0};
+
+		for (i = 0; i < GP_PREC_N; i++)
+			if (h->peak[i] > 0)
+				gp_buf_printf(&have, "%s%s", have.len ? ", " : "", gp_prec_name(i));
+		gp_die("%s: %s has no %s peak (it has %s): choose one with -p", h->path, h->name,
+		    gp_prec_name(C.prec), have.buf);
+	}
+	/* count bytes at the precision's element size: gp-partition again at that dtype */
+	counted = gp_dtype_from_name(gp_hdr_field(s, "partition", "dtype") ?
+	    gp_hdr_field(s, "partition", "dtype") : "as-is");
+	if (counted != gp_prec_dtype(C.prec) &&
+	    !(counted <= 0 && model_prec(s, &g) == C.prec) &&
+	    !(C.prec == GP_PREC_TF32 && (counted == 1 || (counted <= 0 && model_prec(s, &g) == GP_PREC_FP32)))) {
+		struct gp_part_opts o = {0, gp_prec_dtype(C.prec)};
+		const char *mode = gp_hdr_field(s, "partition", "mode");
+
+		o.fuse = mode && !strcmp(mode, "fused");
+		gp_partition(&g, &o, &re);
+		if ((size_t)re.nsg != t->nrow)
+			gp_die("%s: the subgraph records are not what gp-partition makes of this graph "
+			    "(%zu records, %d subgraphs): run gp-partition again", s->src, t->nrow, re.nsg);
+		repart = 1;
+	}
+	c_flops = gp_table_col(t, "flops");
+	c_bi = gp_table_col(t, "bytes_in");
+	c_bo = gp_table_col(t, "bytes_out");
+	c_bw = gp_table_col(t, "bytes_weight");
+	c_thr = gp_table_col(t, "threads");
+	c_stage = gp_table_col(t, "stage");
+	gp_table_need(s, t, "id");
+	if (c_flops < 0 || c_bi < 0 || c_bo < 0 || c_bw < 0)
+		gp_die("%s: the #subgraph header lacks flops, bytes_in, bytes_out or bytes_weight", s->src);
+
+	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
+	batch = gp_graph_batch(&g);
+
+	e = gp_xcalloc(t->nrow + 1, sizeof *e);
+	for (r = 0; r < t->nrow; r++) {
+		int64_t bi = i64(s, t, c_bi, r), bo = i64(s, t, c_bo, r), bw = i64(s, t, c_bw, r);
+
+		if (repart) {
+			const struct gp_sub *sg = &re.sg[r];
+			const char *nm = g.n[sg->anchor].name;
+			struct gp_buf en2 = {0};
+
+			gp_esc(&en2, nm, strlen(nm));
+			if (strcmp(en2.buf, t->val[gp_table_col(t, "name") >= 0 ? gp_table_col(t, "name") : 0][r]))
+				gp_die("%s: subgraph %s is not what gp-partition makes of this graph: run "
+				    "gp-partition again", s->src, t->val[0][r]);
+			gp_buf_release(&en2);
+			bi = sg->bytes_in;
+			bo = sg->bytes_out;
+			bw = sg->bytes_weight;
+		}
+		estimate(&C, i64(s, t, c_flops, r), bi, bo, bw, i64(s, t, c_thr, r), &e[r]);
+		if (!e[r].known) {
+			unknown++;
+			continue;
+		}
+		lat += e[r].latency_s;
+		en += e[r].energy_j;
+		bytes += e[r].bytes;
+		wbytes += e[r].wbytes;
+		flops += (double)i64(s, t, c_flops, r);
+		tb[!strcmp(e[r].bound, "compute") ? 0 : !strcmp(e[r].bound, "memory") ? 1 : 2] += e[r].latency_s;
+	}
+	/* what every run pays once: the runtime's call, or the one launch of a whole-model program */
+	{
+		double once = h->run_s + (h->launch_per_model ? h->launch_s : 0);
+
+		lat += once;
+		tb[2] += once;
+	}
+	/* with gp-concur's stages: a stage takes as long as its slowest subgraph,
+	 * and at least as long as all its subgraphs' work on the whole chip */
+	if (c_stage >= 0 && !unknown) {
+		int64_t ns = 0, st;
+		double *mx, *sum;
+
+		for (r = 0; r < t->nrow; r++)
+			if ((st = i64(s, t, c_stage, r)) > ns)
+				ns = st;
+		if (ns > (int64_t)t->nrow)
+			gp_die("%s: a stage number is above the number of subgraphs", s->src);
+		mx = gp_xcalloc((size_t)ns + 1, sizeof *mx);
+		sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
+		for (r = 0; r < t->nrow; r++) {
+			st = i64(s, t, c_stage, r);
+			if (st < 1)
+				gp_die("%s: subgraph %s has no stage", s->src, t->val[0][r]);
+			mx[st] = fmax(mx[st], e[r].latency_s);
+			sum[st] += e[r].work_s;
+		}
+		for (st = 1; st <= ns; st++)
+			conc += fmax(mx[st], sum[st]);
+		conc += h->run_s + (h->launch_per_model ? h->launch_s : 0);
+		free(mx);
+		free(sum);
+	}
+
+	c_by = gp_table_addcol(s, t, "bytes_hw");
+	c_ai = gp_table_addcol(s, t, "ai_hw");
+	c_cs = gp_table_addcol(s, t, "compute_s");
+	c_ms = gp_table_addcol(s, t, "memory_s");
+	c_lat = gp_table_addcol(s, t, "latency_s");
+	c_bound = gp_table_addcol(s, t, "bound");
+	c_util = gp_table_addcol(s, t, "util");
+	c_en = gp_table_addcol(s, t, "energy_j");
+	for (r = 0; r < t->nrow; r++) {
+		int k = e[r].known;
+
+		setd(s, t, c_by, r, k ? e[r].bytes : -1, &b);
+		setd(s, t, c_ai, r, k ? e[r].ai : -1, &b);
+		setd(s, t, c_cs, r, k ? e[r].compute_s : -1, &b);
+		setd(s, t, c_ms, r, k ? e[r].memory_s : -1, &b);
+		setd(s, t, c_lat, r, k ? e[r].latency_s : -1, &b);
+		gp_table_set(s, t, c_bound, r, e[r].bound);
+		setd(s, t, c_util, r, k ? e[r].util : -1, &b);
+		setd(s, t, c_en, r, k ? e[r].energy_j : -1, &b);
+	}
+
+	gp_buf_printf(&hd, "hw=%s\tprecision=%s", h->name, gp_prec_name(C.prec));
+	if (batch > 0)
+		gp_buf_printf(&hd, "\tbatch=%" PRId64, batch);
+	else
+		gp_buf_adds(&hd, "\tbatch=.");
+	if (unknown) {
+		gp_buf_printf(&hd, "\tlatency_s=.\tthroughput_per_s=.\tenergy_j=.\tunknown=%d", unknown);
+	} else {
+		kvd(&hd, "latency_s", lat);
+		if (c_stage >= 0)
+			kvd(&hd, "latency_concurrent_s", conc);
+		kvd(&hd, "throughput_per_s", batch > 0 && lat > 0 ? (double)batch / lat : -1);
+		kvd(&hd, "energy_j", C.energy ? en : -1);
+		kvd(&hd, "energy_per_inference_j", C.energy && batch > 0 ? en / (double)batch : -1);
+		kvd(&hd, "power_w", C.energy && lat > 0 ? en / lat : -1);
+		kvd(&hd, "util", lat > 0 ? flops / (lat * h->peak[C.prec]) : -1);
+		kvd(&hd, "bytes", bytes);
+		kvd(&hd, "weight_bytes", wbytes);
+		kvd(&hd, "compute_bound_share", lat > 0 ? tb[0] / lat : -1);
+		kvd(&hd, "memory_bound_share", lat > 0 ? tb[1] / lat : -1);
+		kvd(&hd, "launch_bound_share", lat > 0 ? tb[2] / lat : -1);
+		gp_buf_adds(&hd, "\tunknown=0");
+	}
+	kvd(&hd, "units", h->units);
+	kvd(&hd, "threads_per_unit", h->threads_per_unit);
+	kvd(&hd, "peak_ops", h->peak[C.prec]);
+	kvd(&hd, "bandwidth", h->mem[0].bandwidth);
+	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));
+	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
+	gp_hdr_set(s, "roofline", hd.buf);
+	gp_stream_write(s, stdout, argc, argv);
+
+	free(e);
+	if (repart)
+		gp_part_release(&re);
+	gp_buf_release(&b);
+	gp_buf_release(&hd);
+	gp_graph_release(&g);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -248,20 +439,10 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *hwname = NULL, *pname = NULL;
+	struct gp_input in;
 	struct gp_stream s;
-	struct gp_graph g;
 	struct gp_hw h;
-	struct gp_part re;
-	struct gp_table *t;
-	struct gp_buf b = {0}, hd = {0};
-	struct ctx C;
-	struct est *e;
-	int c, check = 0, repart = 0, counted, i;
-	int c_flops, c_bi, c_bo, c_bw, c_thr, c_stage, c_lat, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
-	size_t r;
-	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0;
-	int64_t batch;
-	int unknown = 0;
+	int c, check = 0, i;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "H:p:hV", opts, NULL)) != -1) {
@@ -307,172 +488,12 @@ main(int argc, char **argv)
 		gp_die_usage(usage);
 	gp_hw_load(&h, hwname);
 
-	gp_stream_init(&s, "stdin");
-	gp_stream_read(&s, stdin);
-	gp_graph_build(&g, &s);
-	t = gp_table_get(&s, "subgraph");
-	if (!t || !gp_hdr_get(&s, "partition"))
-		gp_die("%s: no subgraph records or ##partition header: run gp-partition first", s.src);
-
-	memset(&C, 0, sizeof C);
-	C.h = &h;
-	C.prec = pname ? gp_prec_from_name(pname) : model_prec(&s, &g);
-	if (h.peak[C.prec] <= 0) {
-		struct gp_buf have = {0};
-
-		for (i = 0; i < GP_PREC_N; i++)
-			if (h.peak[i] > 0)
-				gp_buf_printf(&have, "%s%s", have.len ? ", " : "", gp_prec_name(i));
-		gp_die("%s: %s has no %s peak (it has %s): choose one with -p", h.path, h.name,
-		    gp_prec_name(C.prec), have.buf);
+	gp_input_init(&in, stdin, "stdin");
+	while (gp_stream_next(&in, &s)) {
+		roofline(&s, &h, pname, argc, argv);
+		gp_stream_release(&s);
 	}
-	/* count bytes at the precision's element size: gp-partition again at that dtype */
-	counted = gp_dtype_from_name(gp_hdr_field(&s, "partition", "dtype") ?
-	    gp_hdr_field(&s, "partition", "dtype") : "as-is");
-	if (counted != gp_prec_dtype(C.prec) &&
-	    !(counted <= 0 && model_prec(&s, &g) == C.prec) &&
-	    !(C.prec == GP_PREC_TF32 && (counted == 1 || (counted <= 0 && model_prec(&s, &g) == GP_PREC_FP32)))) {
-		struct gp_part_opts o = {0, gp_prec_dtype(C.prec)};
-		const char *mode = gp_hdr_field(&s, "partition", "mode");
-
-		o.fuse = mode && !strcmp(mode, "fused");
-		gp_partition(&g, &o, &re);
-		if ((size_t)re.nsg != t->nrow)
-			gp_die("%s: the subgraph records are not what gp-partition makes of this graph "
-			    "(%zu records, %d subgraphs): run gp-partition again", s.src, t->nrow, re.nsg);
-		repart = 1;
-	}
-	c_flops = gp_table_col(t, "flops");
-	c_bi = gp_table_col(t, "bytes_in");
-	c_bo = gp_table_col(t, "bytes_out");
-	c_bw = gp_table_col(t, "bytes_weight");
-	c_thr = gp_table_col(t, "threads");
-	c_stage = gp_table_col(t, "stage");
-	gp_table_need(&s, t, "id");
-	if (c_flops < 0 || c_bi < 0 || c_bo < 0 || c_bw < 0)
-		gp_die("%s: the #subgraph header lacks flops, bytes_in, bytes_out or bytes_weight", s.src);
-
-	C.energy = h.pj_per_flop[C.prec] >= 0 ? 2 : h.tdp_w > 0 ? 1 : 0;
-	batch = gp_graph_batch(&g);
-
-	e = gp_xcalloc(t->nrow + 1, sizeof *e);
-	for (r = 0; r < t->nrow; r++) {
-		int64_t bi = i64(&s, t, c_bi, r), bo = i64(&s, t, c_bo, r), bw = i64(&s, t, c_bw, r);
-
-		if (repart) {
-			const struct gp_sub *sg = &re.sg[r];
-			const char *nm = g.n[sg->anchor].name;
-			struct gp_buf en2 = {0};
-
-			gp_esc(&en2, nm, strlen(nm));
-			if (strcmp(en2.buf, t->val[gp_table_col(t, "name") >= 0 ? gp_table_col(t, "name") : 0][r]))
-				gp_die("%s: subgraph %s is not what gp-partition makes of this graph: run "
-				    "gp-partition again", s.src, t->val[0][r]);
-			gp_buf_release(&en2);
-			bi = sg->bytes_in;
-			bo = sg->bytes_out;
-			bw = sg->bytes_weight;
-		}
-		estimate(&C, i64(&s, t, c_flops, r), bi, bo, bw, i64(&s, t, c_thr, r), &e[r]);
-		if (!e[r].known) {
-			unknown++;
-			continue;
-		}
-		lat += e[r].latency_s;
-		en += e[r].energy_j;
-		flops += (double)i64(&s, t, c_flops, r);
-		tb[!strcmp(e[r].bound, "compute") ? 0 : !strcmp(e[r].bound, "memory") ? 1 : 2] += e[r].latency_s;
-	}
-	/* what every run pays once: the runtime's call, or the one launch of a whole-model program */
-	{
-		double once = h.run_s + (h.launch_per_model ? h.launch_s : 0);
-
-		lat += once;
-		tb[2] += once;
-	}
-	/* with gp-concur's stages: a stage takes as long as its slowest subgraph,
-	 * and at least as long as all its subgraphs' work on the whole chip */
-	if (c_stage >= 0 && !unknown) {
-		int64_t ns = 0, st;
-		double *mx, *sum;
-
-		for (r = 0; r < t->nrow; r++)
-			if ((st = i64(&s, t, c_stage, r)) > ns)
-				ns = st;
-		if (ns > (int64_t)t->nrow)
-			gp_die("%s: a stage number is above the number of subgraphs", s.src);
-		mx = gp_xcalloc((size_t)ns + 1, sizeof *mx);
-		sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
-		for (r = 0; r < t->nrow; r++) {
-			st = i64(&s, t, c_stage, r);
-			if (st < 1)
-				gp_die("%s: subgraph %s has no stage", s.src, t->val[0][r]);
-			mx[st] = fmax(mx[st], e[r].latency_s);
-			sum[st] += e[r].work_s;
-		}
-		for (st = 1; st <= ns; st++)
-			conc += fmax(mx[st], sum[st]);
-		conc += h.run_s + (h.launch_per_model ? h.launch_s : 0);
-		free(mx);
-		free(sum);
-	}
-
-	c_ai = gp_table_addcol(&s, t, "ai_hw");
-	c_cs = gp_table_addcol(&s, t, "compute_s");
-	c_ms = gp_table_addcol(&s, t, "memory_s");
-	c_lat = gp_table_addcol(&s, t, "latency_s");
-	c_bound = gp_table_addcol(&s, t, "bound");
-	c_util = gp_table_addcol(&s, t, "util");
-	c_en = gp_table_addcol(&s, t, "energy_j");
-	for (r = 0; r < t->nrow; r++) {
-		int k = e[r].known;
-
-		setd(&s, t, c_ai, r, k ? e[r].ai : -1, &b);
-		setd(&s, t, c_cs, r, k ? e[r].compute_s : -1, &b);
-		setd(&s, t, c_ms, r, k ? e[r].memory_s : -1, &b);
-		setd(&s, t, c_lat, r, k ? e[r].latency_s : -1, &b);
-		gp_table_set(&s, t, c_bound, r, e[r].bound);
-		setd(&s, t, c_util, r, k ? e[r].util : -1, &b);
-		setd(&s, t, c_en, r, k ? e[r].energy_j : -1, &b);
-	}
-
-	gp_buf_printf(&hd, "hw=%s\tprecision=%s", h.name, gp_prec_name(C.prec));
-	if (batch > 0)
-		gp_buf_printf(&hd, "\tbatch=%" PRId64, batch);
-	else
-		gp_buf_adds(&hd, "\tbatch=.");
-	if (unknown) {
-		gp_buf_printf(&hd, "\tlatency_s=.\tthroughput_per_s=.\tenergy_j=.\tunknown=%d", unknown);
-	} else {
-		kvd(&hd, "latency_s", lat);
-		if (c_stage >= 0)
-			kvd(&hd, "latency_concurrent_s", conc);
-		kvd(&hd, "throughput_per_s", batch > 0 && lat > 0 ? (double)batch / lat : -1);
-		kvd(&hd, "energy_j", C.energy ? en : -1);
-		kvd(&hd, "energy_per_inference_j", C.energy && batch > 0 ? en / (double)batch : -1);
-		kvd(&hd, "power_w", C.energy && lat > 0 ? en / lat : -1);
-		kvd(&hd, "util", lat > 0 ? flops / (lat * h.peak[C.prec]) : -1);
-		kvd(&hd, "compute_bound_share", lat > 0 ? tb[0] / lat : -1);
-		kvd(&hd, "memory_bound_share", lat > 0 ? tb[1] / lat : -1);
-		kvd(&hd, "launch_bound_share", lat > 0 ? tb[2] / lat : -1);
-		gp_buf_adds(&hd, "\tunknown=0");
-	}
-	kvd(&hd, "units", h.units);
-	kvd(&hd, "threads_per_unit", h.threads_per_unit);
-	kvd(&hd, "peak_ops", h.peak[C.prec]);
-	kvd(&hd, "bandwidth", h.mem[0].bandwidth);
-	kvd(&hd, "ridge_ai", h.peak[C.prec] * h.eff_compute / (h.mem[0].bandwidth * h.eff_memory));
-	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
-	gp_hdr_set(&s, "roofline", hd.buf);
-	gp_stream_write(&s, stdout, argc, argv);
-
-	free(e);
-	if (repart)
-		gp_part_release(&re);
-	gp_buf_release(&b);
-	gp_buf_release(&hd);
-	gp_graph_release(&g);
-	gp_stream_release(&s);
+	gp_input_release(&in);
 	gp_hw_release(&h);
 	return gp_close_stdout();
 }

@@ -145,9 +145,26 @@ struct gp_stream {
 	char *buf;                          /* the text read, fields point into it */
 };
 void gp_stream_init(struct gp_stream *s, const char *src);
-/* Read a whole stream from f; on any error, die naming src and the line. */
+/* Read a whole stream from f, and nothing after it; on any error, die naming src and the line. */
 void gp_stream_read(struct gp_stream *s, FILE *f);
-/* Write s to f with a "##prog NAME VERSION ARGS" line appended to the headers. */
+/* An input of one or more streams, one after another (gp-shape --sweep
+ * writes several); every filter reads them in turn with gp_stream_next. */
+struct gp_input {
+	FILE *f;
+	const char *src;
+	char *buf;                          /* the whole input; the streams' fields point into it */
+	size_t len, pos;                    /* its length; where the next stream starts */
+	size_t line;                        /* lines before it */
+	int n;                              /* streams read */
+};
+void gp_input_init(struct gp_input *in, FILE *f, const char *src);
+/* Read the next stream of in into s (initialising s): 1 if there was one, 0
+ * at the end of the input; an empty input, or text after a stream's ##end
+ * that is not another stream, is an error. s lives until gp_input_release. */
+int gp_stream_next(struct gp_input *in, struct gp_stream *s);
+void gp_input_release(struct gp_input *in);
+/* Write s to f with a "##prog NAME VERSION ARGS" line appended to the headers
+ * (none when argv is NULL: a copy a program makes for itself). */
 void gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv);
 void gp_stream_release(struct gp_stream *s);
 /* Headers: the first with this key, or NULL; set replaces it (or appends); add appends. */

@@ -243,24 +243,24 @@ gp_split_list(struct gp_arena *a, const char *field, char ***out)
  * works on a stream it could not read whole. */
 
 static void
-slurp(struct gp_stream *s, FILE *f, size_t *len)
+slurp(struct gp_input *in)
 {
 	struct gp_buf b = {0};
 	size_t n;
 
 	for (;;) {
 		gp_buf_grow(&b, 1 << 16);
-		n = fread(b.buf + b.len, 1, b.cap - b.len - 1, f);
+		n = fread(b.buf + b.len, 1, b.cap - b.len - 1, in->f);
 		b.len += n;
 		if (n == 0)
 			break;
 	}
-	if (ferror(f))
-		gp_die("%s: read error: %s", s->src, strerror(errno));
+	if (ferror(in->f))
+		gp_die("%s: read error: %s", in->src, strerror(errno));
 	gp_buf_grow(&b, 0);
 	b.buf[b.len] = '\0';
-	s->buf = b.buf;
-	*len = b.len;
+	in->buf = b.buf;
+	in->len = b.len;
 }
 
 /* split cuts line at tabs into at most max fields; returns the count, or -1
@@ -285,23 +285,17 @@ split(char *line, char **f, int max)
 
 #define READERR(...) do { \
 	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
-	gp_die("%s: line %zu: %s", s->src, lineno, m_); } while (0)
+	gp_die("%s: line %zu: %s", s->src, line0 + lineno, m_); } while (0)
 
-void
-gp_stream_read(struct gp_stream *s, FILE *f)
+/* parse one stream, p[0..len), whose first line is line line0 + 1 of the input */
+static void
+parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 {
-	size_t len, lineno = 0, nrec = 0, r;
-	char *p, *end, *line, *nl, **fld = NULL;
+	size_t lineno = 0, nrec = 0, r;
+	char *end = p + len, *line, *nl, **fld = NULL;
 	int maxf = 0, nf, c, i, seen_end = 0, seen_rec = 0;
 	struct gp_table *t;
 
-	slurp(s, f, &len);
-	p = s->buf;
-	end = p + len;
-	if (len == 0)
-		gp_die("%s: empty input, not a gp stream", s->src);
-	if (memchr(p, '\0', len))
-		gp_die("%s: NUL byte in input, not a gp stream", s->src);
 	while (p < end) {
 		lineno++;
 		line = p;
@@ -351,10 +345,10 @@ gp_stream_read(struct gp_stream *s, FILE *f)
 				seen_end = 1;
 				continue;
 			}
+			if (strcmp(fld[0] + 2, "gp") == 0)
+				READERR("a new stream starts before this one's ##end line (is it truncated?)");
 			if (seen_rec)
 				READERR("header line after records");
-			if (strcmp(fld[0] + 2, "gp") == 0)
-				READERR("second ##gp line (two streams concatenated?)");
 			if (s->nhdr == s->caphdr) {
 				s->caphdr = s->caphdr ? 2 * s->caphdr : 16;
 				s->hdr = gp_xreallocarray(s->hdr, (size_t)s->caphdr, sizeof *s->hdr);
@@ -404,10 +398,73 @@ gp_stream_read(struct gp_stream *s, FILE *f)
 		nrec++;
 	}
 	free(fld);
-	if (lineno == 0)
-		gp_die("%s: empty input, not a gp stream", s->src);
 	if (!seen_end)
 		gp_die("%s: truncated stream: no ##end line", s->src);
+}
+
+void
+gp_input_init(struct gp_input *in, FILE *f, const char *src)
+{
+	memset(in, 0, sizeof *in);
+	in->f = f;
+	in->src = src;
+}
+
+int
+gp_stream_next(struct gp_input *in, struct gp_stream *s)
+{
+	size_t start, end, lines = 0;
+	char *q;
+
+	if (!in->buf) {
+		slurp(in);
+		if (in->len == 0)
+			gp_die("%s: empty input, not a gp stream", in->src);
+		if (memchr(in->buf, '\0', in->len))
+			gp_die("%s: NUL byte in input, not a gp stream", in->src);
+	}
+	if (in->pos >= in->len)
+		return 0;
+	/* this stream: up to and with its ##end line */
+	start = end = in->pos;
+	for (q = in->buf + start; q < in->buf + in->len;) {
+		char *nl = memchr(q, '\n', (size_t)(in->buf + in->len - q));
+		int last = !strncmp(q, "##end", 5) && (q[5] == '\t' || q[5] == '\n');
+
+		lines++;
+		q = nl ? nl + 1 : in->buf + in->len;
+		if (last)
+			break;
+	}
+	end = (size_t)(q - in->buf);
+	gp_stream_init(s, in->src);
+	parse(s, in->buf + start, end - start, in->line);
+	in->line += lines;
+	in->pos = end;
+	in->n++;
+	/* what follows is another stream, or nothing */
+	if (in->pos < in->len && strncmp(in->buf + in->pos, "##gp\t", 5))
+		gp_die("%s: line %zu: text after the ##end line", in->src, in->line + 1);
+	return 1;
+}
+
+void
+gp_input_release(struct gp_input *in)
+{
+	free(in->buf);
+	memset(in, 0, sizeof *in);
+}
+
+void
+gp_stream_read(struct gp_stream *s, FILE *f)
+{
+	struct gp_input in;
+
+	gp_input_init(&in, f, s->src);
+	gp_stream_next(&in, s);
+	if (in.pos < in.len)
+		gp_die("%s: line %zu: a second stream follows (%s reads one)", in.src, in.line + 1, gp_prog);
+	s->buf = in.buf;                /* the stream owns the text now */
 }
 
 /* Writing. Buffered by stdio; the caller checks the final flush with
@@ -426,8 +483,9 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 		else
 			fprintf(f, "##%s\n", s->hdr[i].key);
 	}
-	/* our own provenance: arguments escaped, spaces too, joined by spaces */
-	for (i = 1; i < argc; i++) {
+	/* our own provenance: arguments escaped, spaces too, joined by spaces
+	 * (none for a copy made inside a program: argv NULL) */
+	for (i = 1; argv && i < argc; i++) {
 		struct gp_buf e = {0};
 		size_t k;
 
@@ -444,7 +502,8 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			gp_buf_adds(&b, "\"\"");
 		gp_buf_release(&e);
 	}
-	fprintf(f, "##prog\t%s\t%s\t%s\n", gp_prog, GP_VERSION, b.len ? b.buf : ".");
+	if (argv)
+		fprintf(f, "##prog\t%s\t%s\t%s\n", gp_prog, GP_VERSION, b.len ? b.buf : ".");
 	gp_buf_release(&b);
 	for (i = 0; i < s->ntab; i++) {
 		struct gp_table *t = s->tab[i];

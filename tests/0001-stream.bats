@@ -99,8 +99,11 @@ setup() {
 	fails_cleanly "t-stream: stdin: "
 	run --separate-stderr t-stream < <(printf '##gp\t1\n#t\ta\nt\t\0\n##end\t1\n')
 	fails_cleanly "t-stream: stdin: NUL byte"
-	run --separate-stderr t-stream < <(stream; stream)
+	run --separate-stderr t-stream < <(stream; echo junk)
 	fails_cleanly "t-stream: stdin: line 5: text after the ##end line"
+	# a second stream is not junk, but t-stream reads one (the filters read them all)
+	run --separate-stderr t-stream < <(stream; stream)
+	fails_cleanly "t-stream: stdin: line 5: a second stream follows \\(t-stream reads one\\)"
 }
 
 @test "writer: a write error is an error, not a silent truncation" {

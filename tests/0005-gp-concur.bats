@@ -197,7 +197,7 @@ every() {
 	assert_output 1048576
 	gp-load "$TDATA/concur-chain.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
 	run --separate-stderr -3 gp-concur --budget 700k < "$BATS_TEST_TMPDIR/p"
-	assert_equal "$stderr" "gp-concur: the peak memory (790528 bytes) does not fit the budget (700000 bytes)"
+	assert_equal "$stderr" "gp-concur: stdin: the peak memory (790528 bytes) does not fit the budget (700000 bytes)"
 	# the stream is whole all the same
 	assert_line --index 0 "##gp	1"
 	assert_regex "${lines[-1]}" '^##end	[0-9]+$'

@@ -59,3 +59,92 @@ macs() {
 	b1=$(grep -o '	bytes=[0-9]*' "$BATS_TEST_TMPDIR/s1024" | cut -d= -f2)
 	[ $((b1 - b0)) -ge $((2 * 2 * 4 * 1024 * 32 * 4)) ]
 }
+
+@test "gp-shape --sweep writes one stream per value; every filter takes them all; gp-report states the growth" {
+	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 --sweep seq=128,256,512,1024 > "$BATS_TEST_TMPDIR/sw"
+	run -0 grep -c '^##gp	1$' "$BATS_TEST_TMPDIR/sw"
+	assert_output 4
+	run -0 grep '^##sweep' "$BATS_TEST_TMPDIR/sw"
+	assert_output "$(printf '##sweep\tseq=128\n##sweep\tseq=256\n##sweep\tseq=512\n##sweep\tseq=1024')"
+	gp-partition --fuse < "$BATS_TEST_TMPDIR/sw" | gp-concur | gp-roofline -H a100-sxm -p fp16 > "$BATS_TEST_TMPDIR/r"
+	run -0 grep -c '^##roofline	' "$BATS_TEST_TMPDIR/r"
+	assert_output 4
+	run -0 gp-report < "$BATS_TEST_TMPDIR/r"
+	assert_line --index 0 "gp report: bert-tiny, 4 streams"
+	assert_line "Sweep: 4 streams over seq"
+	# attention's S^2 MACs against the projections' S: quadratic; fused, the bytes are linear
+	assert_line --regexp '^  MACs grow with seq +quadratic \(the x\^2 term is [0-9]+% at 1024\)$'
+	assert_line --regexp '^  bytes moved grow with seq +linear$'
+	assert_line "gp report: bert-tiny (seq=512)"
+	# --summary: one block per stream, each with its sweep
+	run -0 sh -c "gp-report --summary < '$BATS_TEST_TMPDIR/r' | grep -E '^(sweep|macs)	'"
+	assert_output "$(for s in 128 256 512 1024; do printf 'sweep\tseq=%d\nmacs\t%d\n' $s $((2 * (12 * 128 * 128 * s + 2 * 128 * s * s))); done)"
+	run --separate-stderr -1 gp-report --roofline "$BATS_TEST_TMPDIR/x.svg" < "$BATS_TEST_TMPDIR/r"
+	fails_cleanly "gp-report: stdin: --roofline and --dot draw one stream; this input holds 4"
+	run --separate-stderr -2 gp-shape --sweep seq=1,2 --sweep past=0
+	assert_equal "$stderr" "gp-shape: --sweep past has 1 values and --sweep seq 2: swept dims go in step"
+	run --separate-stderr -2 gp-shape -D seq=4 --sweep seq=1,2
+	assert_equal "$stderr" "gp-shape: seq is both bound (-D) and swept"
+	run --separate-stderr -2 gp-shape --sweep seq
+	run --separate-stderr -2 gp-shape --sweep seq=1,x
+}
+
+@test "a program that reads one stream says so when two come" {
+	gp-load "$DATA/resnet18.onnx" > "$BATS_TEST_TMPDIR/one"
+	cat "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/one" > "$BATS_TEST_TMPDIR/two"
+	run --separate-stderr -1 t-stream < "$BATS_TEST_TMPDIR/two"
+	assert_regex "$stderr" "^t-stream: stdin: line [0-9]+: a second stream follows \\(t-stream reads one\\)$"
+	# a filter reads both, and a stream cut short before the next one is refused
+	run -0 sh -c "gp-shape < '$BATS_TEST_TMPDIR/two' | grep -c '^##end'"
+	assert_output 2
+	head -n -1 "$BATS_TEST_TMPDIR/one" | cat - "$BATS_TEST_TMPDIR/one" > "$BATS_TEST_TMPDIR/cut"
+	run --separate-stderr -1 gp-shape < "$BATS_TEST_TMPDIR/cut"
+	assert_regex "$stderr" "^gp-shape: stdin: line [0-9]+: a new stream starts before this one.s ##end line \\(is it truncated\\?\\)$"
+}
+
+@test "LLaMA-7B's dims: 6.74 G parameters; a decode step at batch 1 on an A100 is memory-bound, at about (weights + KV cache) / bandwidth" {
+	gp-load "$TDATA/llama-7b-shape.onnx" | gp-shape -D batch=1 --sweep seq=2048,1 --sweep past=0,2048 |
+		gp-partition --fuse | gp-concur | gp-roofline -H a100-sxm -p fp16 > "$BATS_TEST_TMPDIR/r"
+	gp-report --summary < "$BATS_TEST_TMPDIR/r" > "$BATS_TEST_TMPDIR/s"
+	# 32 x (4 x 4096^2 + 3 x 4096 x 11008 + 4 x 4096) + 2 x 32000 x 4096 + 2 x 4096, + the 32 scales
+	run -0 awk -F'\t' '$1 == "params" { print $2; exit }' "$BATS_TEST_TMPDIR/s"
+	assert_output $((32 * (4 * 4096 * 4096 + 3 * 4096 * 11008 + 4 * 4096 + 1) + 2 * 32000 * 4096 + 2 * 4096))
+	run -0 awk -F'\t' '$1 == "phase" { print $2 }' "$BATS_TEST_TMPDIR/s"
+	assert_output "$(printf 'prefill\ndecode')"
+	# the KV cache: 32 layers x K and V x 4096 x 2 bytes (fp16) per token
+	run -0 awk -F'\t' '$1 == "kv_bytes_per_token" { print $2 }' "$BATS_TEST_TMPDIR/s"
+	assert_output "$(printf '%d\n%d' $((32 * 2 * 4096 * 2)) $((32 * 2 * 4096 * 2)))"
+	# decode (the second block): memory-bound; its time per token against the weights
+	# (fp16) and the 2049-token cache over the A100's 2.039 TB/s
+	run -0 awk -F'\t' -v w=$((2 * 6738681888)) -v kv=$((32 * 2 * 4096 * 2 * 2049)) '
+		/^$/ { b++ } b == 1 && $1 == "memory_bound_share" { m = $2 } b == 1 && $1 == "time_per_token_s" { t = $2 }
+		END { floor = (w + kv) / 2.039e12; printf "%s %.2f\n", (m > 0.9) ? "memory-bound" : "not", t / floor }' "$BATS_TEST_TMPDIR/s"
+	assert_output --regexp '^memory-bound 1\.[0-4][0-9]$'
+	# prefill is compute-bound
+	run -0 awk -F'\t' '$1 == "compute_bound_share" { print ($2 > 0.9) ? "compute" : "not"; exit }' "$BATS_TEST_TMPDIR/s"
+	assert_output compute
+	run -0 gp-report < "$BATS_TEST_TMPDIR/r"
+	assert_line --regexp '^  decode +1 +2049 +[0-9.]+ ms +[0-9.]+ ms +[0-9]+ +9[0-9.]+%$'
+	assert_line "Decode: one token at context 2049"
+	assert_line --regexp '^  KV cache +1 GiB \(512 KiB per token, all layers, keys and values\)$'
+	assert_line --regexp '^  compute-bound from +no batch: each sequence.s KV cache keeps a step below the ridge$'
+	# counting the weights alone, the rule of thumb: about 2 bytes and 2 FLOPs per parameter,
+	# so the ridge itself (312 / 2.039 = 153)
+	run -0 awk -F'\t' '/^$/ { b++ } b == 1 && $1 == "batch_compute_bound_weights" { print ($2 >= 140 && $2 <= 170) ? "ok" : $2 }' "$BATS_TEST_TMPDIR/s"
+	assert_output ok
+}
+
+@test "onnx's own shape inference, counted apart (tests/mac-oracle.py), gives the same MACs" {
+	for a in "$DATA/bert-tiny.onnx batch=1 seq=128" "$DATA/bert-tiny.onnx batch=3 seq=77" \
+		"$DATA/gpt-tiny.onnx batch=1 seq=128 past=0" "$DATA/gpt-tiny.onnx batch=2 seq=16 past=0" \
+		"$TDATA/llama-7b-shape.onnx batch=1 seq=1 past=2047" "$DATA/resnet18.onnx" "$DATA/googlenet.onnx"; do
+		set -- $a
+		m=$1
+		shift
+		want=$(/usr/bin/python3 tests/mac-oracle.py "$m" "$@")
+		d=
+		for b in "$@"; do d="$d -D $b"; done
+		run -0 sh -c "gp-load '$m' | gp-shape $d 2> /dev/null | gp-partition | gp-report --summary | awk -F'\t' '\$1 == \"macs\" { print \$2 }'"
+		assert_output "$want"
+	done
+}

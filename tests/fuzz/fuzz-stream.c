@@ -1,5 +1,6 @@
-/* fuzz-stream - libFuzzer target: the stream reader, the graph view and shape
- * inference, as every filter runs them on its input */
+/* fuzz-stream - libFuzzer target: the stream reader (one stream or several in
+ * a row), the graph view, shape inference and partitioning, as every filter
+ * runs them on its input */
 #include <setjmp.h>
 #include <stdio.h>
 
@@ -16,6 +17,7 @@ back(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct gp_input in;
 	static struct gp_stream s;
 	static struct gp_graph g;
 	static struct gp_part p;
@@ -28,23 +30,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		null = fopen("/dev/null", "w");
 	if (size == 0 || !(f = fmemopen((void *)data, size, "r")))
 		return 0;
+	gp_input_init(&in, f, "fuzz");
 	if (setjmp(env) == 0) {
-		gp_stream_init(&s, "fuzz");
-		gp_stream_read(&s, f);
-		gp_graph_build(&g, &s);
-		gp_infer(&g, GP_INFER_QUIET);
-		gp_graph_store(&g);
-		for (fuse = 0; fuse < 2; fuse++) {
-			struct gp_part_opts o = {fuse, fuse ? 10 : 0};
+		while (gp_stream_next(&in, &s)) {
+			gp_graph_build(&g, &s);
+			gp_infer(&g, GP_INFER_QUIET);
+			gp_graph_store(&g);
+			for (fuse = 0; fuse < 2; fuse++) {
+				struct gp_part_opts o = {fuse, fuse ? 10 : 0};
 
-			gp_partition(&g, &o, &p);
-			gp_part_release(&p);
+				gp_partition(&g, &o, &p);
+				gp_part_release(&p);
+			}
+			gp_stream_write(&s, null, 0, NULL);
+			gp_graph_release(&g);
+			gp_stream_release(&s);
 		}
-		gp_stream_write(&s, null, 0, NULL);
 	}
 	gp_part_release(&p);
 	fclose(f);
 	gp_graph_release(&g);
 	gp_stream_release(&s);
+	gp_input_release(&in);
 	return 0;
 }
