@@ -1,7 +1,9 @@
 /* cost.c - the cost functions of the op table: what one node computes
  *
  * Every count follows docs/counting.md: a MAC is one multiply-accumulate of
- * Conv, ConvTranspose, Gemm, MatMul and Einsum; FLOPs are 2 per MAC plus the
+ * Conv, ConvTranspose, Gemm, MatMul and Einsum (and their integer, quantized
+ * and contrib forms, and the products of the attention ops of onnxruntime's
+ * com.microsoft domain); FLOPs are 2 per MAC plus the
  * stated per-element work of everything else (bias adds, activations,
  * normalizations, pooling, reductions). Each function reads its node's input
  * and output shapes (as gp-shape left them) and fills a gp_cost; it returns -1
@@ -112,6 +114,50 @@ gp_cost_elem(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	return 0;
 }
 
+/* Element-wise with an optional bias (input 1) added first: fpe per output
+ * element, one more with the bias (FastGelu, the tanh GELU: 9 or 10). */
+int
+gp_cost_biaselem(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, gp_node_out(g, n, 0));
+
+	if (e < 0)
+		return -1;
+	c->flops = mul(c, e, gp_node_in(g, n, 1) ? fpe + 1 : fpe);
+	return 0;
+}
+
+/* RotaryEmbedding: x·cos ± x_rotated·sin, fpe (3) FLOPs per rotated element;
+ * with rotary_embedding_dim r, r of every head's h elements rotate (h the
+ * last dim of a [B,N,S,h] input, hidden / num_heads of a [B,S,hidden] one),
+ * the rest is copied. */
+int
+gp_cost_rotary(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+	int64_t e = numel(c, gp_node_out(g, n, 0)), rot = 0, nh = 0, h;
+
+	if (e < 0 || !x)
+		return -1;
+	gp_attr_int(n, "rotary_embedding_dim", &rot);
+	gp_attr_int(n, "num_heads", &nh);
+	if (rot > 0) {
+		if (x->shape.rank == 4) {
+			if (dimv(x, 3, &h) < 0)
+				return -1;
+		} else if (nh > 0 && dimv(x, x->shape.rank - 1, &h) == 0) {
+			h /= nh;
+		} else {
+			return -1;
+		}
+		if (h <= 0 || rot > h)
+			return -1;
+		e = mul(c, e / h, rot);
+	}
+	c->flops = mul(c, e, fpe);
+	return 0;
+}
+
 /* Reductions: fpe FLOPs per input element. */
 int
 gp_cost_reduce(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
@@ -137,7 +183,46 @@ gp_cost_norm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	c->flops = mul(c, e, fpe);
 	c->kind = !strcmp(n->op, "BatchNormalization") ? "batchnorm" :
 	    !strcmp(n->op, "LayerNormalization") ? "layernorm" :
+	    !strcmp(n->op, "SimplifiedLayerNormalization") ? "rmsnorm" :
 	    !strcmp(n->op, "InstanceNormalization") ? "instancenorm" : NULL;
+	return 0;
+}
+
+/* SkipLayerNormalization (fpe 8: LayerNormalization's 7 and the skip add),
+ * SkipSimplifiedLayerNormalization (fpe 5: RMS normalization's 4 and the skip
+ * add): fpe per element, one more with a bias, one less for a
+ * SkipLayerNormalization without beta. */
+int
+gp_cost_skipnorm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, gp_node_out(g, n, 0));
+	int simple = !strcmp(n->op, "SkipSimplifiedLayerNormalization");
+
+	if (e < 0)
+		return -1;
+	if (gp_node_in(g, n, simple ? 3 : 4))
+		fpe++;
+	if (!simple && !gp_node_in(g, n, 3))
+		fpe--;
+	c->flops = mul(c, e, fpe);
+	c->kind = simple ? "rmsnorm" : "layernorm";
+	return 0;
+}
+
+/* EmbedLayerNormalization: the word and position embeddings gathered (moved)
+ * and added, then layer-normalized: fpe (8) per output element, one more with
+ * a segment embedding; the mask index is one FLOP per mask element. */
+int
+gp_cost_embedln(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t e = numel(c, gp_node_out(g, n, 0)), m = 0;
+	struct gp_tensor *mask = gp_node_in(g, n, 7);
+
+	if (e < 0 || (mask && (m = numel(c, mask)) < 0))
+		return -1;
+	if (gp_node_in(g, n, 4))
+		fpe++;
+	c->flops = add(c, mul(c, e, fpe), m);
 	return 0;
 }
 
@@ -222,17 +307,18 @@ gp_cost_resize(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 }
 
 /* Pooling: fpe FLOPs per window element per output (MaxPool, AveragePool: 1;
- * LpPool: 2); the global pools read every input element once per output. */
+ * LpPool: 2); the global pools read every input element once per output
+ * (QLinearGlobalAveragePool: 3, dequantizing each, channels last or not). */
 int
 gp_cost_pool(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0), *y = gp_node_out(g, n, 0);
-	int64_t e = numel(c, y), win = 1, *ks;
+	int64_t e = numel(c, y), win = 1, *ks, cl = 0;
 	int nk, k;
 
 	if (e < 0 || numel(c, x) < 0)
 		return -1;
-	if (!strncmp(n->op, "Global", 6)) {
+	if (!strncmp(n->op, "Global", 6) || !strcmp(n->op, "QLinearGlobalAveragePool")) {
 		c->flops = mul(c, numel(c, x), fpe);
 	} else {
 		nk = gp_attr_ints(A, n, "kernel_shape", &ks);
@@ -244,7 +330,15 @@ gp_cost_pool(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	}
 	c->kind = !strcmp(n->op, "MaxPool") ? "maxpool" : !strcmp(n->op, "AveragePool") ? "avgpool" :
 	    !strcmp(n->op, "GlobalAveragePool") ? "globalavgpool" :
+	    !strcmp(n->op, "QLinearGlobalAveragePool") ? "globalavgpool" :
 	    !strcmp(n->op, "GlobalMaxPool") ? "globalmaxpool" : NULL;
+	if (!strcmp(n->op, "QLinearGlobalAveragePool") && gp_attr_int(n, "channels_last", &cl) == 0 &&
+	    cl && y->shape.rank >= 3) {
+		/* [N, 1, ..., C] */
+		dimv(y, 0, &c->batch);
+		dimv(y, y->shape.rank - 1, &c->channels);
+		c->spatial = 1;
+	}
 	return 0;
 }
 
@@ -349,6 +443,152 @@ gp_cost_matmul(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe
 	if (ey < 0 || !a || dimv(a, a->shape.rank - 1, &k) < 0)
 		return -1;
 	dense(c, mul(c, ey, k), 0);
+	return 0;
+}
+
+/* K of a matrix product: A's last dim; transposed, the one before it, or
+ * dim 0 when transBatch moved it there (rank >= 3); -1 unknown */
+static int64_t
+inner(const struct gp_tensor *a, int trans, int tbatch)
+{
+	int64_t k;
+	int r = a ? a->shape.rank : -1, at = r - 1;
+
+	if (trans && r >= 2)
+		at = tbatch && r >= 3 ? 0 : r - 2;
+	if (r < 1 || dimv(a, at, &k) < 0)
+		return -1;
+	return k;
+}
+
+/* linear when B is a weight, else matmul */
+static const char *
+mmkind(const struct gp_tensor *b)
+{
+	return b && (b->kind == GP_K_INIT || b->kind == GP_K_CONST) ? "linear" : "matmul";
+}
+
+/* FusedMatMul: MatMul with A and B transposed (transA, transB, transBatchA,
+ * transBatchB) and scaled by alpha: K MACs per output element, one more FLOP
+ * each if alpha != 1. */
+int
+gp_cost_fusedmatmul(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t ey = numel(c, gp_node_out(g, n, 0)), ta = 0, tba = 0, k;
+	double alpha = 1;
+
+	(void)fpe;
+	c->kind = mmkind(gp_node_in(g, n, 1));
+	gp_attr_int(n, "transA", &ta);
+	gp_attr_int(n, "transBatchA", &tba);
+	gp_attr_float(n, "alpha", &alpha);
+	if (ey < 0 || (k = inner(gp_node_in(g, n, 0), ta != 0, tba != 0)) < 0)
+		return -1;
+	dense(c, mul(c, ey, k), alpha != 1 ? ey : 0);
+	return 0;
+}
+
+/* MatMulIntegerToFloat, DynamicQuantizeMatMul: K MACs per output element,
+ * one FLOP per output to scale it back to float, one more with a bias;
+ * DynamicQuantizeMatMul first quantizes A, fpe (5) per element of A. */
+int
+gp_cost_qmatmul(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *a = gp_node_in(g, n, 0);
+	int dyn = !strcmp(n->op, "DynamicQuantizeMatMul");
+	int64_t ey = numel(c, gp_node_out(g, n, 0)), ea = numel(c, a), k, extra;
+
+	c->kind = mmkind(gp_node_in(g, n, 1));
+	if (ey < 0 || ea < 0 || (k = inner(a, 0, 0)) < 0)
+		return -1;
+	extra = gp_node_in(g, n, dyn ? 4 : 6) ? mul(c, ey, 2) : ey;
+	dense(c, mul(c, ey, k), add(c, extra, mul(c, ea, fpe)));
+	return 0;
+}
+
+/* MatMulNBits: the K x N weights its attributes give, stored packed in
+ * 2..8-bit blocks, dequantized once per run (fpe, 2 per weight: subtract the
+ * zero point, scale) and multiplied, K MACs per output element; a bias adds
+ * one per output. The weights' bytes are the packed ones, as stored. */
+int
+gp_cost_matmulnbits(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	int64_t ey = numel(c, gp_node_out(g, n, 0)), k = -1, nn = -1, extra;
+
+	c->kind = "linear";
+	gp_attr_int(n, "K", &k);
+	gp_attr_int(n, "N", &nn);
+	if (ey < 0 || k <= 0 || nn <= 0)
+		return -1;
+	extra = mul(c, mul(c, k, nn), fpe);
+	if (gp_node_in(g, n, 5))
+		extra = add(c, extra, ey);
+	dense(c, mul(c, ey, k), extra);
+	return 0;
+}
+
+/* a dim of an attention geometry, if known */
+static int
+adim(struct gp_dim d, int64_t *v)
+{
+	if (d.sym || d.v < 0)
+		return -1;
+	*v = d.v;
+	return 0;
+}
+
+/* Attention, MultiHeadAttention, GroupQueryAttention: Q·Kᵀ and the
+ * probabilities times V are MACs for every query, head and key attended to
+ * (cached and new): B·N·S·T·(h + hv); Attention adds its QKV projection,
+ * B·S·Hin·(Dq + Dk + Dv). Each of the B·N·S·T scores takes fpe (6: the scale
+ * and Softmax's 5) FLOPs, one more when they are masked or biased (a mask or
+ * attention_bias input, unidirectional; GroupQueryAttention always masks).
+ * A bias on Q, K, V adds one per element of each; do_rotary three per rotated
+ * element of Q and of the new K. */
+int
+gp_cost_attention(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_attn a;
+	int att = !strcmp(n->op, "Attention"), gqa = !strcmp(n->op, "GroupQueryAttention");
+	int64_t b, s, l, t, h, hv, scores, macs, extra, dq, dk, dv, hin, rot = 0, uni = 0;
+	struct gp_tensor *cos;
+
+	c->kind = "attention";
+	if (gp_attn_geom(g, n, &a) < 0 || adim(a.b, &b) < 0 || adim(a.s, &s) < 0 || adim(a.l, &l) < 0 ||
+	    adim(a.t, &t) < 0 || adim(a.head, &h) < 0 || adim(a.vhead, &hv) < 0)
+		return -1;
+	scores = mul(c, mul(c, mul(c, b, a.heads), s), t);
+	macs = mul(c, scores, add(c, h, hv));
+	gp_attr_int(n, "unidirectional", &uni);
+	if (gqa || uni || gp_node_in(g, n, 5) || gp_node_in(g, n, att ? 3 : 4))
+		fpe++;
+	extra = mul(c, scores, fpe);
+	if (att || (!gqa && gp_node_in(g, n, 3))) {
+		/* the projection's or the input bias's widths */
+		if (adim(a.dq, &dq) < 0 || adim(a.dk, &dk) < 0 || adim(a.dv, &dv) < 0)
+			return -1;
+		if (att) {
+			if (adim(a.hin, &hin) < 0)
+				return -1;
+			macs = add(c, macs, mul(c, mul(c, b, s), mul(c, hin, add(c, add(c, dq, dk), dv))));
+			if (gp_node_in(g, n, 2))
+				extra = add(c, extra, mul(c, mul(c, b, s), add(c, add(c, dq, dk), dv)));
+		} else {
+			extra = add(c, extra, mul(c, b, add(c, mul(c, s, dq), mul(c, l, add(c, dk, dv)))));
+		}
+	}
+	if ((att || gqa) && gp_attr_int(n, "do_rotary", &rot) == 0 && rot) {
+		rot = h;
+		if (att)
+			gp_attr_int(n, "rotary_embedding_dim", &rot);
+		else if ((cos = gp_node_in(g, n, 7)) && dimv(cos, 1, &rot) == 0)
+			rot *= 2;
+		if (rot <= 0 || rot > h)
+			rot = h;
+		extra = add(c, extra, mul(c, mul(c, 3, mul(c, b, rot)),
+		    add(c, mul(c, s, a.heads), mul(c, l, a.kvheads))));
+	}
+	dense(c, macs, extra);
 	return 0;
 }
 

@@ -5,8 +5,12 @@
 #define GP_COST_FN(name) int gp_cost_##name(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 GP_COST_FN(none);
 GP_COST_FN(elem);
+GP_COST_FN(biaselem);
+GP_COST_FN(rotary);
 GP_COST_FN(reduce);
 GP_COST_FN(norm);
+GP_COST_FN(skipnorm);
+GP_COST_FN(embedln);
 GP_COST_FN(lrn);
 GP_COST_FN(topk);
 GP_COST_FN(move);
@@ -16,11 +20,36 @@ GP_COST_FN(conv);
 GP_COST_FN(convtranspose);
 GP_COST_FN(gemm);
 GP_COST_FN(matmul);
+GP_COST_FN(fusedmatmul);
+GP_COST_FN(qmatmul);
+GP_COST_FN(matmulnbits);
+GP_COST_FN(attention);
 GP_COST_FN(einsum);
 GP_COST_FN(control);
 #undef GP_COST_FN
 
 /* trips of a Loop or Scan body, -1 unknown (cost.c) */
 int64_t gp_loop_trips(struct gp_graph *g, struct gp_node *n);
+
+/* The geometry of an attention node (com.microsoft Attention,
+ * MultiHeadAttention, GroupQueryAttention) as its inputs and attributes give
+ * it; a dim that cannot be told is unknown. */
+struct gp_attn {
+	struct gp_dim b, s;                 /* batch, queries (sequence length) */
+	struct gp_dim l;                    /* new keys and values (kv sequence length) */
+	struct gp_dim p;                    /* keys cached before them (past) */
+	struct gp_dim t;                    /* keys each query attends to: p + l, or GQA's total_sequence_length */
+	struct gp_dim cache;                /* the present cache's length: t, or a buffer shared with past */
+	struct gp_dim hin;                  /* Attention: the width its QKV projection reads */
+	struct gp_dim dq, dk, dv;           /* widths of Q, K and V over all heads */
+	struct gp_dim dout;                 /* width of the output */
+	struct gp_dim head, vhead;          /* per head: of Q and K, of V */
+	int64_t heads, kvheads;             /* heads of Q; of K and V */
+	int qkv;                            /* 1: projects its input to Q, K, V (Attention) */
+	int dtype;                          /* of the query */
+};
+/* Fill a from node n (ops.c): 0, -1 when the query's rank is not known, -2
+ * when the node is impossible (gp_op_err says why). */
+int gp_attn_geom(struct gp_graph *g, struct gp_node *n, struct gp_attn *a);
 
 #endif

@@ -1,4 +1,6 @@
-/* ops.c - the op table: for every ONNX op gp knows, how to infer its outputs
+/* ops.c - the op tables: for every ONNX op gp knows (and every contrib op of
+ * onnxruntime's com.microsoft domain, in a second table), how to infer its
+ * outputs
  *
  * A shape function reads its node's input tensors (dtype, shape and, for the
  * small integer tensors of shape computations, their values) and sets its
@@ -269,29 +271,29 @@ op_bool1(struct gp_graph *g, struct gp_node *n)
 	return 0;
 }
 
-/* broadcast the shapes of inputs [from, to) numpy-style into d; returns the rank */
+/* bcast broadcasts the shapes of the nt tensors ts (NULL ones skipped)
+ * numpy-style into d; returns the rank, -1 if a rank is unknown, -2 if they
+ * cannot broadcast */
 static int
-broadcast(struct gp_graph *g, struct gp_node *n, int from, int to, struct gp_dim **d)
+bcast(struct gp_graph *g, struct gp_tensor *const *ts, int nt, struct gp_dim **d)
 {
 	int r = 0, i, k;
 
-	for (i = from; i < to; i++) {
-		struct gp_tensor *t = gp_node_in(g, n, i);
-
-		if (!t)
+	for (i = 0; i < nt; i++) {
+		if (!ts[i])
 			continue;
-		if (t->shape.rank < 0)
+		if (ts[i]->shape.rank < 0)
 			return -1;
-		if (t->shape.rank > r)
-			r = t->shape.rank;
+		if (ts[i]->shape.rank > r)
+			r = ts[i]->shape.rank;
 	}
 	*d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof **d);
 	for (k = 0; k < r; k++) {
 		struct gp_dim res = dk(1);
 		int any = 0;
 
-		for (i = from; i < to; i++) {
-			struct gp_tensor *t = gp_node_in(g, n, i);
+		for (i = 0; i < nt; i++) {
+			struct gp_tensor *t = ts[i];
 			struct gp_dim x;
 			int j;
 
@@ -320,6 +322,21 @@ broadcast(struct gp_graph *g, struct gp_node *n, int from, int to, struct gp_dim
 		(*d)[k] = res;
 	}
 	return r;
+}
+
+/* broadcast the shapes of inputs [from, to) numpy-style into d; returns the rank */
+static int
+broadcast(struct gp_graph *g, struct gp_node *n, int from, int to, struct gp_dim **d)
+{
+	struct gp_tensor **ts;
+	int i;
+
+	if (to < from)
+		to = from;
+	ts = gp_arena_alloc(A, (size_t)(to - from + 1) * sizeof *ts);
+	for (i = from; i < to; i++)
+		ts[i - from] = gp_node_in(g, n, i);
+	return bcast(g, ts, to - from, d);
 }
 
 static int64_t
@@ -823,54 +840,77 @@ op_transpose(struct gp_graph *g, struct gp_node *n)
 	return 0;
 }
 
+/* concat_dims: the shape of ts[0 .. nt) (NULL ones skipped) concatenated on
+ * the node's axis attribute, into *d with rank *r; 0, -1 unknown, -2 impossible */
 static int
-op_concat(struct gp_graph *g, struct gp_node *n)
+concat_dims(struct gp_graph *g, struct gp_node *n, struct gp_tensor *const *ts, int nt,
+    struct gp_dim **d, int *r)
 {
-	struct gp_tensor *x = gp_node_in(g, n, 0);
-	int r = rank(x), a, i, k, cnt = 0, allv = 1;
-	struct gp_dim *d;
-	struct gp_ival *v;
+	int a, i, k;
 
-	if (r < 0)
+	*r = rank(ts[0]);
+	if (*r < 0)
 		return -1;
-	a = norm_axis(attr_i(n, "axis", 0), r);
+	a = norm_axis(attr_i(n, "axis", 0), *r);
 	if (a < 0)
 		return fail("bad axis");
-	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
-	for (k = 0; k < r; k++)
-		d[k] = k == a ? dk(0) : x->shape.d[k];
-	for (i = 0; i < n->nin; i++) {
-		struct gp_tensor *t = gp_node_in(g, n, i);
+	*d = gp_arena_alloc(A, (size_t)(*r + 1) * sizeof **d);
+	for (k = 0; k < *r; k++)
+		(*d)[k] = k == a ? dk(0) : ts[0]->shape.d[k];
+	for (i = 0; i < nt; i++) {
+		struct gp_tensor *t = ts[i];
 
 		if (!t)
 			continue;
-		if (t->shape.rank != r)
-			return t->shape.rank < 0 ? -1 : fail("inputs of rank %d and %d", r, t->shape.rank);
-		for (k = 0; k < r; k++) {
-			struct gp_dim y = t->shape.d[k];
+		if (t->shape.rank != *r)
+			return t->shape.rank < 0 ? -1 : fail("inputs of rank %d and %d", *r, t->shape.rank);
+		for (k = 0; k < *r; k++) {
+			struct gp_dim y = t->shape.d[k], *x = &(*d)[k];
 
 			if (k == a) {
-				if (known(d[k]) && known(y))
-					d[k].v += y.v;
+				if (known(*x) && known(y))
+					x->v += y.v;
 				else
-					d[k] = unk;
-			} else if (!known(d[k]) && known(y)) {
-				d[k] = y;
-			} else if (known(d[k]) && known(y) && d[k].v != y.v) {
+					*x = unk;
+			} else if (!known(*x) && known(y)) {
+				*x = y;
+			} else if (known(*x) && known(y) && x->v != y.v) {
 				return fail("dim %d is %lld in one input and %lld in another", k,
-				    (long long)d[k].v, (long long)y.v);
+				    (long long)x->v, (long long)y.v);
 			}
 		}
-		if (t->nval < 0 || !t->iv)
+	}
+	return 0;
+}
+
+static int
+op_concat(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0), **ts;
+	int r = -1, i, rc, cnt = 0, allv = 1;
+	struct gp_dim *d = NULL;
+	struct gp_ival *v;
+
+	if (n->nin < 1)
+		return -1;
+	ts = gp_arena_alloc(A, (size_t)(n->nin + 1) * sizeof *ts);
+	for (i = 0; i < n->nin; i++)
+		ts[i] = gp_node_in(g, n, i);
+	if ((rc = concat_dims(g, n, ts, n->nin, &d, &r)) < 0)
+		return rc;
+	for (i = 0; i < n->nin; i++) {
+		if (!ts[i])
+			continue;
+		if (ts[i]->nval < 0 || !ts[i]->iv)
 			allv = 0;
 		else
-			cnt += t->nval;
+			cnt += ts[i]->nval;
 	}
 	set_out(g, n, 0, x->dtype, r, d);
 	if (allv && r == 1 && cnt <= MAXVAL) {
 		v = gp_arena_alloc(A, (size_t)(cnt + 1) * sizeof *v);
 		for (i = 0, cnt = 0; i < n->nin; i++) {
-			struct gp_tensor *t = gp_node_in(g, n, i);
+			struct gp_tensor *t = ts[i];
 
 			if (!t)
 				continue;
@@ -1334,62 +1374,107 @@ op_topk(struct gp_graph *g, struct gp_node *n)
 
 /* ---- linear algebra ---- */
 
+/* mm_out sets output 0 of a matrix product of an A of rank ra and dims da
+ * with a B of rank rb and dims db (numpy.matmul: batch dims broadcast) */
+static int
+mm_out(struct gp_graph *g, struct gp_node *n, const struct gp_dim *da, int ra,
+    const struct gp_dim *db, int rb, int dt)
+{
+	struct gp_dim *d, ka, kb, m, nn;
+	int ba = ra > 2 ? ra - 2 : 0, bb = rb > 2 ? rb - 2 : 0, br = ba > bb ? ba : bb, r, i;
+
+	if (ra == 0 || rb == 0)
+		return fail("MatMul of a scalar");
+	ka = da[ra - 1];
+	kb = rb >= 2 ? db[rb - 2] : db[0];
+	if (known(ka) && known(kb) && ka.v != kb.v)
+		return fail("inner dims differ: %lld and %lld", (long long)ka.v, (long long)kb.v);
+	m = ra >= 2 ? da[ra - 2] : unk;
+	nn = rb >= 2 ? db[rb - 1] : unk;
+	r = br + (ra >= 2) + (rb >= 2);
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	for (i = 0; i < br; i++) {
+		int ia = i - (br - ba), ib = i - (br - bb);
+		struct gp_dim x = ia >= 0 ? da[ia] : dk(1), y = ib >= 0 ? db[ib] : dk(1);
+
+		if (known(x) && x.v == 1)
+			d[i] = y;
+		else if (known(y) && y.v == 1)
+			d[i] = x;
+		else if (same(x, y))
+			d[i] = x;
+		else if (known(x) && known(y))
+			return fail("batch dims %lld and %lld do not broadcast", (long long)x.v, (long long)y.v);
+		else
+			d[i] = known(x) ? x : known(y) ? y : unk;
+	}
+	i = br;
+	if (ra >= 2)
+		d[i++] = m;
+	if (rb >= 2)
+		d[i++] = nn;
+	set_out(g, n, 0, dt, r, d);
+	return 0;
+}
+
+/* MatMul and its integer and quantized forms: MatMulInteger makes int32,
+ * QLinearMatMul the dtype of its output zero point, MatMulIntegerToFloat that
+ * of its scales, DynamicQuantizeMatMul that of A */
 static int
 op_matmul(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *a = gp_node_in(g, n, 0), *b = gp_node_in(g, n, 1);
-	int ra = rank(a), rb = rank(b), r, i, dt;
-	struct gp_dim *d, ka, kb, m, nn;
-	struct gp_dim *da, *db;
+	int dt = a ? a->dtype : 0;
 
-	if (ra < 0 || rb < 0)
-		return -1;
-	if (ra == 0 || rb == 0)
-		return fail("MatMul of a scalar");
-	dt = strcmp(n->op, "MatMulInteger") == 0 ? 6 : a->dtype;
-	if (!strcmp(n->op, "QLinearMatMul") && gp_node_in(g, n, 7))
+	if (!strcmp(n->op, "MatMulInteger"))
+		dt = 6;
+	else if (!strcmp(n->op, "QLinearMatMul") && gp_node_in(g, n, 7))
 		dt = gp_node_in(g, n, 7)->dtype;
+	else if (!strcmp(n->op, "MatMulIntegerToFloat"))
+		dt = gp_node_in(g, n, 2) && gp_node_in(g, n, 2)->dtype > 0 ? gp_node_in(g, n, 2)->dtype : 1;
 	if (!strcmp(n->op, "QLinearMatMul"))
-		b = gp_node_in(g, n, 3), rb = rank(b);
-	if (rb < 0)
+		b = gp_node_in(g, n, 3);
+	if (rank(a) < 0 || rank(b) < 0) {
+		set_out(g, n, 0, dt, -1, NULL);
 		return -1;
-	ka = a->shape.d[ra - 1];
-	kb = rb >= 2 ? b->shape.d[rb - 2] : b->shape.d[0];
-	if (known(ka) && known(kb) && ka.v != kb.v)
-		return fail("inner dims differ: %lld and %lld", (long long)ka.v, (long long)kb.v);
-	m = ra >= 2 ? a->shape.d[ra - 2] : unk;
-	nn = rb >= 2 ? b->shape.d[rb - 1] : unk;
-	/* batch dims broadcast */
-	{
-		int ba = ra > 2 ? ra - 2 : 0, bb = rb > 2 ? rb - 2 : 0, br = ba > bb ? ba : bb;
-
-		r = br + (ra >= 2) + (rb >= 2);
-		d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
-		da = a->shape.d;
-		db = b->shape.d;
-		for (i = 0; i < br; i++) {
-			int ia = i - (br - ba), ib = i - (br - bb);
-			struct gp_dim x = ia >= 0 ? da[ia] : dk(1), y = ib >= 0 ? db[ib] : dk(1);
-
-			if (known(x) && x.v == 1)
-				d[i] = y;
-			else if (known(y) && y.v == 1)
-				d[i] = x;
-			else if (same(x, y))
-				d[i] = x;
-			else if (known(x) && known(y))
-				return fail("batch dims %lld and %lld do not broadcast", (long long)x.v, (long long)y.v);
-			else
-				d[i] = known(x) ? x : known(y) ? y : unk;
-		}
-		i = br;
-		if (ra >= 2)
-			d[i++] = m;
-		if (rb >= 2)
-			d[i++] = nn;
 	}
-	set_out(g, n, 0, dt, r, d);
-	return 0;
+	return mm_out(g, n, a->shape.d, a->shape.rank, b->shape.d, b->shape.rank, dt);
+}
+
+/* fused_operand: the dims of a FusedMatMul operand of rank r as multiplied:
+ * with transBatch (and rank >= 3) dim 0 moved to just before the last (a
+ * permutation [1, 2, ..., r-2, 0, r-1]), then with trans the last two swapped */
+static struct gp_dim *
+fused_operand(struct gp_graph *g, const struct gp_tensor *t, int trans, int tbatch)
+{
+	int r = t->shape.rank, k;
+	struct gp_dim *d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d), x;
+
+	memcpy(d, t->shape.d, (size_t)r * sizeof *d);
+	if (tbatch && r >= 3) {
+		for (k = 0; k < r - 2; k++)
+			d[k] = t->shape.d[k + 1];
+		d[r - 2] = t->shape.d[0];
+	}
+	if (trans && r >= 2)
+		x = d[r - 1], d[r - 1] = d[r - 2], d[r - 2] = x;
+	return d;
+}
+
+/* FusedMatMul (com.microsoft): MatMul of A and B each transposed as
+ * fused_operand says (transA, transBatchA; transB, transBatchB) */
+static int
+op_fusedmatmul(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *a = gp_node_in(g, n, 0), *b = gp_node_in(g, n, 1);
+
+	if (rank(a) < 0 || rank(b) < 0) {
+		set_out(g, n, 0, a ? a->dtype : 0, -1, NULL);
+		return -1;
+	}
+	return mm_out(g, n, fused_operand(g, a, attr_i(n, "transA", 0) != 0, attr_i(n, "transBatchA", 0) != 0),
+	    a->shape.rank, fused_operand(g, b, attr_i(n, "transB", 0) != 0, attr_i(n, "transBatchB", 0) != 0),
+	    b->shape.rank, a->dtype);
 }
 
 static int
@@ -1622,7 +1707,10 @@ op_norm(struct gp_graph *g, struct gp_node *n)
 	for (i = 1; i < n->nout && !strcmp(n->op, "BatchNormalization"); i++)
 		if (r >= 2)
 			set_out(g, n, i, x->dtype, 1, x->shape.d + 1);
-	if (!strcmp(n->op, "LayerNormalization") && n->nout > 1) {
+	/* LayerNormalization's mean and inverse deviation, SimplifiedLayerNormalization's
+	 * inverse RMS: one per normalized row, of the stash type */
+	if ((!strcmp(n->op, "LayerNormalization") || !strcmp(n->op, "SimplifiedLayerNormalization")) &&
+	    n->nout > 1) {
 		int a = norm_axis(attr_i(n, "axis", -1), r), k;
 		struct gp_dim *d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 		int64_t st = attr_i(n, "stash_type", 1);
@@ -1657,19 +1745,53 @@ op_constant(struct gp_graph *g, struct gp_node *n)
 	return 0;                       /* gp-load wrote its value, dtype and shape */
 }
 
+/* QuantizeLinear and DequantizeLinear (both domains): the shape of x, the
+ * dtype output_dtype names, else that of the zero point (QuantizeLinear;
+ * uint8 without one) or of the scale (DequantizeLinear). Blocked quantization
+ * (block_size > 0) needs ceil(dim / block_size) scales on axis. */
 static int
 op_quant(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0), *zp = gp_node_in(g, n, 2), *sc = gp_node_in(g, n, 1);
-	int dt;
+	int64_t odt = attr_i(n, "output_dtype", 0), bs = attr_i(n, "block_size", 0);
+	int r = rank(x), dt, a;
 
-	if (rank(x) < 0)
-		return -1;
-	if (!strcmp(n->op, "QuantizeLinear"))
-		dt = zp ? zp->dtype : 2;
+	if (odt > 0 && odt <= GP_DTYPE_MAX)
+		dt = (int)odt;
+	else if (!strcmp(n->op, "QuantizeLinear"))
+		dt = zp && zp->dtype > 0 ? zp->dtype : 2;
 	else
 		dt = sc && sc->dtype > 0 ? sc->dtype : 1;
-	set_out(g, n, 0, dt, x->shape.rank, x->shape.d);
+	if (r < 0) {
+		set_out(g, n, 0, dt, -1, NULL);
+		return -1;
+	}
+	if (bs > 0 && rank(sc) == r && r > 0) {
+		if ((a = norm_axis(attr_i(n, "axis", 1), r)) < 0)
+			return fail("bad axis");
+		if (known(x->shape.d[a]) && known(sc->shape.d[a]) &&
+		    sc->shape.d[a].v != x->shape.d[a].v / bs + (x->shape.d[a].v % bs != 0))
+			return fail("%lld scales on axis %d for %lld elements in blocks of %lld",
+			    (long long)sc->shape.d[a].v, a, (long long)x->shape.d[a].v, (long long)bs);
+	}
+	set_out(g, n, 0, dt, r, x->shape.d);
+	return 0;
+}
+
+/* DynamicQuantizeLinear: y uint8 of x's shape, a float scale and a uint8
+ * zero point, both scalars */
+static int
+op_dynquant(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+
+	set_out(g, n, 1, 1, 0, NULL);
+	set_out(g, n, 2, 2, 0, NULL);
+	if (rank(x) < 0) {
+		set_out(g, n, 0, 2, -1, NULL);
+		return -1;
+	}
+	set_out(g, n, 0, 2, x->shape.rank, x->shape.d);
 	return 0;
 }
 
@@ -1775,6 +1897,385 @@ next:		;
 	return 0;
 }
 
+/* ---- com.microsoft: the contrib ops of onnxruntime ---- */
+
+/* dimof: dim k of t (k < 0 counts from the end), unknown if t has none */
+static struct gp_dim
+dimof(const struct gp_tensor *t, int k)
+{
+	int r = rank(t);
+
+	if (k < 0)
+		k += r;
+	return r < 0 || k < 0 || k >= r ? unk : t->shape.d[k];
+}
+
+/* dadd, dmul: a + b, a * b; a symbol survives adding 0 or multiplying by 1,
+ * anything else not known (or overflowing) is unknown */
+static struct gp_dim
+dadd(struct gp_dim a, struct gp_dim b)
+{
+	int64_t r;
+
+	if (known(a) && known(b))
+		return __builtin_add_overflow(a.v, b.v, &r) ? unk : dk(r);
+	if (known(a) && a.v == 0)
+		return b;
+	if (known(b) && b.v == 0)
+		return a;
+	return unk;
+}
+
+static struct gp_dim
+dmul(struct gp_dim a, struct gp_dim b)
+{
+	int64_t r;
+
+	if (known(a) && known(b))
+		return __builtin_mul_overflow(a.v, b.v, &r) ? unk : dk(r);
+	if (known(a) && a.v == 1)
+		return b;
+	if (known(b) && b.v == 1)
+		return a;
+	return unk;
+}
+
+/* ddiv: a / b when b divides a (or b is 1), else unknown */
+static struct gp_dim
+ddiv(struct gp_dim a, int64_t b)
+{
+	if (b == 1)
+		return a;
+	return known(a) && b > 0 && a.v % b == 0 ? dk(a.v / b) : unk;
+}
+
+/* scalar_dim: the value of a one-element integer tensor, as a dim */
+static struct gp_dim
+scalar_dim(const struct gp_tensor *t)
+{
+	return t && t->nval == 1 && t->iv ? ival_dim(t->iv[0]) : unk;
+}
+
+/* gp_attn_geom: see cost.h. Attention's inputs: input [B,S,Hin], weights
+ * [Hin, Dq+Dk+Dv], bias, mask_index, past [2,B,N,P,h], attention_bias,
+ * past_sequence_length. MultiHeadAttention's: query [B,S,Dq] (or packed QKV
+ * [B,S,N,3,h]), key [B,L,Dk] (or packed KV [B,L,N,2,h], or cached keys
+ * [B,N,L,h]), value, bias, key_padding_mask, attention_bias, past_key,
+ * past_value [B,N,P,h], past_sequence_length. GroupQueryAttention's: query
+ * [B,S,N·h] (or packed QKV [B,S,(N+2·Nkv)·h] without key), key, value
+ * [B,S,Nkv·h], past_key, past_value [B,Nkv,P,h], seqlens_k,
+ * total_sequence_length, cos_cache, sin_cache, ... */
+int
+gp_attn_geom(struct gp_graph *g, struct gp_node *n, struct gp_attn *a)
+{
+	struct gp_tensor *q = gp_node_in(g, n, 0), *k = gp_node_in(g, n, 1), *v = gp_node_in(g, n, 2);
+	struct gp_tensor *past = NULL;
+	int att = !strcmp(n->op, "Attention"), gqa = !strcmp(n->op, "GroupQueryAttention");
+	int share = 0, cross = 0, nq, pd = 2;
+	int64_t *qkv;
+
+	memset(a, 0, sizeof *a);
+	a->b = a->s = a->l = a->p = a->t = a->cache = a->hin = unk;
+	a->dq = a->dk = a->dv = a->dout = a->head = a->vhead = unk;
+	a->heads = attr_i(n, "num_heads", 0);
+	a->kvheads = gqa ? attr_i(n, "kv_num_heads", 0) : a->heads;
+	a->dtype = q ? q->dtype : 0;
+	if (rank(q) < 0)
+		return -1;
+	if (a->heads <= 0 || a->kvheads <= 0 || a->heads > ((int64_t)1 << 30) ||
+	    a->kvheads > ((int64_t)1 << 30))
+		return fail("needs num_heads%s > 0", gqa ? " and kv_num_heads" : "");
+	a->b = dimof(q, 0);
+	a->s = dimof(q, 1);
+	if (att) {
+		if (rank(q) != 3)
+			return fail("input of rank %d, not 3", rank(q));
+		if (rank(k) >= 0 && rank(k) != 2)
+			return fail("weights of rank %d, not 2", rank(k));
+		a->qkv = 1;
+		a->hin = dimof(q, 2);
+		if (known(a->hin) && known(dimof(k, 0)) && a->hin.v != dimof(k, 0).v)
+			return fail("input width %lld, weights for %lld", (long long)a->hin.v,
+			    (long long)dimof(k, 0).v);
+		a->l = a->s;
+		nq = gp_attr_ints(A, n, "qkv_hidden_sizes", &qkv);
+		if (nq >= 0 && nq != 3)
+			return fail("qkv_hidden_sizes has %d values, not 3", nq);
+		if (nq == 3) {
+			if (qkv[0] < 0 || qkv[1] < 0 || qkv[2] < 0)
+				return fail("negative qkv_hidden_sizes");
+			a->dq = dk(qkv[0]);
+			a->dk = dk(qkv[1]);
+			a->dv = dk(qkv[2]);
+		} else {
+			a->dq = a->dk = a->dv = ddiv(dimof(k, 1), 3);
+		}
+		a->head = ddiv(a->dq, a->heads);
+		a->vhead = ddiv(a->dv, a->heads);
+		a->dout = a->dv;
+		past = gp_node_in(g, n, 4);
+		pd = 3;
+		if (past && rank(past) >= 0 && rank(past) != 5)
+			return fail("past of rank %d, not 5", rank(past));
+		share = past && attr_i(n, "past_present_share_buffer", 0);
+		if (share)
+			a->p = scalar_dim(gp_node_in(g, n, 6));
+	} else if (!gqa) {
+		if (rank(q) == 5) {             /* packed QKV */
+			a->l = a->s;
+			a->head = a->vhead = dimof(q, 4);
+			a->dq = a->dk = a->dv = dmul(dk(a->heads), a->head);
+		} else if (rank(q) == 3) {
+			a->dq = dimof(q, 2);
+			a->head = ddiv(a->dq, a->heads);
+			if (!k)
+				return fail("a query of rank 3 needs a key");
+			switch (rank(k)) {
+			case 5:                 /* packed KV */
+				a->l = dimof(k, 1);
+				a->dk = a->dq;
+				a->vhead = dimof(k, 4);
+				a->dv = dmul(dk(a->heads), a->vhead);
+				break;
+			case 4:                 /* keys and values already split into heads */
+				cross = 1;
+				a->l = dimof(k, 2);
+				a->dk = dmul(dk(a->heads), dimof(k, 3));
+				a->vhead = dimof(v, 3);
+				a->dv = dmul(dk(a->heads), a->vhead);
+				break;
+			case 3:
+				a->l = dimof(k, 1);
+				a->dk = dimof(k, 2);
+				a->dv = dimof(v, 2);
+				a->vhead = ddiv(a->dv, a->heads);
+				break;
+			case -1:
+				return -1;
+			default:
+				return fail("key of rank %d", rank(k));
+			}
+		} else {
+			return fail("query of rank %d", rank(q));
+		}
+		a->dout = a->dv;
+		past = cross ? NULL : gp_node_in(g, n, 6);
+		if (past && rank(past) >= 0 && rank(past) != 4)
+			return fail("past_key of rank %d, not 4", rank(past));
+		share = past && gp_node_in(g, n, 8);
+		if (share)
+			a->p = scalar_dim(gp_node_in(g, n, 8));
+	} else {
+		if (rank(q) != 3)
+			return fail("query of rank %d, not 3", rank(q));
+		if (k) {
+			a->head = ddiv(dimof(q, 2), a->heads);
+			a->l = dimof(k, 1);
+		} else {                        /* packed QKV */
+			a->head = ddiv(dimof(q, 2), a->heads + 2 * a->kvheads);
+			a->l = a->s;
+		}
+		a->vhead = a->head;
+		a->dq = a->dout = dmul(dk(a->heads), a->head);
+		a->dk = a->dv = dmul(dk(a->kvheads), a->head);
+		past = gp_node_in(g, n, 3);
+		if (past && rank(past) >= 0 && rank(past) != 4)
+			return fail("past_key of rank %d, not 4", rank(past));
+		a->t = scalar_dim(gp_node_in(g, n, 6));
+	}
+	if (!past)
+		a->p = dk(0);
+	else if (!share)
+		a->p = dimof(past, pd);
+	if (!gqa || !known(a->t))
+		a->t = dadd(a->p, a->l);
+	a->cache = share ? dimof(past, pd) : a->t;
+	if (gqa && past && known(a->t) && known(dimof(past, pd)) && dimof(past, pd).v > a->t.v)
+		a->cache = dimof(past, pd);     /* a buffer shared with present */
+	return 0;
+}
+
+/* Attention, MultiHeadAttention, GroupQueryAttention: output [B,S,Dout];
+ * Attention's present [2,B,N,T,h], the others' present_key and present_value
+ * [B,N,T,h] (N the key heads of GroupQueryAttention), and the scores [B,N,S,T]
+ * as output 3; presents keep a quantized cache's dtype */
+static int
+op_attention(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_attn a;
+	int att = !strcmp(n->op, "Attention"), gqa = !strcmp(n->op, "GroupQueryAttention");
+	struct gp_tensor *past = gp_node_in(g, n, att ? 4 : gqa ? 3 : 6);
+	int rc = gp_attn_geom(g, n, &a), pdt = past && past->dtype > 0 ? past->dtype : a.dtype, i;
+	struct gp_dim d[5];
+
+	if (rc < 0) {
+		for (i = 0; rc == -1 && i < n->nout; i++)
+			set_out(g, n, i, i == 0 || i == 3 ? a.dtype : pdt, -1, NULL);
+		return rc;
+	}
+	d[0] = a.b;
+	d[1] = a.s;
+	d[2] = a.dout;
+	set_out(g, n, 0, a.dtype, 3, d);
+	if (att) {
+		d[0] = dk(2);
+		d[1] = a.b;
+		d[2] = dk(a.heads);
+		d[3] = a.cache;
+		d[4] = a.head;
+		set_out(g, n, 1, pdt, 5, d);
+		return 0;
+	}
+	d[0] = a.b;
+	d[1] = dk(a.kvheads);
+	d[2] = a.cache;
+	d[3] = a.head;
+	set_out(g, n, 1, pdt, 4, d);
+	d[3] = a.vhead;
+	set_out(g, n, 2, pdt, 4, d);
+	d[1] = dk(a.heads);
+	d[2] = a.s;
+	d[3] = a.t;
+	set_out(g, n, 3, a.dtype, 4, d);
+	return 0;
+}
+
+/* MatMulNBits: A [..., K] times the K x N weights its attributes describe
+ * (stored packed in B): [..., N], of A's dtype */
+static int
+op_matmulnbits(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+	int64_t k = attr_i(n, "K", -1), nn = attr_i(n, "N", -1);
+	int r = rank(x);
+	struct gp_dim *d;
+
+	if (k <= 0 || nn <= 0)
+		return fail("needs attributes K and N");
+	if (r < 0) {
+		set_out(g, n, 0, x ? x->dtype : 0, -1, NULL);
+		return -1;
+	}
+	if (r == 0)
+		return fail("A is a scalar");
+	if (known(x->shape.d[r - 1]) && x->shape.d[r - 1].v != k)
+		return fail("A has %lld columns, K is %lld", (long long)x->shape.d[r - 1].v, (long long)k);
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	memcpy(d, x->shape.d, (size_t)r * sizeof *d);
+	d[r - 1] = dk(nn);
+	set_out(g, n, 0, x->dtype, r, d);
+	return 0;
+}
+
+/* QLinearAdd, QLinearMul: A (input 0) and B (input 3) broadcast */
+static int
+op_qbinary(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *ts[2];
+	struct gp_dim *d;
+	int r;
+
+	ts[0] = gp_node_in(g, n, 0);
+	ts[1] = gp_node_in(g, n, 3);
+	if (!ts[0] || !ts[1])
+		return -1;
+	if ((r = bcast(g, ts, 2, &d)) < 0) {
+		if (r == -1)
+			set_out(g, n, 0, ts[0]->dtype, -1, NULL);
+		return r;
+	}
+	set_out(g, n, 0, ts[0]->dtype, r, d);
+	return 0;
+}
+
+/* QLinearGlobalAveragePool: N and C kept, every spatial dim 1; C last with
+ * channels_last */
+static int
+op_qgap(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+	int r = rank(x), cl = attr_i(n, "channels_last", 0) != 0, k;
+	struct gp_dim *d;
+
+	if (r < 3)
+		return r < 0 ? -1 : fail("input of rank %d", r);
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	for (k = 0; k < r; k++)
+		d[k] = k == 0 || k == (cl ? r - 1 : 1) ? x->shape.d[k] : dk(1);
+	set_out(g, n, 0, x->dtype, r, d);
+	return 0;
+}
+
+/* QLinearConcat: Y_scale, Y_zero_point, then (tensor, scale, zero point) per
+ * input; the tensors concatenate on axis, into the zero point's dtype */
+static int
+op_qconcat(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor **ts, *zp = gp_node_in(g, n, 1);
+	struct gp_dim *d = NULL;
+	int nt = 0, i, r = -1, rc;
+
+	ts = gp_arena_alloc(A, (size_t)(n->nin / 3 + 1) * sizeof *ts);
+	for (i = 2; i < n->nin; i += 3)
+		ts[nt++] = gp_node_in(g, n, i);
+	if (nt == 0 || !ts[0])
+		return nt == 0 ? fail("no inputs to concatenate") : -1;
+	if ((rc = concat_dims(g, n, ts, nt, &d, &r)) < 0)
+		return rc;
+	set_out(g, n, 0, zp && zp->dtype > 0 ? zp->dtype : ts[0]->dtype, r, d);
+	return 0;
+}
+
+/* SkipLayerNormalization, SkipSimplifiedLayerNormalization: output and the sum
+ * input + skip (+ bias) (output 3) have the input's shape; the mean and
+ * inverse deviation are float, one per row */
+static int
+op_skipnorm(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+	int r = rank(x), i;
+	struct gp_dim *d;
+
+	if (r < 1) {
+		for (i = 0; r < 0 && x && i < n->nout; i++)
+			set_out(g, n, i, i == 1 || i == 2 ? 1 : x->dtype, -1, NULL);
+		return r < 0 ? -1 : fail("a scalar input");
+	}
+	set_out(g, n, 0, x->dtype, r, x->shape.d);
+	set_out(g, n, 3, x->dtype, r, x->shape.d);
+	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
+	memcpy(d, x->shape.d, (size_t)r * sizeof *d);
+	d[r - 1] = dk(1);
+	set_out(g, n, 1, 1, r, d);
+	set_out(g, n, 2, 1, r, d);
+	return 0;
+}
+
+/* EmbedLayerNormalization: input_ids [B,S] looked up in word_embedding [V,H]
+ * (input 2): output and embedding_sum [B,S,H] of the embedding's dtype,
+ * mask_index [B] int32 */
+static int
+op_embedln(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *ids = gp_node_in(g, n, 0), *w = gp_node_in(g, n, 2);
+	int dt = w ? w->dtype : 0;
+	struct gp_dim d[3];
+
+	if (rank(ids) != 2) {
+		set_out(g, n, 0, dt, -1, NULL);
+		set_out(g, n, 1, 6, -1, NULL);
+		set_out(g, n, 2, dt, -1, NULL);
+		return rank(ids) < 0 ? -1 : fail("input_ids of rank %d, not 2", rank(ids));
+	}
+	d[0] = ids->shape.d[0];
+	d[1] = ids->shape.d[1];
+	d[2] = dimof(w, 1);
+	set_out(g, n, 0, dt, 3, d);
+	set_out(g, n, 2, dt, 3, d);
+	set_out(g, n, 1, 6, 1, d);
+	return 0;
+}
+
 static const struct gp_op ops[] = {
 	/* keep sorted by name: found by binary search. Columns: op, domain, shape
 	 * function, cost function (cost.c), class, FLOPs per element (docs/counting.md) */
@@ -1810,6 +2311,7 @@ static const struct gp_op ops[] = {
 	{"DequantizeLinear", NULL, op_quant, gp_cost_elem, GP_C_ELEM, 2},
 	{"Div", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
 	{"Dropout", NULL, op_dropout, gp_cost_none, GP_C_FREE, 0},
+	{"DynamicQuantizeLinear", NULL, op_dynquant, gp_cost_reduce, GP_C_ROW, 5},
 	{"Einsum", NULL, op_einsum, gp_cost_einsum, GP_C_DENSE, 0},
 	{"Elu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 3},
 	{"Equal", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
@@ -1891,6 +2393,8 @@ static const struct gp_op ops[] = {
 	{"Shrink", NULL, op_same, gp_cost_elem, GP_C_ELEM, 2},
 	{"Sigmoid", NULL, op_same, gp_cost_elem, GP_C_ELEM, 4},
 	{"Sign", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	/* RMSNorm: onnxruntime's, which it defines in this domain */
+	{"SimplifiedLayerNormalization", NULL, op_norm, gp_cost_norm, GP_C_ROW, 4},
 	{"Sin", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
 	{"Sinh", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
 	{"Size", NULL, op_size, gp_cost_none, GP_C_FREE, 0},
@@ -1917,25 +2421,68 @@ static const struct gp_op ops[] = {
 	{"Xor", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
 };
 
+/* The contrib ops of onnxruntime (docs/ContribOperators.md there), as
+ * optimized and quantized exports carry them. Same columns, same order. */
+static const struct gp_op msops[] = {
+	{"Attention", "com.microsoft", op_attention, gp_cost_attention, GP_C_DENSE, 6},
+	{"BiasAdd", "com.microsoft", op_binary, gp_cost_elem, GP_C_ELEM, 2},
+	{"BiasGelu", "com.microsoft", op_binary, gp_cost_elem, GP_C_ELEM, 6},
+	{"DequantizeLinear", "com.microsoft", op_quant, gp_cost_elem, GP_C_ELEM, 2},
+	{"DynamicQuantizeMatMul", "com.microsoft", op_matmul, gp_cost_qmatmul, GP_C_DENSE, 5},
+	{"EmbedLayerNormalization", "com.microsoft", op_embedln, gp_cost_embedln, GP_C_ROW, 8},
+	{"FastGelu", "com.microsoft", op_binary, gp_cost_biaselem, GP_C_ELEM, 9},
+	{"FusedMatMul", "com.microsoft", op_fusedmatmul, gp_cost_fusedmatmul, GP_C_DENSE, 0},
+	{"Gelu", "com.microsoft", op_same, gp_cost_elem, GP_C_ELEM, 5},
+	{"GroupQueryAttention", "com.microsoft", op_attention, gp_cost_attention, GP_C_DENSE, 6},
+	{"MatMulIntegerToFloat", "com.microsoft", op_matmul, gp_cost_qmatmul, GP_C_DENSE, 0},
+	{"MatMulNBits", "com.microsoft", op_matmulnbits, gp_cost_matmulnbits, GP_C_DENSE, 2},
+	{"MultiHeadAttention", "com.microsoft", op_attention, gp_cost_attention, GP_C_DENSE, 6},
+	{"QLinearAdd", "com.microsoft", op_qbinary, gp_cost_elem, GP_C_ELEM, 8},
+	{"QLinearConcat", "com.microsoft", op_qconcat, gp_cost_move, GP_C_MOVE, 0},
+	{"QLinearGlobalAveragePool", "com.microsoft", op_qgap, gp_cost_pool, GP_C_POOL, 3},
+	{"QLinearLeakyRelu", "com.microsoft", op_same, gp_cost_elem, GP_C_ELEM, 7},
+	{"QLinearMul", "com.microsoft", op_qbinary, gp_cost_elem, GP_C_ELEM, 8},
+	{"QLinearSigmoid", "com.microsoft", op_same, gp_cost_elem, GP_C_ELEM, 9},
+	{"QuantizeLinear", "com.microsoft", op_quant, gp_cost_elem, GP_C_ELEM, 3},
+	{"QuickGelu", "com.microsoft", op_same, gp_cost_elem, GP_C_ELEM, 6},
+	{"RotaryEmbedding", "com.microsoft", op_same, gp_cost_rotary, GP_C_ELEM, 3},
+	{"SimplifiedLayerNormalization", "com.microsoft", op_norm, gp_cost_norm, GP_C_ROW, 4},
+	{"SkipLayerNormalization", "com.microsoft", op_skipnorm, gp_cost_skipnorm, GP_C_ROW, 8},
+	{"SkipSimplifiedLayerNormalization", "com.microsoft", op_skipnorm, gp_cost_skipnorm, GP_C_ROW, 5},
+};
+
+#define NOPS (sizeof ops / sizeof ops[0])
+#define NMSOPS (sizeof msops / sizeof msops[0])
+
+/* gp_op_at: the default domain's ops, then com.microsoft's */
 const struct gp_op *
 gp_op_at(size_t i)
 {
-	return i < sizeof ops / sizeof ops[0] ? &ops[i] : NULL;
+	if (i < NOPS)
+		return &ops[i];
+	return i - NOPS < NMSOPS ? &msops[i - NOPS] : NULL;
 }
 
+/* gp_op_find: op in the table of its domain (none, "" and "ai.onnx" are the
+ * default one; "com.microsoft"), by binary search; NULL if gp does not know it */
 const struct gp_op *
 gp_op_find(const char *domain, const char *op)
 {
-	size_t lo = 0, hi = sizeof ops / sizeof ops[0], mid;
+	const struct gp_op *t = ops;
+	size_t lo = 0, hi = NOPS, mid;
 	int c;
 
-	if (domain && *domain && strcmp(domain, "ai.onnx") != 0)
-		return NULL;
+	if (domain && *domain && strcmp(domain, "ai.onnx") != 0) {
+		if (strcmp(domain, "com.microsoft") != 0)
+			return NULL;
+		t = msops;
+		hi = NMSOPS;
+	}
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		c = strcmp(op, ops[mid].name);
+		c = strcmp(op, t[mid].name);
 		if (c == 0)
-			return &ops[mid];
+			return &t[mid];
 		if (c < 0)
 			hi = mid;
 		else

@@ -1,6 +1,6 @@
 /* t-ops - print the op table as docs/counting.md lists it: one line per op,
- * "| op | class | FLOPs |", so a test can check that the docs say what the
- * code does */
+ * "| op | class | FLOPs |" (a com.microsoft op as "com.microsoft.Op"), so a
+ * test can check that the docs say what the code does */
 #include <stdio.h>
 
 #include "gp.h"
@@ -29,8 +29,16 @@ main(int argc, char **argv)
 			snprintf(per, sizeof per, "n per output element (n inputs)");
 		else if (op->cost == gp_cost_elem)
 			snprintf(per, sizeof per, "%d per output element", k);
+		else if (op->cost == gp_cost_biaselem)
+			snprintf(per, sizeof per, "%d per output element; + 1 with a bias", k);
+		else if (op->cost == gp_cost_rotary)
+			snprintf(per, sizeof per, "%d per rotated element", k);
 		else if (op->cost == gp_cost_norm)
 			snprintf(per, sizeof per, "%d per element", k);
+		else if (op->cost == gp_cost_skipnorm)
+			snprintf(per, sizeof per, "%d per element; + 1 with a bias", k);
+		else if (op->cost == gp_cost_embedln)
+			snprintf(per, sizeof per, "%d per element; + 1 with segments, + 1 per mask element", k);
 		else if (op->cost == gp_cost_reduce)
 			snprintf(per, sizeof per, "%d per input element", k);
 		else if (op->cost == gp_cost_pool)
@@ -47,11 +55,24 @@ main(int argc, char **argv)
 			snprintf(per, sizeof per, "its bodies: see control flow");
 		else if (op->cost == gp_cost_gemm)
 			snprintf(per, sizeof per, "2 per MAC; + 1 per output for C, + 1 each if alpha, beta != 1");
+		else if (op->cost == gp_cost_fusedmatmul)
+			snprintf(per, sizeof per, "2 per MAC; + 1 per output if alpha != 1");
+		else if (op->cost == gp_cost_qmatmul && k)
+			snprintf(per, sizeof per, "2 per MAC; + %d per element of A, + 1 per output, + 1 for a bias", k);
+		else if (op->cost == gp_cost_qmatmul)
+			snprintf(per, sizeof per, "2 per MAC; + 1 per output, + 1 for a bias");
+		else if (op->cost == gp_cost_matmulnbits)
+			snprintf(per, sizeof per, "2 per MAC; + %d per weight (K x N), + 1 per output for a bias", k);
+		else if (op->cost == gp_cost_attention)
+			snprintf(per, sizeof per, "2 per MAC; + %d per score, + 1 if masked: see contrib ops", k);
 		else if (op->cost == gp_cost_conv || op->cost == gp_cost_convtranspose)
 			snprintf(per, sizeof per, "2 per MAC; + 1 per output for a bias");
 		else
 			snprintf(per, sizeof per, "2 per MAC");
-		printf("| %s | %s | %s |\n", op->name, cls[op->cls], per);
+		if (op->domain)
+			printf("| %s.%s | %s | %s |\n", op->domain, op->name, cls[op->cls], per);
+		else
+			printf("| %s | %s | %s |\n", op->name, cls[op->cls], per);
 	}
 	return gp_close_stdout();
 }

@@ -307,3 +307,160 @@ nodes = [mm("a", "w", "g"), relu("b", "r"), relu("c", "t")]
 save(model(nodes, [vi("a", [1024, 1024]), vi("b", [1, 4194304]), vi("c", [1, 16])],
            [vi("g", [1024, 1024]), vi("r", [1, 4194304]), vi("t", [1, 16])],
            [external("w", [1024, 1024])]), "roof.onnx")
+
+# onnxruntime's contrib ops (domain com.microsoft) and the quantized ops, with
+# costs worked out by hand in tests/0012-contrib-ops.bats. Weights are external
+# (absent.weights need not exist): only their dims and dtypes matter.
+MS = "com.microsoft"
+
+
+def msmodel(nodes, inputs, outputs, inits=(), **kw):
+    m = model(nodes, inputs, outputs, inits, opset=17, **kw)
+    m.opset_import.append(helper.make_opsetid(MS, 1))
+    return m
+
+
+def msnode(op, ins, outs, name, **attrs):
+    return helper.make_node(op, ins, outs, name=name, domain=MS, **attrs)
+
+
+def scalar(name, value, dt):
+    return numpy_helper.from_array(np.array(value, dtype=dt), name)
+
+
+# Attention with a KV cache: x [2,4,64], 4 heads of 16, past [2,2,4,past,16];
+# the projection [64,192] and its bias, a mask of lengths [2]
+nodes = [msnode("Attention", ["x", "w", "b", "mask", "past"], ["y", "present"], "attn",
+                num_heads=4)]
+save(msmodel(nodes, [vi("x", [2, 4, 64]), vi("mask", [2], TensorProto.INT32),
+                     vi("past", [2, 2, 4, "past", 16])],
+             [vi("y", None), vi("present", None)],
+             [external("w", [64, 192]), external("b", [192])]), "contrib-attention.onnx")
+
+# MultiHeadAttention: separate Q, K, V [1,8,32] of 2 heads with a bias and a
+# cache of 6, causal; and one with Q, K, V packed [1,8,2,3,16]
+nodes = [msnode("MultiHeadAttention", ["q", "k", "v", "qkv_bias", "", "", "past_k", "past_v"],
+                ["o", "present_k", "present_v"], "mha", num_heads=2, unidirectional=1),
+         msnode("MultiHeadAttention", ["packed"], ["o2"], "mha_packed", num_heads=2)]
+save(msmodel(nodes, [vi("q", [1, 8, 32]), vi("k", [1, 8, 32]), vi("v", [1, 8, 32]),
+                     vi("past_k", [1, 2, 6, 16]), vi("past_v", [1, 2, 6, 16]),
+                     vi("packed", [1, 8, 2, 3, 16])],
+             [vi("o", None), vi("present_k", None), vi("present_v", None), vi("o2", None)],
+             [external("qkv_bias", [96])]), "contrib-mha.onnx")
+
+# GroupQueryAttention: 4 query heads of 16 over 2 key/value heads, a cache of
+# past tokens and a total length computed at run time (unknown); and one with
+# Q, K, V packed [1,4,128], a 64-token cache buffer shared with present, a
+# constant total length of 32 and rotary embedding
+i32 = TensorProto.INT32
+nodes = [msnode("GroupQueryAttention", ["q", "k", "v", "past_k", "past_v", "seqlens", "total"],
+                ["o", "present_k", "present_v"], "gqa", num_heads=4, kv_num_heads=2),
+         msnode("GroupQueryAttention", ["packed", "", "", "buf_k", "buf_v", "seqlens", "total32",
+                                        "cos", "sin"],
+                ["o2", "buf_k_out", "buf_v_out"], "gqa_packed", num_heads=4, kv_num_heads=2,
+                do_rotary=1)]
+save(msmodel(nodes, [vi("q", [1, 4, 64]), vi("k", [1, 4, 32]), vi("v", [1, 4, 32]),
+                     vi("past_k", [1, 2, "past", 16]), vi("past_v", [1, 2, "past", 16]),
+                     vi("seqlens", [1], i32), vi("total", [], i32), vi("packed", [1, 4, 128]),
+                     vi("buf_k", [1, 2, 64, 16]), vi("buf_v", [1, 2, 64, 16])],
+             [vi("o", None), vi("present_k", None), vi("present_v", None), vi("o2", None),
+              vi("buf_k_out", None), vi("buf_v_out", None)],
+             [scalar("total32", 32, np.int32), external("cos", [64, 8]), external("sin", [64, 8])]),
+     "contrib-gqa.onnx")
+
+# The normalizations: SkipLayerNormalization with every input and output,
+# SkipSimplifiedLayerNormalization without a bias, SimplifiedLayerNormalization
+# in both domains, and BERT's EmbedLayerNormalization
+nodes = [msnode("SkipLayerNormalization", ["x", "skip", "gamma", "beta", "bias"],
+                ["sln", "mean", "inv_std", "sum"], "sln", epsilon=1e-5),
+         msnode("SkipSimplifiedLayerNormalization", ["sln", "skip", "gamma"],
+                ["ssln", "", "", "sum2"], "ssln"),
+         msnode("SimplifiedLayerNormalization", ["ssln", "gamma"], ["rms"], "rms_ms", axis=-1),
+         helper.make_node("SimplifiedLayerNormalization", ["rms", "gamma"], ["rms2", "inv_rms"],
+                          name="rms_onnx", axis=-1),
+         msnode("EmbedLayerNormalization", ["ids", "segs", "word", "pos", "seg", "gamma", "beta",
+                                            "ids_mask"],
+                ["emb", "mask_index"], "embed")]
+save(msmodel(nodes, [vi("x", [2, 8, 32]), vi("skip", [2, 8, 32]), vi("ids", [2, 8], i32),
+                     vi("segs", [2, 8], i32), vi("ids_mask", [2, 8], i32)],
+             [vi("mean", None), vi("inv_std", None), vi("sum", None), vi("sum2", None),
+              vi("rms2", None), vi("inv_rms", None), vi("emb", None), vi("mask_index", None)],
+             [external(n, [32]) for n in ("gamma", "beta", "bias")] +
+             [external("word", [100, 32]), external("pos", [64, 32]), external("seg", [2, 32])]),
+     "contrib-norm.onnx")
+
+# Element-wise contrib ops on [2,4,32], and RotaryEmbedding on [2,4,32] (2 heads
+# of 16, 8 of each rotated) and on [2,2,4,16] (all rotated)
+nodes = [msnode("BiasGelu", ["x", "bias"], ["bg"], "biasgelu"),
+         msnode("FastGelu", ["bg", "bias"], ["fg"], "fastgelu_bias"),
+         msnode("FastGelu", ["fg"], ["fg2"], "fastgelu"),
+         msnode("Gelu", ["fg2"], ["ge"], "gelu"),
+         msnode("QuickGelu", ["ge"], ["qg"], "quickgelu", alpha=1.702),
+         msnode("BiasAdd", ["qg", "bias", "x"], ["ba"], "biasadd"),
+         msnode("RotaryEmbedding", ["ba", "pos_ids", "cos", "sin"], ["rot"], "rotary3d",
+                num_heads=2, rotary_embedding_dim=8),
+         msnode("RotaryEmbedding", ["x4", "pos_ids", "cos", "sin"], ["rot4"], "rotary4d")]
+save(msmodel(nodes, [vi("x", [2, 4, 32]), vi("x4", [2, 2, 4, 16]),
+                     vi("pos_ids", [2, 4], TensorProto.INT64)],
+             [vi("rot", None), vi("rot4", None)],
+             [external("bias", [32]), external("cos", [16, 8]), external("sin", [16, 8])]),
+     "contrib-elem.onnx")
+
+# MatMulNBits as an int4 LLM layer: K = N = 4096 in blocks of 32, 8 tokens; and
+# a small one with a bias and no zero points
+u8 = TensorProto.UINT8
+nodes = [msnode("MatMulNBits", ["a", "B", "scales", "zp"], ["y"], "nbits", K=4096, N=4096, bits=4,
+                block_size=32)]
+save(msmodel(nodes, [vi("a", [1, 8, 4096])], [vi("y", None)],
+             [external("B", [4096, 128, 16], u8), external("scales", [4096, 128]),
+              external("zp", [4096, 64], u8)]), "contrib-nbits.onnx")
+
+# Quantized ops: dynamic quantization feeding MatMulIntegerToFloat,
+# DynamicQuantizeMatMul, FusedMatMul (also as onnxruntime fuses attention's
+# transposes: [S,N,h] operands, transBatch), MatMulInteger and QLinearMatMul on int8
+# weights, the QLinear element-wise ops, pools and concat on uint8 [1,8,4,4],
+# Quantize/DequantizeLinear of com.microsoft, a blocked int4 DequantizeLinear,
+# and the small MatMulNBits
+i8 = TensorProto.INT8
+s_, z_ = ["s", "zp"], ["s", "zp"]
+nodes = [helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="dql"),
+         msnode("MatMulIntegerToFloat", ["xq", "W", "xs", "ws", "xz", "wz", "wb"], ["mi2f"], "mi2f"),
+         msnode("DynamicQuantizeMatMul", ["x", "W2", "ws"], ["dqmm"], "dqmm"),
+         msnode("FusedMatMul", ["x", "bt"], ["fmm"], "fmm", transB=1, alpha=0.125),
+         msnode("FusedMatMul", ["tq", "tk"], ["scores"], "fmm_qk", transA=0, transB=1, transBatchA=1,
+                transBatchB=1, alpha=0.5),
+         helper.make_node("Softmax", ["scores"], ["probs"], name="softmax", axis=-1),
+         msnode("FusedMatMul", ["probs", "tv"], ["ctx"], "fmm_av", transBatchB=1),
+         helper.make_node("MatMulInteger", ["xq", "W"], ["mmi"], name="mmi"),
+         helper.make_node("QLinearMatMul", ["xq", "xs", "xz", "W", "s", "wz1", "s", "zp"], ["qmm"],
+                          name="qmm"),
+         msnode("QLinearAdd", ["img"] + s_ + ["chan"] + s_ + s_, ["qa"], "qadd"),
+         msnode("QLinearMul", ["qa"] + s_ + ["img"] + s_ + s_, ["qm"], "qmul"),
+         msnode("QLinearSigmoid", ["qm"] + s_ + s_, ["qs"], "qsigmoid"),
+         msnode("QLinearLeakyRelu", ["qs"] + s_ + s_, ["ql"], "qleaky", alpha=0.1),
+         msnode("QLinearGlobalAveragePool", ["ql"] + s_ + s_, ["qp"], "qgap"),
+         msnode("QLinearGlobalAveragePool", ["nhwc"] + s_ + s_, ["qp2"], "qgap_nhwc",
+                channels_last=1),
+         msnode("QLinearConcat", ["s", "zp", "ql", "s", "zp", "img", "s", "zp"], ["qc"], "qconcat",
+                axis=1),
+         msnode("DequantizeLinear", ["qp", "s", "zp"], ["dq"], "dq_ms"),
+         msnode("QuantizeLinear", ["x", "s", "zp"], ["q"], "q_ms"),
+         helper.make_node("DequantizeLinear", ["w4", "w4s"], ["w4f"], name="dq_int4", axis=1,
+                          block_size=16),
+         msnode("MatMulNBits", ["a", "B", "scales", "", "", "nb"], ["nbo"], "nbits_bias", K=64, N=16,
+                bits=4, block_size=16)]
+save(msmodel(nodes, [vi("x", [4, 64]), vi("bt", [32, 64]), vi("img", [1, 8, 4, 4], u8),
+                     vi("chan", [8, 1, 1], u8), vi("nhwc", [1, 4, 4, 8], u8), vi("w4", [64, 32], 22),
+                     vi("w4s", [64, 2]), vi("a", [3, 64]), vi("tq", [8, 2, 4]), vi("tk", [8, 2, 4]),
+                     vi("tv", [8, 2, 4])],
+             [vi(n, None) for n in ("mi2f", "dqmm", "fmm", "mmi", "qmm", "qp2", "qc", "dq", "q",
+                                    "w4f", "nbo", "ctx")],
+             [external("W", [64, 32], i8), external("W2", [64, 32], i8), external("ws", [32]),
+              external("wz", [32], i8), external("wb", [32]), scalar("wz1", 0, np.int8),
+              scalar("s", 0.05, np.float32), scalar("zp", 128, np.uint8),
+              external("B", [16, 4, 8], u8), external("scales", [16, 4]), external("nb", [16])]),
+     "contrib-quant.onnx")
+
+# A contrib op gp does not know: reported, never counted as zero
+nodes = [msnode("NoSuchOp", ["x"], ["t"], "mystery"), helper.make_node("Relu", ["t"], ["y"], name="relu")]
+save(msmodel(nodes, [vi("x", [4, 4])], [vi("y", [4, 4])]), "contrib-unknown.onnx")
