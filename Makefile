@@ -24,7 +24,7 @@ LDLIBS = -lprotobuf-c -lyaml -lmd -lm
 ifeq ($(SANITIZE),fuzz)
 O = build/fuzz
 CC = clang
-override CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+override CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BIN = $(O)/bin
 else ifeq ($(SANITIZE),1)
 O ?= build/asan

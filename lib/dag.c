@@ -161,7 +161,7 @@ void
 gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 {
 	struct gp_stream *s = g->s;
-	struct gp_map m = {0};
+	struct gp_map *m = &d->names;
 	const char *hdr = gp_hdr_get(s, "partition"), *p;
 	size_t cap = 0;
 	int c_id, c_in, c_out, c_flops, c_lat, c_bi, c_bo, c_bw, c_thr, c_batch;
@@ -196,8 +196,8 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 			    "order", s->src, v + 1, d->id[v]);
 	}
 	/* outputs first: then every input's producer is known */
-	lists(d, &m, &cap, c_out, &d->o0, &d->out, 1);
-	lists(d, &m, &cap, c_in, &d->i0, &d->in, 0);
+	lists(d, m, &cap, c_out, &d->o0, &d->out, 1);
+	lists(d, m, &cap, c_in, &d->i0, &d->in, 0);
 	invert(d->n, d->nt, d->i0, d->in, &d->c0, &d->cons);
 
 	/* predecessors: the producers of a subgraph's inputs */
@@ -264,12 +264,11 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	cnt = g->ngraph > 0 ? g->gout[0] : NULL;
 	for (k = 0; cnt && k < g->ngout[0]; k++) {
 		int t = gp_tensor_root(g, cnt[k]);
-		int64_t *x = t >= 0 ? gp_map_get(&m, g->t[t].name) : NULL;
+		int64_t *x = t >= 0 ? gp_map_get(m, g->t[t].name) : NULL;
 
 		if (x)
 			d->tkeep[*x] = 1;
 	}
-	gp_map_release(&m);
 }
 
 void
@@ -295,5 +294,6 @@ gp_dag_release(struct gp_dag *d)
 	free(d->out);
 	free(d->c0);
 	free(d->cons);
+	gp_map_release(&d->names);
 	memset(d, 0, sizeof *d);
 }

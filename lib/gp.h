@@ -156,6 +156,7 @@ struct gp_input {
 	size_t len, pos;                    /* its length; where the next stream starts */
 	size_t line;                        /* lines before it */
 	int n;                              /* streams read */
+	int give, given;                    /* give buf to the first stream read; done */
 };
 void gp_input_init(struct gp_input *in, FILE *f, const char *src);
 /* Read the next stream of in into s (initialising s): 1 if there was one, 0
@@ -253,6 +254,7 @@ struct gp_graph {
 	int **gout, *ngout;                 /* graph id -> its output tensors (-1: none by that name) */
 	int *gholder;                       /* graph id -> the node holding it, -1 for main/functions */
 	struct gp_map byname;               /* "GRAPH/name" -> tensor index */
+	struct gp_map scratch;              /* gp_graph_build's own (released by gp_graph_release if it dies) */
 	int opset;                          /* of the default domain */
 };
 /* Build the graph view of stream s; dies on a malformed record or a name
@@ -388,6 +390,7 @@ struct gp_dag {
 	int *i0, *in;                       /* v's input tensors, ascending, unique */
 	int *o0, *out;                      /* v's output tensors */
 	int *c0, *cons;                     /* tensor -> the subgraphs reading it, ascending */
+	struct gp_map names;                /* tensor name -> index */
 };
 /* Build the DAG of the subgraph records of g's stream; dies if there are
  * none (gp-partition has not run) or they are malformed or not in topological order. */

@@ -180,24 +180,24 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	/* subgraph parents first: a node's graph encloses the graphs it holds */
 	{
 		int c_gname = gp_table_need(s, gt, "parent");
-		struct gp_map nodegraph = {0};
+		struct gp_map *nodegraph = &g->scratch;
 
 		for (r = 0; r < g->nn; r++)
-			gp_map_put(&nodegraph, g->nt->val[c_name][r],
+			gp_map_put(nodegraph, g->nt->val[c_name][r],
 			    graph_id(s, g->nt->val[c_graph][r], g->ngraph));
 		for (r = 0; r < gt->nrow; r++) {
 			int64_t *p;
 
 			if (strcmp(gt->val[c_gname][r], ".") == 0)
 				continue;
-			if (!(p = gp_map_get(&nodegraph, gt->val[c_gname][r])))
+			if (!(p = gp_map_get(nodegraph, gt->val[c_gname][r])))
 				gp_die("%s: graph %zu: parent node '%s' does not exist", s->src, r,
 				    gt->val[c_gname][r]);
 			if (*p >= (int64_t)r)
 				gp_die("%s: graph %zu is held by a node of a later graph", s->src, r);
 			g->gparent[r] = (int)*p;
 		}
-		gp_map_release(&nodegraph);
+		gp_map_release(nodegraph);
 	}
 	for (r = 0; r < g->nn; r++) {
 		struct gp_node *n = &g->n[r];
@@ -250,17 +250,17 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	/* the node that holds each subgraph */
 	g->gholder = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gholder);
 	{
-		struct gp_map idx = {0};
+		struct gp_map *idx = &g->scratch;
 		int c_par = gp_table_need(s, gt, "parent"), c_nn = gp_table_need(s, g->nt, "name");
 
 		for (r = 0; r < g->nn; r++)
-			gp_map_put(&idx, g->nt->val[c_nn][r], (int64_t)r);
+			gp_map_put(idx, g->nt->val[c_nn][r], (int64_t)r);
 		for (r = 0; r < gt->nrow; r++) {
-			int64_t *p = gp_map_get(&idx, gt->val[c_par][r]);
+			int64_t *p = gp_map_get(idx, gt->val[c_par][r]);
 
 			g->gholder[r] = strcmp(gt->val[c_par][r], ".") && p ? (int)*p : -1;
 		}
-		gp_map_release(&idx);
+		gp_map_release(idx);
 	}
 	/* each graph's outputs, in order */
 	g->gout = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gout);
@@ -289,6 +289,7 @@ gp_graph_release(struct gp_graph *g)
 	free(g->gholder);
 	free(g->ngout);
 	gp_map_release(&g->byname);
+	gp_map_release(&g->scratch);
 	memset(g, 0, sizeof *g);
 }
 

@@ -51,7 +51,7 @@ order(const struct gp_graph *g, int gid, int *out, size_t *k, const int *first, 
 int
 gp_infer(struct gp_graph *g, int flags)
 {
-	struct gp_map warned = {0};
+	struct gp_map *warned = &g->scratch;    /* released with g if a node dies */
 	size_t i, k = 0;
 	int unknown = 0, rc, j;
 	int *first = gp_arena_alloc(&g->s->arena, ((size_t)g->ngraph + 1) * sizeof *first);
@@ -94,7 +94,7 @@ gp_infer(struct gp_graph *g, int flags)
 			if (flags & GP_INFER_STRICT)
 				gp_die("%s: node '%s': no shape inference for op %s (domain %s)",
 				    g->s->src, n->name, n->op, n->domain);
-			if (gp_map_put(&warned, key, 0) && !(flags & GP_INFER_QUIET))
+			if (gp_map_put(warned, key, 0) && !(flags & GP_INFER_QUIET))
 				gp_warn("%s: no shape inference for op %s (domain %s, first node '%s'): "
 				    "its outputs keep their declared shapes", g->s->src, n->op, n->domain,
 				    n->name);
@@ -109,7 +109,7 @@ gp_infer(struct gp_graph *g, int flags)
 	}
 	for (i = 0; i < g->nt_; i++)
 		unknown += gp_shape_numel(&g->t[i].shape) < 0 && g->t[i].dtype >= 0;
-	gp_map_release(&warned);
+	gp_map_release(warned);
 	return unknown;
 }
 

@@ -1551,6 +1551,8 @@ op_einsum(struct gp_graph *g, struct gp_node *n)
 
 /* window computes the spatial output dims of a conv or pool node whose input
  * is x and whose kernel spatial dims are k[0..ns) */
+#define LIM ((int64_t)1 << 31)      /* strides, dilations, kernels and pads beyond are nonsense */
+
 static int
 window(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x, const int64_t *k, int ns,
     int pool, struct gp_dim *d)
@@ -1565,10 +1567,12 @@ window(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x, const i
 		return fail("strides, dilations or pads do not match %d spatial dims", ns);
 	for (i = 0; i < ns; i++) {
 		struct gp_dim in_ = x->shape.d[2 + i];
-		int64_t s = st ? st[i] : 1, dl = dil ? dil[i] : 1, ek = (k[i] - 1) * dl + 1, total;
+		int64_t s = st ? st[i] : 1, dl = dil ? dil[i] : 1, ek, total, pad;
 
-		if (s <= 0 || dl <= 0 || k[i] <= 0)
-			return fail("bad stride, dilation or kernel");
+		if (s <= 0 || dl <= 0 || k[i] <= 0 || s > LIM || dl > LIM || k[i] > LIM ||
+		    (pads && (pads[i] < 0 || pads[i] > LIM || pads[i + ns] < 0 || pads[i + ns] > LIM)))
+			return fail("bad stride, dilation, kernel or pads");
+		ek = (k[i] - 1) * dl + 1;
 		if (!known(in_)) {
 			d[i] = unk;
 			continue;
@@ -1577,7 +1581,10 @@ window(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x, const i
 			d[i] = dk((in_.v + s - 1) / s);
 			continue;
 		}
-		total = in_.v + (strcmp(ap, "VALID") && pads ? pads[i] + pads[i + ns] : 0) - ek;
+		pad = strcmp(ap, "VALID") && pads ? pads[i] + pads[i + ns] : 0;
+		if (__builtin_add_overflow(in_.v, pad, &total))
+			return fail("dim %lld and pads overflow", (long long)in_.v);
+		total -= ek;
 		if (total < 0)
 			return fail("the kernel (%lld) is larger than the padded input", (long long)ek);
 		if (pool && ceil_mode) {

@@ -323,7 +323,7 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 			nf += *q == '\t';
 		if (nf > maxf) {
 			maxf = nf;
-			fld = gp_xreallocarray(fld, (size_t)maxf, sizeof *fld);
+			fld = gp_arena_alloc(&s->arena, (size_t)maxf * sizeof *fld);
 		}
 		nf = split(line, fld, maxf);
 		if (line[0] == '#' && line[1] == '#') {
@@ -397,7 +397,6 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 		}
 		nrec++;
 	}
-	free(fld);
 	if (!seen_end)
 		gp_die("%s: truncated stream: no ##end line", s->src);
 }
@@ -415,9 +414,17 @@ gp_stream_next(struct gp_input *in, struct gp_stream *s)
 {
 	size_t start, end, lines = 0;
 	char *q;
+	int fresh = 0;
 
 	if (!in->buf) {
 		slurp(in);
+		if (in->give) {
+			/* the stream owns the text from now on, even if reading dies */
+			gp_stream_init(s, in->src);
+			s->buf = in->buf;
+			in->given = 1;
+			fresh = 1;
+		}
 		if (in->len == 0)
 			gp_die("%s: empty input, not a gp stream", in->src);
 		if (memchr(in->buf, '\0', in->len))
@@ -437,7 +444,8 @@ gp_stream_next(struct gp_input *in, struct gp_stream *s)
 			break;
 	}
 	end = (size_t)(q - in->buf);
-	gp_stream_init(s, in->src);
+	if (!fresh)
+		gp_stream_init(s, in->src);
 	parse(s, in->buf + start, end - start, in->line);
 	in->line += lines;
 	in->pos = end;
@@ -451,7 +459,8 @@ gp_stream_next(struct gp_input *in, struct gp_stream *s)
 void
 gp_input_release(struct gp_input *in)
 {
-	free(in->buf);
+	if (!in->given)
+		free(in->buf);
 	memset(in, 0, sizeof *in);
 }
 
@@ -461,10 +470,10 @@ gp_stream_read(struct gp_stream *s, FILE *f)
 	struct gp_input in;
 
 	gp_input_init(&in, f, s->src);
+	in.give = 1;
 	gp_stream_next(&in, s);
 	if (in.pos < in.len)
 		gp_die("%s: line %zu: a second stream follows (%s reads one)", in.src, in.line + 1, gp_prog);
-	s->buf = in.buf;                /* the stream owns the text now */
 }
 
 /* Writing. Buffered by stdio; the caller checks the final flush with

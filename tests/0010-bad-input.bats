@@ -152,3 +152,15 @@ EOF
 	run --separate-stderr gp-roofline --check "$BATS_TEST_TMPDIR/z.yaml"
 	fails_cleanly "gp-roofline: $BATS_TEST_TMPDIR/z.yaml: more than 1 MiB: not a hardware profile"
 }
+
+@test "found by fuzzing: absurd pads, strides or kernels are an error, not an overflow" {
+	for a in 'pads=[4611686018427387904,1,1,4611686018427387904]' 'pads=[-1,1,1,1]' \
+		'pads=[1,1,1,1];strides=[1,2147483649]' 'pads=[1,1,1,1];dilations=[9223372036854775807,1]'; do
+		gp-load "$TDATA/cost.onnx" | sed "s/^\\(node	conv	Conv	[^	]*	[^	]*	[^	]*	\\)pads=\\[1,1,1,1\\]/\\1$a/" > "$BATS_TEST_TMPDIR/s"
+		grep -qF "$a" "$BATS_TEST_TMPDIR/s"
+		for f in gp-shape gp-partition; do
+			run --separate-stderr "$f" < "$BATS_TEST_TMPDIR/s"
+			fails_cleanly "$f: stdin: node 'conv' \\(Conv\\): bad stride, dilation, kernel or pads"
+		done
+	done
+}
