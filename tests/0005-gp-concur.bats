@@ -17,17 +17,12 @@ concur() {
 
 # key KEY: a key of the ##concur header
 key() {
-	awk -F'\t' -v k="$1" '$1 == "##concur" { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$S"
+	hdr concur "$1" "$S"
 }
 
 # every COLUMN...: those columns of every subgraph, tab-separated, one line each
 every() {
-	awk -F'\t' -v want="$*" '
-		$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i; next }
-		$1 == "subgraph" {
-			k = split(want, w, " ")
-			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
-		}' "$S"
+	cols "$S" "$@"
 }
 
 @test "--help, --version and usage errors" {

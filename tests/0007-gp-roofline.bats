@@ -17,16 +17,11 @@ roof() {
 }
 
 key() {
-	awk -F'\t' -v k="$1" '$1 == "##roofline" { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$S"
+	hdr roofline "$1" "$S"
 }
 
 every() {
-	awk -F'\t' -v want="$*" '
-		$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i; next }
-		$1 == "subgraph" {
-			k = split(want, w, " ")
-			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
-		}' "$S"
+	cols "$S" "$@"
 }
 
 # profile FIELD-EDIT: the test chip edited by a sed script, into $P

@@ -28,3 +28,20 @@ stream() {
 	printf 't\t1\t2\n'
 	printf '##end\t1\n'
 }
+
+# hdr HEADER KEY FILE: the value of KEY in FILE's "##HEADER<TAB>k=v<TAB>..." line
+hdr() {
+	awk -F'\t' -v h="##$1" -v k="$2" '$1 == h { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$3"
+}
+
+# cols FILE COLUMN...: those columns of every subgraph record of FILE, tab-separated
+cols() {
+	local f=$1
+	shift
+	awk -F'\t' -v want="$*" '
+		$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i; next }
+		$1 == "subgraph" {
+			k = split(want, w, " ")
+			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
+		}' "$f"
+}
