@@ -721,6 +721,9 @@ top(struct out *O, struct rep *R, int n, const char *by)
 	double *fl = column(&R->s, t, "flops", NULL), *lat = column(&R->s, t, "latency_s", NULL);
 	double *bi = column(&R->s, t, "bytes_in", NULL), *bo = column(&R->s, t, "bytes_out", NULL);
 	double *bw = column(&R->s, t, "bytes_weight", NULL), tot = 0, ttot = 0;
+	/* on a chip, the bytes and intensity at the precision gp-roofline used */
+	double *bhw = column(&R->s, t, "bytes_hw", NULL);
+	const char *aicol = bhw ? "ai_hw" : "ai";
 	struct table T = {0};
 	size_t r, m = 0;
 	int i;
@@ -728,7 +731,7 @@ top(struct out *O, struct rep *R, int n, const char *by)
 	if (!strcmp(by, "time") && !lat)
 		gp_die("%s: --by time: the subgraphs have no latency_s (run gp-roofline first)", R->s.src);
 	for (r = 0; r < t->nrow; r++) {
-		double b = bi[r] + bo[r] + bw[r];
+		double b = bhw ? bhw[r] : bi[r] + bo[r] + bw[r];
 
 		rows[m].r = r;
 		rows[m].key = !strcmp(by, "flops") ? fl[r] : !strcmp(by, "bytes") ? b : lat[r];
@@ -750,10 +753,10 @@ top(struct out *O, struct rep *R, int n, const char *by)
 	for (i = 0; i < n && (size_t)i < m; i++) {
 		size_t k = rows[i].r;
 		const char *share = tot > 0 && !isnan(fl[k]) ? hpct(a, fl[k] / tot) : "?";
-		const char *ai = cell(t, "ai", k);
+		const char *ai = cell(t, aicol, k);
 
 		trow(&T, cell(t, "id", k), field(a, t, "name", k), field(a, t, "kind", k),
-		    hcount(a, fl[k]), share, hbytes(a, bi[k] + bo[k] + bw[k]),
+		    hcount(a, fl[k]), share, hbytes(a, bhw ? bhw[k] : bi[k] + bo[k] + bw[k]),
 		    strcmp(ai, ".") ? ai : "?", cell(t, "bound", k),
 		    lat ? htime(a, lat[k]) : NULL);
 	}
@@ -764,6 +767,7 @@ top(struct out *O, struct rep *R, int n, const char *by)
 	free(bi);
 	free(bo);
 	free(bw);
+	free(bhw);
 }
 
 struct count {

@@ -377,7 +377,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		int k = e[r].known;
 
 		setd(s, t, c_by, r, k ? e[r].bytes : -1, &b);
-		setd(s, t, c_ai, r, k ? e[r].ai : -1, &b);
+		gp_buf_reset(&b);
+		if (k && e[r].ai >= 0)
+			gp_buf_printf(&b, "%.4g", e[r].ai);     /* as gp-partition's ai */
+		else
+			gp_buf_adds(&b, ".");
+		gp_table_set(s, t, c_ai, r, b.buf);
 		setd(s, t, c_cs, r, k ? e[r].compute_s : -1, &b);
 		setd(s, t, c_ms, r, k ? e[r].memory_s : -1, &b);
 		setd(s, t, c_lat, r, k ? e[r].latency_s : -1, &b);
