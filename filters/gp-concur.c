@@ -81,17 +81,6 @@ kv_dbl(struct gp_buf *h, const char *k, double v)
 		gp_fmt_double(h, v);
 }
 
-static void
-set_i64(struct gp_stream *s, struct gp_table *t, int c, size_t r, int64_t v, struct gp_buf *b)
-{
-	gp_buf_reset(b);
-	if (v < 0)
-		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%" PRId64, v);
-	gp_table_set(s, t, c, r, b->buf);
-}
-
 /* sum of x[v] over the subgraphs with on[v] (every one if on is NULL); -1 if one is unknown */
 static int64_t
 sum_i64(const struct gp_dag *d, const int64_t *x, const char *on)
@@ -148,9 +137,8 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 	int c_stage, c_crit, c_live;
 	double *w, *w2;
 	char *crit;
-	int64_t *live, peak, peak_total = -1, naive = -1, thr_max = -1, batch;
-	double thr_sum = 0;
-	int nthr = 0, status = GP_EXIT_OK;
+	int64_t *live, peak, peak_total = -1, naive = -1, thr_avg, thr_max, batch;
+	int status = GP_EXIT_OK;
 
 	gp_graph_build(&g, s);
 	gp_dag_build(&d, &g);
@@ -195,14 +183,7 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 	ncrit = gp_dag_path(&d, w, w2, crit);
 
 	/* thread- and batch-level parallelism */
-	for (v = 0; v < d.n; v++) {
-		if (d.threads[v] >= 0) {
-			nthr++;
-			thr_sum += (double)d.threads[v];
-			if (d.threads[v] > thr_max)
-				thr_max = d.threads[v];
-		}
-	}
+	gp_dag_threads(&d, &thr_avg, &thr_max);
 	batch = gp_graph_batch(&g);
 
 	/* peak memory */
@@ -230,9 +211,9 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 	c_crit = gp_table_addcol(s, d.t, "critical");
 	c_live = gp_table_addcol(s, d.t, "live_bytes");
 	for (v = 0; v < d.n; v++) {
-		set_i64(s, d.t, c_stage, (size_t)v, stage[v], &b);
+		gp_table_set_count(s, d.t, c_stage, (size_t)v, stage[v]);
 		gp_table_set(s, d.t, c_crit, (size_t)v, crit[v] ? "1" : "0");
-		set_i64(s, d.t, c_live, (size_t)v, live[v], &b);
+		gp_table_set_count(s, d.t, c_live, (size_t)v, live[v]);
 	}
 
 	/* one record per stage */
@@ -257,10 +238,10 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 		for (k = 1; k <= nstage; k++) {
 			size_t r = gp_table_addrow(s, st);
 
-			set_i64(s, st, 0, r, k, &b);
-			set_i64(s, st, 1, r, width[k], &b);
+			gp_table_set_count(s, st, 0, r, k);
+			gp_table_set_count(s, st, 1, r, width[k]);
 			gp_table_set(s, st, 2, r, lists[k].buf);
-			set_i64(s, st, 3, r, sf[k], &b);
+			gp_table_set_count(s, st, 3, r, sf[k]);
 			gp_buf_reset(&b);
 			if (d.lat && sl[k] >= 0)
 				gp_fmt_double(&b, sl[k]);
@@ -288,7 +269,7 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 			kv_dbl(&h, "sequential_latency_s", sum_lat(&d, NULL));
 		}
 		kv_i64(&h, "batch", batch);
-		kv_i64(&h, "threads_avg", nthr ? (int64_t)llround(thr_sum / nthr) : -1);
+		kv_i64(&h, "threads_avg", thr_avg);
 		kv_i64(&h, "threads_max", thr_max);
 		if (O->units > 0) {
 			kv_i64(&h, "units", (int64_t)O->units);

@@ -75,16 +75,6 @@ dtype_arg(const char *s)
 	return dt;
 }
 
-static void
-num(struct gp_buf *b, int64_t v)
-{
-	gp_buf_reset(b);
-	if (v < 0)
-		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%" PRId64, v);
-}
-
 /* a list of tensor (or node) names, escaped and joined by commas */
 static void
 names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
@@ -266,8 +256,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 		int64_t par[] = {sg->c.batch, sg->c.channels, sg->c.spatial, sg->c.threads,
 		    sg->c.depthwise, sg->c.groups};
 
-		num(&b, sg->id);
-		gp_table_set(s, t, 0, r, b.buf);
+		gp_table_set_count(s, t, 0, r, sg->id);
 		gp_buf_reset(&b);
 		gp_esc(&b, a->name, strlen(a->name));
 		gp_table_set(s, t, 1, r, b.buf);
@@ -286,22 +275,19 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 		names(&b, &g, sg->out, sg->nout, 0);
 		gp_table_set(s, t, 7, r, b.buf);
 		for (cn = 0; cn < 5; cn++) {
-			num(&b, v[cn]);
-			gp_table_set(s, t, 8 + cn, r, b.buf);
+			gp_table_set_count(s, t, 8 + cn, r, v[cn]);
 		}
 		ai_fmt(&b, sg->c.flops, bytes);
 		gp_table_set(s, t, 13, r, b.buf);
 		gp_table_set(s, t, 14, r, bound(sg->c.flops, bytes, hi, lo));
 		for (cn = 0; cn < 6; cn++) {
-			num(&b, sg->c.threads > 0 ? par[cn] : -1);
-			gp_table_set(s, t, 15 + cn, r, b.buf);
+			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
 		}
 	}
 	/* which subgraph each node went into */
 	cn = gp_table_addcol(s, g.nt, "subgraph");
 	for (k = 0; k < g.nn; k++) {
-		num(&b, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
-		gp_table_set(s, g.nt, cn, g.n[k].row, b.buf);
+		gp_table_set_count(s, g.nt, cn, g.n[k].row, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
 	}
 	/* the totals: only when every subgraph was counted, else '.' and the
 	 * sums of those that were, named as such */

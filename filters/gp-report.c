@@ -129,55 +129,22 @@ from_header(struct facts *F, struct gp_stream *s, const char *hdr, const char *c
 		put(F, keys[i], gp_hdr_field(s, hdr, keys[i]));
 }
 
-/* one subgraph column as numbers: NAN where '.', and the count of those */
-static double *
-column(struct gp_stream *s, struct gp_table *t, const char *name, int *unknown)
-{
-	int c = gp_table_col(t, name);
-	double *v;
-	size_t r;
-
-	if (unknown)
-		*unknown = 0;
-	if (c < 0)
-		return NULL;
-	v = gp_xcalloc(t->nrow + 1, sizeof *v);
-	for (r = 0; r < t->nrow; r++) {
-		const char *f = t->val[c][r];
-		char *e;
-
-		if (!strcmp(f, ".") || !strcmp(f, "?")) {
-			v[r] = NAN;
-			if (unknown)
-				(*unknown)++;
-			continue;
-		}
-		v[r] = strtod(f, &e);
-		if (e == f || *e || !isfinite(v[r]))
-			gp_die("%s: subgraph %s: %s '%s' is not a number", s->src, t->val[0][r], name, f);
-	}
-	return v;
-}
-
-/* the exact sum of an integer column, as text; "." if any is unknown */
+/* the exact sum of a column of counts, as text; "." if one is unknown */
 static void
-sum_column(struct facts *F, struct gp_stream *s, struct gp_table *t, const char *name, const char *key)
+sum_counts(struct facts *F, const struct gp_dag *d, const char *src, const int64_t *x, const char *key)
 {
-	int c = gp_table_col(t, name);
-	int64_t sum = 0, x;
-	size_t r;
+	int64_t sum = 0;
+	int v;
 
-	if (c < 0)
+	if (!x)
 		return;
-	for (r = 0; r < t->nrow; r++) {
-		if (!strcmp(t->val[c][r], ".")) {
+	for (v = 0; v < d->n; v++) {
+		if (x[v] < 0) {
 			put(F, key, ".");
 			return;
 		}
-		if (gp_parse_i64(t->val[c][r], &x) || x < 0)
-			gp_die("%s: subgraph %s: %s '%s' is not a count", s->src, t->val[0][r], name, t->val[c][r]);
-		if (__builtin_add_overflow(sum, x, &sum))
-			gp_die("%s: the sum of the %s column overflows 64 bits", s->src, name);
+		if (__builtin_add_overflow(sum, x[v], &sum))
+			gp_die("%s: the sum of the %s column overflows 64 bits", src, key);
 	}
 	putf(F, key, "%" PRId64, sum);
 }
@@ -210,6 +177,13 @@ struct rep {
 	int hw_units;                   /* gp-roofline's units, to fill */
 	double hw_tpu;
 };
+
+/* one subgraph column as numbers, NAN where '.'; NULL if there is no such column */
+static double *
+column(struct rep *R, const char *name)
+{
+	return gp_dag_values(&R->d, name, NAN);
+}
 
 static const char *
 basename_of(struct gp_arena *a, const char *p)
@@ -296,8 +270,9 @@ facts(struct rep *R)
 	struct gp_stream *s = &R->s;
 	struct facts *F = &R->F;
 	const char *src = gp_hdr_get(s, "source");
-	double *ai, *thr, *bytes_in, *bytes_out, *bytes_w, hi, lo, sum = 0, tmax = -1, tsum = 0;
-	int nai = 0, nthr = 0, c_bound[3] = {0, 0, 0}, unk, dw = 0;
+	double *ai, hi, lo, sum = 0;
+	int64_t *macs, tavg, tmax;
+	int nai = 0, c_bound[3] = {0, 0, 0}, dw = 0;
 	size_t r;
 	int c;
 
@@ -319,34 +294,17 @@ facts(struct rep *R)
 	}
 	putf(F, "subgraphs", "%zu", R->t->nrow);
 	from_header(F, s, "partition", partition_keys);
-	sum_column(F, s, R->t, "flops", "flops");
-	sum_column(F, s, R->t, "macs", "macs");
+	sum_counts(F, &R->d, s->src, R->d.flops, "flops");
+	macs = gp_dag_counts(&R->d, "macs");
+	sum_counts(F, &R->d, s->src, macs, "macs");
+	free(macs);
 	/* bytes moved: every subgraph's in + out + weights */
-	bytes_in = column(s, R->t, "bytes_in", &unk);
-	bytes_out = column(s, R->t, "bytes_out", NULL);
-	bytes_w = column(s, R->t, "bytes_weight", NULL);
-	if (bytes_in && bytes_out && bytes_w) {
-		int64_t b = 0, known = 1;
-
-		for (r = 0; r < R->t->nrow; r++) {
-			if (isnan(bytes_in[r]) || isnan(bytes_out[r]) || isnan(bytes_w[r]))
-				known = 0;
-			else
-				b += (int64_t)bytes_in[r] + (int64_t)bytes_out[r] + (int64_t)bytes_w[r];
-		}
-		if (known)
-			putf(F, "bytes", "%" PRId64, b);
-		else
-			put(F, "bytes", ".");
-	}
-	free(bytes_in);
-	free(bytes_out);
-	free(bytes_w);
+	sum_counts(F, &R->d, s->src, R->d.bytes, "bytes");
 	put(F, "ai", gp_hdr_field(s, "partition", "ai"));
 	/* the mean of the subgraphs' AI, and the bottlenecks by AI */
 	hi = num(F, "compute_ai");
 	lo = num(F, "memory_ai");
-	if ((ai = column(s, R->t, "ai", NULL))) {
+	if ((ai = column(R, "ai"))) {
 		for (r = 0; r < R->t->nrow; r++) {
 			if (isnan(ai[r]))
 				continue;
@@ -368,18 +326,10 @@ facts(struct rep *R)
 			dw += !strcmp(R->t->val[c][r], "1");
 		putf(F, "depthwise", "%d", dw);
 	}
-	if ((thr = column(s, R->t, "threads", NULL))) {
-		for (r = 0; r < R->t->nrow; r++)
-			if (!isnan(thr[r])) {
-				nthr++;
-				tsum += thr[r];
-				tmax = fmax(tmax, thr[r]);
-			}
-		if (nthr) {
-			putf(F, "threads_avg", "%.0f", round(tsum / nthr));
-			putf(F, "threads_max", "%.0f", tmax);
-		}
-		free(thr);
+	gp_dag_threads(&R->d, &tavg, &tmax);
+	if (tmax >= 0) {
+		putf(F, "threads_avg", "%" PRId64, tavg);
+		putf(F, "threads_max", "%" PRId64, tmax);
 	}
 	if (gp_hdr_get(s, "concur")) {
 		R->has_concur = 1;
@@ -718,11 +668,11 @@ top(struct out *O, struct rep *R, int n, const char *by)
 	struct gp_table *t = R->t;
 	struct gp_arena *a = &R->s.arena;
 	struct row *rows = gp_xcalloc(t->nrow + 1, sizeof *rows);
-	double *fl = column(&R->s, t, "flops", NULL), *lat = column(&R->s, t, "latency_s", NULL);
-	double *bi = column(&R->s, t, "bytes_in", NULL), *bo = column(&R->s, t, "bytes_out", NULL);
-	double *bw = column(&R->s, t, "bytes_weight", NULL), tot = 0, ttot = 0;
+	double *fl = column(R, "flops"), *lat = column(R, "latency_s");
+	double *bi = column(R, "bytes_in"), *bo = column(R, "bytes_out");
+	double *bw = column(R, "bytes_weight"), tot = 0, ttot = 0;
 	/* on a chip, the bytes and intensity at the precision gp-roofline used */
-	double *bhw = column(&R->s, t, "bytes_hw", NULL);
+	double *bhw = column(R, "bytes_hw");
 	const char *aicol = bhw ? "ai_hw" : "ai";
 	struct table T = {0};
 	size_t r, m = 0;
@@ -791,7 +741,7 @@ static int
 tally(struct rep *R, const char *col, struct count **out)
 {
 	struct gp_table *t = R->t;
-	double *fl = column(&R->s, t, "flops", NULL), *lat = column(&R->s, t, "latency_s", NULL);
+	double *fl = column(R, "flops"), *lat = column(R, "latency_s");
 	struct count *c = gp_xcalloc(t->nrow + 1, sizeof *c);
 	int n = 0, i;
 	size_t r;
@@ -1354,8 +1304,8 @@ roofline_chart(struct rep *R, const char *path)
 {
 	struct gp_buf b = {0};
 	struct gp_table *t = R->t;
-	double *fl = column(&R->s, t, "flops", NULL), *lat = column(&R->s, t, "latency_s", NULL);
-	double *ai = column(&R->s, t, "ai_hw", NULL);
+	double *fl = column(R, "flops"), *lat = column(R, "latency_s");
+	double *ai = column(R, "ai_hw");
 	double peak = num(&R->F, "peak_ops"), bw = num(&R->F, "bandwidth"), ridge, xmin = 1e30, xmax = 0;
 	const char *e = ext(path), *term;
 	char *argv[] = {"gnuplot", NULL};

@@ -181,22 +181,6 @@ estimate(const struct ctx *C, int64_t flops, int64_t bi, int64_t bo, int64_t bw,
 
 /* ---- the stream ---- */
 
-static int64_t
-i64(const struct gp_stream *s, const struct gp_table *t, int c, size_t r)
-{
-	const char *f;
-	int64_t v;
-
-	if (c < 0)
-		return -1;
-	f = t->val[c][r];
-	if (!strcmp(f, ".") || !strcmp(f, "?"))
-		return -1;
-	if (gp_parse_i64(f, &v) || v < 0)
-		gp_die("%s: subgraph %s: '%s' in column %s is not a count", s->src, t->val[0][r], f, t->col[c]);
-	return v;
-}
-
 static void
 setd(struct gp_stream *s, struct gp_table *t, int c, size_t r, double v, struct gp_buf *b)
 {
@@ -243,22 +227,22 @@ static void
 roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc, char **argv)
 {
 	struct gp_graph g;
+	struct gp_dag d;
 	struct gp_part re;
 	struct gp_table *t;
 	struct gp_buf b = {0}, hd = {0};
 	struct ctx C;
 	struct est *e;
 	int repart = 0, counted, i;
-	int c_flops, c_bi, c_bo, c_bw, c_thr, c_stage, c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
+	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0;
 	int64_t batch;
 	int unknown = 0;
 
 	gp_graph_build(&g, s);
-	t = gp_table_get(s, "subgraph");
-	if (!t || !gp_hdr_get(s, "partition"))
-		gp_die("%s: no subgraph records or ##partition header: run gp-partition first", s->src);
+	gp_dag_build(&d, &g);
+	t = d.t;
 
 	memset(&C, 0, sizeof C);
 	C.h = h;
@@ -288,14 +272,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 			    "(%zu records, %d subgraphs): run gp-partition again", s->src, t->nrow, re.nsg);
 		repart = 1;
 	}
-	c_flops = gp_table_col(t, "flops");
-	c_bi = gp_table_col(t, "bytes_in");
-	c_bo = gp_table_col(t, "bytes_out");
-	c_bw = gp_table_col(t, "bytes_weight");
-	c_thr = gp_table_col(t, "threads");
-	c_stage = gp_table_col(t, "stage");
-	gp_table_need(s, t, "id");
-	if (c_flops < 0 || c_bi < 0 || c_bo < 0 || c_bw < 0)
+	if (gp_table_col(t, "flops") < 0 || gp_table_col(t, "bytes_in") < 0 ||
+	    gp_table_col(t, "bytes_out") < 0 || gp_table_col(t, "bytes_weight") < 0)
 		gp_die("%s: the #subgraph header lacks flops, bytes_in, bytes_out or bytes_weight", s->src);
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
@@ -303,7 +281,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 
 	e = gp_xcalloc(t->nrow + 1, sizeof *e);
 	for (r = 0; r < t->nrow; r++) {
-		int64_t bi = i64(s, t, c_bi, r), bo = i64(s, t, c_bo, r), bw = i64(s, t, c_bw, r);
+		int64_t bi = d.bin[r], bo = d.bout[r], bw = d.bw[r];
 
 		if (repart) {
 			const struct gp_sub *sg = &re.sg[r];
@@ -319,7 +297,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 			bo = sg->bytes_out;
 			bw = sg->bytes_weight;
 		}
-		estimate(&C, i64(s, t, c_flops, r), bi, bo, bw, i64(s, t, c_thr, r), &e[r]);
+		estimate(&C, d.flops[r], bi, bo, bw, d.threads[r], &e[r]);
 		if (!e[r].known) {
 			unknown++;
 			continue;
@@ -328,7 +306,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		en += e[r].energy_j;
 		bytes += e[r].bytes;
 		wbytes += e[r].wbytes;
-		flops += (double)i64(s, t, c_flops, r);
+		flops += (double)d.flops[r];
 		tb[!strcmp(e[r].bound, "compute") ? 0 : !strcmp(e[r].bound, "memory") ? 1 : 2] += e[r].latency_s;
 	}
 	/* what every run pays once: the runtime's call, or the one launch of a whole-model program */
@@ -338,29 +316,22 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		lat += once;
 		tb[2] += once;
 	}
-	/* with gp-concur's stages: a stage takes as long as its slowest subgraph,
-	 * and at least as long as all its subgraphs' work on the whole chip */
-	if (c_stage >= 0 && !unknown) {
-		int64_t ns = 0, st;
-		double *mx, *sum;
+	/* running what can run at once: stage by stage (ASAP levels), a stage
+	 * as long as its slowest subgraph, and at least as long as all its
+	 * subgraphs' work on the whole chip */
+	if (!unknown) {
+		int *stage = gp_xcalloc((size_t)d.n + 1, sizeof *stage);
+		int ns = gp_dag_stages(&d, stage), st;
+		double *mx = gp_xcalloc((size_t)ns + 1, sizeof *mx), *sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
 
-		for (r = 0; r < t->nrow; r++)
-			if ((st = i64(s, t, c_stage, r)) > ns)
-				ns = st;
-		if (ns > (int64_t)t->nrow)
-			gp_die("%s: a stage number is above the number of subgraphs", s->src);
-		mx = gp_xcalloc((size_t)ns + 1, sizeof *mx);
-		sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
 		for (r = 0; r < t->nrow; r++) {
-			st = i64(s, t, c_stage, r);
-			if (st < 1)
-				gp_die("%s: subgraph %s has no stage", s->src, t->val[0][r]);
-			mx[st] = fmax(mx[st], e[r].latency_s);
-			sum[st] += e[r].work_s;
+			mx[stage[r]] = fmax(mx[stage[r]], e[r].latency_s);
+			sum[stage[r]] += e[r].work_s;
 		}
 		for (st = 1; st <= ns; st++)
 			conc += fmax(mx[st], sum[st]);
 		conc += h->run_s + (h->launch_per_model ? h->launch_s : 0);
+		free(stage);
 		free(mx);
 		free(sum);
 	}
@@ -400,8 +371,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		gp_buf_printf(&hd, "\tlatency_s=.\tthroughput_per_s=.\tenergy_j=.\tunknown=%d", unknown);
 	} else {
 		kvd(&hd, "latency_s", lat);
-		if (c_stage >= 0)
-			kvd(&hd, "latency_concurrent_s", conc);
+		kvd(&hd, "latency_concurrent_s", conc);
 		kvd(&hd, "throughput_per_s", batch > 0 && lat > 0 ? (double)batch / lat : -1);
 		kvd(&hd, "energy_j", C.energy ? en : -1);
 		kvd(&hd, "energy_per_inference_j", C.energy && batch > 0 ? en / (double)batch : -1);
@@ -428,6 +398,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		gp_part_release(&re);
 	gp_buf_release(&b);
 	gp_buf_release(&hd);
+	gp_dag_release(&d);
 	gp_graph_release(&g);
 }
 

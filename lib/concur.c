@@ -611,6 +611,26 @@ gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states)
 	return 0;
 }
 
+/* ---- thread-level parallelism ---- */
+
+void
+gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max)
+{
+	double sum = 0;
+	int v, n = 0;
+
+	*max = -1;
+	for (v = 0; v < d->n; v++) {
+		if (d->threads[v] < 0)
+			continue;
+		n++;
+		sum += (double)d->threads[v];
+		if (d->threads[v] > *max)
+			*max = d->threads[v];
+	}
+	*avg = n ? (int64_t)llround(sum / n) : -1;
+}
+
 /* ---- the batch that fills a chip ---- */
 
 struct need {

@@ -10,35 +10,71 @@
 
 #include "gp.h"
 
-/* an int64 field: a number, or '.'/'?' for unknown (-1); anything else is fatal */
+/* field v of column c as a count: a number, or '.'/'?' for unknown (-1);
+ * anything else is fatal */
 static int64_t
-i64field(const struct gp_dag *d, int c, int v, const char *col)
+count_at(const struct gp_dag *d, int c, int v)
 {
-	const char *f;
+	const char *f = d->t->val[c][v];
 	int64_t x;
 
-	if (c < 0)
-		return -1;
-	f = d->t->val[c][v];
 	if (!strcmp(f, ".") || !strcmp(f, "?"))
 		return -1;
 	if (gp_parse_i64(f, &x) || x < 0)
-		gp_die("%s: subgraph %s: %s '%s' is not a count", d->src, d->id[v], col, f);
+		gp_die("%s: subgraph %s: %s '%s' is not a count", d->src, d->id[v], d->t->col[c], f);
 	return x;
 }
 
-static double
-dblfield(const struct gp_dag *d, int c, int v, const char *col)
+int64_t *
+gp_dag_counts(const struct gp_dag *d, const char *col)
 {
-	const char *f = d->t->val[c][v];
-	char *e;
-	double x;
+	int c = gp_table_col(d->t, col), v;
+	int64_t *x;
 
-	if (!strcmp(f, ".") || !strcmp(f, "?"))
-		return -1;
-	x = strtod(f, &e);
-	if (e == f || *e || !(x >= 0) || x > 1e30)
-		gp_die("%s: subgraph %s: %s '%s' is not a number of seconds", d->src, d->id[v], col, f);
+	if (c < 0)
+		return NULL;
+	x = gp_xcalloc((size_t)d->n + 1, sizeof *x);
+	for (v = 0; v < d->n; v++)
+		x[v] = count_at(d, c, v);
+	return x;
+}
+
+double *
+gp_dag_values(const struct gp_dag *d, const char *col, double unknown)
+{
+	int c = gp_table_col(d->t, col), v;
+	double *x;
+
+	if (c < 0)
+		return NULL;
+	x = gp_xcalloc((size_t)d->n + 1, sizeof *x);
+	for (v = 0; v < d->n; v++) {
+		const char *f = d->t->val[c][v];
+		char *e;
+
+		if (!strcmp(f, ".") || !strcmp(f, "?")) {
+			x[v] = unknown;
+			continue;
+		}
+		x[v] = strtod(f, &e);
+		if (e == f || *e || !(x[v] >= 0) || x[v] > 1e30)
+			gp_die("%s: subgraph %s: %s '%s' is not a number", d->src, d->id[v], col, f);
+	}
+	return x;
+}
+
+/* a column of counts, or all unknown if there is no such column */
+static int64_t *
+counts(const struct gp_dag *d, const char *col)
+{
+	int64_t *x = gp_dag_counts(d, col);
+	int v;
+
+	if (!x) {
+		x = gp_xcalloc((size_t)d->n + 1, sizeof *x);
+		for (v = 0; v < d->n; v++)
+			x[v] = -1;
+	}
 	return x;
 }
 
@@ -164,7 +200,7 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	struct gp_map *m = &d->names;
 	const char *hdr = gp_hdr_get(s, "partition"), *p;
 	size_t cap = 0;
-	int c_id, c_in, c_out, c_flops, c_lat, c_bi, c_bo, c_bw, c_thr, c_batch;
+	int c_id, c_in, c_out;
 	int v, k, as = 0, *cnt;
 
 	memset(d, 0, sizeof *d);
@@ -216,31 +252,17 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	invert(d->n, d->n, d->p0, d->p, &d->s0, &d->s);
 
 	/* per subgraph numbers */
-	c_flops = gp_table_col(d->t, "flops");
-	c_lat = gp_table_col(d->t, "latency_s");
-	c_bi = gp_table_col(d->t, "bytes_in");
-	c_bo = gp_table_col(d->t, "bytes_out");
-	c_bw = gp_table_col(d->t, "bytes_weight");
-	c_thr = gp_table_col(d->t, "threads");
-	c_batch = gp_table_col(d->t, "batch");
-	d->flops = gp_xcalloc((size_t)d->n + 1, sizeof *d->flops);
+	d->flops = counts(d, "flops");
+	d->threads = counts(d, "threads");
+	d->bin = counts(d, "bytes_in");
+	d->bout = counts(d, "bytes_out");
+	d->bw = counts(d, "bytes_weight");
+	d->lat = gp_dag_values(d, "latency_s", -1);
 	d->bytes = gp_xcalloc((size_t)d->n + 1, sizeof *d->bytes);
 	d->io = gp_xcalloc((size_t)d->n + 1, sizeof *d->io);
-	d->threads = gp_xcalloc((size_t)d->n + 1, sizeof *d->threads);
-	d->batch = gp_xcalloc((size_t)d->n + 1, sizeof *d->batch);
-	if (c_lat >= 0)
-		d->lat = gp_xcalloc((size_t)d->n + 1, sizeof *d->lat);
 	for (v = 0; v < d->n; v++) {
-		int64_t bi = i64field(d, c_bi, v, "bytes_in"), bo = i64field(d, c_bo, v, "bytes_out");
-		int64_t bw = i64field(d, c_bw, v, "bytes_weight");
-
-		d->flops[v] = i64field(d, c_flops, v, "flops");
-		d->threads[v] = i64field(d, c_thr, v, "threads");
-		d->batch[v] = i64field(d, c_batch, v, "batch");
-		d->io[v] = add(bi, bo);
-		d->bytes[v] = add(d->io[v], bw);
-		if (d->lat)
-			d->lat[v] = dblfield(d, c_lat, v, "latency_s");
+		d->io[v] = add(d->bin[v], d->bout[v]);
+		d->bytes[v] = add(d->io[v], d->bw[v]);
 	}
 
 	/* tensor sizes, and which tensors outlive the run (graph outputs, after views) */
@@ -283,7 +305,9 @@ gp_dag_release(struct gp_dag *d)
 	free(d->bytes);
 	free(d->io);
 	free(d->threads);
-	free(d->batch);
+	free(d->bin);
+	free(d->bout);
+	free(d->bw);
 	free(d->tname);
 	free(d->tbytes);
 	free(d->tprod);

@@ -187,6 +187,8 @@ size_t gp_table_addrow(struct gp_stream *s, struct gp_table *t);
 /* Set a field: the text is copied into the arena as it is (already escaped). */
 void gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text);
 void gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n);
+/* Set a field to a count, or to '.' when v < 0 (unknown). */
+void gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v);
 /* Split an escaped list field ("a,b,,c"; "." is the empty list) into decoded
  * arena strings; returns the count, or -1 on a malformed escape. */
 int gp_split_list(struct gp_arena *a, const char *field, char ***out);
@@ -377,9 +379,10 @@ struct gp_dag {
 	int *s0, *s;                        /* successors */
 	int64_t *flops;                     /* per subgraph; -1 unknown (or no column) */
 	double *lat;                        /* latency_s; NULL without the column; -1 unknown */
+	int64_t *bin, *bout, *bw;           /* bytes_in, bytes_out, bytes_weight; -1 unknown */
 	int64_t *bytes;                     /* bytes_in + bytes_out + bytes_weight; -1 unknown */
 	int64_t *io;                        /* bytes_in + bytes_out; -1 unknown */
-	int64_t *threads, *batch;           /* -1 unknown */
+	int64_t *threads;                   /* -1 unknown */
 	int64_t weight_bytes;               /* from ##partition; -1 if absent */
 	/* the activation tensors subgraphs read and write */
 	int nt;
@@ -396,6 +399,11 @@ struct gp_dag {
  * none (gp-partition has not run) or they are malformed or not in topological order. */
 void gp_dag_build(struct gp_dag *d, struct gp_graph *g);
 void gp_dag_release(struct gp_dag *d);
+/* A column of the subgraph records as counts (-1 where '.'), or as numbers
+ * (unknown where '.'); NULL if there is no such column; dies on a field that
+ * is not one. The caller frees the array. */
+int64_t *gp_dag_counts(const struct gp_dag *d, const char *col);
+double *gp_dag_values(const struct gp_dag *d, const char *col, double unknown);
 
 /* ---- concur.c: what can run at once, on a gp_dag ---- */
 /* ASAP levels: stage[v] = 1 + the highest stage of v's predecessors; returns
@@ -416,6 +424,8 @@ int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int
  * within max_states states (returns 1), else a greedy order or the record
  * order, whichever peaks lower (returns 0); -1 if sizes are unknown. */
 int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
+/* The mean (rounded) and the largest threads of the subgraphs that say; -1 if none does. */
+void gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max);
 /* The smallest batch at which the subgraphs holding half the FLOPs each have
  * at least lanes threads (units x threads per unit), a subgraph's threads
  * per sample being its threads / batch (the model's); -1 if none can say. */

@@ -1,5 +1,6 @@
 /* stream.c - reading and writing the gp stream, the one format between filters */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +209,17 @@ void
 gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text)
 {
 	gp_table_setn(s, t, col, row, text, strlen(text));
+}
+
+void
+gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v)
+{
+	char text[24];
+
+	if (v < 0)
+		t->val[col][row] = ".";
+	else
+		gp_table_setn(s, t, col, row, text, (size_t)snprintf(text, sizeof text, "%" PRId64, v));
 }
 
 int

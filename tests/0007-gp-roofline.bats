@@ -95,8 +95,8 @@ profile() {
 	assert_equal "$stderr" "gp-roofline: $CHIP: test-chip has no int8 peak (it has fp32, fp16): choose one with -p"
 }
 
-@test "with gp-concur's stages: a stage takes its slowest kernel, or all its work on the whole chip" {
-	gp-load "$TDATA/roof.onnx" | gp-partition | gp-concur | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
+@test "running what can run at once: a stage takes its slowest kernel, or all its work on the whole chip" {
+	gp-load "$TDATA/roof.onnx" | gp-partition | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
 	S=$BATS_TEST_TMPDIR/s
 	# the three kernels are independent (one stage): 2^31/1e12 + 335.544 us + 1.28e-10
 	run -0 key latency_concurrent_s
