@@ -275,7 +275,7 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 			kv_i64(&h, "units", (int64_t)O->units);
 			kv_i64(&h, "threads_per_unit", (int64_t)O->tpu);
 			/* the user guide's measure: (ops at once) x batch >= units */
-			kv_i64(&h, "batch_to_fill_graph", maxw ? (int64_t)ceil(O->units / maxw) : -1);
+			kv_i64(&h, "batch_to_fill_graph", gp_batch_to_fill_graph(O->units, maxw));
 			kv_i64(&h, "batch_to_fill_threads",
 			    (int64_t)gp_dag_batch_to_fill(&d, O->units * O->tpu, batch));
 		}
@@ -339,7 +339,7 @@ main(int argc, char **argv)
 	const char *hw = NULL;
 	struct gp_input in;
 	struct gp_stream s;
-	int c, status = GP_EXIT_OK;
+	int c, status = GP_EXIT_OK, tpu_given = 0;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "H:hV", opts, NULL)) != -1) {
@@ -368,6 +368,7 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			O.tpu = floor(num_arg("--threads-per-unit", optarg, 1, 1e9));
+			tpu_given = 1;
 			break;
 		case 'b':
 			O.budget = floor(num_arg("--budget", optarg, 0, 9e18));
@@ -385,7 +386,7 @@ main(int argc, char **argv)
 			gp_die_usage(usage);
 		}
 	}
-	if (optind != argc || (hw && O.units > 0))
+	if (optind != argc || (hw && (O.units > 0 || tpu_given)))
 		gp_die_usage(usage);
 	if (hw) {
 		struct gp_hw h;

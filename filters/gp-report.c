@@ -169,12 +169,15 @@ static const char *const roofline_keys[] = {
 struct rep {
 	struct gp_stream s;
 	const char *sweep;              /* its ##sweep header (gp-shape --sweep), or NULL */
+	char **swname;                  /* its swept dims */
+	int64_t *swval;                 /* and their values */
+	int nsw;
 	struct gp_graph g;
 	struct gp_dag d;
 	struct gp_table *t;             /* the subgraph records */
 	struct facts F;
 	int has_concur, has_roof;
-	int hw_units;                   /* gp-roofline's units, to fill */
+	double hw_units;                /* gp-roofline's units, to fill */
 	double hw_tpu;
 };
 
@@ -231,7 +234,7 @@ llm_facts(struct rep *R)
 			if (e < 0 || t->dtype <= 0)
 				known = 0;
 			else
-				kv += (double)gp_tensor_bytes(dt > 0 && gp_dtype_isfloat(t->dtype) ? dt : t->dtype, e);
+				kv += (double)gp_tensor_bytes(gp_dtype_as(t->dtype, dt), e);
 		}
 	}
 	if (!npast || !npresent || seq < 0 || past < 0 || batch < 1)
@@ -284,13 +287,24 @@ facts(struct rep *R)
 	gp_graph_build(&R->g, s);
 	gp_dag_build(&R->d, &R->g);
 	put(F, "model", src ? basename_of(&s->arena, src) : "stdin");
+	/* the swept dims, parsed once: names, values, and "seq=512 past=0" */
 	if ((R->sweep = gp_hdr_get(s, "sweep"))) {
-		char *sw = gp_arena_strdup(&s->arena, R->sweep), *q;
+		char *h = gp_arena_strdup(&s->arena, R->sweep), *tok, *save = NULL;
+		struct gp_buf b = {0};
 
-		for (q = sw; *q; q++)
-			if (*q == '\t')
-				*q = ' ';
-		put(F, "sweep", sw);
+		R->swname = gp_arena_alloc(&s->arena, (strlen(h) + 1) * sizeof *R->swname);
+		R->swval = gp_arena_alloc(&s->arena, (strlen(h) + 1) * sizeof *R->swval);
+		for (tok = strtok_r(h, "\t", &save); tok; tok = strtok_r(NULL, "\t", &save)) {
+			char *eq = strchr(tok, '=');
+
+			if (!eq || gp_parse_i64(eq + 1, &R->swval[R->nsw]))
+				gp_die("%s: ##sweep: '%s' is not NAME=VALUE", s->src, tok);
+			*eq = '\0';
+			R->swname[R->nsw++] = tok;
+			gp_buf_printf(&b, "%s%s=%s", b.len ? " " : "", tok, eq + 1);
+		}
+		put(F, "sweep", b.buf);
+		gp_buf_release(&b);
 	}
 	putf(F, "subgraphs", "%zu", R->t->nrow);
 	from_header(F, s, "partition", partition_keys);
@@ -344,23 +358,26 @@ facts(struct rep *R)
 		/* bytes at the precision gp-roofline used, apart from gp-partition's */
 		put(F, "hw_bytes", gp_hdr_field(s, "roofline", "bytes"));
 		put(F, "hw_weight_bytes", gp_hdr_field(s, "roofline", "weight_bytes"));
+		put(F, "hw_units", u);
+		put(F, "hw_threads_per_unit", t);
 		put(F, "batch", gp_hdr_field(s, "roofline", "batch"));
 		if (u && t) {
-			R->hw_units = atoi(u);
-			R->hw_tpu = atof(t);
+			R->hw_units = num(F, "hw_units");
+			R->hw_tpu = num(F, "hw_threads_per_unit");
 		}
 	}
 	/* the batch that fills the chip gp-roofline ran for, when gp-concur was not told */
 	if (R->has_roof && R->hw_units > 0 && !get(F, "batch_to_fill_threads")) {
 		int64_t batch = gp_graph_batch(&R->g);
+		double fill = batch > 0 ? gp_dag_batch_to_fill(&R->d, R->hw_units * R->hw_tpu, batch) : -1;
 
-		putf(F, "units", "%d", R->hw_units);
-		putf(F, "threads_per_unit", "%g", R->hw_tpu);
+		put(F, "units", get(F, "hw_units"));
+		put(F, "threads_per_unit", get(F, "hw_threads_per_unit"));
 		if (get(F, "max_parallel"))
-			putf(F, "batch_to_fill_graph", "%.0f", ceil(R->hw_units / num(F, "max_parallel")));
-		if (batch > 0 && gp_dag_batch_to_fill(&R->d, R->hw_units * R->hw_tpu, batch) > 0)
-			putf(F, "batch_to_fill_threads", "%.0f",
-			    gp_dag_batch_to_fill(&R->d, R->hw_units * R->hw_tpu, batch));
+			putf(F, "batch_to_fill_graph", "%" PRId64,
+			    gp_batch_to_fill_graph(R->hw_units, (int)num(F, "max_parallel")));
+		if (fill > 0)
+			putf(F, "batch_to_fill_threads", "%.0f", fill);
 	}
 	llm_facts(R);
 }
@@ -518,7 +535,7 @@ clip(struct gp_arena *a, const char *s, int w)
 static void
 tprint(struct out *O, struct table *T)
 {
-	int w[16], c, r, total = 0, wide = -1;
+	int *w, c, r, total = 0, wide = -1;
 
 	if (O->md) {
 		for (r = 0; r < T->nrow; r++) {
@@ -541,6 +558,7 @@ tprint(struct out *O, struct table *T)
 		free(T->cell);
 		return;
 	}
+	w = gp_xcalloc((size_t)T->ncol + 1, sizeof *w);
 	for (c = 0; c < T->ncol; c++) {
 		w[c] = 0;
 		for (r = 0; r < T->nrow; r++)
@@ -574,6 +592,7 @@ tprint(struct out *O, struct table *T)
 		}
 		printf("\n");
 	}
+	free(w);
 	free(T->cell);
 }
 
@@ -661,62 +680,59 @@ field(struct gp_arena *a, const struct gp_table *t, const char *col, size_t r)
 	return d ? d : gp_arena_strdup(a, v);
 }
 
+/* a count as a number, NAN when it is unknown */
+static double
+known(int64_t x)
+{
+	return x < 0 ? NAN : (double)x;
+}
+
 /* the n heaviest subgraphs by flops, bytes or time */
 static void
 top(struct out *O, struct rep *R, int n, const char *by)
 {
+	const struct gp_dag *d = &R->d;
 	struct gp_table *t = R->t;
 	struct gp_arena *a = &R->s.arena;
 	struct row *rows = gp_xcalloc(t->nrow + 1, sizeof *rows);
-	double *fl = column(R, "flops"), *lat = column(R, "latency_s");
-	double *bi = column(R, "bytes_in"), *bo = column(R, "bytes_out");
-	double *bw = column(R, "bytes_weight"), tot = 0, ttot = 0;
 	/* on a chip, the bytes and intensity at the precision gp-roofline used */
-	double *bhw = column(R, "bytes_hw");
+	double *bhw = column(R, "bytes_hw"), tot = 0;
 	const char *aicol = bhw ? "ai_hw" : "ai";
 	struct table T = {0};
-	size_t r, m = 0;
+	size_t r;
 	int i;
 
-	if (!strcmp(by, "time") && !lat)
+	if (!strcmp(by, "time") && !d->lat)
 		gp_die("%s: --by time: the subgraphs have no latency_s (run gp-roofline first)", R->s.src);
 	for (r = 0; r < t->nrow; r++) {
-		double b = bhw ? bhw[r] : bi[r] + bo[r] + bw[r];
+		double b = bhw ? bhw[r] : known(d->bytes[r]);
 
-		rows[m].r = r;
-		rows[m].key = !strcmp(by, "flops") ? fl[r] : !strcmp(by, "bytes") ? b : lat[r];
-		if (isnan(rows[m].key))
-			rows[m].key = -1;
-		m++;
-		if (!isnan(fl[r]))
-			tot += fl[r];
-		if (lat && !isnan(lat[r]))
-			ttot += lat[r];
+		rows[r].r = r;
+		rows[r].key = !strcmp(by, "flops") ? known(d->flops[r]) : !strcmp(by, "bytes") ? b : d->lat[r];
+		if (isnan(rows[r].key) || rows[r].key < 0)
+			rows[r].key = -1;
+		if (d->flops[r] >= 0)
+			tot += (double)d->flops[r];
 	}
-	qsort(rows, m, sizeof *rows, cmp_row);
-	T.ncol = lat ? 9 : 8;
+	qsort(rows, t->nrow, sizeof *rows, cmp_row);
+	T.ncol = d->lat ? 9 : 8;
 	T.align = "rllrrrrlr";
-	if (lat)
+	if (d->lat)
 		trow(&T, "id", "name", "kind", "FLOPs", "share", "bytes", "AI", "bound", "latency");
 	else
 		trow(&T, "id", "name", "kind", "FLOPs", "share", "bytes", "AI", "bound");
-	for (i = 0; i < n && (size_t)i < m; i++) {
+	for (i = 0; i < n && (size_t)i < t->nrow; i++) {
 		size_t k = rows[i].r;
-		const char *share = tot > 0 && !isnan(fl[k]) ? hpct(a, fl[k] / tot) : "?";
+		const char *share = tot > 0 && d->flops[k] >= 0 ? hpct(a, (double)d->flops[k] / tot) : "?";
 		const char *ai = cell(t, aicol, k);
 
-		trow(&T, cell(t, "id", k), field(a, t, "name", k), field(a, t, "kind", k),
-		    hcount(a, fl[k]), share, hbytes(a, bhw ? bhw[k] : bi[k] + bo[k] + bw[k]),
+		trow(&T, d->id[k], field(a, t, "name", k), field(a, t, "kind", k),
+		    hcount(a, known(d->flops[k])), share, hbytes(a, bhw ? bhw[k] : known(d->bytes[k])),
 		    strcmp(ai, ".") ? ai : "?", cell(t, "bound", k),
-		    lat ? htime(a, lat[k]) : NULL);
+		    d->lat ? htime(a, d->lat[k] < 0 ? NAN : d->lat[k]) : NULL);
 	}
 	tprint(O, &T);
 	free(rows);
-	free(fl);
-	free(lat);
-	free(bi);
-	free(bo);
-	free(bw);
 	free(bhw);
 }
 
@@ -740,8 +756,8 @@ cmp_count(const void *a, const void *b)
 static int
 tally(struct rep *R, const char *col, struct count **out)
 {
+	const struct gp_dag *d = &R->d;
 	struct gp_table *t = R->t;
-	double *fl = column(R, "flops"), *lat = column(R, "latency_s");
 	struct count *c = gp_xcalloc(t->nrow + 1, sizeof *c);
 	int n = 0, i;
 	size_t r;
@@ -754,12 +770,10 @@ tally(struct rep *R, const char *col, struct count **out)
 		if (i == n)
 			c[n++].name = v;
 		c[i].n++;
-		c[i].flops += fl ? fl[r] : NAN;
-		c[i].time += lat && !isnan(lat[r]) ? lat[r] : 0;
+		c[i].flops += known(d->flops[r]);
+		c[i].time += d->lat && d->lat[r] > 0 ? d->lat[r] : 0;
 	}
 	qsort(c, (size_t)n, sizeof *c, cmp_count);
-	free(fl);
-	free(lat);
 	*out = c;
 	return n;
 }
@@ -901,8 +915,8 @@ report(struct out *O, struct rep *R)
 			for (r = 0; r < t->nrow; r++)
 				if (!strcmp(t->val[c_dw][r], "1"))
 					trow(&T, cell(t, "id", r), field(a, t, "name", r),
-					    hcount(a, atof(cell(t, "flops", r))), cell(t, "ai", r),
-					    hcount(a, atof(cell(t, "threads", r))));
+					    hcount(a, known(R->d.flops[r])), cell(t, "ai", r),
+					    hcount(a, known(R->d.threads[r])));
 			tprint(O, &T);
 		}
 	}
@@ -1014,9 +1028,12 @@ report(struct out *O, struct rep *R)
 static double
 sweep_value(struct rep *R, const char *name)
 {
-	const char *v = R->sweep ? gp_hdr_field(&R->s, "sweep", name) : NULL;
+	int i;
 
-	return v ? atof(v) : NAN;
+	for (i = 0; i < R->nsw; i++)
+		if (!strcmp(R->swname[i], name))
+			return (double)R->swval[i];
+	return NAN;
 }
 
 /* How y grows with x: a least-squares fit of a + b x + c x^2, said in words. */
@@ -1125,20 +1142,15 @@ sweep_section(struct out *O, struct rep **R, int n)
 	struct gp_arena *a = O->a;
 	struct table T = {0};
 	struct kv K;
-	char **dims = NULL, *save = NULL, *tok, *al;
+	char **dims, *al;
 	int nd = 0, i, j, xd = -1, nvary = 0, roof = 1, conc = 1;
 	double *x, *y;
 	const char *keys[] = {"flops", "macs", "bytes", "peak_bytes", "latency_s"};
 	const char *names[] = {"FLOPs", "MACs", "bytes moved", "peak memory", "latency"};
 
-	/* the swept dims, from the first stream's header */
-	if (R[0]->sweep) {
-		char *h = gp_arena_strdup(a, R[0]->sweep);
-
-		dims = gp_arena_alloc(a, (strlen(h) + 1) * sizeof *dims);
-		for (tok = strtok_r(h, "\t", &save); tok; tok = strtok_r(NULL, "\t", &save))
-			dims[nd++] = gp_arena_strndup(a, tok, strcspn(tok, "="));
-	}
+	/* the swept dims, those of the first stream */
+	dims = R[0]->swname;
+	nd = R[0]->nsw;
 	for (i = 0; i < n; i++) {
 		roof &= get(&R[i]->F, "latency_s") != NULL;
 		conc &= get(&R[i]->F, "peak_bytes") != NULL;
@@ -1222,7 +1234,7 @@ static void
 render(const char *prog, char *const argv[], const char *in, size_t n, const char *path, const char *what)
 {
 	char *tmp = gp_xmalloc(strlen(path) + 32);
-	int fd[2], st;
+	int fd[2], st = 0;
 	pid_t pid;
 	FILE *f;
 
@@ -1252,7 +1264,7 @@ render(const char *prog, char *const argv[], const char *in, size_t n, const cha
 			gp_die("%s: %s needs %s, which is not installed (apt-get install %s)", path, what, prog,
 			    !strcmp(prog, "dot") ? "graphviz" : "gnuplot-nox");
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 126)
-			gp_die("%s: cannot write: %s", tmp, strerror(errno));
+			gp_die("%s: cannot write it", tmp);
 		gp_die("%s: %s failed drawing %s", path, prog, what);
 	}
 	if (rename(tmp, path) < 0) {
@@ -1304,7 +1316,8 @@ roofline_chart(struct rep *R, const char *path)
 {
 	struct gp_buf b = {0};
 	struct gp_table *t = R->t;
-	double *fl = column(R, "flops"), *lat = column(R, "latency_s");
+	const int64_t *fl = R->d.flops;
+	const double *lat = R->d.lat;
 	double *ai = column(R, "ai_hw");
 	double peak = num(&R->F, "peak_ops"), bw = num(&R->F, "bandwidth"), ridge, xmin = 1e30, xmax = 0;
 	const char *e = ext(path), *term;
@@ -1330,10 +1343,10 @@ roofline_chart(struct rep *R, const char *path)
 		for (r = 0; r < t->nrow; r++) {
 			double x = ai[r], y;
 
-			if (strcmp(cell(t, "bound", r), kinds[k]) || isnan(x) || x <= 0 || isnan(fl[r]) ||
-			    fl[r] <= 0 || isnan(lat[r]) || lat[r] <= 0)
+			if (strcmp(cell(t, "bound", r), kinds[k]) || isnan(x) || x <= 0 || fl[r] <= 0 ||
+			    lat[r] <= 0)
 				continue;
-			y = fl[r] / lat[r];
+			y = (double)fl[r] / lat[r];
 			have[k]++;
 			xmin = fmin(xmin, x);
 			xmax = fmax(xmax, x);
@@ -1373,8 +1386,6 @@ roofline_chart(struct rep *R, const char *path)
 	gp_buf_adds(&b, "\n");
 	render("gnuplot", argv, b.buf, b.len, path, "the roofline chart");
 	gp_buf_release(&b);
-	free(fl);
-	free(lat);
 	free(ai);
 }
 

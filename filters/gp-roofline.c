@@ -201,25 +201,22 @@ kvd(struct gp_buf *h, const char *k, double v)
 		gp_buf_printf(h, "\t%s=%.6g", k, v);
 }
 
-/* the precision of the model: the dtype gp-partition counted at, else its first floating input or weight */
+/* the model's own floating dtype: its first floating input's, else weight's; fp32 if none */
 static int
-model_prec(struct gp_stream *s, const struct gp_graph *g)
+model_dtype(const struct gp_graph *g)
 {
-	const char *dt = gp_hdr_field(s, "partition", "dtype");
 	size_t i;
 	int k;
 
-	if (dt && strcmp(dt, "as-is") && (k = gp_prec_of_dtype(gp_dtype_from_name(dt))) >= 0)
-		return k;
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < g->nt_; i++) {
 			const struct gp_tensor *t = &g->t[i];
 
 			if (t->graph == 0 && t->kind == (k ? GP_K_INIT : GP_K_INPUT) &&
 			    gp_dtype_isfloat(t->dtype) && gp_prec_of_dtype(t->dtype) >= 0)
-				return gp_prec_of_dtype(t->dtype);
+				return t->dtype;
 		}
-	return GP_PREC_FP32;
+	return 1;
 }
 
 /* Put one stream on the chip h and write it. */
@@ -234,7 +231,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	struct ctx C;
 	struct est *e;
 	int repart = 0, counted, i;
-	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
+	int c_name, c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0;
 	int64_t batch;
@@ -246,7 +243,11 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 
 	memset(&C, 0, sizeof C);
 	C.h = h;
-	C.prec = pname ? gp_prec_from_name(pname) : model_prec(s, &g);
+	/* the dtype bytes were counted at: gp-partition's --dtype, else the model's */
+	counted = d.dtype > 0 ? d.dtype : model_dtype(&g);
+	C.prec = pname ? gp_prec_from_name(pname) : gp_prec_of_dtype(counted);
+	if (C.prec < 0)
+		C.prec = GP_PREC_FP32;
 	if (h->peak[C.prec] <= 0) {
 		struct gp_buf have = {0};
 
@@ -256,12 +257,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		gp_die("%s: %s has no %s peak (it has %s): choose one with -p", h->path, h->name,
 		    gp_prec_name(C.prec), have.buf);
 	}
-	/* count bytes at the precision's element size: gp-partition again at that dtype */
-	counted = gp_dtype_from_name(gp_hdr_field(s, "partition", "dtype") ?
-	    gp_hdr_field(s, "partition", "dtype") : "as-is");
-	if (counted != gp_prec_dtype(C.prec) &&
-	    !(counted <= 0 && model_prec(s, &g) == C.prec) &&
-	    !(C.prec == GP_PREC_TF32 && (counted == 1 || (counted <= 0 && model_prec(s, &g) == GP_PREC_FP32)))) {
+	/* bytes at the precision's element size: gp-partition again at that dtype */
+	if (gp_dtype_bits(gp_prec_dtype(C.prec)) != gp_dtype_bits(counted)) {
 		struct gp_part_opts o = {0, gp_prec_dtype(C.prec)};
 		const char *mode = gp_hdr_field(s, "partition", "mode");
 
@@ -272,6 +269,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 			    "(%zu records, %d subgraphs): run gp-partition again", s->src, t->nrow, re.nsg);
 		repart = 1;
 	}
+	c_name = gp_table_need(s, t, "name");
 	if (gp_table_col(t, "flops") < 0 || gp_table_col(t, "bytes_in") < 0 ||
 	    gp_table_col(t, "bytes_out") < 0 || gp_table_col(t, "bytes_weight") < 0)
 		gp_die("%s: the #subgraph header lacks flops, bytes_in, bytes_out or bytes_weight", s->src);
@@ -286,13 +284,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		if (repart) {
 			const struct gp_sub *sg = &re.sg[r];
 			const char *nm = g.n[sg->anchor].name;
-			struct gp_buf en2 = {0};
 
-			gp_esc(&en2, nm, strlen(nm));
-			if (strcmp(en2.buf, t->val[gp_table_col(t, "name") >= 0 ? gp_table_col(t, "name") : 0][r]))
+			gp_buf_reset(&b);
+			gp_esc(&b, nm, strlen(nm));
+			if (strcmp(b.buf, t->val[c_name][r]))
 				gp_die("%s: subgraph %s is not what gp-partition makes of this graph: run "
-				    "gp-partition again", s->src, t->val[0][r]);
-			gp_buf_release(&en2);
+				    "gp-partition again", s->src, d.id[r]);
 			bi = sg->bytes_in;
 			bo = sg->bytes_out;
 			bw = sg->bytes_weight;
@@ -384,8 +381,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		kvd(&hd, "launch_bound_share", lat > 0 ? tb[2] / lat : -1);
 		gp_buf_adds(&hd, "\tunknown=0");
 	}
-	kvd(&hd, "units", h->units);
-	kvd(&hd, "threads_per_unit", h->threads_per_unit);
+	/* exactly, for gp-report's batch to fill the chip */
+	gp_buf_printf(&hd, "\tunits=%.0f\tthreads_per_unit=", h->units);
+	if (h->threads_per_unit == floor(h->threads_per_unit) && h->threads_per_unit < 1e15)
+		gp_buf_printf(&hd, "%.0f", h->threads_per_unit);
+	else
+		gp_fmt_double(&hd, h->threads_per_unit);
 	kvd(&hd, "peak_ops", h->peak[C.prec]);
 	kvd(&hd, "bandwidth", h->mem[0].bandwidth);
 	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));

@@ -92,6 +92,10 @@ parse_sweep(const char *a)
 	w.v = gp_xcalloc(strlen(eq + 1) + 1, sizeof *w.v);
 	for (p = strtok_r(eq + 1, ",", &save); p; p = strtok_r(NULL, ",", &save))
 		w.v[w.n++] = count("--sweep", p);
+	if (!w.n) {
+		fprintf(stderr, "%s: --sweep %s: no values\n", gp_prog, arg);
+		exit(GP_EXIT_USAGE);
+	}
 	return w;
 }
 
@@ -141,8 +145,13 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 			    (long long)all[i].v, all[i].name);
 	gp_infer(&g, strict ? GP_INFER_STRICT : 0);
 	gp_graph_store(&g);
-	if (sweephdr)
-		gp_hdr_set(s, "sweep", sweephdr);
+	if (sweephdr) {
+		/* a sweep of a sweep: both sets of dims */
+		const char *had = gp_hdr_get(s, "sweep");
+
+		gp_hdr_set(s, "sweep", had && *had ? gp_arena_printf(&s->arena, "%s\t%s", had, sweephdr) :
+		    sweephdr);
+	}
 	gp_graph_release(&g);
 	free(all);
 }

@@ -494,7 +494,8 @@ exact(const struct gp_dag *d, int *order, size_t max)
 	D.d = d;
 	D.words = ((size_t)d->n + 63) / 64;
 	/* at most max states, and at most EXACT_BYTES of them */
-	D.max = EXACT_BYTES / (D.words * 8 + sizeof(struct state) + 4 * sizeof(int));
+	/* half for the states and their hash slots, half for their ready lists */
+	D.max = EXACT_BYTES / 2 / (D.words * 8 + sizeof(struct state) + 4 * sizeof(int));
 	if (max < D.max)
 		D.max = max;
 	nb = gp_xcalloc(D.words + 1, 8);
@@ -558,6 +559,10 @@ exact(const struct gp_dag *d, int *order, size_t max)
 							pool_add(&D, w);
 					}
 					D.st[r].nready = (int)D.npool - rs;
+					if (D.npool * sizeof *D.pool > EXACT_BYTES / 2) {
+						ok = 0;
+						break;
+					}
 				} else if ((s.best > step ? s.best : step) < D.st[r].best) {
 					D.st[r].best = s.best > step ? s.best : step;
 					D.st[r].prev = (int)i;
@@ -611,6 +616,14 @@ gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states)
 	return 0;
 }
 
+/* ---- the batch that fills a chip, the user guide's way ---- */
+
+int64_t
+gp_batch_to_fill_graph(double units, int widest)
+{
+	return widest > 0 && units > 0 ? (int64_t)ceil(units / widest) : -1;
+}
+
 /* ---- thread-level parallelism ---- */
 
 void
@@ -648,12 +661,13 @@ cmp_need(const void *a, const void *b)
 double
 gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch)
 {
-	struct need *n = gp_xcalloc((size_t)d->n + 1, sizeof *n);
+	struct need *n;
 	double tot = 0, acc = 0, ans = -1;
 	int m = 0, v, i;
 
 	if (batch < 1)
 		return -1;
+	n = gp_xcalloc((size_t)d->n + 1, sizeof *n);
 
 	for (v = 0; v < d->n; v++) {
 		double per;

@@ -201,7 +201,7 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	const char *hdr = gp_hdr_get(s, "partition"), *p;
 	size_t cap = 0;
 	int c_id, c_in, c_out;
-	int v, k, as = 0, *cnt;
+	int v, k, as, *cnt;
 
 	memset(d, 0, sizeof *d);
 	d->g = g;
@@ -211,8 +211,9 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 		gp_die("%s: no subgraph records or ##partition header: run gp-partition first", s->src);
 	/* the dtype gp-partition counted floating tensors at, and the weights */
 	if ((p = gp_hdr_field(s, "partition", "dtype")) && strcmp(p, "as-is") &&
-	    (as = gp_dtype_from_name(p)) <= 0)
+	    (d->dtype = gp_dtype_from_name(p)) <= 0)
 		gp_die("%s: ##partition: unknown dtype '%s'", s->src, p);
+	as = d->dtype;
 	d->weight_bytes = -1;
 	if ((p = gp_hdr_field(s, "partition", "weight_bytes")) &&
 	    (gp_parse_i64(p, &d->weight_bytes) || d->weight_bytes < 0))

@@ -384,6 +384,7 @@ struct gp_dag {
 	int64_t *io;                        /* bytes_in + bytes_out; -1 unknown */
 	int64_t *threads;                   /* -1 unknown */
 	int64_t weight_bytes;               /* from ##partition; -1 if absent */
+	int dtype;                          /* the ##partition dtype floating tensors were counted at; 0 as they are */
 	/* the activation tensors subgraphs read and write */
 	int nt;
 	const char **tname;
@@ -424,6 +425,9 @@ int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int
  * within max_states states (returns 1), else a greedy order or the record
  * order, whichever peaks lower (returns 0); -1 if sizes are unknown. */
 int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
+/* The user guide's batch to fill units compute units: (subgraphs at once) x
+ * batch >= units, with widest the widest stage; -1 if either is not positive. */
+int64_t gp_batch_to_fill_graph(double units, int widest);
 /* The mean (rounded) and the largest threads of the subgraphs that say; -1 if none does. */
 void gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max);
 /* The smallest batch at which the subgraphs holding half the FLOPs each have

@@ -572,8 +572,9 @@ gp_hw_load(struct gp_hw *h, const char *spec)
 {
 	char *text = NULL, *all, *d, *save = NULL, *path = NULL;
 	size_t len = 0;
+	int aspath = strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"));
 
-	if (strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"))) {
+	if (aspath) {
 		path = gp_xstrdup(spec);
 		if (!(text = slurp(path, &len)))
 			gp_die("%s: cannot open: %s", path, strerror(errno));
@@ -593,8 +594,8 @@ gp_hw_load(struct gp_hw *h, const char *spec)
 			    "GP_HW_PATH adds directories)", spec);
 	}
 	gp_hw_parse(h, path, text, len);
-	if (!strchr(spec, '/') && strcmp(h->name, spec) &&
-	    !(strlen(spec) > 5 && !strncmp(spec, h->name, strlen(h->name)) && !strcmp(spec + strlen(h->name), ".yaml")))
+	/* found by name: it must be that profile */
+	if (!aspath && strcmp(h->name, spec))
 		gp_die("%s: the profile is named '%s', not '%s'", path, h->name, spec);
 	free(text);
 	free(path);

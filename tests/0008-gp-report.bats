@@ -91,8 +91,13 @@ sum() {
 	run -0 gp-report --top 4 --by bytes < "$S"
 	assert_equal "${#lines[@]}" 5
 	assert_line --index 0 --regexp '^ +id +name +kind +FLOPs +share +bytes +AI +bound +latency$'
-	# the bytes column descends (back to bytes from the human form)
-	run -0 sh -c "gp-report --top 10 --by time < '$S' | awk 'NR > 1 { print \$NF \" \" \$(NF-1) }'"
+	# the ids, in the order of the column (then the lowest id first), as gp-report lists them
+	for by in bytes_hw:bytes latency_s:time flops:flops; do
+		want=$(awk -F'\t' -v k="${by%%:*}" '$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i }
+			$1 == "subgraph" { print $c[k] "\t" $2 }' "$S" | sort -t '	' -k1,1gr -k2,2n | head -n 6 | cut -f2)
+		run -0 sh -c "gp-report --top 6 --by ${by#*:} < '$S' | awk 'NR > 1 { print \$1 }'"
+		assert_output "$want"
+	done
 	heaviest=$(awk -F'\t' '$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i }
 		$1 == "subgraph" && $c["flops"] > m { m = $c["flops"]; n = $c["name"] } END { print n }' "$S")
 	run -0 sh -c "gp-report --top 10 --by flops < '$S' | awk 'NR == 2 { print \$2 }'"
@@ -170,4 +175,17 @@ sum() {
 	full "$DATA/resnet18.onnx" t4
 	run --separate-stderr -1 gp-report < <(head -n -1 "$S")
 	fails_cleanly "gp-report: stdin: "
+}
+
+@test "--compare with a latency column per chip for a dozen chips (found in review: more than 16 columns)" {
+	mkdir "$BATS_TEST_TMPDIR/hw"
+	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse > "$BATS_TEST_TMPDIR/p"
+	for i in $(seq 1 12); do
+		sed "s/^name: test-chip/name: chip$i/; s/^  fp32: 1T/  fp32: ${i}T/" "$TDATA/hw/test-chip.yaml" > "$BATS_TEST_TMPDIR/hw/chip$i.yaml"
+		GP_HW_PATH=$BATS_TEST_TMPDIR/hw gp-roofline -H "chip$i" < "$BATS_TEST_TMPDIR/p" > "$BATS_TEST_TMPDIR/r$i.gp"
+	done
+	run -0 gp-report --compare "$BATS_TEST_TMPDIR"/r*.gp
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp ' latency chip1 .* latency chip12 '
+	assert_line --index 1 --regexp '^ +resnet18 +1 +3\.64 G '
 }

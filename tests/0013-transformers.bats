@@ -87,6 +87,11 @@ macs() {
 	assert_equal "$stderr" "gp-shape: seq is both bound (-D) and swept"
 	run --separate-stderr -2 gp-shape --sweep seq
 	run --separate-stderr -2 gp-shape --sweep seq=1,x
+	run --separate-stderr -2 gp-shape --sweep seq=,
+	assert_equal "$stderr" "gp-shape: --sweep seq: no values"
+	# a sweep of a sweep keeps both dims
+	run -0 sh -c "gp-load '$DATA/gpt-tiny.onnx' | gp-shape --sweep seq=1,2 | gp-shape --sweep past=0,16 | grep '^##sweep'"
+	assert_output "$(printf '##sweep\tseq=1\tpast=0\n##sweep\tseq=1\tpast=16\n##sweep\tseq=2\tpast=0\n##sweep\tseq=2\tpast=16')"
 }
 
 @test "a program that reads one stream says so when two come" {
