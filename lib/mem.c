@@ -92,7 +92,8 @@ gp_arena_strndup(struct gp_arena *a, const char *s, size_t n)
 {
 	char *p = gp_arena_alloc(a, n + 1);
 
-	memcpy(p, s, n);
+	if (n)
+		memcpy(p, s, n);        /* s may be NULL when n is 0 */
 	p[n] = '\0';
 	return p;
 }

@@ -164,3 +164,8 @@ EOF
 		done
 	done
 }
+
+@test "found by fuzzing: a model whose name lists are empty strings loads (no memcpy from NULL)" {
+	run -0 sh -c "gp-load '$TDATA/fuzz-empty-list.onnx' | gp-shape 2> /dev/null | tail -n 1"
+	assert_output --regexp '^##end	[0-9]+$'
+}
