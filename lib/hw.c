@@ -74,6 +74,10 @@ struct srcs {
 struct rd {
 	struct gp_hw *h;
 	const char *file;
+	yaml_parser_t parser;
+	int parsing;                /* parser is initialised */
+	yaml_event_t ev;
+	int inev;                   /* ev holds an event */
 	yaml_document_t doc;
 	int loaded;                 /* doc holds a document */
 	char **num;                 /* the dotted paths of every number read */
@@ -93,24 +97,44 @@ rd_release(void)
 	free(live->num);
 	free(live->numline);
 	free(live->S.cover);
+	if (live->inev)
+		yaml_event_delete(&live->ev);
+	if (live->parsing)
+		yaml_parser_delete(&live->parser);
 	if (live->loaded)
 		yaml_document_delete(&live->doc);
 	live = NULL;
 	gp_die_cleanup = NULL;
 }
 
+static void __attribute__((noreturn))
+vbad(struct rd *R, const yaml_mark_t *m, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (m)
+		gp_die("%s:%zu:%zu: %s", R->file, m->line + 1, m->column + 1, msg);
+	gp_die("%s: %s", R->file, msg);
+}
+
+/* die naming the file, and the line and column of n (or of m) when given */
 static void __attribute__((noreturn, format(printf, 3, 4)))
 bad(struct rd *R, const yaml_node_t *n, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (n)
-		gp_die("%s:%zu:%zu: %s", R->file, n->start_mark.line + 1, n->start_mark.column + 1, msg);
-	gp_die("%s: %s", R->file, msg);
+	vbad(R, n ? &n->start_mark : NULL, fmt, ap);
+}
+
+static void __attribute__((noreturn, format(printf, 3, 4)))
+badat(struct rd *R, const yaml_mark_t *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vbad(R, m, fmt, ap);
 }
 
 static yaml_node_t *
@@ -164,6 +188,44 @@ number(struct rd *R, yaml_node_t *n, const char *path, double lo, double hi)
 	return v;
 }
 
+struct keyat {
+	const char *key;
+	int i;                      /* its place in the mapping */
+};
+
+static int
+cmp_keyat(const void *a, const void *b)
+{
+	const struct keyat *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* the place of the first pair of m whose key an earlier pair has, or -1; by
+ * sorting, so that a mapping of many keys (per_thread) costs n log n */
+static int
+first_twice(struct rd *R, yaml_node_t *m, const char *path)
+{
+	yaml_node_pair_t *p;
+	struct keyat *v;
+	size_t n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start), i;
+	int first = -1;
+
+	if (n < 2)
+		return -1;
+	v = gp_arena_alloc(&R->h->arena, n * sizeof *v);
+	for (p = m->data.mapping.pairs.start, i = 0; p < m->data.mapping.pairs.top; p++, i++) {
+		v[i].key = scalar(R, node(R, p->key), path);
+		v[i].i = (int)i;
+	}
+	qsort(v, n, sizeof *v, cmp_keyat);
+	for (i = 1; i < n; i++)
+		if (!strcmp(v[i].key, v[i - 1].key) && (first < 0 || v[i].i < first))
+			first = v[i].i;
+	return first;
+}
+
 /* walk the pairs of mapping m; each key must be one of keys (NULL-ended),
  * at most once; calls f for each */
 typedef void (*pairfn)(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg);
@@ -172,14 +234,12 @@ static void
 mapping(struct rd *R, yaml_node_t *m, const char *path, const char *const *keys, pairfn f, void *arg)
 {
 	yaml_node_pair_t *p;
-	const char **seen;
-	int ns = 0, i;
+	int twice, i, at;
 
 	if (m->type != YAML_MAPPING_NODE)
 		bad(R, m, "'%s' must be a mapping of 'key: value' lines", path);
-	seen = gp_arena_alloc(&R->h->arena,
-	    ((size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start) + 1) * sizeof *seen);
-	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+	twice = first_twice(R, m, path);
+	for (p = m->data.mapping.pairs.start, at = 0; p < m->data.mapping.pairs.top; p++, at++) {
 		yaml_node_t *k = node(R, p->key), *v = node(R, p->value);
 		const char *key = scalar(R, k, path), *full;
 
@@ -187,10 +247,8 @@ mapping(struct rd *R, yaml_node_t *m, const char *path, const char *const *keys,
 			;
 		if (keys && !keys[i])
 			bad(R, k, "unknown field '%s%s%s'", *path ? path : "", *path ? "." : "", key);
-		for (i = 0; i < ns; i++)
-			if (!strcmp(seen[i], key))
-				bad(R, k, "field '%s%s%s' appears twice", *path ? path : "", *path ? "." : "", key);
-		seen[ns++] = key;
+		if (at == twice)
+			bad(R, k, "field '%s%s%s' appears twice", *path ? path : "", *path ? "." : "", key);
 		full = *path ? gp_arena_printf(&R->h->arena, "%s.%s", path, key) : key;
 		f(R, key, v, full, arg);
 	}
@@ -423,13 +481,185 @@ top_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *
 		mapping(R, v, path, NULL, per_thread_pair, NULL);
 }
 
-/* is path covered by c: equal, or c is a section of it ("memory" covers "memory.hbm.bandwidth") */
+/* the first of v[0..n) (sorted) not below s, or (after) above it */
 static int
-covers(const char *c, const char *path)
+bound(const struct keyat *v, int n, const char *s, int after)
 {
-	size_t n = strlen(c);
+	int lo = 0, hi = n;
 
-	return !strncmp(c, path, n) && (path[n] == 0 || path[n] == '.');
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2, c = strcmp(v[mid].key, s);
+
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Die naming the first number (in the file's order) no source covers. A cover
+ * covers the path equal to it and those below it ("memory" covers
+ * "memory.hbm.bandwidth"); with the paths sorted, those below C are the run
+ * from the first path >= "C." to the first >= "C/", so the check costs
+ * (numbers + covers) log numbers, not their product. */
+static void
+check_covered(struct rd *R)
+{
+	struct gp_buf b = {0};
+	struct keyat *v;
+	char *covered;
+	int *d, n = R->nnum, i, run;
+
+	if (!n)
+		return;
+	v = gp_arena_alloc(&R->h->arena, (size_t)n * sizeof *v);
+	d = gp_arena_alloc(&R->h->arena, ((size_t)n + 1) * sizeof *d);
+	covered = gp_arena_alloc(&R->h->arena, (size_t)n);
+	memset(d, 0, ((size_t)n + 1) * sizeof *d);
+	for (i = 0; i < n; i++) {
+		v[i].key = R->num[i];
+		v[i].i = i;
+	}
+	qsort(v, (size_t)n, sizeof *v, cmp_keyat);
+	for (i = 0; i < R->S.ncover; i++) {
+		const char *c = R->S.cover[i];
+
+		d[bound(v, n, c, 0)]++;
+		d[bound(v, n, c, 1)]--;
+		gp_buf_reset(&b);
+		gp_buf_printf(&b, "%s.", c);
+		d[bound(v, n, b.buf, 0)]++;
+		b.buf[b.len - 1] = '/';
+		d[bound(v, n, b.buf, 0)]--;
+	}
+	gp_buf_release(&b);
+	for (i = 0, run = 0; i < n; i++) {
+		run += d[i];
+		covered[v[i].i] = run > 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!covered[i])
+			gp_die("%s:%d: '%s' has no source: add it to the 'covers' of the source it comes from",
+			    R->file, R->numline[i], R->num[i]);
+}
+
+/* A profile needs 4 levels of nesting (sources, a source, its covers); deeper
+ * ones are refused as they are read, before libyaml's scanner, whose time grows
+ * with the square of the depth, goes far into them. */
+#define MAXDEPTH 8
+
+static void
+refuse_anchor(struct rd *R, const yaml_char_t *anchor)
+{
+	if (anchor)
+		badat(R, &R->ev.start_mark, "an anchor (&%s): a hardware profile has no anchors or "
+		    "aliases; write each value out", (const char *)anchor);
+}
+
+/* Read text into R->doc event by event, as yaml_parser_load would, but refuse
+ * a second document, anchors and aliases (one alias of a long list repeated
+ * would multiply the work), and nesting deeper than MAXDEPTH; each with the
+ * line and column of what is refused. */
+static void
+load(struct rd *R, const unsigned char *text, size_t len)
+{
+	int open[MAXDEPTH], key[MAXDEPTH];  /* the open collections; a mapping's key read (0: none) */
+	int depth = 0, ndoc = 0, end = 0;
+	yaml_event_t *e = &R->ev;
+
+	if (!yaml_parser_initialize(&R->parser))
+		gp_die("%s: cannot start the YAML parser", R->file);
+	R->parsing = 1;
+	yaml_parser_set_input_string(&R->parser, text, len);
+	if (!yaml_document_initialize(&R->doc, NULL, NULL, NULL, 1, 1))
+		gp_die("%s: out of memory", R->file);
+	R->loaded = 1;
+	while (!end) {
+		const yaml_char_t *tag = NULL;
+		int id = 0, coll = 0;
+
+		if (!yaml_parser_parse(&R->parser, e)) {
+			yaml_parser_t *p = &R->parser;
+
+			gp_die("%s:%zu:%zu: not YAML: %s%s%s", R->file, p->problem_mark.line + 1,
+			    p->problem_mark.column + 1, p->problem ? p->problem : "syntax error",
+			    p->context ? " " : "", p->context ? p->context : "");
+		}
+		R->inev = 1;
+		switch (e->type) {
+		case YAML_STREAM_END_EVENT:
+			end = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (ndoc++)
+				badat(R, &e->start_mark, "a second YAML document: a hardware profile is one "
+				    "document");
+			break;
+		case YAML_ALIAS_EVENT:
+			badat(R, &e->start_mark, "an alias (*%s): a hardware profile has no anchors or "
+			    "aliases; write each value out", (const char *)e->data.alias.anchor);
+		case YAML_SCALAR_EVENT:
+			refuse_anchor(R, e->data.scalar.anchor);
+			tag = e->data.scalar.tag;
+			if (tag && !strcmp((const char *)tag, "!"))
+				tag = NULL;
+			id = yaml_document_add_scalar(&R->doc, tag, e->data.scalar.value,
+			    (int)e->data.scalar.length, e->data.scalar.style);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			coll = 1;
+			if (depth == MAXDEPTH)
+				badat(R, &e->start_mark, "nested more than %d levels deep: not a hardware "
+				    "profile", MAXDEPTH);
+			if (e->type == YAML_SEQUENCE_START_EVENT) {
+				refuse_anchor(R, e->data.sequence_start.anchor);
+				id = yaml_document_add_sequence(&R->doc, e->data.sequence_start.tag,
+				    e->data.sequence_start.style);
+			} else {
+				refuse_anchor(R, e->data.mapping_start.anchor);
+				id = yaml_document_add_mapping(&R->doc, e->data.mapping_start.tag,
+				    e->data.mapping_start.style);
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			node(R, open[--depth])->end_mark = e->end_mark;
+			break;
+		default:
+			break;
+		}
+		if (e->type == YAML_SCALAR_EVENT || coll) {
+			yaml_node_t *n;
+			int ok = 1;
+
+			if (!id)
+				gp_die("%s: out of memory", R->file);
+			n = node(R, id);
+			n->start_mark = e->start_mark;
+			n->end_mark = e->end_mark;
+			if (depth > 0 && node(R, open[depth - 1])->type == YAML_SEQUENCE_NODE)
+				ok = yaml_document_append_sequence_item(&R->doc, open[depth - 1], id);
+			else if (depth > 0 && !key[depth - 1])
+				key[depth - 1] = id;
+			else if (depth > 0) {
+				ok = yaml_document_append_mapping_pair(&R->doc, open[depth - 1],
+				    key[depth - 1], id);
+				key[depth - 1] = 0;
+			}
+			if (!ok)
+				gp_die("%s: out of memory", R->file);
+			if (coll) {
+				open[depth] = id;
+				key[depth++] = 0;
+			}
+		}
+		yaml_event_delete(e);
+		R->inev = 0;
+	}
+	yaml_parser_delete(&R->parser);
+	R->parsing = 0;
 }
 
 static void
@@ -439,7 +669,6 @@ parse(struct gp_hw *h, const char *file, const unsigned char *text, size_t len)
 		"name", "title", "vendor", "kind", "units", "unit", "clock_hz", "threads_per_unit",
 		"peak_ops", "memory", "launch_s", "sources", NULL,
 	};
-	yaml_parser_t p;
 	struct rd R;
 	struct top T;
 	yaml_node_t *root;
@@ -451,20 +680,7 @@ parse(struct gp_hw *h, const char *file, const unsigned char *text, size_t len)
 	R.file = file;
 	live = &R;
 	gp_die_cleanup = rd_release;
-	if (!yaml_parser_initialize(&p))
-		gp_die("%s: cannot start the YAML parser", file);
-	yaml_parser_set_input_string(&p, text, len);
-	if (!yaml_parser_load(&p, &R.doc)) {
-		char msg[300];
-
-		snprintf(msg, sizeof msg, "%s:%zu:%zu: not YAML: %s%s%s", file, p.problem_mark.line + 1,
-		    p.problem_mark.column + 1, p.problem ? p.problem : "syntax error",
-		    p.context ? " " : "", p.context ? p.context : "");
-		yaml_parser_delete(&p);
-		gp_die("%s", msg);
-	}
-	yaml_parser_delete(&p);
-	R.loaded = 1;
+	load(&R, text, len);
 	if (!(root = yaml_document_get_root_node(&R.doc)))
 		bad(&R, NULL, "empty file, not a hardware profile");
 	mapping(&R, root, "", topkeys, top_pair, &T);
@@ -478,14 +694,7 @@ parse(struct gp_hw *h, const char *file, const unsigned char *text, size_t len)
 		any |= h->peak[i] > 0;
 	if (!any)
 		bad(&R, NULL, "'peak_ops' has no precision (fp32, fp16, int8, ...)");
-	/* every number is covered by a source */
-	for (i = 0; i < R.nnum; i++) {
-		for (k = 0; k < R.S.ncover && !covers(R.S.cover[k], R.num[i]); k++)
-			;
-		if (k == R.S.ncover)
-			gp_die("%s:%d: '%s' has no source: add it to the 'covers' of the source it comes from",
-			    file, R.numline[i], R.num[i]);
-	}
+	check_covered(&R);
 	rd_release();
 }
 
