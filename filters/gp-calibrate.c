@@ -45,7 +45,8 @@ help(void)
 	    "                  estimates (without it the profile has no power section)\n"
 	    "  --quick         shorter, noisier runs (about a second)\n"
 	    "  -o, --output FILE\n"
-	    "                  write the profile to FILE (atomically) instead\n"
+	    "                  write the profile to FILE instead, atomically (a\n"
+	    "                  symbolic link: its target); checked before measuring\n"
 	    "  -v, --verbose   say what is measured, and the result, on standard error\n"
 	    "  -h, --help      show this help\n"
 	    "  -V, --version   show the version\n\n"
@@ -1067,31 +1068,6 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	}
 }
 
-/* Write the text to path through path.tmp.PID and a rename. */
-static void
-write_file(const char *path, const struct gp_buf *b)
-{
-	char *tmp = gp_xmalloc(strlen(path) + 32);
-	FILE *f;
-	int err;
-
-	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (!(f = fopen(tmp, "w")))
-		gp_die("%s: %s", tmp, strerror(errno));
-	if (fwrite(b->buf, 1, b->len, f) != b->len || fflush(f) != 0 || ferror(f)) {
-		err = errno;
-		fclose(f);
-		unlink(tmp);
-		gp_die("%s: %s", tmp, strerror(err));
-	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		err = errno;
-		unlink(tmp);
-		gp_die("%s: %s", path, strerror(err));
-	}
-	free(tmp);
-}
-
 static void *
 xaligned(size_t align, size_t n)
 {
@@ -1321,6 +1297,9 @@ main(int argc, char **argv)
 		gp_die_usage(usage);
 	if (out && !*out)
 		gp_die_usage(usage);
+	/* a file that cannot be written is said before the measurement, not after */
+	if (out)
+		gp_outfile_check(out);
 
 	read_info(&in);
 	if (!(in.clock_hz > 0))
@@ -1377,7 +1356,7 @@ main(int argc, char **argv)
 
 	profile(&b, name, tdp, &in, &r);
 	if (out)
-		write_file(out, &b);
+		gp_outfile_save(out, b.buf, b.len);
 	else
 		fwrite(b.buf, 1, b.len, stdout);
 	gp_buf_release(&b);

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +22,7 @@
 
 static const char usage[] =
     "[--summary | --top N [--by flops|bytes|time]] [--format text|md]\n"
-    "       [--roofline FILE] [--dot FILE] < STREAM\n"
+    "       [--roofline FILE] [--dot FILE [--dot-limit N]] < STREAM\n"
     "       gp-report --compare [--format text|md] FILE...";
 
 static void
@@ -40,6 +41,8 @@ help(void)
 	    "                      .png or .pdf; needs gp-roofline's data\n"
 	    "  --dot FILE          also write the subgraph DAG for Graphviz, the critical\n"
 	    "                      path in red; .dot, or .svg/.png/.pdf drawn with dot\n"
+	    "  --dot-limit N       --dot shows at most the N heaviest subgraphs (default\n"
+	    "                      2000; 0: all of them)\n"
 	    "  --compare           a side-by-side table of the analysed streams in FILEs\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show the version\n\n"
@@ -1229,70 +1232,76 @@ sweep_section(struct out *O, struct rep **R, int n)
 
 /* ---- pictures ---- */
 
-/* run argv with in[0..n) on its stdin; its output goes to path (atomically) */
+/* Run argv with in[0..n) on its stdin and its stdout into path, written whole
+ * or not at all. Dies naming path and the reason: prog missing, failing or
+ * killed by a signal (a prog that stops reading is no SIGPIPE here), or the
+ * file unwritable. */
 static void
 render(const char *prog, char *const argv[], const char *in, size_t n, const char *path, const char *what)
 {
-	char *tmp = gp_xmalloc(strlen(path) + 32);
-	int fd[2], st = 0;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct gp_outfile o;
+	struct sigaction ign, oldpipe;
+	sigset_t block, old;
+	int fd[2], st = 0, werr = 0, out, i;
+	size_t off = 0;
 	pid_t pid;
-	FILE *f;
 
-	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
+	out = gp_outfile_open(&o, path);
 	if (pipe(fd) < 0)
 		gp_die("pipe: %s", strerror(errno));
 	fflush(NULL);
+	/* the child is recorded, to be killed by a signal, before one can come */
+	sigemptyset(&block);
+	for (i = 0; i < 3; i++)
+		sigaddset(&block, sigs[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	if ((pid = fork()) < 0)
 		gp_die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		if (!freopen(tmp, "w", stdout))
-			_exit(126);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		dup2(fd[0], 0);
+		dup2(out, 1);
 		close(fd[0]);
 		close(fd[1]);
 		execvp(prog, argv);
 		_exit(127);
 	}
+	gp_outfile_child(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(fd[0]);
-	if (!(f = fdopen(fd[1], "w")))
-		gp_die("fdopen: %s", strerror(errno));
-	fwrite(in, 1, n, f);
-	fclose(f);
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		unlink(tmp);
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-			gp_die("%s: %s needs %s, which is not installed (apt-get install %s)", path, what, prog,
-			    !strcmp(prog, "dot") ? "graphviz" : "gnuplot-nox");
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 126)
-			gp_die("%s: cannot write it", tmp);
-		gp_die("%s: %s failed drawing %s", path, prog, what);
-	}
-	if (rename(tmp, path) < 0) {
-		unlink(tmp);
-		gp_die("%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
-	}
-	free(tmp);
-}
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &oldpipe);
+	while (off < n) {
+		ssize_t w = write(fd[1], in + off, n - off);
 
-/* write text to path through a temporary file and a rename */
-static void
-write_file(const char *path, const char *text, size_t n)
-{
-	char *tmp = gp_xmalloc(strlen(path) + 32);
-	FILE *f;
-
-	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (!(f = fopen(tmp, "w")))
-		gp_die("%s: cannot write: %s", tmp, strerror(errno));
-	if (fwrite(text, 1, n, f) != n || fclose(f) != 0) {
-		unlink(tmp);
-		gp_die("%s: write error: %s", tmp, strerror(errno));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			werr = errno;
+			break;
+		}
+		off += (size_t)w;
 	}
-	if (rename(tmp, path) < 0) {
-		unlink(tmp);
-		gp_die("%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
-	}
-	free(tmp);
+	close(fd[1]);
+	sigaction(SIGPIPE, &oldpipe, NULL);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			gp_die("%s: waiting for %s: %s", path, prog, strerror(errno));
+	gp_outfile_child(0);
+	if (WIFSIGNALED(st))
+		gp_die("%s: %s was killed by signal %d (%s) drawing %s", path, prog, WTERMSIG(st),
+		    strsignal(WTERMSIG(st)), what);
+	if (WEXITSTATUS(st) == 127)
+		gp_die("%s: %s needs %s, which is not installed (apt-get install %s)", path, what, prog,
+		    !strcmp(prog, "dot") ? "graphviz" : "gnuplot-nox");
+	if (WEXITSTATUS(st) != 0)
+		gp_die("%s: %s failed drawing %s (exit status %d)", path, prog, what, WEXITSTATUS(st));
+	if (werr)
+		gp_die("%s: %s stopped reading %s: %s", path, prog, what, strerror(werr));
+	gp_outfile_commit(&o);
 }
 
 static const char *
@@ -1301,6 +1310,35 @@ ext(const char *path)
 	const char *e = strrchr(path, '.');
 
 	return e && !strchr(e, '/') ? e + 1 : "";
+}
+
+/* gnuplot's terminal for the chart's file, by its extension; dies for one it cannot draw */
+static const char *
+roof_term(const char *path)
+{
+	const char *e = ext(path);
+
+	if (!strcmp(e, "svg"))
+		return "svg size 900,600 dynamic font 'sans,12'";
+	if (!strcmp(e, "png"))
+		return "pngcairo size 1200,800 font 'sans,12'";
+	if (!strcmp(e, "pdf"))
+		return "pdfcairo size 9in,6in font 'sans,10'";
+	gp_die("%s: --roofline draws .svg, .png or .pdf files", path);
+}
+
+/* what --dot writes, by the file's extension: DOT text (0) or a picture dot
+ * draws (1); dies for an extension it cannot write */
+static int
+dot_drawn(const char *path)
+{
+	const char *e = ext(path);
+
+	if (!strcmp(e, "dot") || !strcmp(e, "gv"))
+		return 0;
+	if (!strcmp(e, "svg") || !strcmp(e, "png") || !strcmp(e, "pdf"))
+		return 1;
+	gp_die("%s: --dot writes .dot, or .svg, .png or .pdf drawn with Graphviz", path);
 }
 
 /* gnuplot-safe: no quotes or backslashes in text that goes into a "..." string */
@@ -1320,21 +1358,13 @@ roofline_chart(struct rep *R, const char *path)
 	const double *lat = R->d.lat;
 	double *ai = column(R, "ai_hw");
 	double peak = num(&R->F, "peak_ops"), bw = num(&R->F, "bandwidth"), ridge, xmin = 1e30, xmax = 0;
-	const char *e = ext(path), *term;
+	const char *term = roof_term(path);
 	char *argv[] = {"gnuplot", NULL};
 	size_t r;
 	int k, have[3] = {0, 0, 0};
 
 	if (!R->has_roof || !lat || !ai || isnan(peak) || isnan(bw))
 		gp_die("%s: --roofline needs gp-roofline's data (gp-roofline -H PROFILE before gp-report)", R->s.src);
-	if (!strcmp(e, "svg"))
-		term = "svg size 900,600 dynamic font 'sans,12'";
-	else if (!strcmp(e, "png"))
-		term = "pngcairo size 1200,800 font 'sans,12'";
-	else if (!strcmp(e, "pdf"))
-		term = "pdfcairo size 9in,6in font 'sans,10'";
-	else
-		gp_die("%s: --roofline draws .svg, .png or .pdf files", path);
 	ridge = peak / bw;
 	for (k = 0; k < 3; k++) {
 		static const char *const kinds[] = {"compute", "memory", "launch"};
@@ -1399,23 +1429,62 @@ dotstr(struct gp_buf *b, const char *s)
 	}
 }
 
+/* the subgraphs --dot shows when there are more than limit: the limit
+ * heaviest, by time on a chip, else by FLOPs (ties: the first) */
+static char *
+dot_pick(const struct gp_dag *d, int limit)
+{
+	struct row *rows = gp_xcalloc((size_t)d->n + 1, sizeof *rows);
+	char *keep = gp_xcalloc((size_t)d->n + 1, 1);
+	int v;
+
+	for (v = 0; v < d->n; v++) {
+		rows[v].r = (size_t)v;
+		rows[v].key = d->lat ? d->lat[v] : known(d->flops[v]);
+		if (isnan(rows[v].key) || rows[v].key < 0)
+			rows[v].key = -1;
+	}
+	qsort(rows, (size_t)d->n, sizeof *rows, cmp_row);
+	for (v = 0; v < limit && v < d->n; v++)
+		keep[rows[v].r] = 1;
+	free(rows);
+	return keep;
+}
+
+/* Write the DAG as DOT into path, or a picture of it drawn by dot. More than
+ * limit subgraphs (limit > 0) are too many to lay out in reasonable time
+ * (Graphviz takes minutes on 100,000): the limit heaviest are shown, with the
+ * arrows between them, and the picture's title and stderr say so. */
 static void
-dot_graph(struct rep *R, const char *path)
+dot_graph(struct rep *R, const char *path, int limit)
 {
 	struct gp_buf b = {0};
 	const struct gp_dag *d = &R->d;
 	struct gp_table *t = R->t;
-	int c_crit = gp_table_col(t, "critical"), v, k, *prev;
-	const char *e = ext(path);
+	int c_crit = gp_table_col(t, "critical"), v, k, *prev, drawn = dot_drawn(path);
+	char *keep = NULL;
+	const char *by = d->lat ? "time" : "FLOPs";
+
+	if (limit > 0 && d->n > limit) {
+		keep = dot_pick(d, limit);
+		gp_warn("%s: %d subgraphs are too many to draw: showing the %d heaviest (by %s); "
+		    "--dot-limit 0 shows all", path, d->n, limit, by);
+	}
 	gp_buf_adds(&b, "digraph gp {\n\tgraph [rankdir=TB, fontname=\"sans\", label=\"");
 	dotstr(&b, get(&R->F, "model"));
-	gp_buf_printf(&b, ": %d subgraphs%s\", labelloc=t];\n", d->n,
-	    c_crit >= 0 ? ", the critical path in red" : "");
+	if (keep)
+		gp_buf_printf(&b, ": the %d heaviest of %d subgraphs (by %s), arrows only between them",
+		    limit, d->n, by);
+	else
+		gp_buf_printf(&b, ": %d subgraphs", d->n);
+	gp_buf_printf(&b, "%s\", labelloc=t];\n", c_crit >= 0 ? ", the critical path in red" : "");
 	gp_buf_adds(&b, "\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6f7\", "
 	    "fontname=\"sans\", fontsize=10];\n\tedge [color=\"#566573\"];\n");
 	for (v = 0; v < d->n; v++) {
 		int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1");
 
+		if (keep && !keep[v])
+			continue;
 		gp_buf_printf(&b, "\ts%s [label=\"%s ", d->id[v], d->id[v]);
 		dotstr(&b, field(&R->s.arena, t, "kind", (size_t)v));
 		gp_buf_adds(&b, "\\n");
@@ -1436,21 +1505,22 @@ dot_graph(struct rep *R, const char *path)
 			int u = d->p[k];
 			int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1") && prev[v] == u;
 
+			if (keep && (!keep[u] || !keep[v]))
+				continue;
 			gp_buf_printf(&b, "\ts%s -> s%s%s;\n", d->id[u], d->id[v],
 			    crit ? " [color=\"#c0392b\", penwidth=2]" : "");
 		}
 	free(prev);
+	free(keep);
 	gp_buf_adds(&b, "}\n");
-	if (!strcmp(e, "dot") || !strcmp(e, "gv")) {
-		write_file(path, b.buf, b.len);
-	} else if (!strcmp(e, "svg") || !strcmp(e, "png") || !strcmp(e, "pdf")) {
+	if (drawn) {
 		char fmt[8];
 		char *argv[] = {"dot", fmt, NULL};
 
-		snprintf(fmt, sizeof fmt, "-T%s", e);
+		snprintf(fmt, sizeof fmt, "-T%s", ext(path));
 		render("dot", argv, b.buf, b.len, path, "the graph");
 	} else {
-		gp_die("%s: --dot writes .dot, or .svg, .png or .pdf drawn with Graphviz", path);
+		gp_outfile_save(path, b.buf, b.len);
 	}
 	gp_buf_release(&b);
 }
@@ -1613,13 +1683,14 @@ main(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"roofline", required_argument, NULL, 'r'},
 		{"dot", required_argument, NULL, 'd'},
+		{"dot-limit", required_argument, NULL, 'l'},
 		{"compare", no_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *by = "flops", *roof = NULL, *dot = NULL;
-	int c, sum = 0, ntop = 0, cmp = 0;
+	int c, sum = 0, ntop = 0, cmp = 0, dotlimit = 2000;
 	struct out O = {0};
 	struct rep **R = NULL;
 	int n, i;
@@ -1660,6 +1731,17 @@ main(int argc, char **argv)
 		case 'd':
 			dot = optarg;
 			break;
+		case 'l': {
+			int64_t v;
+
+			if (gp_parse_i64(optarg, &v) || v < 0 || v > 100000000) {
+				fprintf(stderr, "%s: --dot-limit: '%s' is not a count from 0 to 100000000\n",
+				    gp_prog, optarg);
+				return GP_EXIT_USAGE;
+			}
+			dotlimit = (int)v;
+			break;
+		}
 		case 'c':
 			cmp = 1;
 			break;
@@ -1692,6 +1774,15 @@ main(int argc, char **argv)
 		gp_arena_release(&a);
 		return gp_close_stdout();
 	}
+	/* a picture that cannot be written is said before the work */
+	if (roof) {
+		roof_term(roof);
+		gp_outfile_check(roof);
+	}
+	if (dot) {
+		dot_drawn(dot);
+		gp_outfile_check(dot);
+	}
 	n = read_all(stdin, "stdin", &R, 0);
 	if ((roof || dot) && n > 1)
 		gp_die("stdin: --roofline and --dot draw one stream; this input holds %d (a sweep?)", n);
@@ -1700,7 +1791,7 @@ main(int argc, char **argv)
 	if (roof)
 		roofline_chart(R[0], roof);
 	if (dot)
-		dot_graph(R[0], dot);
+		dot_graph(R[0], dot, dotlimit);
 	if (n > 1 && !sum && !ntop) {
 		if (O.md)
 			printf("# gp report: %s, %d streams\n\n", get(&R[0]->F, "model"), n);

@@ -61,6 +61,26 @@ void gp_buf_printf(struct gp_buf *b, const char *fmt, ...)
 void gp_buf_reset(struct gp_buf *b);                       /* len = 0, keep memory */
 void gp_buf_release(struct gp_buf *b);
 
+/* ---- outfile.c: a file written whole or not at all ---- */
+struct gp_outfile {
+	const char *path;                   /* as given: errors name it */
+	char *target, *tmp;                 /* path, symbolic links followed; the temporary beside it */
+	int fd;
+};
+/* Die "PATH: cannot write: REASON" unless path can be written now: it is not
+ * a directory, its directory exists and is writable. A symbolic link is
+ * followed: its target is what is written. Call it before the work. */
+void gp_outfile_check(const char *path);
+/* Create a temporary file beside path's target (dying as gp_outfile_check
+ * does); until committed, gp_die and SIGINT, SIGTERM and SIGHUP remove it.
+ * One at a time. Returns its descriptor. */
+int gp_outfile_open(struct gp_outfile *o, const char *path);
+void gp_outfile_child(long pid);            /* a child writing it: killed on those signals */
+void gp_outfile_write(struct gp_outfile *o, const void *p, size_t n); /* all of it, or die */
+void gp_outfile_commit(struct gp_outfile *o);  /* close, rename over the target; or die */
+void gp_outfile_abort(struct gp_outfile *o);   /* remove the temporary */
+void gp_outfile_save(const char *path, const void *p, size_t n); /* open, write, commit */
+
 /* ---- map.c: string -> int64 hash map; keys are not copied, they must outlive it ---- */
 struct gp_map_ent {
 	const char *k;

@@ -120,9 +120,9 @@ EOF
 	assert_line --regexp "^title: .*, 2 threads$"
 	# a file that cannot be written: one line, status 1, nothing left behind
 	run --separate-stderr gp-calibrate --quick --threads 1 --tdp 1 -o "$BATS_TEST_TMPDIR/o/none/p.yaml"
-	fails_cleanly "gp-calibrate: $BATS_TEST_TMPDIR/o/none/p.yaml.tmp.[0-9]+: No such file or directory"
+	fails_cleanly "gp-calibrate: $BATS_TEST_TMPDIR/o/none/p.yaml: cannot write: No such file or directory"
 	run --separate-stderr gp-calibrate --quick --threads 1 --tdp 1 -o "$BATS_TEST_TMPDIR/o"
-	fails_cleanly "gp-calibrate: $BATS_TEST_TMPDIR/o: Is a directory"
+	fails_cleanly "gp-calibrate: $BATS_TEST_TMPDIR/o: cannot write: Is a directory"
 	run -0 ls "$BATS_TEST_TMPDIR/o"
 	assert_output p.yaml
 }
