@@ -69,7 +69,8 @@ struct gp_outfile {
 };
 /* Die "PATH: cannot write: REASON" unless path can be written now: it is not
  * a directory, its directory exists and is writable. A symbolic link is
- * followed: its target is what is written. Call it before the work. */
+ * followed: its target is what is written. A device, FIFO or socket
+ * (/dev/null, /dev/stdout) is written in place. Call it before the work. */
 void gp_outfile_check(const char *path);
 /* Create a temporary file beside path's target (dying as gp_outfile_check
  * does); until committed, gp_die and SIGINT, SIGTERM and SIGHUP remove it.

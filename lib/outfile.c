@@ -103,17 +103,24 @@ cannot(const char *path, int err)
 
 /* Check that path can be written: its target (symbolic links followed) is not
  * a directory, and the target's directory exists and may be written. Dies
- * "PATH: cannot write: REASON"; returns the target, to free. */
+ * "PATH: cannot write: REASON"; returns the target, to free, or NULL when path
+ * is a device, a FIFO or a socket (/dev/null, /dev/stdout): that is written
+ * in place, never replaced by a file. */
 static char *
 check(const char *path)
 {
-	char *t = target(path), *d;
+	char *t, *d;
 	struct stat st;
 
-	if (!t)
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			cannot(path, EISDIR);
+		if (access(path, W_OK) < 0)
+			cannot(path, errno);
+		return NULL;
+	}
+	if (!(t = target(path)))
 		cannot(path, errno);
-	if (stat(t, &st) == 0 && S_ISDIR(st.st_mode))
-		cannot(path, EISDIR);
 	d = dir_of(t);
 	if (stat(d, &st) < 0)
 		cannot(path, errno);
@@ -140,7 +147,11 @@ gp_outfile_open(struct gp_outfile *o, const char *path)
 
 	memset(o, 0, sizeof *o);
 	o->path = path;
-	o->target = check(path);
+	if (!(o->target = check(path))) {
+		if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0)
+			cannot(path, errno);
+		return o->fd = fd;
+	}
 	o->tmp = gp_xmalloc(strlen(o->target) + 48);
 	if (!handlers) {
 		for (i = 0; i < (int)(sizeof sigs / sizeof *sigs); i++) {
@@ -235,6 +246,12 @@ gp_outfile_commit(struct gp_outfile *o)
 {
 	int err;
 
+	if (!o->tmp) {
+		if (close(o->fd) < 0)
+			cannot(o->path, errno);
+		o->fd = -1;
+		return;
+	}
 	if (fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS) {
 		err = errno;
 		close(o->fd);
@@ -253,8 +270,11 @@ gp_outfile_abort(struct gp_outfile *o)
 {
 	if (o->fd >= 0)
 		close(o->fd);
-	if (o->tmp)
-		unlink(o->tmp);
+	if (!o->tmp) {
+		o->fd = -1;
+		return;
+	}
+	unlink(o->tmp);
 	drop(o);
 }
 
