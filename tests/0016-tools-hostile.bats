@@ -262,7 +262,7 @@ stub() {
 	assert_equal "$stderr" "gp-diff: $T/col.tsv:1: the column macs appears twice"
 	for t in . - 1e +.e -1 '1 ' 0x1 inf nan '' 1e+ ..1; do
 		run --separate-stderr -2 "$TOP/pipelines/gp-diff" --tol "$t" "$T/old.tsv" "$T/old.tsv"
-		assert_equal "$stderr" "gp-diff: --tol: '$t' is not a number (a relative change, e.g. 0.01)"
+		assert_equal "$stderr" "gp-diff: --tol: '$t' is not a number"
 	done
 	for t in 0 0.01 .5 5. 1e-3 2E+2; do
 		run -0 "$TOP/pipelines/gp-diff" --tol "$t" "$T/old.tsv" "$T/old.tsv"
