@@ -1597,6 +1597,7 @@ gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o
 	struct sigaction sa, old;
 	struct ld L;
 
+	gp_err_src = path;
 	read_input(path, &in);
 	begin(&L, s, path, o);
 	if (in.map) {
