@@ -26,8 +26,9 @@
 #include "onnx.pb-c.h"
 
 #define KEEP_PAYLOAD 4096       /* payloads up to this many bytes stay in the copy */
-#define ELEM_BYTES 24           /* the most bytes one element's data takes (complex128 as
-                                 * two unpacked doubles: 18), so --data-limit N keeps N */
+#define ELEM_BYTES 24           /* more than one element's data can take (complex128 as two
+                                 * unpacked doubles: 18): with --data-limit N, payloads of
+                                 * N * ELEM_BYTES stay, so N values of any number type do */
 #define PIPE_MAX ((size_t)INT32_MAX)    /* the most read from a pipe: a protobuf message's limit */
 
 /* A scope: the names a graph defines, and the graph around it. */
