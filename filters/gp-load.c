@@ -21,7 +21,7 @@ help(void)
 	    "topological order. Weights are described, not read: external data files\n"
 	    "need not exist.\n\n"
 	    "  --data-limit N  write the values of tensors with at most N elements\n"
-	    "                  (shape constants, scales; default 16)\n"
+	    "                  (shape constants, scales; default 16, at most 1048576)\n"
 	    "  --hash          add ##source_sha256, the SHA-256 of the whole file\n"
 	    "                  (reads every weight byte; off by default for speed)\n"
 	    "  -h, --help      show this help\n"

@@ -9,8 +9,13 @@
 #include "gp.h"
 
 const char *gp_prog = "gp";
+const char *gp_err_src;
 void (*gp_die_hook)(void);
 void (*gp_die_cleanup)(void);
+
+/* A message longer than this is cut: a name or a shape in it can be
+ * megabytes long, and a message is one line for a person to read. */
+#define MSG_MAX 512
 
 /* gp_init names the program after argv[0]'s last component. gp never calls
  * setlocale, so numbers are always read and written in the C locale. */
@@ -26,12 +31,25 @@ gp_init(char **argv)
 	}
 }
 
+/* vmsg writes "PROG: PREFIXmessage" as one line, the message cut after
+ * MSG_MAX bytes (at a UTF-8 character's start) with the length it had. It
+ * allocates nothing: it reports running out of memory too. */
 static void
 vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", gp_prog, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char m[MSG_MAX + 1];
+	int n = vsnprintf(m, sizeof m, fmt, ap);
+	size_t k = MSG_MAX;
+
+	if (n < 0)
+		n = snprintf(m, sizeof m, "(cannot format the message '%.100s')", fmt);
+	if ((size_t)n <= MSG_MAX) {
+		fprintf(stderr, "%s: %s%s\n", gp_prog, prefix, m);
+		return;
+	}
+	while (k > 0 && ((unsigned char)m[k] & 0xc0) == 0x80)
+		k--;
+	fprintf(stderr, "%s: %s%.*s... (a message of %d bytes, cut)\n", gp_prog, prefix, (int)k, m, n);
 }
 
 /* gp_die ends the program with _exit, not exit: whatever stdout still holds

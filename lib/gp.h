@@ -20,6 +20,7 @@ enum gp_exit {
 extern const char *gp_prog;                 /* program name, set by gp_init() */
 extern void (*gp_die_hook)(void);           /* if set, gp_die calls it (a fuzzer longjmps out) */
 extern void (*gp_die_cleanup)(void);        /* if set, gp_die calls it first: free what is held */
+extern const char *gp_err_src;              /* the input being read, named when memory runs out */
 void gp_init(char **argv);                  /* set gp_prog from argv[0] (and shorten argv[0]) */
 void gp_die(const char *fmt, ...)           /* "PROG: msg\n" on stderr, exit 1 */
 	__attribute__((noreturn, format(printf, 1, 2)));
@@ -234,6 +235,15 @@ void gp_load_onnx_buf(struct gp_stream *s, const char *name, const uint8_t *p, s
  * message saying what is malformed; *at is set to the byte offset. */
 const char *gp_wire_prune(const uint8_t *in, size_t n, size_t keep, struct gp_buf *out, size_t *at);
 #define GP_STRIPPED_KEY "gp:stripped"
+/* The deepest protobuf messages nest in a model gp reads (a nested If takes
+ * three levels): protobuf-c unpacks them recursively, so this bounds the stack. */
+#define GP_NEST_MAX 1000
+extern const char gp_wire_deep[];           /* gp_wire_prune's message when they nest deeper */
+/* Check the top-level fields of a ModelProto in in[*pos..n), the part of a
+ * model read so far: each key is valid and a known field has its wire type.
+ * Advances *pos to the next field's key (beyond n when a field is not all
+ * there yet). Returns NULL, or a static message with *at set to the offset. */
+const char *gp_wire_head(const uint8_t *in, size_t n, size_t *pos, size_t *at);
 
 /* ---- graph.c: the graph held in a stream's graph, tensor and node records ---- */
 /* A known integer value, as shape computations carry them: a number, a

@@ -9,13 +9,28 @@
 
 #include "gp.h"
 
+/* oom dies saying how much was asked for, and while reading what. */
+static void __attribute__((noreturn))
+oom(size_t n, size_t size)
+{
+	char what[64];
+
+	if (size == 1)
+		snprintf(what, sizeof what, "%zu bytes", n);
+	else
+		snprintf(what, sizeof what, "%zu x %zu bytes", n, size);
+	if (gp_err_src)
+		gp_die("%s: out of memory (%s)", gp_err_src, what);
+	gp_die("out of memory (%s)", what);
+}
+
 void *
 gp_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		gp_die("out of memory (%zu bytes)", n);
+		oom(n, 1);
 	return p;
 }
 
@@ -25,7 +40,7 @@ gp_xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		gp_die("out of memory (%zu x %zu bytes)", n, size);
+		oom(n, size);
 	return p;
 }
 
@@ -34,7 +49,7 @@ gp_xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		gp_die("out of memory (%zu bytes)", n);
+		oom(n, 1);
 	return p;
 }
 
@@ -44,7 +59,7 @@ gp_xreallocarray(void *p, size_t n, size_t size)
 	size_t t;
 
 	if (__builtin_mul_overflow(n, size, &t))
-		gp_die("out of memory (%zu x %zu bytes)", n, size);
+		oom(n, size);
 	return gp_xrealloc(p, t);
 }
 
@@ -141,7 +156,7 @@ gp_buf_grow(struct gp_buf *b, size_t extra)
 	size_t need;
 
 	if (__builtin_add_overflow(b->len, extra + 1, &need))
-		gp_die("out of memory (buffer overflow)");
+		oom(SIZE_MAX, 1);
 	if (need <= b->cap)
 		return;
 	b->cap = b->cap ? b->cap : 64;

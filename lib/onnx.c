@@ -5,10 +5,17 @@
  * into the stream's tensor, node and graph tables. Every graph (the main graph,
  * If/Loop/Scan bodies, model-local functions) has its nodes sorted
  * topologically; a cycle, a dangling name or an impossible tensor is fatal.
+ *
+ * Names may hold any byte, NUL too. protobuf-c gives a string field as a C
+ * string, but its allocator here records each block's size, so encode() can
+ * percent-encode every name at its full length right after unpacking; from
+ * there on the loader handles only encoded names, which are C strings.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,6 +26,10 @@
 #include "onnx.pb-c.h"
 
 #define KEEP_PAYLOAD 4096       /* payloads up to this many bytes stay in the copy */
+#define ELEM_BYTES 24           /* more than one element's data can take (complex128 as two
+                                 * unpacked doubles: 18): with --data-limit N, payloads of
+                                 * N * ELEM_BYTES stay, so N values of any number type do */
+#define PIPE_MAX ((size_t)INT32_MAX)    /* the most read from a pipe: a protobuf message's limit */
 
 /* A scope: the names a graph defines, and the graph around it. */
 struct scope {
@@ -38,7 +49,11 @@ struct pending {
 struct ld {
 	struct gp_stream *s;
 	const char *path;
-	int data_limit;
+	int data_limit, hash_file;
+	struct gp_buf pr, h;            /* the pruned copy; scratch */
+	size_t nbytes;                  /* of the file */
+	char src_hex[65], graph_hex[65];
+	Onnx__ModelProto *m;
 	struct gp_table *tt, *nt, *gt;
 	int t_name, t_dtype, t_shape, t_kind, t_bytes, t_data, t_graph;
 	int n_name, n_op, n_domain, n_in, n_out, n_attrs, n_graph;
@@ -53,16 +68,227 @@ struct ld {
 	char m_[512]; snprintf(m_, sizeof m_, __VA_ARGS__); \
 	gp_die("%s: %s", (L)->path, m_); } while (0)
 
-static const char *
-esc(struct ld *L, const char *s)
-{
-	struct gp_buf e = {0};
-	char *r;
+/* ---- protobuf-c's memory, and names of any bytes ---- */
 
-	gp_esc(&e, s, strlen(s));
-	r = gp_arena_strndup(&L->s->arena, e.buf ? e.buf : "", e.len);
-	gp_buf_release(&e);
-	return *r ? r : "\"\"";
+/* pb_alloc gives protobuf-c blocks led by their size, so that pb_len can tell
+ * a string field's length: protobuf-c allocates length + 1 bytes for one. */
+static void *
+pb_alloc(void *data, size_t n)
+{
+	size_t *p;
+
+	(void)data;
+	if (n > SIZE_MAX - 16)
+		gp_die("%s: out of memory (%zu bytes)", gp_err_src, n);
+	p = gp_xmalloc(n + 16);
+	p[0] = n;
+	return (char *)p + 16;
+}
+
+static void
+pb_free(void *data, void *p)
+{
+	(void)data;
+	if (p)
+		free((char *)p - 16);
+}
+
+static ProtobufCAllocator pb_mem = {pb_alloc, pb_free, NULL};
+
+/* pb_len is the length of string s of the unpacked model, NUL bytes in it
+ * included; strlen if its block is not shaped like one protobuf-c fills. */
+static size_t
+pb_len(const char *s)
+{
+	size_t n = *(const size_t *)(const void *)(s - 16);
+
+	if (n == 0 || s[n - 1] != '\0')
+		return strlen(s);
+	return n - 1;
+}
+
+/* pb_is reports whether string s of the unpacked model is exactly lit. */
+static int
+pb_is(const char *s, const char *lit)
+{
+	return s && pb_len(s) == strlen(lit) && memcmp(s, lit, strlen(lit)) == 0;
+}
+
+/* enc replaces string *s of the unpacked model by its percent-encoding
+ * (gp_esc, or gp_esc_sym for a symbolic dim), in a block of the same kind. */
+static void
+enc(struct gp_buf *b, char **s, int sym)
+{
+	size_t n;
+	char *e;
+
+	if (!*s)
+		return;
+	n = pb_len(*s);
+	gp_buf_reset(b);
+	(sym ? gp_esc_sym : gp_esc)(b, *s, n);
+	if (b->len == n)
+		return;                 /* nothing to encode */
+	e = pb_alloc(NULL, b->len + 1);
+	memcpy(e, b->buf, b->len + 1);
+	pb_free(NULL, *s);
+	*s = e;
+}
+
+static void
+enc_list(struct gp_buf *b, char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		enc(b, &v[i], 0);
+}
+
+static void
+enc_type(struct gp_buf *b, Onnx__TypeProto *t)
+{
+	Onnx__TensorShapeProto *sh = NULL;
+	size_t i;
+
+	if (!t)
+		return;
+	switch (t->value_case) {
+	case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE:
+		sh = t->tensor_type->shape;
+		break;
+	case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE:
+		sh = t->sparse_tensor_type->shape;
+		break;
+	case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE:
+		enc_type(b, t->sequence_type->elem_type);
+		break;
+	case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE:
+		enc_type(b, t->optional_type->elem_type);
+		break;
+	case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
+		enc_type(b, t->map_type->value_type);
+		break;
+	default:
+		break;
+	}
+	for (i = 0; sh && i < sh->n_dim; i++)
+		if (sh->dim[i]->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM)
+			enc(b, &sh->dim[i]->dim_param, 1);
+}
+
+static void
+enc_sparse(struct gp_buf *b, Onnx__SparseTensorProto *sp)
+{
+	if (sp->values)
+		enc(b, &sp->values->name, 0);
+	if (sp->indices)
+		enc(b, &sp->indices->name, 0);
+}
+
+static void enc_graph(struct gp_buf *b, Onnx__GraphProto *g);
+
+static void
+enc_attr(struct gp_buf *b, Onnx__AttributeProto *a)
+{
+	size_t i;
+
+	enc(b, &a->name, 0);
+	enc(b, &a->ref_attr_name, 0);
+	if (a->t)
+		enc(b, &a->t->name, 0);
+	if (a->g)
+		enc_graph(b, a->g);
+	if (a->sparse_tensor)
+		enc_sparse(b, a->sparse_tensor);
+	enc_type(b, a->tp);
+	for (i = 0; i < a->n_tensors; i++)
+		enc(b, &a->tensors[i]->name, 0);
+	for (i = 0; i < a->n_graphs; i++)
+		enc_graph(b, a->graphs[i]);
+	for (i = 0; i < a->n_sparse_tensors; i++)
+		enc_sparse(b, a->sparse_tensors[i]);
+	for (i = 0; i < a->n_type_protos; i++)
+		enc_type(b, a->type_protos[i]);
+}
+
+static void
+enc_node(struct gp_buf *b, Onnx__NodeProto *n)
+{
+	size_t i;
+
+	enc_list(b, n->input, n->n_input);
+	enc_list(b, n->output, n->n_output);
+	enc(b, &n->name, 0);
+	enc(b, &n->op_type, 0);
+	enc(b, &n->domain, 0);
+	for (i = 0; i < n->n_attribute; i++)
+		enc_attr(b, n->attribute[i]);
+}
+
+static void
+enc_graph(struct gp_buf *b, Onnx__GraphProto *g)
+{
+	size_t i;
+
+	enc(b, &g->name, 0);
+	for (i = 0; i < g->n_node; i++)
+		enc_node(b, g->node[i]);
+	for (i = 0; i < g->n_initializer; i++)
+		enc(b, &g->initializer[i]->name, 0);
+	for (i = 0; i < g->n_sparse_initializer; i++)
+		enc_sparse(b, g->sparse_initializer[i]);
+	for (i = 0; i < g->n_input; i++) {
+		enc(b, &g->input[i]->name, 0);
+		enc_type(b, g->input[i]->type);
+	}
+	for (i = 0; i < g->n_output; i++) {
+		enc(b, &g->output[i]->name, 0);
+		enc_type(b, g->output[i]->type);
+	}
+	for (i = 0; i < g->n_value_info; i++) {
+		enc(b, &g->value_info[i]->name, 0);
+		enc_type(b, g->value_info[i]->type);
+	}
+}
+
+/* encode percent-encodes every name and string of model m that the loader
+ * writes into the stream, so that none is cut at a NUL byte; external_data
+ * entries stay as they are (they are compared with pb_is, never written). */
+static void
+encode(Onnx__ModelProto *m)
+{
+	struct gp_buf b = {0};
+	size_t i, j;
+
+	enc(&b, &m->producer_name, 0);
+	enc(&b, &m->producer_version, 0);
+	enc(&b, &m->domain, 0);
+	for (i = 0; i < m->n_metadata_props; i++) {
+		enc(&b, &m->metadata_props[i]->key, 0);
+		enc(&b, &m->metadata_props[i]->value, 0);
+	}
+	for (i = 0; i < m->n_opset_import; i++)
+		enc(&b, &m->opset_import[i]->domain, 0);
+	if (m->graph)
+		enc_graph(&b, m->graph);
+	for (i = 0; i < m->n_functions; i++) {
+		Onnx__FunctionProto *f = m->functions[i];
+
+		enc(&b, &f->name, 0);
+		enc(&b, &f->domain, 0);
+		enc_list(&b, f->input, f->n_input);
+		enc_list(&b, f->output, f->n_output);
+		for (j = 0; j < f->n_node; j++)
+			enc_node(&b, f->node[j]);
+	}
+	gp_buf_release(&b);
+}
+
+/* fld is an encoded name as a field: the empty name is written "". */
+static const char *
+fld(const char *s)
+{
+	return *s ? s : "\"\"";
 }
 
 static const char *
@@ -149,7 +375,7 @@ type_text(struct ld *L, const char *what, const Onnx__TypeProto *t, struct gp_bu
 			gp_buf_printf(sh, "%lld", (long long)d->dim_value);
 		} else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM &&
 		    d->dim_param && *d->dim_param) {
-			gp_esc_sym(sh, d->dim_param, strlen(d->dim_param));
+			gp_buf_adds(sh, d->dim_param);         /* encoded by encode() */
 		} else {
 			gp_buf_addc(sh, '?');
 		}
@@ -366,18 +592,26 @@ tensor_payload(struct ld *L, const char *what, const Onnx__TensorProto *t, int d
 
 	gp_buf_reset(b);
 	for (k = 0; k < t->n_external_data; k++)
-		if (t->external_data[k]->key && strcmp(t->external_data[k]->key, GP_STRIPPED_KEY) == 0)
+		if (pb_is(t->external_data[k]->key, GP_STRIPPED_KEY))
 			stripped = t->external_data[k]->value;
 	if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL) {
 		for (k = 0; k < t->n_external_data; k++)
-			if (t->external_data[k]->key && strcmp(t->external_data[k]->key, "location") == 0)
+			if (pb_is(t->external_data[k]->key, "location"))
 				return;
 		LDIE(L, "%s: external data with no location", what);
 	}
 	want = (size_t)numel * (dt == 14 || dt == 15 ? 2 : 1);
 	if (stripped) {
-		unsigned long long n = strtoull(strchr(stripped, '=') + 1, NULL, 10);
+		/* written by gp_wire_prune, which drops any the file holds */
+		unsigned long long n;
+		char *e;
 
+		if (strncmp(stripped, "raw_data=", 9) != 0 && strncmp(stripped, "elements=", 9) != 0)
+			LDIE(L, "%s: malformed %s entry", what, GP_STRIPPED_KEY);
+		errno = 0;
+		n = strtoull(stripped + 9, &e, 10);
+		if (errno || e == stripped + 9 || *e)
+			LDIE(L, "%s: malformed %s entry", what, GP_STRIPPED_KEY);
 		if (strncmp(stripped, "raw_data=", 9) == 0) {
 			if (dt == 8)
 				LDIE(L, "%s: a string tensor cannot have raw_data", what);
@@ -425,7 +659,7 @@ add_tensor(struct ld *L, int graph, const char *name, const char *dtype, const c
 	size_t r = gp_table_addrow(s, L->tt);
 	int dt = gp_dtype_from_name(dtype);
 
-	gp_table_set(s, L->tt, L->t_name, r, esc(L, name));
+	gp_table_set(s, L->tt, L->t_name, r, fld(name));
 	gp_table_set(s, L->tt, L->t_dtype, r, dtype);
 	gp_table_set(s, L->tt, L->t_shape, r, shape);
 	gp_table_set(s, L->tt, L->t_kind, r, kind);
@@ -556,7 +790,7 @@ attr_value(struct ld *L, struct gp_buf *b, struct scope *sc, int graph, const ch
 
 	if (a->ref_attr_name && *a->ref_attr_name) {
 		gp_buf_adds(b, "R:");
-		gp_esc(b, a->ref_attr_name, strlen(a->ref_attr_name));
+		gp_buf_adds(b, a->ref_attr_name);
 		return;
 	}
 	if (!type) {   /* IR version 1: no type field, find the value */
@@ -590,7 +824,7 @@ attr_value(struct ld *L, struct gp_buf *b, struct scope *sc, int graph, const ch
 			tn = attr_tensor_name(L, sc, node, a->name, -1, a->t);
 		tensor_record(L, graph, tn, a->t, "constant");
 		gp_buf_adds(b, "T:");
-		gp_esc(b, tn, strlen(tn));
+		gp_buf_adds(b, tn);
 		break;
 	}
 	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH:
@@ -605,7 +839,7 @@ attr_value(struct ld *L, struct gp_buf *b, struct scope *sc, int graph, const ch
 			LDIE(L, "node '%s': attribute '%s' has no sparse tensor", node, a->name);
 		sparse_record(L, graph, tn, a->sparse_tensor);
 		gp_buf_adds(b, "S:");
-		gp_esc(b, tn, strlen(tn));
+		gp_buf_adds(b, tn);
 		break;
 	}
 	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TYPE_PROTO: {
@@ -650,7 +884,7 @@ attr_value(struct ld *L, struct gp_buf *b, struct scope *sc, int graph, const ch
 
 			tensor_record(L, graph, tn, a->tensors[i], "constant");
 			gp_buf_adds(b, i ? ",T:" : "T:");
-			gp_esc(b, tn, strlen(tn));
+			gp_buf_adds(b, tn);
 		}
 		gp_buf_addc(b, ']');
 		break;
@@ -667,7 +901,7 @@ attr_value(struct ld *L, struct gp_buf *b, struct scope *sc, int graph, const ch
 
 			sparse_record(L, graph, tn, a->sparse_tensors[i]);
 			gp_buf_adds(b, i ? ",S:" : "S:");
-			gp_esc(b, tn, strlen(tn));
+			gp_buf_adds(b, tn);
 		}
 		gp_buf_addc(b, ']');
 		break;
@@ -791,15 +1025,15 @@ enqueue(struct ld *L, Onnx__GraphProto *g, Onnx__FunctionProto *fn, struct scope
 	gp_table_set(s, L->gt, L->g_id, r, gp_arena_printf(&s->arena, "%d", id));
 	gp_table_set(s, L->gt, L->g_kind, r, fn ? "function" : up ? "subgraph" : "main");
 	if (g && g->name && *g->name)
-		gp_table_set(s, L->gt, L->g_name, r, esc(L, g->name));
+		gp_table_set(s, L->gt, L->g_name, r, g->name);
 	if (fn && fn->name && *fn->name)
-		gp_table_set(s, L->gt, L->g_name, r, esc(L, fn->name));
+		gp_table_set(s, L->gt, L->g_name, r, fn->name);
 	if (fn)
-		gp_table_set(s, L->gt, L->g_domain, r, esc(L, fn->domain && *fn->domain ? fn->domain : "ai.onnx"));
+		gp_table_set(s, L->gt, L->g_domain, r, fn->domain && *fn->domain ? fn->domain : "ai.onnx");
 	if (parent)
-		gp_table_set(s, L->gt, L->g_parent, r, esc(L, parent));
+		gp_table_set(s, L->gt, L->g_parent, r, fld(parent));
 	if (attr)
-		gp_table_set(s, L->gt, L->g_attr, r, esc(L, attr));
+		gp_table_set(s, L->gt, L->g_attr, r, fld(attr));
 	return id;
 }
 
@@ -849,7 +1083,7 @@ list_text(struct ld *L, char **v, size_t n, int drop_trailing_empty)
 	for (i = 0; i < n; i++) {
 		if (i)
 			gp_buf_addc(&b, ',');
-		gp_esc(&b, v[i], strlen(v[i]));
+		gp_buf_adds(&b, v[i]);
 	}
 	r = n ? gp_arena_strndup(&L->s->arena, b.buf, b.len) : ".";
 	gp_buf_release(&b);
@@ -1142,10 +1376,9 @@ load_graph(struct ld *L, const struct pending *pg)
 			add_tensor(L, id, o, dt.buf, sh.buf, gp_map_get(&outs, o) ? "output" : "intermediate", NULL);
 		}
 		r = gp_table_addrow(s, L->nt);
-		gp_table_set(s, L->nt, L->n_name, r, esc(L, nm));
-		gp_table_set(s, L->nt, L->n_op, r, esc(L, n->op_type));
-		gp_table_set(s, L->nt, L->n_domain, r,
-		    esc(L, n->domain && *n->domain ? n->domain : "ai.onnx"));
+		gp_table_set(s, L->nt, L->n_name, r, fld(nm));
+		gp_table_set(s, L->nt, L->n_op, r, n->op_type);
+		gp_table_set(s, L->nt, L->n_domain, r, n->domain && *n->domain ? n->domain : "ai.onnx");
 		gp_table_set(s, L->nt, L->n_in, r, list_text(L, n->input, n->n_input, 1));
 		gp_table_set(s, L->nt, L->n_out, r, list_text(L, n->output, n->n_output, 1));
 		gp_table_set(s, L->nt, L->n_graph, r, gp_arena_printf(&s->arena, "%d", id));
@@ -1157,7 +1390,7 @@ load_graph(struct ld *L, const struct pending *pg)
 				LDIE(L, "node '%s': an attribute with no name", nm);
 			if (i)
 				gp_buf_addc(&ab, ';');
-			gp_esc(&ab, a->name, strlen(a->name));
+			gp_buf_adds(&ab, a->name);
 			gp_buf_addc(&ab, '=');
 			attr_value(L, &ab, sc, id, nm, n, a);
 		}
@@ -1197,13 +1430,20 @@ struct input {
 	uint8_t *owned;
 };
 
+/* read_input maps a regular file, or reads any other input whole. While it
+ * reads, it checks that the bytes begin like a ModelProto and stops after
+ * PIPE_MAX of them, so an endless input (/dev/zero, yes) is refused instead of
+ * filling memory. */
 static void
 read_input(const char *path, struct input *in)
 {
 	struct stat st;
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
 	struct gp_buf b = {0};
+	const char *err;
+	size_t pos = 0, at, want;
 	ssize_t k;
+	char extra;
 
 	memset(in, 0, sizeof *in);
 	if (fd < 0)
@@ -1224,15 +1464,21 @@ read_input(const char *path, struct input *in)
 		in->map = NULL;
 	}
 	for (;;) {
-		gp_buf_grow(&b, 1 << 16);
-		k = read(fd, b.buf + b.len, b.cap - b.len - 1);
+		want = PIPE_MAX - b.len < (1 << 16) ? PIPE_MAX - b.len : (1 << 16);
+		gp_buf_grow(&b, want);
+		k = want ? read(fd, b.buf + b.len, want) : read(fd, &extra, 1);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
 			gp_die("%s: read error: %s", path, strerror(errno));
 		if (k == 0)
 			break;
+		if (!want)
+			gp_die("%s: input larger than 2 GiB, which no protobuf message can be "
+			    "(gp maps a larger model only from a regular file)", path);
 		b.len += (size_t)k;
+		if ((err = gp_wire_head((const uint8_t *)b.buf, b.len, &pos, &at)))
+			gp_die("%s: not an ONNX model: malformed protobuf at byte %zu: %s", path, at, err);
 	}
 	if (fd)
 		close(fd);
@@ -1247,153 +1493,229 @@ free_input(struct input *in)
 	if (in->map)
 		munmap(in->map, in->n);
 	free(in->owned);
+	memset(in, 0, sizeof *in);
 }
+
+/* What a load holds while it runs, so that gp_die can free it: a program
+ * exits anyway, but a fuzz harness that longjmps out would leak it all. */
+static struct ld *live;
+
+static void
+release(void)
+{
+	struct ld *L = live;
+
+	if (L) {
+		while (L->scopes) {
+			struct scope *n = L->scopes->next;
+
+			gp_map_release(&L->scopes->names);
+			free(L->scopes);
+			L->scopes = n;
+		}
+		free(L->q);
+		L->q = NULL;
+		gp_map_release(&L->nodenames);
+		gp_buf_release(&L->h);
+		gp_buf_release(&L->pr);
+		if (L->m)
+			onnx__model_proto__free_unpacked(L->m, &pb_mem);
+		L->m = NULL;
+	}
+	live = NULL;
+	gp_die_cleanup = NULL;
+}
+
+static void
+begin(struct ld *L, struct gp_stream *s, const char *path, const struct gp_load_opts *o)
+{
+	memset(L, 0, sizeof *L);
+	L->s = s;
+	L->path = path;
+	L->data_limit = o->data_limit;
+	L->hash_file = o->hash_file;
+	live = L;
+	gp_die_cleanup = release;
+	gp_err_src = path;
+}
+
+/* prune reads the model's bytes p[0..n), the only step that does: it checks
+ * them, copies them without their large payloads into L->pr and hashes them. */
+static void
+prune(struct ld *L, const uint8_t *p, size_t n)
+{
+	size_t keep = (size_t)L->data_limit * ELEM_BYTES + 64, at, pos = 0;
+	const char *err;
+
+	if (n == 0)
+		gp_die("%s: empty file, not an ONNX model", L->path);
+	L->nbytes = n;
+	if (keep < KEEP_PAYLOAD)
+		keep = KEEP_PAYLOAD;
+	err = gp_wire_head(p, n, &pos, &at);
+	if (!err)
+		err = gp_wire_prune(p, n, keep, &L->pr, &at);
+	if (err == gp_wire_deep)
+		gp_die("%s: messages nested more than %d deep at byte %zu (gp's nesting limit)",
+		    L->path, GP_NEST_MAX, at);
+	if (err)
+		gp_die("%s: not an ONNX model: malformed protobuf at byte %zu: %s", L->path, at, err);
+	if (L->hash_file)
+		gp_sha256_hex(p, n, L->src_hex);
+	if (keep > KEEP_PAYLOAD) {
+		/* graph_sha256 is of the copy without payloads over 4 KiB, whatever --data-limit */
+		if (gp_wire_prune(p, n, KEEP_PAYLOAD, &L->h, &at))
+			gp_die("%s: not an ONNX model: malformed protobuf at byte %zu", L->path, at);
+		gp_sha256_hex(L->h.buf, L->h.len, L->graph_hex);
+		gp_buf_release(&L->h);
+	} else {
+		gp_sha256_hex(L->pr.buf, L->pr.len, L->graph_hex);
+	}
+}
+
+/* A model file that shrinks while it is mapped: reading a page past its new
+ * end raises SIGBUS, which prune's caller turns into an error. */
+static sigjmp_buf bus_env;
+static uintptr_t bus_lo, bus_hi;
+
+static void
+on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	(void)ctx;
+	if (a >= bus_lo && a < bus_hi)
+		siglongjmp(bus_env, 1);
+	signal(sig, SIG_DFL);   /* not ours: the access faults again, with the default action */
+}
+
+static void build(struct ld *L);
 
 void
 gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o)
 {
 	struct input in;
+	struct sigaction sa, old;
+	struct ld L;
 
+	gp_err_src = path;
 	read_input(path, &in);
-	gp_load_onnx_buf(s, path, in.p, in.n, o);
-	free_input(&in);
-}
-
-/* What a load holds while it runs, so that gp_die can free it: a program
- * exits anyway, but a fuzz harness that longjmps out would leak it all. */
-static struct {
-	struct ld *L;
-	Onnx__ModelProto *m;
-	struct gp_buf *pr, *h;
-} live;
-
-static void
-release(void)
-{
-	if (live.L) {
-		while (live.L->scopes) {
-			struct scope *n = live.L->scopes->next;
-
-			gp_map_release(&live.L->scopes->names);
-			free(live.L->scopes);
-			live.L->scopes = n;
-		}
-		free(live.L->q);
-		live.L->q = NULL;
-		gp_map_release(&live.L->nodenames);
+	begin(&L, s, path, o);
+	if (in.map) {
+		bus_lo = (uintptr_t)in.p;
+		bus_hi = bus_lo + in.n;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, &old) < 0)
+			gp_die("%s: cannot catch SIGBUS: %s", path, strerror(errno));
+		if (sigsetjmp(bus_env, 1))
+			gp_die("%s: file changed while being read", path);
 	}
-	if (live.h)
-		gp_buf_release(live.h);
-	if (live.pr)
-		gp_buf_release(live.pr);
-	if (live.m)
-		onnx__model_proto__free_unpacked(live.m, NULL);
-	memset(&live, 0, sizeof live);
-	gp_die_cleanup = NULL;
+	prune(&L, in.p, in.n);
+	if (in.map)
+		sigaction(SIGBUS, &old, NULL);
+	free_input(&in);
+	build(&L);
 }
 
 void
 gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, size_t size,
     const struct gp_load_opts *o)
 {
+	struct ld L;
+
+	begin(&L, s, path, o);
+	prune(&L, data, size);
+	build(&L);
+}
+
+/* build unpacks the pruned copy and writes the model into the stream. */
+static void
+build(struct ld *L)
+{
 	static const char *tcols[] = {"name", "dtype", "shape", "kind", "bytes", "data", "graph", NULL};
 	static const char *ncols[] = {"name", "op", "domain", "inputs", "outputs", "attrs", "graph", NULL};
 	static const char *gcols[] = {"id", "name", "kind", "parent", "attr", "domain", "inputs", "outputs", NULL};
-	struct ld L = {0};
-	struct {
-		const uint8_t *p;
-		size_t n;
-	} in = {data, size};
-	struct gp_buf pr = {0}, h = {0};
-	const char *err;
-	size_t at, i;
+	struct gp_stream *s = L->s;
+	const char *path = L->path;
+	struct gp_buf *h = &L->h;
 	Onnx__ModelProto *m;
-	char hex[65];
+	size_t i;
 	int k;
 
-	L.s = s;
-	L.path = path;
-	L.data_limit = o->data_limit;
-	live.L = &L;
-	live.pr = &pr;
-	live.h = &h;
-	gp_die_cleanup = release;
-	if (in.n == 0)
-		gp_die("%s: empty file, not an ONNX model", path);
-	err = gp_wire_prune(in.p, in.n, KEEP_PAYLOAD, &pr, &at);
-	if (err)
-		gp_die("%s: not an ONNX model: malformed protobuf at byte %zu: %s", path, at, err);
-	m = live.m = onnx__model_proto__unpack(NULL, pr.len, (const uint8_t *)pr.buf);
+	m = L->m = onnx__model_proto__unpack(&pb_mem, L->pr.len, (const uint8_t *)L->pr.buf);
 	if (!m)
 		gp_die("%s: not an ONNX model: protobuf-c cannot unpack it as a ModelProto", path);
+	gp_buf_release(&L->pr);
 	if (!m->has_ir_version || m->ir_version <= 0)
 		gp_die("%s: not an ONNX model: no ir_version", path);
 	if (!m->graph)
 		gp_die("%s: not an ONNX model: no graph", path);
 	if (m->ir_version >= 3 && m->n_opset_import == 0)
 		gp_die("%s: not an ONNX model: no opset_import", path);
+	encode(m);
 
-	gp_esc(&h, path, strlen(path));
-	gp_hdr_add(s, "source", h.buf);
-	gp_buf_reset(&h);
-	gp_buf_printf(&h, "%zu", in.n);
-	gp_hdr_add(s, "source_bytes", h.buf);
-	if (o->hash_file) {
-		gp_sha256_hex(in.p, in.n, hex);
-		gp_hdr_add(s, "source_sha256", hex);
-	}
-	gp_sha256_hex(pr.buf, pr.len, hex);
-	gp_hdr_add(s, "graph_sha256", hex);
-	gp_buf_reset(&h);
-	gp_buf_printf(&h, "%lld", (long long)m->ir_version);
-	gp_hdr_add(s, "ir_version", h.buf);
+	gp_buf_reset(h);
+	gp_esc(h, path, strlen(path));
+	gp_hdr_add(s, "source", h->buf);
+	gp_buf_reset(h);
+	gp_buf_printf(h, "%zu", L->nbytes);
+	gp_hdr_add(s, "source_bytes", h->buf);
+	if (L->hash_file)
+		gp_hdr_add(s, "source_sha256", L->src_hex);
+	gp_hdr_add(s, "graph_sha256", L->graph_hex);
+	gp_buf_reset(h);
+	gp_buf_printf(h, "%lld", (long long)m->ir_version);
+	gp_hdr_add(s, "ir_version", h->buf);
 	for (i = 0; i < m->n_opset_import; i++) {
 		const Onnx__OperatorSetIdProto *op = m->opset_import[i];
 		const char *d = op->domain && *op->domain ? op->domain : "ai.onnx";
 
-		gp_buf_reset(&h);
-		gp_esc(&h, d, strlen(d));
-		gp_buf_printf(&h, "\t%lld", (long long)(op->has_version ? op->version : 0));
-		gp_hdr_add(s, "opset", h.buf);
+		gp_buf_reset(h);
+		gp_buf_adds(h, d);
+		gp_buf_printf(h, "\t%lld", (long long)(op->has_version ? op->version : 0));
+		gp_hdr_add(s, "opset", h->buf);
 	}
-	gp_buf_reset(&h);
-	gp_buf_adds(&h, m->producer_name && *m->producer_name ? esc(&L, m->producer_name) : ".");
-	gp_buf_addc(&h, '\t');
-	gp_buf_adds(&h, m->producer_version && *m->producer_version ? esc(&L, m->producer_version) : ".");
-	gp_hdr_add(s, "producer", h.buf);
+	gp_buf_reset(h);
+	gp_buf_adds(h, m->producer_name && *m->producer_name ? m->producer_name : ".");
+	gp_buf_addc(h, '\t');
+	gp_buf_adds(h, m->producer_version && *m->producer_version ? m->producer_version : ".");
+	gp_hdr_add(s, "producer", h->buf);
 	if (m->domain && *m->domain)
-		gp_hdr_add(s, "model_domain", esc(&L, m->domain));
+		gp_hdr_add(s, "model_domain", m->domain);
 	if (m->has_model_version) {
-		gp_buf_reset(&h);
-		gp_buf_printf(&h, "%lld", (long long)m->model_version);
-		gp_hdr_add(s, "model_version", h.buf);
+		gp_buf_reset(h);
+		gp_buf_printf(h, "%lld", (long long)m->model_version);
+		gp_hdr_add(s, "model_version", h->buf);
 	}
 	for (i = 0; i < m->n_metadata_props; i++) {
 		const Onnx__StringStringEntryProto *e = m->metadata_props[i];
 
-		gp_buf_reset(&h);
-		gp_buf_adds(&h, e->key && *e->key ? esc(&L, e->key) : ".");
-		gp_buf_addc(&h, '\t');
-		gp_buf_adds(&h, e->value && *e->value ? esc(&L, e->value) : ".");
-		gp_hdr_add(s, "metadata", h.buf);
+		gp_buf_reset(h);
+		gp_buf_adds(h, e->key && *e->key ? e->key : ".");
+		gp_buf_addc(h, '\t');
+		gp_buf_adds(h, e->value && *e->value ? e->value : ".");
+		gp_hdr_add(s, "metadata", h->buf);
 	}
 	if (m->n_training_info)
 		gp_warn("%s: %zu training_info graphs are not loaded (inference only)", path,
 		    m->n_training_info);
 
-	L.gt = gp_table_new(s, "graph", gcols);
-	L.tt = gp_table_new(s, "tensor", tcols);
-	L.nt = gp_table_new(s, "node", ncols);
-	L.t_name = 0; L.t_dtype = 1; L.t_shape = 2; L.t_kind = 3; L.t_bytes = 4; L.t_data = 5; L.t_graph = 6;
-	L.n_name = 0; L.n_op = 1; L.n_domain = 2; L.n_in = 3; L.n_out = 4; L.n_attrs = 5; L.n_graph = 6;
-	L.g_id = 0; L.g_name = 1; L.g_kind = 2; L.g_parent = 3; L.g_attr = 4; L.g_domain = 5;
-	L.g_in = 6; L.g_out = 7;
+	L->gt = gp_table_new(s, "graph", gcols);
+	L->tt = gp_table_new(s, "tensor", tcols);
+	L->nt = gp_table_new(s, "node", ncols);
+	L->t_name = 0; L->t_dtype = 1; L->t_shape = 2; L->t_kind = 3; L->t_bytes = 4; L->t_data = 5; L->t_graph = 6;
+	L->n_name = 0; L->n_op = 1; L->n_domain = 2; L->n_in = 3; L->n_out = 4; L->n_attrs = 5; L->n_graph = 6;
+	L->g_id = 0; L->g_name = 1; L->g_kind = 2; L->g_parent = 3; L->g_attr = 4; L->g_domain = 5;
+	L->g_in = 6; L->g_out = 7;
 
-	enqueue(&L, m->graph, NULL, NULL, NULL, NULL);
+	enqueue(L, m->graph, NULL, NULL, NULL, NULL);
 	for (i = 0; i < m->n_functions; i++)
-		enqueue(&L, NULL, m->functions[i], NULL, NULL, NULL);
-	for (k = 0; k < L.nq; k++)
-		load_graph(&L, &L.q[k]);
+		enqueue(L, NULL, m->functions[i], NULL, NULL, NULL);
+	for (k = 0; k < L->nq; k++)
+		load_graph(L, &L->q[k]);
 
 	release();
 }

@@ -254,12 +254,42 @@ gp_split_list(struct gp_arena *a, const char *field, char ***out)
  * in place, so a field is a pointer into it. Any flaw is fatal: a filter never
  * works on a stream it could not read whole. */
 
+/* head checks the first line, read so far into p[0..n) (up to its newline,
+ * or a byte that cannot start a gp stream, or 32 bytes): an input that is no
+ * gp stream (/dev/zero, `yes`) is refused before more of it is read. */
+static void
+head(const struct gp_input *in, const char *p, size_t n)
+{
+	static const char magic[] = "##gp\t" GP_STREAM_VERSION "\n";
+	size_t v = n > 5 ? strcspn(p + 5, "\r\n") : 0;
+
+	if (n == sizeof magic - 1 && memcmp(p, magic, n) == 0)
+		return;
+	if (n < 5 || memcmp(p, magic, 5) != 0)
+		gp_die("%s: not a gp stream (the first line is not '##gp<TAB>%s')", in->src, GP_STREAM_VERSION);
+	if (p[5 + v] == '\r')
+		gp_die("%s: line 1: carriage return in line (CRLF line endings?)", in->src);
+	gp_die("%s: gp stream version '%.*s' is not supported (this gp reads %s)",
+	    in->src, v < 20 ? (int)v : 20, p + 5, GP_STREAM_VERSION);
+}
+
 static void
 slurp(struct gp_input *in)
 {
 	struct gp_buf b = {0};
 	size_t n;
+	int c = 0;
 
+	/* the first line byte by byte: fread would wait for a whole block */
+	gp_buf_grow(&b, 1 << 16);
+	while (b.len < 32 && (c = getc(in->f)) != EOF) {
+		b.buf[b.len++] = (char)c;
+		if (c == '\n' || (b.len <= 5 && c != "##gp\t"[b.len - 1]))
+			break;
+	}
+	b.buf[b.len] = '\0';
+	if (c != EOF)
+		head(in, b.buf, b.len);         /* else the whole input is there to parse */
 	for (;;) {
 		gp_buf_grow(&b, 1 << 16);
 		n = fread(b.buf + b.len, 1, b.cap - b.len - 1, in->f);
@@ -419,6 +449,7 @@ gp_input_init(struct gp_input *in, FILE *f, const char *src)
 	memset(in, 0, sizeof *in);
 	in->f = f;
 	in->src = src;
+	gp_err_src = src;
 }
 
 int
