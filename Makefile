@@ -36,7 +36,7 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-report gp-calibrate
+FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-report gp-calibrate gp-table
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
