@@ -40,8 +40,8 @@ help(void)
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n\n"
 	    "Numbers are written exactly as in the stream. In tsv, control bytes, DEL,\n"
-	    "'%%' and '\"' stay percent-encoded: a TSV field cannot hold them. The\n"
-	    "columns and header lines: docs/format.md.\n",
+	    "'%%' and a leading '\"' stay percent-encoded: a TSV field cannot hold them.\n"
+	    "The columns and header lines: docs/format.md.\n",
 	    gp_prog, usage);
 }
 
@@ -510,11 +510,11 @@ put_field(struct out *o, struct gp_arena *a, const char *raw, const struct at *a
 		put_json_str(v, n);
 	} else if (o->fmt == F_CSV) {
 		put_csv(v, n);
-	} else if (v == raw) {
-		fwrite(v, 1, n, stdout);
 	} else {
+		/* what a TSV field cannot hold, and what would start a quoted one */
 		for (i = 0; i < n; i++)
-			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || v[i] == '%' || v[i] == '"')
+			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] == '%' && v != raw) ||
+			    (i == 0 && v[i] == '"'))
 				put_hex(v[i]);
 			else
 				putchar(v[i]);
