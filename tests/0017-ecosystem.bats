@@ -292,3 +292,178 @@ for line in sys.stdin:
 		gp-table subgraph "$c" < "$S" > /dev/null || { echo "$c"; return 1; }
 	done
 }
+
+# programs: every program there is a man page and a completion for
+programs() {
+	for f in "$TOP"/filters/*.c; do f=${f##*/}; echo "${f%.c}"; done
+	echo gp-diff
+}
+
+# help_opts PROG...: the options PROG's --help names, one per line
+help_opts() {
+	"$@" --help | grep -oE '(^|[][ ,|(])--?[A-Za-z][A-Za-z0-9-]*' | sed -E 's/^[][ ,|(]//' | sort -u
+}
+
+# prog_cmd PROG: how to run PROG here
+prog_cmd() {
+	if [ "$1" = gp-diff ]; then echo "$TOP/pipelines/gp-diff"; else echo "$1"; fi
+}
+
+@test "man pages: one per program, lint-free, with the usual sections, and every option of --help" {
+	command -v mandoc > /dev/null || fail "mandoc is not installed (Debian package mandoc; make check installs it)"
+	# mandoc -Tlint: nothing but references it cannot look up outside an installation
+	run -0 sh -c "mandoc -Tlint -W style docs/man/* 2>&1 | grep -v -e 'referenced manual not found' -e 'mandoc.db' || true"
+	assert_output ""
+	# every gp page another one refers to exists
+	for x in $(grep -ho '^\.Xr gp[-a-z]* [0-9]' docs/man/* | awk '{ print $2 "." $3 }' | sort -u); do
+		[ -f "docs/man/$x" ] || fail "a page refers to $x, which is not in docs/man/"
+	done
+	for p in $(programs); do
+		page=docs/man/$p.1
+		[ -f "$page" ] || fail "$p has no man page $page"
+		text=$(mandoc -Tascii "$page" | sed 's/.\x08//g')
+		for s in NAME SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
+			grep -qx "$s" <<< "$text" || fail "$page has no $s section"
+		done
+		n=0
+		for o in $(help_opts $(prog_cmd "$p")); do
+			grep -qwe "$o" <<< "$text" || fail "$p --help names $o, which $page does not"
+			n=$((n + 1))
+		done
+		[ "$n" -ge 1 ] || fail "found no option in $p --help"
+	done
+	for page in docs/man/gp.7 docs/man/gp-hw.5; do
+		text=$(mandoc -Tascii "$page" | sed 's/.\x08//g')
+		for s in NAME DESCRIPTION EXAMPLES 'SEE ALSO'; do
+			grep -qx "$s" <<< "$text" || fail "$page has no $s section"
+		done
+	done
+	# gp-hw(5)'s example is a profile gp-roofline accepts
+	sed -n '/^# h100-sxm.yaml/,/covers: \[launch_s\]/p' docs/man/gp-hw.5 > "$BATS_TEST_TMPDIR/h100-sxm.yaml"
+	run -0 gp-roofline --check "$BATS_TEST_TMPDIR/h100-sxm.yaml"
+}
+
+# complete WORD...: the completions bash offers for the last WORD of the
+# command line WORD..., sorted, one per line (COMP_CWORD=N before the words
+# completes word N instead)
+complete_words() {
+	local cword=$(($# - 1))
+	if [[ $1 == COMP_CWORD=* ]]; then cword=${1#*=}; shift; fi
+	bash -c 'source docs/gp.bash-completion
+		COMP_WORDS=("${@:2}"); COMP_CWORD=$1; COMPREPLY=()
+		_gp
+		printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$cword" "$@"
+}
+
+@test "bash completion: every program, its options, profiles, values, gp-table's types and columns" {
+	S=$BATS_TEST_TMPDIR/demo.gp
+	demo "$S"
+	for p in $(programs); do
+		run -0 bash -c "source docs/gp.bash-completion; complete -p $p"
+		assert_output "complete -F _gp $p"
+		# every option --help names is offered
+		complete_words "$p" - > "$BATS_TEST_TMPDIR/offered"
+		help_opts $(prog_cmd "$p") | grep -v '^--list$' > "$BATS_TEST_TMPDIR/help" || true
+		[ "$p" != gp-roofline ] || echo --list >> "$BATS_TEST_TMPDIR/help"
+		run -0 comm -23 <(sort -u "$BATS_TEST_TMPDIR/help") "$BATS_TEST_TMPDIR/offered"
+		assert_output ""
+	done
+	# -H completes the profiles gp-roofline --list names (and .yaml files, directories)
+	run -0 comm -23 <(gp-roofline --list | cut -f 1) <(complete_words gp-roofline -H "")
+	assert_output ""
+	run -0 complete_words gp-roofline -H hw/t
+	assert_output $'hw/t4.yaml\nhw/tpu-v4.yaml'
+	run -0 complete_words gp-concur --hw a1
+	assert_output $'a10\na100-sxm'
+	run -0 complete_words gp-roofline -p fp1
+	assert_output fp16
+	run -0 complete_words gp-concur --order ""
+	assert_output $'best\ntopo'
+	run -0 complete_words gp-report --by t
+	assert_output time
+	run -0 complete_words gp-table --format = j
+	assert_output json
+	run -0 complete_words gp-partition --fu
+	assert_output --fuse
+	# gp-load: .onnx files
+	run -0 complete_words gp-load data/resnet18
+	assert_output $'data/resnet18-bn.onnx\ndata/resnet18.onnx'
+	# gp-table: the record types and columns of the file after '<', wherever it is
+	run -0 complete_words gp-table '<' "$S" s
+	assert_output $'stage\nsubgraph'
+	run -0 complete_words gp-table '<' "$S" stage w
+	assert_output width
+	run -0 complete_words COMP_CWORD=2 gp-table subgraph roofline.l '<' "$S"
+	assert_output $'roofline.latency_concurrent_s\nroofline.latency_s\nroofline.launch_bound_share'
+	run -0 complete_words COMP_CWORD=4 gp-table --format csv subgraph ener '<' "$S"
+	assert_output --partial energy_
+	# and without a file, the record types gp writes
+	run -0 complete_words gp-table ""
+	assert_output $'graph\nnode\nstage\nsubgraph\ntensor'
+}
+
+@test "bash completion: make install puts it where bash-completion loads it, for every program" {
+	[ -f /usr/share/bash-completion/bash_completion ] ||
+		fail "bash-completion is not installed (Debian package bash-completion; make check installs it)"
+	D=$BATS_TEST_TMPDIR/inst
+	make -s install DESTDIR="$D" PREFIX=/usr > /dev/null
+	for p in $(programs); do
+		run -0 env BASH_COMPLETION_USER_DIR="$D/usr/share/bash-completion" bash -c '
+			source /usr/share/bash-completion/bash_completion
+			__load_completion "$1" && complete -p "$1"' _ "$p"
+		assert_output "complete -F _gp $p"
+	done
+}
+
+@test "make install: programs, gp-diff, profiles, docs, man pages and completion" {
+	D=$BATS_TEST_TMPDIR/inst
+	make -s install DESTDIR="$D" PREFIX=/opt/gp > /dev/null
+	for p in $(programs); do
+		[ -x "$D/opt/gp/bin/$p" ] || fail "no $p in bin"
+		[ -f "$D/opt/gp/share/man/man1/$p.1" ] || fail "no man page of $p"
+		[ -e "$D/opt/gp/share/bash-completion/completions/$p" ] || fail "no completion of $p"
+	done
+	[ -f "$D/opt/gp/share/man/man7/gp.7" ]
+	[ -f "$D/opt/gp/share/man/man5/gp-hw.5" ]
+	[ -f "$D/opt/gp/share/doc/gp/format.md" ]
+	assert_equal "$(ls "$D/opt/gp/share/gp/hw" | wc -l)" "$(ls hw/*.yaml | wc -l)"
+	# MANDIR moves the pages alone
+	make -s install DESTDIR="$D" PREFIX=/opt/gp MANDIR=/opt/man > /dev/null
+	[ -f "$D/opt/man/man1/gp-table.1" ]
+}
+
+@test "make deb: the package holds what make install installs, lintian finds no error, it runs from where dpkg puts it" {
+	command -v dpkg-buildpackage > /dev/null ||
+		skip "dpkg-buildpackage is not installed (Debian package dpkg-dev; make check installs it)"
+	T=$BATS_TEST_TMPDIR
+	# built once by make check; again only if a file it holds changed
+	make -s build/deb/stamp > "$T/log" 2>&1 || { cat "$T/log"; fail "make deb failed"; }
+	v=$(sed -n 's/^#define GP_VERSION "\(.*\)"$/\1/p' lib/gp.h)
+	deb=build/deb/gp_${v}_$(dpkg --print-architecture).deb
+	[ -f "$deb" ] || fail "no $deb"
+	assert_equal "$(dpkg-deb -f "$deb" Package Version | tr '\n' ' ')" "Package: gp Version: $v "
+	run -0 dpkg-deb -f "$deb" Depends Recommends
+	assert_line --regexp '^Depends: .*libyaml-0-2.*'
+	assert_line --regexp '^Depends: .*libprotobuf-c1.*'
+	assert_line 'Recommends: gnuplot-nox, graphviz, parallel'
+	run -1 grep '^E:' build/deb/lintian.log
+	# what make install puts in /usr, the package holds (dh_compress gzips man pages and docs)
+	make -s install DESTDIR="$T/inst" PREFIX=/usr > /dev/null
+	(cd "$T/inst" && find . ! -type d | sort) > "$T/install"
+	dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sed 's/\.gz$//' | sort > "$T/deb"
+	run -0 comm -3 "$T/install" "$T/deb"
+	assert_output $'\t./usr/share/doc/gp/changelog\n\t./usr/share/doc/gp/copyright'
+	[ "$(wc -l < "$T/install")" -gt 50 ]
+	# unpacked anywhere, the programs find their profiles beside them and run
+	dpkg -x "$deb" "$T/root"
+	B=$T/root/usr/bin
+	run -0 env -u GP_HW_PATH "$B/gp-roofline" --list
+	assert_equal "${#lines[@]}" "$(ls hw/*.yaml | wc -l)"
+	run -0 env -u GP_HW_PATH sh -c "'$B/gp-load' '$DATA/resnet18.onnx' | '$B/gp-partition' --fuse | '$B/gp-concur' |
+		'$B/gp-roofline' -H t4 -p fp16 | '$B/gp-table' --format csv stage hw id width | sed -n 2p"
+	assert_output 't4,1,1'
+	run -0 "$B/gp-table" --version
+	assert_output "gp-table $v"
+	run -0 zcat "$T/root/usr/share/man/man1/gp-table.1.gz"
+	assert_line '.Nm gp-table'
+}
