@@ -487,10 +487,14 @@ put_field(struct out *o, struct gp_arena *a, const char *raw, const struct at *a
 		return;
 	}
 	if (!o->raw && strchr(raw, '%')) {
-		if (!(v = gp_unesc(a, raw, n)))
-			gp_die("stdin: %s%.0d%s%s record %zu, column %s: '%s' is not percent-encoded text",
-			    at->nstream > 1 ? "stream " : "", at->nstream > 1 ? at->stream : 0,
-			    at->nstream > 1 ? ", " : "", at->type, at->row, at->col, raw);
+		if (!(v = gp_unesc(a, raw, n))) {
+			char where[32] = "";
+
+			if (at->nstream > 1)
+				snprintf(where, sizeof where, "stream %d, ", at->stream);
+			gp_die("stdin: %s%s record %zu, column %s: '%s' is not percent-encoded text",
+			    where, at->type, at->row, at->col, raw);
+		}
 		for (i = 0; raw[i]; i++)     /* each %XX decodes to one byte, NUL too */
 			n -= raw[i] == '%' ? 2 : 0;
 		if (o->fmt != F_JSON && n == strlen(o->na) && !memcmp(v, o->na, n))

@@ -293,6 +293,45 @@ for line in sys.stdin:
 	done
 }
 
+@test "gp-table: JSON numbers, bytes that are not UTF-8, CSV quoting, header lines, --na that a value equals" {
+	S=$BATS_TEST_TMPDIR/s
+	{ printf '##gp\t1\n##plain\tp%%2Cq\n##kv\ta=1\tb=x%%3Dy\n##mixed\ta=1\tnokey\n##pos\tone\ttwo\n'
+	  printf '#t\tv\n'
+	  for v in 0 -0 01 1. .5 1e5 1E+5 -1.5e-07 nan inf +1 0x1F 1e 12abc %2E 'a,b' 'q"q' $'\xff%FF'; do
+		printf 't\t%s\n' "$v"
+	  done
+	  printf '##end\t18\n'; } > "$S"
+	run -0 gp-table --format json t v < "$S"
+	assert_equal "$(printf '%s\n' "$output" | tr '\n' ' ')" \
+		'{"v":0} {"v":-0} {"v":"01"} {"v":"1."} {"v":".5"} {"v":1e5} {"v":1E+5} {"v":-1.5e-07} {"v":"nan"} {"v":"inf"} {"v":"+1"} {"v":"0x1F"} {"v":"1e"} {"v":"12abc"} {"v":"."} {"v":"a,b"} {"v":"q\"q"} {"v":"%FF%FF"} '
+	# CSV quotes what needs it; TSV encodes a leading quote only
+	run -0 gp-table --format csv t v < "$S"
+	assert_line --index 16 '"a,b"'
+	assert_line --index 17 '"q""q"'
+	run -0 gp-table t v < "$S"
+	assert_line --index 17 'q"q'
+	# a value that would read as the --na text stays as the stream has it
+	run -0 gp-table --na . t v < "$S"
+	assert_line --index 15 '%2E'
+	run -0 gp-table t v < "$S"
+	assert_line --index 15 '.'
+	# header lines: one plain value, all KEY=VALUE; not a mixed or a positional one
+	run -0 gp-table --list t < "$S"
+	assert_output $'v\nstream\nplain\na\nkv.a\nb\nkv.b'
+	run -0 gp-table --format csv t plain kv.a b stream < "$S"
+	assert_line --index 0 'plain,kv.a,b,stream'
+	assert_line --index 1 '"p,q",1,x=y,1'
+	run --separate-stderr gp-table t nokey < "$S"
+	fails_cleanly "gp-table: stdin: no column 'nokey'"
+	run --separate-stderr gp-table t mixed.a < "$S"
+	fails_cleanly "gp-table: stdin: no column 'mixed.a'"
+	# a type with a header and no records: the header row alone; JSON nothing
+	run -0 gp-table e < <(printf '##gp\t1\n#e\tx\ty\n##end\t0\n')
+	assert_output $'x\ty'
+	run -0 gp-table --format json e < <(printf '##gp\t1\n#e\tx\ty\n##end\t0\n')
+	assert_output ''
+}
+
 # programs: every program there is a man page and a completion for
 programs() {
 	for f in "$TOP"/filters/*.c; do f=${f##*/}; echo "${f%.c}"; done
