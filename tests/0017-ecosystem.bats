@@ -332,6 +332,24 @@ for line in sys.stdin:
 	assert_output ''
 }
 
+@test "gp-table under valgrind: no memory error, no leak, in every format and on its error paths" {
+	case ${GP_TESTBIN:-} in */asan/*) skip "valgrind does not run AddressSanitizer builds" ;; esac
+	V=(valgrind -q --error-exitcode=3 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all)
+	S=$BATS_TEST_TMPDIR/all.gp
+	demo "$BATS_TEST_TMPDIR/demo.gp"
+	gp-load "$TDATA/nasty.onnx" | cat "$BATS_TEST_TMPDIR/demo.gp" - > "$S"
+	for fmt in tsv csv json; do
+		"${V[@]}" gp-table --format "$fmt" tensor < "$S" > /dev/null
+		"${V[@]}" gp-table --format "$fmt" subgraph stream hw roofline.batch source flops < "$S" > /dev/null
+	done
+	"${V[@]}" gp-table --list < "$S" > /dev/null
+	"${V[@]}" gp-table --list subgraph < "$S" > /dev/null
+	E=(valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite)
+	run -1 "${E[@]}" gp-table subgraph nosuch < "$S"
+	run -1 "${E[@]}" gp-table stage batch < "$S"
+	run -1 "${E[@]}" gp-table nosuch < "$S"
+}
+
 # programs: every program there is a man page and a completion for
 programs() {
 	for f in "$TOP"/filters/*.c; do f=${f##*/}; echo "${f%.c}"; done
