@@ -8,12 +8,15 @@
 #   make bench        time and memory of the filters on a large model
 #   make zoo-check    gp-shape against onnx on the whole torchvision zoo (needs python3-torch)
 #   make validate     predicted latency against onnxruntime and MLPerf: docs/validation.md
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR=: programs, profiles, docs, man pages, bash completion
+#   make deb          a Debian package in build/deb/ (docs/debian/), checked by lintian
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SHAREDIR ?= $(PREFIX)/share/gp
 DOCDIR ?= $(PREFIX)/share/doc/gp
+MANDIR ?= $(PREFIX)/share/man
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ONNX_PROTO ?= /usr/include/onnx/onnx.proto
 PROTOC_C ?= protoc-c
 
@@ -36,7 +39,7 @@ O ?= build
 BIN = bin
 endif
 
-FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-report gp-calibrate
+FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-report gp-calibrate gp-table
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
@@ -45,7 +48,10 @@ TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops
 
 # Debian packages: to build, and to test and run the pipelines.
 DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev gnuplot-nox graphviz
-TESTDEPS = bats bats-assert bats-support parallel python3-onnx python3-networkx file valgrind
+TESTDEPS = bats bats-assert bats-support parallel python3-onnx python3-networkx file valgrind \
+	mandoc python3-pandas miller bash-completion
+# and to build the Debian package (make deb, which make check runs)
+DEBDEPS = debhelper dpkg-dev lintian
 
 all: $(PROGS) $(TESTPROGS)
 
@@ -114,6 +120,7 @@ deps:
 check: deps
 	$(MAKE) all
 	$(MAKE) asan
+	$(MAKE) deb
 	tests/run bin:build/tests build/asan/bin:build/asan/tests
 
 demo: deps
@@ -152,14 +159,42 @@ validate: all
 fixtures:
 	/usr/bin/python3 data/export-zoo.py
 
-install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/hw $(DESTDIR)$(DOCDIR)
-	cp $(PROGS) $(DESTDIR)$(BINDIR)/
+# install: the programs and gp-diff, the profiles, the docs, the man pages
+# (docs/man/), and the bash completion under every program's name
+MANPAGES = $(wildcard docs/man/*.[0-9])
+install: $(PROGS)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/hw $(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPDIR) \
+		$(sort $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))))
+	cp $(PROGS) pipelines/gp-diff $(DESTDIR)$(BINDIR)/
 	cp docs/*.md README.md $(DESTDIR)$(DOCDIR)/
 	if ls hw/*.yaml >/dev/null 2>&1; then cp hw/*.yaml $(DESTDIR)$(SHAREDIR)/hw/; fi
+	for m in $(MANPAGES); do cp $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+	cp docs/gp.bash-completion $(DESTDIR)$(COMPDIR)/gp-load
+	for p in $(filter-out gp-load,$(FILTERS)) gp-diff; do ln -sf gp-load $(DESTDIR)$(COMPDIR)/$$p; done
+
+# make deb: build/deb/gp_VERSION_ARCH.deb, built by dpkg-buildpackage from a
+# copy of the tree in build/deb/gp-VERSION/ with docs/debian/ as debian/,
+# then lintian (build/deb/lintian.log); redone only when a file it holds changed
+VERSION = $(shell sed -n 's/^#define GP_VERSION "\(.*\)"$$/\1/p' lib/gp.h)
+DEBFILES = Makefile README.md lib/gp.h lib/cost.h $(LIBSRC) $(FILTERS:%=filters/%.c) $(wildcard hw/*.yaml) \
+	$(wildcard docs/*.md) $(MANPAGES) docs/gp.bash-completion pipelines/gp-diff $(wildcard docs/debian/* docs/debian/*/*)
+deb:
+	$(MAKE) deps TESTDEPS= EXTRADEPS="$(DEBDEPS)"
+	$(MAKE) build/deb/stamp
+
+build/deb/stamp: $(DEBFILES)
+	rm -rf build/deb
+	mkdir -p build/deb/gp-$(VERSION)
+	tar -c --exclude=./build --exclude=./bin --exclude=./.git --exclude=./lib/libgp.a \
+		--exclude=./pipelines/results . | tar -x -C build/deb/gp-$(VERSION)
+	cp -R docs/debian build/deb/gp-$(VERSION)/debian
+	cd build/deb/gp-$(VERSION) && dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	lintian --fail-on error build/deb/gp_$(VERSION)_*.deb > build/deb/lintian.log 2>&1 || { cat build/deb/lintian.log; exit 1; }
+	@echo "build/deb/$$(cd build/deb && ls gp_$(VERSION)_*.deb): $$(grep -c '^[EW]:' build/deb/lintian.log) lintian errors and warnings"
+	touch $@
 
 clean:
 	rm -rf build bin lib/libgp.a
 
-.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check validate fixtures install clean
+.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check validate fixtures install deb clean
 .SECONDARY:
