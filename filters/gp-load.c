@@ -1,8 +1,9 @@
-/* gp-load - read an ONNX model and write it as a gp stream
+/* gp-load - read an ONNX or TFLite model and write it as a gp stream
  *
  * Every graph, node and tensor of the model becomes a record; weights are
  * described by dtype and shape, never read (external data files need not
- * exist). Nodes come out in topological order.
+ * exist). Nodes come out in topological order. A TFLite model is told by
+ * its file identifier, whatever the file's name.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -10,16 +11,16 @@
 
 #include "gp.h"
 
-static const char usage[] = "[--hash] [--data-limit N] FILE.onnx | -";
+static const char usage[] = "[--hash] [--data-limit N] FILE.onnx | FILE.tflite | -";
 
 static void
 help(void)
 {
 	printf("usage: %s %s\n\n"
-	    "Write the ONNX model FILE (or standard input, '-') to standard output as a\n"
-	    "gp stream (docs/format.md): graph, tensor and node records, nodes in\n"
-	    "topological order. Weights are described, not read: external data files\n"
-	    "need not exist.\n\n"
+	    "Write the ONNX or TFLite model FILE (or standard input, '-') to standard\n"
+	    "output as a gp stream (docs/format.md): graph, tensor and node records, nodes\n"
+	    "in topological order. Weights are described, not read: external data files\n"
+	    "need not exist. A TFLite model is told by its file identifier (TFL3).\n\n"
 	    "  --data-limit N  write the values of tensors with at most N elements\n"
 	    "                  (shape constants, scales; default 16)\n"
 	    "  --hash          add ##source_sha256, the SHA-256 of the whole file\n"
@@ -41,6 +42,7 @@ main(int argc, char **argv)
 	};
 	struct gp_load_opts o = {16, 0};
 	struct gp_stream s;
+	struct gp_file f;
 	int c;
 	int64_t v;
 
@@ -71,7 +73,12 @@ main(int argc, char **argv)
 	if (argc - optind != 1)
 		gp_die_usage(usage);
 	gp_stream_init(&s, argv[optind]);
-	gp_load_onnx(&s, argv[optind], &o);
+	gp_file_open(&f, argv[optind]);
+	if (gp_is_tflite(f.p, f.n))
+		gp_load_tflite_buf(&s, argv[optind], f.p, f.n, &o);
+	else
+		gp_load_onnx_buf(&s, argv[optind], f.p, f.n, &o);
+	gp_file_close(&f);
 	gp_stream_write(&s, stdout, argc, argv);
 	gp_stream_release(&s);
 	return gp_close_stdout();

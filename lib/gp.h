@@ -484,4 +484,70 @@ int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := v
 /* ---- sha256.c ---- */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
 
+/* ==== TFLite: flatbuf.c, tflite.c, tflite-ops.c, file.c ==== */
+
+/* ---- flatbuf.c: a bounds-checked FlatBuffers reader ---- */
+/* Every accessor checks what it follows against the buffer; a malformed
+ * reference reads as absent (0, NULL, the default) and records the first
+ * error in err, with its byte offset in at. */
+struct gp_fb {
+	const uint8_t *p;
+	size_t n;
+	const char *err;                    /* the first thing found malformed, or NULL */
+	size_t at;
+};
+struct gp_fbt {                             /* a table; pos 0 when absent */
+	size_t pos, vt;
+	unsigned vtlen, tlen;
+};
+struct gp_fbv {                             /* a vector of len elements of esize bytes at pos */
+	size_t pos, esize;
+	uint32_t len;
+};
+void gp_fb_init(struct gp_fb *f, const uint8_t *p, size_t n);
+int gp_fb_root(struct gp_fb *f, struct gp_fbt *t);          /* the root table: 1, or 0 */
+int gp_fb_has(struct gp_fb *f, const struct gp_fbt *t, int id); /* field id is present */
+/* Scalar field id of t (size 1, 2, 4 or 8 bytes), or def when absent. */
+uint64_t gp_fb_uint(struct gp_fb *f, const struct gp_fbt *t, int id, int size, uint64_t def);
+int64_t gp_fb_int(struct gp_fb *f, const struct gp_fbt *t, int id, int size, int64_t def);
+float gp_fb_float(struct gp_fb *f, const struct gp_fbt *t, int id, float def);
+/* Table, vector (of esize-byte elements) and string fields: 1 (or the
+ * string, *len bytes, not NUL-terminated) when present and sound, else 0 (NULL). */
+int gp_fb_table(struct gp_fb *f, const struct gp_fbt *t, int id, struct gp_fbt *out);
+int gp_fb_vector(struct gp_fb *f, const struct gp_fbt *t, int id, size_t esize, struct gp_fbv *v);
+const char *gp_fb_string(struct gp_fb *f, const struct gp_fbt *t, int id, size_t *len);
+/* Element i of a vector: a number (0 past the end), a table, a string. */
+uint64_t gp_fb_vuint(struct gp_fb *f, const struct gp_fbv *v, size_t i);
+int64_t gp_fb_vint(struct gp_fb *f, const struct gp_fbv *v, size_t i);
+float gp_fb_vfloat(struct gp_fb *f, const struct gp_fbv *v, size_t i);
+int gp_fb_vtable(struct gp_fb *f, const struct gp_fbv *v, size_t i, struct gp_fbt *out);
+const char *gp_fb_vstring(struct gp_fb *f, const struct gp_fbv *v, size_t i, size_t *len);
+
+/* ---- file.c: a whole input file, mapped (or read, from a pipe) ---- */
+struct gp_file {
+	const uint8_t *p;
+	size_t n;
+	void *map;
+	uint8_t *owned;
+};
+/* Map path ("-": read standard input); dies "PROG: PATH: cannot open: ..." on error. */
+void gp_file_open(struct gp_file *f, const char *path);
+void gp_file_close(struct gp_file *f);
+
+/* ---- tflite.c: TFLite -> gp stream ---- */
+/* 1 if p[0..n) is a TFLite model: the file identifier "TFL3" at bytes 4..7. */
+int gp_is_tflite(const uint8_t *p, size_t n);
+/* Load the TFLite model in p[0..n), named name, into a new stream s: every
+ * subgraph, tensor and operator (docs/format.md); buffers are described by
+ * their sizes, never read (but for values of at most o->data_limit
+ * elements). Dies on bad input with "PROG: NAME: what is wrong". */
+void gp_load_tflite_buf(struct gp_stream *s, const char *name, const uint8_t *p, size_t n,
+    const struct gp_load_opts *o);
+
+/* ---- tflite-ops.c: the op table of the "tflite" and "tflite.custom" domains ---- */
+extern const struct gp_op gp_tflite_ops[];  /* sorted by name; ops.c's gp_op_find searches it */
+extern const size_t gp_tflite_nops;
+
+/* ==== end of TFLite ==== */
+
 #endif
