@@ -544,9 +544,14 @@ int gp_is_tflite(const uint8_t *p, size_t n);
 void gp_load_tflite_buf(struct gp_stream *s, const char *name, const uint8_t *p, size_t n,
     const struct gp_load_opts *o);
 
-/* ---- tflite-ops.c: the op table of the "tflite" and "tflite.custom" domains ---- */
-extern const struct gp_op gp_tflite_ops[];  /* sorted by name; ops.c's gp_op_find searches it */
+/* ---- tflite-ops.c: the op tables of the "tflite" and "tflite.custom" domains ---- */
+/* Each sorted by name; gp_op_find (ops.c) searches the one of a node's domain. */
+extern const struct gp_op gp_tflite_ops[];          /* the builtin ops, by BuiltinOperator name */
 extern const size_t gp_tflite_nops;
+extern const struct gp_op gp_tflite_custom_ops[];   /* the custom ops gp knows, by custom_code */
+extern const size_t gp_tflite_ncustom;
+/* What one of these ops costs, in the words of docs/counting.md's table. */
+const char *gp_tflite_op_doc(const struct gp_op *op);
 
 /* ==== end of TFLite ==== */
 
