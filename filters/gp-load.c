@@ -11,7 +11,7 @@
 
 #include "gp.h"
 
-static const char usage[] = "[--hash] [--data-limit N] FILE.onnx | FILE.tflite | -";
+static const char usage[] = "[--hash] [--data-limit N] FILE.onnx | -";
 
 static void
 help(void)

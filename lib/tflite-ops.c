@@ -1335,8 +1335,8 @@ gp_tflite_op_doc(const struct gp_op *op)
 		snprintf(b, sizeof b, "2 per MAC; + 1 per output for a bias");
 	else if (f == c_bmm)
 		snprintf(b, sizeof b, "2 per MAC");
-	else if (f == c_resize)
-		snprintf(b, sizeof b, "0 nearest; bilinear: see Resize");
+	else if (f == c_resize && !strcmp(op->name, "RESIZE_BILINEAR"))
+		snprintf(b, sizeof b, "3 (2^k - 1) per output element, k resized axes");
 	else if (f == c_lrn)
 		snprintf(b, sizeof b, "2 (2 radius + 1) + 3 per element");
 	else if (f == c_topk)
