@@ -86,7 +86,7 @@ asan:
 
 # make fuzz: each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS, seeded from
 # data/ and tests/; crashes land in build/fuzz/ as crash-* files.
-FUZZERS = fuzz-load fuzz-stream fuzz-concur fuzz-hw
+FUZZERS = fuzz-load fuzz-stream fuzz-concur fuzz-hw fuzz-tflite
 FUZZ_SECONDS ?= 60
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@mkdir -p $(O)/fuzz
