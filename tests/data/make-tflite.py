@@ -15,6 +15,8 @@ TensorFlow's schema.fbs, as lib/tflite.c lists them.
                   custom op "MysteryOp" after a CONV_2D.
   sharedvec.tflite  hostile: 4000 operators sharing one inputs vector of
                   4000 entries (16 M references from a 100 kB file).
+  optional.tflite a FULLY_CONNECTED without its bias (input -1 last) and a
+                  custom op with an absent input between two others.
   cycle.tflite    hostile: two operators that read each other's output.
   badbuffer.tflite  hostile: a tensor naming a buffer that does not exist.
   version2.tflite   hostile: schema version 2.
@@ -234,6 +236,15 @@ def shared_model():
     return model([opcode(ADD)], [subgraph(t, [0], [1], [o] * n)], [buffer()])
 
 
+def optional_model():
+    bufs = [buffer(), buffer(bytes(4 * 4 * 8))]
+    t = [tensor("x", [1, 8], FLOAT32), tensor("w", [4, 8], FLOAT32, 1), tensor("y", [1, 4], FLOAT32),
+         tensor("z", [1, 4], FLOAT32)]
+    codes = [opcode(FULLY_CONNECTED), opcode(CUSTOM, "WithHole")]
+    ops = [op(0, [0, 1, -1], [2], OPT_FC, Table((0, "b", RELU))), op(1, [2, -1, 0], [3])]
+    return model(codes, [subgraph(t, [0], [3], ops)], bufs)
+
+
 def cycle_model():
     t = [tensor("a", [1], FLOAT32), tensor("b", [1], FLOAT32), tensor("c", [1], FLOAT32)]
     ops = [op(0, [0, 2], [1], OPT_ADD, Table()), op(0, [1, 0], [2], OPT_ADD, Table())]
@@ -255,7 +266,7 @@ def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(out, exist_ok=True)
     for name, m in (("int8", int8_model()), ("dynamic", dynamic_model()),
-                    ("sharedvec", shared_model()), ("cycle", cycle_model()),
+                    ("sharedvec", shared_model()), ("optional", optional_model()), ("cycle", cycle_model()),
                     ("badbuffer", badbuffer_model()), ("version2", version2_model())):
         with open(os.path.join(out, name + ".tflite"), "wb") as f:
             f.write(model_bytes(m))
