@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""make-tflite.py DIR - write small TFLite models for gp's tests into DIR.
+"""make-tflite.py DIR [--big] - write small TFLite models for gp's tests into DIR.
 
 A minimal FlatBuffers writer (no flatbuffers package is needed): objects are
 laid out forward, each table's vtable right before it and its children after
@@ -20,6 +20,9 @@ TensorFlow's schema.fbs, as lib/tflite.c lists them.
   cycle.tflite    hostile: two operators that read each other's output.
   badbuffer.tflite  hostile: a tensor naming a buffer that does not exist.
   version2.tflite   hostile: schema version 2.
+  big.tflite      (--big only) a FULLY_CONNECTED with a 1 GiB weight, stored
+                  after the FlatBuffer (Buffer.offset and size, as converters
+                  write models over 2 GB); a sparse file, no disk used.
 """
 import os
 import struct
@@ -262,9 +265,23 @@ def version2_model():
     return model([], [subgraph(t, [0], [0], [])], [buffer()], version=2)
 
 
+def big_model(at, size):
+    buf = Table((1, "q", at), (2, "q", size))
+    t = [tensor("x", [1, 16384], FLOAT32), tensor("w", [size // 4 // 16384, 16384], FLOAT32, 1),
+         tensor("y", [1, size // 4 // 16384], FLOAT32)]
+    ops = [op(0, [0, 1], [2], OPT_FC, Table())]
+    return model([opcode(FULLY_CONNECTED)], [subgraph(t, [0], [2], ops)], [buffer(), buf])
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(out, exist_ok=True)
+    if "--big" in sys.argv[2:]:
+        at, size = 1 << 16, 1 << 30
+        with open(os.path.join(out, "big.tflite"), "wb") as f:
+            f.write(model_bytes(big_model(at, size)))
+            f.truncate(at + size)
+        return
     for name, m in (("int8", int8_model()), ("dynamic", dynamic_model()),
                     ("sharedvec", shared_model()), ("optional", optional_model()), ("cycle", cycle_model()),
                     ("badbuffer", badbuffer_model()), ("version2", version2_model())):
