@@ -180,7 +180,7 @@ window(struct gp_dim in, int64_t k, int64_t s, int64_t dl, const char *pad, stru
 		    (long long)dl, (long long)k);
 	ek = (k - 1) * dl + 1;
 	if (!strcmp(pad, "SAME")) {
-		*out = s == 1 ? in : known(in) ? dk((in.v + s - 1) / s) : unk;
+		*out = s == 1 ? in : known(in) ? dk(in.v / s + (in.v % s != 0)) : unk;
 		return 0;
 	}
 	if (strcmp(pad, "VALID"))
@@ -303,12 +303,18 @@ sh_tconv(struct gp_graph *g, struct gp_node *n)
 
 		if (st[k] <= 0 || st[k] > LIM)
 			return fail("bad stride %lld", (long long)st[k]);
-		if (!strcmp(pad, "SAME"))
-			d[1 + k] = known(in) ? dk(in.v * st[k]) : st[k] == 1 ? in : unk;
-		else if (!strcmp(pad, "VALID"))
-			d[1 + k] = known(in) && known(kk) && in.v > 0 ? dk((in.v - 1) * st[k] + kk.v) : unk;
-		else
+		int64_t o;
+
+		if (strcmp(pad, "SAME") && strcmp(pad, "VALID"))
 			return fail("padding '%s' is neither SAME nor VALID", pad);
+		if (!known(in) || (!strcmp(pad, "VALID") && (!known(kk) || in.v == 0))) {
+			d[1 + k] = !strcmp(pad, "SAME") && st[k] == 1 ? in : unk;
+			continue;
+		}
+		if (!strcmp(pad, "SAME") ? __builtin_mul_overflow(in.v, st[k], &o) :
+		    __builtin_mul_overflow(in.v - 1, st[k], &o) || __builtin_add_overflow(o, kk.v, &o))
+			return fail("the output's dims overflow");
+		d[1 + k] = dk(o);
 	}
 	set_out(g, n, 0, 4, d);
 	return 0;
@@ -557,8 +563,10 @@ sh_concat(struct gp_graph *g, struct gp_node *n)
 		for (k = 0; k < r; k++) {
 			struct gp_dim e = y->shape.d[k];
 
+			if (k == a && known(d[k]) && known(e) && __builtin_add_overflow(d[k].v, e.v, &d[k].v))
+				return fail("the concatenated dim overflows");
 			if (k == a)
-				d[k] = known(d[k]) && known(e) ? dk(d[k].v + e.v) : unk;
+				d[k] = known(d[k]) && known(e) ? d[k] : unk;
 			else if (!known(d[k]) && known(e))
 				d[k] = e;
 		}
@@ -580,10 +588,13 @@ sh_pad(struct gp_graph *g, struct gp_node *n)
 		return -1;
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	for (k = 0; k < r; k++) {
+		int64_t o;
+
 		if (p[2 * k] < 0 || p[2 * k + 1] < 0 || p[2 * k] > LIM || p[2 * k + 1] > LIM)
 			return fail("bad paddings");
-		d[k] = known(x->shape.d[k]) ? dk(x->shape.d[k].v + p[2 * k] + p[2 * k + 1]) :
-		    p[2 * k] + p[2 * k + 1] == 0 ? x->shape.d[k] : unk;
+		if (known(x->shape.d[k]) && __builtin_add_overflow(x->shape.d[k].v, p[2 * k] + p[2 * k + 1], &o))
+			return fail("a padded dim overflows");
+		d[k] = known(x->shape.d[k]) ? dk(o) : p[2 * k] + p[2 * k + 1] == 0 ? x->shape.d[k] : unk;
 	}
 	set_out(g, n, 0, r, d);
 	return 0;
@@ -657,8 +668,12 @@ sh_slice(struct gp_graph *g, struct gp_node *n)
 			continue;
 		}
 		lo = bm >> k & 1 ? (st > 0 ? 0 : in.v - 1) : b[k] < 0 ? b[k] + in.v : b[k];
-		hi = em >> k & 1 ? (st > 0 ? in.v : -1) :
-		    attr_i(n, "offset", 0) ? lo + e[k] : e[k] < 0 ? e[k] + in.v : e[k];
+		if (em >> k & 1)
+			hi = st > 0 ? in.v : -1;
+		else if (attr_i(n, "offset", 0))
+			hi = clampi(lo, -1, in.v) + clampi(e[k], -LIM, LIM);
+		else
+			hi = e[k] < 0 ? e[k] + in.v : e[k];
 		if (st > 0) {
 			lo = clampi(lo, 0, in.v);
 			hi = clampi(hi, 0, in.v);
@@ -736,9 +751,16 @@ sh_depthspace(struct gp_graph *g, struct gp_node *n)
 	if (b <= 0 || b > LIM)
 		return fail("block_size %lld", (long long)b);
 	d[0] = x->shape.d[0];
-	for (k = 1; k < 3; k++)
-		d[k] = known(x->shape.d[k]) ? dk(up ? x->shape.d[k].v * b : x->shape.d[k].v / b) : unk;
-	d[3] = known(x->shape.d[3]) ? dk(up ? x->shape.d[3].v / (b * b) : x->shape.d[3].v * b * b) : unk;
+	for (k = 1; k < 4; k++) {
+		int64_t v = x->shape.d[k].v, f = k < 3 ? b : b * b, o;
+
+		if (!known(x->shape.d[k]))
+			d[k] = unk;
+		else if (up == (k < 3) && __builtin_mul_overflow(v, f, &o))
+			return fail("the output's dims overflow");
+		else
+			d[k] = dk(up == (k < 3) ? o : v / f);
+	}
 	set_out(g, n, 0, 4, d);
 	return 0;
 }
@@ -829,8 +851,11 @@ sh_tile(struct gp_graph *g, struct gp_node *n)
 	for (k = 0; k < r; k++) {
 		if (m[k] < 0 || m[k] > LIM)
 			return fail("bad dims");
-		d[k] = fill || bc ? dk(m[k]) : known(x->shape.d[k]) ? dk(x->shape.d[k].v * m[k]) :
-		    m[k] == 1 ? x->shape.d[k] : unk;
+		int64_t o;
+
+		if (!fill && !bc && known(x->shape.d[k]) && __builtin_mul_overflow(x->shape.d[k].v, m[k], &o))
+			return fail("a tiled dim overflows");
+		d[k] = fill || bc ? dk(m[k]) : known(x->shape.d[k]) ? dk(o) : m[k] == 1 ? x->shape.d[k] : unk;
 	}
 	set_out(g, n, 0, r, d);
 	return 0;
@@ -1043,7 +1068,7 @@ c_conv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	c->groups = dw ? cin : ci > 0 ? cin / ci : 1;
 	c->depthwise = dw;
 	c->kind = dw ? "conv2d_depthwise" : c->groups > 1 ? "conv2d_grouped" :
-	    kh * kw == 1 ? "conv2d_pointwise" : "conv2d";
+	    kh == 1 && kw == 1 ? "conv2d_pointwise" : "conv2d";
 	return epilogue(g, n, c, 0);
 }
 
@@ -1160,6 +1185,7 @@ c_if(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	static const char *const key[] = {"then_subgraph_index", "else_subgraph_index"};
 	int64_t macs[2] = {0, 0}, flops[2] = {0, 0};
+	const struct gp_op *op;
 	int b;
 	size_t i;
 
@@ -1174,8 +1200,8 @@ c_if(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 
 			if (g->n[i].graph != id)
 				continue;
-			if (!strcmp(g->n[i].op, "IF") || !strcmp(g->n[i].op, "WHILE"))
-				return -1;      /* nested control: not followed */
+			if ((op = gp_op_find(g->n[i].domain, g->n[i].op)) && op->cls == GP_C_CONTROL)
+				return -1;      /* nested control flow: not followed (it could loop) */
 			if (gp_op_cost(g, &g->n[i], &bc) < 0)
 				return -1;
 			macs[b] = add(c, macs[b], bc.macs);

@@ -355,9 +355,9 @@ check(struct tl *L)
 		LDIE(L, "not a valid TFLite model: at byte %zu: %s", L->f.at, L->f.err);
 }
 
-/* visit counts n vector elements about to be visited: a file can point many
- * tables at one long vector, and this bounds the work (and the output) to a
- * multiple of the file's size */
+/* visit counts n vector elements (or string bytes) about to be read or
+ * written: a file can point many tables at one long vector or string, and
+ * this bounds the work (and the output) to a multiple of the file's size */
 static void
 visit(struct tl *L, uint64_t n)
 {
@@ -373,6 +373,7 @@ text(struct tl *L, const char *s, size_t n)
 {
 	const char *z = s ? memchr(s, 0, n) : NULL;
 
+	visit(L, n);
 	if (z)
 		n = (size_t)(z - s);
 	return gp_arena_strndup(&L->s->arena, s ? s : "", s ? n : 0);
@@ -986,6 +987,7 @@ load_subgraph(struct tl *L, int k, const struct gp_fbt *sg)
 		for (u = 0; u < v->len; u++) {
 			const char *nm = L->subs[k].tname[gp_fb_vint(&L->f, v, u)];
 
+			visit(L, strlen(nm));
 			if (u)
 				gp_buf_addc(&lb, ',');
 			gp_esc(&lb, nm, strlen(nm));
@@ -1106,6 +1108,7 @@ load_subgraph(struct tl *L, int k, const struct gp_fbt *sg)
 		int64_t ty;
 		struct gp_fbt ot;
 
+		visit(L, 2 * strlen(L->opname[o->code]));
 		r = gp_table_addrow(s, L->nt);
 		gp_table_set(s, L->nt, 0, r, esc(L, uniq(L, &L->nodenames,
 		    gp_arena_printf(A, "%s_%u", L->opname[o->code], ord[u]))));
@@ -1123,8 +1126,10 @@ load_subgraph(struct tl *L, int k, const struct gp_fbt *sg)
 
 				if (i)
 					gp_buf_addc(&lb, ',');
-				if (t >= 0)
+				if (t >= 0) {
+					visit(L, strlen(L->subs[k].tname[t]));
 					gp_esc(&lb, L->subs[k].tname[t], strlen(L->subs[k].tname[t]));
+				}
 			}
 			if (lb.len)
 				gp_table_set(s, L->nt, 3 + j, r, lb.buf);
@@ -1213,6 +1218,7 @@ load_signatures(struct tl *L, const struct gp_fbt *model)
 					LDIE(L, "signature '%s': tensor %llu does not exist in subgraph %llu", key,
 					    (unsigned long long)ti, (unsigned long long)sgi);
 				nm = nm ? text(L, nm, n) : "";
+				visit(L, strlen(key) + strlen(L->subs[sgi].tname[ti]));
 				r = gp_table_addrow(s, L->st);
 				gp_table_set(s, L->st, 0, r, *key ? esc(L, key) : "\"\"");
 				gp_table_set(s, L->st, 1, r, gp_arena_printf(&s->arena, "%llu",
@@ -1261,6 +1267,8 @@ load_metadata(struct tl *L, const struct gp_fbt *model)
 		while (n > 0 && L->f.p[b->pos + n - 1] == 0)
 			n--;    /* a C string's NULs */
 		txt = b->present && n > 0 && n <= TEXT_META;
+		if (txt)
+			visit(L, n);
 		for (k = 0; txt && k < n; k++)
 			txt = L->f.p[b->pos + k] >= 0x20 && L->f.p[b->pos + k] != 0x7f;
 		if (txt)
@@ -1340,7 +1348,7 @@ gp_load_tflite_buf(struct gp_stream *s, const char *path, const uint8_t *p, size
 	if (!gp_is_tflite(p, n))
 		LDIE(&L, "not a TFLite model: no TFL3 file identifier at bytes 4..7");
 	gp_fb_init(&L.f, p, n);
-	L.limit = 4 * (uint64_t)n + 65536;
+	L.limit = 16 * (uint64_t)n + ((uint64_t)1 << 20);
 	gp_fb_root(&L.f, &model);
 	check(&L);
 	version = gp_fb_uint(&L.f, &model, 0, 4, 0);
