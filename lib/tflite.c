@@ -1135,10 +1135,10 @@ load_subgraph(struct tl *L, int k, const struct gp_fbt *sg)
 				gp_table_set(s, L->nt, 3 + j, r, lb.buf);
 		}
 		/* attributes: the builtin options, or a custom op's options as bytes */
-		ty = gp_fb_int(&L->f, &o->t, 3, 1, 0);
+		ty = (int64_t)gp_fb_uint(&L->f, &o->t, 3, 1, 0);
 		if (ty > 0 && gp_fb_table(&L->f, &o->t, 4, &ot))
 			options(L, &ab, (uint64_t)ty < NOPTS ? opts[ty] : "", &ot);
-		ty = gp_fb_int(&L->f, &o->t, 11, 1, 0);
+		ty = (int64_t)gp_fb_uint(&L->f, &o->t, 11, 1, 0);
 		if (ty > 0 && gp_fb_table(&L->f, &o->t, 12, &ot))
 			options(L, &ab, (uint64_t)ty < NOPTS2 ? opts2[ty] : "", &ot);
 		check(L);
