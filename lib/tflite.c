@@ -669,6 +669,9 @@ sparsity_text(struct tl *L, struct gp_buf *b, const struct gp_fbt *sp)
 
 /* ---- loading ---- */
 
+/* load_buffers finds where each buffer's bytes are (a data vector, or
+ * offset and size past the FlatBuffer), without reading them; dies when they
+ * lie outside the file */
 static void
 load_buffers(struct tl *L, const struct gp_fbt *model)
 {
@@ -711,6 +714,9 @@ load_buffers(struct tl *L, const struct gp_fbt *model)
 	}
 }
 
+/* load_codes names each operator code: its BuiltinOperator (BUILTIN_N for a
+ * number gp does not know), or a custom op's custom_code; dies on a custom op
+ * without one */
 static void
 load_codes(struct tl *L, const struct gp_fbt *model)
 {
@@ -861,7 +867,12 @@ order(struct tl *L, const struct op *ops, uint32_t nop, const int *prod, const c
 	return out;
 }
 
-/* load_subgraph writes subgraph k: its graph, tensor and node records */
+/* load_subgraph writes subgraph k: its graph record, its tensor records in
+ * file order, its node records in a topological order. Dies on a tensor or
+ * opcode index out of range, an input listed twice, a tensor written twice
+ * or written while it is an input or a constant, an unknown tensor type, a
+ * dim below -1, a rank over MAX_RANK, a buffer that does not exist or does
+ * not hold what its tensor's shape and type need, and a cycle. */
 static void
 load_subgraph(struct tl *L, int k, const struct gp_fbt *sg)
 {
@@ -1319,6 +1330,8 @@ graph_sha256(struct tl *L, char hex[65])
 	free(big);
 }
 
+/* gp_load_tflite_buf: the headers, then every subgraph, then the signature
+ * records; see gp.h */
 void
 gp_load_tflite_buf(struct gp_stream *s, const char *path, const uint8_t *p, size_t n,
     const struct gp_load_opts *o)
