@@ -206,11 +206,15 @@ open(sys.argv[2], "wb").write(b)' "$M/int8.tflite" "$g"
 	part "$T/melspectrogram.tflite" -D batch=1 -D dim1=1280
 	tf=$(total macs)
 	assert_equal "$(total unknown)" 0
+	run -0 cat "$E"
+	assert_output ""            # every shape inferred from the bound input agrees with the file
 	part "$T/melspectrogram.onnx" -D batch_size=1 -D samples=1280
 	assert_equal "$(total macs)" "$tf"
 	assert_equal "$tf" 1356960
 	part "$T/embedding_model.tflite" -D batch=1
 	tf=$(total macs)
+	run -0 cat "$E"
+	assert_output ""
 	tflops=$(total flops)
 	part "$T/embedding_model.onnx" -D unk__314=1
 	assert_equal "$(total macs)" "$tf"
@@ -221,6 +225,8 @@ open(sys.argv[2], "wb").write(b)' "$M/int8.tflite" "$g"
 	assert_equal $((tflops - $(total flops))) 96
 	part "$T/hey_jarvis_v0.1.tflite"
 	tf=$(total macs)
+	run -0 cat "$E"
+	assert_output ""
 	part "$T/hey_jarvis_v0.1.onnx"
 	assert_equal "$(total macs)" "$tf"
 	assert_equal "$tf" 315584
