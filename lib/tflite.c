@@ -132,21 +132,23 @@ static const char *const opts[] = {
 	"block_size:i",                                                     /* 19 SpaceToDepthOptions */
 	"combiner:C",                                           /* 20 EmbeddingLookupSparseOptions */
 	"fused_activation_function:A",                                      /* 21 MulOptions */
-	"", "axis:i batch_dims:i", "", "", "",          /* 22 Pad 23 Gather 24 BatchToSpaceND 25 SpaceToBatchND 26 Transpose */
+	/* 22 Pad, 23 Gather, 24 BatchToSpaceND, 25 SpaceToBatchND, 26 Transpose */
+	"", "axis:i batch_dims:i", "", "", "",
 	"keep_dims:b",                                                      /* 27 ReducerOptions */
 	"fused_activation_function:A pot_scale_int16:b=1?",                 /* 28 SubOptions */
 	"fused_activation_function:A",                                      /* 29 DivOptions */
 	"squeeze_dims:I",                                                   /* 30 SqueezeOptions */
 	"time_major:b fused_activation_function:A asymmetric_quantize_inputs:b?",   /* 31 SequenceRNN */
-	"begin_mask:i end_mask:i ellipsis_mask:i new_axis_mask:i shrink_axis_mask:i offset:b",
+	"begin_mask:i end_mask:i ellipsis_mask:i new_axis_mask:i shrink_axis_mask:i offset:b", /* 32 */
 	"", "",                                                             /* 33 Exp 34 TopKV2 */
 	"num_splits:i",                                                     /* 35 SplitOptions */
 	"",                                                                 /* 36 LogSoftmax */
 	"in_data_type:T out_data_type:T",                                   /* 37 CastOptions */
 	"", "",                                                 /* 38 Dequantize 39 MaximumMinimum */
 	"output_type:T",                                                    /* 40 ArgMaxOptions */
-	"", "", "", "", "", "", "", "",     /* 41 Less 42 Neg 43 PadV2 44 Greater 45 GreaterEqual 46 LessEqual 47 Select 48 Slice */
-	"padding:P stride_w:i stride_h:i fused_activation_function:A quantized_bias_type:T?",
+	/* 41 Less, 42 Neg, 43 PadV2, 44 Greater, 45 GreaterEqual, 46 LessEqual, 47 Select, 48 Slice */
+	"", "", "", "", "", "", "", "",
+	"padding:P stride_w:i stride_h:i fused_activation_function:A quantized_bias_type:T?", /* 49 */
 	"validate_indices:b",                                   /* 50 SparseToDenseOptions */
 	"", "", "", "",                     /* 51 Tile 52 ExpandDims 53 Equal 54 NotEqual */
 	"out_type:T",                                                       /* 55 ShapeOptions */
@@ -178,7 +180,8 @@ static const char *const opts[] = {
 	"then_subgraph_index:i else_subgraph_index:i",                      /* 92 IfOptions */
 	"cond_subgraph_index:i body_subgraph_index:i",                      /* 93 WhileOptions */
 	"block_size:i",                                                     /* 94 DepthToSpaceOptions */
-	"", "", "", "", "", "",             /* 95 NMSV4 96 NMSV5 97 ScatterNd 98 SelectV2 99 Densify 100 SegmentSum */
+	/* 95 NonMaxSuppressionV4, 96 V5, 97 ScatterNd, 98 SelectV2, 99 Densify, 100 SegmentSum */
+	"", "", "", "", "", "",
 	"adj_x:b adj_y:b asymmetric_quantize_inputs:b?",                    /* 101 BatchMatMulOptions */
 	"exclusive:b reverse:b",                                            /* 102 CumsumOptions */
 	"init_subgraph_index:i",                                            /* 103 CallOnceOptions */
