@@ -92,7 +92,7 @@ asan:
 
 # make fuzz: each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS, seeded from
 # data/ and tests/; crashes land in build/fuzz/ as crash-* files.
-FUZZERS = fuzz-load fuzz-stream fuzz-concur fuzz-hw
+FUZZERS = fuzz-load fuzz-stream fuzz-concur fuzz-hw fuzz-tflite
 FUZZ_SECONDS ?= 60
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@mkdir -p $(O)/fuzz
@@ -139,6 +139,11 @@ demo: deps
 	@echo; echo '$$ bin/gp-load tests/data/llama-7b-shape.onnx | bin/gp-shape -D batch=1 --sweep seq=2048,1 --sweep past=0,2048 | bin/gp-partition --fuse | bin/gp-roofline -H a100-sxm -p fp16 | bin/gp-report | head -11'
 	@bin/gp-load tests/data/llama-7b-shape.onnx | bin/gp-shape -D batch=1 --sweep seq=2048,1 --sweep past=0,2048 | \
 		bin/gp-partition --fuse | bin/gp-roofline -H a100-sxm -p fp16 | bin/gp-report | head -11
+	@echo; echo '$$ bin/gp-load data/tflite/selfie_segmentation.tflite | bin/gp-partition --fuse | bin/gp-concur | bin/gp-roofline -H rpi5   # and -H coral-edgetpu -p int8'
+	@mkdir -p build/demo/tflite
+	@for hw in rpi5 coral-edgetpu; do bin/gp-load data/tflite/selfie_segmentation.tflite | bin/gp-partition --fuse | \
+		bin/gp-concur | bin/gp-roofline -H $$hw $$([ $$hw = coral-edgetpu ] && echo -p int8) > build/demo/tflite/selfie-$$hw.gp; done
+	@bin/gp-report --compare build/demo/tflite/*.gp
 	@echo; echo "pictures: build/demo/resnet18-roofline.svg (roofline chart), build/demo/resnet18-graph.svg (the subgraph DAG)"
 
 bench: all

@@ -1,8 +1,9 @@
-/* gp-load - read an ONNX model and write it as a gp stream
+/* gp-load - read an ONNX or TFLite model and write it as a gp stream
  *
  * Every graph, node and tensor of the model becomes a record; weights are
  * described by dtype and shape, never read (external data files need not
- * exist). Nodes come out in topological order.
+ * exist). Nodes come out in topological order. A TFLite model is told by
+ * its file identifier, whatever the file's name.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -16,10 +17,10 @@ static void
 help(void)
 {
 	printf("usage: %s %s\n\n"
-	    "Write the ONNX model FILE (or standard input, '-') to standard output as a\n"
-	    "gp stream (docs/format.md): graph, tensor and node records, nodes in\n"
-	    "topological order. Weights are described, not read: external data files\n"
-	    "need not exist.\n\n"
+	    "Write the ONNX or TFLite model FILE (or standard input, '-') to standard\n"
+	    "output as a gp stream (docs/format.md): graph, tensor and node records, nodes\n"
+	    "in topological order. Weights are described, not read: external data files\n"
+	    "need not exist. A TFLite model is told by its file identifier (TFL3).\n\n"
 	    "  --data-limit N  write the values of tensors with at most N elements\n"
 	    "                  (shape constants, scales; default 16, at most 1048576)\n"
 	    "  --hash          add ##source_sha256, the SHA-256 of the whole file\n"
@@ -27,6 +28,25 @@ help(void)
 	    "  -h, --help      show this help\n"
 	    "  -V, --version   show the version\n",
 	    gp_prog, usage);
+}
+
+struct job {
+	struct gp_stream *s;
+	const char *path;
+	struct gp_file *f;
+	const struct gp_load_opts *o;
+};
+
+/* load the model in J->f, by its format */
+static void
+load(void *arg)
+{
+	struct job *J = arg;
+
+	if (gp_is_tflite(J->f->p, J->f->n))
+		gp_load_tflite_buf(J->s, J->path, J->f->p, J->f->n, J->o);
+	else
+		gp_load_onnx_buf(J->s, J->path, J->f->p, J->f->n, J->o);
 }
 
 int
@@ -41,6 +61,9 @@ main(int argc, char **argv)
 	};
 	struct gp_load_opts o = {16, 0};
 	struct gp_stream s;
+	struct gp_model_head mh = {0};
+	struct gp_file f;
+	struct job J;
 	int c;
 	int64_t v;
 
@@ -71,7 +94,14 @@ main(int argc, char **argv)
 	if (argc - optind != 1)
 		gp_die_usage(usage);
 	gp_stream_init(&s, argv[optind]);
-	gp_load_onnx(&s, argv[optind], &o);
+	gp_err_src = argv[optind];
+	gp_file_open(&f, argv[optind], gp_model_head, &mh, GP_PIPE_MAX);
+	J.s = &s;
+	J.path = argv[optind];
+	J.f = &f;
+	J.o = &o;
+	gp_file_guard(&f, argv[optind], load, &J);
+	gp_file_close(&f);
 	gp_stream_write(&s, stdout, argc, argv);
 	gp_stream_release(&s);
 	return gp_close_stdout();

@@ -201,19 +201,21 @@ kvd(struct gp_buf *h, const char *k, double v)
 		gp_buf_printf(h, "\t%s=%.6g", k, v);
 }
 
-/* the model's own floating dtype: its first floating input's, else weight's; fp32 if none */
+/* the model's own floating dtype: its first floating input's, else weight's;
+ * in a model with neither (fully quantized), its first 8- or 4-bit input's or
+ * weight's; fp32 if none */
 static int
 model_dtype(const struct gp_graph *g)
 {
 	size_t i;
 	int k;
 
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < 4; k++)
 		for (i = 0; i < g->nt_; i++) {
 			const struct gp_tensor *t = &g->t[i];
 
-			if (t->graph == 0 && t->kind == (k ? GP_K_INIT : GP_K_INPUT) &&
-			    gp_dtype_isfloat(t->dtype) && gp_prec_of_dtype(t->dtype) >= 0)
+			if (t->graph == 0 && t->kind == (k % 2 ? GP_K_INIT : GP_K_INPUT) &&
+			    (k >= 2 || gp_dtype_isfloat(t->dtype)) && gp_prec_of_dtype(t->dtype) >= 0)
 				return t->dtype;
 		}
 	return 1;

@@ -223,7 +223,16 @@ struct gp_load_opts {
 /* Load the ONNX model in path ("-" for stdin) into a new stream s: headers,
  * tensor, node and graph tables, nodes in topological order. Dies on bad input
  * with "PROG: FILE: what is wrong". */
-void gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o);
+/* The state of gp_model_head: zero it before the first call. */
+struct gp_model_head {
+	size_t pos;
+	char msg[160];
+};
+/* A gp_file_head_fn (arg: struct gp_model_head) for a model on a pipe:
+ * bytes that begin like a TFLite file ("TFL3" at 4..7), or a ModelProto
+ * whose top-level fields parse so far. */
+const char *gp_model_head(void *arg, const uint8_t *p, size_t n);
+#define GP_PIPE_MAX ((size_t)INT32_MAX)  /* the most read from a pipe: a protobuf message's limit */
 /* The same from the bytes p[0..n) of a model named name. */
 void gp_load_onnx_buf(struct gp_stream *s, const char *name, const uint8_t *p, size_t n,
     const struct gp_load_opts *o);
@@ -514,5 +523,82 @@ int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := v
 
 /* ---- sha256.c ---- */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
+
+/* ==== TFLite: flatbuf.c, tflite.c, tflite-ops.c, file.c ==== */
+
+/* ---- flatbuf.c: a bounds-checked FlatBuffers reader ---- */
+/* Every accessor checks what it follows against the buffer; a malformed
+ * reference reads as absent (0, NULL, the default) and records the first
+ * error in err, with its byte offset in at. */
+struct gp_fb {
+	const uint8_t *p;
+	size_t n;
+	const char *err;                    /* the first thing found malformed, or NULL */
+	size_t at;
+};
+struct gp_fbt {                             /* a table; pos 0 when absent */
+	size_t pos, vt;
+	unsigned vtlen, tlen;
+};
+struct gp_fbv {                             /* a vector of len elements of esize bytes at pos */
+	size_t pos, esize;
+	uint32_t len;
+};
+void gp_fb_init(struct gp_fb *f, const uint8_t *p, size_t n);
+int gp_fb_root(struct gp_fb *f, struct gp_fbt *t);          /* the root table: 1, or 0 */
+int gp_fb_has(struct gp_fb *f, const struct gp_fbt *t, int id); /* field id is present */
+/* Scalar field id of t (size 1, 2, 4 or 8 bytes), or def when absent. */
+uint64_t gp_fb_uint(struct gp_fb *f, const struct gp_fbt *t, int id, int size, uint64_t def);
+int64_t gp_fb_int(struct gp_fb *f, const struct gp_fbt *t, int id, int size, int64_t def);
+float gp_fb_float(struct gp_fb *f, const struct gp_fbt *t, int id, float def);
+/* Table, vector (of esize-byte elements) and string fields: 1 (or the
+ * string, *len bytes, not NUL-terminated) when present and sound, else 0 (NULL). */
+int gp_fb_table(struct gp_fb *f, const struct gp_fbt *t, int id, struct gp_fbt *out);
+int gp_fb_vector(struct gp_fb *f, const struct gp_fbt *t, int id, size_t esize, struct gp_fbv *v);
+const char *gp_fb_string(struct gp_fb *f, const struct gp_fbt *t, int id, size_t *len);
+/* Element i of a vector: a number (0 past the end), a table, a string. */
+uint64_t gp_fb_vuint(struct gp_fb *f, const struct gp_fbv *v, size_t i);
+int64_t gp_fb_vint(struct gp_fb *f, const struct gp_fbv *v, size_t i);
+float gp_fb_vfloat(struct gp_fb *f, const struct gp_fbv *v, size_t i);
+int gp_fb_vtable(struct gp_fb *f, const struct gp_fbv *v, size_t i, struct gp_fbt *out);
+const char *gp_fb_vstring(struct gp_fb *f, const struct gp_fbv *v, size_t i, size_t *len);
+
+/* ---- file.c: a whole input file, mapped (or read, from a pipe) ---- */
+struct gp_file {
+	const uint8_t *p;
+	size_t n;
+	void *map;
+	uint8_t *owned;
+};
+/* Checks the first bytes p[0..n) of an input as they arrive: NULL while they
+ * may be a model, else what is wrong with them (a message held in arg). */
+typedef const char *gp_file_head_fn(void *arg, const uint8_t *p, size_t n);
+/* Map path ("-": read standard input, checked by head as it arrives, at most
+ * max bytes); dies "PROG: PATH: cannot open: ..." on error. */
+void gp_file_open(struct gp_file *f, const char *path, gp_file_head_fn *head, void *arg, size_t max);
+/* Run fn(arg) reading f: a file that shrinks under its mapping is an error, not SIGBUS. */
+void gp_file_guard(struct gp_file *f, const char *path, void (*fn)(void *), void *arg);
+void gp_file_close(struct gp_file *f);
+
+/* ---- tflite.c: TFLite -> gp stream ---- */
+/* 1 if p[0..n) is a TFLite model: the file identifier "TFL3" at bytes 4..7. */
+int gp_is_tflite(const uint8_t *p, size_t n);
+/* Load the TFLite model in p[0..n), named name, into a new stream s: every
+ * subgraph, tensor and operator (docs/format.md); buffers are described by
+ * their sizes, never read (but for values of at most o->data_limit
+ * elements). Dies on bad input with "PROG: NAME: what is wrong". */
+void gp_load_tflite_buf(struct gp_stream *s, const char *name, const uint8_t *p, size_t n,
+    const struct gp_load_opts *o);
+
+/* ---- tflite-ops.c: the op tables of the "tflite" and "tflite.custom" domains ---- */
+/* Each sorted by name; gp_op_find (ops.c) searches the one of a node's domain. */
+extern const struct gp_op gp_tflite_ops[];          /* the builtin ops, by BuiltinOperator name */
+extern const size_t gp_tflite_nops;
+extern const struct gp_op gp_tflite_custom_ops[];   /* the custom ops gp knows, by custom_code */
+extern const size_t gp_tflite_ncustom;
+/* What one of these ops costs, in the words of docs/counting.md's table. */
+const char *gp_tflite_op_doc(const struct gp_op *op);
+
+/* ==== end of TFLite ==== */
 
 #endif

@@ -29,7 +29,6 @@
 #define ELEM_BYTES 24           /* more than one element's data can take (complex128 as two
                                  * unpacked doubles: 18): with --data-limit N, payloads of
                                  * N * ELEM_BYTES stay, so N values of any number type do */
-#define PIPE_MAX ((size_t)INT32_MAX)    /* the most read from a pipe: a protobuf message's limit */
 
 /* A scope: the names a graph defines, and the graph around it. */
 struct scope {
@@ -1423,77 +1422,20 @@ load_graph(struct ld *L, const struct pending *pg)
 
 /* ---- input ---- */
 
-struct input {
-	const uint8_t *p;
-	size_t n;
-	void *map;
-	uint8_t *owned;
-};
-
-/* read_input maps a regular file, or reads any other input whole. While it
- * reads, it checks that the bytes begin like a ModelProto and stops after
- * PIPE_MAX of them, so an endless input (/dev/zero, yes) is refused instead of
- * filling memory. */
-static void
-read_input(const char *path, struct input *in)
+const char *
+gp_model_head(void *arg, const uint8_t *p, size_t n)
 {
-	struct stat st;
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-	struct gp_buf b = {0};
+	struct gp_model_head *h = arg;
 	const char *err;
-	size_t pos = 0, at, want;
-	ssize_t k;
-	char extra;
+	size_t at;
 
-	memset(in, 0, sizeof *in);
-	if (fd < 0)
-		gp_die("%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		gp_die("%s: cannot stat: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		gp_die("%s: is a directory", path);
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		in->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (in->map != MAP_FAILED) {
-			in->p = in->map;
-			in->n = (size_t)st.st_size;
-			if (fd)
-				close(fd);
-			return;
-		}
-		in->map = NULL;
-	}
-	for (;;) {
-		want = PIPE_MAX - b.len < (1 << 16) ? PIPE_MAX - b.len : (1 << 16);
-		gp_buf_grow(&b, want);
-		k = want ? read(fd, b.buf + b.len, want) : read(fd, &extra, 1);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			gp_die("%s: read error: %s", path, strerror(errno));
-		if (k == 0)
-			break;
-		if (!want)
-			gp_die("%s: input larger than 2 GiB, which no protobuf message can be "
-			    "(gp maps a larger model only from a regular file)", path);
-		b.len += (size_t)k;
-		if ((err = gp_wire_head((const uint8_t *)b.buf, b.len, &pos, &at)))
-			gp_die("%s: not an ONNX model: malformed protobuf at byte %zu: %s", path, at, err);
-	}
-	if (fd)
-		close(fd);
-	in->owned = (uint8_t *)b.buf;
-	in->p = in->owned;
-	in->n = b.len;
-}
-
-static void
-free_input(struct input *in)
-{
-	if (in->map)
-		munmap(in->map, in->n);
-	free(in->owned);
-	memset(in, 0, sizeof *in);
+	/* a TFLite file's first 4 bytes are an offset, not a protobuf tag */
+	if (n <= 4 || gp_is_tflite(p, n) || (n < 8 && !memcmp(p + 4, "TFL3", n - 4)))
+		return NULL;
+	if (!(err = gp_wire_head(p, n, &h->pos, &at)))
+		return NULL;
+	snprintf(h->msg, sizeof h->msg, "not an ONNX model: malformed protobuf at byte %zu: %s", at, err);
+	return h->msg;
 }
 
 /* What a load holds while it runs, so that gp_die can free it: a program
@@ -1573,52 +1515,7 @@ prune(struct ld *L, const uint8_t *p, size_t n)
 	}
 }
 
-/* A model file that shrinks while it is mapped: reading a page past its new
- * end raises SIGBUS, which prune's caller turns into an error. */
-static sigjmp_buf bus_env;
-static uintptr_t bus_lo, bus_hi;
-
-static void
-on_sigbus(int sig, siginfo_t *si, void *ctx)
-{
-	uintptr_t a = (uintptr_t)si->si_addr;
-
-	(void)ctx;
-	if (a >= bus_lo && a < bus_hi)
-		siglongjmp(bus_env, 1);
-	signal(sig, SIG_DFL);   /* not ours: the access faults again, with the default action */
-}
-
 static void build(struct ld *L);
-
-void
-gp_load_onnx(struct gp_stream *s, const char *path, const struct gp_load_opts *o)
-{
-	struct input in;
-	struct sigaction sa, old;
-	struct ld L;
-
-	gp_err_src = path;
-	read_input(path, &in);
-	begin(&L, s, path, o);
-	if (in.map) {
-		bus_lo = (uintptr_t)in.p;
-		bus_hi = bus_lo + in.n;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_sigaction = on_sigbus;
-		sa.sa_flags = SA_SIGINFO;
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGBUS, &sa, &old) < 0)
-			gp_die("%s: cannot catch SIGBUS: %s", path, strerror(errno));
-		if (sigsetjmp(bus_env, 1))
-			gp_die("%s: file changed while being read", path);
-	}
-	prune(&L, in.p, in.n);
-	if (in.map)
-		sigaction(SIGBUS, &old, NULL);
-	free_input(&in);
-	build(&L);
-}
 
 void
 gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, size_t size,

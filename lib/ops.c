@@ -2461,17 +2461,24 @@ static const struct gp_op msops[] = {
 #define NOPS (sizeof ops / sizeof ops[0])
 #define NMSOPS (sizeof msops / sizeof msops[0])
 
-/* gp_op_at: the default domain's ops, then com.microsoft's */
+/* gp_op_at: the default domain's ops, then tflite's, tflite.custom's
+ * (tflite-ops.c) and com.microsoft's */
 const struct gp_op *
 gp_op_at(size_t i)
 {
 	if (i < NOPS)
 		return &ops[i];
-	return i - NOPS < NMSOPS ? &msops[i - NOPS] : NULL;
+	if ((i -= NOPS) < gp_tflite_nops)
+		return &gp_tflite_ops[i];
+	if ((i -= gp_tflite_nops) < gp_tflite_ncustom)
+		return &gp_tflite_custom_ops[i];
+	i -= gp_tflite_ncustom;
+	return i < NMSOPS ? &msops[i] : NULL;
 }
 
 /* gp_op_find: op in the table of its domain (none, "" and "ai.onnx" are the
- * default one; "com.microsoft"), by binary search; NULL if gp does not know it */
+ * default one; "com.microsoft"; "tflite", "tflite.custom"), by binary search;
+ * NULL if gp does not know it */
 const struct gp_op *
 gp_op_find(const char *domain, const char *op)
 {
@@ -2480,10 +2487,18 @@ gp_op_find(const char *domain, const char *op)
 	int c;
 
 	if (domain && *domain && strcmp(domain, "ai.onnx") != 0) {
-		if (strcmp(domain, "com.microsoft") != 0)
+		if (strcmp(domain, "com.microsoft") == 0) {
+			t = msops;
+			hi = NMSOPS;
+		} else if (strcmp(domain, "tflite") == 0) {
+			t = gp_tflite_ops;
+			hi = gp_tflite_nops;
+		} else if (strcmp(domain, "tflite.custom") == 0) {
+			t = gp_tflite_custom_ops;
+			hi = gp_tflite_ncustom;
+		} else {
 			return NULL;
-		t = msops;
-		hi = NMSOPS;
+		}
 	}
 	while (lo < hi) {
 		mid = (lo + hi) / 2;

@@ -1,7 +1,9 @@
 /* t-ops - print the op table as docs/counting.md lists it: one line per op,
- * "| op | class | FLOPs |" (a com.microsoft op as "com.microsoft.Op"), so a
+ * "| op | class | FLOPs |" (a com.microsoft op as "com.microsoft.Op", a TFLite
+ * one as "tflite.OP" or "tflite.custom.Op"), so a
  * test can check that the docs say what the code does */
 #include <stdio.h>
+#include <string.h>
 
 #include "gp.h"
 #include "cost.h"
@@ -23,7 +25,9 @@ main(int argc, char **argv)
 		char per[96];
 		int k = op->fpe;
 
-		if (op->cost == gp_cost_elem && k == -1)
+		if (op->domain && !strncmp(op->domain, "tflite", 6))
+			snprintf(per, sizeof per, "%s", gp_tflite_op_doc(op));
+		else if (op->cost == gp_cost_elem && k == -1)
 			snprintf(per, sizeof per, "n-1 per output element (n inputs)");
 		else if (op->cost == gp_cost_elem && k == -2)
 			snprintf(per, sizeof per, "n per output element (n inputs)");
