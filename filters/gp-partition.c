@@ -206,6 +206,31 @@ report_unknown(struct gp_graph *g, const struct gp_part *p, int strict)
 	}
 }
 
+/* three counts as a list, "." if one is unknown */
+static void
+triple(struct gp_buf *b, const int64_t *v)
+{
+	gp_buf_reset(b);
+	if (v[0] < 0 || v[1] < 0 || v[2] < 0)
+		gp_buf_adds(b, ".");
+	else
+		gp_buf_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64, v[0], v[1], v[2]);
+}
+
+/* a subgraph's gemm, float_elems and float_bytes fields (docs/format.md) */
+static void
+geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct gp_sub *sg,
+    struct gp_buf *b)
+{
+	gp_buf_reset(b);
+	gp_gemm_fmt(b, sg->gemm, sg->ngemm);
+	gp_table_set(s, t, 21, r, b->buf);
+	triple(b, sg->felem);
+	gp_table_set(s, t, 22, r, b->buf);
+	triple(b, sg->fbytes);
+	gp_table_set(s, t, 23, r, b->buf);
+}
+
 static int
 shaped(const struct gp_stream *s)
 {
@@ -225,7 +250,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 	static const char *const cols[] = {
 		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
 		"bytes_in", "bytes_out", "bytes_weight", "ai", "bound", "batch", "channels", "spatial",
-		"threads", "depthwise", "groups", NULL,
+		"threads", "depthwise", "groups", "gemm", "float_elems", "float_bytes", NULL,
 	};
 	struct gp_part_opts o = *op;
 	struct gp_graph g;
@@ -283,6 +308,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 		for (cn = 0; cn < 6; cn++) {
 			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
 		}
+		geometry_fields(s, t, r, sg, &b);
 	}
 	/* which subgraph each node went into */
 	cn = gp_table_addcol(s, g.nt, "subgraph");

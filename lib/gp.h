@@ -351,6 +351,11 @@ struct gp_sub {
 	int known;                          /* macs and flops are known */
 	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
 	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
+	/* of floating tensors (what a precision change scales): elements and
+	 * bytes read, written and of weights; -1 unknown */
+	int64_t felem[3], fbytes[3];
+	struct gp_gemm *gemm;               /* its matrix products (gemm.c), arena memory */
+	int ngemm;                          /* how many; 0 none (not a matrix kernel), -1 unknown */
 };
 struct gp_part {
 	struct gp_sub *sg;
@@ -364,6 +369,20 @@ struct gp_part {
 /* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
 void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);
 void gp_part_release(struct gp_part *p);
+
+/* ---- gemm.c: the GEMM view of matrix nodes (docs/counting.md) ---- */
+/* b independent products of an m x k by a k x n matrix: b x m x n x k MACs */
+struct gp_gemm {
+	int64_t b, m, n, k;
+};
+#define GP_GEMM_MAX 16                      /* products one subgraph lists, at most */
+/* The products node n (of class GP_C_DENSE) runs as, into out[0 .. max):
+ * their count, or -1 when a shape is unknown, the op is not one gp knows as
+ * products (an Einsum of three operands), or there are more than max. */
+int gp_node_gemms(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max);
+/* "BxMxNxK;BxMxNxK..." ("." for none), and back: the count, or -1 if malformed. */
+void gp_gemm_fmt(struct gp_buf *b, const struct gp_gemm *v, int n);
+int gp_gemm_parse(const char *s, struct gp_gemm *out, int max);
 
 /* ---- dag.c: the dependency DAG of the subgraph records ---- */
 /* Subgraphs are v = 0 .. n-1 in record order (ids 1 .. n, a topological

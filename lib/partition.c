@@ -472,6 +472,55 @@ sum_bytes(struct part *P, const struct tlist *l)
 	return s;
 }
 
+/* the elements and bytes of the floating tensors of l: what a precision change scales */
+static void
+float_sums(struct part *P, const struct tlist *l, int64_t *elems, int64_t *bytes)
+{
+	int64_t e = 0, b = 0, x, y;
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		const struct gp_tensor *t = &P->g->t[l->v[k]];
+
+		if (!gp_dtype_isfloat(t->dtype))
+			continue;
+		x = l->elems[k] >= 0 ? l->elems[k] : numel(t);
+		y = tbytes(P, t, l->elems[k]);
+		if (x < 0 || y < 0) {
+			*elems = *bytes = -1;
+			return;
+		}
+		if (__builtin_add_overflow(e, x, &e) || __builtin_add_overflow(b, y, &b))
+			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
+	}
+	*elems = e;
+	*bytes = b;
+}
+
+/* geometry: the matrix products of group G's multiply-accumulate nodes into
+ * s (docs/counting.md, "The GEMM view"); none when it has no such node,
+ * unknown when one of them has none gp can tell */
+static void
+geometry(struct part *P, int G, struct gp_sub *s)
+{
+	struct gp_gemm v[GP_GEMM_MAX];
+	int m, n = 0, k;
+
+	s->gemm = NULL;
+	s->ngemm = 0;
+	for (m = P->first[G]; m >= 0; m = P->next[m]) {
+		if (cls(&P->g->n[m]) != GP_C_DENSE || P->folded[m])
+			continue;
+		k = n < 0 ? -1 : gp_node_gemms(P->g, &P->g->n[m], v + n, GP_GEMM_MAX - n);
+		n = k < 0 ? -1 : n + k;
+	}
+	s->ngemm = n;
+	if (n > 0) {
+		s->gemm = gp_arena_alloc(&P->g->s->arena, (size_t)n * sizeof *s->gemm);
+		memcpy(s->gemm, v, (size_t)n * sizeof *v);
+	}
+}
+
 static int *
 copy_list(struct gp_arena *a, const struct tlist *l)
 {
@@ -723,6 +772,10 @@ collect(struct part *P, struct gp_part *out, const int *rank)
 		s->bytes_in = sum_bytes(P, &in);
 		s->bytes_weight = sum_bytes(P, &w);
 		s->bytes_out = sum_bytes(P, &o);
+		float_sums(P, &in, &s->felem[0], &s->fbytes[0]);
+		float_sums(P, &o, &s->felem[1], &s->fbytes[1]);
+		float_sums(P, &w, &s->felem[2], &s->fbytes[2]);
+		geometry(P, G, s);
 	}
 	free(in.v);
 	free(in.elems);
