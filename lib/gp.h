@@ -468,6 +468,7 @@ struct gp_hw_mem {
 	double capacity;                    /* bytes; -1 not given (the outermost level only) */
 	double bandwidth;                   /* bytes/s */
 	double pj_per_byte;                 /* -1 not given */
+	double read_bw, write_bw;           /* achievable bytes/s reading, writing; bandwidth if not given */
 };
 struct gp_hw {
 	struct gp_arena arena;
@@ -482,6 +483,32 @@ struct gp_hw {
 	double launch_s;
 	int launch_per_model;               /* launch_s is paid once per run, not per kernel */
 	double run_s;                       /* paid once per run: the runtime's call overhead; 0 if not given */
+	/* how kernels map onto the chip (lib/mapping.c, docs/hardware.md); all optional */
+	struct gp_hw_tile *tile[GP_PREC_N]; /* the matrix unit's tiles per precision */
+	int ntile[GP_PREC_N];               /* 0: no tile model for that precision */
+	double vpeak[GP_PREC_N];            /* the vector unit's ops/s; 0: the same as peak */
+	double host_link;                   /* host <-> device bytes/s; -1 none (the host itself) */
+	/* the runtime (hw/runtime/NAME.yaml), when gp_hw_load_runtime applied one */
+	struct gp_runtime *rt;
+};
+/* One tile of the matrix unit: an m x n x k block of products one unit
+ * computes at a time (a GPU's CTA tile, a CPU's register block x its K
+ * step, a systolic array's rows x columns x one pass). */
+struct gp_hw_tile {
+	int64_t m, n, k;
+};
+/* A runtime: what executing a model costs on top of its kernels, and the
+ * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
+struct gp_runtime {
+	const char *path, *name, *title, *runs_on;  /* runs_on: a chip kind, or "any" */
+	double kernel_s;                    /* per kernel, on the device (seconds) */
+	double kernel_cycles;               /* per kernel, in the chip's clock cycles */
+	double run_s;                       /* per run: the call, its synchronisation */
+	int copy_inputs, copy_outputs;      /* inputs and outputs cross the host link each run */
+	int shape_nodes;                    /* it executes the shape computations gp folds */
+	double eff_matrix, eff_vector;      /* achieved fraction of a unit's matrix and vector peak; 1 */
+	double eff_memory;                  /* achieved fraction of the memory levels' bandwidth; 1 */
+	const char *fuse;                   /* its fusions, gp-partition --fuse=RUNTIME: a list */
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
@@ -492,6 +519,51 @@ void gp_hw_parse(struct gp_hw *h, const char *file, const char *text, size_t len
 void gp_hw_release(struct gp_hw *h);
 /* The paths of every profile there is, one per name, sorted by name; returns the count. */
 int gp_hw_list(char ***paths);
+/* Load the runtime spec names (a path, or a name looked up in the runtime/
+ * directory of every profile directory) into h->rt, in h's arena; dies on
+ * any error as gp_hw_load does. h may be a zeroed gp_hw (no chip). */
+void gp_hw_load_runtime(struct gp_hw *h, const char *spec);
+/* Read and validate a runtime profile from text into h->rt. */
+void gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, size_t len);
+/* The paths of every runtime profile there is, as gp_hw_list. */
+int gp_hw_list_runtimes(char ***paths);
+
+/* ---- mapping.c: a kernel on a chip's units and memory levels (docs/roofline.md) ---- */
+/* A kernel as the mapping sees it, its bytes at the precision used. */
+struct gp_kernel {
+	double flops;                       /* FLOPs, MACs counted 2 */
+	double rd, wr;                      /* activation bytes read and written */
+	double wt;                          /* weight bytes read */
+	double threads;                     /* independent outputs; <= 0 unknown */
+	const struct gp_gemm *gemm;         /* its products, or NULL */
+	int ngemm;                          /* 0: not a matrix kernel; -1: one whose products are not known */
+	double elem;                        /* bytes of one operand element at the precision */
+	double resident;                    /* bytes the model keeps across a run (weights + largest
+	                                     * activations): where weights live between runs */
+};
+/* Where the time of a kernel goes. */
+struct gp_mapped {
+	double compute_s;                   /* its compute on the unit it maps to, waves and waste included */
+	double memory_s;                    /* its traffic from the levels it comes from */
+	double overhead_s;                  /* per kernel: the runtime's dispatch, or the chip's launch */
+	double latency_s;                   /* the kernel's time */
+	double work_s;                      /* the same work with the whole chip to itself (no waves) */
+	int unit;                           /* 0 none (no FLOPs), 1 matrix, 2 vector */
+	int64_t tiles, split;               /* matrix: tiles (after split-K), K split factor */
+	struct gp_hw_tile tile;             /* matrix: the tile chosen */
+	double fill;                        /* matrix: useful MACs / MACs the tiles compute */
+	int act_level, wt_level;            /* the memory levels serving most activation and weight bytes */
+	const char *bound;                  /* compute, memory or launch */
+	char limit[64];                     /* what limits it, in words: "tiles 8/108 SM", "l2", ... */
+};
+/* Map kernel k onto chip h at precision prec (h->rt, if set, adds its
+ * dispatch cost and efficiencies); fills m. */
+void gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m);
+/* Seconds to move rd bytes in and wr bytes out of memory whose working set
+ * is set bytes: each level serves what fits in it and not in the level
+ * inside it (a smooth transition across each capacity); *lvl is set to the
+ * level serving the most bytes. */
+double gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl);
 
 /* ---- infer.c ---- */
 enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };
