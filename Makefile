@@ -41,7 +41,7 @@ LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
 PROGS = $(FILTERS:%=$(BIN)/%)
-TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops
+TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops $(O)/tests/t-mapping
 
 # Debian packages: to build, and to test and run the pipelines.
 DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev gnuplot-nox graphviz

@@ -562,7 +562,7 @@ void gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, s
 /* Seconds to move rd bytes in and wr bytes out of memory whose working set
  * is set bytes: each level serves what fits in it and not in the level
  * inside it (a smooth transition across each capacity); *lvl is set to the
- * level serving the most bytes. */
+ * level whose share takes the most time. */
 double gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl);
 
 /* ---- infer.c ---- */

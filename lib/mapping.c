@@ -4,9 +4,10 @@
  * GEMM view, lib/gemm.c) runs as tiles of the chip's matrix unit: each
  * product is cut into ⌈M/tm⌉ × ⌈N/tn⌉ tiles of ⌈K/tk⌉ steps, the edge
  * tiles computing padding; the tiles run in waves over the units, and when
- * there are fewer tiles than units K is split so that more units work
+ * there are fewer tiles than units K may be split so that more units work
  * (split-K, with the partial sums written and read back). A kernel library
- * picks the tile that finishes first; so does this model. A product whose
+ * picks the tile, and whether to split, that finishes first; so does this
+ * model. A product whose
  * shape wastes the matrix unit (a depthwise convolution: N = 1, K = 9) runs
  * on the vector unit instead, when that is faster. Everything else
  * (element-wise, reductions, data movement) runs on the vector unit at the
@@ -45,7 +46,7 @@ eff_memory(const struct gp_hw *h)
 double
 gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl)
 {
-	double t = 0, inner = 0, best = -1, e = eff_memory(h);
+	double t = 0, inner = 0, best = -1, e = eff_memory(h), x;
 	int i;
 
 	if (lvl)
@@ -63,9 +64,10 @@ gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl)
 		inner = fit;
 		if (share <= 0)
 			continue;
-		t += share * (rd / (L->read_bw * e) + wr / (L->write_bw * e));
-		if (share > best) {
-			best = share;
+		x = share * (rd / (L->read_bw * e) + wr / (L->write_bw * e));
+		t += x;
+		if (x > best) {
+			best = x;
 			if (lvl)
 				*lvl = i;
 		}
@@ -103,12 +105,11 @@ struct mm {
 
 static void
 tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct gp_hw_tile *t,
-    struct mm *o)
+    double split, struct mm *o)
 {
 	double U = h->units, rate = h->peak[prec] / 2 / U * eff_matrix(h);
 	double step = (double)t->m * (double)t->n * (double)t->k / rate;
 	double base = 0, work = 0, longest = 0, ops = 0, red = 0, useful = 0, padded = 0;
-	double split = 1;
 	int i;
 
 	/* tiles before splitting */
@@ -122,9 +123,9 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 		o->fill = 1;
 		return;
 	}
-	/* fewer tiles than units: split K so that one wave fills them */
-	if (base < U)
-		split = floor(U / base);
+	/* split K (split > 1) only when there are fewer tiles than units */
+	if (base >= U)
+		split = 1;
 	o->tiles = 0;
 	o->split = 1;
 	for (i = 0; i < k->ngemm; i++) {
@@ -190,12 +191,27 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		/* the matrix unit: the tile that finishes first */
 		best.time = -1;
 		for (i = 0; i < h->ntile[prec]; i++) {
-			tiled(h, prec, k, &h->tile[prec][i], &o);
-			if (best.time < 0 || o.time < best.time) {
-				best = o;
-				m->tile = h->tile[prec][i];
+			int sk;
+
+			/* whole K, and K split so that one wave of tiles fills the units */
+			for (sk = 0; sk < 2; sk++) {
+				double base = 0;
+				int j;
+
+				for (j = 0; sk && j < k->ngemm; j++)
+					base += (double)k->gemm[j].b * ceil((double)k->gemm[j].m / h->tile[prec][i].m) *
+					    ceil((double)k->gemm[j].n / h->tile[prec][i].n);
+				if (sk && (base <= 0 || base >= h->units))
+					continue;
+				tiled(h, prec, k, &h->tile[prec][i], sk ? floor(h->units / base) : 1, &o);
+				if (best.time < 0 || o.time < best.time) {
+					best = o;
+					m->tile = h->tile[prec][i];
+				}
 			}
 		}
+		if (!(best.time >= 0 && best.time <= vec_s))
+			memset(&m->tile, 0, sizeof m->tile);
 		if (best.time >= 0 && best.time <= vec_s) {
 			m->compute_s = best.time;
 			m->unit = 1;
@@ -236,7 +252,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		snprintf(m->limit, sizeof m->limit, "%s bandwidth", h->mem[l].level);
 	} else if (m->unit == 1 && lim) {
 		snprintf(m->limit, sizeof m->limit, "%s bandwidth", h->mem[1].level);
-	} else if (m->unit == 1 && m->tiles > 0 && m->tiles < h->units) {
+	} else if (m->unit == 1 && m->tiles > 0 && (m->tiles < h->units || m->split > 1)) {
 		if (m->split > 1)
 			snprintf(m->limit, sizeof m->limit, "tiles %lld/%.0f %s split-k %lld",
 			    (long long)m->tiles, h->units, unit, (long long)m->split);

@@ -81,3 +81,96 @@ part() {
 	run -0 cols "$S" kind float_elems bytes_in
 	assert_line --index 0 "$(printf 'gather\t0,1024,1024\t64')"
 }
+
+# A made-up chip with round numbers: 8 units of 512 fp16 MACs a cycle at 1 GHz (8.192
+# TFLOP/s; 512 G MAC/s a unit), one 64x64x32 tile, a vector unit of 512 GFLOP/s, a 1 MiB
+# L2 at 1 TB/s inside a DRAM of 100 GB/s, no launch cost.
+tile_chip() {
+	P=$BATS_TEST_TMPDIR/tile-chip.yaml
+	cat > "$P" <<'YAML'
+name: tile-chip
+title: Tile chip (round numbers)
+vendor: gp tests
+kind: gpu
+units: 8
+unit: SM
+clock_hz: 1G
+threads_per_unit: 128
+peak_ops:
+  fp16: 8.192T
+vector_ops:
+  fp16: 512G
+matrix:
+  fp16: [64x64x32]
+memory:
+  - level: dram
+    bandwidth: 100G
+  - level: l2
+    capacity: 1Mi
+    bandwidth: 1T
+launch_s: 0
+sources:
+  - cite: made up for tests/0020-mapping.bats
+    covers: [units, clock_hz, threads_per_unit, peak_ops, vector_ops, matrix, memory, launch_s]
+YAML
+}
+
+# map KERNEL...: t-mapping on the tile chip, one kernel a line:
+# FLOPS RD WR WT THREADS ELEM RESIDENT GEMM
+map() {
+	printf '%s\n' "$@" | "$GP_TESTBIN/t-mapping" "$P" fp16
+}
+
+@test "mapping: a GEMM whose tiles do not fill the chip (by hand)" {
+	tile_chip
+	# 128 x 128 x 32: 2 x 2 = 4 tiles of one 64x64x32 step (K cannot be split: one step).
+	# A step is 131072 MACs at 512 G MAC/s = 256 ns; one wave on 4 of the 8 units: 256 ns,
+	# twice the 128 ns the whole chip would take. Operands: 4 steps x (64 + 64) x 32 x 2 B
+	# = 32 KiB through the L2, each busy unit getting 1/8 of 1 TB/s: 65.5 ns, not the limit.
+	run -0 map "1048576 0 0 0 16384 2 0 1x128x128x32"
+	assert_output "$(printf '2.56e-07\t0\t2.56e-07\tmatrix\t4\t1\t1\t64x64x32\ttiles 4/8 SM')"
+}
+
+@test "mapping: split-K when one tile would leave 7 units idle (by hand)" {
+	tile_chip
+	# 64 x 64 x 1024: one tile of 32 steps, 8.192 us on one unit. Split K 8 ways: 8 tiles of
+	# 4 steps, one wave: 1.024 us. The partial sums, 8 x 64 x 64 x 4 B written and read back
+	# (256 KiB at 1 TB/s, 262 ns), and the operands (8 x 4 x 8 KiB over 8 busy units, 262 ns)
+	# take 524 ns through the L2: less than the 1.024 us of the products.
+	run -0 map "8388608 0 0 0 4096 2 0 1x64x64x1024"
+	assert_output "$(printf '1.024e-06\t0\t1.024e-06\tmatrix\t8\t8\t1\t64x64x32\ttiles 8/8 SM split-k 8')"
+}
+
+@test "mapping: a depthwise convolution runs on the vector unit (by hand)" {
+	tile_chip
+	# 3x3 depthwise over 64 channels of 32 x 32: 64 products of 1024 x 1 x 9. On the matrix
+	# unit: 64 x 16 tiles of one step that compute 64 x 64 x 32 MACs for 1024 x 9 useful
+	# ones (fill 0.0044): 1024 tiles in 128 waves of 256 ns = 32.8 us. On the vector unit:
+	# 1,179,648 FLOPs at 512 GFLOP/s, 65536 outputs filling 512 of 128 threads in whole
+	# waves of 8 units: 2.304 us. The vector unit wins.
+	run -0 map "1179648 0 0 0 65536 2 0 64x1024x1x9"
+	assert_output "$(printf '2.304e-06\t0\t2.304e-06\tvector\t0\t1\t1\t0x0x0\tvector unit')"
+}
+
+@test "mapping: a stream across a cache boundary grows smoothly, weights come from where they live (by hand)" {
+	tile_chip
+	# element-wise, in = out: the working set is in + out. Fitting the 1 MiB L2: 1 MiB at
+	# 1 TB/s = 1.04858 us. At 1.25 MiB the L2 serves 0.8 of it, DRAM 0.2: 1.25 MiB x
+	# (0.8 / 1 TB/s + 0.2 / 100 GB/s) = 3.67 us (DRAM's share takes the most time, 2.62 us).
+	# At 2 MiB: half and half, 11.53 us; at 8 MiB one eighth from the L2, 74.45 us.
+	run -0 map "0 524288 524288 0 0 2 0 ." "0 655360 655360 0 0 2 0 ." \
+		"0 1048576 1048576 0 0 2 0 ." "0 4194304 4194304 0 0 2 0 ."
+	assert_line --index 0 "$(printf '0\t1.04858e-06\t1.04858e-06\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth')"
+	assert_line --index 1 "$(printf '0\t3.67002e-06\t3.67002e-06\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
+	assert_line --index 2 "$(printf '0\t1.15343e-05\t1.15343e-05\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
+	assert_line --index 3 "$(printf '0\t7.44489e-05\t7.44489e-05\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
+	# no cliff: just past the capacity the time per byte rises a little, not 10x
+	run -0 map "0 530000 530000 0 0 2 0 ."
+	assert_output --regexp "^0	1\\.1[0-9]*e-06	"
+	# 1 MiB of weights: a model that keeps 0.5 MiB (less than its weights: the weights are
+	# what it keeps) has them in the L2, 1.04858 us; one that keeps 4 MiB has a quarter of
+	# them there: 1 MiB x (0.75 / 100 GB/s + 0.25 / 1 TB/s) = 8.13 us
+	run -0 map "0 0 0 1048576 0 2 524288 ." "0 0 0 1048576 0 2 4194304 ."
+	assert_line --index 0 "$(printf '0\t1.04858e-06\t1.04858e-06\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth')"
+	assert_line --index 1 "$(printf '0\t8.12646e-06\t8.12646e-06\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
+}
