@@ -157,6 +157,7 @@ install: all
 	cp $(PROGS) $(DESTDIR)$(BINDIR)/
 	cp docs/*.md README.md $(DESTDIR)$(DOCDIR)/
 	if ls hw/*.yaml >/dev/null 2>&1; then cp hw/*.yaml $(DESTDIR)$(SHAREDIR)/hw/; fi
+	mkdir -p $(DESTDIR)$(SHAREDIR)/hw/runtime && cp hw/runtime/*.yaml $(DESTDIR)$(SHAREDIR)/hw/runtime/
 
 clean:
 	rm -rf build bin lib/libgp.a

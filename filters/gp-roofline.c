@@ -242,7 +242,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
-	double resident = 0, most = 0, once, copy_s = 0;
+	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0;
 	int64_t batch;
 	int unknown = 0;
 
@@ -344,7 +344,15 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	if (h->rt && h->host_link > 0)
 		copy_s = ((h->rt->copy_inputs ? io_bytes(&g, GP_K_INPUT, C.prec) : 0) +
 		    (h->rt->copy_outputs ? io_bytes(&g, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
-	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s;
+	/* a runtime that does not know the shapes runs the shape computations gp folded */
+	if (h->rt && h->rt->shape_nodes) {
+		const char *sn = gp_hdr_field(s, "partition", "shape_nodes");
+		int64_t n = 0;
+
+		if (sn && gp_parse_i64(sn, &n) == 0 && n > 0)
+			shape_s = (double)n * (h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
+	}
+	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + shape_s;
 	lat += once;
 	tb[2] += once;
 	/* running what can run at once: stage by stage (ASAP levels), a stage
@@ -427,6 +435,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		if (h->rt) {
 			kvd(&hd, "run_s", h->rt->run_s);
 			kvd(&hd, "copy_s", copy_s);
+			kvd(&hd, "shape_s", shape_s);
 		}
 		gp_buf_adds(&hd, "\tunknown=0");
 	}

@@ -339,7 +339,19 @@ extern char gp_op_err[256];
 struct gp_part_opts {
 	int fuse;                           /* fuse as an inference compiler would */
 	int dtype;                          /* count floating tensors at this dtype; 0: as they are */
+	unsigned rules;                     /* with fuse: the GP_FUSE_* rules to apply; 0: all */
 };
+/* The fusion rules of --fuse (docs/counting.md), which a runtime profile names. */
+enum {
+	GP_FUSE_CONVBN = 1,                 /* "conv-bn": BatchNormalization folded into its Conv/Gemm */
+	GP_FUSE_EPILOGUE = 2,               /* "epilogue": element-wise ops into the MAC or pool kernel */
+	GP_FUSE_ACTIVATION = 4,             /* "activation": only one-input activations and Add */
+	GP_FUSE_ELEMWISE = 8,               /* "elementwise": element-wise ops into element-wise/row kernels */
+	GP_FUSE_ROW = 16,                   /* "row": row reductions into element-wise/row kernels */
+	GP_FUSE_ATTENTION = 32,             /* "attention": scores, Softmax and the weighted sum in one */
+};
+/* The rules a comma-separated list of their names makes; -1 if a name is not one. */
+int gp_fuse_rules(const char *list);
 struct gp_sub {
 	int id;                             /* 1, 2, ... in topological order */
 	int anchor;                         /* the node it is named after (its first) */
@@ -365,6 +377,9 @@ struct gp_part {
 	int64_t buffers;                    /* elements of BatchNormalization running statistics */
 	int64_t weight_bytes;               /* bytes of both */
 	int64_t folded_macs, folded_flops;  /* of nodes computed from constants only, once */
+	int shape_nodes;                    /* of those, the nodes computing from activations' shapes
+	                                     * (Shape, Size and what follows them): folded by gp,
+	                                     * run by a runtime that does not know the shapes */
 };
 /* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
 void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);

@@ -741,7 +741,9 @@ static const char *const rtkeys[] = {
 };
 
 /* the fusions gp-partition knows (docs/counting.md) */
-static const char *const fusions[] = {"conv-bn", "epilogue", "elementwise", "row", "attention", NULL};
+static const char *const fusions[] = {
+	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", NULL,
+};
 
 /* a list of words, each one of allowed; joined by ',' into an arena string */
 static const char *

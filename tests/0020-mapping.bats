@@ -174,3 +174,78 @@ map() {
 	assert_line --index 0 "$(printf '0\t1.04858e-06\t1.04858e-06\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth')"
 	assert_line --index 1 "$(printf '0\t8.12646e-06\t8.12646e-06\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
 }
+
+@test "runtime profiles: listed, validated, and refused on the wrong kind of chip or with a bad field" {
+	run -0 gp-roofline --list-runtimes
+	assert_line --regexp "^onnxruntime-cpu	cpu	"
+	assert_line --regexp "^tensorrt	gpu	"
+	assert_line --regexp "^tflite-edgetpu	tpu	"
+	run -0 gp-roofline --check-runtime hw/runtime/*.yaml
+	assert_equal "${#lines[@]}" "$(ls hw/runtime/*.yaml | wc -l)"
+	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse > "$BATS_TEST_TMPDIR/p"
+	run --separate-stderr -1 gp-roofline -H t4 -R onnxruntime-cpu < "$BATS_TEST_TMPDIR/p"
+	fails_cleanly "gp-roofline: .*onnxruntime-cpu.yaml: onnxruntime-cpu runs on a cpu, and t4 is a gpu"
+	run --separate-stderr -1 gp-roofline -H t4 -R no-such-runtime < "$BATS_TEST_TMPDIR/p"
+	fails_cleanly "gp-roofline: no runtime profile 'no-such-runtime'"
+	R=$BATS_TEST_TMPDIR/rt.yaml
+	sed 's/^fuse: .*/fuse: [conv-bn, magic]/' hw/runtime/tensorrt.yaml > "$R"
+	run --separate-stderr -1 gp-roofline --check-runtime "$R"
+	fails_cleanly "gp-roofline: $R:[0-9]+:[0-9]+: 'fuse': 'magic' is not one of"
+	sed 's/^run_s:/run_time:/' hw/runtime/tensorrt.yaml > "$R"
+	run --separate-stderr -1 gp-roofline --check-runtime "$R"
+	fails_cleanly "gp-roofline: $R:[0-9]+:1: unknown field 'run_time'"
+	sed 's/^kernel_cycles: .*/kernel_cycles: 5/; s/covers: \[kernel_cycles, run_s\]/covers: [run_s]/' hw/runtime/tensorrt.yaml > "$R"
+	run --separate-stderr -1 gp-roofline --check-runtime "$R"
+	fails_cleanly "gp-roofline: $R:[0-9]+: 'kernel_cycles' has no source"
+}
+
+@test "gp-partition --fuse=RUNTIME applies that runtime's fusions only" {
+	# onnxruntime's CPU provider fuses Sigmoid into the conv but not SiLU's Mul: EfficientNet's
+	# 65 SiLUs stay 65 kernels of their own, where the ideal compiler (--fuse) fuses them
+	gp-load "$DATA/efficientnet_b0.onnx" | gp-partition --fuse=onnxruntime-cpu > "$BATS_TEST_TMPDIR/o"
+	gp-load "$DATA/efficientnet_b0.onnx" | gp-partition --fuse > "$BATS_TEST_TMPDIR/f"
+	run -0 hdr partition subgraphs "$BATS_TEST_TMPDIR/o"
+	assert_output 164
+	run -0 hdr partition subgraphs "$BATS_TEST_TMPDIR/f"
+	assert_output 115
+	run -0 hdr partition runtime "$BATS_TEST_TMPDIR/o"
+	assert_output onnxruntime-cpu
+	cols "$BATS_TEST_TMPDIR/o" ops | sort | uniq -c | sort -rn | head -n 2 > "$BATS_TEST_TMPDIR/ops"
+	run -0 cat "$BATS_TEST_TMPDIR/ops"
+	assert_line --index 0 --regexp "^ *65 (Mul|Conv\\+Sigmoid)$"
+	assert_line --index 1 --regexp "^ *65 (Mul|Conv\\+Sigmoid)$"
+	# TensorRT fuses what the ideal compiler does
+	gp-load "$DATA/efficientnet_b0.onnx" | gp-partition --fuse=tensorrt > "$BATS_TEST_TMPDIR/t"
+	run -0 hdr partition subgraphs "$BATS_TEST_TMPDIR/t"
+	assert_output 115
+	run --separate-stderr -1 gp-partition --fuse=nothing < "$BATS_TEST_TMPDIR/t"
+	fails_cleanly "gp-partition: no runtime profile 'nothing'"
+}
+
+@test "a runtime's costs: per kernel on the device, per run, copies, and the shape computations it runs" {
+	# TensorRT on an A100: every kernel pays 10212 cycles at 1.41 GHz = 7.2426 us on top of its
+	# mapped time; a run pays 4.06 us and copies the 602,112-byte fp32 input and the 4,000-byte
+	# output over PCIe 4.0 x16 (31.5 GB/s): 606,112 B / 31.5 GB/s = 19.2417 us
+	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse=tensorrt | gp-roofline -H a100-sxm -R tensorrt -p fp32 > "$BATS_TEST_TMPDIR/s"
+	S=$BATS_TEST_TMPDIR/s
+	run -0 hdr roofline copy_s "$S"
+	assert_output 1.92417e-05
+	run -0 hdr roofline runtime "$S"
+	assert_output tensorrt
+	run -0 awk -F'\t' '$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i }
+		$1 == "subgraph" { d = $c["latency_s"] - ($c["compute_s"] > $c["memory_s"] ? $c["compute_s"] : $c["memory_s"])
+			if (d < 7.2420e-6 || d > 7.2432e-6) print "kernel", $c["id"], d; n++; sum += $c["latency_s"] }
+		$1 == "##roofline" { for (i = 2; i <= NF; i++) { split($i, kv, "="); h[kv[1]] = kv[2] } }
+		END { if (sum + 4.06e-6 + 1.92417e-5 - h["latency_s"] > 1e-9 * n || h["latency_s"] - sum - 4.06e-6 - 1.92417e-5 > 1e-9 * n) print "total", sum, h["latency_s"] }' "$S"
+	assert_output ""
+	# onnxruntime runs the 86 shape nodes of tiny-encoder (Shape, Gather, Concat, Unsqueeze on
+	# its dynamic dims) that gp folds: 86 x 244.5 ns = 21.027 us on top
+	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 | gp-partition --fuse=onnxruntime-cpu > "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition shape_nodes "$BATS_TEST_TMPDIR/p"
+	assert_output 86
+	gp-roofline -H i7-12700k -R onnxruntime-cpu < "$BATS_TEST_TMPDIR/p" > "$S"
+	run -0 hdr roofline shape_s "$S"
+	assert_output 2.1027e-05
+	run -0 hdr roofline copy_s "$S"
+	assert_output 0
+}
