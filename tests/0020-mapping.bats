@@ -249,3 +249,23 @@ map() {
 	run -0 hdr roofline copy_s "$S"
 	assert_output 0
 }
+
+@test "gp-calibrate: read and write bandwidth inside every level, --runs reports the spread" {
+	run --separate-stderr -2 gp-calibrate --runs 0
+	assert_regex "$stderr" "--runs: '0' is not a number of runs"
+	gp-calibrate --quick --threads 1 --runs 2 -o "$BATS_TEST_TMPDIR/h.yaml" 2> "$BATS_TEST_TMPDIR/err"
+	run -0 gp-roofline --check "$BATS_TEST_TMPDIR/h.yaml"
+	run -0 cat "$BATS_TEST_TMPDIR/h.yaml"
+	assert_line --regexp "^# the median of 2 runs; the figures spread at most [0-9.]+% \\(.+\\)$"
+	# every level has a read and a write bandwidth, the write one from a triad inside it
+	levels=$(grep -c '^  - level: ' "$BATS_TEST_TMPDIR/h.yaml")
+	assert_equal "$(grep -c '^    read_bandwidth: ' "$BATS_TEST_TMPDIR/h.yaml")" "$levels"
+	assert_equal "$(grep -c '^    write_bandwidth: ' "$BATS_TEST_TMPDIR/h.yaml")" "$levels"
+	assert_line --regexp "^    write_bandwidth: [0-9.e+]+ +# bytes/s: triad inside the level on 1 thread, "
+	# a busy machine is said on stderr and marked in the profile, never silently
+	if grep -q 'was busy' "$BATS_TEST_TMPDIR/err"; then
+		assert_line --regexp "^# warning: measured on a busy machine "
+	else
+		refute_line --partial "busy"
+	fi
+}
