@@ -8,6 +8,7 @@
 #   make bench        time and memory of the filters on a large model
 #   make zoo-check    gp-shape against onnx on the whole torchvision zoo (needs python3-torch)
 #   make validate     predicted latency against onnxruntime and MLPerf: docs/validation.md
+#   make validate-accel  only the accelerators against MLPerf (needs no measurement)
 #   make install      PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -149,6 +150,10 @@ validate: all
 	GP_VALIDATE_PASSES=$(VALIDATE_PASSES) tests/validate/measure
 	tests/validate/predict
 
+# make validate-accel: only the accelerators against MLPerf (no CPU measurement, a few seconds)
+validate-accel: all
+	GP_VALIDATE_SKIP_CPU=1 tests/validate/predict
+
 fixtures:
 	/usr/bin/python3 data/export-zoo.py
 
@@ -162,5 +167,5 @@ install: all
 clean:
 	rm -rf build bin lib/libgp.a
 
-.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check validate fixtures install clean
+.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check validate validate-accel fixtures install clean
 .SECONDARY:
