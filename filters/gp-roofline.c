@@ -193,18 +193,26 @@ model_dtype(const struct gp_graph *g)
 	return 1;
 }
 
-/* the three counts of a float_elems or float_bytes field; -1 if "." or malformed */
+/* the three counts of a float_elems or float_bytes field; -1 if malformed */
 static int
 triple(const char *f, double *v)
 {
-	long long a, b, c;
-	int n = 0;
+	char part[32];
+	int64_t x;
+	int i;
 
-	if (sscanf(f, "%lld,%lld,%lld%n", &a, &b, &c, &n) != 3 || f[n] || a < 0 || b < 0 || c < 0)
-		return -1;
-	v[0] = (double)a;
-	v[1] = (double)b;
-	v[2] = (double)c;
+	for (i = 0; i < 3; i++) {
+		size_t n = strcspn(f, ",");
+
+		if (n == 0 || n >= sizeof part || (i < 2) != (f[n] == ','))
+			return -1;
+		memcpy(part, f, n);
+		part[n] = 0;
+		if (gp_parse_i64(part, &x) < 0 || x < 0)
+			return -1;
+		v[i] = (double)x;
+		f += n + (i < 2);
+	}
 	return 0;
 }
 
@@ -293,12 +301,19 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		if (!e[r].known)
 			continue;
 		if (scale) {
-			if (triple(t->val[c_fe][r], fe) < 0 || triple(t->val[c_fb][r], fb) < 0) {
+			if (!strcmp(t->val[c_fe][r], ".") || !strcmp(t->val[c_fb][r], ".")) {
 				e[r].known = 0;
 				continue;
 			}
-			for (i = 0; i < 3; i++)
+			if (triple(t->val[c_fe][r], fe) < 0 || triple(t->val[c_fb][r], fb) < 0)
+				gp_die("%s: subgraph %s: float_elems '%s' or float_bytes '%s' is not IN,OUT,WEIGHT",
+				    s->src, d.id[r], t->val[c_fe][r], t->val[c_fb][r]);
+			for (i = 0; i < 3; i++) {
+				if (fb[i] > v[i])
+					gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", s->src, d.id[r],
+					    t->val[c_fb][r]);
 				v[i] = v[i] - fb[i] + ceil(fe[i] * bits / 8);
+			}
 		}
 		k[r].flops = (double)d.flops[r];
 		k[r].rd = v[0];

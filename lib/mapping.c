@@ -109,7 +109,7 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 {
 	double U = h->units, rate = h->peak[prec] / 2 / U * eff_matrix(h);
 	double step = (double)t->m * (double)t->n * (double)t->k / rate;
-	double base = 0, work = 0, longest = 0, ops = 0, red = 0, useful = 0, padded = 0;
+	double base = 0, work = 0, longest = 0, ops = 0, red = 0, useful = 0, padded = 0, tiles = 0;
 	int i;
 
 	/* tiles before splitting */
@@ -136,7 +136,7 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 		if (mt <= 0 || steps <= 0)
 			continue;
 		per = ceil(steps / s);                  /* steps of one split tile */
-		o->tiles += (int64_t)(mt * s);
+		tiles += mt * s;
 		if (s > o->split)
 			o->split = (int64_t)s;
 		work += mt * s * per * step;
@@ -149,14 +149,21 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 		useful += (double)g->b * (double)g->m * (double)g->n * (double)g->k;
 		padded += mt * steps * (double)t->m * (double)t->n * (double)t->k;
 	}
+	/* a count from a stream can be absurd: keep it in range */
+	o->tiles = tiles < 9e18 ? (int64_t)tiles : INT64_MAX;
+	if (tiles <= 0) {
+		o->time = o->mma_s = o->l2_s = 0;
+		o->fill = 1;
+		return;
+	}
 	/* waves of the tiles over the units; a kernel lasts at least its longest tile */
-	o->mma_s = fmax(ceil((double)o->tiles / U) * work / (double)o->tiles, longest);
+	o->mma_s = fmax(ceil(tiles / U) * work / tiles, longest);
 	o->l2_s = 0;
 	if (h->nmem > 1) {
 		/* operands come through the level inside DRAM (a GPU's L2), each busy unit
 		 * getting its share of that level's bandwidth */
 		const struct gp_hw_mem *L = &h->mem[1];
-		double busy = fmin((double)o->tiles, U);
+		double busy = fmin(tiles, U);
 
 		o->l2_s = ops / (busy * L->read_bw * eff_memory(h) / U) +
 		    red / (L->write_bw * eff_memory(h));
