@@ -8,6 +8,7 @@
 #   make bench        time and memory of the filters on a large model
 #   make zoo-check    gp-shape against onnx on the whole torchvision zoo (needs python3-torch)
 #   make validate     predicted latency against onnxruntime and MLPerf: docs/validation.md
+#   make validate-accel  only the accelerators against MLPerf (needs no measurement)
 #   make install      PREFIX=/usr/local DESTDIR=: programs, profiles, docs, man pages, bash completion
 #   make deb          a Debian package in build/deb/ (docs/debian/), checked by lintian
 
@@ -44,7 +45,7 @@ LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
 PROGS = $(FILTERS:%=$(BIN)/%)
-TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops
+TESTPROGS = $(O)/tests/t-stream $(O)/tests/t-bench $(O)/tests/t-ops $(O)/tests/t-mapping
 
 # Debian packages: to build, and to test and run the pipelines.
 DEPS = gcc make libc6-dev libyaml-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libmd-dev gnuplot-nox graphviz
@@ -161,6 +162,10 @@ validate: all
 	GP_VALIDATE_PASSES=$(VALIDATE_PASSES) tests/validate/measure
 	tests/validate/predict
 
+# make validate-accel: only the accelerators against MLPerf (no CPU measurement, a few seconds)
+validate-accel: all
+	GP_VALIDATE_SKIP_CPU=1 tests/validate/predict
+
 fixtures:
 	/usr/bin/python3 data/export-zoo.py
 
@@ -173,6 +178,7 @@ install: $(PROGS)
 	cp $(PROGS) pipelines/gp-diff $(DESTDIR)$(BINDIR)/
 	cp docs/*.md README.md $(DESTDIR)$(DOCDIR)/
 	if ls hw/*.yaml >/dev/null 2>&1; then cp hw/*.yaml $(DESTDIR)$(SHAREDIR)/hw/; fi
+	mkdir -p $(DESTDIR)$(SHAREDIR)/hw/runtime && cp hw/runtime/*.yaml $(DESTDIR)$(SHAREDIR)/hw/runtime/
 	for m in $(MANPAGES); do cp $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 	cp docs/gp.bash-completion $(DESTDIR)$(COMPDIR)/gp-load
 	for p in $(filter-out gp-load,$(FILTERS)) gp-diff; do ln -sf gp-load $(DESTDIR)$(COMPDIR)/$$p; done
@@ -181,7 +187,7 @@ install: $(PROGS)
 # copy of the tree in build/deb/gp-VERSION/ with docs/debian/ as debian/,
 # then lintian (build/deb/lintian.log); redone only when a file it holds changed
 VERSION = $(shell sed -n 's/^#define GP_VERSION "\(.*\)"$$/\1/p' lib/gp.h)
-DEBFILES = Makefile README.md lib/gp.h lib/cost.h $(LIBSRC) $(FILTERS:%=filters/%.c) $(wildcard hw/*.yaml) \
+DEBFILES = Makefile README.md lib/gp.h lib/cost.h $(LIBSRC) $(FILTERS:%=filters/%.c) $(wildcard hw/*.yaml hw/runtime/*.yaml) \
 	$(wildcard docs/*.md) $(MANPAGES) docs/gp.bash-completion pipelines/gp-diff $(wildcard docs/debian/* docs/debian/*/*)
 deb:
 	$(MAKE) deps TESTDEPS= EXTRADEPS="$(DEBDEPS)"
@@ -201,5 +207,5 @@ build/deb/stamp: $(DEBFILES)
 clean:
 	rm -rf build bin lib/libgp.a
 
-.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check validate fixtures install deb clean
+.PHONY: all asan fuzz fuzzers deps check demo bench zoo-check validate validate-accel fixtures install deb clean
 .SECONDARY:

@@ -1,10 +1,13 @@
 /* gp-calibrate - measure this machine and write its hardware profile (YAML)
  *
- * Peak fp32 FMA throughput, STREAM-triad memory bandwidth, read bandwidth of
- * each cache level and the cost of dispatching a kernel to a pool of threads,
- * on one thread and on all of them; with the CPU's name, clock, cache sizes
- * and memory from /proc and /sys. The profile is what gp-roofline reads from
- * hw/. Every figure is the best of several timed runs.
+ * Peak fp32 FMA throughput, DRAM read and STREAM-triad bandwidth, the read
+ * and triad bandwidth inside each cache level (and the last level's capacity
+ * as its bandwidth shows it) and the cost of dispatching a kernel to a pool
+ * of threads, on one thread and on all of them; with the CPU's name, clock,
+ * cache sizes and memory from /proc and /sys. The profile is what gp-roofline
+ * reads from hw/. Every figure is the best of several timed runs; --runs
+ * repeats everything and keeps the medians. A busy machine is noticed (the
+ * load average, the spread between runs) and said, not written as fact.
  */
 #define _GNU_SOURCE             /* sched_getaffinity: the CPUs this process may use */
 #include <errno.h>
@@ -14,11 +17,13 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "gp.h"
 
@@ -28,7 +33,7 @@
 #include <arm_neon.h>
 #endif
 
-static const char usage[] = "[--threads N] [--name NAME] [--tdp W] [--quick] [-v] [-o FILE]";
+static const char usage[] = "[--threads N] [--name NAME] [--tdp W] [--runs N] [--quick] [-v] [-o FILE]";
 
 static void
 help(void)
@@ -43,6 +48,9 @@ help(void)
 	    "  --name NAME     the profile's name (default host)\n"
 	    "  --tdp W         the chip's thermal design power in watts, for energy\n"
 	    "                  estimates (without it the profile has no power section)\n"
+	    "  --runs N        measure everything N times (default 1) and keep the median;\n"
+	    "                  say how far the figures spread, on standard error and in the\n"
+	    "                  profile's comments\n"
 	    "  --quick         shorter, noisier runs (about a second)\n"
 	    "  -o, --output FILE\n"
 	    "                  write the profile to FILE instead, atomically (a\n"
@@ -52,8 +60,13 @@ help(void)
 	    "  -V, --version   show the version\n\n"
 	    "FLOPs count 2 per fused multiply-add per SIMD lane. Memory bandwidth counts\n"
 	    "24 bytes per element of a[i] = b[i] + s*c[i] on doubles, as STREAM does\n"
-	    "(the write-allocate read of a is not counted). Cache sizes come from\n"
-	    "/sys/devices/system/cpu/cpu0/cache, else sysconf(3).\n",
+	    "(the write-allocate read of a is not counted). Each cache level is read and\n"
+	    "triad-ed inside its capacity (a buffer twice the level below it, at most half\n"
+	    "its own); the last level's capacity is what its read bandwidth shows, when\n"
+	    "that is less than the system says (a virtual machine may report the host's).\n"
+	    "Cache sizes come from /sys/devices/system/cpu/cpu0/cache, else sysconf(3).\n"
+	    "A busy machine (a load average above the idle CPUs, or figures that spread\n"
+	    "more than 10%% over --runs) is said on standard error and in the profile.\n",
 	    gp_prog, usage);
 }
 
@@ -663,7 +676,11 @@ struct cache {
 	int shared;                     /* CPUs sharing an instance; 0: unknown */
 	int from_sys;                   /* size read from /sys, not sysconf */
 	double bw1, bwn;                /* measured read bandwidth, 1 thread and all */
+	double triad, wbw;              /* triad bandwidth inside it, all threads; the write
+	                                 * bandwidth it implies (bytes/s) */
 	size_t buf1, bufn;              /* bytes each thread read */
+	long long eff;                  /* capacity the read bandwidth says it has (all
+	                                 * instances); 0: not probed */
 };
 
 struct info {
@@ -960,8 +977,24 @@ struct result {
 	int units, reps;
 	int spin;                       /* the workers spin between kernels */
 	double fma1, fman, triad1, triadn, launch, launch_cold;
+	double dram_read, dram_write;   /* read-only bandwidth, and the write one triad implies */
+	double dram_read1;              /* read-only, 1 thread */
 	size_t triad_bytes;
+	int runs;                       /* --runs: whole measurements, the median kept */
+	double spread;                  /* the largest (max - min) / median of a figure over them */
+	const char *spread_of;          /* that figure */
+	double load0, load1;            /* the 1-minute load average before and after */
+	int busy;                       /* the machine was busy: the figures are lower bounds */
 };
+
+/* is level i's capacity the probed one: smaller than the system says, on an idle machine */
+static int
+probed(const struct info *in, const struct result *r, int i)
+{
+	const struct cache *c = &in->c[i];
+
+	return !r->busy && c->eff > 0 && c->eff < c->size * instances(c, i, r->units);
+}
 
 static void
 profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, const struct result *r)
@@ -975,6 +1008,13 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	    r->reps);
 	gp_buf_printf(b, "# one thread did %.3g fp32 FLOPs per cycle of clock_hz (turbo raises it)\n",
 	    r->fma1 / in->clock_hz);
+	if (r->runs > 1)
+		gp_buf_printf(b, "# the median of %d runs; the figures spread at most %.1f%% (%s)\n", r->runs,
+		    100 * r->spread, r->spread_of);
+	if (r->busy)
+		gp_buf_printf(b, "# warning: measured on a busy machine (load average %.2f before, %.2f after, on %d "
+		    "CPUs%s): every figure is a lower bound, not this machine's; measure it again idle\n",
+		    r->load0, r->load1, in->ncpu, r->runs > 1 && r->spread > 0.10 ? ", figures spreading over 10%" : "");
 	gp_buf_adds(b, "name: ");
 	str(b, name);
 	snprintf(c1, sizeof c1, "%s, %d thread%s", in->model[0] ? in->model : "this machine", r->units,
@@ -1006,6 +1046,10 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	snprintf(c1, sizeof c1, "bytes/s: triad on %d thread%s, 24 bytes per element, arrays of %s",
 	    r->units, r->units == 1 ? "" : "s", mib(t1, sizeof t1, (double)r->triad_bytes));
 	kv_num(b, "    bandwidth", r->triadn, c1);
+	snprintf(c1, sizeof c1, "bytes/s: reading the same arrays on %d thread%s", r->units,
+	    r->units == 1 ? "" : "s");
+	kv_num(b, "    read_bandwidth", r->dram_read, c1);
+	kv_num(b, "    write_bandwidth", r->dram_write, "bytes/s: what the triad implies: 24 / triad = 16 / read + 8 / write");
 	for (i = NLEVEL - 1; i >= 0; i--) {
 		const struct cache *c = &in->c[i];
 		long long ni = instances(c, i, r->units);
@@ -1014,8 +1058,18 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 			continue;
 		gp_buf_printf(b, "  - level: %s\n", level_name[i]);
 		start = b->len;
-		gp_buf_printf(b, "    capacity: %lld", c->size * ni);
-		snprintf(c1, sizeof c1, "%lld x %s", ni, mib(t1, sizeof t1, (double)c->size));
+		if (probed(in, r, i)) {
+			gp_buf_printf(b, "    capacity: %lld", c->eff);
+			snprintf(c1, sizeof c1, "measured: read bandwidth falls to DRAM's past %s (the system says %lld x %s)",
+			    mib(t1, sizeof t1, (double)c->eff / ni), ni, mib(t2, sizeof t2, (double)c->size));
+		} else if (c->eff > 0 && c->eff < c->size * ni) {
+			gp_buf_printf(b, "    capacity: %lld", c->size * ni);
+			snprintf(c1, sizeof c1, "%lld x %s (busy: a probe saw DRAM's bandwidth past %s, not used)", ni,
+			    mib(t1, sizeof t1, (double)c->size), mib(t2, sizeof t2, (double)c->eff / ni));
+		} else {
+			gp_buf_printf(b, "    capacity: %lld", c->size * ni);
+			snprintf(c1, sizeof c1, "%lld x %s", ni, mib(t1, sizeof t1, (double)c->size));
+		}
 		eol(b, start, c1);
 		if (i == 2 && r->units > 1)
 			snprintf(c1, sizeof c1, "bytes/s read, %d threads all reading one buffer of %s; 1 thread: %.4g",
@@ -1026,6 +1080,10 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 		else
 			snprintf(c1, sizeof c1, "bytes/s read, 1 thread reading %s", mib(t1, sizeof t1, (double)c->buf1));
 		kv_num(b, "    bandwidth", c->bwn, c1);
+		kv_num(b, "    read_bandwidth", c->bwn, "bytes/s: the read above");
+		snprintf(c1, sizeof c1, "bytes/s: triad inside the level on %d thread%s, %.4g, implies", r->units,
+		    r->units == 1 ? "" : "s", c->triad);
+		kv_num(b, "    write_bandwidth", c->wbw, c1);
 	}
 	if (tdp > 0) {
 		gp_buf_adds(b, "power:\n");
@@ -1042,13 +1100,20 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	kv_num(b, "  fp32", r->fma1, "FLOP/s on 1 thread");
 	kv_num(b, "  dram_bandwidth", r->triad1, "bytes/s, triad on 1 thread");
 	gp_buf_adds(b, "sources:\n");
-	snprintf(c1, sizeof c1, "measured by %s %s on this machine (%d thread%s, best of %d runs)",
-	    gp_prog, GP_VERSION, r->units, r->units == 1 ? "" : "s", r->reps);
+	snprintf(c1, sizeof c1, "measured by %s %s on this machine (%d thread%s, best of %d runs%s)",
+	    gp_prog, GP_VERSION, r->units, r->units == 1 ? "" : "s", r->reps,
+	    r->busy ? "; busy: lower bounds" : "");
 	cite(b, c1);
-	gp_buf_adds(b, "    covers: [peak_ops, memory.dram.bandwidth");
-	for (i = NLEVEL - 1; i >= 0; i--)
-		if (in->c[i].size > 0)
-			gp_buf_printf(b, ", memory.%s.bandwidth", level_name[i]);
+	gp_buf_adds(b, "    covers: [peak_ops, memory.dram.bandwidth, memory.dram.read_bandwidth, "
+	    "memory.dram.write_bandwidth");
+	for (i = NLEVEL - 1; i >= 0; i--) {
+		if (in->c[i].size <= 0)
+			continue;
+		gp_buf_printf(b, ", memory.%s.bandwidth, memory.%s.read_bandwidth, memory.%s.write_bandwidth",
+		    level_name[i], level_name[i], level_name[i]);
+		if (probed(in, r, i))
+			gp_buf_printf(b, ", memory.%s.capacity", level_name[i]);
+	}
 	gp_buf_adds(b, ", launch_s, per_thread]\n");
 	snprintf(c1, sizeof c1, "/proc/cpuinfo, /proc/meminfo and the cache sizes of %s",
 	    in->c[0].from_sys || in->c[1].from_sys || in->c[2].from_sys ?
@@ -1056,7 +1121,7 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	cite(b, c1);
 	gp_buf_adds(b, "    covers: [title, vendor, clock_hz, memory.dram.capacity");
 	for (i = NLEVEL - 1; i >= 0; i--)
-		if (in->c[i].size > 0)
+		if (in->c[i].size > 0 && !probed(in, r, i))
 			gp_buf_printf(b, ", memory.%s.capacity", level_name[i]);
 	gp_buf_adds(b, "]\n");
 	snprintf(c1, sizeof c1, "%s's choices: the threads it ran and its kernels' SIMD width", gp_prog);
@@ -1079,34 +1144,107 @@ xaligned(size_t align, size_t n)
 	return p;
 }
 
-/* Measure the read bandwidth of every cache level whose size is known. */
+/* The write bandwidth a triad implies, given the read bandwidth: a triad
+ * element reads 16 bytes and writes 8 (STREAM's 24), so 24 / triad = 16 /
+ * read + 8 / write; the triad bandwidth itself when that says nothing
+ * sensible (reads no faster than the triad, or a write 8x the read). */
+static double
+write_bw(double triad, double read)
+{
+	double d = 24 / triad - 16 / read;
+
+	if (!(d > 0) || 8 / d > 8 * read)
+		return triad;
+	return 8 / d;
+}
+
+/* triad arrays of len elements (a multiple of 64), touched by nthr threads */
+static void
+triad_arrays(struct pool *p, struct job *j, size_t len, int nthr)
+{
+	j->len = len;
+	j->a = xaligned(4096, len * sizeof(double));
+	j->b = xaligned(4096, len * sizeof(double));
+	j->c = xaligned(4096, len * sizeof(double));
+	j->nthr = nthr;
+	if (nthr > 1)
+		pool_run(p, run_touch, j);
+	else
+		run_touch(j, 0);
+}
+
+static void
+triad_free(struct job *j)
+{
+	free(j->a);
+	free(j->b);
+	free(j->c);
+	j->a = j->b = j->c = NULL;
+}
+
+/* Read bandwidth of one thread over a buffer of bytes (a multiple of CHUNK floats). */
+static double
+read_once(const struct opts *o, struct pool *p, const struct result *r, float *sum, size_t bytes,
+    const char *what)
+{
+	struct job j;
+	float *buf[1];
+	size_t n = bytes / sizeof(float), k;
+	double bw;
+
+	buf[0] = xaligned(64, bytes);
+	for (k = 0; k < n; k++)
+		buf[0][k] = (float)(k % 7) * 0.125f;
+	memset(&j, 0, sizeof j);
+	j.k = r->k;
+	j.buf = buf;
+	j.sum = sum;
+	j.nfl = n;
+	j.nthr = 1;
+	bw = measure(o, p, run_read, &j, (double)bytes, what);
+	free(buf[0]);
+	return bw;
+}
+
+/* floats in bytes, in whole CHUNKs, at least one */
+static size_t
+chunks(double bytes)
+{
+	size_t n = (size_t)(bytes / sizeof(float)) / CHUNK * CHUNK;
+
+	return n < CHUNK ? CHUNK : n;
+}
+
+/* Measure every cache level whose size is known, inside its capacity: a
+ * buffer twice the level below it (which a streaming read then misses), at
+ * most half its own; read-only on 1 thread and all, triad on all. The last
+ * level's capacity is then probed: the largest buffer up to half the size
+ * the system says whose read bandwidth stays above the geometric mean of
+ * the level's and DRAM's (a virtual machine may report the host's L3). */
 static void
 measure_caches(const struct opts *o, struct pool *p, struct info *in, struct result *r, float *sum)
 {
 	struct job j;
 	char what[128];
-	size_t prev1 = 0, prevn = 0, cur1, curn, n1, nn, k, nbuf;
+	double lower1 = 0, lowern = 0;
+	size_t n1, nn, k, nbuf;
 	float **buf = gp_xcalloc((size_t)r->units, sizeof *buf);
-	int i, t, sh;
+	int i, t, sh, top = -1;
 
 	for (i = 0; i < NLEVEL; i++) {
 		struct cache *c = &in->c[i];
+		double cap1, capn;
 
 		if (c->size <= 0)
 			continue;
-		/* a buffer between the level below's share and this one's, so that
-		 * it fits this level and not the one below */
+		top = i;
 		sh = c->shared > 1 && r->units > 1 ? (c->shared < r->units ? c->shared : r->units) : 1;
-		cur1 = (size_t)c->size;
-		curn = i == 2 ? cur1 : (size_t)c->size / (size_t)sh;
-		n1 = prev1 < cur1 ? (prev1 + (cur1 - prev1) / 2) : cur1 / 2;
-		nn = i == 2 ? n1 : prevn < curn ? (prevn + (curn - prevn) / 2) : curn / 2;
-		n1 = n1 / (CHUNK * sizeof(float)) * CHUNK;
-		nn = nn / (CHUNK * sizeof(float)) * CHUNK;
-		n1 = n1 < CHUNK ? CHUNK : n1;
-		nn = nn < CHUNK ? CHUNK : nn;
-		prev1 = cur1;
-		prevn = curn;
+		cap1 = (double)c->size;
+		capn = i == 2 ? cap1 : cap1 / sh;
+		n1 = chunks(lower1 > 0 && 2 * lower1 < cap1 / 2 ? 2 * lower1 : cap1 / 2);
+		nn = i == 2 ? n1 : chunks(lowern > 0 && 2 * lowern < capn / 2 ? 2 * lowern : capn / 2);
+		lower1 = cap1;
+		lowern = capn;
 		/* l1, l2: a buffer for each thread; l3 (shared): one for all */
 		nbuf = i == 2 ? 1 : (size_t)r->units;
 		for (t = 0; t < r->units; t++) {
@@ -1142,17 +1280,50 @@ measure_caches(const struct opts *o, struct pool *p, struct info *in, struct res
 		}
 		for (t = 0; (size_t)t < nbuf; t++)
 			free(buf[t]);
+		/* triad inside the level: the same bytes in three arrays, split over the threads */
+		memset(&j, 0, sizeof j);
+		j.k = r->k;
+		j.sum = sum;
+		triad_arrays(p, &j, (size_t)((double)(nn * sizeof(float)) * (double)nbuf / 24) / 64 * 64 + 64,
+		    r->units);
+		snprintf(what, sizeof what, "%s triad, %d thread%s, %zu KiB, bytes/s", level_name[i], r->units,
+		    r->units == 1 ? "" : "s", j.len * 24 / 1024);
+		c->triad = measure(o, p, run_triad, &j, 24.0 * (double)j.len, what);
+		c->wbw = write_bw(c->triad, c->bwn);
+		triad_free(&j);
 	}
 	free(buf);
+	/* the last level's capacity, as its read bandwidth shows it */
+	if (top >= 0 && r->dram_read > 0) {
+		struct cache *c = &in->c[top];
+		double keep = sqrt(c->bw1 * r->dram_read1), size = (double)c->buf1, last = 0, bw;
+		double most = (double)c->size / 2;
+
+		if (in->memtotal > 0 && most > (double)in->memtotal / 8)
+			most = (double)in->memtotal / 8;
+		for (; size <= most; size *= 2) {
+			snprintf(what, sizeof what, "%s capacity probe, 1 thread, %.0f KiB, bytes/s",
+			    level_name[top], size / 1024);
+			bw = read_once(o, p, r, sum, chunks(size) * sizeof(float), what);
+			if (bw < keep)
+				break;
+			last = size;
+		}
+		if (size <= most && last > 0)
+			c->eff = (long long)last * instances(c, top, r->units);
+	}
 }
 
-/* Measure triad bandwidth over arrays far larger than the last-level cache. */
+/* Measure DRAM: triad (1 thread and all) and read-only (all) over arrays far
+ * larger than the last-level cache. */
 static void
 measure_dram(const struct opts *o, struct pool *p, const struct info *in, struct result *r, float *sum)
 {
 	struct job j;
 	char what[128];
 	long long llc = 0, bytes;
+	float **buf = gp_xcalloc((size_t)r->units, sizeof *buf);
+	size_t part;
 	int i;
 
 	for (i = 0; i < NLEVEL; i++)
@@ -1166,16 +1337,8 @@ measure_dram(const struct opts *o, struct pool *p, const struct info *in, struct
 	memset(&j, 0, sizeof j);
 	j.k = r->k;
 	j.sum = sum;
-	j.len = (size_t)(bytes / 24) / 64 * 64;
+	triad_arrays(p, &j, (size_t)(bytes / 24) / 64 * 64, r->units);
 	r->triad_bytes = j.len * 24;
-	j.a = xaligned(4096, j.len * sizeof(double));
-	j.b = xaligned(4096, j.len * sizeof(double));
-	j.c = xaligned(4096, j.len * sizeof(double));
-	j.nthr = r->units;
-	if (r->units > 1)
-		pool_run(p, run_touch, &j);
-	else
-		run_touch(&j, 0);
 	j.nthr = 1;
 	snprintf(what, sizeof what, "triad, 1 thread, %zu MiB, bytes/s", r->triad_bytes >> 20);
 	r->triad1 = measure(o, p, run_triad, &j, 24.0 * (double)j.len, what);
@@ -1186,9 +1349,183 @@ measure_dram(const struct opts *o, struct pool *p, const struct info *in, struct
 	} else {
 		r->triadn = r->triad1;
 	}
-	free(j.a);
-	free(j.b);
-	free(j.c);
+	/* read-only: array a as floats, a part for each thread */
+	part = j.len * 2 / (size_t)r->units / CHUNK * CHUNK;
+	for (i = 0; i < r->units; i++)
+		buf[i] = (float *)j.a + (size_t)i * part;
+	j.buf = buf;
+	j.nfl = part;
+	j.nthr = 1;
+	snprintf(what, sizeof what, "read, 1 thread, %zu MiB, bytes/s", part * sizeof(float) >> 20);
+	r->dram_read1 = measure(o, p, run_read, &j, (double)(part * sizeof(float)), what);
+	if (r->units > 1) {
+		j.nthr = r->units;
+		snprintf(what, sizeof what, "read, %d threads, %zu MiB, bytes/s", r->units,
+		    part * sizeof(float) * (size_t)r->units >> 20);
+		r->dram_read = measure(o, p, run_read, &j, (double)(part * sizeof(float)) * r->units, what);
+	} else {
+		r->dram_read = r->dram_read1;
+	}
+	r->dram_write = write_bw(r->triadn, r->dram_read);
+	free(buf);
+	triad_free(&j);
+}
+
+/* The 1-minute load average; -1 if unreadable. */
+static double
+loadavg(void)
+{
+	char buf[128];
+	double v;
+
+	if (read_line("/proc/loadavg", buf, sizeof buf) < 0 || sscanf(buf, "%lf", &v) != 1)
+		return -1;
+	return v;
+}
+
+/* One whole measurement into r and in's caches. */
+static void
+measure_all(const struct opts *o, struct pool *p, struct info *in, struct result *r, float *sum)
+{
+	struct job j;
+	char what[128];
+	double t0;
+
+	memset(&j, 0, sizeof j);
+	j.k = r->k;
+	j.sum = sum;
+	/* wake every core up to its working clock first */
+	j.nthr = r->units;
+	j.n = 10000;
+	for (t0 = now(); now() - t0 < o->t * 4;)
+		pool_run(p, run_fma, &j);
+	j.nthr = 1;
+	snprintf(what, sizeof what, "fp32 FMA (%s), 1 thread, FLOP/s", r->k->name);
+	r->fma1 = measure(o, p, run_fma, &j, 2.0 * FMA_ACC * r->k->lanes, what);
+	if (r->units > 1) {
+		j.nthr = r->units;
+		snprintf(what, sizeof what, "fp32 FMA (%s), %d threads, FLOP/s", r->k->name, r->units);
+		r->fman = measure(o, p, run_fma, &j, 2.0 * FMA_ACC * r->k->lanes * r->units, what);
+	} else {
+		r->fman = r->fma1;
+	}
+	/* DRAM first: a cache's capacity is probed against it */
+	measure_dram(o, p, in, r, sum);
+	measure_caches(o, p, in, r, sum);
+	/* the dispatch is measured from the caller alone: it drives the pool */
+	memset(&j, 0, sizeof j);
+	j.nthr = 1;
+	if (r->units > 1) {
+		j.pool = p;
+		snprintf(what, sizeof what, "dispatch to %d %s threads, kernels/s", r->units,
+		    p->spin_ns > 0 ? "spinning" : "sleeping");
+		r->launch = 1 / measure(o, p, run_dispatch, &j, 1, what);
+		r->launch_cold = measure_cold(o, p);
+	} else {
+		r->launch = 1 / measure(o, p, run_call, &j, 1, "empty calls through a pointer, calls/s");
+	}
+}
+
+/* the figures of a run that --runs takes the median of: offsets in struct result, then in
+ * struct cache of each level */
+static const struct {
+	size_t off;
+	const char *name;
+} rfig[] = {
+	{offsetof(struct result, fma1), "fp32 peak, 1 thread"},
+	{offsetof(struct result, fman), "fp32 peak"},
+	{offsetof(struct result, triad1), "DRAM triad, 1 thread"},
+	{offsetof(struct result, triadn), "DRAM triad"},
+	{offsetof(struct result, dram_read), "DRAM read"},
+	{offsetof(struct result, dram_read1), "DRAM read, 1 thread"},
+	{offsetof(struct result, dram_write), "DRAM write"},
+	{offsetof(struct result, launch), "dispatch"},
+	{offsetof(struct result, launch_cold), "dispatch from sleep"},
+}, cfig[] = {
+	{offsetof(struct cache, bw1), "read, 1 thread"},
+	{offsetof(struct cache, bwn), "read"},
+	{offsetof(struct cache, triad), "triad"},
+	{offsetof(struct cache, wbw), "write"},
+};
+
+#define FIG(base, off) (*(double *)((char *)(base) + (off)))
+
+/* the median of n values at stride apart; *spread their (max - min) / median */
+static double
+median(double *v, int n, double *spread)
+{
+	double m;
+
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	*spread = m > 0 ? (v[n - 1] - v[0]) / m : 0;
+	return m;
+}
+
+/* --runs: measure everything r->runs times; keep each figure's median, and
+ * the largest spread of a figure over the runs (with its name) */
+static void
+measure_runs(const struct opts *o, struct pool *p, struct info *in, struct result *r, float *sum)
+{
+	struct result *rr = gp_xcalloc((size_t)r->runs, sizeof *rr);
+	struct info *ii = gp_xcalloc((size_t)r->runs, sizeof *ii);
+	double *v = gp_xcalloc((size_t)r->runs, sizeof *v), sp;
+	size_t f;
+	int k, i, lv;
+
+	for (k = 0; k < r->runs; k++) {
+		rr[k] = *r;
+		ii[k] = *in;
+		measure_all(o, p, &ii[k], &rr[k], sum);
+		if (o->verbose && r->runs > 1)
+			fprintf(stderr, "%s: run %d of %d done\n", gp_prog, k + 1, r->runs);
+	}
+	*r = rr[0];
+	*in = ii[0];
+	r->spread = 0;
+	r->spread_of = "";
+	for (f = 0; f < sizeof rfig / sizeof rfig[0]; f++) {
+		for (k = 0; k < r->runs; k++)
+			v[k] = FIG(&rr[k], rfig[f].off);
+		FIG(r, rfig[f].off) = median(v, r->runs, &sp);
+		if (sp > r->spread && rfig[f].off != offsetof(struct result, launch_cold)) {
+			r->spread = sp;
+			r->spread_of = rfig[f].name;
+		}
+	}
+	for (lv = 0; lv < NLEVEL; lv++) {
+		for (f = 0; f < sizeof cfig / sizeof cfig[0]; f++) {
+			for (k = 0; k < r->runs; k++)
+				v[k] = FIG(&ii[k].c[lv], cfig[f].off);
+			FIG(&in->c[lv], cfig[f].off) = median(v, r->runs, &sp);
+			if (in->c[lv].size > 0 && sp > r->spread) {
+				static char what[NLEVEL][64];
+
+				r->spread = sp;
+				snprintf(what[lv], sizeof what[lv], "%s %s", level_name[lv], cfig[f].name);
+				r->spread_of = what[lv];
+			}
+		}
+		/* a probed capacity: the smallest of the runs (the cache held at least that each time) */
+		for (k = 0, i = 0; k < r->runs; k++)
+			if (ii[k].c[lv].eff > 0 && (!i++ || ii[k].c[lv].eff < in->c[lv].eff))
+				in->c[lv].eff = ii[k].c[lv].eff;
+	}
+	free(rr);
+	free(ii);
+	free(v);
+}
+
+static int
+runs_arg(const char *s)
+{
+	int64_t v;
+
+	if (gp_parse_i64(s, &v) < 0 || v < 1 || v > 100) {
+		fprintf(stderr, "%s: --runs: '%s' is not a number of runs (1 to 100)\n", gp_prog, s);
+		exit(GP_EXIT_USAGE);
+	}
+	return (int)v;
 }
 
 static int
@@ -1243,6 +1580,7 @@ main(int argc, char **argv)
 		{"name", required_argument, NULL, 'n'},
 		{"tdp", required_argument, NULL, 'p'},
 		{"quick", no_argument, NULL, 'q'},
+		{"runs", required_argument, NULL, 'r'},
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -1253,13 +1591,12 @@ main(int argc, char **argv)
 	struct info in;
 	struct result r;
 	struct pool pool;
-	struct job j;
 	struct gp_buf b = {0};
+	struct gp_arena arena = {0};
 	const char *name = "host", *out = NULL;
-	double tdp = 0, t0;
+	double tdp = 0;
 	float *sum;
-	char what[128];
-	int c, threads = 0;
+	int c, threads = 0, runs = 1;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "o:vhV", lo, NULL)) != -1) {
@@ -1276,6 +1613,9 @@ main(int argc, char **argv)
 		case 'q':
 			o.t = 0.004;
 			o.reps = 5;
+			break;
+		case 'r':
+			runs = runs_arg(optarg);
 			break;
 		case 'o':
 			out = optarg;
@@ -1319,37 +1659,19 @@ main(int argc, char **argv)
 	pool_init(&pool, r.units, r.spin ? 200000 : 0);
 	sum = gp_xcalloc((size_t)r.units, sizeof *sum);
 
-	memset(&j, 0, sizeof j);
-	j.k = r.k;
-	j.sum = sum;
-	/* wake every core up to its working clock first */
-	j.nthr = r.units;
-	j.n = 10000;
-	for (t0 = now(); now() - t0 < o.t * 4;)
-		pool_run(&pool, run_fma, &j);
-	j.nthr = 1;
-	snprintf(what, sizeof what, "fp32 FMA (%s), 1 thread, FLOP/s", r.k->name);
-	r.fma1 = measure(&o, &pool, run_fma, &j, 2.0 * FMA_ACC * r.k->lanes, what);
-	if (r.units > 1) {
-		j.nthr = r.units;
-		snprintf(what, sizeof what, "fp32 FMA (%s), %d threads, FLOP/s", r.k->name, r.units);
-		r.fman = measure(&o, &pool, run_fma, &j, 2.0 * FMA_ACC * r.k->lanes * r.units, what);
-	} else {
-		r.fman = r.fma1;
-	}
-	measure_caches(&o, &pool, &in, &r, sum);
-	measure_dram(&o, &pool, &in, &r, sum);
-	/* the dispatch is measured from the caller alone: it drives the pool */
-	memset(&j, 0, sizeof j);
-	j.nthr = 1;
-	if (r.units > 1) {
-		j.pool = &pool;
-		snprintf(what, sizeof what, "dispatch to %d %s threads, kernels/s", r.units,
-		    pool.spin_ns > 0 ? "spinning" : "sleeping");
-		r.launch = 1 / measure(&o, &pool, run_dispatch, &j, 1, what);
-		r.launch_cold = measure_cold(&o, &pool);
-	} else {
-		r.launch = 1 / measure(&o, &pool, run_call, &j, 1, "empty calls through a pointer, calls/s");
+	r.runs = runs;
+	r.load0 = loadavg();
+	measure_runs(&o, &pool, &in, &r, sum);
+	r.load1 = loadavg();
+	/* a busy machine: others' load above the CPUs this run left idle, or a
+	 * spread between runs that its own noise does not make */
+	if (r.load0 > in.ncpu - r.units + 0.5 || r.load1 > in.ncpu + 0.5 || r.spread > 0.10) {
+		r.busy = 1;
+		gp_warn("the machine was busy (load average %.2f before, %.2f after, on %d CPU%s%s%s): "
+		    "the figures are lower bounds, not this machine's", r.load0, r.load1, in.ncpu,
+		    in.ncpu == 1 ? "" : "s", r.runs > 1 ? "; figures spread " : "",
+		    r.runs > 1 ? gp_arena_printf(&arena, "%.0f%% (%s) over %d runs", 100 * r.spread,
+		    r.spread_of, r.runs) : "");
 	}
 	pool_release(&pool);
 	free(sum);
@@ -1360,5 +1682,6 @@ main(int argc, char **argv)
 	else
 		fwrite(b.buf, 1, b.len, stdout);
 	gp_buf_release(&b);
+	gp_arena_release(&arena);
 	return gp_close_stdout();
 }

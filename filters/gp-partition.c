@@ -13,7 +13,7 @@
 
 #include "gp.h"
 
-static const char usage[] = "[--fuse] [--dtype TYPE] [--compute-ai X] [--memory-ai X] [--strict] < STREAM";
+static const char usage[] = "[--fuse[=RUNTIME]] [--dtype TYPE] [--compute-ai X] [--memory-ai X] [--strict] < STREAM";
 
 static void
 help(void)
@@ -26,6 +26,8 @@ help(void)
 	    "  --fuse            fuse as an inference compiler would (Conv+BatchNorm,\n"
 	    "                    bias and activation epilogues, residual Add, element-wise\n"
 	    "                    chains, decomposed LayerNorm/Softmax as one kernel)\n"
+	    "  --fuse=RUNTIME    only the fusions the runtime profile RUNTIME lists (gp-roofline\n"
+	    "                    --list-runtimes; a name or a .yaml file)\n"
 	    "  --dtype TYPE      count bytes as if floating tensors were TYPE\n"
 	    "                    (fp32, fp16, bf16, fp8, int8, fp64, or an ONNX dtype name)\n"
 	    "  --compute-ai X    compute-bound above X FLOPs/byte (default 40)\n"
@@ -206,6 +208,31 @@ report_unknown(struct gp_graph *g, const struct gp_part *p, int strict)
 	}
 }
 
+/* three counts as a list, "." if one is unknown */
+static void
+triple(struct gp_buf *b, const int64_t *v)
+{
+	gp_buf_reset(b);
+	if (v[0] < 0 || v[1] < 0 || v[2] < 0)
+		gp_buf_adds(b, ".");
+	else
+		gp_buf_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64, v[0], v[1], v[2]);
+}
+
+/* a subgraph's gemm, float_elems and float_bytes fields (docs/format.md) */
+static void
+geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct gp_sub *sg,
+    struct gp_buf *b)
+{
+	gp_buf_reset(b);
+	gp_gemm_fmt(b, sg->gemm, sg->ngemm);
+	gp_table_set(s, t, 21, r, b->buf);
+	triple(b, sg->felem);
+	gp_table_set(s, t, 22, r, b->buf);
+	triple(b, sg->fbytes);
+	gp_table_set(s, t, 23, r, b->buf);
+}
+
 static int
 shaped(const struct gp_stream *s)
 {
@@ -217,15 +244,33 @@ shaped(const struct gp_stream *s)
 	return 0;
 }
 
+/* --fuse=RUNTIME: the fusion rules of that runtime profile; *name its name */
+static void
+fuse_runtime(struct gp_part_opts *o, const char *spec, const char **name)
+{
+	struct gp_hw h;
+	int r;
+
+	memset(&h, 0, sizeof h);
+	gp_hw_load_runtime(&h, spec);
+	if ((r = gp_fuse_rules(h.rt->fuse)) < 0)
+		gp_die("%s: 'fuse': '%s' names a rule gp-partition does not know", h.rt->path, h.rt->fuse);
+	o->rules = (unsigned)r;
+	o->fuse = r != 0;
+	/* the runtime's name outlives its profile */
+	*name = gp_xstrdup(h.rt->name);
+	gp_hw_release(&h);
+}
+
 /* Partition one stream and write it. */
 static void
-partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double lo, int strict,
-    int argc, char **argv)
+partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname, double hi,
+    double lo, int strict, int argc, char **argv)
 {
 	static const char *const cols[] = {
 		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
 		"bytes_in", "bytes_out", "bytes_weight", "ai", "bound", "batch", "channels", "spatial",
-		"threads", "depthwise", "groups", NULL,
+		"threads", "depthwise", "groups", "gemm", "float_elems", "float_bytes", NULL,
 	};
 	struct gp_part_opts o = *op;
 	struct gp_graph g;
@@ -283,6 +328,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 		for (cn = 0; cn < 6; cn++) {
 			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
 		}
+		geometry_fields(s, t, r, sg, &b);
 	}
 	/* which subgraph each node went into */
 	cn = gp_table_addcol(s, g.nt, "subgraph");
@@ -292,6 +338,10 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 	/* the totals: only when every subgraph was counted, else '.' and the
 	 * sums of those that were, named as such */
 	gp_buf_printf(&h, "mode=%s\tsubgraphs=%d", o.fuse ? "fused" : "unfused", p.nsg);
+	if (rtname) {
+		gp_buf_adds(&h, "\truntime=");
+		gp_esc(&h, rtname, strlen(rtname));
+	}
 	if (tot.unknown) {
 		gp_buf_printf(&h, "\tflops=.\tmacs=.\tbytes=.\tai=.\tflops_known=%" PRId64 "\tmacs_known=%"
 		    PRId64 "\tbytes_known=%" PRId64, tot.flops, tot.macs, tot.bytes);
@@ -301,7 +351,8 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 		ai_fmt(&b, tot.flops, tot.bytes);
 		gp_buf_printf(&h, "\tai=%s", b.buf);
 	}
-	gp_buf_printf(&h, "\tfolded_flops=%" PRId64 "\tfolded_macs=%" PRId64, p.folded_flops, p.folded_macs);
+	gp_buf_printf(&h, "\tfolded_flops=%" PRId64 "\tfolded_macs=%" PRId64 "\tshape_nodes=%d", p.folded_flops,
+	    p.folded_macs, p.shape_nodes);
 	gp_buf_printf(&h, "\tparams=%" PRId64 "\tbuffers=%" PRId64 "\tweight_bytes=%" PRId64, p.params,
 	    p.buffers, p.weight_bytes);
 	if (o.fuse) {
@@ -330,7 +381,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"fuse", no_argument, NULL, 'f'},
+		{"fuse", optional_argument, NULL, 'f'},
 		{"dtype", required_argument, NULL, 'd'},
 		{"compute-ai", required_argument, NULL, 'c'},
 		{"memory-ai", required_argument, NULL, 'm'},
@@ -339,7 +390,8 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct gp_part_opts o = {0, 0};
+	struct gp_part_opts o = {0, 0, 0};
+	const char *rtname = NULL;
 	struct gp_input in;
 	struct gp_stream s;
 	double hi = 40, lo = 10;
@@ -350,6 +402,8 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			o.fuse = 1;
+			if (optarg)
+				fuse_runtime(&o, optarg, &rtname);
 			break;
 		case 'd':
 			o.dtype = dtype_arg(optarg);
@@ -381,9 +435,10 @@ main(int argc, char **argv)
 	}
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		partition(&s, &o, hi, lo, strict, argc, argv);
+		partition(&s, &o, rtname, hi, lo, strict, argc, argv);
 		gp_stream_release(&s);
 	}
 	gp_input_release(&in);
+	free((char *)rtname);
 	return gp_close_stdout();
 }

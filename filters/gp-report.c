@@ -701,6 +701,9 @@ top(struct out *O, struct rep *R, int n, const char *by)
 	/* on a chip, the bytes and intensity at the precision gp-roofline used */
 	double *bhw = column(R, "bytes_hw"), tot = 0;
 	const char *aicol = bhw ? "ai_hw" : "ai";
+	/* on a chip, gp-roofline's bound and what limits each subgraph */
+	const char *bcol = gp_table_col(t, "bound_hw") >= 0 ? "bound_hw" : "bound";
+	int lim = gp_table_col(t, "limit") >= 0;
 	struct table T = {0};
 	size_t r;
 	int i;
@@ -718,9 +721,11 @@ top(struct out *O, struct rep *R, int n, const char *by)
 			tot += (double)d->flops[r];
 	}
 	qsort(rows, t->nrow, sizeof *rows, cmp_row);
-	T.ncol = d->lat ? 9 : 8;
-	T.align = "rllrrrrlr";
-	if (d->lat)
+	T.ncol = d->lat ? 9 + lim : 8;
+	T.align = "rllrrrrlrl";
+	if (d->lat && lim)
+		trow(&T, "id", "name", "kind", "FLOPs", "share", "bytes", "AI", "bound", "latency", "limit");
+	else if (d->lat)
 		trow(&T, "id", "name", "kind", "FLOPs", "share", "bytes", "AI", "bound", "latency");
 	else
 		trow(&T, "id", "name", "kind", "FLOPs", "share", "bytes", "AI", "bound");
@@ -731,8 +736,9 @@ top(struct out *O, struct rep *R, int n, const char *by)
 
 		trow(&T, d->id[k], field(a, t, "name", k), field(a, t, "kind", k),
 		    hcount(a, known(d->flops[k])), share, hbytes(a, bhw ? bhw[k] : known(d->bytes[k])),
-		    strcmp(ai, ".") ? ai : "?", cell(t, "bound", k),
-		    d->lat ? htime(a, d->lat[k] < 0 ? NAN : d->lat[k]) : NULL);
+		    strcmp(ai, ".") ? ai : "?", cell(t, bcol, k),
+		    d->lat ? htime(a, d->lat[k] < 0 ? NAN : d->lat[k]) : NULL,
+		    d->lat && lim ? field(a, t, "limit", k) : NULL);
 	}
 	tprint(O, &T);
 	free(rows);
@@ -1002,7 +1008,7 @@ report(struct out *O, struct rep *R)
 		}
 		kv(&K, "ridge point", gp_arena_printf(a, "%.3g FLOPs/byte", num(F, "ridge_ai")));
 		kv_end(O, &K);
-		n = tally(R, "bound", &c);
+		n = tally(R, gp_table_col(R->t, "bound_hw") >= 0 ? "bound_hw" : "bound", &c);
 		tot = num(F, "latency_s");
 		memset(&T, 0, sizeof T);
 		T.ncol = 5;
@@ -1373,7 +1379,8 @@ roofline_chart(struct rep *R, const char *path)
 		for (r = 0; r < t->nrow; r++) {
 			double x = ai[r], y;
 
-			if (strcmp(cell(t, "bound", r), kinds[k]) || isnan(x) || x <= 0 || fl[r] <= 0 ||
+			if (strcmp(cell(t, gp_table_col(t, "bound_hw") >= 0 ? "bound_hw" : "bound", r), kinds[k]) ||
+			    isnan(x) || x <= 0 || fl[r] <= 0 ||
 			    lat[r] <= 0)
 				continue;
 			y = (double)fl[r] / lat[r];

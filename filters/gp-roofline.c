@@ -15,9 +15,9 @@
 #include "gp.h"
 
 static const char usage[] =
-    "-H PROFILE [-p PRECISION] < STREAM\n"
-    "       gp-roofline --list\n"
-    "       gp-roofline --check PROFILE...";
+    "-H PROFILE [-R RUNTIME] [-p PRECISION] < STREAM\n"
+    "       gp-roofline --list | --list-runtimes\n"
+    "       gp-roofline --check PROFILE... | --check-runtime RUNTIME...";
 
 static void
 help(void)
@@ -25,15 +25,21 @@ help(void)
 	printf("usage: %s %s\n\n"
 	    "Read a gp stream that gp-partition has split into subgraphs and add, for the\n"
 	    "chip a hardware profile describes, each subgraph's compute time, memory time,\n"
-	    "latency, what bounds it (compute, memory or launch), its utilization and its\n"
+	    "latency, what bounds it (compute, memory or launch) and what limits it (tiles\n"
+	    "on too few units, a memory level, the dispatch), its utilization and its\n"
 	    "energy; a ##roofline header holds the totals: latency, throughput, energy,\n"
 	    "power, and the share of time that is compute-, memory- and launch-bound.\n\n"
 	    "  -H, --hw PROFILE    a profile name (gp-roofline --list) or a .yaml file\n"
+	    "  -R, --runtime RT    the runtime that runs the model (gp-roofline --list-runtimes,\n"
+	    "                      or a .yaml file): its dispatch cost per kernel and per run,\n"
+	    "                      its copies and its kernels' efficiency\n"
 	    "  -p, --precision P   fp64 fp32 tf32 fp16 bf16 fp8 int8 int4: the peak used and\n"
 	    "                      the element size bytes are counted at (default: the\n"
 	    "                      model's dtype)\n"
 	    "      --list          list the profiles there are, one line each\n"
+	    "      --list-runtimes list the runtime profiles there are, one line each\n"
 	    "      --check         validate the profiles named, print one line each\n"
+	    "      --check-runtime validate the runtime profiles named, print one line each\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show the version\n\n"
 	    "Profiles are looked up in $GP_HW_PATH, then hw/ beside the programs, then the\n"
@@ -83,40 +89,32 @@ list(void)
 	free(paths);
 }
 
+static void
+list_runtimes(void)
+{
+	char **paths;
+	int n = gp_hw_list_runtimes(&paths), i;
+
+	for (i = 0; i < n; i++) {
+		struct gp_hw h;
+
+		memset(&h, 0, sizeof h);
+		gp_hw_load_runtime(&h, paths[i]);
+		printf("%s\t%s\t%s\n", h.rt->name, h.rt->runs_on, h.rt->title);
+		gp_hw_release(&h);
+		free(paths[i]);
+	}
+	free(paths);
+}
+
 /* ---- the model ---- */
 
 struct est {
-	double compute_s, memory_s, launch_s, latency_s, work_s, util, energy_j, ai;
+	struct gp_mapped m;
+	double util, energy_j, ai;
 	double bytes, wbytes;       /* moved, and of weights, at the precision */
-	const char *bound;
 	int known;
 };
-
-/* the innermost memory level that holds bytes, else the outermost */
-static int
-level_for(const struct gp_hw *h, double bytes)
-{
-	int i;
-
-	for (i = h->nmem - 1; i > 0; i--)
-		if (h->mem[i].capacity >= bytes)
-			return i;
-	return 0;
-}
-
-/* the fraction of the compute units a kernel of threads threads keeps busy,
- * in whole waves of units x threads_per_unit */
-static double
-occupancy(const struct gp_hw *h, double threads)
-{
-	double blocks, waves;
-
-	if (threads <= 0)
-		return 1;
-	blocks = ceil(threads / h->threads_per_unit);
-	waves = ceil(blocks / h->units);
-	return blocks / (waves * h->units);
-}
 
 struct ctx {
 	const struct gp_hw *h;
@@ -124,56 +122,32 @@ struct ctx {
 	int energy;                 /* 2: per-op energies, 1: from TDP, 0: none */
 };
 
+/* put kernel k on the chip: gp_map_kernel (lib/mapping.c), then utilization and energy */
 static void
-estimate(const struct ctx *C, int64_t flops, int64_t bi, int64_t bo, int64_t bw, int64_t thr,
-    struct est *e)
+estimate(const struct ctx *C, const struct gp_kernel *k, struct est *e)
 {
 	const struct gp_hw *h = C->h;
-	double peak = h->peak[C->prec] * h->eff_compute, act, occ;
-	int al;
+	const struct gp_mapped *m = &e->m;
 
-	memset(e, 0, sizeof *e);
-	e->bound = ".";
-	if (flops < 0 || bi < 0 || bo < 0 || bw < 0)
-		return;
-	e->known = 1;
-	occ = occupancy(h, (double)thr);
-	act = (double)bi + (double)bo;
-	al = level_for(h, act);
-	e->compute_s = (double)flops / (peak * occ);
-	e->bytes = act + (double)bw;
-	e->wbytes = (double)bw;
-	e->ai = e->bytes > 0 ? (double)flops / e->bytes : -1;
-	/* weights stream from the outermost level: caches between runs hold
-	 * activations and other programs' data too, not a model's weights */
-	e->memory_s = act / (h->mem[al].bandwidth * h->eff_memory) +
-	    (double)bw / (h->mem[0].bandwidth * h->eff_memory);
-	e->launch_s = h->launch_per_model ? 0 : h->launch_s;
-	/* a CPU dispatches on the core that then runs the kernel: the overhead
-	 * adds; accelerators launch asynchronously: a kernel takes at least it */
-	if (!strcmp(h->kind, "cpu"))
-		e->latency_s = fmax(e->compute_s, e->memory_s) + e->launch_s;
-	else
-		e->latency_s = fmax(fmax(e->compute_s, e->memory_s), e->launch_s);
-	e->bound = e->launch_s > fmax(e->compute_s, e->memory_s) ? "launch" :
-	    e->compute_s >= e->memory_s ? "compute" : "memory";
-	/* what the kernel would take with the whole chip to itself, for sharing a stage */
-	e->work_s = fmax((double)flops / peak, e->memory_s) + (strcmp(h->kind, "cpu") ? 0 : e->launch_s);
-	e->util = e->latency_s > 0 ? (double)flops / (e->latency_s * h->peak[C->prec]) : 0;
+	gp_map_kernel(h, C->prec, k, &e->m);
+	e->bytes = k->rd + k->wr + k->wt;
+	e->wbytes = k->wt;
+	e->ai = e->bytes > 0 ? k->flops / e->bytes : -1;
+	e->util = m->latency_s > 0 ? k->flops / (m->latency_s * h->peak[C->prec]) : 0;
 	if (C->energy == 2) {
-		e->energy_j = (double)flops * h->pj_per_flop[C->prec] * 1e-12 +
-		    act * fmax(h->mem[al].pj_per_byte, 0) * 1e-12 +
-		    (double)bw * fmax(h->mem[0].pj_per_byte, 0) * 1e-12 +
-		    fmax(h->idle_w, 0) * e->latency_s;
+		e->energy_j = k->flops * h->pj_per_flop[C->prec] * 1e-12 +
+		    (k->rd + k->wr) * fmax(h->mem[m->act_level].pj_per_byte, 0) * 1e-12 +
+		    k->wt * fmax(h->mem[m->wt_level].pj_per_byte, 0) * 1e-12 +
+		    fmax(h->idle_w, 0) * m->latency_s;
 	} else if (C->energy == 1) {
 		/* static power all the time, the rest in proportion to how busy the
 		 * busier of the compute units and the memory are */
 		double idle = fmax(h->idle_w, 0), busy = 0;
 
-		if (e->latency_s > 0)
-			busy = fmin(1, fmax((double)flops / (h->peak[C->prec] * e->latency_s),
-			    e->memory_s * h->eff_memory / e->latency_s));
-		e->energy_j = e->latency_s * (idle + (h->tdp_w - idle) * busy);
+		if (m->latency_s > 0)
+			busy = fmin(1, fmax(k->flops / (h->peak[C->prec] * m->latency_s),
+			    m->memory_s * h->eff_memory / m->latency_s));
+		e->energy_j = m->latency_s * (idle + (h->tdp_w - idle) * busy);
 	} else {
 		e->energy_j = -1;
 	}
@@ -221,21 +195,64 @@ model_dtype(const struct gp_graph *g)
 	return 1;
 }
 
+/* the three counts of a float_elems or float_bytes field; -1 if malformed */
+static int
+triple(const char *f, double *v)
+{
+	char part[32];
+	int64_t x;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		size_t n = strcspn(f, ",");
+
+		if (n == 0 || n >= sizeof part || (i < 2) != (f[n] == ','))
+			return -1;
+		memcpy(part, f, n);
+		part[n] = 0;
+		if (gp_parse_i64(part, &x) < 0 || x < 0)
+			return -1;
+		v[i] = (double)x;
+		f += n + (i < 2);
+	}
+	return 0;
+}
+
+/* bytes of the main graph's inputs (outputs) at the precision: what a runtime copies each run */
+static double
+io_bytes(const struct gp_graph *g, enum gp_kind kind, int prec)
+{
+	double b = 0;
+	size_t i;
+
+	for (i = 0; i < g->nt_; i++) {
+		const struct gp_tensor *t = &g->t[i];
+		int64_t e = gp_shape_numel(&t->shape);
+		int dt = gp_dtype_isfloat(t->dtype) ? gp_prec_dtype(prec) : t->dtype;
+
+		if (t->graph == 0 && t->kind == kind && e > 0 && gp_dtype_bits(dt) > 0)
+			b += ceil((double)e * gp_dtype_bits(dt) / 8);
+	}
+	return b;
+}
+
 /* Put one stream on the chip h and write it. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc, char **argv)
 {
 	struct gp_graph g;
 	struct gp_dag d;
-	struct gp_part re;
 	struct gp_table *t;
 	struct gp_buf b = {0}, hd = {0};
 	struct ctx C;
 	struct est *e;
-	int repart = 0, counted, i;
-	int c_name, c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
+	struct gp_kernel *k;
+	struct gp_gemm *gm;
+	int counted, i, scale, c_fe, c_fb, c_gemm;
+	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
-	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0;
+	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
+	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0;
 	int64_t batch;
 	int unknown = 0;
 
@@ -259,62 +276,102 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		gp_die("%s: %s has no %s peak (it has %s): choose one with -p", h->path, h->name,
 		    gp_prec_name(C.prec), have.buf);
 	}
-	/* bytes at the precision's element size: gp-partition again at that dtype */
-	if (gp_dtype_bits(gp_prec_dtype(C.prec)) != gp_dtype_bits(counted)) {
-		struct gp_part_opts o = {0, gp_prec_dtype(C.prec)};
-		const char *mode = gp_hdr_field(s, "partition", "mode");
-
-		o.fuse = mode && !strcmp(mode, "fused");
-		gp_partition(&g, &o, &re);
-		if ((size_t)re.nsg != t->nrow)
-			gp_die("%s: the subgraph records are not what gp-partition makes of this graph "
-			    "(%zu records, %d subgraphs): run gp-partition again", s->src, t->nrow, re.nsg);
-		repart = 1;
-	}
-	c_name = gp_table_need(s, t, "name");
+	gp_table_need(s, t, "name");
 	if (gp_table_col(t, "flops") < 0 || gp_table_col(t, "bytes_in") < 0 ||
 	    gp_table_col(t, "bytes_out") < 0 || gp_table_col(t, "bytes_weight") < 0)
 		gp_die("%s: the #subgraph header lacks flops, bytes_in, bytes_out or bytes_weight", s->src);
+	/* bytes at the precision's element size: the floating elements gp-partition counted, scaled */
+	bits = gp_dtype_bits(gp_prec_dtype(C.prec));
+	scale = bits != gp_dtype_bits(counted);
+	c_fe = gp_table_col(t, "float_elems");
+	c_fb = gp_table_col(t, "float_bytes");
+	if (scale && (c_fe < 0 || c_fb < 0))
+		gp_die("%s: the #subgraph header has no float_elems and float_bytes, which counting bytes "
+		    "at %s needs (gp-partition writes them)", s->src, gp_prec_name(C.prec));
+	c_gemm = gp_table_col(t, "gemm");
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
 	batch = gp_graph_batch(&g);
 
 	e = gp_xcalloc(t->nrow + 1, sizeof *e);
+	k = gp_xcalloc(t->nrow + 1, sizeof *k);
+	gm = gp_xcalloc((t->nrow + 1) * GP_GEMM_MAX, sizeof *gm);
 	for (r = 0; r < t->nrow; r++) {
-		int64_t bi = d.bin[r], bo = d.bout[r], bw = d.bw[r];
+		double v[3] = {(double)d.bin[r], (double)d.bout[r], (double)d.bw[r]}, fe[3], fb[3];
 
-		if (repart) {
-			const struct gp_sub *sg = &re.sg[r];
-			const char *nm = g.n[sg->anchor].name;
-
-			gp_buf_reset(&b);
-			gp_esc(&b, nm, strlen(nm));
-			if (strcmp(b.buf, t->val[c_name][r]))
-				gp_die("%s: subgraph %s is not what gp-partition makes of this graph: run "
-				    "gp-partition again", s->src, d.id[r]);
-			bi = sg->bytes_in;
-			bo = sg->bytes_out;
-			bw = sg->bytes_weight;
+		e[r].known = d.flops[r] >= 0 && d.bin[r] >= 0 && d.bout[r] >= 0 && d.bw[r] >= 0;
+		if (!e[r].known)
+			continue;
+		if (scale) {
+			if (!strcmp(t->val[c_fe][r], ".") || !strcmp(t->val[c_fb][r], ".")) {
+				e[r].known = 0;
+				continue;
+			}
+			if (triple(t->val[c_fe][r], fe) < 0 || triple(t->val[c_fb][r], fb) < 0)
+				gp_die("%s: subgraph %s: float_elems '%s' or float_bytes '%s' is not IN,OUT,WEIGHT",
+				    s->src, d.id[r], t->val[c_fe][r], t->val[c_fb][r]);
+			for (i = 0; i < 3; i++) {
+				if (fb[i] > v[i])
+					gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", s->src, d.id[r],
+					    t->val[c_fb][r]);
+				v[i] = v[i] - fb[i] + ceil(fe[i] * bits / 8);
+			}
 		}
-		estimate(&C, d.flops[r], bi, bo, bw, d.threads[r], &e[r]);
+		k[r].flops = (double)d.flops[r];
+		k[r].rd = v[0];
+		k[r].wr = v[1];
+		k[r].wt = v[2];
+		k[r].threads = (double)d.threads[r];
+		k[r].elem = bits / 8;
+		k[r].gemm = gm + r * GP_GEMM_MAX;
+		k[r].ngemm = c_gemm >= 0 ? gp_gemm_parse(t->val[c_gemm][r], gm + r * GP_GEMM_MAX, GP_GEMM_MAX) : -1;
+		if (c_gemm >= 0 && k[r].ngemm < 0 && strcmp(t->val[c_gemm][r], "."))
+			gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", s->src, d.id[r],
+			    t->val[c_gemm][r]);
+		resident += v[2];
+		most = fmax(most, v[0] + v[1]);
+	}
+	/* a matrix kernel whose products gp-partition could not tell: no tile model */
+	{
+		int64_t *macs = gp_dag_counts(&d, "macs");
+
+		for (r = 0; macs && r < t->nrow; r++)
+			if (k[r].ngemm == 0 && macs[r] > 0)
+				k[r].ngemm = -1;
+		free(macs);
+	}
+	/* what the model keeps between runs: its weights and its largest activations */
+	resident += most;
+	for (r = 0; r < t->nrow; r++) {
 		if (!e[r].known) {
 			unknown++;
 			continue;
 		}
-		lat += e[r].latency_s;
+		k[r].resident = resident;
+		estimate(&C, &k[r], &e[r]);
+		lat += e[r].m.latency_s;
 		en += e[r].energy_j;
 		bytes += e[r].bytes;
 		wbytes += e[r].wbytes;
-		flops += (double)d.flops[r];
-		tb[!strcmp(e[r].bound, "compute") ? 0 : !strcmp(e[r].bound, "memory") ? 1 : 2] += e[r].latency_s;
+		flops += k[r].flops;
+		tb[!strcmp(e[r].m.bound, "compute") ? 0 : !strcmp(e[r].m.bound, "memory") ? 1 : 2] += e[r].m.latency_s;
 	}
-	/* what every run pays once: the runtime's call, or the one launch of a whole-model program */
-	{
-		double once = h->run_s + (h->launch_per_model ? h->launch_s : 0);
+	/* what every run pays once: the runtime's call, or the one launch of a
+	 * whole-model program; and the copies of inputs and outputs over the host link */
+	if (h->rt && h->host_link > 0)
+		copy_s = ((h->rt->copy_inputs ? io_bytes(&g, GP_K_INPUT, C.prec) : 0) +
+		    (h->rt->copy_outputs ? io_bytes(&g, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
+	/* a runtime that does not know the shapes runs the shape computations gp folded */
+	if (h->rt && h->rt->shape_nodes) {
+		const char *sn = gp_hdr_field(s, "partition", "shape_nodes");
+		int64_t n = 0;
 
-		lat += once;
-		tb[2] += once;
+		if (sn && gp_parse_i64(sn, &n) == 0 && n > 0)
+			shape_s = (double)n * (h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
 	}
+	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + shape_s;
+	lat += once;
+	tb[2] += once;
 	/* running what can run at once: stage by stage (ASAP levels), a stage
 	 * as long as its slowest subgraph, and at least as long as all its
 	 * subgraphs' work on the whole chip */
@@ -324,12 +381,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		double *mx = gp_xcalloc((size_t)ns + 1, sizeof *mx), *sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
 
 		for (r = 0; r < t->nrow; r++) {
-			mx[stage[r]] = fmax(mx[stage[r]], e[r].latency_s);
-			sum[stage[r]] += e[r].work_s;
+			mx[stage[r]] = fmax(mx[stage[r]], e[r].m.latency_s);
+			sum[stage[r]] += e[r].m.work_s;
 		}
 		for (st = 1; st <= ns; st++)
 			conc += fmax(mx[st], sum[st]);
-		conc += h->run_s + (h->launch_per_model ? h->launch_s : 0);
+		conc += once;
 		free(stage);
 		free(mx);
 		free(sum);
@@ -340,28 +397,39 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	c_cs = gp_table_addcol(s, t, "compute_s");
 	c_ms = gp_table_addcol(s, t, "memory_s");
 	c_lat = gp_table_addcol(s, t, "latency_s");
-	c_bound = gp_table_addcol(s, t, "bound");
+	c_bound = gp_table_addcol(s, t, "bound_hw");
+	c_limit = gp_table_addcol(s, t, "limit");
 	c_util = gp_table_addcol(s, t, "util");
 	c_en = gp_table_addcol(s, t, "energy_j");
 	for (r = 0; r < t->nrow; r++) {
-		int k = e[r].known;
+		int kn = e[r].known;
 
-		setd(s, t, c_by, r, k ? e[r].bytes : -1, &b);
+		setd(s, t, c_by, r, kn ? e[r].bytes : -1, &b);
 		gp_buf_reset(&b);
-		if (k && e[r].ai >= 0)
+		if (kn && e[r].ai >= 0)
 			gp_buf_printf(&b, "%.4g", e[r].ai);     /* as gp-partition's ai */
 		else
 			gp_buf_adds(&b, ".");
 		gp_table_set(s, t, c_ai, r, b.buf);
-		setd(s, t, c_cs, r, k ? e[r].compute_s : -1, &b);
-		setd(s, t, c_ms, r, k ? e[r].memory_s : -1, &b);
-		setd(s, t, c_lat, r, k ? e[r].latency_s : -1, &b);
-		gp_table_set(s, t, c_bound, r, e[r].bound);
-		setd(s, t, c_util, r, k ? e[r].util : -1, &b);
-		setd(s, t, c_en, r, k ? e[r].energy_j : -1, &b);
+		setd(s, t, c_cs, r, kn ? e[r].m.compute_s : -1, &b);
+		setd(s, t, c_ms, r, kn ? e[r].m.memory_s : -1, &b);
+		setd(s, t, c_lat, r, kn ? e[r].m.latency_s : -1, &b);
+		gp_table_set(s, t, c_bound, r, kn ? e[r].m.bound : ".");
+		gp_buf_reset(&b);
+		if (kn)
+			gp_esc(&b, e[r].m.limit, strlen(e[r].m.limit));
+		else
+			gp_buf_adds(&b, ".");
+		gp_table_set(s, t, c_limit, r, b.buf);
+		setd(s, t, c_util, r, kn ? e[r].util : -1, &b);
+		setd(s, t, c_en, r, kn ? e[r].energy_j : -1, &b);
 	}
 
 	gp_buf_printf(&hd, "hw=%s\tprecision=%s", h->name, gp_prec_name(C.prec));
+	if (h->rt) {
+		gp_buf_adds(&hd, "\truntime=");
+		gp_esc(&hd, h->rt->name, strlen(h->rt->name));
+	}
 	if (batch > 0)
 		gp_buf_printf(&hd, "\tbatch=%" PRId64, batch);
 	else
@@ -371,7 +439,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	} else {
 		kvd(&hd, "latency_s", lat);
 		kvd(&hd, "latency_concurrent_s", conc);
-		kvd(&hd, "throughput_per_s", batch > 0 && lat > 0 ? (double)batch / lat : -1);
+		/* back to back, a runtime copies one batch while it computes the previous one */
+		kvd(&hd, "throughput_per_s", batch > 0 && lat > 0 ? (double)batch / fmax(lat - copy_s, copy_s) : -1);
 		kvd(&hd, "energy_j", C.energy ? en : -1);
 		kvd(&hd, "energy_per_inference_j", C.energy && batch > 0 ? en / (double)batch : -1);
 		kvd(&hd, "power_w", C.energy && lat > 0 ? en / lat : -1);
@@ -381,6 +450,11 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		kvd(&hd, "compute_bound_share", lat > 0 ? tb[0] / lat : -1);
 		kvd(&hd, "memory_bound_share", lat > 0 ? tb[1] / lat : -1);
 		kvd(&hd, "launch_bound_share", lat > 0 ? tb[2] / lat : -1);
+		if (h->rt) {
+			kvd(&hd, "run_s", h->rt->run_s);
+			kvd(&hd, "copy_s", copy_s);
+			kvd(&hd, "shape_s", shape_s);
+		}
 		gp_buf_adds(&hd, "\tunknown=0");
 	}
 	/* exactly, for gp-report's batch to fill the chip */
@@ -397,8 +471,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	gp_stream_write(s, stdout, argc, argv);
 
 	free(e);
-	if (repart)
-		gp_part_release(&re);
+	free(k);
+	free(gm);
 	gp_buf_release(&b);
 	gp_buf_release(&hd);
 	gp_dag_release(&d);
@@ -410,6 +484,9 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"hw", required_argument, NULL, 'H'},
+		{"runtime", required_argument, NULL, 'R'},
+		{"list-runtimes", no_argument, NULL, 'L'},
+		{"check-runtime", no_argument, NULL, 'C'},
 		{"precision", required_argument, NULL, 'p'},
 		{"list", no_argument, NULL, 'l'},
 		{"check", no_argument, NULL, 'c'},
@@ -417,17 +494,26 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *hwname = NULL, *pname = NULL;
+	const char *hwname = NULL, *pname = NULL, *rtname = NULL;
 	struct gp_input in;
 	struct gp_stream s;
 	struct gp_hw h;
 	int c, check = 0, i;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "H:p:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:R:p:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			hwname = optarg;
+			break;
+		case 'R':
+			rtname = optarg;
+			break;
+		case 'L':
+			list_runtimes();
+			return gp_close_stdout();
+		case 'C':
+			check = 2;
 			break;
 		case 'p':
 			if (gp_prec_from_name(optarg) < 0) {
@@ -457,8 +543,14 @@ main(int argc, char **argv)
 		if (optind == argc)
 			gp_die_usage(usage);
 		for (i = optind; i < argc; i++) {
-			gp_hw_load(&h, argv[i]);
-			printf("%s\tok\t%s\n", h.path, h.name);
+			if (check == 2) {
+				memset(&h, 0, sizeof h);
+				gp_hw_load_runtime(&h, argv[i]);
+				printf("%s\tok\t%s\n", h.rt->path, h.rt->name);
+			} else {
+				gp_hw_load(&h, argv[i]);
+				printf("%s\tok\t%s\n", h.path, h.name);
+			}
 			gp_hw_release(&h);
 		}
 		return gp_close_stdout();
@@ -466,6 +558,8 @@ main(int argc, char **argv)
 	if (optind != argc || !hwname)
 		gp_die_usage(usage);
 	gp_hw_load(&h, hwname);
+	if (rtname)
+		gp_hw_load_runtime(&h, rtname);
 
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {

@@ -379,7 +379,19 @@ extern char gp_op_err[256];
 struct gp_part_opts {
 	int fuse;                           /* fuse as an inference compiler would */
 	int dtype;                          /* count floating tensors at this dtype; 0: as they are */
+	unsigned rules;                     /* with fuse: the GP_FUSE_* rules to apply; 0: all */
 };
+/* The fusion rules of --fuse (docs/counting.md), which a runtime profile names. */
+enum {
+	GP_FUSE_CONVBN = 1,                 /* "conv-bn": BatchNormalization folded into its Conv/Gemm */
+	GP_FUSE_EPILOGUE = 2,               /* "epilogue": element-wise ops into the MAC or pool kernel */
+	GP_FUSE_ACTIVATION = 4,             /* "activation": only one-input activations and Add */
+	GP_FUSE_ELEMWISE = 8,               /* "elementwise": element-wise ops into element-wise/row kernels */
+	GP_FUSE_ROW = 16,                   /* "row": row reductions into element-wise/row kernels */
+	GP_FUSE_ATTENTION = 32,             /* "attention": scores, Softmax and the weighted sum in one */
+};
+/* The rules a comma-separated list of their names makes; -1 if a name is not one. */
+int gp_fuse_rules(const char *list);
 struct gp_sub {
 	int id;                             /* 1, 2, ... in topological order */
 	int anchor;                         /* the node it is named after (its first) */
@@ -391,6 +403,11 @@ struct gp_sub {
 	int known;                          /* macs and flops are known */
 	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
 	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
+	/* of floating tensors (what a precision change scales): elements and
+	 * bytes read, written and of weights; -1 unknown */
+	int64_t felem[3], fbytes[3];
+	struct gp_gemm *gemm;               /* its matrix products (gemm.c), arena memory */
+	int ngemm;                          /* how many; 0 none (not a matrix kernel), -1 unknown */
 };
 struct gp_part {
 	struct gp_sub *sg;
@@ -400,10 +417,27 @@ struct gp_part {
 	int64_t buffers;                    /* elements of BatchNormalization running statistics */
 	int64_t weight_bytes;               /* bytes of both */
 	int64_t folded_macs, folded_flops;  /* of nodes computed from constants only, once */
+	int shape_nodes;                    /* of those, the nodes computing from activations' shapes
+	                                     * (Shape, Size and what follows them): folded by gp,
+	                                     * run by a runtime that does not know the shapes */
 };
 /* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
 void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);
 void gp_part_release(struct gp_part *p);
+
+/* ---- gemm.c: the GEMM view of matrix nodes (docs/counting.md) ---- */
+/* b independent products of an m x k by a k x n matrix: b x m x n x k MACs */
+struct gp_gemm {
+	int64_t b, m, n, k;
+};
+#define GP_GEMM_MAX 16                      /* products one subgraph lists, at most */
+/* The products node n (of class GP_C_DENSE) runs as, into out[0 .. max):
+ * their count, or -1 when a shape is unknown, the op is not one gp knows as
+ * products (an Einsum of three operands), or there are more than max. */
+int gp_node_gemms(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max);
+/* "BxMxNxK;BxMxNxK..." ("." for none), and back: the count, or -1 if malformed. */
+void gp_gemm_fmt(struct gp_buf *b, const struct gp_gemm *v, int n);
+int gp_gemm_parse(const char *s, struct gp_gemm *out, int max);
 
 /* ---- dag.c: the dependency DAG of the subgraph records ---- */
 /* Subgraphs are v = 0 .. n-1 in record order (ids 1 .. n, a topological
@@ -489,6 +523,7 @@ struct gp_hw_mem {
 	double capacity;                    /* bytes; -1 not given (the outermost level only) */
 	double bandwidth;                   /* bytes/s */
 	double pj_per_byte;                 /* -1 not given */
+	double read_bw, write_bw;           /* achievable bytes/s reading, writing; bandwidth if not given */
 };
 struct gp_hw {
 	struct gp_arena arena;
@@ -503,6 +538,32 @@ struct gp_hw {
 	double launch_s;
 	int launch_per_model;               /* launch_s is paid once per run, not per kernel */
 	double run_s;                       /* paid once per run: the runtime's call overhead; 0 if not given */
+	/* how kernels map onto the chip (lib/mapping.c, docs/hardware.md); all optional */
+	struct gp_hw_tile *tile[GP_PREC_N]; /* the matrix unit's tiles per precision */
+	int ntile[GP_PREC_N];               /* 0: no tile model for that precision */
+	double vpeak[GP_PREC_N];            /* the vector unit's ops/s; 0: the same as peak */
+	double host_link;                   /* host <-> device bytes/s; -1 none (the host itself) */
+	/* the runtime (hw/runtime/NAME.yaml), when gp_hw_load_runtime applied one */
+	struct gp_runtime *rt;
+};
+/* One tile of the matrix unit: an m x n x k block of products one unit
+ * computes at a time (a GPU's CTA tile, a CPU's register block x its K
+ * step, a systolic array's rows x columns x one pass). */
+struct gp_hw_tile {
+	int64_t m, n, k;
+};
+/* A runtime: what executing a model costs on top of its kernels, and the
+ * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
+struct gp_runtime {
+	const char *path, *name, *title, *runs_on;  /* runs_on: a chip kind, or "any" */
+	double kernel_s;                    /* per kernel, on the device (seconds) */
+	double kernel_cycles;               /* per kernel, in the chip's clock cycles */
+	double run_s;                       /* per run: the call, its synchronisation */
+	int copy_inputs, copy_outputs;      /* inputs and outputs cross the host link each run */
+	int shape_nodes;                    /* it executes the shape computations gp folds */
+	double eff_matrix, eff_vector;      /* achieved fraction of a unit's matrix and vector peak; 1 */
+	double eff_memory;                  /* achieved fraction of the memory levels' bandwidth; 1 */
+	const char *fuse;                   /* its fusions, gp-partition --fuse=RUNTIME: a list */
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
@@ -513,6 +574,51 @@ void gp_hw_parse(struct gp_hw *h, const char *file, const char *text, size_t len
 void gp_hw_release(struct gp_hw *h);
 /* The paths of every profile there is, one per name, sorted by name; returns the count. */
 int gp_hw_list(char ***paths);
+/* Load the runtime spec names (a path, or a name looked up in the runtime/
+ * directory of every profile directory) into h->rt, in h's arena; dies on
+ * any error as gp_hw_load does. h may be a zeroed gp_hw (no chip). */
+void gp_hw_load_runtime(struct gp_hw *h, const char *spec);
+/* Read and validate a runtime profile from text into h->rt. */
+void gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, size_t len);
+/* The paths of every runtime profile there is, as gp_hw_list. */
+int gp_hw_list_runtimes(char ***paths);
+
+/* ---- mapping.c: a kernel on a chip's units and memory levels (docs/roofline.md) ---- */
+/* A kernel as the mapping sees it, its bytes at the precision used. */
+struct gp_kernel {
+	double flops;                       /* FLOPs, MACs counted 2 */
+	double rd, wr;                      /* activation bytes read and written */
+	double wt;                          /* weight bytes read */
+	double threads;                     /* independent outputs; <= 0 unknown */
+	const struct gp_gemm *gemm;         /* its products, or NULL */
+	int ngemm;                          /* 0: not a matrix kernel; -1: one whose products are not known */
+	double elem;                        /* bytes of one operand element at the precision */
+	double resident;                    /* bytes the model keeps across a run (weights + largest
+	                                     * activations): where weights live between runs */
+};
+/* Where the time of a kernel goes. */
+struct gp_mapped {
+	double compute_s;                   /* its compute on the unit it maps to, waves and waste included */
+	double memory_s;                    /* its traffic from the levels it comes from */
+	double overhead_s;                  /* per kernel: the runtime's dispatch, or the chip's launch */
+	double latency_s;                   /* the kernel's time */
+	double work_s;                      /* the same work with the whole chip to itself (no waves) */
+	int unit;                           /* 0 none (no FLOPs), 1 matrix, 2 vector */
+	int64_t tiles, split;               /* matrix: tiles (after split-K), K split factor */
+	struct gp_hw_tile tile;             /* matrix: the tile chosen */
+	double fill;                        /* matrix: useful MACs / MACs the tiles compute */
+	int act_level, wt_level;            /* the memory levels serving most activation and weight bytes */
+	const char *bound;                  /* compute, memory or launch */
+	char limit[64];                     /* what limits it, in words: "tiles 8/108 SM", "l2", ... */
+};
+/* Map kernel k onto chip h at precision prec (h->rt, if set, adds its
+ * dispatch cost and efficiencies); fills m. */
+void gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m);
+/* Seconds to move rd bytes in and wr bytes out of memory whose working set
+ * is set bytes: each level serves what fits in it and not in the level
+ * inside it (a smooth transition across each capacity); *lvl is set to the
+ * level whose share takes the most time. */
+double gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl);
 
 /* ---- infer.c ---- */
 enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };

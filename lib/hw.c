@@ -283,7 +283,8 @@ mem_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *
 static void
 memory(struct rd *R, yaml_node_t *seq)
 {
-	static const char *const keys[] = {"level", "capacity", "bandwidth", "pj_per_byte", NULL};
+	static const char *const keys[] = {"level", "capacity", "bandwidth", "pj_per_byte", "read_bandwidth",
+		"write_bandwidth", NULL};
 	struct gp_hw *h = R->h;
 	yaml_node_item_t *it;
 	int i, j;
@@ -301,7 +302,7 @@ memory(struct rd *R, yaml_node_t *seq)
 		yaml_node_pair_t *p;
 
 		memset(L, 0, sizeof *L);
-		L->capacity = L->bandwidth = L->pj_per_byte = -1;
+		L->capacity = L->bandwidth = L->pj_per_byte = L->read_bw = L->write_bw = -1;
 		mapping(R, m, gp_arena_printf(&h->arena, "memory[%d]", i), keys, mem_pair, L);
 		if (!L->level)
 			bad(R, m, "memory level %d has no 'level' name", i + 1);
@@ -320,9 +321,17 @@ memory(struct rd *R, yaml_node_t *seq)
 				L->bandwidth = number(R, v, path, 1, 1e18);
 			else if (!strcmp(k, "pj_per_byte"))
 				L->pj_per_byte = number(R, v, path, 0, 1e6);
+			else if (!strcmp(k, "read_bandwidth"))
+				L->read_bw = number(R, v, path, 1, 1e18);
+			else if (!strcmp(k, "write_bandwidth"))
+				L->write_bw = number(R, v, path, 1, 1e18);
 		}
 		if (L->bandwidth < 0)
 			bad(R, m, "memory level '%s' has no 'bandwidth'", L->level);
+		if (L->read_bw < 0)
+			L->read_bw = L->bandwidth;
+		if (L->write_bw < 0)
+			L->write_bw = L->bandwidth;
 		if (i > 0 && L->capacity < 0)
 			bad(R, m, "memory level '%s' has no 'capacity' (only the outermost level may leave "
 			    "it out)", L->level);
@@ -409,6 +418,45 @@ per_thread_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path,
 	number(R, v, path, 0, 1e21);
 }
 
+/* matrix.PREC: a list of tiles "MxNxK"; the list is one fact, covered by a source like a number */
+static void
+tile_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_hw *h = arg;
+	int p = gp_prec_from_name(key), n = 0;
+	yaml_node_item_t *it;
+
+	if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start)
+		bad(R, v, "'%s' must be a list of tiles MxNxK, e.g. [128x128x32, 64x64x32]", path);
+	if (v->data.sequence.items.top - v->data.sequence.items.start > 64)
+		bad(R, v, "'%s' has more than 64 tiles", path);
+	h->tile[p] = gp_arena_alloc(&h->arena,
+	    (size_t)(v->data.sequence.items.top - v->data.sequence.items.start) * sizeof *h->tile[p]);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *t = node(R, *it);
+		const char *s = scalar(R, t, path);
+		struct gp_hw_tile *T = &h->tile[p][n++];
+		long long a, b, c;
+		int used = 0;
+
+		if (sscanf(s, "%lldx%lldx%lld%n", &a, &b, &c, &used) != 3 || s[used] || a < 1 || b < 1 ||
+		    c < 1 || a > 65536 || b > 65536 || c > 65536)
+			bad(R, t, "'%s': '%s' is not a tile MxNxK of whole numbers 1 to 65536", path, s);
+		T->m = a;
+		T->n = b;
+		T->k = c;
+	}
+	h->ntile[p] = n;
+	/* remembered for the sources check, as a number is */
+	if (R->nnum == R->capnum) {
+		R->capnum = R->capnum ? 2 * R->capnum : 32;
+		R->num = gp_xreallocarray(R->num, (size_t)R->capnum, sizeof *R->num);
+		R->numline = gp_xreallocarray(R->numline, (size_t)R->capnum, sizeof *R->numline);
+	}
+	R->num[R->nnum] = gp_arena_strdup(&h->arena, path);
+	R->numline[R->nnum++] = (int)v->start_mark.line + 1;
+}
+
 struct top {
 	int have[32];
 };
@@ -416,7 +464,7 @@ struct top {
 static const char *const topkeys[] = {
 	"name", "title", "vendor", "kind", "units", "unit", "clock_hz", "threads_per_unit",
 	"peak_ops", "memory", "power", "pj_per_flop", "efficiency", "launch_s", "launch_per", "run_s",
-	"sources", "per_thread", NULL,
+	"sources", "per_thread", "matrix", "vector_ops", "host_link", NULL,
 };
 
 static void
@@ -477,6 +525,12 @@ top_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *
 		h->launch_per_model = !strcmp(s, "model");
 	} else if (!strcmp(key, "sources"))
 		sources(R, v, &R->S);
+	else if (!strcmp(key, "matrix"))
+		mapping(R, v, path, preckeys, tile_pair, h);
+	else if (!strcmp(key, "vector_ops"))
+		mapping(R, v, path, preckeys, peak_pair, h->vpeak);
+	else if (!strcmp(key, "host_link"))
+		h->host_link = number(R, v, path, 1, 1e18);
 	else
 		mapping(R, v, path, NULL, per_thread_pair, NULL);
 }
@@ -662,13 +716,20 @@ load(struct rd *R, const unsigned char *text, size_t len)
 	R->parsing = 0;
 }
 
+static void rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg);
+static const char *const rtkeys[];
+
+/* parse a hardware profile, or (runtime) a runtime profile into h->rt */
 static void
-parse(struct gp_hw *h, const char *file, const unsigned char *text, size_t len)
+parse(struct gp_hw *h, const char *file, const unsigned char *text, size_t len, int runtime)
 {
-	static const char *const required[] = {
+	static const char *const hwrequired[] = {
 		"name", "title", "vendor", "kind", "units", "unit", "clock_hz", "threads_per_unit",
 		"peak_ops", "memory", "launch_s", "sources", NULL,
 	};
+	static const char *const rtrequired[] = {"name", "title", "runs_on", "sources", NULL};
+	const char *const *required = runtime ? rtrequired : hwrequired;
+	const char *const *keys = runtime ? rtkeys : topkeys;
 	struct rd R;
 	struct top T;
 	yaml_node_t *root;
@@ -682,17 +743,17 @@ parse(struct gp_hw *h, const char *file, const unsigned char *text, size_t len)
 	gp_die_cleanup = rd_release;
 	load(&R, text, len);
 	if (!(root = yaml_document_get_root_node(&R.doc)))
-		bad(&R, NULL, "empty file, not a hardware profile");
-	mapping(&R, root, "", topkeys, top_pair, &T);
+		bad(&R, NULL, "empty file, not a %s profile", runtime ? "runtime" : "hardware");
+	mapping(&R, root, "", keys, runtime ? rt_pair : top_pair, &T);
 	for (i = 0; required[i]; i++) {
-		for (k = 0; strcmp(topkeys[k], required[i]); k++)
+		for (k = 0; strcmp(keys[k], required[i]); k++)
 			;
 		if (!T.have[k])
 			bad(&R, NULL, "the required field '%s' is missing (docs/hardware.md)", required[i]);
 	}
 	for (i = 0; i < GP_PREC_N; i++)
 		any |= h->peak[i] > 0;
-	if (!any)
+	if (!any && !runtime)
 		bad(&R, NULL, "'peak_ops' has no precision (fp32, fp16, int8, ...)");
 	check_covered(&R);
 	rd_release();
@@ -704,7 +765,7 @@ init(struct gp_hw *h)
 	int i;
 
 	memset(h, 0, sizeof *h);
-	h->tdp_w = h->idle_w = -1;
+	h->tdp_w = h->idle_w = h->host_link = -1;
 	h->eff_compute = h->eff_memory = 1;
 	for (i = 0; i < GP_PREC_N; i++)
 		h->pj_per_flop[i] = -1;
@@ -715,7 +776,7 @@ gp_hw_parse(struct gp_hw *h, const char *file, const char *text, size_t len)
 {
 	init(h);
 	h->path = gp_arena_strdup(&h->arena, file);
-	parse(h, h->path, (const unsigned char *)text, len);
+	parse(h, h->path, (const unsigned char *)text, len, 0);
 }
 
 /* ---- finding ---- */
@@ -821,10 +882,11 @@ cmp_base(const void *a, const void *b)
 	return c ? c : (nx > ny) - (nx < ny);
 }
 
-int
-gp_hw_list(char ***out)
+/* the .yaml files of the directories in all ("a:b:c", freed), one per name, sorted */
+static int
+list_in(char *all, char ***out)
 {
-	char *all = dirs(), *d, *save = NULL;
+	char *d, *save = NULL;
 	char **v = NULL;
 	int n = 0, cap = 0, i, k;
 
@@ -867,9 +929,180 @@ gp_hw_list(char ***out)
 	return n;
 }
 
+int
+gp_hw_list(char ***out)
+{
+	return list_in(dirs(), out);
+}
+
 void
 gp_hw_release(struct gp_hw *h)
 {
 	gp_arena_release(&h->arena);
 	memset(h, 0, sizeof *h);
+}
+
+/* ---- runtime profiles: hw/runtime/NAME.yaml ---- */
+
+static const char *const rtkeys[] = {
+	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
+	"efficiency", "sources", NULL,
+};
+
+/* the fusions gp-partition knows (docs/counting.md) */
+static const char *const fusions[] = {
+	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", NULL,
+};
+
+/* a list of words, each one of allowed; joined by ',' into an arena string */
+static const char *
+words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed)
+{
+	struct gp_buf b = {0};
+	yaml_node_item_t *it;
+	const char *s;
+	int i;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		bad(R, v, "'%s' must be a list, e.g. [%s, %s]", path, allowed[0], allowed[1]);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *w = node(R, *it);
+		const char *x = text(R, w, path);
+
+		for (i = 0; allowed[i] && strcmp(allowed[i], x); i++)
+			;
+		if (!allowed[i]) {
+			gp_buf_release(&b);
+			bad(R, w, "'%s': '%s' is not one of %s%s%s%s%s...", path, x, allowed[0],
+			    allowed[1] ? ", " : "", allowed[1] ? allowed[1] : "", allowed[1] && allowed[2] ? ", " : "",
+			    allowed[1] && allowed[2] ? allowed[2] : "");
+		}
+		gp_buf_printf(&b, "%s%s", b.len ? "," : "", x);
+	}
+	s = gp_arena_strdup(&R->h->arena, b.buf ? b.buf : "");
+	gp_buf_release(&b);
+	return s;
+}
+
+static void
+rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_runtime *rt = arg;
+	double x = number(R, v, path, 1e-3, 1);
+
+	if (!strcmp(key, "matrix"))
+		rt->eff_matrix = x;
+	else if (!strcmp(key, "vector"))
+		rt->eff_vector = x;
+	else
+		rt->eff_memory = x;
+}
+
+static void
+rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	static const char *const copies[] = {"inputs", "outputs", NULL};
+	static const char *const effkeys[] = {"matrix", "vector", "memory", NULL};
+	struct top *T = arg;
+	struct gp_runtime *rt = R->h->rt;
+	int i;
+
+	for (i = 0; strcmp(rtkeys[i], key); i++)
+		;
+	T->have[i] = 1;
+	if (!strcmp(key, "name"))
+		rt->name = text(R, v, path);
+	else if (!strcmp(key, "title"))
+		rt->title = text(R, v, path);
+	else if (!strcmp(key, "runs_on")) {
+		rt->runs_on = text(R, v, path);
+		if (strcmp(rt->runs_on, "gpu") && strcmp(rt->runs_on, "cpu") && strcmp(rt->runs_on, "npu") &&
+		    strcmp(rt->runs_on, "tpu") && strcmp(rt->runs_on, "dsp") && strcmp(rt->runs_on, "any"))
+			bad(R, v, "'runs_on': '%s' is not gpu, cpu, npu, tpu, dsp or any", rt->runs_on);
+	} else if (!strcmp(key, "kernel_s"))
+		rt->kernel_s = number(R, v, path, 0, 10);
+	else if (!strcmp(key, "kernel_cycles"))
+		rt->kernel_cycles = number(R, v, path, 0, 1e9);
+	else if (!strcmp(key, "run_s"))
+		rt->run_s = number(R, v, path, 0, 10);
+	else if (!strcmp(key, "copy")) {
+		const char *c = words(R, v, path, copies);
+
+		rt->copy_inputs = strstr(c, "inputs") != NULL;
+		rt->copy_outputs = strstr(c, "outputs") != NULL;
+	} else if (!strcmp(key, "shape_nodes")) {
+		const char *s = text(R, v, path);
+
+		if (strcmp(s, "executed") && strcmp(s, "folded"))
+			bad(R, v, "'shape_nodes': '%s' is not executed or folded", s);
+		rt->shape_nodes = !strcmp(s, "executed");
+	} else if (!strcmp(key, "fuse"))
+		rt->fuse = words(R, v, path, fusions);
+	else if (!strcmp(key, "efficiency"))
+		mapping(R, v, path, effkeys, rteff_pair, rt);
+	else
+		sources(R, v, &R->S);
+}
+
+void
+gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, size_t len)
+{
+	struct gp_runtime *rt = gp_arena_alloc(&h->arena, sizeof *rt);
+
+	memset(rt, 0, sizeof *rt);
+	rt->eff_matrix = rt->eff_vector = rt->eff_memory = 1;
+	rt->fuse = "";
+	rt->path = gp_arena_strdup(&h->arena, file);
+	h->rt = rt;
+	parse(h, rt->path, (const unsigned char *)text, len, 1);
+}
+
+void
+gp_hw_load_runtime(struct gp_hw *h, const char *spec)
+{
+	char *text = NULL, *all, *d, *save = NULL, *path = NULL;
+	size_t len = 0;
+	int aspath = strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"));
+
+	if (aspath) {
+		path = gp_xstrdup(spec);
+		if (!(text = slurp(path, &len)))
+			gp_die("%s: cannot open: %s", path, strerror(errno));
+	} else {
+		if (!*spec || strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(spec))
+			gp_die("'%s' is not a runtime name (gp-roofline --list-runtimes) or a path to a .yaml "
+			    "file", spec);
+		all = dirs();
+		for (d = strtok_r(all, ":", &save); d && !text; d = strtok_r(NULL, ":", &save)) {
+			free(path);
+			path = gp_xmalloc(strlen(d) + strlen(spec) + 15);
+			sprintf(path, "%s/runtime/%s.yaml", d, spec);
+			text = slurp(path, &len);
+		}
+		free(all);
+		if (!text)
+			gp_die("no runtime profile '%s' (gp-roofline --list-runtimes shows the runtimes there "
+			    "are; GP_HW_PATH adds directories, each with a runtime/ directory)", spec);
+	}
+	gp_hw_parse_runtime(h, path, text, len);
+	free(text);
+	if (!aspath && strcmp(h->rt->name, spec))
+		gp_die("%s: the runtime is named '%s', not '%s'", path, h->rt->name, spec);
+	if (h->kind && strcmp(h->rt->runs_on, "any") && strcmp(h->rt->runs_on, h->kind))
+		gp_die("%s: %s runs on a %s, and %s is a %s", path, h->rt->name, h->rt->runs_on, h->name,
+		    h->kind);
+	free(path);
+}
+
+int
+gp_hw_list_runtimes(char ***out)
+{
+	char *all = dirs(), *d, *save = NULL;
+	struct gp_buf b = {0};
+
+	/* the runtime/ directory of every profile directory, in the same order */
+	for (d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save))
+		gp_buf_printf(&b, "%s%s/runtime", b.len ? ":" : "", d);
+	free(all);
+	return list_in(b.buf ? b.buf : gp_xstrdup(""), out);
 }

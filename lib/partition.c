@@ -40,6 +40,8 @@ struct part {
 	int *mark;                  /* group -> DFS stamp */
 	int stamp;
 	char *folded;               /* node: a BatchNormalization folded into its Conv */
+	char *shapeof;              /* tensor: computed from an activation's shape */
+	int shape_nodes;
 	int *rbuf;                  /* reads() */
 	size_t rcap;
 	int *cand;                  /* group(): candidate groups */
@@ -92,6 +94,44 @@ holder(struct part *P, int gid, const int *top)
 	return gid > 0 ? top[gid] : -1;
 }
 
+/* shape_source: a Shape or Size of an activation (src, its input's root) makes
+ * a tensor a runtime computes at run time (gp folds it: it knows the shape) */
+static void
+shape_source(struct part *P, const struct gp_node *n, int src)
+{
+	int j;
+
+	if (strcmp(n->op, "Shape") && strcmp(n->op, "Size")) {
+		/* a view of such a tensor (an Unsqueeze of a shape) is run too */
+		if (src >= 0 && P->shapeof[src] && gp_op_passes(n))
+			P->shape_nodes++;
+		return;
+	}
+	if (src < 0 || P->isconst[src])
+		return;
+	P->shape_nodes++;
+	for (j = 0; j < n->nout; j++)
+		if (n->out[j] >= 0)
+			P->shapeof[n->out[j]] = 1;
+}
+
+/* shape_follow: a node gp folds that reads such a tensor is one more such node */
+static void
+shape_follow(struct part *P, const struct gp_node *n)
+{
+	int j, any = 0;
+
+	for (j = 0; j < n->nin; j++)
+		if (n->in[j] >= 0 && (P->shapeof[n->in[j]] || P->shapeof[P->root[n->in[j]]]))
+			any = 1;
+	if (!any)
+		return;
+	P->shape_nodes++;
+	for (j = 0; j < n->nout; j++)
+		if (n->out[j] >= 0)
+			P->shapeof[n->out[j]] = 1;
+}
+
 /* classify every main-graph node; resolve views; gather consumers */
 static void
 scan(struct part *P)
@@ -123,12 +163,15 @@ scan(struct part *P)
 			int src = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
 			int pass = gp_op_passes(n);
 
+			shape_source(P, n, src);
+
 			for (j = 0; j < n->nout; j++) {
 				if (n->out[j] < 0)
 					continue;
 				if (pass && j == 0 && src >= 0) {
 					P->root[n->out[j]] = src;
 					P->isconst[n->out[j]] = P->isconst[src];
+					P->shapeof[n->out[j]] = P->shapeof[src];
 				} else {
 					P->isconst[n->out[j]] = 1;
 				}
@@ -137,6 +180,8 @@ scan(struct part *P)
 		}
 		if (allconst && c != GP_C_UNKNOWN && c != GP_C_CONTROL) {
 			struct gp_cost fc;
+
+			shape_follow(P, n);
 
 			for (j = 0; j < n->nout; j++)
 				if (n->out[j] >= 0)
@@ -305,6 +350,54 @@ main_numel(struct part *P, int i)
 	return n->nout > 0 && n->out[0] >= 0 ? numel(&P->g->t[n->out[0]]) : -1;
 }
 
+/* is fusion rule r on (gp-partition --fuse applies all; --fuse=RUNTIME its own) */
+static int
+rule(const struct part *P, unsigned r)
+{
+	return !P->o->rules || (P->o->rules & r);
+}
+
+/* an activation a runtime fuses into the kernel before it under the "activation" rule */
+static int
+activation(const struct gp_node *n)
+{
+	static const char *const ops[] = {
+		"Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "Add", NULL,
+	};
+	int i;
+
+	for (i = 0; ops[i]; i++)
+		if (!strcmp(n->op, ops[i]))
+			return 1;
+	return 0;
+}
+
+static const char *const rulenames[] = {
+	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", NULL,
+};
+
+int
+gp_fuse_rules(const char *list)
+{
+	unsigned r = 0;
+	const char *p = list;
+	int i;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		for (i = 0; rulenames[i] && (strlen(rulenames[i]) != n || strncmp(rulenames[i], p, n)); i++)
+			;
+		if (!rulenames[i])
+			return -1;
+		r |= 1u << i;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return (int)r;
+}
+
 /* can node i join group G (which produces one of the tensors it reads)? */
 static int
 fits(struct part *P, int i, int G)
@@ -331,13 +424,15 @@ fits(struct part *P, int i, int G)
 		if (ca == GP_C_DENSE || ca == GP_C_POOL) {
 			if (e != main_numel(P, a))
 				return 0;
+			if (!rule(P, GP_FUSE_EPILOGUE) && !(rule(P, GP_FUSE_ACTIVATION) && activation(n)))
+				return 0;
 		} else if (ca != GP_C_ELEM && ca != GP_C_ROW) {
 			return 0;
-		} else if (e > P->ext[G]) {
+		} else if (e > P->ext[G] || !rule(P, GP_FUSE_ELEMWISE)) {
 			return 0;
 		}
 	} else if (ci == GP_C_ROW) {
-		if ((ca != GP_C_ELEM && ca != GP_C_ROW) || e > P->ext[G])
+		if ((ca != GP_C_ELEM && ca != GP_C_ROW) || e > P->ext[G] || !rule(P, GP_FUSE_ROW))
 			return 0;
 	} else {
 		return 0;
@@ -364,8 +459,8 @@ foldable(struct part *P, int i, int G)
 
 	int k;
 
-	if (strcmp(n->op, "BatchNormalization") != 0 || n->nin < 5 || n->nout < 1 ||
-	    P->first[G] != P->last[G] || a->nout < 1 || n->in[0] != a->out[0])
+	if (!rule(P, GP_FUSE_CONVBN) || strcmp(n->op, "BatchNormalization") != 0 || n->nin < 5 ||
+	    n->nout < 1 || P->first[G] != P->last[G] || a->nout < 1 || n->in[0] != a->out[0])
 		return 0;       /* right after the conv, not through a view */
 	for (k = 1; k < 5; k++)
 		if (n->in[k] < 0 || !P->isconst[P->root[n->in[k]]])
@@ -411,8 +506,8 @@ group(struct part *P)
 			P->first[G] = P->last[G] = -1;
 			P->ext[G] = 0;
 			/* a MatMul of two activations may be attention's scores */
-			P->att[G] = P->o->fuse && cls(&g->n[i]) == GP_C_DENSE && P->cost[i].kind &&
-			    !strcmp(P->cost[i].kind, "matmul");
+			P->att[G] = P->o->fuse && rule(P, GP_FUSE_ATTENTION) && cls(&g->n[i]) == GP_C_DENSE &&
+			    P->cost[i].kind && !strcmp(P->cost[i].kind, "matmul");
 		} else if (P->att[G] == 1 && !strcmp(g->n[i].op, "Softmax")) {
 			P->att[G] = 2;
 		} else if (P->att[G] == 2 && cls(&g->n[i]) == GP_C_DENSE) {
@@ -470,6 +565,55 @@ sum_bytes(struct part *P, const struct tlist *l)
 			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
 	}
 	return s;
+}
+
+/* the elements and bytes of the floating tensors of l: what a precision change scales */
+static void
+float_sums(struct part *P, const struct tlist *l, int64_t *elems, int64_t *bytes)
+{
+	int64_t e = 0, b = 0, x, y;
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		const struct gp_tensor *t = &P->g->t[l->v[k]];
+
+		if (!gp_dtype_isfloat(t->dtype))
+			continue;
+		x = l->elems[k] >= 0 ? l->elems[k] : numel(t);
+		y = tbytes(P, t, l->elems[k]);
+		if (x < 0 || y < 0) {
+			*elems = *bytes = -1;
+			return;
+		}
+		if (__builtin_add_overflow(e, x, &e) || __builtin_add_overflow(b, y, &b))
+			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
+	}
+	*elems = e;
+	*bytes = b;
+}
+
+/* geometry: the matrix products of group G's multiply-accumulate nodes into
+ * s (docs/counting.md, "The GEMM view"); none when it has no such node,
+ * unknown when one of them has none gp can tell */
+static void
+geometry(struct part *P, int G, struct gp_sub *s)
+{
+	struct gp_gemm v[GP_GEMM_MAX];
+	int m, n = 0, k;
+
+	s->gemm = NULL;
+	s->ngemm = 0;
+	for (m = P->first[G]; m >= 0; m = P->next[m]) {
+		if (cls(&P->g->n[m]) != GP_C_DENSE || P->folded[m])
+			continue;
+		k = n < 0 ? -1 : gp_node_gemms(P->g, &P->g->n[m], v + n, GP_GEMM_MAX - n);
+		n = k < 0 ? -1 : n + k;
+	}
+	s->ngemm = n;
+	if (n > 0) {
+		s->gemm = gp_arena_alloc(&P->g->s->arena, (size_t)n * sizeof *s->gemm);
+		memcpy(s->gemm, v, (size_t)n * sizeof *v);
+	}
 }
 
 static int *
@@ -723,6 +867,10 @@ collect(struct part *P, struct gp_part *out, const int *rank)
 		s->bytes_in = sum_bytes(P, &in);
 		s->bytes_weight = sum_bytes(P, &w);
 		s->bytes_out = sum_bytes(P, &o);
+		float_sums(P, &in, &s->felem[0], &s->fbytes[0]);
+		float_sums(P, &o, &s->felem[1], &s->fbytes[1]);
+		float_sums(P, &w, &s->felem[2], &s->fbytes[2]);
+		geometry(P, G, s);
 	}
 	free(in.v);
 	free(in.elems);
@@ -759,6 +907,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	P.att = gp_xcalloc(nn, 1);
 	P.mark = gp_xcalloc(nn, sizeof *P.mark);
 	P.folded = gp_xcalloc(nn, 1);
+	P.shapeof = gp_xcalloc(nt, 1);
 	for (i = 0; i < g->nn; i++)
 		P.grp[i] = P.next[i] = -1;
 	scan(&P);
@@ -790,6 +939,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	order(&P, rank);
 	collect(&P, out, rank);
 	out->folded_macs = P.folded_macs;
+	out->shape_nodes = P.shape_nodes;
 	out->folded_flops = P.folded_flops;
 	out->node_sg = gp_xcalloc(nn, sizeof *out->node_sg);
 	for (i = 0; i < g->nn; i++)
@@ -835,6 +985,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.att);
 	free(P.mark);
 	free(P.folded);
+	free(P.shapeof);
 }
 
 void

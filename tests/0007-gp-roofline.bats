@@ -66,15 +66,22 @@ profile() {
 @test "a big GEMM is compute-bound, a big ReLU memory-bound, a tiny ReLU launch-bound (by hand)" {
 	roof "$TDATA/roof.onnx" -H "$CHIP"
 	# GEMM 1024^3: 2^31 FLOPs on 1 TFLOP/s x occupancy 10486/10490 (1M threads in waves of
-	# 10 units x 100); 12 MiB over 100 GB/s; energy 2.1483 ms x (20 W + 80 W x 0.9996)
-	run -0 every name compute_s memory_s latency_s bound util energy_j
-	assert_line --index 0 "$(printf 'g\t0.0021483\t0.000125829\t0.0021483\tcompute\t0.999619\t0.214765')"
-	# ReLU of 4Mi floats: 32 MiB (it does not fit the 2 MiB SRAM) over 100 GB/s
-	assert_line --index 1 "$(printf 'r\t4.1949e-06\t0.000335544\t0.000335544\tmemory\t0.0125\t0.0335544')"
+	# 10 units x 100; the test chip has no tiles). Activations in and out, 8 MiB: the 2 MiB
+	# SRAM serves a quarter, DRAM the rest: 8 MiB x (0.75 / 100 GB/s + 0.25 / 1 TB/s) =
+	# 65.0117 us. Weights, 4 MiB, live where the model's resident set (4 MiB of weights +
+	# the ReLU's 32 MiB) does: 2/36 from SRAM, 34/36 from DRAM: 4 MiB x 9.5 ps = 39.8459 us.
+	# Energy 2.1483 ms x (20 W + 80 W x 0.9996)
+	run -0 every name compute_s memory_s latency_s bound_hw util energy_j limit
+	assert_line --index 0 "$(printf 'g\t0.0021483\t0.000104858\t0.0021483\tcompute\t0.999619\t0.214765\tmatrix unit')"
+	# ReLU of 4Mi floats: 32 MiB, 2 of them from SRAM: 32 MiB x (15/16 / 100 GB/s + 1/16 / 1 TB/s)
+	assert_line --index 1 "$(printf 'r\t4.1949e-06\t0.00031667\t0.00031667\tmemory\t0.013245\t0.031667\tdram bandwidth')"
 	# ReLU of 16 floats: 128 bytes from SRAM at 1 TB/s; the 10 us launch dominates
-	assert_line --index 2 "$(printf 't\t1.6e-10\t1.28e-10\t1e-05\tlaunch\t1.6e-06\t0.00020001')"
+	assert_line --index 2 "$(printf 't\t1.6e-10\t1.28e-10\t1e-05\tlaunch\t1.6e-06\t0.00020001\tlaunch')"
+	# gp-partition's own bound (by fixed AI thresholds) is left as it was
+	run -0 every name bound
+	assert_line --index 1 "$(printf 'r\tmemory')"
 	run -0 key latency_s
-	assert_output 0.00249385
+	assert_output 0.00247497
 	run -0 key energy_model
 	assert_output tdp
 	run -0 key precision
@@ -86,25 +93,33 @@ profile() {
 	assert_output 10
 }
 
-@test "-p fp16: twice the peak, half the bytes; weights stream from the outer level even when they fit the SRAM" {
+@test "-p fp16: twice the peak, half the bytes, from gp-partition's floating elements" {
 	roof "$TDATA/roof.onnx" -H "$CHIP" -p fp16
-	# compute 2^31 / (2 TFLOP/s x 10486/10490); activations 4 MiB and weights 2 MiB at 100 GB/s
-	run -0 every name compute_s memory_s
-	assert_line --index 0 "$(printf 'g\t0.00107415\t6.29146e-05')"
+	# compute 2^31 / (2 TFLOP/s x 10486/10490); activations 4 MiB, half from SRAM:
+	# 4 MiB x (0.5 / 100 GB/s + 0.5 / 1 TB/s) = 23.0687 us; weights 2 MiB of a resident
+	# 18 MiB: 2 MiB x (16/18 / 100 GB/s + 2/18 / 1 TB/s) = 18.8744 us
+	run -0 every name compute_s memory_s bytes_hw
+	assert_line --index 0 "$(printf 'g\t0.00107415\t4.1943e-05\t6.29146e+06')"
 	run -0 key precision
 	assert_output fp16
 	run --separate-stderr -1 gp-roofline -H "$CHIP" -p int8 < "$S"
 	assert_equal "$stderr" "gp-roofline: $CHIP: test-chip has no int8 peak (it has fp32, fp16): choose one with -p"
+	# without the floating elements, bytes cannot be counted at another size
+	gp-load "$TDATA/roof.onnx" | gp-partition | awk -F'\t' -v OFS='\t' '
+		$1 == "#subgraph" { for (i = 2; i <= NF; i++) if ($i == "float_elems") $i = "x_elems" } { print }' > "$S"
+	run --separate-stderr -1 gp-roofline -H "$CHIP" -p fp16 < "$S"
+	fails_cleanly "gp-roofline: stdin: the #subgraph header has no float_elems and float_bytes, which counting bytes at fp16 needs"
+	run -0 gp-roofline -H "$CHIP" -p fp32 < "$S"
 }
 
 @test "running what can run at once: a stage takes its slowest kernel, or all its work on the whole chip" {
 	gp-load "$TDATA/roof.onnx" | gp-partition | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
 	S=$BATS_TEST_TMPDIR/s
-	# the three kernels are independent (one stage): 2^31/1e12 + 335.544 us + 1.28e-10
+	# the three kernels are independent (one stage): 2^31/1e12 + 316.67 us + 1.28e-10
 	run -0 key latency_concurrent_s
-	assert_output 0.00248303
+	assert_output 0.00246415
 	run -0 key latency_s
-	assert_output 0.00249385
+	assert_output 0.00247497
 	# and gp-concur after gp-roofline weighs the critical path by time
 	gp-concur < "$S" > "$BATS_TEST_TMPDIR/t"
 	run -0 grep -o 'critical_weight=time	critical_ops=1	.*critical_latency_s=0.0021483	' "$BATS_TEST_TMPDIR/t"
@@ -118,19 +133,19 @@ profile() {
 	# 2 pJ per FLOP + 20 W idle x latency (no pj_per_byte given)
 	run -0 every name energy_j
 	assert_line --index 0 "$(printf 'g\t%s' "$(awk 'BEGIN { printf "%.6g", 2147483648 * 2e-12 + 20 * 0.0021483 }')")"
-	run -0 every name bound latency_s
+	run -0 every name bound_hw latency_s
 	assert_line --index 2 "$(printf 't\tcompute\t1.6e-10')"
-	# 2.1483 ms + 335.544 us + 0.16 ns + one 10 us launch
+	# 2.1483 ms + 316.67 us + 0.16 ns + one 10 us launch
 	run -0 key latency_s
-	assert_output 0.00249385
+	assert_output 0.00247497
 	# a fixed 1 ms per run on top (the runtime's call)
 	profile 's/^launch_s: 10u/launch_s: 10u\nrun_s: 1m/; s/covers: \[units/covers: [run_s, units/'
 	roof "$TDATA/roof.onnx" -H "$P"
 	run -0 key latency_s
-	assert_output 0.00349385
-	# the tiny ReLU's 10 us launch and the 1 ms run, of 3.49385 ms
+	assert_output 0.00347497
+	# the tiny ReLU's 10 us launch and the 1 ms run, of 3.47497 ms
 	run -0 key launch_bound_share
-	assert_output 0.28908
+	assert_output 0.29065
 }
 
 @test "a profile without power estimates no energy; without a source, nothing" {

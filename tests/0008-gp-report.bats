@@ -90,7 +90,9 @@ sum() {
 	full "$DATA/mobilenet_v2.onnx" t4
 	run -0 gp-report --top 4 --by bytes < "$S"
 	assert_equal "${#lines[@]}" 5
-	assert_line --index 0 --regexp '^ +id +name +kind +FLOPs +share +bytes +AI +bound +latency$'
+	assert_line --index 0 --regexp '^ +id +name +kind +FLOPs +share +bytes +AI +bound +latency +limit$'
+	# the bound and the limit are gp-roofline's (bound_hw), not gp-partition's thresholds
+	assert_line --index 1 --regexp ' (compute|memory|launch) +[0-9.]+ [mun]?s  +[a-z]'
 	# the ids, in the order of the column (then the lowest id first), as gp-report lists them
 	for by in bytes_hw:bytes latency_s:time flops:flops; do
 		want=$(awk -F'\t' -v k="${by%%:*}" '$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i }

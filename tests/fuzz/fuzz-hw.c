@@ -1,5 +1,5 @@
-/* fuzz-hw - libFuzzer target: the hardware profile reader (libyaml and the
- * schema checks), seeded with the profiles in hw/ */
+/* fuzz-hw - libFuzzer target: the hardware and runtime profile readers
+ * (libyaml and the schema checks), seeded with the profiles in hw/ */
 #include <setjmp.h>
 #include <stdio.h>
 
@@ -21,6 +21,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gp_die_hook = back;
 	if (setjmp(env) == 0)
 		gp_hw_parse(&h, "fuzz.yaml", (const char *)data, size);
+	gp_hw_release(&h);
+	/* the same bytes as a runtime profile (hw/runtime/) */
+	if (setjmp(env) == 0)
+		gp_hw_parse_runtime(&h, "fuzz.yaml", (const char *)data, size);
 	gp_hw_release(&h);
 	return 0;
 }

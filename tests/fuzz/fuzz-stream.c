@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			gp_infer(&g, GP_INFER_QUIET);
 			gp_graph_store(&g);
 			for (fuse = 0; fuse < 2; fuse++) {
-				struct gp_part_opts o = {fuse, fuse ? 10 : 0};
+				struct gp_part_opts o = {fuse, fuse ? 10 : 0, 0};
 
 				gp_partition(&g, &o, &p);
 				gp_part_release(&p);

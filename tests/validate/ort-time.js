@@ -3,7 +3,12 @@
 // onnxruntime-node on the CPU (see tests/validate/README.md).
 //
 //   node ort-time.js [--runs N] [--warmup N] [--time S] [--threads T]
-//                    [--opt LEVEL] [--dim NAME=N]... [--min-cpu F] MODEL.onnx...
+//                    [--opt LEVEL] [--dim NAME=N]... [--min-cpu F] [--profile DIR] MODEL.onnx...
+//
+// With --profile DIR, after timing each model it runs it 20 more times in a
+// session with onnxruntime's profiler on and leaves the profile (chrome
+// trace JSON, one event per node run) as DIR/MODEL.json, for
+// tests/validate/kernel-classes. The profiled runs are not the timed ones.
 //
 // For each model: one InferenceSession (cpu EP, intraOpNumThreads T,
 // interOpNumThreads 1, sequential execution, graphOptimizationLevel LEVEL),
@@ -43,7 +48,8 @@ function usage(msg) {
 	if (msg)
 		process.stderr.write('ort-time: ' + msg + '\n');
 	process.stderr.write('usage: node ort-time.js [--runs N] [--warmup N] [--time S] ' +
-		'[--threads T] [--opt disabled|basic|extended|all] [--dim NAME=N]... [--min-cpu F] MODEL.onnx...\n');
+		'[--threads T] [--opt disabled|basic|extended|all] [--dim NAME=N]... [--min-cpu F] [--profile DIR] ' +
+		'MODEL.onnx...\n');
 	process.exit(2);
 }
 
@@ -66,7 +72,8 @@ function loadOrt() {
 }
 
 function parseArgs(argv) {
-	const o = { runs: 0, warmup: 5, time: 2, threads: 1, opt: 'all', minCpu: 0.95, dims: {}, models: [] };
+	const o = { runs: 0, warmup: 5, time: 2, threads: 1, opt: 'all', minCpu: 0.95, dims: {}, models: [],
+		profile: null };
 	const int = (name, v, min) => {
 		if (v === undefined || !/^[0-9]+$/.test(v) || Number(v) < min)
 			usage(name + ' needs an integer >= ' + min);
@@ -95,6 +102,10 @@ function parseArgs(argv) {
 			if (v === undefined || !(m = /^([^=]+)=([0-9]+)$/.exec(v)) || Number(m[2]) < 1)
 				usage('--dim needs NAME=N with N >= 1');
 			o.dims[m[1]] = Number(m[2]);
+		} else if (a === '--profile') {
+			o.profile = argv[++i];
+			if (o.profile === undefined || !fs.existsSync(o.profile) || !fs.statSync(o.profile).isDirectory())
+				usage('--profile needs a directory');
 		} else if (a === '-h' || a === '--help') usage();
 		else if (a === '--') { o.models.push(...argv.slice(i + 1)); break; }
 		else if (a.startsWith('-') && a !== '-') usage('unknown option ' + a);
@@ -198,6 +209,41 @@ async function timeModel(ort, file, o) {
 	return { runs: times.length, median: quantile(times, 0.5), min: times[0], p90: quantile(times, 0.9) };
 }
 
+// Run the model 20 times (after the warm-up) with onnxruntime's profiler on;
+// its file is renamed to DIR/NAME.json.
+async function profileModel(ort, file, o, name) {
+	const prefix = path.join(o.profile, name + '.ort');
+	let session;
+	try {
+		session = await ort.InferenceSession.create(file, {
+			executionProviders: ['cpu'],
+			intraOpNumThreads: o.threads,
+			interOpNumThreads: 1,
+			executionMode: 'sequential',
+			graphOptimizationLevel: o.opt,
+			enableProfiling: true,
+			profileFilePrefix: prefix,
+		});
+	} catch (e) {
+		die(file, 'cannot load for profiling: ' + String(e.message || e).split('\n')[0]);
+	}
+	const feeds = {};
+	session.inputMetadata.forEach((meta, k) => {
+		const shape = inputShape(file, meta, o.dims);
+		const n = shape.reduce((p, d) => p * d, 1);
+		feeds[meta.name] = new ort.Tensor('float32', randomFloats(n, 12345 + k), shape);
+	});
+	for (let i = 0; i < o.warmup + 20; i++)
+		await session.run(feeds);
+	session.endProfiling();
+	await session.release();
+	const made = fs.readdirSync(o.profile).filter((f) => f.startsWith(name + '.ort') && f.endsWith('.json'));
+	if (made.length === 0)
+		die(file, 'onnxruntime wrote no profile in ' + o.profile);
+	made.sort();
+	fs.renameSync(path.join(o.profile, made[made.length - 1]), path.join(o.profile, name + '.json'));
+}
+
 async function main() {
 	const o = parseArgs(process.argv.slice(2));
 	for (const f of o.models)
@@ -212,6 +258,8 @@ async function main() {
 		const name = path.basename(f).replace(/\.onnx$/, '');
 		const s = (x) => x.toExponential(4);
 		out([name, o.threads, r.runs, s(r.median), s(r.min), s(r.p90), version, o.opt]);
+		if (o.profile)
+			await profileModel(ort, f, o, name);
 	}
 }
 

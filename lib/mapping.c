@@ -1,0 +1,278 @@
+/* mapping.c - a kernel on a chip: tiles in waves over units, vector units, memory levels
+ *
+ * The model of docs/roofline.md, "Mapping". A matrix kernel (one with a
+ * GEMM view, lib/gemm.c) runs as tiles of the chip's matrix unit: each
+ * product is cut into ⌈M/tm⌉ × ⌈N/tn⌉ tiles of ⌈K/tk⌉ steps, the edge
+ * tiles computing padding; the tiles run in waves over the units, and when
+ * there are fewer tiles than units K may be split so that more units work
+ * (split-K, with the partial sums written and read back). A kernel library
+ * picks the tile, and whether to split, that finishes first; so does this
+ * model. A product whose
+ * shape wastes the matrix unit (a depthwise convolution: N = 1, K = 9) runs
+ * on the vector unit instead, when that is faster. Everything else
+ * (element-wise, reductions, data movement) runs on the vector unit at the
+ * occupancy its outputs allow. Memory traffic comes from the levels that
+ * hold it, each serving the part of the working set that fits in it and not
+ * in the level inside it, so time grows smoothly across every capacity;
+ * weights come from where they live between runs, by the same rule applied
+ * to what the model keeps. Every number comes from the profile (cited) or
+ * its runtime (measured or fitted); nothing here is tuned.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gp.h"
+
+/* the runtime's efficiency, and the chip's own (1 unless cited) */
+static double
+eff_matrix(const struct gp_hw *h)
+{
+	return h->eff_compute * (h->rt ? h->rt->eff_matrix : 1);
+}
+
+static double
+eff_vector(const struct gp_hw *h)
+{
+	return h->eff_compute * (h->rt ? h->rt->eff_vector : 1);
+}
+
+static double
+eff_memory(const struct gp_hw *h)
+{
+	return h->eff_memory * (h->rt ? h->rt->eff_memory : 1);
+}
+
+double
+gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl)
+{
+	double t = 0, inner = 0, best = -1, e = eff_memory(h), x;
+	int i;
+
+	if (lvl)
+		*lvl = 0;
+	if (rd + wr <= 0)
+		return 0;
+	if (set <= 0)
+		set = rd + wr;
+	/* innermost first: level i serves what fits in it beyond what the level inside it holds */
+	for (i = h->nmem - 1; i >= 0; i--) {
+		const struct gp_hw_mem *L = &h->mem[i];
+		double fit = i == 0 || L->capacity < 0 ? set : fmin(set, L->capacity), share;
+
+		share = (fit - inner) / set;
+		inner = fit;
+		if (share <= 0)
+			continue;
+		x = share * (rd / (L->read_bw * e) + wr / (L->write_bw * e));
+		t += x;
+		if (x > best) {
+			best = x;
+			if (lvl)
+				*lvl = i;
+		}
+	}
+	return t;
+}
+
+/* the fraction of the units a kernel of threads outputs keeps busy, in
+ * whole waves of units x threads_per_unit */
+static double
+occupancy(const struct gp_hw *h, double threads)
+{
+	double blocks, waves;
+
+	if (threads <= 0)
+		return 1;
+	blocks = ceil(threads / h->threads_per_unit);
+	waves = ceil(blocks / h->units);
+	return blocks / (waves * h->units);
+}
+
+static double
+vector_peak(const struct gp_hw *h, int prec)
+{
+	return h->vpeak[prec] > 0 ? h->vpeak[prec] : h->peak[prec];
+}
+
+/* The matrix unit on the products of k with tile t: the time into *out,
+ * with the tiles (after split-K), the split, the fill and whether the
+ * operand traffic of an inner level bounds it. */
+struct mm {
+	double time, fill, l2_s, mma_s;
+	int64_t tiles, split;
+};
+
+static void
+tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct gp_hw_tile *t,
+    double split, struct mm *o)
+{
+	double U = h->units, rate = h->peak[prec] / 2 / U * eff_matrix(h);
+	double step = (double)t->m * (double)t->n * (double)t->k / rate;
+	double base = 0, work = 0, longest = 0, ops = 0, red = 0, useful = 0, padded = 0, tiles = 0;
+	int i;
+
+	/* tiles before splitting */
+	for (i = 0; i < k->ngemm; i++) {
+		const struct gp_gemm *g = &k->gemm[i];
+
+		base += (double)g->b * ceil((double)g->m / t->m) * ceil((double)g->n / t->n);
+	}
+	if (base <= 0) {
+		memset(o, 0, sizeof *o);
+		o->fill = 1;
+		return;
+	}
+	/* split K (split > 1) only when there are fewer tiles than units */
+	if (base >= U)
+		split = 1;
+	o->tiles = 0;
+	o->split = 1;
+	for (i = 0; i < k->ngemm; i++) {
+		const struct gp_gemm *g = &k->gemm[i];
+		double mt = (double)g->b * ceil((double)g->m / t->m) * ceil((double)g->n / t->n);
+		double steps = ceil((double)g->k / t->k), s = fmin(split, steps), per;
+
+		if (mt <= 0 || steps <= 0)
+			continue;
+		per = ceil(steps / s);                  /* steps of one split tile */
+		tiles += mt * s;
+		if (s > o->split)
+			o->split = (int64_t)s;
+		work += mt * s * per * step;
+		longest = fmax(longest, per * step);
+		/* each step loads a tm x tk block of A and a tk x tn block of B */
+		ops += mt * s * per * ((double)t->m + (double)t->n) * (double)t->k * k->elem;
+		/* split-K writes its partial sums (4-byte accumulators) and reads them back */
+		if (s > 1)
+			red += 2 * s * (double)g->b * (double)g->m * (double)g->n * 4;
+		useful += (double)g->b * (double)g->m * (double)g->n * (double)g->k;
+		padded += mt * steps * (double)t->m * (double)t->n * (double)t->k;
+	}
+	/* a count from a stream can be absurd: keep it in range */
+	o->tiles = tiles < 9e18 ? (int64_t)tiles : INT64_MAX;
+	if (tiles <= 0) {
+		o->time = o->mma_s = o->l2_s = 0;
+		o->fill = 1;
+		return;
+	}
+	/* waves of the tiles over the units; a kernel lasts at least its longest tile */
+	o->mma_s = fmax(ceil(tiles / U) * work / tiles, longest);
+	o->l2_s = 0;
+	if (h->nmem > 1) {
+		/* operands come through the level inside DRAM (a GPU's L2), each busy unit
+		 * getting its share of that level's bandwidth */
+		const struct gp_hw_mem *L = &h->mem[1];
+		double busy = fmin(tiles, U);
+
+		o->l2_s = ops / (busy * L->read_bw * eff_memory(h) / U) +
+		    red / (L->write_bw * eff_memory(h));
+	}
+	o->time = fmax(o->mma_s, o->l2_s);
+	o->fill = padded > 0 ? useful / padded : 1;
+}
+
+void
+gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
+{
+	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
+	double vec_s, wt_s;
+	int alvl = 0, wlvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
+	struct mm best = {0}, o;
+	const char *unit = h->unit;
+
+	memset(m, 0, sizeof *m);
+	m->split = 1;
+	m->fill = 1;
+	/* memory: activations from where the previous kernel left them, weights from where they live */
+	m->memory_s = gp_map_stream(h, k->rd, k->wr, k->rd + k->wr, &alvl);
+	wt_s = gp_map_stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl);
+	m->memory_s += wt_s;
+	m->act_level = alvl;
+	m->wt_level = wlvl;
+	/* compute: the vector unit at the occupancy the outputs allow */
+	vec_s = k->flops > 0 ? k->flops / (vpeak * eff_vector(h) * occ) : 0;
+	m->compute_s = vec_s;
+	m->unit = k->flops > 0 ? 2 : 0;
+	if (k->ngemm > 0 && h->ntile[prec] > 0) {
+		/* the matrix unit: the tile that finishes first */
+		best.time = -1;
+		for (i = 0; i < h->ntile[prec]; i++) {
+			int sk;
+
+			/* whole K, and K split so that one wave of tiles fills the units */
+			for (sk = 0; sk < 2; sk++) {
+				double base = 0;
+				int j;
+
+				for (j = 0; sk && j < k->ngemm; j++)
+					base += (double)k->gemm[j].b * ceil((double)k->gemm[j].m / h->tile[prec][i].m) *
+					    ceil((double)k->gemm[j].n / h->tile[prec][i].n);
+				if (sk && (base <= 0 || base >= h->units))
+					continue;
+				tiled(h, prec, k, &h->tile[prec][i], sk ? floor(h->units / base) : 1, &o);
+				if (best.time < 0 || o.time < best.time) {
+					best = o;
+					m->tile = h->tile[prec][i];
+				}
+			}
+		}
+		if (!(best.time >= 0 && best.time <= vec_s))
+			memset(&m->tile, 0, sizeof m->tile);
+		if (best.time >= 0 && best.time <= vec_s) {
+			m->compute_s = best.time;
+			m->unit = 1;
+			m->tiles = best.tiles;
+			m->split = best.split;
+			m->fill = best.fill;
+			lim = best.l2_s > best.mma_s;
+		}
+	} else if (k->ngemm != 0 && k->flops > 0) {
+		/* no tile model for this precision: the peak at the occupancy of the outputs */
+		m->compute_s = k->flops / (peak * h->eff_compute * (h->rt ? h->rt->eff_matrix : 1) * occ);
+		m->unit = 1;
+	}
+	/* per kernel: the runtime's dispatch, else the chip's launch */
+	if (h->rt)
+		m->overhead_s = h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0);
+	else
+		m->overhead_s = h->launch_per_model ? 0 : h->launch_s;
+	/* a CPU dispatches on the core that then runs the kernel, and a runtime's
+	 * cost is between kernels: both add; an accelerator launches
+	 * asynchronously: a kernel takes at least its launch */
+	if (cpu || h->rt)
+		m->latency_s = fmax(m->compute_s, m->memory_s) + m->overhead_s;
+	else
+		m->latency_s = fmax(fmax(m->compute_s, m->memory_s), m->overhead_s);
+	m->work_s = fmax(k->flops / ((m->unit == 1 ? peak * eff_matrix(h) : vpeak * eff_vector(h))),
+	    m->memory_s) + (cpu || h->rt ? m->overhead_s : 0);
+	if (k->flops <= 0)
+		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s : 0);
+	m->bound = m->overhead_s > fmax(m->compute_s, m->memory_s) ? "launch" :
+	    m->compute_s >= m->memory_s ? "compute" : "memory";
+	/* what limits it, in words */
+	if (!strcmp(m->bound, "launch")) {
+		snprintf(m->limit, sizeof m->limit, "%s", h->rt ? "dispatch" : "launch");
+	} else if (!strcmp(m->bound, "memory")) {
+		int l = wt_s > m->memory_s - wt_s ? wlvl : alvl;
+
+		snprintf(m->limit, sizeof m->limit, "%s bandwidth", h->mem[l].level);
+	} else if (m->unit == 1 && lim) {
+		snprintf(m->limit, sizeof m->limit, "%s bandwidth", h->mem[1].level);
+	} else if (m->unit == 1 && m->tiles > 0 && (m->tiles < h->units || m->split > 1)) {
+		if (m->split > 1)
+			snprintf(m->limit, sizeof m->limit, "tiles %lld/%.0f %s split-k %lld",
+			    (long long)m->tiles, h->units, unit, (long long)m->split);
+		else
+			snprintf(m->limit, sizeof m->limit, "tiles %lld/%.0f %s", (long long)m->tiles,
+			    h->units, unit);
+	} else if (m->unit == 1 && m->fill < 0.5) {
+		snprintf(m->limit, sizeof m->limit, "edge tiles fill %.2f", m->fill);
+	} else if (m->unit == 1) {
+		snprintf(m->limit, sizeof m->limit, "matrix unit");
+	} else if (occ < 0.5) {
+		snprintf(m->limit, sizeof m->limit, "vector unit occupancy %.2f", occ);
+	} else {
+		snprintf(m->limit, sizeof m->limit, "vector unit");
+	}
+}

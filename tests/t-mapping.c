@@ -1,0 +1,49 @@
+/* t-mapping - lib/mapping.c on kernels given by hand, for tests/0020-mapping.bats
+ *
+ *   t-mapping PROFILE PRECISION [RUNTIME] < KERNELS
+ *
+ * Each input line is one kernel: FLOPS RD WR WT THREADS ELEM RESIDENT GEMM
+ * (bytes read, written and of weights; bytes per element; GEMM "." or
+ * BxMxNxK;...). Each output line: compute_s memory_s latency_s unit tiles
+ * split fill tile limit, tab-separated, floats to 6 significant digits.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+
+int
+main(int argc, char **argv)
+{
+	static const char *const units[] = {"none", "matrix", "vector"};
+	struct gp_hw h;
+	char line[4096];
+	int prec;
+
+	gp_init(argv);
+	if (argc < 3 || argc > 4 || (prec = gp_prec_from_name(argv[2])) < 0)
+		gp_die_usage("PROFILE PRECISION [RUNTIME] < KERNELS");
+	gp_hw_load(&h, argv[1]);
+	if (argc == 4)
+		gp_hw_load_runtime(&h, argv[3]);
+	while (fgets(line, sizeof line, stdin)) {
+		struct gp_kernel k;
+		struct gp_mapped m;
+		struct gp_gemm g[GP_GEMM_MAX];
+		char gemm[2048];
+
+		memset(&k, 0, sizeof k);
+		if (sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s", &k.flops, &k.rd, &k.wr, &k.wt,
+		    &k.threads, &k.elem, &k.resident, gemm) != 8)
+			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM", line);
+		if ((k.ngemm = gp_gemm_parse(gemm, g, GP_GEMM_MAX)) < 0)
+			gp_die("stdin: '%s' is not a GEMM list", gemm);
+		k.gemm = g;
+		gp_map_kernel(&h, prec, &k, &m);
+		printf("%.6g\t%.6g\t%.6g\t%s\t%lld\t%lld\t%.6g\t%lldx%lldx%lld\t%s\n", m.compute_s,
+		    m.memory_s, m.latency_s, units[m.unit], (long long)m.tiles, (long long)m.split, m.fill,
+		    (long long)m.tile.m, (long long)m.tile.n, (long long)m.tile.k, m.limit);
+	}
+	gp_hw_release(&h);
+	return gp_close_stdout();
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""mlperf-models.py - the MLPerf Inference models' graphs, for gp's predictions.
+
+Writes, into the directory given (default build/validate/mlperf):
+
+- resnet50.onnx: ResNet-50 v1.5 (the MLPerf Inference image classifier:
+  the stride-2 3x3 convolution in each downsampling bottleneck, as
+  torchvision's resnet50), input f32[1,3,224,224], BatchNorm folded into
+  the convolutions (as TensorRT builds it), 1000 classes. 4.089 G MACs,
+  torchvision's published figure.
+- bert-large.onnx: BERT-Large (the MLPerf Inference SQuAD model): 24
+  layers of width 1024, 16 heads of 64, feed-forward 4096, vocabulary
+  30522, input_ids i64[batch,seq], the SQuAD span head (2 logits per token).
+  LayerNormalization and Gelu ops (opset 20), so that gp-partition --fuse
+  sees what TensorRT's fused kernels compute.
+
+Built with python3-onnx's helper (no torch needed); every weight is an
+external tensor whose file is never written, so the files are small and
+gp counts their parameters from the dims (onnx.checker would look for
+the absent file; gp-load and gp-shape check the graphs instead). Nothing is
+downloaded.
+
+    /usr/bin/python3 tests/validate/mlperf-models.py [DIR]
+"""
+import os
+import sys
+
+import onnx
+from onnx import TensorProto, helper
+
+
+class Graph:
+    def __init__(self):
+        self.nodes, self.inits, self.n = [], [], 0
+
+    def name(self, base):
+        self.n += 1
+        return "%s_%d" % (base, self.n)
+
+    def weight(self, base, dims, dtype=TensorProto.FLOAT):
+        t = onnx.TensorProto()
+        t.name, t.data_type = self.name(base), dtype
+        t.dims.extend(dims)
+        t.data_location = TensorProto.EXTERNAL
+        e = t.external_data.add()
+        e.key, e.value = "location", "absent.weights"
+        self.inits.append(t)
+        return t.name
+
+    def const(self, base, values):
+        t = helper.make_tensor(self.name(base), TensorProto.INT64, [len(values)], values)
+        self.inits.append(t)
+        return t.name
+
+    def op(self, op, inputs, base=None, **attrs):
+        out = self.name(base or op)
+        self.nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
+        return out
+
+
+def resnet50():
+    g = Graph()
+
+    def conv(x, cin, cout, k, stride=1, relu=True):
+        w = g.weight("w", [cout, cin, k, k])
+        b = g.weight("b", [cout])
+        p = k // 2
+        y = g.op("Conv", [x, w, b], "conv", kernel_shape=[k, k], strides=[stride, stride],
+                 pads=[p, p, p, p])
+        return g.op("Relu", [y]) if relu else y
+
+    x = conv("input", 3, 64, 7, 2)
+    x = g.op("MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    cin = 64
+    for width, blocks, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
+        for i in range(blocks):
+            s = stride if i == 0 else 1
+            y = conv(x, cin, width, 1)
+            y = conv(y, width, width, 3, s)          # v1.5: the stride is in the 3x3
+            y = conv(y, width, width * 4, 1, relu=False)
+            short = conv(x, cin, width * 4, 1, s, relu=False) if i == 0 else x
+            x = g.op("Relu", [g.op("Add", [y, short])])
+            cin = width * 4
+    x = g.op("GlobalAveragePool", [x])
+    x = g.op("Flatten", [x], axis=1)
+    x = g.op("Gemm", [x, g.weight("fc_w", [1000, 2048]), g.weight("fc_b", [1000])], "fc", transB=1)
+    g.nodes[-1].output[0] = "output"
+    graph = helper.make_graph(
+        g.nodes, "resnet50_v1.5",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 224, 224])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1000])], g.inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                             producer_name="mlperf-models.py")
+
+
+def bert_large():
+    L, D, H, FF, V = 24, 1024, 16, 4096, 30522
+    g = Graph()
+    ids = "input_ids"
+    x = g.op("Gather", [g.weight("tok_emb", [V, D]), ids], "tok", axis=0)
+    x = g.op("Add", [x, g.weight("pos_emb", [1, 1, D])])
+    x = g.op("LayerNormalization", [x, g.weight("ln_g", [D]), g.weight("ln_b", [D])], axis=-1)
+    heads = g.const("heads", [0, 0, H, D // H])
+    merged = g.const("merged", [0, 0, D])
+    for _ in range(L):
+        def proj(inp, n_in, n_out):
+            y = g.op("MatMul", [inp, g.weight("w", [n_in, n_out])])
+            return g.op("Add", [y, g.weight("b", [n_out])])
+
+        def split(t, perm):
+            return g.op("Transpose", [g.op("Reshape", [t, heads])], perm=perm)
+
+        q = split(proj(x, D, D), [0, 2, 1, 3])
+        k = split(proj(x, D, D), [0, 2, 3, 1])
+        v = split(proj(x, D, D), [0, 2, 1, 3])
+        s = g.op("MatMul", [q, k])
+        s = g.op("Mul", [s, g.weight("scale", [1])])
+        p = g.op("Softmax", [s], axis=-1)
+        c = g.op("MatMul", [p, v])
+        c = g.op("Reshape", [g.op("Transpose", [c], perm=[0, 2, 1, 3]), merged])
+        x = g.op("LayerNormalization", [g.op("Add", [proj(c, D, D), x]), g.weight("ln_g", [D]),
+                                        g.weight("ln_b", [D])], axis=-1)
+        f = g.op("Gelu", [proj(x, D, FF)])
+        x = g.op("LayerNormalization", [g.op("Add", [proj(f, FF, D), x]), g.weight("ln_g", [D]),
+                                        g.weight("ln_b", [D])], axis=-1)
+    y = g.op("MatMul", [x, g.weight("squad_w", [D, 2])])
+    y = g.op("Add", [y, g.weight("squad_b", [2])])
+    g.nodes[-1].output[0] = "logits"
+    graph = helper.make_graph(
+        g.nodes, "bert_large",
+        [helper.make_tensor_value_info(ids, TensorProto.INT64, ["batch", "seq"])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "seq", 2])], g.inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)],
+                             producer_name="mlperf-models.py")
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "build/validate/mlperf"
+    os.makedirs(out, exist_ok=True)
+    for name, make in (("resnet50", resnet50), ("bert-large", bert_large)):
+        m = make()
+        m.ir_version = 8
+        path = os.path.join(out, name + ".onnx")
+        onnx.save(m, path)
+        print("%s: %d nodes, %d weights" % (path, len(m.graph.node), len(m.graph.initializer)),
+              file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
