@@ -32,8 +32,7 @@ help(void)
 	    "batch-level parallelism and the peak activation memory.\n\n"
 	    "  --weight W          what makes the critical path longest: ops (subgraphs,\n"
 	    "                      ties broken by FLOPs), flops, bytes, or time (latency_s,\n"
-	    "                      from gp-roofline). Default: time when the stream has\n"
-	    "                      latencies, else ops\n"
+	    "                      from gp-roofline, run first for this). Default: ops\n"
 	    "  --order O           the order the peak memory is simulated in: topo (the\n"
 	    "                      subgraph order, default) or best (the order of lowest peak:\n"
 	    "                      exact within --max-states, else a greedy one)\n"
@@ -142,7 +141,7 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 
 	gp_graph_build(&g, s);
 	gp_dag_build(&d, &g);
-	weight = O->weight ? O->weight : d.lat ? "time" : "ops";
+	weight = O->weight ? O->weight : "ops";
 	if (!strcmp(weight, "time") && !d.lat)
 		gp_die("%s: --weight time: the subgraphs have no latency_s column (run gp-roofline first)",
 		    s->src);

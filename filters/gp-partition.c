@@ -233,17 +233,6 @@ geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct 
 	gp_table_set(s, t, 23, r, b->buf);
 }
 
-static int
-shaped(const struct gp_stream *s)
-{
-	int i;
-
-	for (i = 0; i < s->nhdr; i++)
-		if (!strcmp(s->hdr[i].key, "prog") && !strncmp(s->hdr[i].val, "gp-shape\t", 9))
-			return 1;
-	return 0;
-}
-
 /* --fuse=RUNTIME: the fusion rules of that runtime profile; *name its name */
 static void
 fuse_runtime(struct gp_part_opts *o, const char *spec, const char **name)
@@ -282,7 +271,9 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	size_t k;
 
 	gp_graph_build(&g, s);
-	if (!shaped(s)) {
+	/* gp-shape's header says its shapes are inferred; without it (gp-load |
+	 * gp-partition) they are inferred here, the one time */
+	if (!gp_hdr_get(s, "shape")) {
 		gp_infer(&g, GP_INFER_QUIET);
 		gp_graph_store(&g);
 	}

@@ -253,7 +253,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
 	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0;
-	int64_t batch;
+	int64_t batch, *stage = NULL;
 	int unknown = 0;
 
 	gp_graph_build(&g, s);
@@ -372,25 +372,34 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + shape_s;
 	lat += once;
 	tb[2] += once;
-	/* running what can run at once: stage by stage (ASAP levels), a stage
-	 * as long as its slowest subgraph, and at least as long as all its
-	 * subgraphs' work on the whole chip */
-	if (!unknown) {
-		int *stage = gp_xcalloc((size_t)d.n + 1, sizeof *stage);
-		int ns = gp_dag_stages(&d, stage), st;
-		double *mx = gp_xcalloc((size_t)ns + 1, sizeof *mx), *sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
+	/* running what can run at once: stage by stage (gp-concur's stages, ASAP
+	 * levels), a stage as long as its slowest subgraph, and at least as long
+	 * as all its subgraphs' work on the whole chip; without gp-concur's
+	 * column, not known (gp-concur runs before gp-roofline: docs/roofline.md) */
+	conc = -1;
+	if (!unknown && (stage = gp_dag_counts(&d, "stage"))) {
+		int64_t ns = 0, st;
+		double *mx, *sum;
 
+		for (r = 0; r < t->nrow; r++) {
+			if (stage[r] < 1 || stage[r] > (int64_t)t->nrow)
+				gp_die("%s: subgraph %s: stage '%s' is not a stage of %zu subgraphs (run gp-concur "
+				    "again)", s->src, d.id[r], t->val[gp_table_col(t, "stage")][r], t->nrow);
+			ns = stage[r] > ns ? stage[r] : ns;
+		}
+		mx = gp_xcalloc((size_t)ns + 1, sizeof *mx);
+		sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
 		for (r = 0; r < t->nrow; r++) {
 			mx[stage[r]] = fmax(mx[stage[r]], e[r].m.latency_s);
 			sum[stage[r]] += e[r].m.work_s;
 		}
+		conc = once;
 		for (st = 1; st <= ns; st++)
 			conc += fmax(mx[st], sum[st]);
-		conc += once;
-		free(stage);
 		free(mx);
 		free(sum);
 	}
+	free(stage);
 
 	c_by = gp_table_addcol(s, t, "bytes_hw");
 	c_ai = gp_table_addcol(s, t, "ai_hw");

@@ -107,7 +107,7 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 {
 	struct gp_graph g;
 	struct def *all = gp_xcalloc((size_t)ndef + 1, sizeof *all);
-	int nall = 0, i, j;
+	int nall = 0, i, j, unknown;
 	size_t k;
 
 	gp_graph_build(&g, s);
@@ -143,8 +143,10 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 		if (gp_bind(&g, all[i].name, all[i].v) == 0 && i < ndef && batch < 0)
 			gp_warn("%s: -D %s=%lld: no dim is named '%s'", s->src, all[i].name,
 			    (long long)all[i].v, all[i].name);
-	gp_infer(&g, strict ? GP_INFER_STRICT : 0);
+	unknown = gp_infer(&g, strict ? GP_INFER_STRICT : 0);
 	gp_graph_store(&g);
+	/* what tells gp-partition that shapes were inferred (docs/format.md) */
+	gp_hdr_set(s, "shape", gp_arena_printf(&s->arena, "unknown=%d", unknown));
 	if (sweephdr) {
 		/* a sweep of a sweep: both sets of dims */
 		const char *had = gp_hdr_get(s, "sweep");

@@ -148,13 +148,17 @@ every() {
 	assert_equal "$output" ""
 }
 
-@test "with latencies the path is weighted by time: a slow subgraph moves it" {
+@test "--weight time: a slow subgraph moves the path; the default stays ops with latencies" {
 	concur "$TDATA/concur-diamond.onnx"
 	# give b (subgraph 2) a long latency by hand: the path now goes through b
 	awk -F'\t' -v OFS='\t' '$1 == "#subgraph" { print $0, "latency_s"; next }
-		$1 == "subgraph" { print $0, ($2 == 2 ? "0.5" : "0.001"); next } { print }' "$S" |
-		gp-concur > "$BATS_TEST_TMPDIR/t"
+		$1 == "subgraph" { print $0, ($2 == 2 ? "0.5" : "0.001"); next } { print }' "$S" > "$BATS_TEST_TMPDIR/lat"
+	# what the stream holds never changes the weight: only --weight does
+	gp-concur < "$BATS_TEST_TMPDIR/lat" > "$BATS_TEST_TMPDIR/t"
 	S=$BATS_TEST_TMPDIR/t
+	run -0 key critical_weight
+	assert_output ops
+	gp-concur --weight time < "$BATS_TEST_TMPDIR/lat" > "$BATS_TEST_TMPDIR/t"
 	run -0 key critical_weight
 	assert_output time
 	run -0 every name critical

@@ -113,15 +113,25 @@ profile() {
 }
 
 @test "running what can run at once: a stage takes its slowest kernel, or all its work on the whole chip" {
+	# gp-roofline takes the stages gp-concur wrote; without them, the concurrent latency is unknown
 	gp-load "$TDATA/roof.onnx" | gp-partition | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
 	S=$BATS_TEST_TMPDIR/s
+	run -0 key latency_concurrent_s
+	assert_output .
+	gp-load "$TDATA/roof.onnx" | gp-partition | gp-concur | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
 	# the three kernels are independent (one stage): 2^31/1e12 + 316.67 us + 1.28e-10
 	run -0 key latency_concurrent_s
 	assert_output 0.00246415
 	run -0 key latency_s
 	assert_output 0.00247497
-	# and gp-concur after gp-roofline weighs the critical path by time
-	gp-concur < "$S" > "$BATS_TEST_TMPDIR/t"
+	# a stage that is no stage is refused
+	gp-load "$TDATA/roof.onnx" | gp-partition | gp-concur | awk -F'\t' -v OFS='\t' '
+		$1 == "#subgraph" { for (i = 2; i <= NF; i++) if ($i == "stage") c = i }
+		$1 == "subgraph" && $2 == 2 { $c = 99 } { print }' > "$BATS_TEST_TMPDIR/bad"
+	run --separate-stderr -1 gp-roofline -H "$CHIP" < "$BATS_TEST_TMPDIR/bad"
+	fails_cleanly "gp-roofline: stdin: subgraph 2: stage '99' is not a stage of 3 subgraphs"
+	# and gp-concur --weight time after gp-roofline weighs the critical path by time
+	gp-concur --weight time < "$S" > "$BATS_TEST_TMPDIR/t"
 	run -0 grep -o 'critical_weight=time	critical_ops=1	.*critical_latency_s=0.0021483	' "$BATS_TEST_TMPDIR/t"
 }
 
