@@ -15,7 +15,7 @@ void (*gp_die_cleanup)(void);
 
 /* A message longer than this is cut: a name or a shape in it can be
  * megabytes long, and a message is one line for a person to read. */
-#define MSG_MAX 512
+#define MSG_MAX 4096
 
 /* gp_init names the program after argv[0]'s last component. gp never calls
  * setlocale, so numbers are always read and written in the C locale. */

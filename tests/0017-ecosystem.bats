@@ -483,7 +483,8 @@ complete_words() {
 	[ -f "$D/opt/gp/share/man/man7/gp.7" ]
 	[ -f "$D/opt/gp/share/man/man5/gp-hw.5" ]
 	[ -f "$D/opt/gp/share/doc/gp/format.md" ]
-	assert_equal "$(ls "$D/opt/gp/share/gp/hw" | wc -l)" "$(ls hw/*.yaml | wc -l)"
+	assert_equal "$(cd "$D/opt/gp/share/gp/hw" && ls *.yaml | wc -l)" "$(ls hw/*.yaml | wc -l)"
+	assert_equal "$(cd "$D/opt/gp/share/gp/hw/runtime" && ls *.yaml | wc -l)" "$(ls hw/runtime/*.yaml | wc -l)"
 	# MANDIR moves the pages alone
 	make -s install DESTDIR="$D" PREFIX=/opt/gp MANDIR=/opt/man > /dev/null
 	[ -f "$D/opt/man/man1/gp-table.1" ]
