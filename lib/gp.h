@@ -93,7 +93,7 @@ int gp_parse_i64(const char *s, int64_t *v);
 int gp_parse_si(const char *s, double *v);
 
 /* ---- dtype.c: element types, by their ONNX TensorProto.DataType number ---- */
-enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 23 };
+enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 26 };
 const char *gp_dtype_name(int dt);          /* "float32", ...; NULL if unknown number */
 int gp_dtype_from_name(const char *name);   /* ONNX number, or -1 */
 int gp_dtype_bits(int dt);                  /* element size in bits; 0 for string/unknown */

@@ -309,7 +309,7 @@ gp_graph_store(struct gp_graph *g)
 
 		if (!t->dirty)
 			continue;
-		if (t->dtype > 0)
+		if (gp_dtype_name(t->dtype) && t->dtype > 0)
 			gp_table_set(s, g->tt, c_dtype, t->row, gp_dtype_name(t->dtype));
 		gp_buf_reset(&b);
 		gp_shape_fmt(&b, &t->shape);

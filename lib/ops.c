@@ -142,7 +142,7 @@ set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const st
 
 	if (!t)
 		return;
-	if (dtype > 0)
+	if (dtype > 0 && dtype <= GP_DTYPE_MAX)
 		t->dtype = dtype;
 	if (r < 0) {
 		t->dirty = 1;
@@ -515,6 +515,9 @@ op_cast(struct gp_graph *g, struct gp_node *n)
 	struct gp_tensor *x = gp_node_in(g, n, 0), *like = gp_node_in(g, n, 1);
 	int64_t to = like ? like->dtype : attr_i(n, "to", 0);
 	int i;
+
+	if (!like && (to < 1 || to > GP_DTYPE_MAX))
+		return fail("'to' is %lld, no ONNX data type gp knows (1 to %d)", (long long)to, GP_DTYPE_MAX);
 
 	if (!x || x->shape.rank < 0) {
 		set_out(g, n, 0, (int)to, -1, NULL);
