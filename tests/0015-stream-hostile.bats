@@ -53,3 +53,72 @@ y float8e8m0 [2,4] 8 .
 z int2 [2,4] 2 .
 EOF
 }
+
+@test "Conv's group must be a count >= 1 that divides the channels (2^58+1 wrapped to a 'grouped' conv)" {
+	for f in gp-shape gp-partition; do
+		run --separate-stderr "$f" < "$H/vgg-grp.gp"
+		fails_cleanly "$f: stdin: node '/features/features.5/Conv' \\(Conv\\): group 288230376151711745 does not divide the weight's 128 output channels$"
+	done
+	# after gp-shape, gp-partition does not infer again: its cost function checks too
+	sed 's/group=288230376151711745/group=1/' "$H/vgg-grp.gp" | gp-shape > "$BATS_TEST_TMPDIR/shaped.gp"
+	for grp in 0 -1 3 288230376151711745 9223372036854775807 99999999999999999999 x; do
+		sed "/^node	\\/features\\/features.5\\/Conv	/s/group=1/group=$grp/" "$BATS_TEST_TMPDIR/shaped.gp" > "$BATS_TEST_TMPDIR/s"
+		grep -q "group=$grp;" "$BATS_TEST_TMPDIR/s"
+		run --separate-stderr gp-partition < "$BATS_TEST_TMPDIR/s"
+		fails_cleanly "gp-partition: stdin: node '/features/features.5/Conv' \\(Conv\\): group "
+	done
+	# 64 input channels, a weight [128,32,3,3]: group 2 is right
+	sed "/^node	\\/features\\/features.5\\/Conv	/s/group=1/group=2/; /^tensor	features.5.weight	/s/\\[128,64,3,3\\]/[128,32,3,3]/" \
+		"$BATS_TEST_TMPDIR/shaped.gp" > "$BATS_TEST_TMPDIR/s"
+	run -0 sh -c "gp-partition < '$BATS_TEST_TMPDIR/s' | grep '^subgraph	[0-9]*	/features/features.5/Conv	'"
+	assert_output --partial "	conv2d_grouped	"
+}
+
+# node_stream OP ATTRS X-SHAPE [NAME:DTYPE:SHAPE:DATA]...: a stream of one node OP reading x
+# and the given initializers, writing y
+node_stream() {
+	local op=$1 attrs=$2 xs=$3 ins=x n=2 t
+	shift 3
+	printf '##gp\t1\n##opset\tai.onnx\t13\n#graph\tid\tname\tkind\tparent\tattr\tdomain\tinputs\toutputs\n'
+	printf 'graph\t0\tg\tmain\t.\t.\t.\tx\ty\n#tensor\tname\tdtype\tshape\tkind\tbytes\tdata\tgraph\n'
+	printf 'tensor\tx\tfloat32\t%s\tinput\t.\t.\t0\n' "$xs"
+	for t in "$@"; do
+		IFS=: read -r name dt shape data <<< "$t"
+		printf 'tensor\t%s\t%s\t%s\tinitializer\t.\t%s\t0\n' "$name" "$dt" "$shape" "$data"
+		ins=$ins,$name
+		n=$((n + 1))
+	done
+	printf 'tensor\ty\t?\t?\toutput\t.\t.\t0\n#node\tname\top\tdomain\tinputs\toutputs\tattrs\tgraph\n'
+	printf 'node\tn\t%s\tai.onnx\t%s\ty\t%s\t0\n##end\t%d\n' "$op" "$ins" "$attrs" "$((n + 2))"
+}
+
+@test "attributes and shape values whose arithmetic overflows 64 bits are errors, not wrapped dims" {
+	big=4611686018427387904
+	while IFS='|' read -r op attrs xs ins msg; do
+		# shellcheck disable=SC2086
+		node_stream "$op" "$attrs" "$xs" $ins > "$BATS_TEST_TMPDIR/s"
+		run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/s"
+		fails_cleanly "gp-shape: stdin: node 'n' \\($op\\): $msg"
+	done <<EOF2
+Flatten|axis=2|[$big,4]||the dims' product overflows 64 bits
+Flatten|axis=4294967297|[2,4]||bad axis 4294967297
+Tile|.|[$big]|r:int64:[1]:[4]|dim $big x 4 repeats overflows 64 bits
+Tile|.|[8]|r:int64:[1]:[-1]|repeat -1 is negative
+Pad|.|[4]|p:int64:[2]:[9223372036854775807,1]|pads 9223372036854775807 and 1 on a dim of 4
+Pad|.|[4]|p:int64:[2]:[-3,-3]|pads -3 and -3 on a dim of 4
+Reshape|.|[$big,4]|s:int64:[2]:[-1,2]|the input's dims overflow 64 bits
+Reshape|.|[8]|s:int64:[3]:[$big,4,-1]|the shape's dims overflow 64 bits
+DepthToSpace|blocksize=4294967296|[1,4,2,2]||needs a 4-D input and a blocksize from 1 to 2\\^31
+SpaceToDepth|blocksize=2147483648|[1,$big,2,2]||dim $big and blocksize 2147483648 overflow 64 bits
+Resize|mode="nearest"|[1,1,2,2]|r:float32:[0]:[] s:float32:[4]:[1.0,1.0,1e+300,1.0]|scale 1e\\+300 of a dim of 2
+ConvTranspose|group=$big|[1,c,4,4]|w:float32:[c,4,3,3]:.|4 x $big groups output channels overflow 64 bits
+ConvTranspose|group=0|[1,8,4,4]|w:float32:[8,4,3,3]:.|group 0 is not a positive count
+ConvTranspose|group=3|[1,8,4,4]|w:float32:[8,4,3,3]:.|group 3 does not divide the weight's 8 input channels
+ConvTranspose|strides=[9223372036854775807,1]|[1,8,4,4]|w:float32:[8,4,3,3]:.|bad stride, dilation, output_padding or pads
+EOF2
+	# a step of INT64_MIN: one element, not an overflow
+	node_stream Slice . '[10]' 'a:int64:[1]:[9]' 'b:int64:[1]:[-9223372036854775808]' \
+		'c:int64:[1]:[0]' 'd:int64:[1]:[-9223372036854775808]' > "$BATS_TEST_TMPDIR/s"
+	run -0 sh -c "gp-shape < '$BATS_TEST_TMPDIR/s' | grep '^tensor	y	'"
+	assert_output "tensor	y	float32	[1]	output	4	.	0"
+}
