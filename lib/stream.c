@@ -295,6 +295,23 @@ split(char *line, char **f, int max)
 	}
 }
 
+/* once: whether a header key may appear only once in a stream (docs/format.md);
+ * opset, metadata, prog and keys gp does not know may repeat */
+static int
+once(const char *key)
+{
+	static const char *const keys[] = {
+		"source", "source_bytes", "source_sha256", "graph_sha256", "ir_version", "producer",
+		"model_domain", "model_version", "sweep", "partition", "concur", "roofline",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
 #define READERR(...) do { \
 	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
 	gp_die("%s: line %zu: %s", s->src, line0 + lineno, m_); } while (0)
@@ -361,6 +378,8 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 				READERR("a new stream starts before this one's ##end line (is it truncated?)");
 			if (seen_rec)
 				READERR("header line after records");
+			if (once(fld[0] + 2) && gp_hdr_get(s, fld[0] + 2))
+				READERR("a second ##%.40s header line (a stream has one)", fld[0] + 2);
 			if (s->nhdr == s->caphdr) {
 				s->caphdr = s->caphdr ? 2 * s->caphdr : 16;
 				s->hdr = gp_xreallocarray(s->hdr, (size_t)s->caphdr, sizeof *s->hdr);

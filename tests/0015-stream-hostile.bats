@@ -122,3 +122,25 @@ EOF2
 	run -0 sh -c "gp-shape < '$BATS_TEST_TMPDIR/s' | grep '^tensor	y	'"
 	assert_output "tensor	y	float32	[1]	output	4	.	0"
 }
+
+@test "a header that appears once (##roofline, ##partition, ##source ...) twice in a stream is an error naming it" {
+	# the writers replaced the first and passed the stale second one on (hw=t4 latency_s=42)
+	grep -c '^##roofline	' "$H/duproof.gp" | grep -qx 2
+	grep -c '^##partition	' "$H/duphdr2.part" | grep -qx 2
+	for f in $FILTERS; do
+		local args=()
+		[ "$f" = gp-roofline ] && args=(-H a100-sxm)
+		run --separate-stderr "$f" "${args[@]}" < "$H/duproof.gp"
+		fails_cleanly "$f: stdin: line 15: a second ##roofline header line \\(a stream has one\\)$"
+		run --separate-stderr "$f" "${args[@]}" < "$H/duphdr2.part"
+		fails_cleanly "$f: stdin: line 11: a second ##partition header line \\(a stream has one\\)$"
+	done
+	for k in source source_bytes graph_sha256 ir_version producer sweep concur; do
+		printf '##gp\t1\n##%s\ta\n##opset\tai.onnx\t13\n##%s\tb\n#t\ta\n##end\t0\n' "$k" "$k" > "$BATS_TEST_TMPDIR/s"
+		run --separate-stderr t-stream < "$BATS_TEST_TMPDIR/s"
+		fails_cleanly "t-stream: stdin: line 4: a second ##$k header line"
+	done
+	# the headers that repeat still do, and so do those gp does not know
+	printf '##gp\t1\n##opset\tai.onnx\t13\n##opset\tcom.microsoft\t1\n##prog\ta\n##prog\tb\n##metadata\tk\tv\n##metadata\tk2\tv\n##mine\t1\n##mine\t2\n#t\ta\n##end\t0\n' > "$BATS_TEST_TMPDIR/s"
+	run -0 t-stream < "$BATS_TEST_TMPDIR/s"
+}
