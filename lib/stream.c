@@ -190,7 +190,7 @@ gp_table_addrow(struct gp_stream *s, struct gp_table *t)
 
 	(void)s;
 	if (t->nrow == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
+		t->cap = t->cap ? 2 * t->cap : 8;
 		for (c = 0; c < t->ncol; c++)
 			t->val[c] = gp_xreallocarray(t->val[c], t->cap, sizeof **t->val);
 	}
@@ -312,6 +312,36 @@ once(const char *key)
 	return 0;
 }
 
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* twice: a column name t has twice, or NULL; sorted when there are many,
+ * so that a header of a million columns costs O(n log n), not O(n^2) */
+static const char *
+twice(struct gp_stream *s, const struct gp_table *t)
+{
+	char **v;
+	int i, j;
+
+	if (t->ncol <= 16) {
+		for (i = 1; i < t->ncol; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(t->col[i], t->col[j]) == 0)
+					return t->col[i];
+		return NULL;
+	}
+	v = gp_arena_alloc(&s->arena, (size_t)t->ncol * sizeof *v);
+	memcpy(v, t->col, (size_t)t->ncol * sizeof *v);
+	qsort(v, (size_t)t->ncol, sizeof *v, cmpstr);
+	for (i = 1; i < t->ncol; i++)
+		if (strcmp(v[i], v[i - 1]) == 0)
+			return v[i];
+	return NULL;
+}
+
 #define READERR(...) do { \
 	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
 	gp_die("%s: line %zu: %s", s->src, line0 + lineno, m_); } while (0)
@@ -324,6 +354,7 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 	char *end = p + len, *line, *nl, **fld = NULL;
 	int maxf = 0, nf, c, i, seen_end = 0, seen_rec = 0;
 	struct gp_table *t;
+	const char *dup;
 
 	while (p < end) {
 		lineno++;
@@ -401,14 +432,15 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 			if (nf < 2)
 				READERR("column header for '%.40s' names no columns", fld[0] + 1);
 			t = newtable(s, fld[0] + 1);
+			t->col = gp_xreallocarray(NULL, (size_t)nf - 1, sizeof *t->col);
+			t->val = gp_xcalloc((size_t)nf - 1, sizeof *t->val);
 			for (i = 1; i < nf; i++) {
 				if (!*fld[i])
 					READERR("empty column name in header of '%.40s'", t->type);
-				if (gp_table_col(t, fld[i]) >= 0)
-					READERR("column '%.40s' named twice in header of '%.40s'",
-					    fld[i], t->type);
-				addcol(t, fld[i]);
+				t->col[t->ncol++] = fld[i];
 			}
+			if ((dup = twice(s, t)))
+				READERR("column '%.40s' named twice in header of '%.40s'", dup, t->type);
 			continue;
 		}
 		seen_rec = 1;
