@@ -186,3 +186,18 @@ fan() {
 	run -0 sh -c "timeout 20 gp-concur --order best < '$BATS_TEST_TMPDIR/p.gp' | grep '^##concur'"
 	assert_output --partial "	order=best	order_exact=0	peak_activation_bytes=$((64 * (n + 1)))	"
 }
+
+@test "gp-report on a graph of no nodes says '?' where the summary says '.', never nan or a bare -1" {
+	printf '##gp\t1\n##opset\tai.onnx\t13\n#graph\tid\tname\tkind\tparent\tattr\tdomain\tinputs\toutputs\n%s\n%s\n%s\n%s\n##end\t2\n' \
+		'graph	0	g	main	.	.	.	x	x' '#tensor	name	dtype	shape	kind	bytes	data	graph' \
+		'tensor	x	float32	[1,4]	input	16	.	0' '#node	name	op	domain	inputs	outputs	attrs	graph' |
+		gp-partition | gp-concur | gp-roofline -H t4 > "$BATS_TEST_TMPDIR/e.gp"
+	run -0 gp-report < "$BATS_TEST_TMPDIR/e.gp"
+	refute_output --partial nan
+	refute_output --regexp $'\n *-1 '
+	assert_line "  average power       ? W"
+	assert_line --regexp "^  batch to fill 40 units +\\? \\(the user guide's measure: widest stage x batch >= units\\)$"
+	run -0 gp-report --summary < "$BATS_TEST_TMPDIR/e.gp"
+	assert_line "power_w	."
+	assert_line "batch_to_fill_graph	."
+}
