@@ -217,10 +217,9 @@ shaped(const struct gp_stream *s)
 	return 0;
 }
 
-/* Partition one stream and write it. */
+/* Partition one stream. */
 static void
-partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double lo, int strict,
-    int argc, char **argv)
+partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double lo, int strict)
 {
 	static const char *const cols[] = {
 		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
@@ -319,7 +318,6 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=%g\tmemory_ai=%g\tunknown=%d",
 	    o.dtype ? gp_dtype_name(o.dtype) : "as-is", hi, lo, tot.unknown);
 	gp_hdr_set(s, "partition", h.buf);
-	gp_stream_write(s, stdout, argc, argv);
 	gp_buf_release(&b);
 	gp_buf_release(&h);
 	gp_part_release(&p);
@@ -381,7 +379,8 @@ main(int argc, char **argv)
 	}
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		partition(&s, &o, hi, lo, strict, argc, argv);
+		partition(&s, &o, hi, lo, strict);
+		gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 		gp_stream_release(&s);
 	}
 	gp_input_release(&in);

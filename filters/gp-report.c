@@ -1691,12 +1691,14 @@ main(int argc, char **argv)
 		O.width = cols && atoi(cols) > 20 ? atoi(cols) :
 		    ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
 	}
+	gp_stdout_hold();       /* a later stream may still fail: nothing on stdout then */
 	if (cmp) {
 		struct gp_arena a = {0};
 
 		O.a = &a;
 		compare(&O, argc - optind, argv + optind);
 		gp_arena_release(&a);
+		gp_stdout_release();
 		return gp_close_stdout();
 	}
 	n = read_all(stdin, "stdin", &R, 0);
@@ -1735,5 +1737,6 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		release(R[i]);
 	free(R);
+	gp_stdout_release();
 	return gp_close_stdout();
 }

@@ -219,9 +219,9 @@ model_dtype(const struct gp_graph *g)
 	return 1;
 }
 
-/* Put one stream on the chip h and write it. */
+/* Put one stream on the chip h. */
 static void
-roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc, char **argv)
+roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 {
 	struct gp_graph g;
 	struct gp_dag d;
@@ -392,7 +392,6 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
-	gp_stream_write(s, stdout, argc, argv);
 
 	free(e);
 	if (repart)
@@ -467,7 +466,8 @@ main(int argc, char **argv)
 
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		roofline(&s, &h, pname, argc, argv);
+		roofline(&s, &h, pname);
+		gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 		gp_stream_release(&s);
 	}
 	gp_input_release(&in);

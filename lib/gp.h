@@ -164,9 +164,22 @@ void gp_input_init(struct gp_input *in, FILE *f, const char *src);
  * that is not another stream, is an error. s lives until gp_input_release. */
 int gp_stream_next(struct gp_input *in, struct gp_stream *s);
 void gp_input_release(struct gp_input *in);
+/* 1 if more of the input follows the stream gp_stream_next read last. */
+int gp_input_more(const struct gp_input *in);
 /* Write s to f with a "##prog NAME VERSION ARGS" line appended to the headers
  * (none when argv is NULL: a copy a program makes for itself). */
 void gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv);
+/* The one output of a filter: write s to standard output as gp_stream_write
+ * does. With more set (another stream may follow) s waits in a spool, an
+ * unlinked temporary file, and reaches standard output, after the streams
+ * spooled before it, only when a stream is emitted with more unset; so a
+ * program that fails on a later stream writes nothing on standard output. */
+void gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more);
+/* The same for a program that writes text (gp-report): between hold and
+ * release, standard output goes to an unlinked temporary file, copied to the
+ * real one on release; a program that dies before writes nothing there. */
+void gp_stdout_hold(void);
+void gp_stdout_release(void);
 void gp_stream_release(struct gp_stream *s);
 /* Headers: the first with this key, or NULL; set replaces it (or appends); add appends. */
 const char *gp_hdr_get(const struct gp_stream *s, const char *key);

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gp.h"
 
@@ -539,6 +540,12 @@ gp_stream_read(struct gp_stream *s, FILE *f)
 		gp_die("%s: line %zu: a second stream follows (%s reads one)", in.src, in.line + 1, gp_prog);
 }
 
+int
+gp_input_more(const struct gp_input *in)
+{
+	return in->pos < in->len;
+}
+
 /* Writing. Buffered by stdio; the caller checks the final flush with
  * gp_close_stdout(). */
 void
@@ -595,4 +602,102 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 		nrec += t->nrow;
 	}
 	fprintf(f, "##end\t%zu\n", nrec);
+}
+
+/* The spool: streams written while more may follow. A temporary file (memory
+ * stays the same whatever the streams' size), or memory if none can be made. */
+static FILE *spool;
+static char *spool_mem;
+static size_t spool_len;
+
+static void
+spool_close(void)
+{
+	if (spool)
+		fclose(spool);
+	free(spool_mem);
+	spool = NULL;
+	spool_mem = NULL;
+	spool_len = 0;
+}
+
+void
+gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more)
+{
+	char buf[1 << 16];
+	size_t n;
+
+	if (more) {
+		if (!spool && !(spool = tmpfile()) && !(spool = open_memstream(&spool_mem, &spool_len)))
+			gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+		gp_stream_write(s, spool, argc, argv);
+		if (fflush(spool) == EOF || ferror(spool))
+			gp_die("writing a temporary file for the output: %s", strerror(errno));
+		return;
+	}
+	if (spool) {
+		/* every input was good: what waited goes out first */
+		if (spool_mem) {
+			fclose(spool);
+			spool = NULL;
+			fwrite(spool_mem, 1, spool_len, stdout);
+		} else {
+			rewind(spool);
+			while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
+				fwrite(buf, 1, n, stdout);
+			if (ferror(spool))
+				gp_die("reading a temporary file for the output: %s", strerror(errno));
+		}
+		spool_close();
+	}
+	gp_stream_write(s, stdout, argc, argv);
+}
+
+static FILE *held;              /* where standard output goes while held */
+static int held_fd = -1;        /* the real standard output meanwhile */
+
+void
+gp_stdout_hold(void)
+{
+	if (held)
+		return;
+	if (fflush(stdout) == EOF)
+		gp_die("write error on stdout: %s", strerror(errno));
+	if (!(held = tmpfile()))
+		gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+	if ((held_fd = dup(1)) < 0 || dup2(fileno(held), 1) < 0)
+		gp_die("cannot hold the output: %s", strerror(errno));
+}
+
+void
+gp_stdout_release(void)
+{
+	char buf[1 << 16];
+	ssize_t n, w, k;
+
+	if (!held)
+		return;
+	if (fflush(stdout) == EOF || ferror(stdout))
+		gp_die("writing a temporary file for the output: %s", strerror(errno));
+	if (lseek(fileno(held), 0, SEEK_SET) < 0)
+		gp_die("reading a temporary file for the output: %s", strerror(errno));
+	while ((n = read(fileno(held), buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			gp_die("reading a temporary file for the output: %s", strerror(errno));
+		for (k = 0; k < n; k += w) {
+			w = write(held_fd, buf + k, (size_t)(n - k));
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w < 0)
+				gp_die("write error on stdout: %s", strerror(errno));
+		}
+	}
+	if (dup2(held_fd, 1) < 0)
+		gp_die("cannot restore the output: %s", strerror(errno));
+	close(held_fd);
+	fclose(held);
+	held = NULL;
+	held_fd = -1;
 }

@@ -201,3 +201,50 @@ fan() {
 	assert_line "power_w	."
 	assert_line "batch_to_fill_graph	."
 }
+
+@test "a good stream followed by a bad one: every filter writes nothing on stdout (12-24 KiB of the first, cut mid-line)" {
+	for f in $FILTERS; do
+		local args=()
+		[ "$f" = gp-roofline ] && args=(-H t4)
+		[ "$(grep -c '^##end	' "$H/two-bad-$f.gp")" = 1 ]
+		[ "$(head -n "$(grep -n -m1 '^##end	' "$H/two-bad-$f.gp" | cut -d: -f1)" "$H/two-bad-$f.gp" | wc -c)" -gt 8192 ]
+		run --separate-stderr "$f" "${args[@]}" < "$H/two-bad-$f.gp"
+		fails_cleanly "$f: stdin: truncated stream: no ##end line$"
+	done
+}
+
+@test "a failing --sweep point writes nothing on stdout, the points before it included" {
+	run --separate-stderr gp-shape --sweep batch=1,2 < "$H/resh.gp"
+	fails_cleanly "gp-shape: stdin: node 'r' \\(Reshape\\): cannot reshape 12 elements into 6$"
+	run -0 sh -c "gp-shape --sweep batch=1 < '$H/resh.gp' | wc -c"
+	[ "$output" -gt 4096 ]
+}
+
+@test "gp-report that fails on a later stream writes nothing on stdout (61 KiB of --top came out)" {
+	{ gp-load "$DATA/densenet121.onnx" | gp-partition | gp-roofline -H t4
+	  gp-load "$DATA/resnet18.onnx" | gp-partition; } > "$BATS_TEST_TMPDIR/mix.gp"
+	# the first stream's table alone is more than stdio's buffer
+	run -0 sh -c "sed '/^##end/q' '$BATS_TEST_TMPDIR/mix.gp' | gp-report --top 1000 --by time | wc -c"
+	[ "$output" -gt 4096 ]
+	run --separate-stderr gp-report --top 1000 --by time < "$BATS_TEST_TMPDIR/mix.gp"
+	fails_cleanly "gp-report: stdin: --by time: the subgraphs have no latency_s"
+}
+
+@test "streams that are all good still come out whole and in order from every filter" {
+	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D seq=8 --sweep batch=1,2,3 > "$BATS_TEST_TMPDIR/in.gp"
+	for f in gp-shape gp-partition gp-concur gp-roofline; do
+		local args=()
+		[ "$f" = gp-roofline ] && args=(-H t4)
+		"$f" "${args[@]}" < "$BATS_TEST_TMPDIR/in.gp" > "$BATS_TEST_TMPDIR/all.gp"
+		: > "$BATS_TEST_TMPDIR/each.gp"
+		awk -v d="$BATS_TEST_TMPDIR" '{ print > (d "/part" n + 0 ".gp") } /^##end/ { n++ }' "$BATS_TEST_TMPDIR/in.gp"
+		for p in 0 1 2; do
+			"$f" "${args[@]}" < "$BATS_TEST_TMPDIR/part$p.gp" >> "$BATS_TEST_TMPDIR/each.gp"
+		done
+		cmp "$BATS_TEST_TMPDIR/each.gp" "$BATS_TEST_TMPDIR/all.gp"
+		[ "$(grep -c '^##end' "$BATS_TEST_TMPDIR/all.gp")" = 3 ]
+		[ "$f" = gp-shape ] || cp "$BATS_TEST_TMPDIR/all.gp" "$BATS_TEST_TMPDIR/in.gp"
+	done
+	run -0 gp-report --summary < "$BATS_TEST_TMPDIR/in.gp"
+	assert_line "batch	3"
+}
