@@ -182,14 +182,9 @@ estimate(const struct ctx *C, int64_t flops, int64_t bi, int64_t bo, int64_t bw,
 /* ---- the stream ---- */
 
 static void
-setd(struct gp_stream *s, struct gp_table *t, int c, size_t r, double v, struct gp_buf *b)
+setd(struct gp_stream *s, struct gp_table *t, int c, size_t r, double v)
 {
-	gp_buf_reset(b);
-	if (v < 0 || !isfinite(v))
-		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%.6g", v);
-	gp_table_set(s, t, c, r, b->buf);
+	gp_table_set_g(s, t, c, r, v, 6);
 }
 
 static void
@@ -344,19 +339,14 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 	for (r = 0; r < t->nrow; r++) {
 		int k = e[r].known;
 
-		setd(s, t, c_by, r, k ? e[r].bytes : -1, &b);
-		gp_buf_reset(&b);
-		if (k && e[r].ai >= 0)
-			gp_buf_printf(&b, "%.4g", e[r].ai);     /* as gp-partition's ai */
-		else
-			gp_buf_adds(&b, ".");
-		gp_table_set(s, t, c_ai, r, b.buf);
-		setd(s, t, c_cs, r, k ? e[r].compute_s : -1, &b);
-		setd(s, t, c_ms, r, k ? e[r].memory_s : -1, &b);
-		setd(s, t, c_lat, r, k ? e[r].latency_s : -1, &b);
+		setd(s, t, c_by, r, k ? e[r].bytes : -1);
+		gp_table_set_g(s, t, c_ai, r, k ? e[r].ai : -1, 4);    /* as gp-partition's ai */
+		setd(s, t, c_cs, r, k ? e[r].compute_s : -1);
+		setd(s, t, c_ms, r, k ? e[r].memory_s : -1);
+		setd(s, t, c_lat, r, k ? e[r].latency_s : -1);
 		gp_table_set(s, t, c_bound, r, e[r].bound);
-		setd(s, t, c_util, r, k ? e[r].util : -1, &b);
-		setd(s, t, c_en, r, k ? e[r].energy_j : -1, &b);
+		setd(s, t, c_util, r, k ? e[r].util : -1);
+		setd(s, t, c_en, r, k ? e[r].energy_j : -1);
 	}
 
 	gp_buf_printf(&hd, "hw=%s\tprecision=%s", h->name, gp_prec_name(C.prec));

@@ -71,6 +71,7 @@ struct gp_map {
 	struct gp_map_ent *e;
 };
 int64_t *gp_map_get(const struct gp_map *m, const char *k); /* the value's slot, or NULL */
+int64_t *gp_map_getn(const struct gp_map *m, const char *k, size_t n); /* the same, key k[0..n) */
 int gp_map_put(struct gp_map *m, const char *k, int64_t v); /* 1 if added, 0 if k was there */
 void gp_map_release(struct gp_map *m);
 
@@ -202,6 +203,9 @@ void gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, 
 void gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n);
 /* Set a field to a count, or to '.' when v < 0 (unknown). */
 void gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v);
+/* Set a field to v as printf's "%.*g" writes it with prec significant digits
+ * (1 to 9), or to '.' when v < 0, NaN or infinite (unknown). */
+void gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec);
 /* Split an escaped list field ("a,b,,c"; "." is the empty list) into decoded
  * arena strings; returns the count, or -1 on a malformed escape. */
 int gp_split_list(struct gp_arena *a, const char *field, char ***out);
@@ -268,7 +272,8 @@ struct gp_graph {
 	int *gparent;                       /* graph id -> enclosing graph id, -1 for main/functions */
 	int **gout, *ngout;                 /* graph id -> its output tensors (-1: none by that name) */
 	int *gholder;                       /* graph id -> the node holding it, -1 for main/functions */
-	struct gp_map byname;               /* "GRAPH/name" -> tensor index */
+	struct gp_map byname;               /* name -> a tensor of that name */
+	int *tsame;                         /* tensor -> the next of the same name (another graph's), -1 */
 	struct gp_map scratch;              /* gp_graph_build's own (released by gp_graph_release if it dies) */
 	int opset;                          /* of the default domain */
 };

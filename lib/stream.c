@@ -1,6 +1,7 @@
 /* stream.c - reading and writing the gp stream, the one format between filters */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -221,6 +222,103 @@ gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row,
 		t->val[col][row] = ".";
 	else
 		gp_table_setn(s, t, col, row, text, (size_t)snprintf(text, sizeof text, "%" PRId64, v));
+}
+
+/* fmt_g writes v >= 0 as printf's "%.*g" does with prec (1 to 9) significant
+ * digits into buf (32 bytes) and returns the length. The digits are v scaled
+ * by a power of ten in long double and rounded; when the scaled value is so
+ * near a tie that its rounding error could matter, or out of the range of
+ * exact powers, snprintf decides. printf was most of gp-roofline's time. */
+static int
+fmt_g(char *buf, double v, int prec)
+{
+	static const long double p10[] = {
+		1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+		1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
+		1e26L, 1e27L,
+	};
+	char dig[12];
+	long double x, f;
+	uint64_t m;
+	int e, k, n = 0, i, nd;
+
+	if (!(v > 0) || !isfinite(v) || prec < 1 || prec > 9)
+		goto slow;
+	e = (int)floor(log10(v));
+	for (i = 0; i < 2; i++) {
+		k = prec - 1 - e;               /* x = v * 10^k has prec digits before the point */
+		if (k > 27 || k < -27)
+			goto slow;
+		x = k >= 0 ? (long double)v * p10[k] : (long double)v / p10[-k];
+		if (x >= p10[prec])
+			e++;
+		else if (x < p10[prec - 1])
+			e--;
+		else
+			break;
+	}
+	if (i == 2)
+		goto slow;
+	f = x - floorl(x);
+	if (fabsl(f - 0.5L) < 1e-9L)
+		goto slow;                      /* too near a tie to trust */
+	m = (uint64_t)floorl(x) + (f > 0.5L);
+	if (m >= (uint64_t)p10[prec]) {         /* 9.9999995 -> 10.00000 */
+		m /= 10;
+		e++;
+	}
+	for (nd = prec; nd > 0; m /= 10)
+		dig[--nd] = (char)('0' + m % 10);
+	for (nd = prec; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;                               /* %g drops trailing zeros */
+	if (e < -4 || e >= prec) {
+		buf[n++] = dig[0];
+		if (nd > 1) {
+			buf[n++] = '.';
+			for (i = 1; i < nd; i++)
+				buf[n++] = dig[i];
+		}
+		buf[n++] = 'e';
+		buf[n++] = e < 0 ? '-' : '+';
+		e = e < 0 ? -e : e;
+		if (e >= 100)
+			buf[n++] = (char)('0' + e / 100);
+		buf[n++] = (char)('0' + e / 10 % 10);
+		buf[n++] = (char)('0' + e % 10);
+		buf[n] = '\0';
+		return n;
+	}
+	if (e < 0) {
+		buf[n++] = '0';
+		buf[n++] = '.';
+		for (i = -1; i > e; i--)
+			buf[n++] = '0';
+		for (i = 0; i < nd; i++)
+			buf[n++] = dig[i];
+	} else {
+		for (i = 0; i <= e; i++)
+			buf[n++] = dig[i];
+		if (nd > e + 1) {
+			buf[n++] = '.';
+			for (; i < nd; i++)
+				buf[n++] = dig[i];
+		}
+	}
+	buf[n] = '\0';
+	return n;
+slow:
+	return snprintf(buf, 32, "%.*g", prec, v);
+}
+
+void
+gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec)
+{
+	char text[32];
+
+	if (v < 0 || !isfinite(v))
+		t->val[col][row] = ".";
+	else
+		gp_table_setn(s, t, col, row, text, (size_t)fmt_g(text, v, prec));
 }
 
 int
@@ -546,21 +644,50 @@ gp_input_more(const struct gp_input *in)
 	return in->pos < in->len;
 }
 
-/* Writing. Buffered by stdio; the caller checks the final flush with
+/* Writing. Lines are put together in a buffer of about a megabyte and
+ * handed to stdio whole; the caller checks the final flush with
  * gp_close_stdout(). */
+
+#define OUTBUF (1 << 20)
+
+/* out appends p[0..n) to o, handing o to f first when it is full (o's text
+ * is not NUL-terminated meanwhile) */
+static void
+out(struct gp_buf *o, FILE *f, const char *p, size_t n)
+{
+	if (o->len + n >= o->cap) {
+		fwrite(o->buf, 1, o->len, f);
+		o->len = 0;
+		gp_buf_grow(o, n);
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+static void
+outs(struct gp_buf *o, FILE *f, const char *p)
+{
+	out(o, f, p, strlen(p));
+}
+
 void
 gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 {
-	struct gp_buf b = {0};
+	struct gp_buf b = {0}, o = {0};
 	size_t r, nrec = 0;
 	int i, c;
+	char num[32];
 
-	fputs("##gp\t" GP_STREAM_VERSION "\n", f);
+	gp_buf_grow(&o, OUTBUF);
+	outs(&o, f, "##gp\t" GP_STREAM_VERSION "\n");
 	for (i = 0; i < s->nhdr; i++) {
-		if (*s->hdr[i].val)
-			fprintf(f, "##%s\t%s\n", s->hdr[i].key, s->hdr[i].val);
-		else
-			fprintf(f, "##%s\n", s->hdr[i].key);
+		outs(&o, f, "##");
+		outs(&o, f, s->hdr[i].key);
+		if (*s->hdr[i].val) {
+			outs(&o, f, "\t");
+			outs(&o, f, s->hdr[i].val);
+		}
+		outs(&o, f, "\n");
 	}
 	/* our own provenance: arguments escaped, spaces too, joined by spaces
 	 * (none for a copy made inside a program: argv NULL) */
@@ -581,27 +708,47 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			gp_buf_adds(&b, "\"\"");
 		gp_buf_release(&e);
 	}
-	if (argv)
-		fprintf(f, "##prog\t%s\t%s\t%s\n", gp_prog, GP_VERSION, b.len ? b.buf : ".");
+	if (argv) {
+		outs(&o, f, "##prog\t");
+		outs(&o, f, gp_prog);
+		outs(&o, f, "\t" GP_VERSION "\t");
+		outs(&o, f, b.len ? b.buf : ".");
+		outs(&o, f, "\n");
+	}
 	gp_buf_release(&b);
 	for (i = 0; i < s->ntab; i++) {
 		struct gp_table *t = s->tab[i];
+		size_t tl = strlen(t->type);
 
-		fprintf(f, "#%s", t->type);
-		for (c = 0; c < t->ncol; c++)
-			fprintf(f, "\t%s", t->col[c]);
-		fputc('\n', f);
+		outs(&o, f, "#");
+		out(&o, f, t->type, tl);
+		for (c = 0; c < t->ncol; c++) {
+			outs(&o, f, "\t");
+			outs(&o, f, t->col[c]);
+		}
+		outs(&o, f, "\n");
 		for (r = 0; r < t->nrow; r++) {
-			fputs(t->type, f);
+			out(&o, f, t->type, tl);
 			for (c = 0; c < t->ncol; c++) {
-				fputc('\t', f);
-				fputs(t->val[c][r], f);
+				const char *v = t->val[c][r];
+				char *q, *e;
+
+				out(&o, f, "\t", 1);
+				/* most fields are short: copied a byte at a time, the rest by out */
+				for (q = o.buf + o.len, e = o.buf + o.cap - 1; *v && q < e; )
+					*q++ = *v++;
+				o.len = (size_t)(q - o.buf);
+				if (*v)
+					outs(&o, f, v);
 			}
-			fputc('\n', f);
+			outs(&o, f, "\n");
 		}
 		nrec += t->nrow;
 	}
-	fprintf(f, "##end\t%zu\n", nrec);
+	snprintf(num, sizeof num, "##end\t%zu\n", nrec);
+	outs(&o, f, num);
+	fwrite(o.buf, 1, o.len, f);
+	gp_buf_release(&o);
 }
 
 /* The spool: streams written while more may follow. A temporary file (memory
