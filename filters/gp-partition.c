@@ -75,6 +75,24 @@ dtype_arg(const char *s)
 	return dt;
 }
 
+/* esc appends s to b escaped; most names need none, and are copied whole */
+static void
+esc(struct gp_buf *b, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || strchr("%,;=[]\"", c))
+			break;
+	}
+	if (i < n || (n == 1 && (*s == '.' || *s == '?')))
+		gp_esc(b, s, n);
+	else
+		gp_buf_add(b, s, n);
+}
+
 /* a list of tensor (or node) names, escaped and joined by commas */
 static void
 names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
@@ -83,11 +101,9 @@ names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
 
 	gp_buf_reset(b);
 	for (k = 0; k < n; k++) {
-		const char *s = nodes ? g->n[v[k]].name : g->t[v[k]].name;
-
 		if (k)
 			gp_buf_addc(b, ',');
-		gp_esc(b, s, strlen(s));
+		esc(b, nodes ? g->n[v[k]].name : g->t[v[k]].name);
 	}
 	if (!n)
 		gp_buf_adds(b, ".");
@@ -257,13 +273,13 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 
 		gp_table_set_count(s, t, 0, r, sg->id);
 		gp_buf_reset(&b);
-		gp_esc(&b, a->name, strlen(a->name));
+		esc(&b, a->name);
 		gp_table_set(s, t, 1, r, b.buf);
 		gp_buf_reset(&b);
-		gp_esc(&b, sg->c.kind, strlen(sg->c.kind));
+		esc(&b, sg->c.kind);
 		gp_table_set(s, t, 2, r, b.buf);
 		gp_buf_reset(&b);
-		gp_esc(&b, sg->ops, strlen(sg->ops));
+		esc(&b, sg->ops);
 		gp_table_set(s, t, 3, r, b.buf);
 		names(&b, &g, sg->nodes, sg->nnode, 1);
 		gp_table_set(s, t, 4, r, b.buf);
@@ -276,8 +292,8 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 		for (cn = 0; cn < 5; cn++) {
 			gp_table_set_count(s, t, 8 + cn, r, v[cn]);
 		}
-		ai_fmt(&b, sg->c.flops, bytes);
-		gp_table_set(s, t, 13, r, b.buf);
+		gp_table_set_g(s, t, 13, r, sg->c.flops < 0 || bytes <= 0 ? -1 :
+		    (double)sg->c.flops / (double)bytes, 4);
 		gp_table_set(s, t, 14, r, bound(sg->c.flops, bytes, hi, lo));
 		for (cn = 0; cn < 6; cn++) {
 			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);

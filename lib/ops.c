@@ -2524,12 +2524,17 @@ gp_op_at(size_t i)
 }
 
 /* gp_op_find: op in the table of its domain (none, "" and "ai.onnx" are the
- * default one; "com.microsoft"), by binary search; NULL if gp does not know it */
+ * default one; "com.microsoft"), by binary search; NULL if gp does not know it.
+ * The ops found last are remembered by the first bytes of their name, since
+ * a partition asks for every node's op several times. */
 const struct gp_op *
 gp_op_find(const char *domain, const char *op)
 {
-	const struct gp_op *t = ops;
+	static const struct gp_op *seen[64];
+	static char seen_ms[64];                /* found in msops */
+	const struct gp_op *t = ops, **hit;
 	size_t lo = 0, hi = NOPS, mid;
+	unsigned h;
 	int c;
 
 	if (domain && *domain && strcmp(domain, "ai.onnx") != 0) {
@@ -2538,11 +2543,17 @@ gp_op_find(const char *domain, const char *op)
 		t = msops;
 		hi = NMSOPS;
 	}
+	h = op[0] ? (unsigned char)op[0] * 31u + (unsigned char)op[1] * 7u + (unsigned)(t == msops) : 0;
+	hit = &seen[h & 63];
+	if (*hit && seen_ms[h & 63] == (t == msops) && strcmp(op, (*hit)->name) == 0)
+		return *hit;
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
 		c = strcmp(op, t[mid].name);
-		if (c == 0)
-			return &t[mid];
+		if (c == 0) {
+			seen_ms[h & 63] = t == msops;
+			return *hit = &t[mid];
+		}
 		if (c < 0)
 			hi = mid;
 		else

@@ -8,9 +8,12 @@
 
 #include "gp.h"
 
+static void cache_drop(const struct gp_stream *s);
+
 void
 gp_stream_init(struct gp_stream *s, const char *src)
 {
+	cache_drop(s);
 	memset(s, 0, sizeof *s);
 	s->src = src;
 }
@@ -29,6 +32,7 @@ gp_stream_release(struct gp_stream *s)
 	free(s->tab);
 	free(s->hdr);
 	free(s->buf);
+	cache_drop(s);
 	gp_arena_release(&s->arena);
 	memset(s, 0, sizeof *s);
 }
@@ -185,26 +189,76 @@ gp_table_new(struct gp_stream *s, const char *type, const char *const *cols)
 	return t;
 }
 
+/* room for one more row in every column */
+static void
+grow(struct gp_table *t)
+{
+	int c;
+
+	if (t->nrow < t->cap)
+		return;
+	t->cap = t->cap ? 2 * t->cap : 8;
+	for (c = 0; c < t->ncol; c++)
+		t->val[c] = gp_xreallocarray(t->val[c], t->cap, sizeof **t->val);
+}
+
 size_t
 gp_table_addrow(struct gp_stream *s, struct gp_table *t)
 {
 	int c;
 
 	(void)s;
-	if (t->nrow == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 8;
-		for (c = 0; c < t->ncol; c++)
-			t->val[c] = gp_xreallocarray(t->val[c], t->cap, sizeof **t->val);
-	}
+	grow(t);
 	for (c = 0; c < t->ncol; c++)
 		t->val[c][t->nrow] = ".";
 	return t->nrow++;
 }
 
+/* Values set are copied into the arena; short ones are looked up first in a
+ * small cache of those copied, since filters set the same few values ("0",
+ * "float32", "relu", "[1,16]") on every row: a million rows need not hold a
+ * million copies. Entries belong to one stream and go with it. */
+#define NCACHE 4096
+#define CACHED 24               /* the longest value cached */
+static struct {
+	const struct gp_stream *s;
+	const char *p;
+	size_t n;
+} cache[NCACHE];
+
+static void
+cache_drop(const struct gp_stream *s)
+{
+	size_t i;
+
+	for (i = 0; i < NCACHE; i++)
+		if (cache[i].s == s)
+			cache[i].s = NULL;
+}
+
 void
 gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n)
 {
-	t->val[col][row] = n ? gp_arena_strndup(&s->arena, text, n) : ".";
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	if (!n) {
+		t->val[col][row] = ".";
+		return;
+	}
+	if (n > CACHED) {
+		t->val[col][row] = gp_arena_strndup(&s->arena, text, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)text[i]) * 16777619u;
+	h &= NCACHE - 1;
+	if (cache[h].s != s || cache[h].n != n || memcmp(cache[h].p, text, n) != 0) {
+		cache[h].s = s;
+		cache[h].p = gp_arena_strndup(&s->arena, text, n);
+		cache[h].n = n;
+	}
+	t->val[col][row] = (char *)cache[h].p;
 }
 
 void
@@ -216,12 +270,16 @@ gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const
 void
 gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v)
 {
-	char text[24];
+	char text[24], *p = text + sizeof text;
 
-	if (v < 0)
+	if (v < 0) {
 		t->val[col][row] = ".";
-	else
-		gp_table_setn(s, t, col, row, text, (size_t)snprintf(text, sizeof text, "%" PRId64, v));
+		return;
+	}
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	gp_table_setn(s, t, col, row, p, (size_t)(text + sizeof text - p));
 }
 
 /* fmt_g writes v >= 0 as printf's "%.*g" does with prec (1 to 9) significant
@@ -374,26 +432,6 @@ slurp(struct gp_input *in)
 	in->len = b.len;
 }
 
-/* split cuts line at tabs into at most max fields; returns the count, or -1
- * if there are more. */
-static int
-split(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p;
-
-	for (;;) {
-		if (n == max)
-			return -1;
-		f[n++] = line;
-		p = strchr(line, '\t');
-		if (!p)
-			return n;
-		*p = '\0';
-		line = p + 1;
-	}
-}
-
 /* once: whether a header key may appear only once in a stream (docs/format.md);
  * opset, metadata, prog and keys gp does not know may repeat */
 static int
@@ -445,29 +483,53 @@ twice(struct gp_stream *s, const struct gp_table *t)
 	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
 	gp_die("%s: line %zu: %s", s->src, line0 + lineno, m_); } while (0)
 
-/* parse one stream, p[0..len), whose first line is line line0 + 1 of the input */
-static void
-parse(struct gp_stream *s, char *p, size_t len, size_t line0)
+/* parse one stream from p, whose first line is line line0 + 1 of the input,
+ * up to and with its ##end line; returns where it ended, and the lines read
+ * in *nlines. p is NUL-terminated at the end of the input, and holds no other
+ * NUL: each line is cut at its tabs in place in one pass over its bytes. */
+static char *
+parse(struct gp_stream *s, char *p, size_t line0, size_t *nlines)
 {
+	static const char stop[256] = {['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
 	size_t lineno = 0, nrec = 0, r;
-	char *end = p + len, *line, *nl, **fld = NULL;
-	int maxf = 0, nf, c, i, seen_end = 0, seen_rec = 0;
-	struct gp_table *t;
+	char *line, *q, **fld = NULL;
+	int maxf = 0, nf, c, i, seen_rec = 0;
+	struct gp_table *t, *last = NULL;
 	const char *dup;
 
-	while (p < end) {
+	for (;;) {
+		if (!*p) {
+			*nlines = lineno;
+			gp_die("%s: truncated stream: no ##end line", s->src);
+		}
 		lineno++;
 		line = p;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			READERR("truncated stream: last line has no newline");
-		*nl = '\0';
-		p = nl + 1;
-		if (seen_end)
-			READERR("text after the ##end line");
-		if (strchr(line, '\r'))
+		nf = 0;
+		for (q = p;; q++) {
+			if (nf == maxf) {
+				char **nw = gp_arena_alloc(&s->arena, (size_t)(2 * maxf + 16) * sizeof *nw);
+
+				if (maxf)
+					memcpy(nw, fld, (size_t)maxf * sizeof *nw);
+				fld = nw;
+				maxf = 2 * maxf + 16;
+			}
+			fld[nf++] = q;
+			while (!stop[(unsigned char)*q])
+				q++;
+			if (*q != '\t')
+				break;
+			*q = '\0';
+		}
+		if (*q == '\r')
 			READERR("carriage return in line (CRLF line endings?)");
+		if (!*q)
+			READERR("truncated stream: last line has no newline");
+		*q = '\0';
+		p = q + 1;
 		if (lineno == 1) {
+			for (i = 1; i < nf; i++)
+				fld[i][-1] = '\t';     /* the line whole, for the messages */
 			if (strncmp(line, "##gp\t", 5) != 0)
 				gp_die("%s: not a gp stream (the first line is not '##gp<TAB>%s')",
 				    s->src, GP_STREAM_VERSION);
@@ -476,15 +538,6 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 				    s->src, line + 5, GP_STREAM_VERSION);
 			continue;
 		}
-		/* enough room for every field of the line */
-		nf = 1;
-		for (char *q = line; *q; q++)
-			nf += *q == '\t';
-		if (nf > maxf) {
-			maxf = nf;
-			fld = gp_arena_alloc(&s->arena, (size_t)maxf * sizeof *fld);
-		}
-		nf = split(line, fld, maxf);
 		if (line[0] == '#' && line[1] == '#') {
 			if (fld[0][2] == '\0')
 				READERR("header line with no key");
@@ -501,8 +554,8 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 				if (want != nrec)
 					READERR("stream has %zu records but its ##end line says %llu",
 					    nrec, (unsigned long long)want);
-				seen_end = 1;
-				continue;
+				*nlines = lineno;
+				return p;
 			}
 			if (strcmp(fld[0] + 2, "gp") == 0)
 				READERR("a new stream starts before this one's ##end line (is it truncated?)");
@@ -516,8 +569,8 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 			}
 			s->hdr[s->nhdr].key = fld[0] + 2;
 			/* the value is the rest of the line: put the tabs back */
-			for (i = 1; i + 1 < nf; i++)
-				fld[i][strlen(fld[i])] = '\t';
+			for (i = 2; i < nf; i++)
+				fld[i][-1] = '\t';
 			s->hdr[s->nhdr].val = nf > 1 ? fld[1] : "";
 			s->nhdr++;
 			continue;
@@ -545,13 +598,16 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 		seen_rec = 1;
 		if (!*line)
 			READERR("empty line");
-		t = gp_table_get(s, fld[0]);
-		if (!t)
+		/* records of a type mostly come together */
+		if (!last || strcmp(fld[0], last->type) != 0)
+			last = gp_table_get(s, fld[0]);
+		if (!(t = last))
 			READERR("record type '%.40s' has no column header", fld[0]);
 		if (nf - 1 != t->ncol)
 			READERR("%d fields, but the column header of '%.40s' has %d",
 			    nf - 1, t->type, t->ncol);
-		r = gp_table_addrow(s, t);
+		grow(t);
+		r = t->nrow++;
 		for (c = 0; c < t->ncol; c++) {
 			if (!*fld[c + 1])
 				READERR("empty field in column '%.40s' (a missing value is '.')", t->col[c]);
@@ -559,8 +615,6 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 		}
 		nrec++;
 	}
-	if (!seen_end)
-		gp_die("%s: truncated stream: no ##end line", s->src);
 }
 
 void
@@ -574,8 +628,7 @@ gp_input_init(struct gp_input *in, FILE *f, const char *src)
 int
 gp_stream_next(struct gp_input *in, struct gp_stream *s)
 {
-	size_t start, end, lines = 0;
-	char *q;
+	size_t end, lines = 0;
 	int fresh = 0;
 
 	if (!in->buf) {
@@ -594,21 +647,9 @@ gp_stream_next(struct gp_input *in, struct gp_stream *s)
 	}
 	if (in->pos >= in->len)
 		return 0;
-	/* this stream: up to and with its ##end line */
-	start = end = in->pos;
-	for (q = in->buf + start; q < in->buf + in->len;) {
-		char *nl = memchr(q, '\n', (size_t)(in->buf + in->len - q));
-		int last = !strncmp(q, "##end", 5) && (q[5] == '\t' || q[5] == '\n');
-
-		lines++;
-		q = nl ? nl + 1 : in->buf + in->len;
-		if (last)
-			break;
-	}
-	end = (size_t)(q - in->buf);
 	if (!fresh)
 		gp_stream_init(s, in->src);
-	parse(s, in->buf + start, end - start, in->line);
+	end = (size_t)(parse(s, in->buf + in->pos, in->line, &lines) - in->buf);
 	in->line += lines;
 	in->pos = end;
 	in->n++;
@@ -728,20 +769,28 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 		}
 		outs(&o, f, "\n");
 		for (r = 0; r < t->nrow; r++) {
+			char *q, *e;
+
 			out(&o, f, t->type, tl);
+			/* most fields are short: copied a byte at a time while there is
+			 * room, the rest by out */
+			q = o.buf + o.len;
+			e = o.buf + o.cap - 2;
 			for (c = 0; c < t->ncol; c++) {
 				const char *v = t->val[c][r];
-				char *q, *e;
 
-				out(&o, f, "\t", 1);
-				/* most fields are short: copied a byte at a time, the rest by out */
-				for (q = o.buf + o.len, e = o.buf + o.cap - 1; *v && q < e; )
+				*q++ = '\t';
+				while (*v && q < e)
 					*q++ = *v++;
-				o.len = (size_t)(q - o.buf);
-				if (*v)
+				if (*v) {
+					o.len = (size_t)(q - o.buf);
 					outs(&o, f, v);
+					q = o.buf + o.len;
+					e = o.buf + o.cap - 2;
+				}
 			}
-			outs(&o, f, "\n");
+			*q++ = '\n';
+			o.len = (size_t)(q - o.buf);
 		}
 		nrec += t->nrow;
 	}
