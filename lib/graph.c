@@ -114,6 +114,8 @@ graph_id(struct gp_stream *s, const char *field, int ngraph)
 {
 	int64_t v;
 
+	if (field[0] >= '0' && field[0] <= '9' && !field[1] && field[0] - '0' < ngraph)
+		return field[0] - '0';          /* the common case, without strtoll */
 	if (gp_parse_i64(field, &v) < 0 || v < 0 || v >= ngraph)
 		gp_die("%s: graph id '%s' names no graph record", s->src, field);
 	return (int)v;
@@ -356,8 +358,7 @@ gp_graph_store(struct gp_graph *g)
 		gp_shape_fmt(&b, &t->shape);
 		gp_table_set(s, g->tt, c_shape, t->row, b.buf);
 		bytes = gp_tensor_bytes(t->dtype, gp_shape_numel(&t->shape));
-		gp_table_set(s, g->tt, c_bytes, t->row,
-		    bytes >= 0 ? gp_arena_printf(&s->arena, "%lld", (long long)bytes) : ".");
+		gp_table_set_count(s, g->tt, c_bytes, t->row, bytes);
 		if (t->nval >= 0 && t->nval <= 16 && t->iv && strcmp(g->tt->val[c_data][t->row], ".") == 0) {
 			for (k = 0; k < t->nval && t->iv[k].known; k++)
 				;
