@@ -204,7 +204,7 @@ void gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row,
 /* Set a field to a count, or to '.' when v < 0 (unknown). */
 void gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v);
 /* Set a field to v as printf's "%.*g" writes it with prec significant digits
- * (1 to 9), or to '.' when v < 0, NaN or infinite (unknown). */
+ * (1 to 17), or to '.' when v < 0, NaN or infinite (unknown). */
 void gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec);
 /* Split an escaped list field ("a,b,,c"; "." is the empty list) into decoded
  * arena strings; returns the count, or -1 on a malformed escape. */

@@ -282,32 +282,36 @@ gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row,
 	gp_table_setn(s, t, col, row, p, (size_t)(text + sizeof text - p));
 }
 
-/* fmt_g writes v >= 0 as printf's "%.*g" does with prec (1 to 9) significant
+/* fmt_g writes v >= 0 as printf's "%.*g" does with prec (1 to 6) significant
  * digits into buf (32 bytes) and returns the length. The digits are v scaled
- * by a power of ten in long double and rounded; when the scaled value is so
- * near a tie that its rounding error could matter, or out of the range of
- * exact powers, snprintf decides. printf was most of gp-roofline's time. */
+ * by an exact power of ten and rounded: with at most 6 digits before the
+ * point the scaled double is within 2e-10 of the exact value, so unless it is
+ * within 1e-9 of a tie it rounds as printf does; when it is, or the power is
+ * not exact, snprintf decides. printf was most of gp-roofline's time. */
 static int
 fmt_g(char *buf, double v, int prec)
 {
-	static const long double p10[] = {
-		1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
-		1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
-		1e26L, 1e27L,
+	static const double p10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+		1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 	};
-	char dig[12];
-	long double x, f;
-	uint64_t m;
+	char dig[8];
+	double x, f, l;
+	uint64_t m, bits;
 	int e, k, n = 0, i, nd;
 
-	if (!(v > 0) || !isfinite(v) || prec < 1 || prec > 9)
+	if (!(v > 0) || !isfinite(v) || prec < 1 || prec > 6)
 		goto slow;
-	e = (int)floor(log10(v));
-	for (i = 0; i < 2; i++) {
+	memcpy(&bits, &v, sizeof bits);
+	if (!(bits >> 52))
+		goto slow;                      /* subnormal */
+	l = ((int)(bits >> 52) - 1023) * 0.30102999566398120;
+	e = (int)l - (l < (int)l);              /* floor(log10(v)), or one less */
+	for (i = 0; i < 3; i++) {
 		k = prec - 1 - e;               /* x = v * 10^k has prec digits before the point */
-		if (k > 27 || k < -27)
+		if (k > 22 || k < -22)
 			goto slow;
-		x = k >= 0 ? (long double)v * p10[k] : (long double)v / p10[-k];
+		x = k >= 0 ? v * p10[k] : v / p10[-k];
 		if (x >= p10[prec])
 			e++;
 		else if (x < p10[prec - 1])
@@ -315,12 +319,13 @@ fmt_g(char *buf, double v, int prec)
 		else
 			break;
 	}
-	if (i == 2)
+	if (i == 3)
 		goto slow;
-	f = x - floorl(x);
-	if (fabsl(f - 0.5L) < 1e-9L)
+	m = (uint64_t)x;                        /* x < 10^6: the cast is floor */
+	f = x - (double)m;
+	if (f > 0.5 - 1e-9 && f < 0.5 + 1e-9)
 		goto slow;                      /* too near a tie to trust */
-	m = (uint64_t)floorl(x) + (f > 0.5L);
+	m += f > 0.5;
 	if (m >= (uint64_t)p10[prec]) {         /* 9.9999995 -> 10.00000 */
 		m /= 10;
 		e++;
