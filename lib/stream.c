@@ -664,9 +664,12 @@ gp_stream_next(struct gp_input *in, struct gp_stream *s)
 	return 1;
 }
 
+static void spool_out(void);
+
 void
 gp_input_release(struct gp_input *in)
 {
+	spool_out();            /* the input went through: nothing that waits is lost */
 	if (!in->given)
 		free(in->buf);
 	memset(in, 0, sizeof *in);
@@ -822,12 +825,32 @@ spool_close(void)
 	spool_len = 0;
 }
 
-void
-gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more)
+/* spool_out copies what waits in the spool to standard output */
+static void
+spool_out(void)
 {
 	char buf[1 << 16];
 	size_t n;
 
+	if (!spool)
+		return;
+	if (spool_mem) {
+		fclose(spool);
+		spool = NULL;
+		fwrite(spool_mem, 1, spool_len, stdout);
+	} else {
+		rewind(spool);
+		while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
+			fwrite(buf, 1, n, stdout);
+		if (ferror(spool))
+			gp_die("reading a temporary file for the output: %s", strerror(errno));
+	}
+	spool_close();
+}
+
+void
+gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more)
+{
 	if (more) {
 		if (!spool && !(spool = tmpfile()) && !(spool = open_memstream(&spool_mem, &spool_len)))
 			gp_die("cannot make a temporary file for the output: %s", strerror(errno));
@@ -836,21 +859,7 @@ gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more)
 			gp_die("writing a temporary file for the output: %s", strerror(errno));
 		return;
 	}
-	if (spool) {
-		/* every input was good: what waited goes out first */
-		if (spool_mem) {
-			fclose(spool);
-			spool = NULL;
-			fwrite(spool_mem, 1, spool_len, stdout);
-		} else {
-			rewind(spool);
-			while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
-				fwrite(buf, 1, n, stdout);
-			if (ferror(spool))
-				gp_die("reading a temporary file for the output: %s", strerror(errno));
-		}
-		spool_close();
-	}
+	spool_out();            /* every input was good: what waited goes out first */
 	gp_stream_write(s, stdout, argc, argv);
 }
 
