@@ -120,9 +120,9 @@ struct copts {
 	double max_states, units, tpu, budget;
 };
 
-/* Analyse one stream and write it; GP_EXIT_BUDGET if its peak does not fit. */
+/* Analyse one stream; GP_EXIT_BUDGET if its peak does not fit. */
 static int
-concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
+concur(struct gp_stream *s, const struct copts *O)
 {
 	static const char *const stagecols[] = {
 		"id", "width", "subgraphs", "flops", "latency_s", NULL,
@@ -300,7 +300,6 @@ concur(struct gp_stream *s, const struct copts *O, int argc, char **argv)
 		}
 	}
 	gp_hdr_set(s, "concur", h.buf);
-	gp_stream_write(s, stdout, argc, argv);
 
 	free(stage);
 	free(order);
@@ -398,8 +397,9 @@ main(int argc, char **argv)
 
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		if (concur(&s, &O, argc, argv) != GP_EXIT_OK)
+		if (concur(&s, &O) != GP_EXIT_OK)
 			status = GP_EXIT_BUDGET;
+		gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 		gp_stream_release(&s);
 	}
 	gp_input_release(&in);

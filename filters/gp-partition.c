@@ -77,6 +77,53 @@ dtype_arg(const char *s)
 	return dt;
 }
 
+/* plain: s is written as it is, no byte of it escaped (docs/format.md) */
+static int
+plain(const char *s)
+{
+	static char bad[256];
+	const unsigned char *p;
+
+	if (!bad['%']) {
+		int c;
+
+		for (c = 0; c < 0x20; c++)
+			bad[c] = 1;
+		for (p = (const unsigned char *)"%,;=[]\"\x7f"; *p; p++)
+			bad[*p] = 1;
+	}
+	if ((s[0] == '.' || s[0] == '?') && !s[1])
+		return 0;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (bad[*p])
+			return 0;
+	return 1;
+}
+
+/* esc appends s to b escaped; most names need none, and are copied whole */
+static void
+esc(struct gp_buf *b, const char *s)
+{
+	if (plain(s))
+		gp_buf_adds(b, s);
+	else
+		gp_esc(b, s, strlen(s));
+}
+
+/* field c of row r: s escaped; a name that needs no escape is shared, not
+ * copied (it lives as long as the stream: a field of it, its arena, or static) */
+static void
+set_name(struct gp_stream *st, struct gp_table *t, int c, size_t r, const char *s, struct gp_buf *b)
+{
+	if (plain(s)) {
+		t->val[c][r] = (char *)s;
+		return;
+	}
+	gp_buf_reset(b);
+	gp_esc(b, s, strlen(s));
+	gp_table_set(st, t, c, r, b->buf);
+}
+
 /* a list of tensor (or node) names, escaped and joined by commas */
 static void
 names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
@@ -85,14 +132,25 @@ names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
 
 	gp_buf_reset(b);
 	for (k = 0; k < n; k++) {
-		const char *s = nodes ? g->n[v[k]].name : g->t[v[k]].name;
-
 		if (k)
 			gp_buf_addc(b, ',');
-		gp_esc(b, s, strlen(s));
+		esc(b, nodes ? g->n[v[k]].name : g->t[v[k]].name);
 	}
 	if (!n)
 		gp_buf_adds(b, ".");
+}
+
+/* field c of row r: the list of names; one is shared as set_name does */
+static void
+set_names(struct gp_stream *st, struct gp_table *t, int c, size_t r, struct gp_graph *g, const int *v,
+    int n, int nodes, struct gp_buf *b)
+{
+	if (n == 1) {
+		set_name(st, t, c, r, nodes ? g->n[v[0]].name : g->t[v[0]].name, b);
+		return;
+	}
+	names(b, g, v, n, nodes);
+	gp_table_set(st, t, c, r, b->buf);
 }
 
 static int64_t
@@ -251,10 +309,10 @@ fuse_runtime(struct gp_part_opts *o, const char *spec, const char **name)
 	gp_hw_release(&h);
 }
 
-/* Partition one stream and write it. */
+/* Partition one stream. */
 static void
 partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname, double hi,
-    double lo, int strict, int argc, char **argv)
+    double lo, int strict)
 {
 	static const char *const cols[] = {
 		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
@@ -293,28 +351,18 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 		    sg->c.depthwise, sg->c.groups};
 
 		gp_table_set_count(s, t, 0, r, sg->id);
-		gp_buf_reset(&b);
-		gp_esc(&b, a->name, strlen(a->name));
-		gp_table_set(s, t, 1, r, b.buf);
-		gp_buf_reset(&b);
-		gp_esc(&b, sg->c.kind, strlen(sg->c.kind));
-		gp_table_set(s, t, 2, r, b.buf);
-		gp_buf_reset(&b);
-		gp_esc(&b, sg->ops, strlen(sg->ops));
-		gp_table_set(s, t, 3, r, b.buf);
-		names(&b, &g, sg->nodes, sg->nnode, 1);
-		gp_table_set(s, t, 4, r, b.buf);
-		names(&b, &g, sg->in, sg->nin, 0);
-		gp_table_set(s, t, 5, r, b.buf);
-		names(&b, &g, sg->w, sg->nw, 0);
-		gp_table_set(s, t, 6, r, b.buf);
-		names(&b, &g, sg->out, sg->nout, 0);
-		gp_table_set(s, t, 7, r, b.buf);
+		set_name(s, t, 1, r, a->name, &b);
+		set_name(s, t, 2, r, sg->c.kind, &b);
+		set_name(s, t, 3, r, sg->ops, &b);
+		set_names(s, t, 4, r, &g, sg->nodes, sg->nnode, 1, &b);
+		set_names(s, t, 5, r, &g, sg->in, sg->nin, 0, &b);
+		set_names(s, t, 6, r, &g, sg->w, sg->nw, 0, &b);
+		set_names(s, t, 7, r, &g, sg->out, sg->nout, 0, &b);
 		for (cn = 0; cn < 5; cn++) {
 			gp_table_set_count(s, t, 8 + cn, r, v[cn]);
 		}
-		ai_fmt(&b, sg->c.flops, bytes);
-		gp_table_set(s, t, 13, r, b.buf);
+		gp_table_set_g(s, t, 13, r, sg->c.flops < 0 || bytes <= 0 ? -1 :
+		    (double)sg->c.flops / (double)bytes, 4);
 		gp_table_set(s, t, 14, r, bound(sg->c.flops, bytes, hi, lo));
 		for (cn = 0; cn < 6; cn++) {
 			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
@@ -361,7 +409,6 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=%g\tmemory_ai=%g\tunknown=%d",
 	    o.dtype ? gp_dtype_name(o.dtype) : "as-is", hi, lo, tot.unknown);
 	gp_hdr_set(s, "partition", h.buf);
-	gp_stream_write(s, stdout, argc, argv);
 	gp_buf_release(&b);
 	gp_buf_release(&h);
 	gp_part_release(&p);
@@ -426,7 +473,8 @@ main(int argc, char **argv)
 	}
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		partition(&s, &o, rtname, hi, lo, strict, argc, argv);
+		partition(&s, &o, rtname, hi, lo, strict);
+		gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 		gp_stream_release(&s);
 	}
 	gp_input_release(&in);

@@ -376,9 +376,14 @@ facts(struct rep *R)
 
 		put(F, "units", get(F, "hw_units"));
 		put(F, "threads_per_unit", get(F, "hw_threads_per_unit"));
-		if (get(F, "max_parallel"))
-			putf(F, "batch_to_fill_graph", "%" PRId64,
-			    gp_batch_to_fill_graph(R->hw_units, (int)num(F, "max_parallel")));
+		if (get(F, "max_parallel")) {
+			int64_t b = gp_batch_to_fill_graph(R->hw_units, (int)num(F, "max_parallel"));
+
+			if (b < 0)
+				put(F, "batch_to_fill_graph", ".");     /* no subgraphs: unknown */
+			else
+				putf(F, "batch_to_fill_graph", "%" PRId64, b);
+		}
 		if (fill > 0)
 			putf(F, "batch_to_fill_threads", "%.0f", fill);
 	}
@@ -952,9 +957,10 @@ report(struct out *O, struct rep *R)
 		kv(&K, gp_arena_printf(a, "batch to fill %s units", get(F, "units")), gp_arena_printf(a,
 		    "%s (subgraphs with half the FLOPs reach %s x %s threads)", get(F, "batch_to_fill_threads"),
 		    get(F, "units"), get(F, "threads_per_unit")));
-	if (get(F, "units") && get(F, "batch_to_fill_graph"))
-		kv(&K, "", gp_arena_printf(a, "%s (the user guide's measure: widest stage x batch >= units)",
-		    get(F, "batch_to_fill_graph")));
+	if (get(F, "units") && (get(F, "batch_to_fill_graph") || get(F, "max_parallel")))
+		kv(&K, get(F, "batch_to_fill_threads") ? "" : gp_arena_printf(a, "batch to fill %s units",
+		    get(F, "units")), gp_arena_printf(a, "%s (the user guide's measure: widest stage x batch >= units)",
+		    get(F, "batch_to_fill_graph") ? get(F, "batch_to_fill_graph") : "?"));
 	kv_end(O, &K);
 
 	if (R->has_concur && get(F, "peak_activation_bytes")) {
@@ -996,7 +1002,8 @@ report(struct out *O, struct rep *R)
 			if (get(F, "energy_j")) {
 				kv(&K, "energy", gp_arena_printf(a, "%s J per inference (%s model)",
 				    hcount(a, num(F, "energy_per_inference_j")), get(F, "energy_model")));
-				kv(&K, "average power", gp_arena_printf(a, "%.3g W", num(F, "power_w")));
+				kv(&K, "average power", get(F, "power_w") ?
+				    gp_arena_printf(a, "%.3g W", num(F, "power_w")) : "? W");
 			}
 			kv(&K, "utilization", gp_arena_printf(a, "%s of the %s peak", hpct(a, num(F, "util")),
 			    hsi(a, num(F, "peak_ops"), "OP/s")));
@@ -1773,12 +1780,14 @@ main(int argc, char **argv)
 		O.width = cols && atoi(cols) > 20 ? atoi(cols) :
 		    ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
 	}
+	gp_stdout_hold();       /* a later stream may still fail: nothing on stdout then */
 	if (cmp) {
 		struct gp_arena a = {0};
 
 		O.a = &a;
 		compare(&O, argc - optind, argv + optind);
 		gp_arena_release(&a);
+		gp_stdout_release();
 		return gp_close_stdout();
 	}
 	/* a picture that cannot be written is said before the work */
@@ -1826,5 +1835,6 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		release(R[i]);
 	free(R);
+	gp_stdout_release();
 	return gp_close_stdout();
 }

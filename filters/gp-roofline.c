@@ -156,14 +156,9 @@ estimate(const struct ctx *C, const struct gp_kernel *k, struct est *e)
 /* ---- the stream ---- */
 
 static void
-setd(struct gp_stream *s, struct gp_table *t, int c, size_t r, double v, struct gp_buf *b)
+setd(struct gp_stream *s, struct gp_table *t, int c, size_t r, double v)
 {
-	gp_buf_reset(b);
-	if (v < 0 || !isfinite(v))
-		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%.6g", v);
-	gp_table_set(s, t, c, r, b->buf);
+	gp_table_set_g(s, t, c, r, v, 6);
 }
 
 static void
@@ -236,9 +231,9 @@ io_bytes(const struct gp_graph *g, enum gp_kind kind, int prec)
 	return b;
 }
 
-/* Put one stream on the chip h and write it. */
+/* Put one stream on the chip h. */
 static void
-roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc, char **argv)
+roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 {
 	struct gp_graph g;
 	struct gp_dag d;
@@ -413,16 +408,11 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	for (r = 0; r < t->nrow; r++) {
 		int kn = e[r].known;
 
-		setd(s, t, c_by, r, kn ? e[r].bytes : -1, &b);
-		gp_buf_reset(&b);
-		if (kn && e[r].ai >= 0)
-			gp_buf_printf(&b, "%.4g", e[r].ai);     /* as gp-partition's ai */
-		else
-			gp_buf_adds(&b, ".");
-		gp_table_set(s, t, c_ai, r, b.buf);
-		setd(s, t, c_cs, r, kn ? e[r].m.compute_s : -1, &b);
-		setd(s, t, c_ms, r, kn ? e[r].m.memory_s : -1, &b);
-		setd(s, t, c_lat, r, kn ? e[r].m.latency_s : -1, &b);
+		setd(s, t, c_by, r, kn ? e[r].bytes : -1);
+		gp_table_set_g(s, t, c_ai, r, kn ? e[r].ai : -1, 4);    /* as gp-partition's ai */
+		setd(s, t, c_cs, r, kn ? e[r].m.compute_s : -1);
+		setd(s, t, c_ms, r, kn ? e[r].m.memory_s : -1);
+		setd(s, t, c_lat, r, kn ? e[r].m.latency_s : -1);
 		gp_table_set(s, t, c_bound, r, kn ? e[r].m.bound : ".");
 		gp_buf_reset(&b);
 		if (kn)
@@ -430,8 +420,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		else
 			gp_buf_adds(&b, ".");
 		gp_table_set(s, t, c_limit, r, b.buf);
-		setd(s, t, c_util, r, kn ? e[r].util : -1, &b);
-		setd(s, t, c_en, r, kn ? e[r].energy_j : -1, &b);
+		setd(s, t, c_util, r, kn ? e[r].util : -1);
+		setd(s, t, c_en, r, kn ? e[r].energy_j : -1);
 	}
 
 	gp_buf_printf(&hd, "hw=%s\tprecision=%s", h->name, gp_prec_name(C.prec));
@@ -477,7 +467,6 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
-	gp_stream_write(s, stdout, argc, argv);
 
 	free(e);
 	free(k);
@@ -572,7 +561,8 @@ main(int argc, char **argv)
 
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		roofline(&s, &h, pname, argc, argv);
+		roofline(&s, &h, pname);
+		gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 		gp_stream_release(&s);
 	}
 	gp_input_release(&in);

@@ -226,7 +226,7 @@ main(int argc, char **argv)
 
 		if (!nsw) {
 			shape(&s, defs, ndef, batch, strict, NULL);
-			gp_stream_write(&s, stdout, argc, argv);
+			gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 			gp_stream_release(&s);
 			continue;
 		}
@@ -262,7 +262,7 @@ main(int argc, char **argv)
 			gp_stream_read(&one, f);
 			fclose(f);
 			shape(&one, d, ndef + nsw, batch, strict, hdr.buf);
-			gp_stream_write(&one, stdout, argc, argv);
+			gp_stream_emit(&one, argc, argv, p < npt - 1 || gp_input_more(&in));
 			gp_stream_release(&one);
 			free(d);
 		}

@@ -350,43 +350,106 @@ gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int *at)
 	return peak;
 }
 
+/* A binary min-heap of ready subgraphs, by (growth, outputs, id). */
+struct rq {
+	int64_t dd, o;              /* what running it adds to what is live; its outputs */
+	int v;
+};
+
+static int
+rq_less(const struct rq *a, const struct rq *b)
+{
+	return a->dd != b->dd ? a->dd < b->dd : a->o != b->o ? a->o < b->o : a->v < b->v;
+}
+
+static void
+rq_push(struct rq *h, int *n, struct rq e)
+{
+	int i = (*n)++;
+
+	for (; i > 0 && rq_less(&e, &h[(i - 1) / 2]); i = (i - 1) / 2)
+		h[i] = h[(i - 1) / 2];
+	h[i] = e;
+}
+
+static struct rq
+rq_pop(struct rq *h, int *n)
+{
+	struct rq top = h[0], e = h[--*n];
+	int i = 0, c;
+
+	for (; (c = 2 * i + 1) < *n; i = c) {
+		if (c + 1 < *n && rq_less(&h[c + 1], &h[c]))
+			c++;
+		if (!rq_less(&h[c], &e))
+			break;
+		h[i] = h[c];
+	}
+	h[i] = e;
+	return top;
+}
+
 /* a greedy memory-aware order: of the subgraphs that are ready, run the one
  * that adds least to what is live (outputs less what it frees), then the one
- * with the lowest peak while it runs, then the lowest id */
+ * with the lowest peak while it runs, then the lowest id. A ready subgraph's
+ * growth only falls, when another reader of one of its inputs runs and leaves
+ * it the last: it is pushed again then, and the stale entry skipped, so a
+ * step costs O(log n), not a pass over every ready subgraph. */
 static void
 greedy(const struct gp_dag *d, int *order)
 {
 	int *left = readers(d), *npred = gp_xcalloc((size_t)d->n + 1, sizeof *npred);
-	int *ready = gp_xcalloc((size_t)d->n + 1, sizeof *ready);
-	int nready = 0, k, j, v;
+	char *done = gp_xcalloc((size_t)d->n + 1, 1), *isready = gp_xcalloc((size_t)d->n + 1, 1);
+	/* each subgraph is pushed once when ready and at most once per input after */
+	struct rq *h = gp_xcalloc((size_t)d->n + (size_t)d->i0[d->n] + 1, sizeof *h), e;
+	int nh = 0, k = 0, j, c, v, w, t;
 
-	for (v = 0; v < d->n; v++)
-		if (!(npred[v] = d->p0[v + 1] - d->p0[v]))
-			ready[nready++] = v;
-	for (k = 0; k < d->n; k++) {
-		int best = -1;
-		int64_t bd = 0, bo = 0;
-
-		for (j = 0; j < nready; j++) {
-			int64_t o = outbytes(d, ready[j]), dd = o - freed(d, ready[j], left);
-
-			if (best < 0 || dd < bd || (dd == bd && (o < bo || (o == bo && ready[j] < ready[best])))) {
-				best = j;
-				bd = dd;
-				bo = o;
+	for (v = 0; v < d->n; v++) {
+		if (!(npred[v] = d->p0[v + 1] - d->p0[v])) {
+			e.o = outbytes(d, v);
+			e.dd = e.o - freed(d, v, left);
+			e.v = v;
+			isready[v] = 1;
+			rq_push(h, &nh, e);
+		}
+	}
+	while (k < d->n) {
+		e = rq_pop(h, &nh);
+		v = e.v;
+		if (done[v] || e.dd != e.o - freed(d, v, left))
+			continue;       /* run already, or pushed again since with less growth */
+		done[v] = 1;
+		order[k++] = v;
+		ran(d, v, left);
+		/* an input now read by one subgraph more: running that one frees it */
+		for (j = d->i0[v]; j < d->i0[v + 1]; j++) {
+			t = d->in[j];
+			if (left[t] != 1)
+				continue;
+			for (c = d->c0[t]; c < d->c0[t + 1] && done[d->cons[c]]; c++)
+				;
+			if (c < d->c0[t + 1] && isready[w = d->cons[c]]) {
+				e.o = outbytes(d, w);
+				e.dd = e.o - freed(d, w, left);
+				e.v = w;
+				rq_push(h, &nh, e);
 			}
 		}
-		v = ready[best];
-		ready[best] = ready[--nready];
-		order[k] = v;
-		ran(d, v, left);
-		for (j = d->s0[v]; j < d->s0[v + 1]; j++)
-			if (--npred[d->s[j]] == 0)
-				ready[nready++] = d->s[j];
+		for (j = d->s0[v]; j < d->s0[v + 1]; j++) {
+			if (--npred[w = d->s[j]] == 0) {
+				e.o = outbytes(d, w);
+				e.dd = e.o - freed(d, w, left);
+				e.v = w;
+				isready[w] = 1;
+				rq_push(h, &nh, e);
+			}
+		}
 	}
 	free(left);
 	free(npred);
-	free(ready);
+	free(done);
+	free(isready);
+	free(h);
 }
 
 /* ---- the exact lowest-peak order: dynamic programming over the sets of

@@ -10,6 +10,8 @@
  * when a shape it needs is unknown, never a guess. Products are checked: an
  * overflow of 64 bits sets c->overflow.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gp.h"
@@ -81,6 +83,46 @@ lower(struct gp_graph *g, const char *op)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	return s;
+}
+
+/* impossible: the node cannot be (gp_op_cost dies with the message) */
+static int
+impossible(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(gp_op_err, sizeof gp_op_err, fmt, ap);
+	va_end(ap);
+	return -2;
+}
+
+int
+gp_conv_group(struct gp_graph *g, const struct gp_node *n, int transpose, int64_t cin, int64_t w0, int64_t w1,
+    int64_t *grp)
+{
+	int64_t v = 1, prod;
+
+	if (gp_attr_int(n, "group", &v) < 0 && gp_attr_raw(A, n, "group"))
+		return impossible("group is not an integer");
+	if (v < 1)
+		return impossible("group %lld is not a positive count", (long long)v);
+	if (w0 >= 0 && w0 % v != 0)
+		return impossible("group %lld does not divide the weight's %lld %s channels", (long long)v,
+		    (long long)w0, transpose ? "input" : "output");
+	if (transpose) {
+		if (cin >= 0 && w0 >= 0 && cin != w0)
+			return impossible("%lld input channels, but the weight has %lld",
+			    (long long)cin, (long long)w0);
+		if (w1 >= 0 && __builtin_mul_overflow(w1, v, &prod))
+			return impossible("%lld x %lld groups output channels overflow 64 bits",
+			    (long long)w1, (long long)v);
+	} else if (cin >= 0 && w1 >= 0 && (__builtin_mul_overflow(w1, v, &prod) || prod != cin)) {
+		return impossible("%lld input channels, but the weight expects %lld x %lld groups",
+		    (long long)cin, (long long)w1, (long long)v);
+	}
+	*grp = v;
+	return 0;
 }
 
 /* ---- the cost functions ---- */
@@ -350,14 +392,16 @@ gp_cost_conv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	int q = !strcmp(n->op, "QLinearConv");
 	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, q ? 3 : 1), *y = gp_node_out(g, n, 0);
 	struct gp_tensor *b = !strcmp(n->op, "ConvInteger") ? NULL : gp_node_in(g, n, q ? 8 : 2);
-	int64_t ey = numel(c, y), ew = numel(c, w), cout, cin, grp = 1, k, kern = 1, sp = 1;
+	int64_t ey = numel(c, y), ew = numel(c, w), cout, cin, grp = 1, k, kern = 1, sp = 1, w1 = -1;
 	int ns = y ? y->shape.rank - 2 : -1, i;
 	static const char *const kinds[] = {"conv1d", "conv2d", "conv3d"};
 
 	(void)fpe;
 	if (ey < 0 || ew < 0 || ns < 1 || dimv(w, 0, &cout) < 0 || cout <= 0 || dimv(x, 1, &cin) < 0)
 		return -1;
-	gp_attr_int(n, "group", &grp);
+	dimv(w, 1, &w1);
+	if (gp_conv_group(g, n, 0, cin, cout, w1, &grp) < 0)
+		return -2;
 	dense(c, mul(c, ey, ew / cout), b ? ey : 0);
 	for (i = 0; i < ns; i++) {
 		if (dimv(w, 2 + i, &k) < 0)
@@ -385,14 +429,17 @@ int
 gp_cost_convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, 1), *y = gp_node_out(g, n, 0);
-	int64_t ex = numel(c, x), ew = numel(c, w), ey = numel(c, y), cin, grp = 1, sp = 1;
+	int64_t ex = numel(c, x), ew = numel(c, w), ey = numel(c, y), cin, grp = 1, sp = 1, xc = -1, w1 = -1;
 	int ns = y ? y->shape.rank - 2 : -1, i;
 	static const char *const kinds[] = {"conv1d_transpose", "conv2d_transpose", "conv3d_transpose"};
 
 	(void)fpe;
 	if (ex < 0 || ew < 0 || ey < 0 || ns < 1 || dimv(w, 0, &cin) < 0 || cin <= 0)
 		return -1;
-	gp_attr_int(n, "group", &grp);
+	dimv(x, 1, &xc);
+	dimv(w, 1, &w1);
+	if (gp_conv_group(g, n, 1, xc, cin, w1, &grp) < 0)
+		return -2;
 	dense(c, mul(c, ex, ew / cin), gp_node_in(g, n, 2) ? ey : 0);
 	for (i = 0; i < ns; i++)
 		sp = mul(c, sp, y->shape.d[2 + i].v);
@@ -786,7 +833,10 @@ gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c)
 
 	memset(c, 0, sizeof *c);
 	c->read0 = -1;
+	gp_op_err[0] = '\0';
 	rc = op && op->cost ? op->cost(g, n, c, op->fpe) : -1;
+	if (rc == -2)
+		gp_die("%s: node '%s' (%s): %s", g->s->src, n->name, n->op, gp_op_err);
 	if (!c->kind)
 		c->kind = lower(g, n->op);
 	parallelism(g, n, c);

@@ -28,6 +28,14 @@ GP_COST_FN(einsum);
 GP_COST_FN(control);
 #undef GP_COST_FN
 
+/* The group attribute of a Conv (transpose 0) or ConvTranspose (1) with cin
+ * input channels and weight dims w0 and w1 (each -1 when unknown): 0 and *grp
+ * set, or -2 with gp_op_err saying what is wrong. ONNX asks for group >= 1
+ * dividing both channel counts: Conv's weight is [Cout, Cin/group, ...],
+ * ConvTranspose's [Cin, Cout/group, ...]. */
+int gp_conv_group(struct gp_graph *g, const struct gp_node *n, int transpose, int64_t cin, int64_t w0, int64_t w1,
+    int64_t *grp);
+
 /* trips of a Loop or Scan body, -1 unknown (cost.c) */
 int64_t gp_loop_trips(struct gp_graph *g, struct gp_node *n);
 

@@ -10,6 +10,18 @@
 
 #include "gp.h"
 
+/* plain: f as a count of at most 18 digits, read here (strtoll was much of
+ * gp-concur's time); 0, or -1 to leave it to gp_parse_i64 */
+static int
+plain(const char *f, int64_t *x)
+{
+	const char *p = f;
+
+	for (*x = 0; *p >= '0' && *p <= '9' && p - f < 18; p++)
+		*x = *x * 10 + (*p - '0');
+	return *p || p == f ? -1 : 0;
+}
+
 /* field v of column c as a count: a number, or '.'/'?' for unknown (-1);
  * anything else is fatal */
 static int64_t
@@ -18,6 +30,8 @@ count_at(const struct gp_dag *d, int c, int v)
 	const char *f = d->t->val[c][v];
 	int64_t x;
 
+	if (plain(f, &x) == 0)
+		return x;
 	if (!strcmp(f, ".") || !strcmp(f, "?"))
 		return -1;
 	if (gp_parse_i64(f, &x) || x < 0)
@@ -87,12 +101,23 @@ add(int64_t a, int64_t b)
 	return a < 0 || b < 0 || __builtin_add_overflow(a, b, &r) ? -1 : r;
 }
 
-/* index of tensor name, adding it */
+/* index of tensor it[0..n) (escaped), adding it */
 static int
-tensor(struct gp_dag *d, struct gp_map *m, const char *name, size_t *cap)
+tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap)
 {
-	int64_t *p = gp_map_get(m, name);
+	struct gp_stream *s = d->g->s;
+	const char *name;
+	int64_t *p;
 
+	if (!memchr(it, '%', n)) {
+		if ((p = gp_map_getn(m, it, n)))
+			return (int)*p;
+		/* the last item of a field is NUL-terminated already */
+		name = it[n] ? gp_arena_strndup(&s->arena, it, n) : it;
+	} else if (!(name = gp_unesc(&s->arena, it, n))) {
+		return -1;
+	}
+	p = gp_map_get(m, name);
 	if (p)
 		return (int)*p;
 	if ((size_t)d->nt == *cap) {
@@ -120,6 +145,8 @@ uniq(int *v, int n)
 {
 	int i, k = 0;
 
+	if (n < 2)
+		return n;
 	qsort(v, (size_t)n, sizeof *v, cmp_int);
 	for (i = 0; i < n; i++)
 		if (!k || v[k - 1] != v[i])
@@ -131,42 +158,45 @@ uniq(int *v, int n)
 static void
 lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o, int out)
 {
-	struct gp_stream *s = d->g->s;
 	size_t tot = 0, have = 64;
-	int v, k;
+	int v;
 
 	*o0 = gp_xcalloc((size_t)d->n + 1, sizeof **o0);
 	*o = gp_xcalloc(have, sizeof **o);
 	for (v = 0; v < d->n; v++) {
-		char **nm;
-		int cnt = gp_split_list(&s->arena, d->t->val[c][v], &nm);
+		const char *f = d->t->val[c][v];
+		size_t a, e;
+		int cnt = 0;
 
-		if (cnt < 0)
-			gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, d->id[v],
-			    out ? "outputs" : "inputs", d->t->val[c][v]);
 		(*o0)[v] = (int)tot;
-		if (tot + (size_t)cnt + 1 > have) {
-			have = 2 * (tot + (size_t)cnt + 1);
-			*o = gp_xreallocarray(*o, have, sizeof **o);
-		}
-		for (k = 0; k < cnt; k++) {
+		for (a = 0; strcmp(f, ".") != 0; a = e + 1) {
 			int t;
 
-			if (!*nm[k])
+			e = a + strcspn(f + a, ",");
+			if (e == a)
 				gp_die("%s: subgraph %s: empty name in its %s", d->src, d->id[v],
 				    out ? "outputs" : "inputs");
-			t = tensor(d, m, nm[k], cap);
+			if ((t = tensor(d, m, f + a, e - a, cap)) < 0)
+				gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, d->id[v],
+				    out ? "outputs" : "inputs", f);
+			if (tot + 1 > have) {
+				have = 2 * (tot + 1);
+				*o = gp_xreallocarray(*o, have, sizeof **o);
+			}
 			if (out) {
 				if (d->tprod[t] >= 0)
 					gp_die("%s: tensor '%s' is an output of subgraphs %s and %s", d->src,
-					    nm[k], d->id[d->tprod[t]], d->id[v]);
+					    d->tname[t], d->id[d->tprod[t]], d->id[v]);
 				d->tprod[t] = v;
 			} else if (d->tprod[t] >= v) {
 				gp_die("%s: subgraph %s reads '%s' before subgraph %s writes it: the "
 				    "subgraph records are not in topological order", d->src, d->id[v],
-				    nm[k], d->id[d->tprod[t]]);
+				    d->tname[t], d->id[d->tprod[t]]);
 			}
 			(*o)[tot++] = t;
+			cnt++;
+			if (!f[e])
+				break;
 		}
 		tot = (size_t)(*o0)[v] + (size_t)uniq(*o + (*o0)[v], cnt);
 	}
@@ -228,7 +258,7 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	for (v = 0; v < d->n; v++) {
 		int64_t x;
 
-		if (gp_parse_i64(d->id[v], &x) || x != v + 1)
+		if ((plain(d->id[v], &x) && gp_parse_i64(d->id[v], &x)) || x != v + 1)
 			gp_die("%s: subgraph record %d has id '%s': subgraphs are numbered 1, 2, ... in "
 			    "order", s->src, v + 1, d->id[v]);
 	}

@@ -1,4 +1,11 @@
-/* dtype.c - element types: names and sizes, indexed by ONNX's DataType number */
+/* dtype.c - element types: names and sizes, indexed by ONNX's DataType number
+ *
+ * The numbers are onnx.proto's TensorProto.DataType: 1 FLOAT ... 16 BFLOAT16
+ * (ONNX 1.0-1.6), 17-20 FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2,
+ * FLOAT8E5M2FNUZ (1.14), 21 UINT4 and 22 INT4 (1.16), 23 FLOAT4E2M1 (1.18),
+ * 24 FLOAT8E8M0 (1.18), 25 UINT2 and 26 INT2 (1.20). A number past these is
+ * no dtype gp knows: gp_dtype_name says NULL, and callers refuse it.
+ */
 #include <string.h>
 
 #include "gp.h"
@@ -31,6 +38,9 @@ static const struct {
 	[21] = {"uint4", 4},
 	[22] = {"int4", 4},
 	[23] = {"float4e2m1", 4},
+	[24] = {"float8e8m0", 8},
+	[25] = {"uint2", 2},
+	[26] = {"int2", 2},
 };
 
 const char *
@@ -63,14 +73,15 @@ gp_dtype_bits(int dt)
 int
 gp_dtype_isfloat(int dt)
 {
-	return dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) || dt == 23;
+	return dt == 1 || dt == 10 || dt == 11 || dt == 16 || (dt >= 17 && dt <= 20) || dt == 23 ||
+	    dt == 24;
 }
 
 int
 gp_dtype_isint(int dt)
 {
 	return dt == 2 || dt == 3 || dt == 4 || dt == 5 || dt == 6 || dt == 7 || dt == 9 ||
-	    dt == 12 || dt == 13 || dt == 21 || dt == 22;
+	    dt == 12 || dt == 13 || dt == 21 || dt == 22 || dt == 25 || dt == 26;
 }
 
 int

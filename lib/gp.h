@@ -93,6 +93,7 @@ struct gp_map {
 	struct gp_map_ent *e;
 };
 int64_t *gp_map_get(const struct gp_map *m, const char *k); /* the value's slot, or NULL */
+int64_t *gp_map_getn(const struct gp_map *m, const char *k, size_t n); /* the same, key k[0..n) */
 int gp_map_put(struct gp_map *m, const char *k, int64_t v); /* 1 if added, 0 if k was there */
 void gp_map_release(struct gp_map *m);
 
@@ -115,7 +116,7 @@ int gp_parse_i64(const char *s, int64_t *v);
 int gp_parse_si(const char *s, double *v);
 
 /* ---- dtype.c: element types, by their ONNX TensorProto.DataType number ---- */
-enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 23 };
+enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 26 };
 const char *gp_dtype_name(int dt);          /* "float32", ...; NULL if unknown number */
 int gp_dtype_from_name(const char *name);   /* ONNX number, or -1 */
 int gp_dtype_bits(int dt);                  /* element size in bits; 0 for string/unknown */
@@ -186,9 +187,22 @@ void gp_input_init(struct gp_input *in, FILE *f, const char *src);
  * that is not another stream, is an error. s lives until gp_input_release. */
 int gp_stream_next(struct gp_input *in, struct gp_stream *s);
 void gp_input_release(struct gp_input *in);
+/* 1 if more of the input follows the stream gp_stream_next read last. */
+int gp_input_more(const struct gp_input *in);
 /* Write s to f with a "##prog NAME VERSION ARGS" line appended to the headers
  * (none when argv is NULL: a copy a program makes for itself). */
 void gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv);
+/* The one output of a filter: write s to standard output as gp_stream_write
+ * does. With more set (another stream may follow) s waits in a spool, an
+ * unlinked temporary file, and reaches standard output, after the streams
+ * spooled before it, only when a stream is emitted with more unset; so a
+ * program that fails on a later stream writes nothing on standard output. */
+void gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more);
+/* The same for a program that writes text (gp-report): between hold and
+ * release, standard output goes to an unlinked temporary file, copied to the
+ * real one on release; a program that dies before writes nothing there. */
+void gp_stdout_hold(void);
+void gp_stdout_release(void);
 void gp_stream_release(struct gp_stream *s);
 /* Headers: the first with this key, or NULL; set replaces it (or appends); add appends. */
 const char *gp_hdr_get(const struct gp_stream *s, const char *key);
@@ -211,6 +225,9 @@ void gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, 
 void gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n);
 /* Set a field to a count, or to '.' when v < 0 (unknown). */
 void gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v);
+/* Set a field to v as printf's "%.*g" writes it with prec significant digits
+ * (1 to 17), or to '.' when v < 0, NaN or infinite (unknown). */
+void gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec);
 /* Split an escaped list field ("a,b,,c"; "." is the empty list) into decoded
  * arena strings; returns the count, or -1 on a malformed escape. */
 int gp_split_list(struct gp_arena *a, const char *field, char ***out);
@@ -295,7 +312,8 @@ struct gp_graph {
 	int *gparent;                       /* graph id -> enclosing graph id, -1 for main/functions */
 	int **gout, *ngout;                 /* graph id -> its output tensors (-1: none by that name) */
 	int *gholder;                       /* graph id -> the node holding it, -1 for main/functions */
-	struct gp_map byname;               /* "GRAPH/name" -> tensor index */
+	struct gp_map byname;               /* name -> a tensor of that name */
+	int *tsame;                         /* tensor -> the next of the same name (another graph's), -1 */
 	struct gp_map scratch;              /* gp_graph_build's own (released by gp_graph_release if it dies) */
 	int opset;                          /* of the default domain */
 };

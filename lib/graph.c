@@ -5,10 +5,16 @@
 
 #include "gp.h"
 
+/* dec: the decoded field; the field itself when it has no escape (it lives
+ * as long as the stream) */
 static const char *
 dec(struct gp_stream *s, const char *field, const char *what)
 {
-	char *v = gp_unesc(&s->arena, field, strlen(field));
+	char *v;
+
+	if (!strchr(field, '%'))
+		return field;
+	v = gp_unesc(&s->arena, field, strlen(field));
 
 	if (!v)
 		gp_die("%s: bad escape in %s '%s'", s->src, what, field);
@@ -70,33 +76,37 @@ kind_of(const char *k)
 	    strcmp(k, "intermediate") == 0 ? GP_K_INTER : GP_K_OTHER;
 }
 
-static const char *
-key(struct gp_graph *g, int gid, const char *name)
+/* findn: the tensor called name[0..n) (decoded) seen from graph gid; -1 */
+static int
+findn(const struct gp_graph *g, int gid, const char *name, size_t n)
 {
-	return gp_arena_printf(&g->s->arena, "%d/%s", gid, name);
+	int64_t *p = gp_map_getn(&g->byname, name, n);
+	int t;
+
+	for (; p && gid >= 0 && gid < g->ngraph; gid = g->gparent[gid])
+		for (t = (int)*p; t >= 0; t = g->tsame[t])
+			if (g->t[t].graph == gid)
+				return t;
+	return -1;
 }
 
 int
 gp_graph_find(const struct gp_graph *g, int gid, const char *name)
 {
-	char buf[256], *k = buf;
-	size_t n = strlen(name) + 24;
-	int64_t *p;
-	int r = -1;
+	return findn(g, gid, name, strlen(name));
+}
 
-	if (n > sizeof buf)
-		k = gp_xmalloc(n);
-	while (gid >= 0 && gid < g->ngraph) {
-		snprintf(k, n, "%d/%s", gid, name);
-		if ((p = gp_map_get(&g->byname, k))) {
-			r = (int)*p;
-			break;
-		}
-		gid = g->gparent[gid];
-	}
-	if (k != buf)
-		free(k);
-	return r;
+/* the tensor a list item it[0..n) (escaped) names, from graph gid; -1 */
+static int
+find_item(struct gp_graph *g, int gid, const char *it, size_t n, const char *what)
+{
+	const char *v;
+
+	if (!memchr(it, '%', n))
+		return findn(g, gid, it, n);
+	if (!(v = gp_unesc(&g->s->arena, it, n)))
+		gp_die("%s: bad escape in %s '%.*s'", g->s->src, what, (int)n, it);
+	return gp_graph_find(g, gid, v);
 }
 
 static int
@@ -104,6 +114,8 @@ graph_id(struct gp_stream *s, const char *field, int ngraph)
 {
 	int64_t v;
 
+	if (field[0] >= '0' && field[0] <= '9' && !field[1] && field[0] - '0' < ngraph)
+		return field[0] - '0';          /* the common case, without strtoll */
 	if (gp_parse_i64(field, &v) < 0 || v < 0 || v >= ngraph)
 		gp_die("%s: graph id '%s' names no graph record", s->src, field);
 	return (int)v;
@@ -115,7 +127,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	struct gp_table *gt = gp_table_get(s, "graph");
 	int c_name, c_dtype, c_shape, c_kind, c_data, c_graph, c_op, c_dom, c_in, c_out, c_attrs;
 	int c_gid, k;
-	size_t r, i;
+	size_t r;
 	const char *h;
 
 	memset(g, 0, sizeof *g);
@@ -148,6 +160,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	c_graph = gp_table_need(s, g->tt, "graph");
 	g->nt_ = g->tt->nrow;
 	g->t = gp_xcalloc(g->nt_ + 1, sizeof *g->t);
+	g->tsame = gp_xcalloc(g->nt_ + 1, sizeof *g->tsame);
 	for (r = 0; r < g->nt_; r++) {
 		struct gp_tensor *t = &g->t[r];
 		const char *dt = g->tt->val[c_dtype][r];
@@ -165,8 +178,19 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 		t->producer = -1;
 		t->nval = -1;
 		parse_data(g, t, g->tt->val[c_data][r]);
-		if (!gp_map_put(&g->byname, key(g, t->graph, t->name), (int64_t)r))
-			gp_die("%s: tensor '%s' appears twice in graph %d", s->src, t->name, t->graph);
+		/* one entry per name, the tensors of that name in other graphs chained */
+		g->tsame[r] = -1;
+		if (!gp_map_put(&g->byname, t->name, (int64_t)r)) {
+			int64_t *p = gp_map_get(&g->byname, t->name);
+			int o;
+
+			for (o = (int)*p; o >= 0; o = g->tsame[o])
+				if (g->t[o].graph == t->graph)
+					gp_die("%s: tensor '%s' appears twice in graph %d", s->src, t->name,
+					    t->graph);
+			g->tsame[r] = (int)*p;
+			*p = (int64_t)r;
+		}
 	}
 	c_name = gp_table_need(s, g->nt, "name");
 	c_op = gp_table_need(s, g->nt, "op");
@@ -177,64 +201,97 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	c_graph = gp_table_need(s, g->nt, "graph");
 	g->nn = g->nt->nrow;
 	g->n = gp_xcalloc(g->nn + 1, sizeof *g->n);
-	/* subgraph parents first: a node's graph encloses the graphs it holds */
+	/* the node that holds each subgraph, and so its enclosing graph: the
+	 * parents are few, so the nodes are matched against them */
+	g->gholder = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gholder);
 	{
 		int c_gname = gp_table_need(s, gt, "parent");
-		struct gp_map *nodegraph = &g->scratch;
+		struct gp_map *par = &g->scratch;
+		int *gnext = gp_arena_alloc(&s->arena, ((size_t)g->ngraph + 1) * sizeof *gnext);
+		int64_t *p;
+		int j;
 
-		for (r = 0; r < g->nn; r++)
-			gp_map_put(nodegraph, g->nt->val[c_name][r],
-			    graph_id(s, g->nt->val[c_graph][r], g->ngraph));
 		for (r = 0; r < gt->nrow; r++) {
-			int64_t *p;
-
+			g->gholder[r] = gnext[r] = -1;
+			if (strcmp(gt->val[c_gname][r], ".") && !gp_map_put(par, gt->val[c_gname][r], (int64_t)r)) {
+				p = gp_map_get(par, gt->val[c_gname][r]);
+				gnext[r] = (int)*p;     /* If: then_branch and else_branch */
+				*p = (int64_t)r;
+			}
+		}
+		for (r = 0; par->n && r < g->nn; r++)
+			if ((p = gp_map_get(par, g->nt->val[c_name][r])))
+				for (j = (int)*p; j >= 0; j = gnext[j])
+					if (g->gholder[j] < 0)
+						g->gholder[j] = (int)r;   /* the first node of that name */
+		for (r = 0; r < gt->nrow; r++) {
 			if (strcmp(gt->val[c_gname][r], ".") == 0)
 				continue;
-			if (!(p = gp_map_get(nodegraph, gt->val[c_gname][r])))
+			if (g->gholder[r] < 0)
 				gp_die("%s: graph %zu: parent node '%s' does not exist", s->src, r,
 				    gt->val[c_gname][r]);
-			if (*p >= (int64_t)r)
+			g->gparent[r] = graph_id(s, g->nt->val[c_graph][g->gholder[r]], g->ngraph);
+			if (g->gparent[r] >= (int)r)
 				gp_die("%s: graph %zu is held by a node of a later graph", s->src, r);
-			g->gparent[r] = (int)*p;
 		}
-		gp_map_release(nodegraph);
+		gp_map_release(par);
 	}
-	for (r = 0; r < g->nn; r++) {
-		struct gp_node *n = &g->n[r];
-		char **v;
-		int cnt;
+	/* every node's input and output lists, in one array */
+	{
+		size_t tot = 1, at = 0, a, e;
+		int *pool;
 
-		n->row = r;
-		n->name = dec(s, g->nt->val[c_name][r], "node name");
-		n->op = dec(s, g->nt->val[c_op][r], "op");
-		n->domain = dec(s, g->nt->val[c_dom][r], "domain");
-		n->attrs = g->nt->val[c_attrs][r];
-		n->graph = graph_id(s, g->nt->val[c_graph][r], g->ngraph);
-		for (k = 0; k < 2; k++) {
-			const char *f = g->nt->val[k ? c_out : c_in][r];
-			int **idx = k ? &n->out : &n->in;
+		for (r = 0; r < g->nn; r++)
+			for (k = 0; k < 2; k++) {
+				const char *f = g->nt->val[k ? c_out : c_in][r];
 
-			cnt = gp_split_list(&s->arena, f, &v);
-			if (cnt < 0)
-				gp_die("%s: node '%s': malformed list '%s'", s->src, n->name, f);
-			*idx = gp_arena_alloc(&s->arena, (size_t)(cnt + 1) * sizeof **idx);
-			for (i = 0; i < (size_t)cnt; i++) {
-				int ti = *v[i] ? gp_graph_find(g, n->graph, v[i]) : -1;
-
-				if (*v[i] && ti < 0)
-					gp_die("%s: node '%s': %s '%s' has no tensor record", s->src,
-					    n->name, k ? "output" : "input", v[i]);
-				(*idx)[i] = ti;
-				if (k && ti >= 0) {
-					if (g->t[ti].producer >= 0)
-						gp_die("%s: tensor '%s' is the output of two nodes", s->src, v[i]);
-					g->t[ti].producer = (int)r;
-				}
+				if (strcmp(f, ".") != 0)
+					for (tot++; *f; f++)
+						tot += *f == ',';
 			}
-			if (k)
-				n->nout = cnt;
-			else
-				n->nin = cnt;
+		pool = gp_arena_alloc(&s->arena, tot * sizeof *pool);
+		for (r = 0; r < g->nn; r++) {
+			struct gp_node *n = &g->n[r];
+
+			n->row = r;
+			n->name = dec(s, g->nt->val[c_name][r], "node name");
+			n->op = dec(s, g->nt->val[c_op][r], "op");
+			n->domain = dec(s, g->nt->val[c_dom][r], "domain");
+			n->attrs = g->nt->val[c_attrs][r];
+			n->graph = graph_id(s, g->nt->val[c_graph][r], g->ngraph);
+			for (k = 0; k < 2; k++) {
+				const char *f = g->nt->val[k ? c_out : c_in][r];
+				int cnt = 0;
+
+				if (k)
+					n->out = pool + at;
+				else
+					n->in = pool + at;
+				for (a = 0; strcmp(f, ".") != 0; a = e + 1) {
+					int ti;
+
+					e = a + strcspn(f + a, ",");
+					ti = e > a ? find_item(g, n->graph, f + a, e - a, "node list") : -1;
+					if (e > a && ti < 0)
+						gp_die("%s: node '%s': %s '%s' has no tensor record", s->src, n->name,
+						    k ? "output" : "input", dec(s, gp_arena_strndup(&s->arena, f + a,
+						    e - a), "node list"));
+					pool[at + (size_t)cnt++] = ti;
+					if (k && ti >= 0) {
+						if (g->t[ti].producer >= 0)
+							gp_die("%s: tensor '%s' is the output of two nodes", s->src,
+							    g->t[ti].name);
+						g->t[ti].producer = (int)r;
+					}
+					if (!f[e])
+						break;
+				}
+				at += (size_t)cnt;
+				if (k)
+					n->nout = cnt;
+				else
+					n->nin = cnt;
+			}
 		}
 	}
 	/* records must be in topological order: every input made before it is read */
@@ -247,21 +304,6 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 				    "topological order, or a cycle)", s->src, g->n[r].name, g->t[ti].name,
 				    g->n[g->t[ti].producer].name);
 		}
-	/* the node that holds each subgraph */
-	g->gholder = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gholder);
-	{
-		struct gp_map *idx = &g->scratch;
-		int c_par = gp_table_need(s, gt, "parent"), c_nn = gp_table_need(s, g->nt, "name");
-
-		for (r = 0; r < g->nn; r++)
-			gp_map_put(idx, g->nt->val[c_nn][r], (int64_t)r);
-		for (r = 0; r < gt->nrow; r++) {
-			int64_t *p = gp_map_get(idx, gt->val[c_par][r]);
-
-			g->gholder[r] = strcmp(gt->val[c_par][r], ".") && p ? (int)*p : -1;
-		}
-		gp_map_release(idx);
-	}
 	/* each graph's outputs, in order */
 	g->gout = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->gout);
 	g->ngout = gp_xcalloc((size_t)g->ngraph + 1, sizeof *g->ngout);
@@ -288,6 +330,7 @@ gp_graph_release(struct gp_graph *g)
 	free(g->gout);
 	free(g->gholder);
 	free(g->ngout);
+	free(g->tsame);
 	gp_map_release(&g->byname);
 	gp_map_release(&g->scratch);
 	memset(g, 0, sizeof *g);
@@ -309,14 +352,13 @@ gp_graph_store(struct gp_graph *g)
 
 		if (!t->dirty)
 			continue;
-		if (t->dtype > 0)
+		if (gp_dtype_name(t->dtype) && t->dtype > 0)
 			gp_table_set(s, g->tt, c_dtype, t->row, gp_dtype_name(t->dtype));
 		gp_buf_reset(&b);
 		gp_shape_fmt(&b, &t->shape);
 		gp_table_set(s, g->tt, c_shape, t->row, b.buf);
 		bytes = gp_tensor_bytes(t->dtype, gp_shape_numel(&t->shape));
-		gp_table_set(s, g->tt, c_bytes, t->row,
-		    bytes >= 0 ? gp_arena_printf(&s->arena, "%lld", (long long)bytes) : ".");
+		gp_table_set_count(s, g->tt, c_bytes, t->row, bytes);
 		if (t->nval >= 0 && t->nval <= 16 && t->iv && strcmp(g->tt->val[c_data][t->row], ".") == 0) {
 			for (k = 0; k < t->nval && t->iv[k].known; k++)
 				;

@@ -5,13 +5,20 @@
 #include "gp.h"
 
 static uint64_t
-hash(const char *s)
+hashn(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
+	size_t i;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 	return h;
+}
+
+static uint64_t
+hash(const char *s)
+{
+	return hashn(s, strlen(s));
 }
 
 static void
@@ -41,6 +48,19 @@ gp_map_get(const struct gp_map *m, const char *k)
 		return NULL;
 	for (j = hash(k) & (m->cap - 1); m->e[j].k; j = (j + 1) & (m->cap - 1))
 		if (strcmp(m->e[j].k, k) == 0)
+			return &m->e[j].v;
+	return NULL;
+}
+
+int64_t *
+gp_map_getn(const struct gp_map *m, const char *k, size_t n)
+{
+	size_t j;
+
+	if (!m->cap)
+		return NULL;
+	for (j = hashn(k, n) & (m->cap - 1); m->e[j].k; j = (j + 1) & (m->cap - 1))
+		if (strncmp(m->e[j].k, k, n) == 0 && m->e[j].k[n] == '\0')
 			return &m->e[j].v;
 	return NULL;
 }

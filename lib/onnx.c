@@ -450,8 +450,8 @@ bits_at(const Onnx__TensorProto *t, int dt, int64_t i)
 	int eb = gp_dtype_bits(dt);
 
 	if (t->has_raw_data) {
-		if (eb == 4)
-			return t->raw_data.data[i / 2] >> (4 * (i % 2)) & 15;
+		if (eb < 8)     /* packed: 8 / eb to a byte, the first in the low bits */
+			return t->raw_data.data[i * eb / 8] >> (eb * (i % (8 / eb))) & ((1u << eb) - 1);
 		return le(t->raw_data.data + i * (eb / 8), eb / 8);
 	}
 	switch (dt) {
@@ -473,6 +473,8 @@ bits_at(const Onnx__TensorProto *t, int dt, int64_t i)
 		return t->uint64_data[i];
 	case 21: case 22: case 23:
 		return (uint32_t)t->int32_data[i / 2] >> (4 * (i % 2)) & 15;
+	case 25: case 26:
+		return (uint32_t)t->int32_data[i / 4] >> (2 * (i % 4)) & 3;
 	default:
 		return (uint32_t)t->int32_data[i];
 	}
@@ -507,6 +509,12 @@ fmt_value(struct gp_buf *b, const Onnx__TensorProto *t, int dt, int64_t i)
 	case 19: gp_fmt_float(b, minifloat((unsigned)bits_at(t, dt, i) & 255, 5, 2, 15, 0)); return;
 	case 20: gp_fmt_float(b, minifloat((unsigned)bits_at(t, dt, i) & 255, 5, 2, 16, 2)); return;
 	case 23: gp_fmt_float(b, minifloat((unsigned)bits_at(t, dt, i), 2, 1, 1, 3)); return;
+	case 24: {      /* E8M0: 2^(e - 127), 255 is NaN */
+		unsigned e = (unsigned)bits_at(t, dt, i) & 255;
+
+		gp_fmt_float(b, e == 255 ? NAN : ldexpf(1.0f, (int)e - 127));
+		return;
+	}
 	case 2: gp_buf_printf(b, "%u", (unsigned)(uint8_t)bits_at(t, dt, i)); return;
 	case 3: gp_buf_printf(b, "%d", (int)(int8_t)bits_at(t, dt, i)); return;
 	case 4: gp_buf_printf(b, "%u", (unsigned)(uint16_t)bits_at(t, dt, i)); return;
@@ -516,7 +524,13 @@ fmt_value(struct gp_buf *b, const Onnx__TensorProto *t, int dt, int64_t i)
 	case 9: gp_buf_addc(b, bits_at(t, dt, i) ? '1' : '0'); return;
 	case 12: gp_buf_printf(b, "%u", (unsigned)(uint32_t)bits_at(t, dt, i)); return;
 	case 13: gp_buf_printf(b, "%llu", (unsigned long long)bits_at(t, dt, i)); return;
-	case 21: gp_buf_printf(b, "%u", (unsigned)bits_at(t, dt, i)); return;
+	case 21: case 25: gp_buf_printf(b, "%u", (unsigned)bits_at(t, dt, i)); return;
+	case 26: {
+		int v = (int)bits_at(t, dt, i);
+
+		gp_buf_printf(b, "%d", v >= 2 ? v - 4 : v);
+		return;
+	}
 	case 22: {
 		int v = (int)bits_at(t, dt, i);
 
@@ -617,7 +631,8 @@ tensor_payload(struct ld *L, const char *what, const Onnx__TensorProto *t, int d
 			if (n != (unsigned long long)bytes)
 				LDIE(L, "%s: raw_data has %llu bytes, but its dims and dtype need %lld",
 				    what, n, (long long)bytes);
-		} else if (gp_dtype_bits(dt) == 4 ? n != (want + 1) / 2 : n != want) {
+		} else if (n != (gp_dtype_bits(dt) == 4 ? (want + 1) / 2 : gp_dtype_bits(dt) == 2 ? (want + 3) / 4 :
+		    want)) {
 			LDIE(L, "%s: has %llu values, but its dims need %lld", what, n, (long long)numel);
 		}
 		return;
@@ -632,6 +647,8 @@ tensor_payload(struct ld *L, const char *what, const Onnx__TensorProto *t, int d
 		have = typed_count(t, dt);
 		if (gp_dtype_bits(dt) == 4)
 			want = (want + 1) / 2;
+		else if (gp_dtype_bits(dt) == 2)
+			want = (want + 3) / 4;
 		if (have != want)
 			LDIE(L, "%s: has %zu values, but its dims need %lld", what, have, (long long)numel);
 	}

@@ -142,7 +142,7 @@ set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const st
 
 	if (!t)
 		return;
-	if (dtype > 0)
+	if (dtype > 0 && dtype <= GP_DTYPE_MAX)
 		t->dtype = dtype;
 	if (r < 0) {
 		t->dirty = 1;
@@ -516,6 +516,9 @@ op_cast(struct gp_graph *g, struct gp_node *n)
 	int64_t to = like ? like->dtype : attr_i(n, "to", 0);
 	int i;
 
+	if (!like && (to < 1 || to > GP_DTYPE_MAX))
+		return fail("'to' is %lld, no ONNX data type gp knows (1 to %d)", (long long)to, GP_DTYPE_MAX);
+
 	if (!x || x->shape.rank < 0) {
 		set_out(g, n, 0, (int)to, -1, NULL);
 		return -1;
@@ -639,19 +642,22 @@ op_flatten(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0);
 	struct gp_dim d[2] = {{1, NULL}, {1, NULL}};
-	int r = rank(x), a, i;
+	int r = rank(x), i;
+	int64_t a;
 
 	if (r < 0)
 		return -1;
-	a = (int)attr_i(n, "axis", 1);
+	a = attr_i(n, "axis", 1);
 	a = a < 0 ? a + r : a;
 	if (a < 0 || a > r)
-		return fail("bad axis %d", a);
+		return fail("bad axis %lld", (long long)attr_i(n, "axis", 1));
 	for (i = 0; i < r; i++) {
 		struct gp_dim *p = &d[i >= a];
 
-		if (known(x->shape.d[i]) && known(*p))
-			p->v *= x->shape.d[i].v;
+		if (known(x->shape.d[i]) && known(*p)) {
+			if (__builtin_mul_overflow(p->v, x->shape.d[i].v, &p->v))
+				return fail("the dims' product overflows 64 bits");
+		}
 		else if (known(x->shape.d[i]) && x->shape.d[i].v == 1)
 			;
 		else if (known(*p) && p->v == 1 && x->shape.d[i].sym)
@@ -716,8 +722,10 @@ op_reshape(struct gp_graph *g, struct gp_node *n)
 		/* -1: the input's elements over the other dims, symbols cancelling */
 		syms = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *syms);
 		for (i = 0; i < r; i++) {
-			if (known(x->shape.d[i]))
-				known_in *= x->shape.d[i].v;
+			if (known(x->shape.d[i])) {
+				if (__builtin_mul_overflow(known_in, x->shape.d[i].v, &known_in))
+					return fail("the input's dims overflow 64 bits");
+			}
 			else if (x->shape.d[i].sym)
 				syms[nsyms++] = x->shape.d[i].sym;
 			else
@@ -729,7 +737,8 @@ op_reshape(struct gp_graph *g, struct gp_node *n)
 			if (i == neg)
 				continue;
 			if (known(d[i])) {
-				prod *= d[i].v;
+				if (__builtin_mul_overflow(prod, d[i].v, &prod))
+					return fail("the shape's dims overflow 64 bits");
 				continue;
 			}
 			if (!d[i].sym) {
@@ -785,8 +794,8 @@ strided_vals(struct gp_graph *g, struct gp_node *n, const struct gp_tensor *x, i
 		if (!known(x->shape.d[k]) || !known(d[k]))
 			return;
 		stride[k] = at;
-		at *= x->shape.d[k].v;
-		cnt *= d[k].v;
+		if (__builtin_mul_overflow(at, x->shape.d[k].v, &at) || __builtin_mul_overflow(cnt, d[k].v, &cnt))
+			return;
 	}
 	if (at != x->nval || cnt > MAXVAL)
 		return;
@@ -1038,11 +1047,11 @@ op_slice(struct gp_graph *g, struct gp_node *n)
 		if (stp > 0) {
 			s = clamp(s, 0, dim);
 			e = clamp(e, 0, dim);
-			d[k] = dk(e > s ? (e - s + stp - 1) / stp : 0);
+			d[k] = dk(e > s ? (e - s - 1) / stp + 1 : 0);
 		} else {
 			s = clamp(s, 0, dim - 1);
 			e = clamp(e, -1, dim - 1);
-			d[k] = dk(s > e ? (s - e - stp - 1) / -stp : 0);
+			d[k] = dk(s > e ? (s - e - 1) / (stp == INT64_MIN ? INT64_MAX : -stp) + 1 : 0);
 		}
 		lo[k] = s;
 		hi[k] = e;
@@ -1087,7 +1096,7 @@ op_split(struct gp_graph *g, struct gp_node *n)
 		if (nsp >= 0) {
 			d[a] = dk(sp[i]);
 		} else if (known(x->shape.d[a])) {
-			int64_t dim = x->shape.d[a].v, k = n->nout, part = (dim + k - 1) / k;
+			int64_t dim = x->shape.d[a].v, k = n->nout, part = dim / k + (dim % k != 0);
 
 			/* equal parts, the last one smaller (opset 18's num_outputs rule) */
 			d[a] = dk(i < k - 1 ? part : dim - part * (k - 1));
@@ -1145,9 +1154,17 @@ op_tile(struct gp_graph *g, struct gp_node *n)
 	if (nr != r)
 		return fail("%d repeats for rank %d", nr, r);
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
-	for (i = 0; i < r; i++)
-		d[i] = known(x->shape.d[i]) ? dk(x->shape.d[i].v * rep[i]) :
-		    rep[i] == 1 ? x->shape.d[i] : unk;
+	for (i = 0; i < r; i++) {
+		if (rep[i] < 0)
+			return fail("repeat %lld is negative", (long long)rep[i]);
+		if (!known(x->shape.d[i]))
+			d[i] = rep[i] == 1 ? x->shape.d[i] : unk;
+		else if (__builtin_mul_overflow(x->shape.d[i].v, rep[i], &d[i].v))
+			return fail("dim %lld x %lld repeats overflows 64 bits", (long long)x->shape.d[i].v,
+			    (long long)rep[i]);
+		else
+			d[i].sym = NULL;
+	}
 	set_out(g, n, 0, x->dtype, r, d);
 	return 0;
 }
@@ -1256,8 +1273,15 @@ op_pad(struct gp_graph *g, struct gp_node *n)
 
 		if (k < 0)
 			return fail("bad axis");
-		if (known(d[k]))
-			d[k] = dk(d[k].v + p[i] + p[i + m]);
+		if (known(d[k])) {
+			int64_t v;
+
+			if (__builtin_add_overflow(d[k].v, p[i], &v) || __builtin_add_overflow(v, p[i + m], &v) ||
+			    v < 0)
+				return fail("pads %lld and %lld on a dim of %lld", (long long)p[i],
+				    (long long)p[i + m], (long long)d[k].v);
+			d[k] = dk(v);
+		}
 		else if (p[i] || p[i + m])
 			d[k] = unk;
 	}
@@ -1288,9 +1312,14 @@ op_resize(struct gp_graph *g, struct gp_node *n)
 		for (i = 0; i < r; i++)
 			d[i] = dk(sz[i]);
 	} else if (nsc == r) {
-		for (i = 0; i < r; i++)
-			d[i] = known(x->shape.d[i]) ? dk((int64_t)floor((double)x->shape.d[i].v * sc[i])) :
-			    sc[i] == 1.0 ? x->shape.d[i] : unk;
+		for (i = 0; i < r; i++) {
+			double v = known(x->shape.d[i]) ? floor((double)x->shape.d[i].v * sc[i]) : 0;
+
+			/* (a double at or past 2^63 does not convert) */
+			if (!(v >= 0 && v < 9.2e18))
+				return fail("scale %g of a dim of %lld", sc[i], (long long)x->shape.d[i].v);
+			d[i] = known(x->shape.d[i]) ? dk((int64_t)v) : sc[i] == 1.0 ? x->shape.d[i] : unk;
+		}
 	} else {
 		set_unknown(g, n, 0, x->dtype, r);
 		return -1;
@@ -1607,7 +1636,7 @@ op_conv(struct gp_graph *g, struct gp_node *n)
 	int q = !strcmp(n->op, "QLinearConv");
 	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, q ? 3 : 1);
 	int r = rank(x), ns, i, rc, dt;
-	int64_t *ks, kk[16], grp = attr_i(n, "group", 1);
+	int64_t *ks, kk[16], grp;
 	struct gp_dim d[18];
 
 	if (r < 3 || rank(w) != r || r > 18)
@@ -1622,10 +1651,9 @@ op_conv(struct gp_graph *g, struct gp_node *n)
 			kk[i] = w->shape.d[2 + i].v;
 		}
 	}
-	if (known(x->shape.d[1]) && known(w->shape.d[1]) && grp > 0 &&
-	    x->shape.d[1].v != w->shape.d[1].v * grp)
-		return fail("%lld input channels, but the weight expects %lld x %lld groups",
-		    (long long)x->shape.d[1].v, (long long)w->shape.d[1].v, (long long)grp);
+	if (gp_conv_group(g, n, 0, known(x->shape.d[1]) ? x->shape.d[1].v : -1,
+	    known(w->shape.d[0]) ? w->shape.d[0].v : -1, known(w->shape.d[1]) ? w->shape.d[1].v : -1, &grp) < 0)
+		return -2;
 	d[0] = x->shape.d[0];
 	d[1] = w->shape.d[0];
 	if ((rc = window(g, n, x, kk, ns, 0, d + 2)) < 0)
@@ -1642,31 +1670,45 @@ op_convtranspose(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, 1);
 	int r = rank(x), ns, i;
-	int64_t *st = NULL, *dil = NULL, *pads = NULL, *op = NULL, *os = NULL, grp = attr_i(n, "group", 1);
+	int64_t *st = NULL, *dil = NULL, *pads = NULL, *op = NULL, *os = NULL, grp;
 	struct gp_dim d[18];
 
 	if (r < 3 || rank(w) != r || r > 18)
 		return r < 0 || rank(w) < 0 ? -1 : fail("bad ranks");
 	ns = r - 2;
-	gp_attr_ints(A, n, "strides", &st);
-	gp_attr_ints(A, n, "dilations", &dil);
-	gp_attr_ints(A, n, "pads", &pads);
-	gp_attr_ints(A, n, "output_padding", &op);
+	if ((gp_attr_ints(A, n, "strides", &st) >= 0 && !st) ||
+	    (gp_attr_ints(A, n, "dilations", &dil) >= 0 && !dil) ||
+	    (gp_attr_ints(A, n, "pads", &pads) >= 0 && !pads) ||
+	    (gp_attr_ints(A, n, "output_padding", &op) >= 0 && !op))
+		return fail("empty strides, dilations, pads or output_padding");
+	if (gp_conv_group(g, n, 1, known(x->shape.d[1]) ? x->shape.d[1].v : -1,
+	    known(w->shape.d[0]) ? w->shape.d[0].v : -1, known(w->shape.d[1]) ? w->shape.d[1].v : -1, &grp) < 0)
+		return -2;
 	d[0] = x->shape.d[0];
-	d[1] = known(w->shape.d[1]) ? dk(w->shape.d[1].v * grp) : unk;
+	d[1] = known(w->shape.d[1]) ? dk(w->shape.d[1].v * grp) : unk;    /* checked by gp_conv_group */
 	if (gp_attr_ints(A, n, "output_shape", &os) == ns) {
 		for (i = 0; i < ns; i++)
 			d[2 + i] = dk(os[i]);
 	} else {
 		for (i = 0; i < ns; i++) {
 			struct gp_dim in_ = x->shape.d[2 + i], k = w->shape.d[2 + i];
+			int64_t s = st ? st[i] : 1, dl = dil ? dil[i] : 1, o = op ? op[i] : 0, v, t;
+			int64_t p0 = pads ? pads[i] : 0, p1 = pads ? pads[i + ns] : 0;
 
+			if (s <= 0 || dl <= 0 || s > LIM || dl > LIM || o < 0 || o > LIM || p0 < 0 || p0 > LIM ||
+			    p1 < 0 || p1 > LIM)
+				return fail("bad stride, dilation, output_padding or pads");
 			if (!known(in_) || !known(k)) {
 				d[2 + i] = unk;
 				continue;
 			}
-			d[2 + i] = dk((st ? st[i] : 1) * (in_.v - 1) + (op ? op[i] : 0) +
-			    ((k.v - 1) * (dil ? dil[i] : 1) + 1) - (pads ? pads[i] + pads[i + ns] : 0));
+			/* s (in - 1) + o + (k - 1) dl + 1 - pads, each term checked */
+			if (__builtin_mul_overflow(s, in_.v - 1, &v) || __builtin_add_overflow(v, o, &v) ||
+			    __builtin_mul_overflow(k.v - 1, dl, &t) || __builtin_add_overflow(v, t + 1, &v) ||
+			    (v -= p0 + p1) < 0)
+				return fail("bad output size for input %lld and kernel %lld",
+				    (long long)x->shape.d[2 + i].v, (long long)k.v);
+			d[2 + i] = dk(v);
 		}
 	}
 	set_out(g, n, 0, x->dtype, r, d);
@@ -1808,14 +1850,25 @@ op_depthspace(struct gp_graph *g, struct gp_node *n)
 	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t b = attr_i(n, "blocksize", 0);
 	struct gp_dim d[4];
-	int up = !strcmp(n->op, "DepthToSpace");
+	int up = !strcmp(n->op, "DepthToSpace"), i;
 
-	if (rank(x) != 4 || b <= 0)
-		return rank(x) < 0 ? -1 : fail("needs a 4-D input and a blocksize");
+	if (rank(x) != 4 || b <= 0 || b > LIM)
+		return rank(x) < 0 ? -1 : fail("needs a 4-D input and a blocksize from 1 to 2^31");
 	d[0] = x->shape.d[0];
-	d[1] = known(x->shape.d[1]) ? dk(up ? x->shape.d[1].v / (b * b) : x->shape.d[1].v * b * b) : unk;
-	d[2] = known(x->shape.d[2]) ? dk(up ? x->shape.d[2].v * b : x->shape.d[2].v / b) : unk;
-	d[3] = known(x->shape.d[3]) ? dk(up ? x->shape.d[3].v * b : x->shape.d[3].v / b) : unk;
+	for (i = 1; i < 4; i++) {
+		/* DepthToSpace: the channels shrink by b^2, H and W grow by b; SpaceToDepth the other way */
+		int64_t v = x->shape.d[i].v, f = i == 1 ? b * b : b;
+
+		if (!known(x->shape.d[i]))
+			d[i] = unk;
+		else if ((i == 1) == up)
+			d[i] = dk(v / f);
+		else if (__builtin_mul_overflow(v, f, &v))
+			return fail("dim %lld and blocksize %lld overflow 64 bits", (long long)x->shape.d[i].v,
+			    (long long)b);
+		else
+			d[i] = dk(v);
+	}
 	set_out(g, n, 0, x->dtype, 4, d);
 	return 0;
 }
@@ -2478,12 +2531,16 @@ gp_op_at(size_t i)
 
 /* gp_op_find: op in the table of its domain (none, "" and "ai.onnx" are the
  * default one; "com.microsoft"; "tflite", "tflite.custom"), by binary search;
- * NULL if gp does not know it */
+ * NULL if gp does not know it. The ops found last are remembered by the first
+ * bytes of their name, since a partition asks for every node's op several times. */
 const struct gp_op *
 gp_op_find(const char *domain, const char *op)
 {
-	const struct gp_op *t = ops;
+	static const struct gp_op *seen[64];
+	static char seen_ms[64];                /* found in msops */
+	const struct gp_op *t = ops, **hit;
 	size_t lo = 0, hi = NOPS, mid;
+	unsigned h;
 	int c;
 
 	if (domain && *domain && strcmp(domain, "ai.onnx") != 0) {
@@ -2500,11 +2557,17 @@ gp_op_find(const char *domain, const char *op)
 			return NULL;
 		}
 	}
+	h = op[0] ? (unsigned char)op[0] * 31u + (unsigned char)op[1] * 7u + (unsigned)(t == msops) : 0;
+	hit = &seen[h & 63];
+	if (*hit && seen_ms[h & 63] == (t == msops) && strcmp(op, (*hit)->name) == 0)
+		return *hit;
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
 		c = strcmp(op, t[mid].name);
-		if (c == 0)
-			return &t[mid];
+		if (c == 0) {
+			seen_ms[h & 63] = t == msops;
+			return *hit = &t[mid];
+		}
 		if (c < 0)
 			hi = mid;
 		else

@@ -18,8 +18,15 @@ gp_shape_fmt(struct gp_buf *b, const struct gp_shape *s)
 			gp_buf_addc(b, ',');
 		if (s->d[i].sym)
 			gp_esc_sym(b, s->d[i].sym, strlen(s->d[i].sym));
-		else if (s->d[i].v >= 0)
-			gp_buf_printf(b, "%lld", (long long)s->d[i].v);
+		else if (s->d[i].v >= 0) {
+			char num[24], *q = num + sizeof num;    /* printf was most of gp-shape's time */
+			int64_t v = s->d[i].v;
+
+			do
+				*--q = (char)('0' + v % 10);
+			while (v /= 10);
+			gp_buf_add(b, q, (size_t)(num + sizeof num - q));
+		}
 		else
 			gp_buf_addc(b, '?');
 	}

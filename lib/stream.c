@@ -1,14 +1,19 @@
 /* stream.c - reading and writing the gp stream, the one format between filters */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gp.h"
+
+static void cache_drop(const struct gp_stream *s);
 
 void
 gp_stream_init(struct gp_stream *s, const char *src)
 {
+	cache_drop(s);
 	memset(s, 0, sizeof *s);
 	s->src = src;
 }
@@ -27,6 +32,7 @@ gp_stream_release(struct gp_stream *s)
 	free(s->tab);
 	free(s->hdr);
 	free(s->buf);
+	cache_drop(s);
 	gp_arena_release(&s->arena);
 	memset(s, 0, sizeof *s);
 }
@@ -183,26 +189,76 @@ gp_table_new(struct gp_stream *s, const char *type, const char *const *cols)
 	return t;
 }
 
+/* room for one more row in every column */
+static void
+grow(struct gp_table *t)
+{
+	int c;
+
+	if (t->nrow < t->cap)
+		return;
+	t->cap = t->cap ? 2 * t->cap : 8;
+	for (c = 0; c < t->ncol; c++)
+		t->val[c] = gp_xreallocarray(t->val[c], t->cap, sizeof **t->val);
+}
+
 size_t
 gp_table_addrow(struct gp_stream *s, struct gp_table *t)
 {
 	int c;
 
 	(void)s;
-	if (t->nrow == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		for (c = 0; c < t->ncol; c++)
-			t->val[c] = gp_xreallocarray(t->val[c], t->cap, sizeof **t->val);
-	}
+	grow(t);
 	for (c = 0; c < t->ncol; c++)
 		t->val[c][t->nrow] = ".";
 	return t->nrow++;
 }
 
+/* Values set are copied into the arena; short ones are looked up first in a
+ * small cache of those copied, since filters set the same few values ("0",
+ * "float32", "relu", "[1,16]") on every row: a million rows need not hold a
+ * million copies. Entries belong to one stream and go with it. */
+#define NCACHE 4096
+#define CACHED 24               /* the longest value cached */
+static struct {
+	const struct gp_stream *s;
+	const char *p;
+	size_t n;
+} cache[NCACHE];
+
+static void
+cache_drop(const struct gp_stream *s)
+{
+	size_t i;
+
+	for (i = 0; i < NCACHE; i++)
+		if (cache[i].s == s)
+			cache[i].s = NULL;
+}
+
 void
 gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n)
 {
-	t->val[col][row] = n ? gp_arena_strndup(&s->arena, text, n) : ".";
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	if (!n) {
+		t->val[col][row] = ".";
+		return;
+	}
+	if (n > CACHED) {
+		t->val[col][row] = gp_arena_strndup(&s->arena, text, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)text[i]) * 16777619u;
+	h &= NCACHE - 1;
+	if (cache[h].s != s || cache[h].n != n || memcmp(cache[h].p, text, n) != 0) {
+		cache[h].s = s;
+		cache[h].p = gp_arena_strndup(&s->arena, text, n);
+		cache[h].n = n;
+	}
+	t->val[col][row] = (char *)cache[h].p;
 }
 
 void
@@ -214,12 +270,118 @@ gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const
 void
 gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v)
 {
-	char text[24];
+	char text[24], *p = text + sizeof text;
 
-	if (v < 0)
+	if (v < 0) {
+		t->val[col][row] = ".";
+		return;
+	}
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	gp_table_setn(s, t, col, row, p, (size_t)(text + sizeof text - p));
+}
+
+/* fmt_g writes v >= 0 as printf's "%.*g" does with prec (1 to 6) significant
+ * digits into buf (32 bytes) and returns the length. The digits are v scaled
+ * by an exact power of ten and rounded: with at most 6 digits before the
+ * point the scaled double is within 2e-10 of the exact value, so unless it is
+ * within 1e-9 of a tie it rounds as printf does; when it is, or the power is
+ * not exact, snprintf decides. printf was most of gp-roofline's time. */
+static int
+fmt_g(char *buf, double v, int prec)
+{
+	static const double p10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+		1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	char dig[8];
+	double x, f, l;
+	uint64_t m, bits;
+	int e, k, n = 0, i, nd;
+
+	if (!(v > 0) || !isfinite(v) || prec < 1 || prec > 6)
+		goto slow;
+	memcpy(&bits, &v, sizeof bits);
+	if (!(bits >> 52))
+		goto slow;                      /* subnormal */
+	l = ((int)(bits >> 52) - 1023) * 0.30102999566398120;
+	e = (int)l - (l < (int)l);              /* floor(log10(v)), or one less */
+	for (i = 0; i < 3; i++) {
+		k = prec - 1 - e;               /* x = v * 10^k has prec digits before the point */
+		if (k > 22 || k < -22)
+			goto slow;
+		x = k >= 0 ? v * p10[k] : v / p10[-k];
+		if (x >= p10[prec])
+			e++;
+		else if (x < p10[prec - 1])
+			e--;
+		else
+			break;
+	}
+	if (i == 3)
+		goto slow;
+	m = (uint64_t)x;                        /* x < 10^6: the cast is floor */
+	f = x - (double)m;
+	if (f > 0.5 - 1e-9 && f < 0.5 + 1e-9)
+		goto slow;                      /* too near a tie to trust */
+	m += f > 0.5;
+	if (m >= (uint64_t)p10[prec]) {         /* 9.9999995 -> 10.00000 */
+		m /= 10;
+		e++;
+	}
+	for (nd = prec; nd > 0; m /= 10)
+		dig[--nd] = (char)('0' + m % 10);
+	for (nd = prec; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;                               /* %g drops trailing zeros */
+	if (e < -4 || e >= prec) {
+		buf[n++] = dig[0];
+		if (nd > 1) {
+			buf[n++] = '.';
+			for (i = 1; i < nd; i++)
+				buf[n++] = dig[i];
+		}
+		buf[n++] = 'e';
+		buf[n++] = e < 0 ? '-' : '+';
+		e = e < 0 ? -e : e;
+		if (e >= 100)
+			buf[n++] = (char)('0' + e / 100);
+		buf[n++] = (char)('0' + e / 10 % 10);
+		buf[n++] = (char)('0' + e % 10);
+		buf[n] = '\0';
+		return n;
+	}
+	if (e < 0) {
+		buf[n++] = '0';
+		buf[n++] = '.';
+		for (i = -1; i > e; i--)
+			buf[n++] = '0';
+		for (i = 0; i < nd; i++)
+			buf[n++] = dig[i];
+	} else {
+		for (i = 0; i <= e; i++)
+			buf[n++] = dig[i];
+		if (nd > e + 1) {
+			buf[n++] = '.';
+			for (; i < nd; i++)
+				buf[n++] = dig[i];
+		}
+	}
+	buf[n] = '\0';
+	return n;
+slow:
+	return snprintf(buf, 32, "%.*g", prec, v);
+}
+
+void
+gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec)
+{
+	char text[32];
+
+	if (v < 0 || !isfinite(v))
 		t->val[col][row] = ".";
 	else
-		gp_table_setn(s, t, col, row, text, (size_t)snprintf(text, sizeof text, "%" PRId64, v));
+		gp_table_setn(s, t, col, row, text, (size_t)fmt_g(text, v, prec));
 }
 
 int
@@ -305,52 +467,104 @@ slurp(struct gp_input *in)
 	in->len = b.len;
 }
 
-/* split cuts line at tabs into at most max fields; returns the count, or -1
- * if there are more. */
+/* once: whether a header key may appear only once in a stream (docs/format.md);
+ * opset, metadata, prog and keys gp does not know may repeat */
 static int
-split(char *line, char **f, int max)
+once(const char *key)
 {
-	int n = 0;
-	char *p;
+	static const char *const keys[] = {
+		"source", "source_bytes", "source_sha256", "graph_sha256", "ir_version", "producer",
+		"model_domain", "model_version", "sweep", "partition", "concur", "roofline",
+	};
+	size_t i;
 
-	for (;;) {
-		if (n == max)
-			return -1;
-		f[n++] = line;
-		p = strchr(line, '\t');
-		if (!p)
-			return n;
-		*p = '\0';
-		line = p + 1;
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* twice: a column name t has twice, or NULL; sorted when there are many,
+ * so that a header of a million columns costs O(n log n), not O(n^2) */
+static const char *
+twice(struct gp_stream *s, const struct gp_table *t)
+{
+	char **v;
+	int i, j;
+
+	if (t->ncol <= 16) {
+		for (i = 1; i < t->ncol; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(t->col[i], t->col[j]) == 0)
+					return t->col[i];
+		return NULL;
 	}
+	v = gp_arena_alloc(&s->arena, (size_t)t->ncol * sizeof *v);
+	memcpy(v, t->col, (size_t)t->ncol * sizeof *v);
+	qsort(v, (size_t)t->ncol, sizeof *v, cmpstr);
+	for (i = 1; i < t->ncol; i++)
+		if (strcmp(v[i], v[i - 1]) == 0)
+			return v[i];
+	return NULL;
 }
 
 #define READERR(...) do { \
 	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
 	gp_die("%s: line %zu: %s", s->src, line0 + lineno, m_); } while (0)
 
-/* parse one stream, p[0..len), whose first line is line line0 + 1 of the input */
-static void
-parse(struct gp_stream *s, char *p, size_t len, size_t line0)
+/* parse one stream from p, whose first line is line line0 + 1 of the input,
+ * up to and with its ##end line; returns where it ended, and the lines read
+ * in *nlines. p is NUL-terminated at the end of the input, and holds no other
+ * NUL: each line is cut at its tabs in place in one pass over its bytes. */
+static char *
+parse(struct gp_stream *s, char *p, size_t line0, size_t *nlines)
 {
+	static const char stop[256] = {['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
 	size_t lineno = 0, nrec = 0, r;
-	char *end = p + len, *line, *nl, **fld = NULL;
-	int maxf = 0, nf, c, i, seen_end = 0, seen_rec = 0;
-	struct gp_table *t;
+	char *line, *q, **fld = NULL;
+	int maxf = 0, nf, c, i, seen_rec = 0;
+	struct gp_table *t, *last = NULL;
+	const char *dup;
 
-	while (p < end) {
+	for (;;) {
+		if (!*p) {
+			*nlines = lineno;
+			gp_die("%s: truncated stream: no ##end line", s->src);
+		}
 		lineno++;
 		line = p;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			READERR("truncated stream: last line has no newline");
-		*nl = '\0';
-		p = nl + 1;
-		if (seen_end)
-			READERR("text after the ##end line");
-		if (strchr(line, '\r'))
+		nf = 0;
+		for (q = p;; q++) {
+			if (nf == maxf) {
+				char **nw = gp_arena_alloc(&s->arena, (size_t)(2 * maxf + 16) * sizeof *nw);
+
+				if (maxf)
+					memcpy(nw, fld, (size_t)maxf * sizeof *nw);
+				fld = nw;
+				maxf = 2 * maxf + 16;
+			}
+			fld[nf++] = q;
+			while (!stop[(unsigned char)*q])
+				q++;
+			if (*q != '\t')
+				break;
+			*q = '\0';
+		}
+		if (*q == '\r')
 			READERR("carriage return in line (CRLF line endings?)");
+		if (!*q)
+			READERR("truncated stream: last line has no newline");
+		*q = '\0';
+		p = q + 1;
 		if (lineno == 1) {
+			for (i = 1; i < nf; i++)
+				fld[i][-1] = '\t';     /* the line whole, for the messages */
 			if (strncmp(line, "##gp\t", 5) != 0)
 				gp_die("%s: not a gp stream (the first line is not '##gp<TAB>%s')",
 				    s->src, GP_STREAM_VERSION);
@@ -359,15 +573,6 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 				    s->src, line + 5, GP_STREAM_VERSION);
 			continue;
 		}
-		/* enough room for every field of the line */
-		nf = 1;
-		for (char *q = line; *q; q++)
-			nf += *q == '\t';
-		if (nf > maxf) {
-			maxf = nf;
-			fld = gp_arena_alloc(&s->arena, (size_t)maxf * sizeof *fld);
-		}
-		nf = split(line, fld, maxf);
 		if (line[0] == '#' && line[1] == '#') {
 			if (fld[0][2] == '\0')
 				READERR("header line with no key");
@@ -384,21 +589,23 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 				if (want != nrec)
 					READERR("stream has %zu records but its ##end line says %llu",
 					    nrec, (unsigned long long)want);
-				seen_end = 1;
-				continue;
+				*nlines = lineno;
+				return p;
 			}
 			if (strcmp(fld[0] + 2, "gp") == 0)
 				READERR("a new stream starts before this one's ##end line (is it truncated?)");
 			if (seen_rec)
 				READERR("header line after records");
+			if (once(fld[0] + 2) && gp_hdr_get(s, fld[0] + 2))
+				READERR("a second ##%.40s header line (a stream has one)", fld[0] + 2);
 			if (s->nhdr == s->caphdr) {
 				s->caphdr = s->caphdr ? 2 * s->caphdr : 16;
 				s->hdr = gp_xreallocarray(s->hdr, (size_t)s->caphdr, sizeof *s->hdr);
 			}
 			s->hdr[s->nhdr].key = fld[0] + 2;
 			/* the value is the rest of the line: put the tabs back */
-			for (i = 1; i + 1 < nf; i++)
-				fld[i][strlen(fld[i])] = '\t';
+			for (i = 2; i < nf; i++)
+				fld[i][-1] = '\t';
 			s->hdr[s->nhdr].val = nf > 1 ? fld[1] : "";
 			s->nhdr++;
 			continue;
@@ -412,26 +619,30 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 			if (nf < 2)
 				READERR("column header for '%.40s' names no columns", fld[0] + 1);
 			t = newtable(s, fld[0] + 1);
+			t->col = gp_xreallocarray(NULL, (size_t)nf - 1, sizeof *t->col);
+			t->val = gp_xcalloc((size_t)nf - 1, sizeof *t->val);
 			for (i = 1; i < nf; i++) {
 				if (!*fld[i])
 					READERR("empty column name in header of '%.40s'", t->type);
-				if (gp_table_col(t, fld[i]) >= 0)
-					READERR("column '%.40s' named twice in header of '%.40s'",
-					    fld[i], t->type);
-				addcol(t, fld[i]);
+				t->col[t->ncol++] = fld[i];
 			}
+			if ((dup = twice(s, t)))
+				READERR("column '%.40s' named twice in header of '%.40s'", dup, t->type);
 			continue;
 		}
 		seen_rec = 1;
 		if (!*line)
 			READERR("empty line");
-		t = gp_table_get(s, fld[0]);
-		if (!t)
+		/* records of a type mostly come together */
+		if (!last || strcmp(fld[0], last->type) != 0)
+			last = gp_table_get(s, fld[0]);
+		if (!(t = last))
 			READERR("record type '%.40s' has no column header", fld[0]);
 		if (nf - 1 != t->ncol)
 			READERR("%d fields, but the column header of '%.40s' has %d",
 			    nf - 1, t->type, t->ncol);
-		r = gp_table_addrow(s, t);
+		grow(t);
+		r = t->nrow++;
 		for (c = 0; c < t->ncol; c++) {
 			if (!*fld[c + 1])
 				READERR("empty field in column '%.40s' (a missing value is '.')", t->col[c]);
@@ -439,8 +650,6 @@ parse(struct gp_stream *s, char *p, size_t len, size_t line0)
 		}
 		nrec++;
 	}
-	if (!seen_end)
-		gp_die("%s: truncated stream: no ##end line", s->src);
 }
 
 void
@@ -455,8 +664,7 @@ gp_input_init(struct gp_input *in, FILE *f, const char *src)
 int
 gp_stream_next(struct gp_input *in, struct gp_stream *s)
 {
-	size_t start, end, lines = 0;
-	char *q;
+	size_t end, lines = 0;
 	int fresh = 0;
 
 	if (!in->buf) {
@@ -475,21 +683,9 @@ gp_stream_next(struct gp_input *in, struct gp_stream *s)
 	}
 	if (in->pos >= in->len)
 		return 0;
-	/* this stream: up to and with its ##end line */
-	start = end = in->pos;
-	for (q = in->buf + start; q < in->buf + in->len;) {
-		char *nl = memchr(q, '\n', (size_t)(in->buf + in->len - q));
-		int last = !strncmp(q, "##end", 5) && (q[5] == '\t' || q[5] == '\n');
-
-		lines++;
-		q = nl ? nl + 1 : in->buf + in->len;
-		if (last)
-			break;
-	}
-	end = (size_t)(q - in->buf);
 	if (!fresh)
 		gp_stream_init(s, in->src);
-	parse(s, in->buf + start, end - start, in->line);
+	end = (size_t)(parse(s, in->buf + in->pos, in->line, &lines) - in->buf);
 	in->line += lines;
 	in->pos = end;
 	in->n++;
@@ -499,9 +695,12 @@ gp_stream_next(struct gp_input *in, struct gp_stream *s)
 	return 1;
 }
 
+static void spool_out(void);
+
 void
 gp_input_release(struct gp_input *in)
 {
+	spool_out();            /* the input went through: nothing that waits is lost */
 	if (!in->given)
 		free(in->buf);
 	memset(in, 0, sizeof *in);
@@ -519,21 +718,56 @@ gp_stream_read(struct gp_stream *s, FILE *f)
 		gp_die("%s: line %zu: a second stream follows (%s reads one)", in.src, in.line + 1, gp_prog);
 }
 
-/* Writing. Buffered by stdio; the caller checks the final flush with
+int
+gp_input_more(const struct gp_input *in)
+{
+	return in->pos < in->len;
+}
+
+/* Writing. Lines are put together in a buffer of about a megabyte and
+ * handed to stdio whole; the caller checks the final flush with
  * gp_close_stdout(). */
+
+#define OUTBUF (1 << 20)
+
+/* out appends p[0..n) to o, handing o to f first when it is full (o's text
+ * is not NUL-terminated meanwhile) */
+static void
+out(struct gp_buf *o, FILE *f, const char *p, size_t n)
+{
+	if (o->len + n >= o->cap) {
+		fwrite(o->buf, 1, o->len, f);
+		o->len = 0;
+		gp_buf_grow(o, n);
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+static void
+outs(struct gp_buf *o, FILE *f, const char *p)
+{
+	out(o, f, p, strlen(p));
+}
+
 void
 gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 {
-	struct gp_buf b = {0};
+	struct gp_buf b = {0}, o = {0};
 	size_t r, nrec = 0;
 	int i, c;
+	char num[32];
 
-	fputs("##gp\t" GP_STREAM_VERSION "\n", f);
+	gp_buf_grow(&o, OUTBUF);
+	outs(&o, f, "##gp\t" GP_STREAM_VERSION "\n");
 	for (i = 0; i < s->nhdr; i++) {
-		if (*s->hdr[i].val)
-			fprintf(f, "##%s\t%s\n", s->hdr[i].key, s->hdr[i].val);
-		else
-			fprintf(f, "##%s\n", s->hdr[i].key);
+		outs(&o, f, "##");
+		outs(&o, f, s->hdr[i].key);
+		if (*s->hdr[i].val) {
+			outs(&o, f, "\t");
+			outs(&o, f, s->hdr[i].val);
+		}
+		outs(&o, f, "\n");
 	}
 	/* our own provenance: arguments escaped, spaces too, joined by spaces
 	 * (none for a copy made inside a program: argv NULL) */
@@ -554,25 +788,157 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			gp_buf_adds(&b, "\"\"");
 		gp_buf_release(&e);
 	}
-	if (argv)
-		fprintf(f, "##prog\t%s\t%s\t%s\n", gp_prog, GP_VERSION, b.len ? b.buf : ".");
+	if (argv) {
+		outs(&o, f, "##prog\t");
+		outs(&o, f, gp_prog);
+		outs(&o, f, "\t" GP_VERSION "\t");
+		outs(&o, f, b.len ? b.buf : ".");
+		outs(&o, f, "\n");
+	}
 	gp_buf_release(&b);
 	for (i = 0; i < s->ntab; i++) {
 		struct gp_table *t = s->tab[i];
+		size_t tl = strlen(t->type);
 
-		fprintf(f, "#%s", t->type);
-		for (c = 0; c < t->ncol; c++)
-			fprintf(f, "\t%s", t->col[c]);
-		fputc('\n', f);
+		outs(&o, f, "#");
+		out(&o, f, t->type, tl);
+		for (c = 0; c < t->ncol; c++) {
+			outs(&o, f, "\t");
+			outs(&o, f, t->col[c]);
+		}
+		outs(&o, f, "\n");
 		for (r = 0; r < t->nrow; r++) {
-			fputs(t->type, f);
+			char *q, *e;
+
+			out(&o, f, t->type, tl);
+			/* most fields are short: copied a byte at a time while there is
+			 * room, the rest by out */
+			q = o.buf + o.len;
+			e = o.buf + o.cap - 2;
 			for (c = 0; c < t->ncol; c++) {
-				fputc('\t', f);
-				fputs(t->val[c][r], f);
+				const char *v = t->val[c][r];
+
+				*q++ = '\t';
+				while (*v && q < e)
+					*q++ = *v++;
+				if (*v) {
+					o.len = (size_t)(q - o.buf);
+					outs(&o, f, v);
+					q = o.buf + o.len;
+					e = o.buf + o.cap - 2;
+				}
 			}
-			fputc('\n', f);
+			*q++ = '\n';
+			o.len = (size_t)(q - o.buf);
 		}
 		nrec += t->nrow;
 	}
-	fprintf(f, "##end\t%zu\n", nrec);
+	snprintf(num, sizeof num, "##end\t%zu\n", nrec);
+	outs(&o, f, num);
+	fwrite(o.buf, 1, o.len, f);
+	gp_buf_release(&o);
+}
+
+/* The spool: streams written while more may follow. A temporary file (memory
+ * stays the same whatever the streams' size), or memory if none can be made. */
+static FILE *spool;
+static char *spool_mem;
+static size_t spool_len;
+
+static void
+spool_close(void)
+{
+	if (spool)
+		fclose(spool);
+	free(spool_mem);
+	spool = NULL;
+	spool_mem = NULL;
+	spool_len = 0;
+}
+
+/* spool_out copies what waits in the spool to standard output */
+static void
+spool_out(void)
+{
+	char buf[1 << 16];
+	size_t n;
+
+	if (!spool)
+		return;
+	if (spool_mem) {
+		fclose(spool);
+		spool = NULL;
+		fwrite(spool_mem, 1, spool_len, stdout);
+	} else {
+		rewind(spool);
+		while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
+			fwrite(buf, 1, n, stdout);
+		if (ferror(spool))
+			gp_die("reading a temporary file for the output: %s", strerror(errno));
+	}
+	spool_close();
+}
+
+void
+gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more)
+{
+	if (more) {
+		if (!spool && !(spool = tmpfile()) && !(spool = open_memstream(&spool_mem, &spool_len)))
+			gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+		gp_stream_write(s, spool, argc, argv);
+		if (fflush(spool) == EOF || ferror(spool))
+			gp_die("writing a temporary file for the output: %s", strerror(errno));
+		return;
+	}
+	spool_out();            /* every input was good: what waited goes out first */
+	gp_stream_write(s, stdout, argc, argv);
+}
+
+static FILE *held;              /* where standard output goes while held */
+static int held_fd = -1;        /* the real standard output meanwhile */
+
+void
+gp_stdout_hold(void)
+{
+	if (held)
+		return;
+	if (fflush(stdout) == EOF)
+		gp_die("write error on stdout: %s", strerror(errno));
+	if (!(held = tmpfile()))
+		gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+	if ((held_fd = dup(1)) < 0 || dup2(fileno(held), 1) < 0)
+		gp_die("cannot hold the output: %s", strerror(errno));
+}
+
+void
+gp_stdout_release(void)
+{
+	char buf[1 << 16];
+	ssize_t n, w, k;
+
+	if (!held)
+		return;
+	if (fflush(stdout) == EOF || ferror(stdout))
+		gp_die("writing a temporary file for the output: %s", strerror(errno));
+	if (lseek(fileno(held), 0, SEEK_SET) < 0)
+		gp_die("reading a temporary file for the output: %s", strerror(errno));
+	while ((n = read(fileno(held), buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			gp_die("reading a temporary file for the output: %s", strerror(errno));
+		for (k = 0; k < n; k += w) {
+			w = write(held_fd, buf + k, (size_t)(n - k));
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w < 0)
+				gp_die("write error on stdout: %s", strerror(errno));
+		}
+	}
+	if (dup2(held_fd, 1) < 0)
+		gp_die("cannot restore the output: %s", strerror(errno));
+	close(held_fd);
+	fclose(held);
+	held = NULL;
+	held_fd = -1;
 }
