@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gp_infer(&g, GP_INFER_QUIET);
 		gp_graph_store(&g);
 		for (fuse = 0; fuse < 2; fuse++) {
-			struct gp_part_opts po = {fuse, fuse ? 3 : 0};
+			struct gp_part_opts po = {.fuse = fuse, .dtype = fuse ? 3 : 0};
 
 			gp_partition(&g, &po, &p);
 			gp_part_release(&p);
