@@ -296,6 +296,9 @@ struct gp_cost {
 	int depthwise;
 	const char *kind;                   /* op family: conv2d, linear, relu, ... */
 	int64_t read0;                      /* elements read of input 0 when fewer than all (Gather, Slice); else -1 */
+	int branch;                         /* If: the branch counted, 1 then_branch, 2 else_branch; else 0 */
+	int cond;                           /* If: 1 when its condition's value chose it, 0 when the larger counts */
+	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
 	int overflow;
 };
 /* How an op runs, which decides how gp-partition treats it. */
@@ -352,9 +355,18 @@ struct gp_sub {
 	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
 	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
 };
+/* An If node gp-partition costed (in the main graph, or in a body that counts). */
+struct gp_branch {
+	int node;
+	int branch;                         /* counted: 1 then_branch, 2 else_branch; 0 cost unknown */
+	int cond;                           /* 1: its condition's value chose it; 0: the larger counts */
+	int64_t flops, alt_flops;           /* of the branch counted, of the other (-1 unknown or not costed) */
+};
 struct gp_part {
 	struct gp_sub *sg;
 	int nsg;
+	struct gp_branch *br;               /* the If nodes costed, outer ones first */
+	int nbr;
 	int *node_sg;                       /* node -> subgraph id, 0 if in none */
 	int64_t params;                     /* elements of the model's weights */
 	int64_t buffers;                    /* elements of BatchNormalization running statistics */
