@@ -493,6 +493,14 @@ enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };
 int gp_infer(struct gp_graph *g, int flags);
 int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := value; count replaced */
 
+/* ---- bind.c: the shapes of the inputs, set before inference ---- */
+/* Parse --input's DIMS ("1x512", "2x?x128", "[batch,512]"); 0, or -1 on bad syntax. */
+int gp_dims_parse(struct gp_arena *a, const char *text, struct gp_shape *s);
+/* Set input name's dims (arg names the option in messages); dies on a contradiction. */
+void gp_bind_input(struct gp_graph *g, const char *arg, const char *name, const struct gp_shape *want);
+/* Set the batch of every input but those in fixed; dies naming an input whose batch dim cannot be told. */
+void gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int nfixed);
+
 /* ---- sha256.c ---- */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
 

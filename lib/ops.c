@@ -271,9 +271,23 @@ op_bool1(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0);
 
+	const struct gp_ival *xv;
+	int nx, i;
+
 	if (!x || x->shape.rank < 0)
 		return -1;
 	set_out(g, n, 0, 9, x->shape.rank, x->shape.d);
+	/* Not of known values (an If's condition, negated) */
+	if (!strcmp(n->op, "Not") && (nx = vals(x, &xv)) >= 0) {
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(nx + 1) * sizeof *v);
+
+		for (i = 0; i < nx; i++) {
+			memset(&v[i], 0, sizeof v[i]);
+			v[i].known = xv[i].known;
+			v[i].v = xv[i].known && !xv[i].v;
+		}
+		set_vals(g, n, 0, nx, v);
+	}
 	return 0;
 }
 

@@ -108,7 +108,7 @@ counted(struct part *P)
 
 	P->br = gp_xcalloc((size_t)g->ngraph + 1, sizeof *P->br);
 	for (gid = 1; gid < g->ngraph; gid++) {
-		int h = g->gholder[gid], up;
+		int h = g->gholder[gid], up, known;
 		struct gp_node *n;
 		struct gp_cost c;
 
@@ -122,15 +122,15 @@ counted(struct part *P)
 			P->counted[gid] = 1;
 			continue;
 		}
-		gp_op_cost(g, n, &c);
+		known = gp_op_cost(g, n, &c) == 0;
 		if (gp_node_graph(g, n, "then_branch") == gid) {
 			struct gp_branch *b = &P->br[P->nbr++];
 
 			b->node = h;
 			b->branch = c.branch;
 			b->cond = c.cond;
-			b->flops = c.branch ? c.flops : -1;
-			b->alt_flops = c.branch && !c.cond ? c.alt_flops : -1;
+			b->flops = c.branch && known ? c.flops : -1;
+			b->alt_flops = c.branch && known && !c.cond ? c.alt_flops : -1;
 		}
 		P->counted[gid] = !c.branch ||
 		    gp_node_graph(g, n, c.branch == 1 ? "then_branch" : "else_branch") == gid;
