@@ -31,7 +31,8 @@ help(void)
 	    "  -H, --hw PROFILE    a profile name (gp-roofline --list) or a .yaml file\n"
 	    "  -p, --precision P   fp64 fp32 tf32 fp16 bf16 fp8 int8 int4: the peak used and\n"
 	    "                      the element size bytes are counted at (default: the\n"
-	    "                      model's dtype)\n"
+	    "                      dtype of the weights its multiply-accumulates read,\n"
+	    "                      bytes as they are)\n"
 	    "      --list          list the profiles there are, one line each\n"
 	    "      --check         validate the profiles named, print one line each\n"
 	    "  -h, --help          show this help\n"
@@ -219,6 +220,39 @@ model_dtype(const struct gp_graph *g)
 	return 1;
 }
 
+/* weights_prec: the precision of the model's multiply-accumulates: the
+ * dtype of the weight each MAC op reads (input 1, input 3 of the QLinear
+ * ops; input 0's when it reads no weight there), the one holding the most
+ * MACs; -1 if the model has no MAC op whose cost and dtype are known */
+static int
+weights_prec(struct gp_graph *g)
+{
+	int64_t macs[GP_PREC_N] = {0};
+	size_t i;
+	int p, best = -1;
+
+	for (i = 0; i < g->nn; i++) {
+		struct gp_node *n = &g->n[i];
+		const struct gp_op *op = gp_op_find(n->domain, n->op);
+		int wi = !strncmp(n->op, "QLinear", 7) ? 3 : 1, t;
+		struct gp_cost c;
+
+		if (!op || op->cls != GP_C_DENSE || gp_op_cost(g, n, &c) < 0 || c.overflow)
+			continue;
+		t = wi < n->nin && n->in[wi] >= 0 ? gp_tensor_root(g, n->in[wi]) : -1;
+		if (t < 0 || (g->t[t].kind != GP_K_INIT && g->t[t].kind != GP_K_CONST))
+			t = n->nin > 0 ? n->in[0] : -1;
+		if (t < 0 || (p = gp_prec_of_dtype(g->t[t].dtype)) < 0)
+			continue;
+		if (__builtin_add_overflow(macs[p], c.macs, &macs[p]))
+			macs[p] = INT64_MAX;
+	}
+	for (p = 0; p < GP_PREC_N; p++)
+		if (macs[p] > 0 && (best < 0 || macs[p] > macs[best]))
+			best = p;
+	return best;
+}
+
 /* Put one stream on the chip h and write it. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc, char **argv)
@@ -230,7 +264,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 	struct gp_buf b = {0}, hd = {0};
 	struct ctx C;
 	struct est *e;
-	int repart = 0, counted, i;
+	int repart = 0, counted, wprec, i;
 	int c_name, c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0;
@@ -243,9 +277,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 
 	memset(&C, 0, sizeof C);
 	C.h = h;
-	/* the dtype bytes were counted at: gp-partition's --dtype, else the model's */
+	/* the dtype bytes were counted at: gp-partition's --dtype, else the
+	 * model's; the precision: -p, else that --dtype, else the weights' */
 	counted = d.dtype > 0 ? d.dtype : model_dtype(&g);
-	C.prec = pname ? gp_prec_from_name(pname) : gp_prec_of_dtype(counted);
+	wprec = d.dtype > 0 ? -1 : weights_prec(&g);
+	C.prec = pname ? gp_prec_from_name(pname) : d.dtype > 0 || wprec < 0 ? gp_prec_of_dtype(counted) :
+	    wprec;
 	if (C.prec < 0)
 		C.prec = GP_PREC_FP32;
 	if (h->peak[C.prec] <= 0) {
@@ -257,8 +294,15 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		gp_die("%s: %s has no %s peak (it has %s): choose one with -p", h->path, h->name,
 		    gp_prec_name(C.prec), have.buf);
 	}
-	/* bytes at the precision's element size: gp-partition again at that dtype */
-	if (gp_dtype_bits(gp_prec_dtype(C.prec)) != gp_dtype_bits(counted)) {
+	/* a float model may be asked about at a lower float precision; anything
+	 * else -p asks that its weights are not is said */
+	if (pname && wprec >= 0 && C.prec != wprec && !((wprec == GP_PREC_FP32 || wprec == GP_PREC_FP64) &&
+	    C.prec != GP_PREC_INT8 && C.prec != GP_PREC_INT4))
+		gp_warn("%s: -p %s, but the model's weights are %s: counted at %s, as asked", s->src,
+		    pname, gp_prec_name(wprec), pname);
+	/* bytes at the precision's element size, when -p asks for another than
+	 * the weights': gp-partition again at that dtype */
+	if (pname && C.prec != wprec && gp_dtype_bits(gp_prec_dtype(C.prec)) != gp_dtype_bits(counted)) {
 		struct gp_part_opts o = {0, gp_prec_dtype(C.prec)};
 		const char *mode = gp_hdr_field(s, "partition", "mode");
 

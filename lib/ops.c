@@ -541,7 +541,17 @@ op_cast(struct gp_graph *g, struct gp_node *n)
 		return -1;
 	}
 	set_out(g, n, 0, (int)to, x->shape.rank, x->shape.d);
-	if (x->iv && x->nval >= 0 && to != 1 && to != 10 && to != 11 && to != 16)
+	if (x->nval >= 0 && to == 9 && (x->iv || x->fv)) {
+		/* to bool: nonzero is 1 (an If's condition) */
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(x->nval + 1) * sizeof *v);
+
+		for (i = 0; i < x->nval; i++) {
+			v[i].sym = NULL;
+			v[i].known = x->iv ? x->iv[i].known : !isnan(x->fv[i]);
+			v[i].v = x->iv ? x->iv[i].v != 0 : x->fv[i] != 0;
+		}
+		set_vals(g, n, 0, x->nval, v);
+	} else if (x->iv && x->nval >= 0 && to != 1 && to != 10 && to != 11 && to != 16)
 		set_vals(g, n, 0, x->nval, x->iv);
 	else if (x->iv && x->nval >= 0) {
 		double *f = gp_arena_alloc(A, (size_t)(x->nval + 1) * sizeof *f);

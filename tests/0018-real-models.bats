@@ -134,3 +134,180 @@ shape_of() {
 	assert_output --partial "if_open (then: 4720 FLOPs, else 1704)"
 	refute_output --partial "if_known"
 }
+
+# ---- real models from npm (data/README.md, data/fetch-npm.py) ----
+
+@test "the npm models are committed small and stripped: no weight data, dims and dtypes kept" {
+	for f in silero-vad-legacy silero-vad-v5 isnet-uint8 isnet-fp16; do
+		run -0 stat -c %s "$DATA/$f.onnx"
+		[ "$output" -lt 400000 ]
+	done
+	run -0 /usr/bin/python3 -c '
+import sys, onnx
+for f in sys.argv[1:]:
+    m = onnx.load(f, load_external_data=False)
+    def graphs(g):
+        yield g
+        for n in g.node:
+            for a in n.attribute:
+                if a.type == onnx.AttributeProto.GRAPH:
+                    yield from graphs(a.g)
+    big = [t for g in graphs(m.graph) for t in list(g.initializer) +
+           [a.t for n in g.node if n.op_type == "Constant" for a in n.attribute if a.type == onnx.AttributeProto.TENSOR]
+           if len(t.raw_data) > 64 * 8 or len(t.float_data) > 64]
+    print(f.split("/")[-1], len(big))' "$DATA"/silero-vad-legacy.onnx "$DATA"/silero-vad-v5.onnx "$DATA"/isnet-uint8.onnx "$DATA"/isnet-fp16.onnx
+	assert_output "$(printf 'silero-vad-legacy.onnx 0\nsilero-vad-v5.onnx 0\nisnet-uint8.onnx 0\nisnet-fp16.onnx 0')"
+}
+
+@test "silero VAD legacy: fully costed, MACs by hand; the If on sr counts its larger branch" {
+	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/s"
+	run --separate-stderr -0 gp-partition < "$BATS_TEST_TMPDIR/s"
+	assert_equal "$stderr" ""
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition unknown "$BATS_TEST_TMPDIR/p"
+	assert_output 0
+	# sr is an input: both models are costed, the 8 kHz one (else) is larger at
+	# 512 samples (8 STFT frames where the 16 kHz model has 4)
+	run -0 awk -F'\t' '$1 == "branch" && $2 == "If_25" { print $4, $5 }' "$BATS_TEST_TMPDIR/p"
+	assert_output "else larger"
+	# by hand, the 8 kHz model at 512 samples (reflect-padded to 704): STFT Conv
+	# 258 x 8 frames x 256 taps; adaptive normalization 8 x 7; first block:
+	# depthwise 258 x 8 x 5, pointwise and projection 16 x 8 x 258 twice;
+	# encoder: 16 x 4 x 16 (stride 2), 16 x 4 x 5, 32 x 4 x 16 twice; 32 x 2 x 32
+	# (stride 2), 32 x 2 x 5, 32 x 2 x 32 twice; 32 x 2 x 5, 64 x 2 x 32 twice,
+	# 64 x 2 x 64; two LSTM layers of 64 over 2 steps (the state is given:
+	# h's dim 0 is 2, the nested If takes then): 2 x 4·64 x (64 + 64) each;
+	# the decoder Conv 1 x 2 x 64
+	convs=$((258 * 8 * 256 + 8 * 7 + 258 * 8 * 5 + 2 * 16 * 8 * 258 + 16 * 4 * 16 + 16 * 4 * 5 +
+		2 * 32 * 4 * 16 + 32 * 2 * 32 + 32 * 2 * 5 + 2 * 32 * 2 * 32 + 32 * 2 * 5 + 2 * 64 * 2 * 32 +
+		64 * 2 * 64 + 2 * 64))
+	lstm=$((2 * 2 * 4 * 64 * (64 + 64)))
+	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+	assert_output $((convs + lstm))
+	assert_equal "$output" 764616
+	# the If reads the 8 kHz model's weights only, not both models'
+	run -0 col If_25 bytes_weight
+	[ "$output" -lt $((1779792 * 6 / 10)) ]
+	# --input gives the same: input [batch, sequence] binds both
+	part "$DATA/silero-vad-legacy.onnx" --input input=1x512
+	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+	assert_output 764616
+}
+
+@test "--batch on silero legacy binds the batch of the state inputs, not their layer count" {
+	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape --batch 8 > "$BATS_TEST_TMPDIR/s"
+	assert_equal "$(shape_of h)" "float32 [2,8,64]"
+	assert_equal "$(shape_of c)" "float32 [2,8,64]"
+	assert_equal "$(shape_of input)" "float32 [8,sequence]"
+	assert_equal "$(shape_of sr)" "int64 []"
+	assert_equal "$(shape_of hn)" "float32 [2,8,64]"
+	assert_equal "$(shape_of output)" "float32 [8,1]"
+}
+
+@test "silero VAD v5: --input on its anonymous dims; fully costed, MACs by hand" {
+	gp-load "$DATA/silero-vad-v5.onnx" > "$BATS_TEST_TMPDIR/g"
+	run --separate-stderr -0 gp-shape --input input=1x512 < "$BATS_TEST_TMPDIR/g"
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/s"
+	assert_equal "$(shape_of input)" "float32 [1,512]"
+	assert_equal "$(shape_of output)" "float32 [1,1]"
+	assert_equal "$(shape_of stateN)" "float32 [2,1,128]"
+	# the 8 kHz branch cannot run on these samples: sr must be 16000
+	assert_regex "$stderr" "the else branch of If 'If_0' cannot run at these shapes, so its condition 'Equal_0_C' must be true"
+	# 512 samples and the 64 of context the caller prepends; the state's batch
+	run --separate-stderr -0 sh -c "gp-shape --input input=1x576 --input state=2x1x128 < '$BATS_TEST_TMPDIR/g' | gp-partition"
+	refute_regex "$stderr" "gp-partition"
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition unknown "$BATS_TEST_TMPDIR/p"
+	assert_output 0
+	# by hand, the 16 kHz model at 576 samples (reflect-padded to 640): STFT
+	# Conv 258 x 4 frames x 256 taps; encoder 128 x 4 x 129·3, 64 x 2 x 128·3
+	# (stride 2), 64 x 1 x 64·3 (stride 2), 128 x 1 x 64·3; the LSTM cell of
+	# 128, one step: 4·128 x (128 + 128); the decoder Conv 1 x 128
+	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+	assert_output $((258 * 4 * 256 + 128 * 4 * 129 * 3 + 64 * 2 * 128 * 3 + 64 * 64 * 3 + 128 * 64 * 3 +
+		4 * 128 * 256 + 128))
+	run -0 awk -F'\t' '$1 == "branch" && $2 == "If_0" { print $4, $5 }' "$BATS_TEST_TMPDIR/p"
+	assert_output "then condition"
+}
+
+@test "silero VAD v5: --batch cannot tell the state's batch: an error naming it; --input settles it" {
+	gp-load "$DATA/silero-vad-v5.onnx" > "$BATS_TEST_TMPDIR/g"
+	run --separate-stderr gp-shape --batch 8 < "$BATS_TEST_TMPDIR/g"
+	fails_cleanly "gp-shape: stdin: --batch 8: cannot tell which dim of input 'state' \\(\\[2,\\?,128\\]\\) is the batch: set its shape with --input state=DIMS$"
+	run --separate-stderr -0 gp-shape --input state=2x8x128 --batch 8 < "$BATS_TEST_TMPDIR/g"
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/s"
+	assert_equal "$(shape_of state)" "float32 [2,8,128]"
+	assert_equal "$(shape_of input)" "float32 [8,?]"
+	# a dim the model fixes cannot be contradicted
+	run --separate-stderr gp-shape --input state=3x1x128 < "$BATS_TEST_TMPDIR/g"
+	fails_cleanly "gp-shape: stdin: --input state=3x1x128: dim 0 of 'state' is 2 in the model, not 3$"
+	run --separate-stderr gp-shape --input state=2x1 < "$BATS_TEST_TMPDIR/g"
+	fails_cleanly "gp-shape: stdin: --input state=2x1: 'state' has rank 3 in the model \\(\\[2,\\?,128\\]\\), not 2$"
+	run --separate-stderr gp-shape --input nosuch=1 < "$BATS_TEST_TMPDIR/g"
+	fails_cleanly "gp-shape: stdin: --input nosuch=1: the model has no input 'nosuch'$"
+	run --separate-stderr -2 gp-shape --input state=2xx1 < "$BATS_TEST_TMPDIR/g"
+	assert_regex "$stderr" "^gp-shape: --input: 'state=2xx1' is not NAME=DIMS"
+}
+
+@test "--input: names keep a dim symbolic, '?' keeps the model's, commas for names with an x" {
+	gp-load "$DATA/silero-vad-v5.onnx" | gp-shape --input 'input=nx?' --input 'state=[2,nx,128]' > "$BATS_TEST_TMPDIR/s"
+	assert_equal "$(shape_of input)" "float32 [n,?]"
+	assert_equal "$(shape_of state)" "float32 [2,nx,128]"
+	# a name for a model's symbol renames it everywhere
+	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape --input input=Bx512 > "$BATS_TEST_TMPDIR/s"
+	assert_equal "$(shape_of input)" "float32 [B,512]"
+	assert_equal "$(shape_of h)" "float32 [2,B,64]"
+	# and --batch then finds it by its name
+	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape --input input=Bx512 | gp-shape --batch 4 > "$BATS_TEST_TMPDIR/s"
+	assert_equal "$(shape_of c)" "float32 [2,4,64]"
+}
+
+@test "ISNet, int8 and fp16: the same MACs, as onnx's shapes give them; bytes in the real dtypes" {
+	for f in isnet-uint8 isnet-fp16; do
+		want=$(/usr/bin/python3 tests/mac-oracle.py "$DATA/$f.onnx")
+		part "$DATA/$f.onnx"
+		run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+		assert_output "$want"
+		assert_equal "$want" 159673614336
+		run -0 hdr partition unknown "$BATS_TEST_TMPDIR/p"
+		assert_output 0
+		cp "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/$f"
+	done
+	# the first conv: 64 x 512 x 512 outputs of 3 x 3 x 3; ConvInteger reads the
+	# uint8 input and weights (and their zero points) and writes int32
+	cp "$BATS_TEST_TMPDIR/isnet-uint8" "$BATS_TEST_TMPDIR/p"
+	run -0 col /conv_in/Conv_quant kind macs bytes_in bytes_weight bytes_out
+	assert_output "$(printf 'conv2d\t%d\t%d\t%d\t%d' $((64 * 512 * 512 * 27)) $((3 * 1024 * 1024 + 1)) \
+		$((64 * 27 + 1)) $((64 * 512 * 512 * 4)))"
+	cp "$BATS_TEST_TMPDIR/isnet-fp16" "$BATS_TEST_TMPDIR/p"
+	run -0 col /conv_in/Conv macs bytes_in bytes_weight bytes_out
+	assert_output "$(printf '%d\t%d\t%d\t%d' $((64 * 512 * 512 * 27)) $((3 * 1024 * 1024 * 2)) \
+		$(((64 * 27 + 64) * 2)) $((64 * 512 * 512 * 2)))"
+}
+
+@test "gp-roofline: the int8 peak for int8 weights, fp16 for fp16, without -p; a -p against the weights is said" {
+	for f in isnet-uint8:int8 isnet-fp16:fp16; do
+		gp-load "$DATA/${f%%:*}.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
+		run --separate-stderr -0 gp-roofline -H a100-sxm < "$BATS_TEST_TMPDIR/p"
+		assert_equal "$stderr" ""
+		printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/r"
+		run -0 hdr roofline precision "$BATS_TEST_TMPDIR/r"
+		assert_output "${f##*:}"
+		# bytes as the model has them: the same as gp-partition's
+		assert_equal "$(hdr roofline bytes "$BATS_TEST_TMPDIR/r")" \
+			"$(printf '%.6g' "$(hdr partition bytes "$BATS_TEST_TMPDIR/p")")"
+		# -p naming the weights' precision changes nothing
+		run --separate-stderr -0 gp-roofline -H a100-sxm -p "${f##*:}" < "$BATS_TEST_TMPDIR/p"
+		assert_equal "$stderr" ""
+		assert_equal "$(printf '%s\n' "$output" | grep '^##roofline')" "$(grep '^##roofline' "$BATS_TEST_TMPDIR/r")"
+	done
+	gp-load "$DATA/isnet-uint8.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
+	run --separate-stderr -0 gp-roofline -H a100-sxm -p fp16 < "$BATS_TEST_TMPDIR/p"
+	assert_equal "$stderr" "gp-roofline: warning: stdin: -p fp16, but the model's weights are int8: counted at fp16, as asked"
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/r"
+	run -0 hdr roofline precision "$BATS_TEST_TMPDIR/r"
+	assert_output fp16
+	# an fp32 model asked about at fp16 is the usual question: no warning
+	run --separate-stderr -0 sh -c "gp-load $DATA/resnet18.onnx | gp-partition | gp-roofline -H a100-sxm -p fp16 >/dev/null"
+	assert_equal "$stderr" ""
+}
