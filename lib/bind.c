@@ -159,7 +159,7 @@ gp_bind_input(struct gp_graph *g, const char *arg, const char *name, const struc
 static int
 batch_name(const char *s)
 {
-	static const char *const names[] = {"n", "b", "bs", "bsz", "nbatch", "num_samples", NULL};
+	static const char *const names[] = {"n", "b", "bs", "bsz", NULL};
 	char low[64];
 	size_t i;
 
