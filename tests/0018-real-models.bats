@@ -6,6 +6,7 @@
 
 setup() {
 	load test_helper
+	NPM=$DATA/npm
 }
 
 # part FILE [gp-shape args...]: FILE through gp-shape and gp-partition into $BATS_TEST_TMPDIR/p
@@ -135,11 +136,11 @@ shape_of() {
 	refute_output --partial "if_known"
 }
 
-# ---- real models from npm (data/README.md, data/fetch-npm.py) ----
+# ---- real models from npm (data/npm/, data/fetch-npm.py, data/README.md) ----
 
 @test "the npm models are committed small and stripped: no weight data, dims and dtypes kept" {
 	for f in silero-vad-legacy silero-vad-v5 isnet-uint8 isnet-fp16; do
-		run -0 stat -c %s "$DATA/$f.onnx"
+		run -0 stat -c %s "$NPM/$f.onnx"
 		[ "$output" -lt 400000 ]
 	done
 	run -0 /usr/bin/python3 -c '
@@ -155,12 +156,79 @@ for f in sys.argv[1:]:
     big = [t for g in graphs(m.graph) for t in list(g.initializer) +
            [a.t for n in g.node if n.op_type == "Constant" for a in n.attribute if a.type == onnx.AttributeProto.TENSOR]
            if len(t.raw_data) > 64 * 8 or len(t.float_data) > 64]
-    print(f.split("/")[-1], len(big))' "$DATA"/silero-vad-legacy.onnx "$DATA"/silero-vad-v5.onnx "$DATA"/isnet-uint8.onnx "$DATA"/isnet-fp16.onnx
+    print(f.split("/")[-1], len(big))' "$NPM"/silero-vad-legacy.onnx "$NPM"/silero-vad-v5.onnx "$NPM"/isnet-uint8.onnx "$NPM"/isnet-fp16.onnx
 	assert_output "$(printf 'silero-vad-legacy.onnx 0\nsilero-vad-v5.onnx 0\nisnet-uint8.onnx 0\nisnet-fp16.onnx 0')"
 }
 
+@test "the npm models: every graph's nodes as onnx lists them, in an order where every name is defined first" {
+	for f in "$NPM"/*.onnx; do
+		gp-load "$f" > "$BATS_TEST_TMPDIR/s"
+		# graphs and ops, every graph (If branches at any depth), as python3-onnx sees them
+		/usr/bin/python3 -c '
+import collections, sys, onnx
+m = onnx.load(sys.argv[1], load_external_data=False)
+def graphs(g):
+    yield g
+    for n in g.node:
+        for a in n.attribute:
+            if a.type == onnx.AttributeProto.GRAPH:
+                yield from graphs(a.g)
+gs = list(graphs(m.graph))
+print("graphs", len(gs))
+for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).items()):
+    print(op, k)' "$f" > "$BATS_TEST_TMPDIR/want"
+		awk -F'\t' '$1 == "graph" { g++ } $1 == "node" { n[$3]++ }
+			END { print "graphs", g; for (op in n) print op, n[op] | "sort" }' "$BATS_TEST_TMPDIR/s" \
+			> "$BATS_TEST_TMPDIR/got"
+		diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+		# a name a node reads is defined before it: in its graph or in one enclosing it
+		awk -F'\t' '
+		    $1 == "graph" { holder[$2] = $5 }
+		    $1 == "tensor" && ($5 == "input" || $5 == "initializer") { def[$8 "/" $2] = 1 }
+		    $1 == "node" {
+			ng[$2] = $8
+			n = split($5, in_, ",")
+			for (i = 1; i <= n; i++) {
+				if (in_[i] == "" || in_[i] == ".")
+					continue
+				for (g = $8; g != ""; g = holder[g] == "." ? "" : ng[holder[g]])
+					if (def[g "/" in_[i]])
+						break
+				if (g == "") { print "not yet defined: " in_[i] " in " $2; bad = 1 }
+			}
+			n = split($6, out, ",")
+			for (i = 1; i <= n; i++) def[$8 "/" out[i]] = 1
+		    }
+		    END { exit bad }' "$BATS_TEST_TMPDIR/s"
+	done
+}
+
+@test "the npm models: gp-shape agrees with onnx's shape inference on every main-graph tensor" {
+	for f in "$NPM"/*.onnx; do
+		gp-load "$f" | gp-shape 2> /dev/null > "$BATS_TEST_TMPDIR/s"
+		run -0 /usr/bin/python3 tests/shape-oracle.py "$f" "$BATS_TEST_TMPDIR/s"
+		assert_output --regexp ", 0 disagree;"
+	done
+	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/s"
+	run -0 /usr/bin/python3 tests/shape-oracle.py "$NPM/silero-vad-legacy.onnx" "$BATS_TEST_TMPDIR/s" \
+		-D batch=1 -D sequence=512
+	assert_output --regexp ", 0 disagree;"
+}
+
+@test "the npm models: networkx agrees on stages, width, antichain, critical path and peak" {
+	for m in silero-vad-legacy:"-D batch=1 -D sequence=512" \
+		silero-vad-v5:"--input input=1x576 --input state=2x1x128" isnet-uint8: isnet-fp16:; do
+		for f in "" --fuse; do
+			gp-load "$NPM/${m%%:*}.onnx" | gp-shape ${m#*:} 2> /dev/null | gp-partition $f |
+				gp-concur > "$BATS_TEST_TMPDIR/s"
+			run -0 /usr/bin/python3 tests/concur-oracle.py < "$BATS_TEST_TMPDIR/s"
+			assert_output --regexp '^agree: [0-9]+ subgraphs$'
+		done
+	done
+}
+
 @test "silero VAD legacy: fully costed, MACs by hand; the If on sr counts its larger branch" {
-	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/s"
+	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/s"
 	run --separate-stderr -0 gp-partition < "$BATS_TEST_TMPDIR/s"
 	assert_equal "$stderr" ""
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/p"
@@ -189,13 +257,13 @@ for f in sys.argv[1:]:
 	run -0 col If_25 bytes_weight
 	[ "$output" -lt $((1779792 * 6 / 10)) ]
 	# --input gives the same: input [batch, sequence] binds both
-	part "$DATA/silero-vad-legacy.onnx" --input input=1x512
+	part "$NPM/silero-vad-legacy.onnx" --input input=1x512
 	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
 	assert_output 764616
 }
 
 @test "--batch on silero legacy binds the batch of the state inputs, not their layer count" {
-	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape --batch 8 > "$BATS_TEST_TMPDIR/s"
+	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape --batch 8 > "$BATS_TEST_TMPDIR/s"
 	assert_equal "$(shape_of h)" "float32 [2,8,64]"
 	assert_equal "$(shape_of c)" "float32 [2,8,64]"
 	assert_equal "$(shape_of input)" "float32 [8,sequence]"
@@ -205,7 +273,7 @@ for f in sys.argv[1:]:
 }
 
 @test "silero VAD v5: --input on its anonymous dims; fully costed, MACs by hand" {
-	gp-load "$DATA/silero-vad-v5.onnx" > "$BATS_TEST_TMPDIR/g"
+	gp-load "$NPM/silero-vad-v5.onnx" > "$BATS_TEST_TMPDIR/g"
 	run --separate-stderr -0 gp-shape --input input=1x512 < "$BATS_TEST_TMPDIR/g"
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/s"
 	assert_equal "$(shape_of input)" "float32 [1,512]"
@@ -231,7 +299,7 @@ for f in sys.argv[1:]:
 }
 
 @test "silero VAD v5: --batch cannot tell the state's batch: an error naming it; --input settles it" {
-	gp-load "$DATA/silero-vad-v5.onnx" > "$BATS_TEST_TMPDIR/g"
+	gp-load "$NPM/silero-vad-v5.onnx" > "$BATS_TEST_TMPDIR/g"
 	run --separate-stderr gp-shape --batch 8 < "$BATS_TEST_TMPDIR/g"
 	fails_cleanly "gp-shape: stdin: --batch 8: cannot tell which dim of input 'state' \\(\\[2,\\?,128\\]\\) is the batch: set its shape with --input state=DIMS$"
 	run --separate-stderr -0 gp-shape --input state=2x8x128 --batch 8 < "$BATS_TEST_TMPDIR/g"
@@ -250,22 +318,22 @@ for f in sys.argv[1:]:
 }
 
 @test "--input: names keep a dim symbolic, '?' keeps the model's, commas for names with an x" {
-	gp-load "$DATA/silero-vad-v5.onnx" | gp-shape --input 'input=nx?' --input 'state=[2,nx,128]' > "$BATS_TEST_TMPDIR/s"
+	gp-load "$NPM/silero-vad-v5.onnx" | gp-shape --input 'input=nx?' --input 'state=[2,nx,128]' > "$BATS_TEST_TMPDIR/s"
 	assert_equal "$(shape_of input)" "float32 [n,?]"
 	assert_equal "$(shape_of state)" "float32 [2,nx,128]"
 	# a name for a model's symbol renames it everywhere
-	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape --input input=Bx512 > "$BATS_TEST_TMPDIR/s"
+	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape --input input=Bx512 > "$BATS_TEST_TMPDIR/s"
 	assert_equal "$(shape_of input)" "float32 [B,512]"
 	assert_equal "$(shape_of h)" "float32 [2,B,64]"
 	# and --batch then finds it by its name
-	gp-load "$DATA/silero-vad-legacy.onnx" | gp-shape --input input=Bx512 | gp-shape --batch 4 > "$BATS_TEST_TMPDIR/s"
+	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape --input input=Bx512 | gp-shape --batch 4 > "$BATS_TEST_TMPDIR/s"
 	assert_equal "$(shape_of c)" "float32 [2,4,64]"
 }
 
 @test "ISNet, int8 and fp16: the same MACs, as onnx's shapes give them; bytes in the real dtypes" {
 	for f in isnet-uint8 isnet-fp16; do
-		want=$(/usr/bin/python3 tests/mac-oracle.py "$DATA/$f.onnx")
-		part "$DATA/$f.onnx"
+		want=$(/usr/bin/python3 tests/mac-oracle.py "$NPM/$f.onnx")
+		part "$NPM/$f.onnx"
 		run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
 		assert_output "$want"
 		assert_equal "$want" 159673614336
@@ -287,7 +355,7 @@ for f in sys.argv[1:]:
 
 @test "gp-roofline: the int8 peak for int8 weights, fp16 for fp16, without -p; a -p against the weights is said" {
 	for f in isnet-uint8:int8 isnet-fp16:fp16; do
-		gp-load "$DATA/${f%%:*}.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
+		gp-load "$NPM/${f%%:*}.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
 		run --separate-stderr -0 gp-roofline -H a100-sxm < "$BATS_TEST_TMPDIR/p"
 		assert_equal "$stderr" ""
 		printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/r"
@@ -301,7 +369,7 @@ for f in sys.argv[1:]:
 		assert_equal "$stderr" ""
 		assert_equal "$(printf '%s\n' "$output" | grep '^##roofline')" "$(grep '^##roofline' "$BATS_TEST_TMPDIR/r")"
 	done
-	gp-load "$DATA/isnet-uint8.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
+	gp-load "$NPM/isnet-uint8.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
 	run --separate-stderr -0 gp-roofline -H a100-sxm -p fp16 < "$BATS_TEST_TMPDIR/p"
 	assert_equal "$stderr" "gp-roofline: warning: stdin: -p fp16, but the model's weights are int8: counted at fp16, as asked"
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/r"
