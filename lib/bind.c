@@ -294,6 +294,12 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 				g->t[i].dirty = 1;
 			}
 		}
+		/* a static export: its shape constants may hold the old batch */
+		if (b0.v >= 0 && b0.v != batch) {
+			g->rebatched = 1;
+			g->batch_from = b0.v;
+			g->batch_to = batch;
+		}
 	}
 #undef CAND
 	/* the declared activation shapes were for the old batch */

@@ -258,6 +258,8 @@ struct gp_graph {
 	struct gp_map byname;               /* "GRAPH/name" -> tensor index */
 	struct gp_map scratch;              /* gp_graph_build's own (released by gp_graph_release if it dies) */
 	int opset;                          /* of the default domain */
+	int rebatched;                      /* --batch set dim 0 of every input from batch_from to batch_to */
+	int64_t batch_from, batch_to;
 };
 /* Build the graph view of stream s; dies on a malformed record or a name
  * that refers to no tensor. */

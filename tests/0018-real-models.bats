@@ -379,3 +379,18 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 	run --separate-stderr -0 sh -c "gp-load $DATA/resnet18.onnx | gp-partition | gp-roofline -H a100-sxm -p fp16 >/dev/null"
 	assert_equal "$stderr" ""
 }
+
+@test "--batch on a static export: a shape constant holding batch 1 is refused, named, never re-batched wrong" {
+	# a Reshape to [1, -1] would silently flatten the new batch into one row
+	gp-load "$TDATA/static-batch.onnx" > "$BATS_TEST_TMPDIR/g"
+	run --separate-stderr gp-shape --batch 8 < "$BATS_TEST_TMPDIR/g"
+	fails_cleanly "gp-shape: stdin: node 'view' \\(Reshape\\): its target 'flat' = \\[1,-1\\], a constant of the export, fixes the batch at 1 \\(--batch 8 cannot re-batch it: export the model with a dynamic batch axis, or at batch 8\\)$"
+	# at the export's own batch it is the model as it is
+	run -0 gp-shape --batch 1 < "$BATS_TEST_TMPDIR/g"
+	assert_line --regexp $'^tensor\ty\tfloat32\t\\[1,128\\]\t'
+	assert_line --regexp $'^tensor\tf\tfloat32\t\\[1,128\\]\t'
+	# a target that contradicts the new batch says which constant fixes it
+	gp-load "$TDATA/static-batch2.onnx" > "$BATS_TEST_TMPDIR/g"
+	run --separate-stderr gp-shape --batch 8 < "$BATS_TEST_TMPDIR/g"
+	fails_cleanly "gp-shape: stdin: node 'view' \\(Reshape\\): cannot reshape 1024 elements into 128: 'rows' = \\[1,8,16\\], a constant of the export, fixes the batch at 1 \\(--batch 8"
+}
