@@ -277,6 +277,41 @@ triple(struct gp_buf *b, const int64_t *v)
 		gp_buf_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64, v[0], v[1], v[2]);
 }
 
+/* branches writes one branch record per If node costed (replacing those of
+ * a previous run): which branch counts and why, and the FLOPs of each. */
+static void
+branches(struct gp_stream *s, struct gp_graph *g, const struct gp_part *p)
+{
+	static const char *const cols[] = {
+		"node", "subgraph", "taken", "by", "flops", "other_flops", NULL,
+	};
+	struct gp_table *t;
+	struct gp_buf b = {0};
+	int i;
+
+	gp_table_drop(s, "branch");
+	if (!p->nbr)
+		return;
+	t = gp_table_new(s, "branch", cols);
+	for (i = 0; i < p->nbr; i++) {
+		const struct gp_branch *br = &p->br[i];
+		size_t r = gp_table_addrow(s, t);
+		int h = br->node;
+
+		while (h >= 0 && g->n[h].graph != 0)
+			h = g->gholder[g->n[h].graph];
+		gp_buf_reset(&b);
+		gp_esc(&b, g->n[br->node].name, strlen(g->n[br->node].name));
+		gp_table_set(s, t, 0, r, b.buf);
+		gp_table_set_count(s, t, 1, r, h >= 0 && p->node_sg[h] > 0 ? p->node_sg[h] : -1);
+		gp_table_set(s, t, 2, r, br->branch == 1 ? "then" : br->branch == 2 ? "else" : ".");
+		gp_table_set(s, t, 3, r, !br->branch ? "." : br->cond ? "condition" : "larger");
+		gp_table_set_count(s, t, 4, r, br->flops);
+		gp_table_set_count(s, t, 5, r, br->alt_flops);
+	}
+	gp_buf_release(&b);
+}
+
 /* a subgraph's gemm, float_elems and float_bytes fields (docs/format.md) */
 static void
 geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct gp_sub *sg,
@@ -374,6 +409,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	for (k = 0; k < g.nn; k++) {
 		gp_table_set_count(s, g.nt, cn, g.n[k].row, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
 	}
+	branches(s, &g, &p);
 	/* the totals: only when every subgraph was counted, else '.' and the
 	 * sums of those that were, named as such */
 	gp_buf_printf(&h, "mode=%s\tsubgraphs=%d", o.fuse ? "fused" : "unfused", p.nsg);

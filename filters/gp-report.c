@@ -829,6 +829,35 @@ llm_section(struct out *O, struct rep *R)
 	kv_end(O, &K);
 }
 
+/* if_lines: the Ifs gp-partition counted at their larger branch, because
+ * their condition's value is not known (its branch records) */
+static void
+if_lines(struct kv *K, struct rep *R)
+{
+	struct gp_arena *a = &R->s.arena;
+	struct gp_table *t = gp_table_get(&R->s, "branch");
+	struct gp_buf b = {0};
+	size_t r;
+	int n = 0;
+
+	if (!t || gp_table_col(t, "by") < 0)
+		return;
+	for (r = 0; r < t->nrow; r++) {
+		if (strcmp(cell(t, "by", r), "larger"))
+			continue;
+		if (n++ < 3)
+			gp_buf_printf(&b, "%s%s (%s: %s FLOPs, %s %s)", n > 1 ? ", " : "",
+			    field(a, t, "node", r), cell(t, "taken", r), cell(t, "flops", r),
+			    strcmp(cell(t, "taken", r), "then") ? "then" : "else", cell(t, "other_flops", r));
+	}
+	if (n > 3)
+		gp_buf_printf(&b, " and %d more", n - 3);
+	if (n)
+		kv(K, "If", gp_arena_printf(a, "%d counted at the larger branch, the condition not being "
+		    "known: %s", n, b.buf));
+	gp_buf_release(&b);
+}
+
 static void
 report(struct out *O, struct rep *R)
 {
@@ -884,6 +913,7 @@ report(struct out *O, struct rep *R)
 		    "%.3g FLOPs/byte (mean of the subgraphs' AI)", num(F, "ai_mean")));
 	if (get(F, "dtype"))
 		kv(&K, "bytes counted at", !strcmp(get(F, "dtype"), "as-is") ? "the model's dtypes" : get(F, "dtype"));
+	if_lines(&K, R);
 	kv_end(O, &K);
 
 	section(O, "Operation types");

@@ -35,7 +35,8 @@ help(void)
 	    "                      its copies and its kernels' efficiency\n"
 	    "  -p, --precision P   fp64 fp32 tf32 fp16 bf16 fp8 int8 int4: the peak used and\n"
 	    "                      the element size bytes are counted at (default: the\n"
-	    "                      model's dtype)\n"
+	    "                      dtype of the weights its multiply-accumulates read,\n"
+	    "                      bytes as they are)\n"
 	    "      --list          list the profiles there are, one line each\n"
 	    "      --list-runtimes list the runtime profiles there are, one line each\n"
 	    "      --check         validate the profiles named, print one line each\n"
@@ -231,6 +232,39 @@ io_bytes(const struct gp_graph *g, enum gp_kind kind, int prec)
 	return b;
 }
 
+/* weights_prec: the precision of the model's multiply-accumulates: the
+ * dtype of the weight each MAC op reads (input 1, input 3 of the QLinear
+ * ops; input 0's when it reads no weight there), the one holding the most
+ * MACs; -1 if the model has no MAC op whose cost and dtype are known */
+static int
+weights_prec(struct gp_graph *g)
+{
+	int64_t macs[GP_PREC_N] = {0};
+	size_t i;
+	int p, best = -1;
+
+	for (i = 0; i < g->nn; i++) {
+		struct gp_node *n = &g->n[i];
+		const struct gp_op *op = gp_op_find(n->domain, n->op);
+		int wi = !strncmp(n->op, "QLinear", 7) ? 3 : 1, t;
+		struct gp_cost c;
+
+		if (!op || op->cls != GP_C_DENSE || gp_op_cost(g, n, &c) < 0 || c.overflow)
+			continue;
+		t = wi < n->nin && n->in[wi] >= 0 ? gp_tensor_root(g, n->in[wi]) : -1;
+		if (t < 0 || (g->t[t].kind != GP_K_INIT && g->t[t].kind != GP_K_CONST))
+			t = n->nin > 0 ? n->in[0] : -1;
+		if (t < 0 || (p = gp_prec_of_dtype(g->t[t].dtype)) < 0)
+			continue;
+		if (__builtin_add_overflow(macs[p], c.macs, &macs[p]))
+			macs[p] = INT64_MAX;
+	}
+	for (p = 0; p < GP_PREC_N; p++)
+		if (macs[p] > 0 && (best < 0 || macs[p] > macs[best]))
+			best = p;
+	return best;
+}
+
 /* Put one stream on the chip h. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
@@ -243,7 +277,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 	struct est *e;
 	struct gp_kernel *k;
 	struct gp_gemm *gm;
-	int counted, i, scale, c_fe, c_fb, c_gemm;
+	int counted, wprec, i, scale, c_fe, c_fb, c_gemm;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
@@ -257,9 +291,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 
 	memset(&C, 0, sizeof C);
 	C.h = h;
-	/* the dtype bytes were counted at: gp-partition's --dtype, else the model's */
+	/* the dtype bytes were counted at: gp-partition's --dtype, else the
+	 * model's; the precision: -p, else that --dtype, else the weights' */
 	counted = d.dtype > 0 ? d.dtype : model_dtype(&g);
-	C.prec = pname ? gp_prec_from_name(pname) : gp_prec_of_dtype(counted);
+	wprec = d.dtype > 0 ? -1 : weights_prec(&g);
+	C.prec = pname ? gp_prec_from_name(pname) : d.dtype > 0 || wprec < 0 ? gp_prec_of_dtype(counted) :
+	    wprec;
 	if (C.prec < 0)
 		C.prec = GP_PREC_FP32;
 	if (h->peak[C.prec] <= 0) {
@@ -271,13 +308,21 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 		gp_die("%s: %s has no %s peak (it has %s): choose one with -p", h->path, h->name,
 		    gp_prec_name(C.prec), have.buf);
 	}
+	/* a float model may be asked about at a lower float precision; anything
+	 * else -p asks that its weights are not is said */
+	if (pname && wprec >= 0 && C.prec != wprec && !((wprec == GP_PREC_FP32 || wprec == GP_PREC_FP64) &&
+	    C.prec != GP_PREC_INT8 && C.prec != GP_PREC_INT4))
+		gp_warn("%s: -p %s, but the model's weights are %s: counted at %s, as asked", s->src,
+		    pname, gp_prec_name(wprec), pname);
 	gp_table_need(s, t, "name");
 	if (gp_table_col(t, "flops") < 0 || gp_table_col(t, "bytes_in") < 0 ||
 	    gp_table_col(t, "bytes_out") < 0 || gp_table_col(t, "bytes_weight") < 0)
 		gp_die("%s: the #subgraph header lacks flops, bytes_in, bytes_out or bytes_weight", s->src);
 	/* bytes at the precision's element size: the floating elements gp-partition counted, scaled */
 	bits = gp_dtype_bits(gp_prec_dtype(C.prec));
-	scale = bits != gp_dtype_bits(counted);
+	/* only when -p asks for another precision than the weights': a quantized
+	 * model at its int8 peak keeps the bytes its dtypes have */
+	scale = pname && C.prec != wprec && bits != gp_dtype_bits(counted);
 	c_fe = gp_table_col(t, "float_elems");
 	c_fb = gp_table_col(t, "float_bytes");
 	if (scale && (c_fe < 0 || c_fb < 0))

@@ -14,7 +14,7 @@
 #include "gp.h"
 
 static const char usage[] =
-    "[-D NAME=VALUE]... [--sweep NAME=V1,V2,...]... [--batch N] [--strict] < STREAM";
+    "[-D NAME=VALUE]... [--input NAME=DIMS]... [--sweep NAME=V1,V2,...]... [--batch N] [--strict] < STREAM";
 
 static void
 help(void)
@@ -26,7 +26,13 @@ help(void)
 	    "  --sweep NAME=V,V,... write one stream per value, each with NAME bound to it\n"
 	    "                       and a ##sweep header; several --sweep options go in step\n"
 	    "                       (--sweep seq=512,1 --sweep past=0,512: prefill, then decode)\n"
-	    "  --batch N            set the leading dim of every graph input to N\n"
+	    "  --input NAME=DIMS    set graph input NAME's dims: 1x512, 2x?x128 ('?' as the\n"
+	    "                       model has it, a name keeps the dim symbolic), or\n"
+	    "                       [batch,512]; a dim the model fixes must agree\n"
+	    "  --batch N            set the batch of every graph input to N: the dims named\n"
+	    "                       as a batch (batch, batch_size, N, ...), else the symbol\n"
+	    "                       leading every input, else dim 0 where the inputs agree;\n"
+	    "                       not the inputs set with --input\n"
 	    "  --strict             an op without shape inference is an error, not a warning\n"
 	    "  -h, --help           show this help\n"
 	    "  -V, --version        show the version\n\n"
@@ -53,6 +59,12 @@ struct def {
 	int64_t v;
 };
 
+/* an input's shape: --input NAME=DIMS */
+struct inshape {
+	char *arg, *name;
+	struct gp_shape d;
+};
+
 /* a sweep: one dim, its values */
 struct sweep {
 	char *name;
@@ -77,6 +89,25 @@ parse_def(const char *opt, const char *a)
 	return d;
 }
 
+/* (the dims live in arena a, the names in memory of their own, until exit) */
+static struct inshape
+parse_input(struct gp_arena *a, const char *arg)
+{
+	struct inshape r;
+	char *eq;
+
+	r.arg = gp_xstrdup(arg);
+	r.name = gp_xstrdup(arg);
+	eq = strchr(r.name, '=');
+	if (!eq || eq == r.name || gp_dims_parse(a, eq + 1, &r.d) < 0) {
+		fprintf(stderr, "%s: --input: '%s' is not NAME=DIMS (DIMS like 1x512, 2x?x128 or "
+		    "[batch,512])\n", gp_prog, arg);
+		exit(GP_EXIT_USAGE);
+	}
+	*eq = '\0';
+	return r;
+}
+
 static struct sweep
 parse_sweep(const char *a)
 {
@@ -99,50 +130,32 @@ parse_sweep(const char *a)
 	return w;
 }
 
-/* Infer one stream with the bindings defs (and, with batch >= 0, a new
- * batch); add the ##sweep header if given. */
+/* the inputs set with --input, and their count */
+static struct inshape *inputs;
+static int ninput;
+
+/* Infer one stream with the bindings defs, the --input shapes and (with
+ * batch >= 0) a new batch, in that order; add the ##sweep header if given. */
 static void
 shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int strict,
     const char *sweephdr)
 {
 	struct gp_graph g;
-	struct def *all = gp_xcalloc((size_t)ndef + 1, sizeof *all);
-	int nall = 0, i, j, unknown;
-	size_t k;
+	const char **fixed = gp_xcalloc((size_t)ninput + 1, sizeof *fixed);
+	int i, unknown;
 
 	gp_graph_build(&g, s);
 	for (i = 0; i < ndef; i++)
-		all[nall++] = defs[i];
-	if (batch >= 0) {
-		/* a new batch makes the file's declared activation shapes stale */
-		for (k = 0; k < g.nt_; k++) {
-			struct gp_tensor *t = &g.t[k];
-
-			if (t->graph != 0 || t->shape.rank < 1)
-				continue;
-			if (t->kind == GP_K_INPUT) {
-				const char *sym = t->shape.d[0].sym;
-
-				for (j = 0; sym && j < nall && strcmp(all[j].name, sym); j++)
-					;
-				if (sym && j == nall) {
-					all = gp_xreallocarray(all, (size_t)nall + 2, sizeof *all);
-					all[nall].name = gp_arena_strdup(&s->arena, sym);
-					all[nall++].v = batch;
-				}
-				t->shape.d[0].sym = NULL;
-				t->shape.d[0].v = batch;
-				t->dirty = 1;
-			} else if (t->kind == GP_K_INTER || t->kind == GP_K_OUTPUT) {
-				t->shape.rank = -1;
-				t->dirty = 1;
-			}
-		}
+		if (gp_bind(&g, defs[i].name, defs[i].v) == 0 && batch < 0)
+			gp_warn("%s: -D %s=%lld: no dim is named '%s'", s->src, defs[i].name,
+			    (long long)defs[i].v, defs[i].name);
+	for (i = 0; i < ninput; i++) {
+		gp_bind_input(&g, inputs[i].arg, inputs[i].name, &inputs[i].d);
+		fixed[i] = inputs[i].name;
 	}
-	for (i = 0; i < nall; i++)
-		if (gp_bind(&g, all[i].name, all[i].v) == 0 && i < ndef && batch < 0)
-			gp_warn("%s: -D %s=%lld: no dim is named '%s'", s->src, all[i].name,
-			    (long long)all[i].v, all[i].name);
+	if (batch >= 0)
+		gp_bind_batch(&g, batch, fixed, ninput);
+	free(fixed);
 	unknown = gp_infer(&g, strict ? GP_INFER_STRICT : 0);
 	gp_graph_store(&g);
 	/* what tells gp-partition that shapes were inferred (docs/format.md) */
@@ -155,7 +168,6 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 		    sweephdr);
 	}
 	gp_graph_release(&g);
-	free(all);
 }
 
 int
@@ -163,6 +175,7 @@ main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"batch", required_argument, NULL, 'b'},
+		{"input", required_argument, NULL, 'i'},
 		{"sweep", required_argument, NULL, 'w'},
 		{"strict", no_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
@@ -173,11 +186,13 @@ main(int argc, char **argv)
 	struct gp_stream s;
 	struct def *defs;
 	struct sweep *sw;
+	struct gp_arena dims = {0};
 	int ndef = 0, nsw = 0, c, i, j, strict = 0, npt = 1;
 	int64_t batch = -1;
 
 	gp_init(argv);
 	defs = gp_xcalloc((size_t)argc + 1, sizeof *defs);
+	inputs = gp_xcalloc((size_t)argc + 1, sizeof *inputs);
 	sw = gp_xcalloc((size_t)argc + 1, sizeof *sw);
 	while ((c = getopt_long(argc, argv, "D:hV", lo, NULL)) != -1) {
 		switch (c) {
@@ -189,6 +204,9 @@ main(int argc, char **argv)
 			break;
 		case 'b':
 			batch = count("--batch", optarg);
+			break;
+		case 'i':
+			inputs[ninput++] = parse_input(&dims, optarg);
 			break;
 		case 's':
 			strict = 1;
@@ -276,6 +294,12 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < ndef; i++)
 		free(defs[i].name);
+	for (i = 0; i < ninput; i++) {
+		free(inputs[i].arg);
+		free(inputs[i].name);
+	}
+	free(inputs);
+	gp_arena_release(&dims);
 	free(sw);
 	free(defs);
 	return gp_close_stdout();

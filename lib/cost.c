@@ -749,8 +749,25 @@ gp_loop_trips(struct gp_graph *g, struct gp_node *n)
 	}
 }
 
-/* If: both branches are costed and the larger counts. Loop: the body times
- * the trip count M when it is known. Scan: the body times the scanned length. */
+/* gp_if_taken: the branch If node n takes when its condition's value is
+ * known (a constant, or computed from shapes): 1 then, 0 else; -1 if not known. */
+int
+gp_if_taken(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *c = gp_node_in(g, n, 0);
+
+	(void)g;
+	if (!c || c->nval != 1)
+		return -1;
+	if (c->iv)
+		return c->iv[0].known ? c->iv[0].v != 0 : -1;
+	return c->fv ? c->fv[0] != 0 : -1;
+}
+
+/* If: the branch its condition takes, when gp knows the condition's value;
+ * else both branches are costed and the larger (by FLOPs) counts, and
+ * c->cond says it was not known. Loop: the body times the trip count M when
+ * it is known. Scan: the body times the scanned length. */
 int
 gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
@@ -761,11 +778,25 @@ gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fp
 	(void)fpe;
 	if (!strcmp(n->op, "If")) {
 		int t = gp_node_graph(g, n, "then_branch"), e = gp_node_graph(g, n, "else_branch");
+		int taken = gp_if_taken(g, n);
 
+		c->alt_flops = -1;
+		if (taken >= 0) {
+			c->branch = taken ? 1 : 2;
+			c->cond = 1;
+			if (body(g, taken ? t : e, &b1) < 0)
+				return -1;
+			c->macs = b1.macs;
+			c->flops = b1.flops;
+			c->overflow = b1.overflow;
+			return 0;
+		}
 		if (t < 0 || e < 0 || body(g, t, &b1) < 0 || body(g, e, &b2) < 0)
 			return -1;
-		c->macs = b1.flops >= b2.flops ? b1.macs : b2.macs;
-		c->flops = b1.flops >= b2.flops ? b1.flops : b2.flops;
+		c->branch = b1.flops >= b2.flops ? 1 : 2;
+		c->macs = c->branch == 1 ? b1.macs : b2.macs;
+		c->flops = c->branch == 1 ? b1.flops : b2.flops;
+		c->alt_flops = c->branch == 1 ? b2.flops : b1.flops;
 		c->overflow = b1.overflow | b2.overflow;
 		return 0;
 	}

@@ -26,6 +26,7 @@ GP_COST_FN(matmulnbits);
 GP_COST_FN(attention);
 GP_COST_FN(einsum);
 GP_COST_FN(control);
+GP_COST_FN(rnn);                        /* rnn.c */
 #undef GP_COST_FN
 
 /* The group attribute of a Conv (transpose 0) or ConvTranspose (1) with cin
@@ -36,6 +37,15 @@ GP_COST_FN(control);
 int gp_conv_group(struct gp_graph *g, const struct gp_node *n, int transpose, int64_t cin, int64_t w0, int64_t w1,
     int64_t *grp);
 
+/* Shape functions of the op table that live outside ops.c (the recurrent
+ * ops: rnn.c), and the one way every shape function sets an output: dtype,
+ * rank and dims (copied), a declared dim filling one that is not known, a
+ * declared shape that disagrees reported once (ops.c). */
+int gp_op_rnn(struct gp_graph *g, struct gp_node *n);
+void gp_op_set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const struct gp_dim *d);
+
+/* the branch an If takes: 1 then, 0 else, -1 when its condition's value is not known (cost.c) */
+int gp_if_taken(struct gp_graph *g, struct gp_node *n);
 /* trips of a Loop or Scan body, -1 unknown (cost.c) */
 int64_t gp_loop_trips(struct gp_graph *g, struct gp_node *n);
 

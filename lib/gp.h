@@ -316,6 +316,8 @@ struct gp_graph {
 	int *tsame;                         /* tensor -> the next of the same name (another graph's), -1 */
 	struct gp_map scratch;              /* gp_graph_build's own (released by gp_graph_release if it dies) */
 	int opset;                          /* of the default domain */
+	int rebatched;                      /* --batch set dim 0 of every input from batch_from to batch_to */
+	int64_t batch_from, batch_to;
 };
 /* Build the graph view of stream s; dies on a malformed record or a name
  * that refers to no tensor. */
@@ -354,6 +356,9 @@ struct gp_cost {
 	int depthwise;
 	const char *kind;                   /* op family: conv2d, linear, relu, ... */
 	int64_t read0;                      /* elements read of input 0 when fewer than all (Gather, Slice); else -1 */
+	int branch;                         /* If: the branch counted, 1 then_branch, 2 else_branch; else 0 */
+	int cond;                           /* If: 1 when its condition's value chose it, 0 when the larger counts */
+	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
 	int overflow;
 };
 /* How an op runs, which decides how gp-partition treats it. */
@@ -427,9 +432,18 @@ struct gp_sub {
 	struct gp_gemm *gemm;               /* its matrix products (gemm.c), arena memory */
 	int ngemm;                          /* how many; 0 none (not a matrix kernel), -1 unknown */
 };
+/* An If node gp-partition costed (in the main graph, or in a body that counts). */
+struct gp_branch {
+	int node;
+	int branch;                         /* counted: 1 then_branch, 2 else_branch; 0 cost unknown */
+	int cond;                           /* 1: its condition's value chose it; 0: the larger counts */
+	int64_t flops, alt_flops;           /* of the branch counted, of the other (-1 unknown or not costed) */
+};
 struct gp_part {
 	struct gp_sub *sg;
 	int nsg;
+	struct gp_branch *br;               /* the If nodes costed, outer ones first */
+	int nbr;
 	int *node_sg;                       /* node -> subgraph id, 0 if in none */
 	int64_t params;                     /* elements of the model's weights */
 	int64_t buffers;                    /* elements of BatchNormalization running statistics */
@@ -644,6 +658,14 @@ enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };
  * error; QUIET: not even a warning. Returns the count of tensors still not fully known. */
 int gp_infer(struct gp_graph *g, int flags);
 int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := value; count replaced */
+
+/* ---- bind.c: the shapes of the inputs, set before inference ---- */
+/* Parse --input's DIMS ("1x512", "2x?x128", "[batch,512]"); 0, or -1 on bad syntax. */
+int gp_dims_parse(struct gp_arena *a, const char *text, struct gp_shape *s);
+/* Set input name's dims (arg names the option in messages); dies on a contradiction. */
+void gp_bind_input(struct gp_graph *g, const char *arg, const char *name, const struct gp_shape *want);
+/* Set the batch of every input but those in fixed; dies naming an input whose batch dim cannot be told. */
+void gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int nfixed);
 
 /* ---- sha256.c ---- */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gp.h"
+#include "cost.h"
 
 /* same_dtype gives the outputs of a node whose shapes could not be inferred
  * the dtype of its first input, for the ops whose outputs always have it. */
@@ -43,8 +44,118 @@ order(const struct gp_graph *g, int gid, int *out, size_t *k, const int *first, 
 	}
 }
 
+/* is_dead: is graph gid an If branch that never runs, or inside one? A
+ * branch never runs when its If's condition (inferred before the branch is:
+ * it is computed before the If) takes the other, or when it cannot run at
+ * these shapes (gone[] marks it: see maybe()). */
+static int
+is_dead(struct gp_graph *g, int gid, const char *gone)
+{
+	int h, taken;
+
+	for (; gid > 0 && (h = g->gholder[gid]) >= 0; gid = g->n[h].graph) {
+		if (gone[gid])
+			return 1;
+		if (!strcmp(g->n[h].op, "If") && (taken = gp_if_taken(g, &g->n[h])) >= 0 &&
+		    gp_node_graph(g, &g->n[h], taken ? "else_branch" : "then_branch") == gid)
+			return 1;
+		if (g->n[h].graph >= gid)
+			break;
+	}
+	return 0;
+}
+
+/* maybe: node n, in graph gid, is impossible. If it is in a branch of an If
+ * whose condition is not known, that branch cannot run at these shapes: the
+ * condition must take the other one, and is given that value (so that what
+ * reads the stream after gp-shape takes it too), with a warning; returns 1.
+ * Else 0: n's error is the model's. */
+static int
+maybe(struct gp_graph *g, struct gp_node *n, int gid, char *gone)
+{
+	int h;
+
+	for (; gid > 0 && (h = g->gholder[gid]) >= 0; gid = g->n[h].graph) {
+		struct gp_node *f = &g->n[h];
+		struct gp_tensor *c = gp_node_in(g, f, 0);
+		int then = gp_node_graph(g, f, "then_branch") == gid;
+
+		if (!strcmp(f->op, "If") && c && gp_if_taken(g, f) < 0 &&
+		    (then || gp_node_graph(g, f, "else_branch") == gid)) {
+			gp_warn("%s: node '%s' (%s): %s: the %s branch of If '%s' cannot run at these "
+			    "shapes, so its condition '%s' must be %s", g->s->src, n->name, n->op, gp_op_err,
+			    then ? "then" : "else", f->name, c->name, then ? "false" : "true");
+			gone[gid] = 1;
+			c->iv = gp_arena_alloc(&g->s->arena, sizeof *c->iv);
+			c->iv[0].v = !then;
+			c->iv[0].sym = NULL;
+			c->iv[0].known = 1;
+			c->fv = NULL;
+			c->nval = 1;
+			c->dirty = 1;
+			return 1;
+		}
+		if (f->graph >= gid)
+			break;
+	}
+	return 0;
+}
+
+/* baked: after --batch re-batched a static export (g->rebatched), why node
+ * n may be impossible: a shape input (a Reshape's target, an Expand's
+ * shape) holding the old batch first while input 0 has the new one; "" if
+ * the graph was not re-batched. */
+static const char *
+baked(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+	struct gp_buf b = {0};
+	const char *r;
+	int i, k;
+
+	if (!g->rebatched)
+		return "";
+	for (i = 1; i < n->nin; i++) {
+		struct gp_tensor *t = gp_node_in(g, n, i);
+
+		if (!t || !t->iv || t->nval < 1 || !t->iv[0].known || t->iv[0].v != g->batch_from ||
+		    !x || x->shape.rank < 1 || x->shape.d[0].sym || x->shape.d[0].v != g->batch_to)
+			continue;
+		for (k = 0; k < t->nval; k++) {
+			if (t->iv[k].known)
+				gp_buf_printf(&b, "%s%lld", k ? "," : "[", (long long)t->iv[k].v);
+			else
+				gp_buf_printf(&b, "%s?", k ? "," : "[");
+		}
+		r = gp_arena_printf(&g->s->arena, ": '%s' = %s], a constant of the export, fixes the "
+		    "batch at %lld (--batch %lld cannot re-batch it: export the model with a dynamic "
+		    "batch axis, or at batch %lld)", t->name, b.buf, (long long)g->batch_from,
+		    (long long)g->batch_to, (long long)g->batch_to);
+		gp_buf_release(&b);
+		return r;
+	}
+	return gp_arena_printf(&g->s->arena, " (after --batch %lld re-batched a model exported at "
+	    "batch %lld: its graph may fix the batch in its constants)", (long long)g->batch_to,
+	    (long long)g->batch_from);
+}
+
+/* minus_one: does the shape tensor t hold a -1 (a dim Reshape infers)? */
+static int
+minus_one(const struct gp_tensor *t)
+{
+	int k;
+
+	for (k = 0; t && t->iv && k < t->nval; k++)
+		if (t->iv[k].known && t->iv[k].v == -1)
+			return 1;
+	return 0;
+}
+
 /* gp_infer runs every node's shape function, bodies before their holders
- * (its arrays are arena memory: freed with the stream, even after gp_die).
+ * (its arrays are arena memory: freed with the stream, even after gp_die),
+ * but not the nodes of an If branch its known condition does not take; a
+ * node that cannot be inside a branch of an If whose condition is not
+ * known rules that branch out (maybe()).
  * An op with no shape function leaves its outputs as declared, with one
  * warning per op type (an error when strict). Returns the number of tensors
  * whose shape is still not fully known. */
@@ -60,7 +171,9 @@ gp_infer(struct gp_graph *g, int flags)
 	int *held = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *held);
 	int *hnext = gp_arena_alloc(&g->s->arena, ((size_t)g->ngraph + 1) * sizeof *hnext);
 	int *seq = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *seq);
+	char *gone = gp_arena_alloc(&g->s->arena, (size_t)g->ngraph + 1);
 
+	memset(gone, 0, (size_t)g->ngraph + 1);
 	for (j = 0; j < g->ngraph; j++)
 		first[j] = last[j] = hnext[j] = -1;
 	for (i = 0; i < g->nn; i++) {
@@ -88,6 +201,8 @@ gp_infer(struct gp_graph *g, int flags)
 		struct gp_node *n = &g->n[seq[i]];
 		const struct gp_op *op = gp_op_find(n->domain, n->op);
 
+		if (is_dead(g, n->graph, gone))
+			continue;
 		if (!op || !op->shape) {
 			const char *key = gp_arena_printf(&g->s->arena, "%s:%s", n->domain, n->op);
 
@@ -102,8 +217,14 @@ gp_infer(struct gp_graph *g, int flags)
 		}
 		gp_op_err[0] = '\0';
 		rc = op->shape(g, n);
-		if (rc == -2)
-			gp_die("%s: node '%s' (%s): %s", g->s->src, n->name, n->op, gp_op_err);
+		if (rc == -2 && !maybe(g, n, n->graph, gone))
+			gp_die("%s: node '%s' (%s): %s%s", g->s->src, n->name, n->op, gp_op_err,
+			    baked(g, n));
+		/* a Reshape to [1,-1,...] of a re-batched tensor does not contradict
+		 * itself, but gives a shape no export at the new batch has */
+		if (rc == 0 && g->rebatched && !strcmp(n->op, "Reshape") && *baked(g, n) == ':' &&
+		    minus_one(gp_node_in(g, n, 1)))
+			gp_die("%s: node '%s' (%s): its target %s", g->s->src, n->name, n->op, baked(g, n) + 2);
 		if (rc == -1)
 			same_dtype(g, n);
 	}

@@ -176,6 +176,12 @@ set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const st
 	t->dirty = 1;
 }
 
+void
+gp_op_set_out(struct gp_graph *g, struct gp_node *n, int i, int dtype, int r, const struct gp_dim *d)
+{
+	set_out(g, n, i, dtype, r, d);
+}
+
 static void
 set_vals(struct gp_graph *g, struct gp_node *n, int i, int cnt, const struct gp_ival *v)
 {
@@ -265,9 +271,23 @@ op_bool1(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0);
 
+	const struct gp_ival *xv;
+	int nx, i;
+
 	if (!x || x->shape.rank < 0)
 		return -1;
 	set_out(g, n, 0, 9, x->shape.rank, x->shape.d);
+	/* Not of known values (an If's condition, negated) */
+	if (!strcmp(n->op, "Not") && (nx = vals(x, &xv)) >= 0) {
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(nx + 1) * sizeof *v);
+
+		for (i = 0; i < nx; i++) {
+			memset(&v[i], 0, sizeof v[i]);
+			v[i].known = xv[i].known;
+			v[i].v = xv[i].known && !xv[i].v;
+		}
+		set_vals(g, n, 0, nx, v);
+	}
 	return 0;
 }
 
@@ -524,7 +544,17 @@ op_cast(struct gp_graph *g, struct gp_node *n)
 		return -1;
 	}
 	set_out(g, n, 0, (int)to, x->shape.rank, x->shape.d);
-	if (x->iv && x->nval >= 0 && to != 1 && to != 10 && to != 11 && to != 16)
+	if (x->nval >= 0 && to == 9 && (x->iv || x->fv)) {
+		/* to bool: nonzero is 1 (an If's condition) */
+		struct gp_ival *v = gp_arena_alloc(A, (size_t)(x->nval + 1) * sizeof *v);
+
+		for (i = 0; i < x->nval; i++) {
+			v[i].sym = NULL;
+			v[i].known = x->iv ? x->iv[i].known : !isnan(x->fv[i]);
+			v[i].v = x->iv ? x->iv[i].v != 0 : x->fv[i] != 0;
+		}
+		set_vals(g, n, 0, x->nval, v);
+	} else if (x->iv && x->nval >= 0 && to != 1 && to != 10 && to != 11 && to != 16)
 		set_vals(g, n, 0, x->nval, x->iv);
 	else if (x->iv && x->nval >= 0) {
 		double *f = gp_arena_alloc(A, (size_t)(x->nval + 1) * sizeof *f);
@@ -1887,14 +1917,18 @@ op_nonzero(struct gp_graph *g, struct gp_node *n)
 }
 
 /* The outputs of If, Loop and Scan are those of their bodies: If's the
- * branches' where they agree (a dim that differs is unknown), Loop's
+ * branch its condition takes when its value is known, else the branches'
+ * where they agree (a dim that differs is unknown), Loop's
  * loop-carried values as the body leaves them and its scan outputs stacked
  * over the trip count, Scan's likewise. */
 static int
 op_if(struct gp_graph *g, struct gp_node *n)
 {
 	int t = gp_node_graph(g, n, "then_branch"), e = gp_node_graph(g, n, "else_branch"), i, k;
+	int taken = gp_if_taken(g, n);
 
+	if (taken >= 0)
+		t = e = taken ? t : e;
 	if (t < 0 || e < 0 || g->ngout[t] != n->nout || g->ngout[e] != n->nout)
 		return -1;
 	for (i = 0; i < n->nout; i++) {
@@ -2381,6 +2415,7 @@ static const struct gp_op ops[] = {
 	{"EyeLike", NULL, op_same, gp_cost_move, GP_C_MOVE, 0},
 	{"Flatten", NULL, op_flatten, gp_cost_none, GP_C_VIEW, 0},
 	{"Floor", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
+	{"GRU", NULL, gp_op_rnn, gp_cost_rnn, GP_C_DENSE, 0},
 	{"Gather", NULL, op_gather, gp_cost_move, GP_C_MOVE, 0},
 	{"GatherElements", NULL, op_gatherel, gp_cost_move, GP_C_MOVE, 0},
 	{"Gelu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 5},
@@ -2399,6 +2434,7 @@ static const struct gp_op ops[] = {
 	{"IsInf", NULL, op_bool1, gp_cost_elem, GP_C_ELEM, 1},
 	{"IsNaN", NULL, op_bool1, gp_cost_elem, GP_C_ELEM, 1},
 	{"LRN", NULL, op_same, gp_cost_lrn, GP_C_ROW, 0},
+	{"LSTM", NULL, gp_op_rnn, gp_cost_rnn, GP_C_DENSE, 0},
 	{"LayerNormalization", NULL, op_norm, gp_cost_norm, GP_C_ROW, 7},
 	{"LeakyRelu", NULL, op_same, gp_cost_elem, GP_C_ELEM, 2},
 	{"Less", NULL, op_binary, gp_cost_elem, GP_C_ELEM, 1},
@@ -2428,6 +2464,7 @@ static const struct gp_op ops[] = {
 	{"QLinearConv", NULL, op_conv, gp_cost_conv, GP_C_DENSE, 0},
 	{"QLinearMatMul", NULL, op_matmul, gp_cost_matmul, GP_C_DENSE, 0},
 	{"QuantizeLinear", NULL, op_quant, gp_cost_elem, GP_C_ELEM, 3},
+	{"RNN", NULL, gp_op_rnn, gp_cost_rnn, GP_C_DENSE, 0},
 	{"Range", NULL, op_range, gp_cost_move, GP_C_MOVE, 0},
 	{"Reciprocal", NULL, op_same, gp_cost_elem, GP_C_ELEM, 1},
 	{"ReduceL1", NULL, op_reduce, gp_cost_reduce, GP_C_ROW, 2},

@@ -29,6 +29,10 @@ struct part {
 	int *cons, *cons0;          /* consumers: cons[cons0[t] .. cons0[t+1]) are nodes */
 	int *extra, *extra0;        /* outer-scope tensors read by a control node's bodies */
 	int *member;                /* node -> 1 if it is part of a subgraph */
+	char *kernel;               /* body node -> it would be a kernel (not a view, not folded) */
+	char *counted;              /* graph -> a body whose cost counts (an If's counted branch) */
+	struct gp_branch *br;       /* the If nodes costed, at any depth */
+	int nbr;
 	struct gp_cost *cost;       /* per node */
 	int *known;                 /* per node: its cost is known */
 	int *grp;                   /* node -> group, -1 */
@@ -132,6 +136,47 @@ shape_follow(struct part *P, const struct gp_node *n)
 			P->shapeof[n->out[j]] = 1;
 }
 
+/* counted marks the bodies whose cost counts: those of the control nodes of
+ * the main graph, and of the control nodes in them, an If's branch as
+ * gp_cost_control chose it (both when its cost is not known); and records
+ * each If it meets. Graph ids are breadth first: a body's holder is met first. */
+static void
+counted(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	int gid;
+
+	P->br = gp_xcalloc((size_t)g->ngraph + 1, sizeof *P->br);
+	for (gid = 1; gid < g->ngraph; gid++) {
+		int h = g->gholder[gid], up, known;
+		struct gp_node *n;
+		struct gp_cost c;
+
+		if (h < 0)
+			continue;
+		n = &g->n[h];
+		up = n->graph;
+		if (up == 0 ? !P->member[h] : up >= gid || !P->counted[up])
+			continue;
+		if (strcmp(n->op, "If") != 0) {
+			P->counted[gid] = 1;
+			continue;
+		}
+		known = gp_op_cost(g, n, &c) == 0;
+		if (gp_node_graph(g, n, "then_branch") == gid) {
+			struct gp_branch *b = &P->br[P->nbr++];
+
+			b->node = h;
+			b->branch = c.branch;
+			b->cond = c.cond;
+			b->flops = c.branch && known ? c.flops : -1;
+			b->alt_flops = c.branch && known && !c.cond ? c.alt_flops : -1;
+		}
+		P->counted[gid] = !c.branch ||
+		    gp_node_graph(g, n, c.branch == 1 ? "then_branch" : "else_branch") == gid;
+	}
+}
+
 /* classify every main-graph node; resolve views; gather consumers */
 static void
 scan(struct part *P)
@@ -152,11 +197,16 @@ scan(struct part *P)
 		enum gp_class c = cls(n);
 		int allconst = 1;
 
-		if (n->graph != 0)
-			continue;
 		for (j = 0; j < n->nin; j++)
 			if (n->in[j] >= 0 && !P->isconst[P->root[n->in[j]]])
 				allconst = 0;
+		if (n->graph != 0) {
+			/* in a body: views and constants only, for the weights it reads */
+			P->kernel[i] = !(c == GP_C_FREE || c == GP_C_VIEW || c == GP_C_CONTROL ||
+			    (allconst && c != GP_C_UNKNOWN));
+			if (P->kernel[i] && c != GP_C_FREE && c != GP_C_VIEW)
+				continue;
+		}
 		if (c == GP_C_FREE || c == GP_C_VIEW) {
 			/* Identity, Dropout and the views pass input 0 on; Shape, Size
 			 * and Constant make constants */
@@ -186,6 +236,8 @@ scan(struct part *P)
 			for (j = 0; j < n->nout; j++)
 				if (n->out[j] >= 0)
 					P->isconst[n->out[j]] = 1;
+			if (n->graph != 0)
+				continue;
 			/* computed once, before the model runs: counted apart */
 			if (c != GP_C_FREE && c != GP_C_VIEW && gp_op_cost(g, n, &fc) == 0 && !fc.overflow &&
 			    (__builtin_add_overflow(P->folded_macs, fc.macs, &P->folded_macs) ||
@@ -193,9 +245,12 @@ scan(struct part *P)
 				gp_die("%s: the folded FLOP count overflows 64 bits", g->s->src);
 			continue;
 		}
-		P->member[i] = 1;
+		if (n->graph == 0)
+			P->member[i] = 1;
 	}
-	/* outer-scope reads of the bodies of control nodes */
+	counted(P);
+	/* outer-scope reads of the bodies of control nodes, and the weights of
+	 * the bodies that count */
 	cnt = gp_xcalloc(g->nn + 1, sizeof *cnt);
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < g->nn; i++) {
@@ -207,7 +262,10 @@ scan(struct part *P)
 			for (j = 0; j < n->nin; j++) {
 				int t = n->in[j] >= 0 ? P->root[n->in[j]] : -1;
 
-				if (t < 0 || g->t[t].graph != 0)
+				if (t < 0)
+					continue;
+				/* a weight is read where its kernel runs, in a body that counts */
+				if (P->isconst[t] ? !P->counted[n->graph] || !P->kernel[i] : g->t[t].graph != 0)
 					continue;
 				if (k)
 					P->extra[P->extra0[h] + cnt[h]] = t;
@@ -897,6 +955,8 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	P.cons0 = gp_xcalloc(nt + 1, sizeof *P.cons0);
 	P.extra0 = gp_xcalloc(nn + 1, sizeof *P.extra0);
 	P.member = gp_xcalloc(nn, sizeof *P.member);
+	P.kernel = gp_xcalloc(nn, 1);
+	P.counted = gp_xcalloc((size_t)g->ngraph + 1, 1);
 	P.cost = gp_xcalloc(nn, sizeof *P.cost);
 	P.known = gp_xcalloc(nn, sizeof *P.known);
 	P.grp = gp_xcalloc(nn, sizeof *P.grp);
@@ -975,6 +1035,10 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.extra);
 	free(P.extra0);
 	free(P.member);
+	free(P.kernel);
+	free(P.counted);
+	out->br = P.br;
+	out->nbr = P.nbr;
 	free(P.cost);
 	free(P.known);
 	free(P.grp);
@@ -993,5 +1057,6 @@ gp_part_release(struct gp_part *p)
 {
 	free(p->sg);
 	free(p->node_sg);
+	free(p->br);
 	memset(p, 0, sizeof *p);
 }

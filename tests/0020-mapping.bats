@@ -296,14 +296,14 @@ map() {
 @test "a damaged gemm or float column is an error naming the subgraph, not a guess" {
 	gp-load "$DATA/resnet18.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
 	sed 's/\t1x49x512x4608\t/\t1x49x512\t/' "$BATS_TEST_TMPDIR/p" > "$BATS_TEST_TMPDIR/g"
-	run --separate-stderr -1 gp-roofline -H t4 -p int8 < "$BATS_TEST_TMPDIR/g"
+	run --separate-stderr -1 gp-roofline -H t4 -p fp16 < "$BATS_TEST_TMPDIR/g"
 	fails_cleanly "gp-roofline: stdin: subgraph 38: gemm '1x49x512' is not a list of BxMxNxK"
 	sed 's/\t150528,802816,9472\t/\t150528,802816\t/' "$BATS_TEST_TMPDIR/p" > "$BATS_TEST_TMPDIR/f"
-	run --separate-stderr -1 gp-roofline -H t4 -p int8 < "$BATS_TEST_TMPDIR/f"
+	run --separate-stderr -1 gp-roofline -H t4 -p fp16 < "$BATS_TEST_TMPDIR/f"
 	fails_cleanly "gp-roofline: stdin: subgraph 1: float_elems '150528,802816' or float_bytes"
 	# more floating bytes than bytes: refused, never negative traffic
 	sed 's/\t602112,3211264,37888$/\t602112,3211264,99999999/; s/\t602112,3211264,37888\t/\t602112,3211264,99999999\t/' "$BATS_TEST_TMPDIR/p" > "$BATS_TEST_TMPDIR/b"
-	run --separate-stderr -1 gp-roofline -H t4 -p int8 < "$BATS_TEST_TMPDIR/b"
+	run --separate-stderr -1 gp-roofline -H t4 -p fp16 < "$BATS_TEST_TMPDIR/b"
 	fails_cleanly "gp-roofline: stdin: subgraph 1: float_bytes '602112,3211264,99999999' exceed its bytes"
 	# at the counted precision nothing is scaled: the floats are not needed
 	run -0 gp-roofline -H t4 -p fp32 < "$BATS_TEST_TMPDIR/f"

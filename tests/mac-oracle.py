@@ -5,9 +5,9 @@
 
 Binds the named symbolic dims of the graph inputs, runs onnx's own shape
 inference (data_prop=True), and counts the multiply-accumulates of every
-MatMul, Gemm and Conv of the main graph from the shapes onnx inferred:
-MatMul: elements of the output x the inner dim; Gemm: M x N x K; Conv:
-output elements x (C_in / group) x kernel size. Prints the total; exits 1 if
+MatMul, Gemm and Conv (and ConvInteger) of the main graph from the shapes
+onnx inferred: MatMul: elements of the output x the inner dim; Gemm: M x N x
+K; Conv: output elements x (C_in / group) x kernel size. Prints the total; exits 1 if
 a shape it needs is unknown. Needs python3-onnx only.
 """
 import sys
@@ -53,7 +53,7 @@ def main():
             a = shape(n.input[0])
             ta = next((x.i for x in n.attribute if x.name == "transA"), 0)
             macs += numel(shape(n.output[0])) * (a[0] if ta else a[1])
-        elif n.op_type == "Conv":
+        elif n.op_type in ("Conv", "ConvInteger"):
             w = shape(n.input[1])
             macs += numel(shape(n.output[0])) * numel(w[1:])
     print(macs)

@@ -69,6 +69,8 @@ main(int argc, char **argv)
 			snprintf(per, sizeof per, "2 per MAC; + %d per weight (K x N), + 1 per output for a bias", k);
 		else if (op->cost == gp_cost_attention)
 			snprintf(per, sizeof per, "2 per MAC; + %d per score, + 1 if masked: see contrib ops", k);
+		else if (op->cost == gp_cost_rnn)
+			snprintf(per, sizeof per, "2 per MAC; + the gates' element-wise work: see recurrent ops");
 		else if (op->cost == gp_cost_conv || op->cost == gp_cost_convtranspose)
 			snprintf(per, sizeof per, "2 per MAC; + 1 per output for a bias");
 		else
