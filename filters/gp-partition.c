@@ -238,6 +238,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 
 	gp_graph_build(&g, s);
 	if (!shaped(s)) {
+		gp_kv_roles(&g);
 		gp_infer(&g, GP_INFER_QUIET);
 		gp_graph_store(&g);
 	}
@@ -292,6 +293,11 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, double hi, double 
 	/* the totals: only when every subgraph was counted, else '.' and the
 	 * sums of those that were, named as such */
 	gp_buf_printf(&h, "mode=%s\tsubgraphs=%d", o.fuse ? "fused" : "unfused", p.nsg);
+	/* the batch, for the programs after this one that do not read the graph */
+	if (gp_graph_batch(&g) > 0)
+		gp_buf_printf(&h, "\tbatch=%" PRId64, gp_graph_batch(&g));
+	else
+		gp_buf_adds(&h, "\tbatch=.");
 	if (tot.unknown) {
 		gp_buf_printf(&h, "\tflops=.\tmacs=.\tbytes=.\tai=.\tflops_known=%" PRId64 "\tmacs_known=%"
 		    PRId64 "\tbytes_known=%" PRId64, tot.flops, tot.macs, tot.bytes);

@@ -42,19 +42,6 @@ help(void)
 }
 
 static void
-fmt_si(struct gp_buf *b, double v)
-{
-	static const char *const suf[] = {"", "k", "M", "G", "T", "P", "E"};
-	int i = 0;
-
-	while (v >= 1000 && i < 6) {
-		v /= 1000;
-		i++;
-	}
-	gp_buf_printf(b, "%.4g%s", v, suf[i]);
-}
-
-static void
 list(void)
 {
 	char **paths;
@@ -69,11 +56,11 @@ list(void)
 		for (p = 0; p < GP_PREC_N; p++)
 			if (h.peak[p] > 0) {
 				gp_buf_printf(&b, "%s=", gp_prec_name(p));
-				fmt_si(&b, h.peak[p]);
+				gp_human_si(&b, h.peak[p], 4, "");
 				gp_buf_adds(&b, " ");
 			}
 		gp_buf_adds(&b, "mem=");
-		fmt_si(&b, h.mem[0].bandwidth);
+		gp_human_si(&b, h.mem[0].bandwidth, 4, "");
 		gp_buf_adds(&b, "B/s");
 		printf("%s\n", b.buf);
 		gp_buf_release(&b);

@@ -111,6 +111,7 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 	size_t k;
 
 	gp_graph_build(&g, s);
+	gp_kv_roles(&g);        /* from the graph as it came: before dims are bound */
 	for (i = 0; i < ndef; i++)
 		all[nall++] = defs[i];
 	if (batch >= 0) {
