@@ -376,6 +376,21 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname, int argc
 		gp_buf_printf(&hd, "%.0f", h->threads_per_unit);
 	else
 		gp_fmt_double(&hd, h->threads_per_unit);
+	/* the batch that fills this chip, counted as gp-concur --units counts it
+	 * (docs/concurrency.md): gp-report takes it from here */
+	{
+		int64_t by_graph = gp_batch_to_fill_graph(h->units, gp_dag_widest(&d));
+		double by_threads = gp_dag_batch_to_fill(&d, h->units * h->threads_per_unit, batch);
+
+		if (by_graph > 0)
+			gp_buf_printf(&hd, "\tbatch_to_fill_graph=%" PRId64, by_graph);
+		else
+			gp_buf_adds(&hd, "\tbatch_to_fill_graph=.");
+		if (by_threads > 0 && by_threads < 1e18)
+			gp_buf_printf(&hd, "\tbatch_to_fill_threads=%.0f", by_threads);
+		else
+			gp_buf_adds(&hd, "\tbatch_to_fill_threads=.");
+	}
 	kvd(&hd, "peak_ops", h->peak[C.prec]);
 	kvd(&hd, "bandwidth", h->mem[0].bandwidth);
 	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));
