@@ -160,9 +160,9 @@ main(int argc, char **argv)
 		dot_graph(R[0], dot, dotlimit);
 	if (n > 1 && !sum && !ntop) {
 		if (O.md)
-			printf("# gp report: %s, %d streams\n\n", fact_get(&R[0]->F, "model"), n);
+			printf("# gp report: %s, %d streams\n\n", fact(&R[0]->F, "model"), n);
 		else
-			printf("gp report: %s, %d streams\n\n", fact_get(&R[0]->F, "model"), n);
+			printf("gp report: %s, %d streams\n\n", fact(&R[0]->F, "model"), n);
 		sweep_section(&O, R, n);
 	}
 	for (i = 0; i < n; i++) {
@@ -173,8 +173,8 @@ main(int argc, char **argv)
 			summary(&R[i]->F);
 		} else if (ntop) {
 			if (n > 1)
-				printf("%s%s\n", O.md ? "## " : "", fact_get(&R[i]->F, "sweep") ?
-				    fact_get(&R[i]->F, "sweep") : "");
+				printf("%s%s\n", O.md ? "## " : "", fact(&R[i]->F, "sweep") ?
+				    fact(&R[i]->F, "sweep") : "");
 			top(&O, R[i], ntop, by);
 		} else {
 			if (n > 1)

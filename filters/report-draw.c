@@ -141,7 +141,8 @@ roofline_chart(struct rep *R, const char *path)
 	const int64_t *fl = R->d.flops;
 	const double *lat = R->d.lat;
 	double *ai = column(R, "ai_hw");
-	double peak = fact_num(&R->F, "peak_ops"), bw = fact_num(&R->F, "bandwidth"), ridge, xmin = 1e30, xmax = 0;
+	double peak = fact_n(&R->F, "peak_ops"), bw = fact_n(&R->F, "bandwidth");
+	double ridge, xmin = 1e30, xmax = 0;
 	const char *term = roof_term(path);
 	char *argv[] = {"gnuplot", NULL};
 	size_t r;
@@ -174,10 +175,10 @@ roofline_chart(struct rep *R, const char *path)
 	xmax = fmax(xmax, ridge) * 10;
 	gp_buf_printf(&b, "set terminal %s\nset output '/dev/stdout'\n", term);
 	gp_buf_adds(&b, "set title \"");
-	gpstr(&b, fact_get(&R->F, "model"));
+	gpstr(&b, fact(&R->F, "model"));
 	gp_buf_printf(&b, " on %s (%s), batch %s: one dot per subgraph\" noenhanced\n",
-	    fact_get(&R->F, "hw"), fact_get(&R->F, "precision"), fact_get(&R->F, "batch") ?
-	    fact_get(&R->F, "batch") : "?");
+	    fact(&R->F, "hw"), fact(&R->F, "precision"), fact(&R->F, "batch") ?
+	    fact(&R->F, "batch") : "?");
 	gp_buf_printf(&b, "set logscale xy\nset xrange [%g:%g]\nset yrange [%g:%g]\n", xmin, xmax,
 	    peak * 1e-6, peak * 3);
 	gp_buf_adds(&b, "set xlabel 'arithmetic intensity (FLOPs/byte)'\n"
@@ -258,7 +259,7 @@ dot_graph(struct rep *R, const char *path, int limit)
 		    "--dot-limit 0 shows all", path, d->n, limit, by);
 	}
 	gp_buf_adds(&b, "digraph gp {\n\tgraph [rankdir=TB, fontname=\"sans\", label=\"");
-	dotstr(&b, fact_get(&R->F, "model"));
+	dotstr(&b, fact(&R->F, "model"));
 	if (keep)
 		gp_buf_printf(&b, ": the %d heaviest of %d subgraphs (by %s), arrows only between them",
 		    limit, d->n, by);

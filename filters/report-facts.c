@@ -51,7 +51,7 @@ fact_putf(struct facts *F, const char *k, const char *fmt, ...)
 }
 
 const char *
-fact_get(const struct facts *F, const char *k)
+fact(const struct facts *F, const char *k)
 {
 	int i;
 
@@ -62,9 +62,9 @@ fact_get(const struct facts *F, const char *k)
 }
 
 double
-fact_num(const struct facts *F, const char *k)
+fact_n(const struct facts *F, const char *k)
 {
-	const char *v = fact_get(F, k);
+	const char *v = fact(F, k);
 	char *e;
 	double d;
 
@@ -169,7 +169,7 @@ llm_facts(struct rep *R)
 	struct facts *F = &R->F;
 	const struct gp_table *t = gp_table_get(s, "tensor");
 	const char *prec = gp_hdr_field(s, "roofline", "precision");
-	const char *b = fact_get(F, "batch") ? fact_get(F, "batch") : gp_hdr_field(s, "partition", "batch");
+	const char *b = fact(F, "batch") ? fact(F, "batch") : gp_hdr_field(s, "partition", "batch");
 	int dt = prec ? gp_prec_dtype(gp_prec_from_name(prec)) : 0;
 	double kv = 0, past = -1, ctx = -1, seq, batch;
 	int c_role, c_graph, npast = 0, npresent = 0, known = 1;
@@ -216,9 +216,9 @@ llm_facts(struct rep *R)
 		fact_putf(F, "kv_cache_bytes", "%.0f", kv);
 		fact_putf(F, "kv_bytes_per_token", "%.0f", kv / (batch * ctx));
 	}
-	if (fact_get(F, "latency_s")) {
-		double lat = fact_num(F, "latency_s"), fl = fact_num(F, "flops"), by = fact_num(F, "hw_bytes");
-		double w = fact_num(F, "hw_weight_bytes"), ridge = fact_num(F, "ridge_ai");
+	if (fact(F, "latency_s")) {
+		double lat = fact_n(F, "latency_s"), fl = fact_n(F, "flops"), by = fact_n(F, "hw_bytes");
+		double w = fact_n(F, "hw_weight_bytes"), ridge = fact_n(F, "ridge_ai");
 
 		fact_putf(F, "time_per_token_s", "%.6g", seq == 1 ? lat : lat / seq);
 		fact_putf(F, "tokens_per_s", "%.6g", batch * seq / lat);
@@ -295,8 +295,8 @@ facts(struct rep *R)
 	sum_counts(F, &R->d, s->src, R->d.bytes, "bytes");
 	fact_put(F, "ai", gp_hdr_field(s, "partition", "ai"));
 	/* the mean of the subgraphs' AI, and the bottlenecks by AI */
-	hi = fact_num(F, "compute_ai");
-	lo = fact_num(F, "memory_ai");
+	hi = fact_n(F, "compute_ai");
+	lo = fact_n(F, "memory_ai");
 	if ((ai = column(R, "ai"))) {
 		for (r = 0; r < R->t->nrow; r++) {
 			if (isnan(ai[r]))
@@ -338,7 +338,7 @@ facts(struct rep *R)
 		fact_put(F, "hw_weight_bytes", gp_hdr_field(s, "roofline", "weight_bytes"));
 		fact_put(F, "batch", gp_hdr_field(s, "roofline", "batch"));
 		/* the batch that fills the chip gp-roofline ran for, when gp-concur was not told one */
-		if (!fact_get(F, "batch_to_fill_threads") && gp_hdr_field(s, "roofline", "units") &&
+		if (!fact(F, "batch_to_fill_threads") && gp_hdr_field(s, "roofline", "units") &&
 		    gp_hdr_field(s, "roofline", "threads_per_unit")) {
 			fact_put(F, "units", gp_hdr_field(s, "roofline", "units"));
 			fact_put(F, "threads_per_unit", gp_hdr_field(s, "roofline", "threads_per_unit"));

@@ -40,7 +40,8 @@ growth(struct gp_arena *a, const double *x, const double *y, int n)
 		ymax = fmax(ymax, fabs(y[i]));
 	}
 	if (distinct < 3)
-		return distinct == 2 ? gp_arena_printf(a, "x%.3g from %g to %g", y[n - 1] / y[0], x[0], x[n - 1]) : "?";
+		return distinct == 2 ? gp_arena_printf(a, "x%.3g from %g to %g", y[n - 1] / y[0], x[0],
+		    x[n - 1]) : "?";
 	for (i = 0; i < n; i++) {
 		double p = 1;
 
@@ -102,7 +103,7 @@ phases(struct out *O, struct rep **R, int n)
 	int i, np = 0;
 
 	for (i = 0; i < n; i++)
-		np += fact_get(&R[i]->F, "phase") && fact_get(&R[i]->F, "time_per_token_s");
+		np += fact(&R[i]->F, "phase") && fact(&R[i]->F, "time_per_token_s");
 	if (!np)
 		return;
 	if (!O->md)
@@ -112,11 +113,11 @@ phases(struct out *O, struct rep **R, int n)
 	for (i = 0; i < n; i++) {
 		struct facts *F = &R[i]->F;
 
-		if (!fact_get(F, "phase") || !fact_get(F, "time_per_token_s"))
+		if (!fact(F, "phase") || !fact(F, "time_per_token_s"))
 			continue;
-		gp_grid_row(&T, fact_get(F, "phase"), fact_get(F, "tokens"), fact_get(F, "context"),
-		    htime(a, fact_num(F, "latency_s")), htime(a, fact_num(F, "time_per_token_s")), hcount(a, fact_num(F, "tokens_per_s")),
-		    hpct(a, fact_num(F, "memory_bound_share")));
+		gp_grid_row(&T, fact(F, "phase"), fact(F, "tokens"), fact(F, "context"),
+		    htime(a, fact_n(F, "latency_s")), htime(a, fact_n(F, "time_per_token_s")),
+		    hcount(a, fact_n(F, "tokens_per_s")), hpct(a, fact_n(F, "memory_bound_share")));
 	}
 	tprint(O, &T);
 }
@@ -139,8 +140,8 @@ sweep_section(struct out *O, struct rep **R, int n)
 	dims = R[0]->swname;
 	nd = R[0]->nsw;
 	for (i = 0; i < n; i++) {
-		roof &= fact_get(&R[i]->F, "latency_s") != NULL;
-		conc &= fact_get(&R[i]->F, "peak_bytes") != NULL;
+		roof &= fact(&R[i]->F, "latency_s") != NULL;
+		conc &= fact(&R[i]->F, "peak_bytes") != NULL;
 	}
 	/* x: the dim that varies, if one does */
 	for (j = 0; j < nd; j++)
@@ -175,13 +176,13 @@ sweep_section(struct out *O, struct rep **R, int n)
 		c = 0;
 		for (j = 0; j < nd; j++)
 			rc[c++] = gp_arena_printf(a, "%g", sweep_value(R[i], dims[j]));
-		rc[c++] = hcount(a, fact_num(F, "flops"));
-		rc[c++] = hcount(a, fact_num(F, "macs"));
-		rc[c++] = hbytes(a, fact_num(F, "bytes"));
+		rc[c++] = hcount(a, fact_n(F, "flops"));
+		rc[c++] = hcount(a, fact_n(F, "macs"));
+		rc[c++] = hbytes(a, fact_n(F, "bytes"));
 		if (conc)
-			rc[c++] = hbytes(a, fact_num(F, "peak_bytes"));
+			rc[c++] = hbytes(a, fact_n(F, "peak_bytes"));
 		if (roof)
-			rc[c++] = htime(a, fact_num(F, "latency_s"));
+			rc[c++] = htime(a, fact_n(F, "latency_s"));
 	}
 	tprint(O, &T);
 	phases(O, R, n);
@@ -198,7 +199,7 @@ sweep_section(struct out *O, struct rep **R, int n)
 		if ((j == 3 && !conc) || (j == 4 && !roof))
 			continue;
 		for (i = 0; i < n; i++)
-			y[i] = fact_num(&R[i]->F, keys[j]);
+			y[i] = fact_n(&R[i]->F, keys[j]);
 		kv(&K, gp_arena_printf(a, "%s grow with %s", names[j], dims[xd]), growth(a, x, y, n));
 	}
 	tprint(O, &K);
@@ -233,20 +234,21 @@ compare(struct out *O, int nfiles, char **files)
 	row = gp_xcalloc((size_t)n + 1, sizeof *row);
 	for (i = 0; i < n; i++) {
 		/* the chips, in the order met */
-		if (fact_get(&R[i]->F, "hw")) {
-			for (k = 0; k < nhw && strcmp(hw[k], fact_get(&R[i]->F, "hw")); k++)
+		if (fact(&R[i]->F, "hw")) {
+			for (k = 0; k < nhw && strcmp(hw[k], fact(&R[i]->F, "hw")); k++)
 				;
 			if (k == nhw)
-				hw[nhw++] = fact_get(&R[i]->F, "hw");
+				hw[nhw++] = fact(&R[i]->F, "hw");
 		}
-		/* one row per model, batch, mode and sweep point: streams of one model on several chips share it */
+		/* one row per model, batch, mode and sweep point: streams of one
+		 * model on several chips share it */
 		row[i] = -1;
 		for (j = 0; j < i && row[i] < 0; j++) {
 			const char *keys[] = {"model", "batch", "mode", "flops", "sweep"};
 			int same = 1;
 
 			for (k = 0; k < 5 && same; k++) {
-				const char *x = fact_get(&R[i]->F, keys[k]), *y = fact_get(&R[j]->F, keys[k]);
+				const char *x = fact(&R[i]->F, keys[k]), *y = fact(&R[j]->F, keys[k]);
 
 				same = (!x && !y) || (x && y && !strcmp(x, y));
 			}
@@ -279,22 +281,22 @@ compare(struct out *O, int nfiles, char **files)
 		struct facts *F = &R[i]->F;
 		const char **rc = &T.cell[(row[i] + 1) * T.ncol];
 
-		rc[0] = fact_get(F, "sweep") ? gp_arena_printf(&a, "%s (%s)", fact_get(F, "model"),
-		    fact_get(F, "sweep")) : fact_get(F, "model");
-		rc[1] = fact_get(F, "batch") ? fact_get(F, "batch") : "?";
-		rc[2] = hcount(&a, fact_num(F, "flops"));
-		rc[3] = hcount(&a, fact_num(F, "macs"));
-		rc[4] = hcount(&a, fact_num(F, "params"));
-		rc[5] = fact_get(F, "ai") ? gp_arena_printf(&a, "%.3g", fact_num(F, "ai")) : "?";
-		if (fact_get(F, "max_parallel"))
-			rc[6] = fact_get(F, "max_parallel");
-		if (fact_get(F, "critical_ops"))
-			rc[7] = fact_get(F, "critical_ops");
-		if (fact_get(F, "peak_bytes"))
-			rc[8] = hbytes(&a, fact_num(F, "peak_bytes"));
+		rc[0] = fact(F, "sweep") ? gp_arena_printf(&a, "%s (%s)", fact(F, "model"),
+		    fact(F, "sweep")) : fact(F, "model");
+		rc[1] = fact(F, "batch") ? fact(F, "batch") : "?";
+		rc[2] = hcount(&a, fact_n(F, "flops"));
+		rc[3] = hcount(&a, fact_n(F, "macs"));
+		rc[4] = hcount(&a, fact_n(F, "params"));
+		rc[5] = fact(F, "ai") ? gp_arena_printf(&a, "%.3g", fact_n(F, "ai")) : "?";
+		if (fact(F, "max_parallel"))
+			rc[6] = fact(F, "max_parallel");
+		if (fact(F, "critical_ops"))
+			rc[7] = fact(F, "critical_ops");
+		if (fact(F, "peak_bytes"))
+			rc[8] = hbytes(&a, fact_n(F, "peak_bytes"));
 		for (k = 0; k < nhw; k++)
-			if (fact_get(F, "hw") && !strcmp(fact_get(F, "hw"), hw[k]))
-				rc[9 + k] = htime(&a, fact_num(F, "latency_s"));
+			if (fact(F, "hw") && !strcmp(fact(F, "hw"), hw[k]))
+				rc[9 + k] = htime(&a, fact_n(F, "latency_s"));
 	}
 	if (O->md)
 		printf("# gp compare: %d streams\n\n", n);

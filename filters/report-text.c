@@ -232,33 +232,33 @@ llm_section(struct out *O, struct rep *R)
 {
 	struct facts *F = &R->F;
 	struct gp_arena *a = &R->s.arena;
-	int decode = !strcmp(fact_get(F, "phase"), "decode");
+	int decode = !strcmp(fact(F, "phase"), "decode");
 	struct gp_grid K;
 
-	section(O, decode ? gp_arena_printf(a, "Decode: one token at context %s", fact_get(F, "context")) :
-	    gp_arena_printf(a, "Prefill: %s tokens at context %s", fact_get(F, "tokens"), fact_get(F, "context")));
+	section(O, decode ? gp_arena_printf(a, "Decode: one token at context %s", fact(F, "context")) :
+	    gp_arena_printf(a, "Prefill: %s tokens at context %s", fact(F, "tokens"), fact(F, "context")));
 	kv_begin(&K);
-	if (fact_get(F, "kv_cache_bytes"))
+	if (fact(F, "kv_cache_bytes"))
 		kv(&K, "KV cache", gp_arena_printf(a, "%s (%s per token, all layers, keys and values)",
-		    hbytes(a, fact_num(F, "kv_cache_bytes")), hbytes(a, fact_num(F, "kv_bytes_per_token"))));
-	if (fact_get(F, "time_per_token_s")) {
+		    hbytes(a, fact_n(F, "kv_cache_bytes")), hbytes(a, fact_n(F, "kv_bytes_per_token"))));
+	if (fact(F, "time_per_token_s")) {
 		kv(&K, decode ? "time per token" : "time to first token",
-		    htime(a, decode ? fact_num(F, "time_per_token_s") : fact_num(F, "latency_s")));
-		kv(&K, "tokens per second", gp_arena_printf(a, "%s (batch %s)", hcount(a, fact_num(F, "tokens_per_s")),
-		    fact_get(F, "batch")));
-		kv(&K, "time memory-bound", hpct(a, fact_num(F, "memory_bound_share")));
-		if (fact_get(F, "hw_bytes") && fact_get(F, "bandwidth"))
+		    htime(a, decode ? fact_n(F, "time_per_token_s") : fact_n(F, "latency_s")));
+		kv(&K, "tokens per second", gp_arena_printf(a, "%s (batch %s)",
+		    hcount(a, fact_n(F, "tokens_per_s")), fact(F, "batch")));
+		kv(&K, "time memory-bound", hpct(a, fact_n(F, "memory_bound_share")));
+		if (fact(F, "hw_bytes") && fact(F, "bandwidth"))
 			kv(&K, "memory floor", gp_arena_printf(a, "%s: %s moved (weights %s) over %sB/s",
-			    htime(a, fact_num(F, "hw_bytes") / fact_num(F, "bandwidth")), hbytes(a, fact_num(F, "hw_bytes")),
-			    hbytes(a, fact_num(F, "hw_weight_bytes")), hcount(a, fact_num(F, "bandwidth"))));
-		if (fact_get(F, "batch_compute_bound"))
-			kv(&K, "compute-bound from", strcmp(fact_get(F, "batch_compute_bound"), "never") ?
+			    htime(a, fact_n(F, "hw_bytes") / fact_n(F, "bandwidth")), hbytes(a, fact_n(F, "hw_bytes")),
+			    hbytes(a, fact_n(F, "hw_weight_bytes")), hcount(a, fact_n(F, "bandwidth"))));
+		if (fact(F, "batch_compute_bound"))
+			kv(&K, "compute-bound from", strcmp(fact(F, "batch_compute_bound"), "never") ?
 			    gp_arena_printf(a, "batch %s (the arithmetic intensity of a step reaches the ridge, %.3g)",
-			    fact_get(F, "batch_compute_bound"), fact_num(F, "ridge_ai")) :
+			    fact(F, "batch_compute_bound"), fact_n(F, "ridge_ai")) :
 			    "no batch: each sequence's KV cache keeps a step below the ridge");
-		if (fact_get(F, "batch_compute_bound_weights"))
+		if (fact(F, "batch_compute_bound_weights"))
 			kv(&K, "", gp_arena_printf(a, "batch %s counting the weights alone (the usual rule of thumb)",
-			    fact_get(F, "batch_compute_bound_weights")));
+			    fact(F, "batch_compute_bound_weights")));
 	}
 	tprint(O, &K);
 }
@@ -273,52 +273,54 @@ report(struct out *O, struct rep *R)
 	struct gp_grid K;
 	struct gp_grid T;
 	struct count *c;
-	double nsg = (double)t->nrow, fl = fact_num(F, "flops"), tot;
+	double nsg = (double)t->nrow, fl = fact_n(F, "flops"), tot;
 	int n, i;
 	size_t r;
 
 	O->nsec = 0;
 	if (O->md)
-		printf("# gp report: %s%s%s%s\n\n", fact_get(F, "model"), fact_get(F, "sweep") ? " (" : "",
-		    fact_get(F, "sweep") ? fact_get(F, "sweep") : "", fact_get(F, "sweep") ? ")" : "");
+		printf("# gp report: %s%s%s%s\n\n", fact(F, "model"), fact(F, "sweep") ? " (" : "",
+		    fact(F, "sweep") ? fact(F, "sweep") : "", fact(F, "sweep") ? ")" : "");
 	else
-		printf("gp report: %s%s%s%s\n\n", fact_get(F, "model"), fact_get(F, "sweep") ? " (" : "",
-		    fact_get(F, "sweep") ? fact_get(F, "sweep") : "", fact_get(F, "sweep") ? ")" : "");
+		printf("gp report: %s%s%s%s\n\n", fact(F, "model"), fact(F, "sweep") ? " (" : "",
+		    fact(F, "sweep") ? fact(F, "sweep") : "", fact(F, "sweep") ? ")" : "");
 
 	section(O, "Model");
 	kv_begin(&K);
-	kv(&K, "subgraphs", fact_get(F, "subgraphs_unfused") ?
-	    gp_arena_printf(a, "%s (fused from %s)", fact_get(F, "subgraphs"), fact_get(F, "subgraphs_unfused")) :
-	    gp_arena_printf(a, "%s (%s)", fact_get(F, "subgraphs"), fact_get(F, "mode") ? fact_get(F, "mode") : "?"));
-	if (fact_get(F, "batch"))
-		kv(&K, "batch", fact_get(F, "batch"));
-	if (fact_get(F, "flops")) {
+	kv(&K, "subgraphs", fact(F, "subgraphs_unfused") ?
+	    gp_arena_printf(a, "%s (fused from %s)", fact(F, "subgraphs"), fact(F, "subgraphs_unfused")) :
+	    gp_arena_printf(a, "%s (%s)", fact(F, "subgraphs"), fact(F, "mode") ? fact(F, "mode") : "?"));
+	if (fact(F, "batch"))
+		kv(&K, "batch", fact(F, "batch"));
+	if (fact(F, "flops")) {
 		kv(&K, "FLOPs", hcount(a, fl));
-		kv(&K, "MACs", hcount(a, fact_num(F, "macs")));
+		kv(&K, "MACs", hcount(a, fact_n(F, "macs")));
 	} else {
 		kv(&K, "FLOPs", gp_arena_printf(a, "unknown: %s subgraphs could not be counted (bind "
-		    "symbolic dims with gp-shape -D)", fact_get(F, "unknown") ? fact_get(F, "unknown") : "some"));
+		    "symbolic dims with gp-shape -D)", fact(F, "unknown") ? fact(F, "unknown") : "some"));
 	}
-	if (fact_num(F, "folded_flops") > 0)
+	if (fact_n(F, "folded_flops") > 0)
 		kv(&K, "computed from constants", gp_arena_printf(a, "%s FLOPs, once, before the model runs",
-		    hcount(a, fact_num(F, "folded_flops"))));
-	if (fact_get(F, "params"))
-		kv(&K, "parameters", fact_num(F, "buffers") > 0 ? gp_arena_printf(a, "%s (and %s buffers)",
-		    hcount(a, fact_num(F, "params")), hcount(a, fact_num(F, "buffers"))) : hcount(a, fact_num(F, "params")));
-	if (fact_get(F, "weight_bytes"))
-		kv(&K, "weights", hbytes(a, fact_num(F, "weight_bytes")));
-	if (fact_get(F, "bytes"))
-		kv(&K, "bytes moved", fact_get(F, "bytes_saved") ? gp_arena_printf(a, "%s (fusion saves %s of %s)",
-		    hbytes(a, fact_num(F, "bytes")), hbytes(a, fact_num(F, "bytes_saved")),
-		    hbytes(a, fact_num(F, "bytes_unfused"))) : hbytes(a, fact_num(F, "bytes")));
-	if (fact_get(F, "ai"))
+		    hcount(a, fact_n(F, "folded_flops"))));
+	if (fact(F, "params"))
+		kv(&K, "parameters", fact_n(F, "buffers") > 0 ? gp_arena_printf(a, "%s (and %s buffers)",
+		    hcount(a, fact_n(F, "params")), hcount(a, fact_n(F, "buffers"))) :
+		    hcount(a, fact_n(F, "params")));
+	if (fact(F, "weight_bytes"))
+		kv(&K, "weights", hbytes(a, fact_n(F, "weight_bytes")));
+	if (fact(F, "bytes"))
+		kv(&K, "bytes moved", fact(F, "bytes_saved") ? gp_arena_printf(a, "%s (fusion saves %s of %s)",
+		    hbytes(a, fact_n(F, "bytes")), hbytes(a, fact_n(F, "bytes_saved")),
+		    hbytes(a, fact_n(F, "bytes_unfused"))) : hbytes(a, fact_n(F, "bytes")));
+	if (fact(F, "ai"))
 		kv(&K, "arithmetic intensity", gp_arena_printf(a, "%.3g FLOPs/byte (total FLOPs / total bytes)",
-		    fact_num(F, "ai")));
-	if (fact_get(F, "ai_mean"))
-		kv(&K, fact_get(F, "ai") ? "" : "arithmetic intensity", gp_arena_printf(a,
-		    "%.3g FLOPs/byte (mean of the subgraphs' AI)", fact_num(F, "ai_mean")));
-	if (fact_get(F, "dtype"))
-		kv(&K, "bytes counted at", !strcmp(fact_get(F, "dtype"), "as-is") ? "the model's dtypes" : fact_get(F, "dtype"));
+		    fact_n(F, "ai")));
+	if (fact(F, "ai_mean"))
+		kv(&K, fact(F, "ai") ? "" : "arithmetic intensity", gp_arena_printf(a,
+		    "%.3g FLOPs/byte (mean of the subgraphs' AI)", fact_n(F, "ai_mean")));
+	if (fact(F, "dtype"))
+		kv(&K, "bytes counted at", !strcmp(fact(F, "dtype"), "as-is") ? "the model's dtypes" :
+		    fact(F, "dtype"));
 	tprint(O, &K);
 
 	section(O, "Operation types");
@@ -331,28 +333,28 @@ report(struct out *O, struct rep *R)
 	tprint(O, &T);
 	free(c);
 
-	if (fact_get(F, "compute_bound")) {
-		double k3[3] = {fact_num(F, "compute_bound"), fact_num(F, "balanced"), fact_num(F, "memory_bound")};
+	if (fact(F, "compute_bound")) {
+		double k3[3] = {fact_n(F, "compute_bound"), fact_n(F, "balanced"), fact_n(F, "memory_bound")};
 
 		section(O, gp_arena_printf(a, "Bottlenecks by arithmetic intensity (compute-bound above %s, "
-		    "memory-bound below %s FLOPs/byte)", fact_get(F, "compute_ai"), fact_get(F, "memory_ai")));
+		    "memory-bound below %s FLOPs/byte)", fact(F, "compute_ai"), fact(F, "memory_ai")));
 		gp_grid_init(&T, 3, "lrr");
 		gp_grid_row(&T, "bound", "subgraphs", "share");
-		gp_grid_row(&T, "compute", fact_get(F, "compute_bound"), hpct(a, k3[0] / nsg));
-		gp_grid_row(&T, "balanced", fact_get(F, "balanced"), hpct(a, k3[1] / nsg));
-		gp_grid_row(&T, "memory", fact_get(F, "memory_bound"), hpct(a, k3[2] / nsg));
+		gp_grid_row(&T, "compute", fact(F, "compute_bound"), hpct(a, k3[0] / nsg));
+		gp_grid_row(&T, "balanced", fact(F, "balanced"), hpct(a, k3[1] / nsg));
+		gp_grid_row(&T, "memory", fact(F, "memory_bound"), hpct(a, k3[2] / nsg));
 		if (nsg - k3[0] - k3[1] - k3[2] > 0)
 			gp_grid_row(&T, "no bytes or unknown", gp_arena_printf(a, "%.0f", nsg - k3[0] - k3[1] - k3[2]),
 			    hpct(a, (nsg - k3[0] - k3[1] - k3[2]) / nsg));
 		tprint(O, &T);
 	}
 
-	if (fact_get(F, "depthwise")) {
+	if (fact(F, "depthwise")) {
 		int c_dw = gp_table_col(t, "depthwise");
 
-		section(O, gp_arena_printf(a, "Depthwise convolutions: %s of %zu subgraphs", fact_get(F, "depthwise"),
+		section(O, gp_arena_printf(a, "Depthwise convolutions: %s of %zu subgraphs", fact(F, "depthwise"),
 		    t->nrow));
-		if (fact_num(F, "depthwise") > 0) {
+		if (fact_n(F, "depthwise") > 0) {
 			gp_grid_init(&T, 5, "rlrrr");
 			gp_grid_row(&T, "id", "name", "FLOPs", "AI", "threads");
 			for (r = 0; r < t->nrow; r++)
@@ -367,83 +369,83 @@ report(struct out *O, struct rep *R)
 	section(O, "Parallelism");
 	kv_begin(&K);
 	if (R->has_concur) {
-		kv(&K, "stages", fact_get(F, "stages"));
-		kv(&K, "widest stage", gp_arena_printf(a, "%s subgraph%s at once (ASAP)", fact_get(F, "max_parallel"),
-		    fact_num(F, "max_parallel") == 1 ? "" : "s"));
+		kv(&K, "stages", fact(F, "stages"));
+		kv(&K, "widest stage", gp_arena_printf(a, "%s subgraph%s at once (ASAP)", fact(F, "max_parallel"),
+		    fact_n(F, "max_parallel") == 1 ? "" : "s"));
 		kv(&K, "largest antichain", gp_arena_printf(a, "%s subgraph%s independent of each other",
-		    fact_get(F, "max_antichain"), fact_num(F, "max_antichain") == 1 ? "" : "s"));
+		    fact(F, "max_antichain"), fact_n(F, "max_antichain") == 1 ? "" : "s"));
 		kv(&K, "critical path", gp_arena_printf(a, "%s subgraphs, %s FLOPs (%s of all)",
-		    fact_get(F, "critical_ops"), hcount(a, fact_num(F, "critical_flops")),
-		    hpct(a, fact_num(F, "critical_flops_share"))));
-		if (fact_get(F, "critical_latency_s"))
+		    fact(F, "critical_ops"), hcount(a, fact_n(F, "critical_flops")),
+		    hpct(a, fact_n(F, "critical_flops_share"))));
+		if (fact(F, "critical_latency_s"))
 			kv(&K, "critical path latency", gp_arena_printf(a, "%s (the bound with unlimited units)",
-			    htime(a, fact_num(F, "critical_latency_s"))));
+			    htime(a, fact_n(F, "critical_latency_s"))));
 	}
-	if (fact_get(F, "threads_avg"))
+	if (fact(F, "threads_avg"))
 		kv(&K, "threads per subgraph", gp_arena_printf(a, "%s on average, %s at most",
-		    hcount(a, fact_num(F, "threads_avg")), hcount(a, fact_num(F, "threads_max"))));
-	if (fact_get(F, "units") && fact_get(F, "batch_to_fill_threads"))
-		kv(&K, gp_arena_printf(a, "batch to fill %s units", fact_get(F, "units")), gp_arena_printf(a,
-		    "%s (subgraphs with half the FLOPs reach %s x %s threads)", fact_get(F, "batch_to_fill_threads"),
-		    fact_get(F, "units"), fact_get(F, "threads_per_unit")));
-	if (fact_get(F, "units") && fact_get(F, "batch_to_fill_graph"))
+		    hcount(a, fact_n(F, "threads_avg")), hcount(a, fact_n(F, "threads_max"))));
+	if (fact(F, "units") && fact(F, "batch_to_fill_threads"))
+		kv(&K, gp_arena_printf(a, "batch to fill %s units", fact(F, "units")), gp_arena_printf(a,
+		    "%s (subgraphs with half the FLOPs reach %s x %s threads)", fact(F, "batch_to_fill_threads"),
+		    fact(F, "units"), fact(F, "threads_per_unit")));
+	if (fact(F, "units") && fact(F, "batch_to_fill_graph"))
 		kv(&K, "", gp_arena_printf(a, "%s (the user guide's measure: widest stage x batch >= units)",
-		    fact_get(F, "batch_to_fill_graph")));
+		    fact(F, "batch_to_fill_graph")));
 	tprint(O, &K);
 
-	if (R->has_concur && fact_get(F, "peak_activation_bytes")) {
-		const char *at = fact_get(F, "peak_at");
+	if (R->has_concur && fact(F, "peak_activation_bytes")) {
+		const char *at = fact(F, "peak_at");
 		const char *atname = "?";
 
 		for (r = 0; at && r < t->nrow; r++)
 			if (!strcmp(cell(t, "id", r), at))
 				atname = field(a, t, "name", r);
 		section(O, gp_arena_printf(a, "Memory (subgraphs run one at a time, %s order)",
-		    !strcmp(fact_get(F, "order") ? fact_get(F, "order") : "topo", "best") ? "lowest-peak" : "record"));
+		    !strcmp(fact(F, "order") ? fact(F, "order") : "topo", "best") ? "lowest-peak" : "record"));
 		kv_begin(&K);
 		kv(&K, "peak activations", gp_arena_printf(a, "%s, while subgraph %s (%s) runs",
-		    hbytes(a, fact_num(F, "peak_activation_bytes")), at ? at : "?", atname));
-		if (fact_get(F, "weight_bytes"))
-			kv(&K, "weights", hbytes(a, fact_num(F, "weight_bytes")));
-		if (fact_get(F, "peak_bytes"))
+		    hbytes(a, fact_n(F, "peak_activation_bytes")), at ? at : "?", atname));
+		if (fact(F, "weight_bytes"))
+			kv(&K, "weights", hbytes(a, fact_n(F, "weight_bytes")));
+		if (fact(F, "peak_bytes"))
 			kv(&K, "peak memory", gp_arena_printf(a, "%s (weights + peak activations)",
-			    hbytes(a, fact_num(F, "peak_bytes"))));
-		if (fact_get(F, "naive_peak_bytes"))
+			    hbytes(a, fact_n(F, "peak_bytes"))));
+		if (fact(F, "naive_peak_bytes"))
 			kv(&K, "naive estimate", gp_arena_printf(a, "%s (weights + the largest subgraph's inputs "
-			    "and outputs)", hbytes(a, fact_num(F, "naive_peak_bytes"))));
-		if (fact_get(F, "fits"))
-			kv(&K, "budget", gp_arena_printf(a, "%s: %s", hbytes(a, fact_num(F, "budget_bytes")),
-			    !strcmp(fact_get(F, "fits"), "yes") ? "fits" : "does not fit"));
+			    "and outputs)", hbytes(a, fact_n(F, "naive_peak_bytes"))));
+		if (fact(F, "fits"))
+			kv(&K, "budget", gp_arena_printf(a, "%s: %s", hbytes(a, fact_n(F, "budget_bytes")),
+			    !strcmp(fact(F, "fits"), "yes") ? "fits" : "does not fit"));
 		tprint(O, &K);
 	}
 
 	if (R->has_roof) {
-		section(O, gp_arena_printf(a, "On %s (%s)", fact_get(F, "hw"), fact_get(F, "precision")));
+		section(O, gp_arena_printf(a, "On %s (%s)", fact(F, "hw"), fact(F, "precision")));
 		kv_begin(&K);
-		if (fact_get(F, "latency_s")) {
+		if (fact(F, "latency_s")) {
 			kv(&K, "latency", gp_arena_printf(a, "%s per batch of %s, one subgraph at a time",
-			    htime(a, fact_num(F, "latency_s")), fact_get(F, "batch") ? fact_get(F, "batch") : "?"));
-			if (fact_get(F, "latency_concurrent_s"))
+			    htime(a, fact_n(F, "latency_s")), fact(F, "batch") ? fact(F, "batch") : "?"));
+			if (fact(F, "latency_concurrent_s"))
 				kv(&K, "", gp_arena_printf(a, "%s running independent subgraphs at once",
-				    htime(a, fact_num(F, "latency_concurrent_s"))));
-			kv(&K, "throughput", hsi(a, fact_num(F, "throughput_per_s"), " inferences/s"));
-			if (fact_get(F, "energy_j")) {
+				    htime(a, fact_n(F, "latency_concurrent_s"))));
+			kv(&K, "throughput", hsi(a, fact_n(F, "throughput_per_s"), " inferences/s"));
+			if (fact(F, "energy_j")) {
 				kv(&K, "energy", gp_arena_printf(a, "%s J per inference (%s model)",
-				    hcount(a, fact_num(F, "energy_per_inference_j")), fact_get(F, "energy_model")));
-				kv(&K, "average power", gp_arena_printf(a, "%.3g W", fact_num(F, "power_w")));
+				    hcount(a, fact_n(F, "energy_per_inference_j")), fact(F, "energy_model")));
+				kv(&K, "average power", gp_arena_printf(a, "%.3g W", fact_n(F, "power_w")));
 			}
-			kv(&K, "utilization", gp_arena_printf(a, "%s of the %s peak", hpct(a, fact_num(F, "util")),
-			    hsi(a, fact_num(F, "peak_ops"), "OP/s")));
-			kv(&K, "time compute-bound", hpct(a, fact_num(F, "compute_bound_share")));
-			kv(&K, "time memory-bound", hpct(a, fact_num(F, "memory_bound_share")));
-			kv(&K, "time launch-bound", hpct(a, fact_num(F, "launch_bound_share")));
+			kv(&K, "utilization", gp_arena_printf(a, "%s of the %s peak", hpct(a, fact_n(F, "util")),
+			    hsi(a, fact_n(F, "peak_ops"), "OP/s")));
+			kv(&K, "time compute-bound", hpct(a, fact_n(F, "compute_bound_share")));
+			kv(&K, "time memory-bound", hpct(a, fact_n(F, "memory_bound_share")));
+			kv(&K, "time launch-bound", hpct(a, fact_n(F, "launch_bound_share")));
 		} else {
 			kv(&K, "latency", "unknown: some subgraphs' costs are not known");
 		}
-		kv(&K, "ridge point", gp_arena_printf(a, "%.3g FLOPs/byte", fact_num(F, "ridge_ai")));
+		kv(&K, "ridge point", gp_arena_printf(a, "%.3g FLOPs/byte", fact_n(F, "ridge_ai")));
 		tprint(O, &K);
 		n = tally(R, "bound", &c);
-		tot = fact_num(F, "latency_s");
+		tot = fact_n(F, "latency_s");
 		gp_grid_init(&T, 5, "lrrrr");
 		gp_grid_row(&T, "bound", "subgraphs", "share", "time", "of time");
 		for (i = 0; i < n; i++)
@@ -455,10 +457,10 @@ report(struct out *O, struct rep *R)
 		free(c);
 	}
 
-	if (fact_get(F, "phase"))
+	if (fact(F, "phase"))
 		llm_section(O, R);
 
-	section(O, gp_arena_printf(a, "Heaviest subgraphs by %s", R->has_roof && fact_get(F, "latency_s") ?
+	section(O, gp_arena_printf(a, "Heaviest subgraphs by %s", R->has_roof && fact(F, "latency_s") ?
 	    "time" : "FLOPs"));
-	top(O, R, 5, R->has_roof && fact_get(F, "latency_s") ? "time" : "flops");
+	top(O, R, 5, R->has_roof && fact(F, "latency_s") ? "time" : "flops");
 }

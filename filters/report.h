@@ -26,8 +26,8 @@ struct facts {
 void fact_put(struct facts *F, const char *k, const char *v);      /* v copied; NULL: nothing */
 void fact_putf(struct facts *F, const char *k, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-const char *fact_get(const struct facts *F, const char *k);        /* NULL if absent or "." */
-double fact_num(const struct facts *F, const char *k);             /* NAN if absent or not a number */
+const char *fact(const struct facts *F, const char *k);        /* NULL if absent or "." */
+double fact_n(const struct facts *F, const char *k);             /* NAN if absent or not a number */
 
 /* One stream read: its records as they are, and its facts. */
 struct rep {
