@@ -71,6 +71,12 @@ $(O)/filters/%.o: filters/%.c lib/gp.h
 	@mkdir -p $(O)/filters
 	$(CC) $(CFLAGS) -Ilib -c -o $@ $<
 
+# a program of several files: its main's object, and these (as mblaze's mshow)
+REPORT_OBJ = $(O)/filters/report-facts.o $(O)/filters/report-text.o $(O)/filters/report-sweep.o \
+	$(O)/filters/report-draw.o
+$(BIN)/gp-report: $(REPORT_OBJ)
+$(REPORT_OBJ) $(O)/filters/gp-report.o: filters/report.h
+
 # gp-calibrate measures with threads
 $(O)/filters/gp-calibrate.o: override CFLAGS += -pthread
 $(BIN)/gp-calibrate: override LDFLAGS += -pthread
@@ -82,7 +88,7 @@ $(LIB): $(LIBOBJ)
 
 $(BIN)/%: $(O)/filters/%.o $(LIB)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 $(O)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(O)/tests
@@ -187,7 +193,7 @@ install: $(PROGS)
 # copy of the tree in build/deb/gp-VERSION/ with docs/debian/ as debian/,
 # then lintian (build/deb/lintian.log); redone only when a file it holds changed
 VERSION = $(shell sed -n 's/^#define GP_VERSION "\(.*\)"$$/\1/p' lib/gp.h)
-DEBFILES = Makefile README.md lib/gp.h lib/cost.h $(LIBSRC) $(FILTERS:%=filters/%.c) $(wildcard hw/*.yaml hw/runtime/*.yaml) \
+DEBFILES = Makefile README.md lib/gp.h lib/cost.h $(LIBSRC) $(wildcard filters/*.[ch]) $(wildcard hw/*.yaml hw/runtime/*.yaml) \
 	$(wildcard docs/*.md) $(MANPAGES) docs/gp.bash-completion pipelines/gp-diff $(wildcard docs/debian/* docs/debian/*/*)
 deb:
 	$(MAKE) deps TESTDEPS= EXTRADEPS="$(DEBDEPS)"

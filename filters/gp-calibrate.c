@@ -962,13 +962,15 @@ cite(struct gp_buf *b, const char *text)
 
 static const char *const level_name[NLEVEL] = {"l1", "l2", "l3"};
 
+/* bytes as every gp program shows them (human.c), to 6 digits, into t */
 static const char *
-mib(char *t, size_t size, double bytes)
+hbytes(char *t, size_t size, double bytes)
 {
-	if (bytes >= 1 << 20)
-		snprintf(t, size, "%g MiB", bytes / (1 << 20));
-	else
-		snprintf(t, size, "%g KiB", bytes / 1024);
+	struct gp_buf b = {0};
+
+	gp_human_bytes(&b, bytes, 6);
+	snprintf(t, size, "%s", b.buf);
+	gp_buf_release(&b);
 	return t;
 }
 
@@ -1044,7 +1046,7 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	gp_buf_printf(b, "    capacity: %lld", in->memtotal);
 	eol(b, start, "MemTotal of /proc/meminfo");
 	snprintf(c1, sizeof c1, "bytes/s: triad on %d thread%s, 24 bytes per element, arrays of %s",
-	    r->units, r->units == 1 ? "" : "s", mib(t1, sizeof t1, (double)r->triad_bytes));
+	    r->units, r->units == 1 ? "" : "s", hbytes(t1, sizeof t1, (double)r->triad_bytes));
 	kv_num(b, "    bandwidth", r->triadn, c1);
 	snprintf(c1, sizeof c1, "bytes/s: reading the same arrays on %d thread%s", r->units,
 	    r->units == 1 ? "" : "s");
@@ -1061,24 +1063,24 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 		if (probed(in, r, i)) {
 			gp_buf_printf(b, "    capacity: %lld", c->eff);
 			snprintf(c1, sizeof c1, "measured: read bandwidth falls to DRAM's past %s (the system says %lld x %s)",
-			    mib(t1, sizeof t1, (double)c->eff / ni), ni, mib(t2, sizeof t2, (double)c->size));
+			    hbytes(t1, sizeof t1, (double)c->eff / ni), ni, hbytes(t2, sizeof t2, (double)c->size));
 		} else if (c->eff > 0 && c->eff < c->size * ni) {
 			gp_buf_printf(b, "    capacity: %lld", c->size * ni);
 			snprintf(c1, sizeof c1, "%lld x %s (busy: a probe saw DRAM's bandwidth past %s, not used)", ni,
-			    mib(t1, sizeof t1, (double)c->size), mib(t2, sizeof t2, (double)c->eff / ni));
+			    hbytes(t1, sizeof t1, (double)c->size), hbytes(t2, sizeof t2, (double)c->eff / ni));
 		} else {
 			gp_buf_printf(b, "    capacity: %lld", c->size * ni);
-			snprintf(c1, sizeof c1, "%lld x %s", ni, mib(t1, sizeof t1, (double)c->size));
+			snprintf(c1, sizeof c1, "%lld x %s", ni, hbytes(t1, sizeof t1, (double)c->size));
 		}
 		eol(b, start, c1);
 		if (i == 2 && r->units > 1)
 			snprintf(c1, sizeof c1, "bytes/s read, %d threads all reading one buffer of %s; 1 thread: %.4g",
-			    r->units, mib(t1, sizeof t1, (double)c->bufn), c->bw1);
+			    r->units, hbytes(t1, sizeof t1, (double)c->bufn), c->bw1);
 		else if (r->units > 1)
 			snprintf(c1, sizeof c1, "bytes/s read, %d threads each reading its own %s; 1 thread (%s): %.4g",
-			    r->units, mib(t1, sizeof t1, (double)c->bufn), mib(t2, sizeof t2, (double)c->buf1), c->bw1);
+			    r->units, hbytes(t1, sizeof t1, (double)c->bufn), hbytes(t2, sizeof t2, (double)c->buf1), c->bw1);
 		else
-			snprintf(c1, sizeof c1, "bytes/s read, 1 thread reading %s", mib(t1, sizeof t1, (double)c->buf1));
+			snprintf(c1, sizeof c1, "bytes/s read, 1 thread reading %s", hbytes(t1, sizeof t1, (double)c->buf1));
 		kv_num(b, "    bandwidth", c->bwn, c1);
 		kv_num(b, "    read_bandwidth", c->bwn, "bytes/s: the read above");
 		snprintf(c1, sizeof c1, "bytes/s: triad inside the level on %d thread%s, %.4g, implies", r->units,

@@ -367,6 +367,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	/* gp-shape's header says its shapes are inferred; without it (gp-load |
 	 * gp-partition) they are inferred here, the one time */
 	if (!gp_hdr_get(s, "shape")) {
+		gp_kv_roles(&g);
 		gp_infer(&g, GP_INFER_QUIET);
 		gp_graph_store(&g);
 	}
@@ -413,6 +414,11 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	/* the totals: only when every subgraph was counted, else '.' and the
 	 * sums of those that were, named as such */
 	gp_buf_printf(&h, "mode=%s\tsubgraphs=%d", o.fuse ? "fused" : "unfused", p.nsg);
+	/* the batch, for the programs after this one that do not read the graph */
+	if (gp_graph_batch(&g) > 0)
+		gp_buf_printf(&h, "\tbatch=%" PRId64, gp_graph_batch(&g));
+	else
+		gp_buf_adds(&h, "\tbatch=.");
 	if (rtname) {
 		gp_buf_adds(&h, "\truntime=");
 		gp_esc(&h, rtname, strlen(rtname));

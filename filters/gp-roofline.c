@@ -49,19 +49,6 @@ help(void)
 }
 
 static void
-fmt_si(struct gp_buf *b, double v)
-{
-	static const char *const suf[] = {"", "k", "M", "G", "T", "P", "E"};
-	int i = 0;
-
-	while (v >= 1000 && i < 6) {
-		v /= 1000;
-		i++;
-	}
-	gp_buf_printf(b, "%.4g%s", v, suf[i]);
-}
-
-static void
 list(void)
 {
 	char **paths;
@@ -76,11 +63,11 @@ list(void)
 		for (p = 0; p < GP_PREC_N; p++)
 			if (h.peak[p] > 0) {
 				gp_buf_printf(&b, "%s=", gp_prec_name(p));
-				fmt_si(&b, h.peak[p]);
+				gp_human_si(&b, h.peak[p], 4, "");
 				gp_buf_adds(&b, " ");
 			}
 		gp_buf_adds(&b, "mem=");
-		fmt_si(&b, h.mem[0].bandwidth);
+		gp_human_si(&b, h.mem[0].bandwidth, 4, "");
 		gp_buf_adds(&b, "B/s");
 		printf("%s\n", b.buf);
 		gp_buf_release(&b);
@@ -507,6 +494,21 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 		gp_buf_printf(&hd, "%.0f", h->threads_per_unit);
 	else
 		gp_fmt_double(&hd, h->threads_per_unit);
+	/* the batch that fills this chip, counted as gp-concur --units counts it
+	 * (docs/concurrency.md): gp-report takes it from here */
+	{
+		int64_t by_graph = gp_batch_to_fill_graph(h->units, gp_dag_widest(&d));
+		double by_threads = gp_dag_batch_to_fill(&d, h->units * h->threads_per_unit, batch);
+
+		if (by_graph > 0)
+			gp_buf_printf(&hd, "\tbatch_to_fill_graph=%" PRId64, by_graph);
+		else
+			gp_buf_adds(&hd, "\tbatch_to_fill_graph=.");
+		if (by_threads > 0 && by_threads < 1e18)
+			gp_buf_printf(&hd, "\tbatch_to_fill_threads=%.0f", by_threads);
+		else
+			gp_buf_adds(&hd, "\tbatch_to_fill_threads=.");
+	}
 	kvd(&hd, "peak_ops", h->peak[C.prec]);
 	kvd(&hd, "bandwidth", h->mem[0].bandwidth);
 	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));

@@ -145,6 +145,7 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 	int i, unknown;
 
 	gp_graph_build(&g, s);
+	gp_kv_roles(&g);        /* from the graph as it came: before dims are bound */
 	for (i = 0; i < ndef; i++)
 		if (gp_bind(&g, defs[i].name, defs[i].v) == 0 && batch < 0)
 			gp_warn("%s: -D %s=%lld: no dim is named '%s'", s->src, defs[i].name,

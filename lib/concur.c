@@ -681,6 +681,21 @@ gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states)
 
 /* ---- the batch that fills a chip, the user guide's way ---- */
 
+int
+gp_dag_widest(const struct gp_dag *d)
+{
+	int *stage = gp_xcalloc((size_t)d->n + 1, sizeof *stage), *width, ns, v, w = 0;
+
+	ns = gp_dag_stages(d, stage);
+	width = gp_xcalloc((size_t)ns + 1, sizeof *width);
+	for (v = 0; v < d->n; v++)
+		if (++width[stage[v]] > w)
+			w = width[stage[v]];
+	free(stage);
+	free(width);
+	return w;
+}
+
 int64_t
 gp_batch_to_fill_graph(double units, int widest)
 {

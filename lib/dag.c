@@ -1,9 +1,13 @@
-/* dag.c - the dependency DAG of a stream's subgraph records
+/* dag.c - the subgraph records of a stream, as numbers and as a dependency DAG
  *
  * gp-partition writes one subgraph record per kernel, in topological order,
  * with the activation tensors it reads (views resolved) and writes. Subgraph
- * v depends on u when v reads a tensor u writes. The tensors' sizes come from
- * their tensor records, counted at the ##partition dtype.
+ * v depends on u when v reads a tensor u writes. The one reader of those
+ * records, in three steps a program takes as far as it needs: their numbers
+ * (gp_dag_records: gp-report stops here), the edges between them
+ * (gp_dag_edges: gp-report --dot), and the sizes of the tensors they pass,
+ * from the tensor records counted at the ##partition dtype (gp_dag_build,
+ * which needs the graph: gp-concur, gp-roofline).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +109,7 @@ add(int64_t a, int64_t b)
 static int
 tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap)
 {
-	struct gp_stream *s = d->g->s;
+	struct gp_stream *s = d->stream;
 	const char *name;
 	int64_t *p;
 
@@ -223,18 +227,18 @@ invert(int n, int m, const int *a0, const int *a, int **b0, int **b)
 	free(cnt);
 }
 
+/* gp_dag_records reads what the subgraph records say of each subgraph: its
+ * id and its numbers (see gp.h), and gp-partition's dtype and weight bytes.
+ * Dies if there are none, or on an id out of order or a field that is not a
+ * number. */
 void
-gp_dag_build(struct gp_dag *d, struct gp_graph *g)
+gp_dag_records(struct gp_dag *d, struct gp_stream *s)
 {
-	struct gp_stream *s = g->s;
-	struct gp_map *m = &d->names;
 	const char *hdr = gp_hdr_get(s, "partition"), *p;
-	size_t cap = 0;
-	int c_id, c_in, c_out;
-	int v, k, as, *cnt;
+	int c_id, v;
 
 	memset(d, 0, sizeof *d);
-	d->g = g;
+	d->stream = s;
 	d->src = s->src;
 	d->t = gp_table_get(s, "subgraph");
 	if (!d->t || !hdr)
@@ -243,7 +247,6 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	if ((p = gp_hdr_field(s, "partition", "dtype")) && strcmp(p, "as-is") &&
 	    (d->dtype = gp_dtype_from_name(p)) <= 0)
 		gp_die("%s: ##partition: unknown dtype '%s'", s->src, p);
-	as = d->dtype;
 	d->weight_bytes = -1;
 	if ((p = gp_hdr_field(s, "partition", "weight_bytes")) &&
 	    (gp_parse_i64(p, &d->weight_bytes) || d->weight_bytes < 0))
@@ -252,8 +255,6 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 		gp_die("%s: %zu subgraphs: more than gp-concur handles (1000000)", s->src, d->t->nrow);
 	d->n = (int)d->t->nrow;
 	c_id = gp_table_need(s, d->t, "id");
-	c_in = gp_table_need(s, d->t, "inputs");
-	c_out = gp_table_need(s, d->t, "outputs");
 	d->id = d->t->val[c_id];
 	for (v = 0; v < d->n; v++) {
 		int64_t x;
@@ -262,6 +263,34 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 			gp_die("%s: subgraph record %d has id '%s': subgraphs are numbered 1, 2, ... in "
 			    "order", s->src, v + 1, d->id[v]);
 	}
+	d->flops = counts(d, "flops");
+	d->threads = counts(d, "threads");
+	d->bin = counts(d, "bytes_in");
+	d->bout = counts(d, "bytes_out");
+	d->bw = counts(d, "bytes_weight");
+	d->lat = gp_dag_values(d, "latency_s", -1);
+	d->bytes = gp_xcalloc((size_t)d->n + 1, sizeof *d->bytes);
+	d->io = gp_xcalloc((size_t)d->n + 1, sizeof *d->io);
+	for (v = 0; v < d->n; v++) {
+		d->io[v] = add(d->bin[v], d->bout[v]);
+		d->bytes[v] = add(d->io[v], d->bw[v]);
+	}
+}
+
+/* gp_dag_edges finds, from the inputs and outputs of the records read by
+ * gp_dag_records, the tensors the subgraphs pass each other and so who
+ * depends on whom. Dies on a malformed list, a tensor written twice, or a
+ * record that reads what a later one writes. */
+void
+gp_dag_edges(struct gp_dag *d)
+{
+	struct gp_stream *s = d->stream;
+	struct gp_map *m = &d->names;
+	size_t cap = 0;
+	int c_in, c_out, v, k;
+
+	c_in = gp_table_need(s, d->t, "inputs");
+	c_out = gp_table_need(s, d->t, "outputs");
 	/* outputs first: then every input's producer is known */
 	lists(d, m, &cap, c_out, &d->o0, &d->out, 1);
 	lists(d, m, &cap, c_in, &d->i0, &d->in, 0);
@@ -281,20 +310,18 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	}
 	d->p0[d->n] = k;
 	invert(d->n, d->n, d->p0, d->p, &d->s0, &d->s);
+}
 
-	/* per subgraph numbers */
-	d->flops = counts(d, "flops");
-	d->threads = counts(d, "threads");
-	d->bin = counts(d, "bytes_in");
-	d->bout = counts(d, "bytes_out");
-	d->bw = counts(d, "bytes_weight");
-	d->lat = gp_dag_values(d, "latency_s", -1);
-	d->bytes = gp_xcalloc((size_t)d->n + 1, sizeof *d->bytes);
-	d->io = gp_xcalloc((size_t)d->n + 1, sizeof *d->io);
-	for (v = 0; v < d->n; v++) {
-		d->io[v] = add(d->bin[v], d->bout[v]);
-		d->bytes[v] = add(d->io[v], d->bw[v]);
-	}
+void
+gp_dag_build(struct gp_dag *d, struct gp_graph *g)
+{
+	struct gp_stream *s = g->s;
+	struct gp_map *m = &d->names;
+	int k, *out;
+
+	gp_dag_records(d, s);
+	d->g = g;
+	gp_dag_edges(d);
 
 	/* tensor sizes, and which tensors outlive the run (graph outputs, after views) */
 	d->tbytes = gp_xcalloc((size_t)d->nt + 1, sizeof *d->tbytes);
@@ -310,13 +337,13 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 		if (e == -2)
 			gp_die("%s: tensor '%s': its element count overflows 64 bits", s->src, d->tname[k]);
 		d->tbytes[k] = e < 0 || g->t[t].dtype <= 0 ? -1 :
-		    gp_tensor_bytes(gp_dtype_as(g->t[t].dtype, as), e);
+		    gp_tensor_bytes(gp_dtype_as(g->t[t].dtype, d->dtype), e);
 		if (d->tbytes[k] == -2)
 			gp_die("%s: tensor '%s': its byte count overflows 64 bits", s->src, d->tname[k]);
 	}
-	cnt = g->ngraph > 0 ? g->gout[0] : NULL;
-	for (k = 0; cnt && k < g->ngout[0]; k++) {
-		int t = gp_tensor_root(g, cnt[k]);
+	out = g->ngraph > 0 ? g->gout[0] : NULL;
+	for (k = 0; out && k < g->ngout[0]; k++) {
+		int t = gp_tensor_root(g, out[k]);
 		int64_t *x = t >= 0 ? gp_map_get(m, g->t[t].name) : NULL;
 
 		if (x)

@@ -1,6 +1,11 @@
 /* file.c - a whole input file in memory: mapped when it is a regular file,
  * read when it is a pipe, so that a loader's memory does not grow with the
- * weights it never reads; and a guard for the mapping of a file that shrinks */
+ * weights it never reads; and a guard for the mapping of a file that shrinks
+ *
+ * The one way gp reads a whole file: models (gp-load) and hardware profiles
+ * (hw.c). A gp stream is the exception, read by stream.c from a FILE into a
+ * buffer it cuts in place; a file is written by outfile.c, whole or not at all.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>

@@ -111,9 +111,36 @@ void gp_fmt_float(struct gp_buf *b, float f);
 void gp_fmt_double(struct gp_buf *b, double d);
 /* Parse a whole string as a signed 64-bit integer; 0 on success, -1 if not one. */
 int gp_parse_i64(const char *s, int64_t *v);
+
+/* ---- human.c: numbers for people (never in a stream), and sizes people write ---- */
+/* Append v scaled by 1000s with digits significant digits and an SI prefix
+ * after sep: "3.64 G" (3, " "), "1.248P" (4, ""); an integer below 1000 as
+ * it is; "?" for NaN. */
+void gp_human_si(struct gp_buf *b, double v, int digits, const char *sep);
+void gp_human_bytes(struct gp_buf *b, double v, int digits); /* "512 B", "44.6 MiB" (by 1024s) */
+void gp_human_time(struct gp_buf *b, double s, int digits);  /* "133 us", "1.5 ms", "2 s" */
+void gp_human_pct(struct gp_buf *b, double frac);            /* 0.4217: "42.2%" */
 /* Parse a whole string as a number with an optional suffix: k M G T P E
  * (x1000^n), Ki Mi Gi Ti Pi Ei (x1024^n), m u n p (x1000^-n); 0, or -1 if not one. */
 int gp_parse_si(const char *s, double *v);
+
+/* ---- grid.c: aligned tables for people, as text or Markdown ---- */
+struct gp_grid {
+	int ncol, nrow, cap;
+	const char **cell;                  /* row-major, row 0 the heading; text that outlives the grid */
+	const char *align;                  /* 'l' or 'r' per column */
+	int kv;                             /* key-value lines: in text no heading, no clipping */
+};
+struct gp_grid_style {
+	int md;                             /* Markdown, else text */
+	int color;                          /* text: a bold heading (ANSI) */
+	int width;                          /* text: > 0, clip the widest left-aligned column to fit */
+};
+void gp_grid_init(struct gp_grid *t, int ncol, const char *align);
+void gp_grid_row(struct gp_grid *t, ...);           /* append a row of ncol strings */
+const char **gp_grid_addrow(struct gp_grid *t);     /* append a row of "." to fill in */
+void gp_grid_print(struct gp_grid *t, const struct gp_grid_style *st, FILE *f); /* and free the rows */
+int gp_text_width(const char *s);                   /* columns UTF-8 text takes: its code points */
 
 /* ---- dtype.c: element types, by their ONNX TensorProto.DataType number ---- */
 enum { GP_DTYPE_UNKNOWN = 0, GP_DTYPE_MAX = 26 };
@@ -471,12 +498,13 @@ int gp_node_gemms(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, in
 void gp_gemm_fmt(struct gp_buf *b, const struct gp_gemm *v, int n);
 int gp_gemm_parse(const char *s, struct gp_gemm *out, int max);
 
-/* ---- dag.c: the dependency DAG of the subgraph records ---- */
+/* ---- dag.c: the subgraph records, as numbers and as a dependency DAG ---- */
 /* Subgraphs are v = 0 .. n-1 in record order (ids 1 .. n, a topological
  * order); v depends on u when v reads a tensor u writes. Lists are CSR: the
  * predecessors of v are p[p0[v] .. p0[v+1]), ascending and unique. */
 struct gp_dag {
-	struct gp_graph *g;
+	struct gp_graph *g;                 /* NULL unless gp_dag_build */
+	struct gp_stream *stream;
 	const char *src;
 	struct gp_table *t;                 /* the subgraph records */
 	int n;
@@ -502,8 +530,16 @@ struct gp_dag {
 	int *c0, *cons;                     /* tensor -> the subgraphs reading it, ascending */
 	struct gp_map names;                /* tensor name -> index */
 };
-/* Build the DAG of the subgraph records of g's stream; dies if there are
- * none (gp-partition has not run) or they are malformed or not in topological order. */
+/* The subgraph records of s as numbers: id, flops ... io, dtype and
+ * weight_bytes, no edges and no tensors; dies if there are none (gp-partition
+ * has not run) or a field is not a number. */
+void gp_dag_records(struct gp_dag *d, struct gp_stream *s);
+/* Then the edges: the tensors (nt, tname, tprod, i0/in, o0/out, c0/cons,
+ * names) and p0/p, s0/s; dies if the lists are malformed or the records are
+ * not in topological order. */
+void gp_dag_edges(struct gp_dag *d);
+/* Both, and the tensors' sizes (tbytes) and graph outputs (tkeep) from g's
+ * tensor records: the whole DAG of the subgraph records of g's stream. */
 void gp_dag_build(struct gp_dag *d, struct gp_graph *g);
 void gp_dag_release(struct gp_dag *d);
 /* A column of the subgraph records as counts (-1 where '.'), or as numbers
@@ -531,6 +567,8 @@ int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int
  * within max_states states (returns 1), else a greedy order or the record
  * order, whichever peaks lower (returns 0); -1 if sizes are unknown. */
 int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
+/* The most subgraphs in one ASAP stage (gp_dag_stages): the widest stage. */
+int gp_dag_widest(const struct gp_dag *d);
 /* The user guide's batch to fill units compute units: (subgraphs at once) x
  * batch >= units, with widest the widest stage; -1 if either is not positive. */
 int64_t gp_batch_to_fill_graph(double units, int widest);
@@ -666,6 +704,13 @@ int gp_dims_parse(struct gp_arena *a, const char *text, struct gp_shape *s);
 void gp_bind_input(struct gp_graph *g, const char *arg, const char *name, const struct gp_shape *want);
 /* Set the batch of every input but those in fixed; dies naming an input whose batch dim cannot be told. */
 void gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int nfixed);
+
+/* ---- role.c: what tensors are for, from the graph's structure ---- */
+/* Mark the KV-cache pairs of g's main graph (a graph output that is a Concat
+ * of a graph input along a symbolic axis) in the tensor records' role column
+ * (kv_past, kv_present; "." for the others) and seq_axis column; records that
+ * have a role column keep it. Returns the pairs marked (docs/shapes.md). */
+int gp_kv_roles(struct gp_graph *g);
 
 /* ---- sha256.c ---- */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);

@@ -809,65 +809,80 @@ dirs(void)
 	return b.buf;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct gp_buf b = {0};
-	char chunk[8192];
-	size_t n;
+#define PROFILE_MAX (1 << 20)
 
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > (1u << 20)) {
-			fclose(f);
-			gp_die("%s: more than 1 MiB: not a hardware profile", path);
-		}
-		gp_buf_add(&b, chunk, n);
-	}
-	if (ferror(f)) {
-		fclose(f);
-		gp_die("%s: cannot read: %s", path, strerror(errno));
-	}
-	fclose(f);
-	*len = b.len;
-	if (!b.buf)
-		gp_buf_adds(&b, "");
-	return b.buf;
+/* a profile read from a pipe: no more than PROFILE_MAX bytes */
+static const char *
+small(void *arg, const uint8_t *p, size_t n)
+{
+	(void)arg;
+	(void)p;
+	return n > PROFILE_MAX ? "more than 1 MiB: not a hardware profile" : NULL;
+}
+
+struct load {
+	struct gp_hw *h;
+	const char *path;
+	const struct gp_file *f;
+	int runtime;                        /* a runtime profile, not a chip's */
+};
+
+static void
+parse_file(void *arg)
+{
+	struct load *L = arg;
+
+	if (L->runtime)
+		gp_hw_parse_runtime(L->h, L->path, L->f->n ? (const char *)L->f->p : "", L->f->n);
+	else
+		gp_hw_parse(L->h, L->path, L->f->n ? (const char *)L->f->p : "", L->f->n);
+}
+
+/* Read and parse the profile in path, whole, as every gp program reads a
+ * whole file (file.c: mapped, and a file that shrinks meanwhile is an
+ * error); dies naming path. */
+static void
+load_file(struct gp_hw *h, const char *path, int runtime)
+{
+	struct gp_file f;
+	struct load L = {h, path, &f, runtime};
+
+	gp_file_open(&f, path, small, NULL, 2 * PROFILE_MAX);
+	if (f.n > PROFILE_MAX)
+		gp_die("%s: more than 1 MiB: not a hardware profile", path);
+	gp_file_guard(&f, path, parse_file, &L);
+	gp_file_close(&f);
 }
 
 void
 gp_hw_load(struct gp_hw *h, const char *spec)
 {
-	char *text = NULL, *all, *d, *save = NULL, *path = NULL;
-	size_t len = 0;
+	char *all, *d, *save = NULL, *path = NULL;
 	int aspath = strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"));
+	int found = 0;
 
 	if (aspath) {
 		path = gp_xstrdup(spec);
-		if (!(text = slurp(path, &len)))
-			gp_die("%s: cannot open: %s", path, strerror(errno));
 	} else {
 		if (!*spec || strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(spec))
 			gp_die("'%s' is not a profile name (gp-roofline --list) or a path to a .yaml file", spec);
 		all = dirs();
-		for (d = strtok_r(all, ":", &save); d && !text; d = strtok_r(NULL, ":", &save)) {
+		/* the first directory that has a profile of that name we may read */
+		for (d = strtok_r(all, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
 			free(path);
 			path = gp_xmalloc(strlen(d) + strlen(spec) + 7);
 			sprintf(path, "%s/%s.yaml", d, spec);
-			text = slurp(path, &len);
+			found = access(path, R_OK) == 0;
 		}
 		free(all);
-		if (!text)
+		if (!found)
 			gp_die("no hardware profile '%s' (gp-roofline --list shows the profiles there are; "
 			    "GP_HW_PATH adds directories)", spec);
 	}
-	gp_hw_parse(h, path, text, len);
+	load_file(h, path, 0);
 	/* found by name: it must be that profile */
 	if (!aspath && strcmp(h->name, spec))
 		gp_die("%s: the profile is named '%s', not '%s'", path, h->name, spec);
-	free(text);
 	free(path);
 }
 
@@ -1060,32 +1075,29 @@ gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, size_t 
 void
 gp_hw_load_runtime(struct gp_hw *h, const char *spec)
 {
-	char *text = NULL, *all, *d, *save = NULL, *path = NULL;
-	size_t len = 0;
+	char *all, *d, *save = NULL, *path = NULL;
 	int aspath = strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"));
+	int found = 0;
 
 	if (aspath) {
 		path = gp_xstrdup(spec);
-		if (!(text = slurp(path, &len)))
-			gp_die("%s: cannot open: %s", path, strerror(errno));
 	} else {
 		if (!*spec || strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(spec))
 			gp_die("'%s' is not a runtime name (gp-roofline --list-runtimes) or a path to a .yaml "
 			    "file", spec);
 		all = dirs();
-		for (d = strtok_r(all, ":", &save); d && !text; d = strtok_r(NULL, ":", &save)) {
+		for (d = strtok_r(all, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
 			free(path);
 			path = gp_xmalloc(strlen(d) + strlen(spec) + 15);
 			sprintf(path, "%s/runtime/%s.yaml", d, spec);
-			text = slurp(path, &len);
+			found = access(path, R_OK) == 0;
 		}
 		free(all);
-		if (!text)
+		if (!found)
 			gp_die("no runtime profile '%s' (gp-roofline --list-runtimes shows the runtimes there "
 			    "are; GP_HW_PATH adds directories, each with a runtime/ directory)", spec);
 	}
-	gp_hw_parse_runtime(h, path, text, len);
-	free(text);
+	load_file(h, path, 1);
 	if (!aspath && strcmp(h->rt->name, spec))
 		gp_die("%s: the runtime is named '%s', not '%s'", path, h->rt->name, spec);
 	if (h->kind && strcmp(h->rt->runs_on, "any") && strcmp(h->rt->runs_on, h->kind))

@@ -435,6 +435,11 @@ head(const struct gp_input *in, const char *p, size_t n)
 	    in->src, v < 20 ? (int)v : 20, p + 5, GP_STREAM_VERSION);
 }
 
+/* slurp reads the whole input. Not with file.c's gp_file_open, the way to
+ * read a whole file: a stream comes as a FILE (standard input, gp-shape
+ * --sweep's copy in memory, gp-report --compare's files) and is cut into
+ * fields in place, so it needs its bytes writable and NUL-terminated, which
+ * a read-only mapping is not; the first line's check is head(). */
 static void
 slurp(struct gp_input *in)
 {

@@ -248,10 +248,10 @@ for line in sys.stdin:
 	fails_cleanly "gp-table: stdin: no 'nosuch' records; the record types are: graph tensor node subgraph stage$"
 	run --separate-stderr gp-table subgraph id nosuch < "$S"
 	fails_cleanly "gp-table: stdin: no column 'nosuch' in the subgraph records or the header lines; there are: id name kind "
-	assert_regex "$stderr" ' roofline\.hw '
+	assert_regex "$stderr" ' partition\.mode '
 	# a field two header lines have must be named by its header
 	run --separate-stderr gp-table stage batch < "$S"
-	fails_cleanly "gp-table: stdin: column 'batch' is in several header lines; name one: concur.batch roofline.batch$"
+	fails_cleanly "gp-table: stdin: column 'batch' is in several header lines; name one: partition.batch concur.batch roofline.batch$"
 	run -0 gp-table stage concur.batch < "$S"
 	# the record's own column comes first: subgraph records have a batch column
 	run -0 gp-table subgraph batch < "$S"
@@ -352,7 +352,7 @@ for line in sys.stdin:
 
 # programs: every program there is a man page and a completion for
 programs() {
-	for f in "$TOP"/filters/*.c; do f=${f##*/}; echo "${f%.c}"; done
+	for f in "$TOP"/filters/gp-*.c; do f=${f##*/}; echo "${f%.c}"; done
 	echo gp-diff
 }
 

@@ -1,6 +1,6 @@
 /* fuzz-stream - libFuzzer target: the stream reader (one stream or several in
- * a row), the graph view, shape inference and partitioning, as every filter
- * runs them on its input */
+ * a row), the graph view, KV-cache roles, shape inference and partitioning,
+ * as every filter runs them on its input */
 #include <setjmp.h>
 #include <stdio.h>
 
@@ -34,6 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setjmp(env) == 0) {
 		while (gp_stream_next(&in, &s)) {
 			gp_graph_build(&g, &s);
+			gp_kv_roles(&g);
 			gp_infer(&g, GP_INFER_QUIET);
 			gp_graph_store(&g);
 			for (fuse = 0; fuse < 2; fuse++) {
