@@ -233,7 +233,7 @@ io_bytes(const struct gp_graph *g, enum gp_kind kind, int prec)
 
 /* Put one stream on the chip h. */
 static void
-roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
+roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 {
 	struct gp_graph g;
 	struct gp_dag d;
@@ -259,7 +259,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 	C.h = h;
 	/* the dtype bytes were counted at: gp-partition's --dtype, else the model's */
 	counted = d.dtype > 0 ? d.dtype : model_dtype(&g);
-	C.prec = pname ? gp_prec_from_name(pname) : gp_prec_of_dtype(counted);
+	C.prec = prec >= 0 ? prec : gp_prec_of_dtype(counted);
 	if (C.prec < 0)
 		C.prec = GP_PREC_FP32;
 	if (h->peak[C.prec] <= 0) {
@@ -492,11 +492,11 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *hwname = NULL, *pname = NULL, *rtname = NULL;
+	const char *hwname = NULL, *rtname = NULL;
 	struct gp_input in;
 	struct gp_stream s;
 	struct gp_hw h;
-	int c, check = 0, i;
+	int c, check = 0, i, prec = -1;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "H:R:p:hV", opts, NULL)) != -1) {
@@ -514,12 +514,7 @@ main(int argc, char **argv)
 			check = 2;
 			break;
 		case 'p':
-			if (gp_prec_from_name(optarg) < 0) {
-				fprintf(stderr, "%s: -p: '%s' is not fp64, fp32, tf32, fp16, bf16, fp8, int8 or int4\n",
-				    gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			pname = optarg;
+			prec = gp_prec_arg("-p", optarg);
 			break;
 		case 'l':
 			list();
@@ -561,7 +556,7 @@ main(int argc, char **argv)
 
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		roofline(&s, &h, pname);
+		roofline(&s, &h, prec);
 		gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 		gp_stream_release(&s);
 	}

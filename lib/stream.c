@@ -460,7 +460,7 @@ slurp(struct gp_input *in)
 			break;
 	}
 	if (ferror(in->f))
-		gp_die("%s: read error: %s", in->src, strerror(errno));
+		gp_die("%s: read error:", in->src);
 	gp_buf_grow(&b, 0);
 	b.buf[b.len] = '\0';
 	in->buf = b.buf;
@@ -874,7 +874,7 @@ spool_out(void)
 		while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
 			fwrite(buf, 1, n, stdout);
 		if (ferror(spool))
-			gp_die("reading a temporary file for the output: %s", strerror(errno));
+			gp_die("reading a temporary file for the output:");
 	}
 	spool_close();
 }
@@ -884,10 +884,10 @@ gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more)
 {
 	if (more) {
 		if (!spool && !(spool = tmpfile()) && !(spool = open_memstream(&spool_mem, &spool_len)))
-			gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+			gp_die("cannot make a temporary file for the output:");
 		gp_stream_write(s, spool, argc, argv);
 		if (fflush(spool) == EOF || ferror(spool))
-			gp_die("writing a temporary file for the output: %s", strerror(errno));
+			gp_die("writing a temporary file for the output:");
 		return;
 	}
 	spool_out();            /* every input was good: what waited goes out first */
@@ -903,11 +903,11 @@ gp_stdout_hold(void)
 	if (held)
 		return;
 	if (fflush(stdout) == EOF)
-		gp_die("write error on stdout: %s", strerror(errno));
+		gp_die("write error on stdout:");
 	if (!(held = tmpfile()))
-		gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+		gp_die("cannot make a temporary file for the output:");
 	if ((held_fd = dup(1)) < 0 || dup2(fileno(held), 1) < 0)
-		gp_die("cannot hold the output: %s", strerror(errno));
+		gp_die("cannot hold the output:");
 }
 
 void
@@ -919,24 +919,24 @@ gp_stdout_release(void)
 	if (!held)
 		return;
 	if (fflush(stdout) == EOF || ferror(stdout))
-		gp_die("writing a temporary file for the output: %s", strerror(errno));
+		gp_die("writing a temporary file for the output:");
 	if (lseek(fileno(held), 0, SEEK_SET) < 0)
-		gp_die("reading a temporary file for the output: %s", strerror(errno));
+		gp_die("reading a temporary file for the output:");
 	while ((n = read(fileno(held), buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			gp_die("reading a temporary file for the output: %s", strerror(errno));
+			gp_die("reading a temporary file for the output:");
 		for (k = 0; k < n; k += w) {
 			w = write(held_fd, buf + k, (size_t)(n - k));
 			if (w < 0 && errno == EINTR)
 				w = 0;
 			else if (w < 0)
-				gp_die("write error on stdout: %s", strerror(errno));
+				gp_die("write error on stdout:");
 		}
 	}
 	if (dup2(held_fd, 1) < 0)
-		gp_die("cannot restore the output: %s", strerror(errno));
+		gp_die("cannot restore the output:");
 	close(held_fd);
 	fclose(held);
 	held = NULL;
