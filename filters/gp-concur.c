@@ -50,20 +50,15 @@ help(void)
 static void
 kv_i64(struct gp_buf *h, const char *k, int64_t v)
 {
-	if (v < 0)
-		gp_buf_printf(h, "\t%s=.", k);
-	else
-		gp_buf_printf(h, "\t%s=%" PRId64, k, v);
+	gp_buf_printf(h, "\t%s=", k);
+	gp_fmt_count(h, v);
 }
 
 static void
 kv_dbl(struct gp_buf *h, const char *k, double v)
 {
 	gp_buf_printf(h, "\t%s=", k);
-	if (v < 0 || !isfinite(v))
-		gp_buf_adds(h, ".");
-	else
-		gp_fmt_double(h, v);
+	gp_fmt_num(h, v, 0);
 }
 
 /* sum of x[v] over the subgraphs with on[v] (every one if on is NULL); -1 if one is unknown */
@@ -186,7 +181,7 @@ concur(struct gp_stream *s, const struct copts *O)
 		int64_t most = 0;
 
 		for (v = 0; v < d.n && most >= 0; v++)
-			most = d.io[v] < 0 ? -1 : d.io[v] > most ? d.io[v] : most;
+			most = gp_count_max(most, d.io[v]);
 		if (most >= 0 && __builtin_add_overflow(most, d.weight_bytes, &naive))
 			gp_die("%s: the naive peak memory overflows 64 bits", s->src);
 	}
@@ -215,8 +210,7 @@ concur(struct gp_stream *s, const struct copts *O)
 			if (lists[l].len)
 				gp_buf_addc(&lists[l], ',');
 			gp_buf_adds(&lists[l], d.id[v]);
-			if (sf[l] >= 0 && (d.flops[v] < 0 || __builtin_add_overflow(sf[l], d.flops[v], &sf[l])))
-				sf[l] = -1;
+			sf[l] = gp_count_add(sf[l], d.flops[v]);
 			if (d.lat && sl[l] >= 0)
 				sl[l] = d.lat[v] < 0 ? -1 : d.lat[v] > sl[l] ? d.lat[v] : sl[l];
 		}
@@ -228,10 +222,7 @@ concur(struct gp_stream *s, const struct copts *O)
 			gp_table_set(s, st, 2, r, lists[k].buf);
 			gp_table_set_count(s, st, 3, r, sf[k]);
 			gp_buf_reset(&b);
-			if (d.lat && sl[k] >= 0)
-				gp_fmt_double(&b, sl[k]);
-			else
-				gp_buf_adds(&b, ".");
+			gp_fmt_num(&b, d.lat ? sl[k] : -1, 0);
 			gp_table_set(s, st, 4, r, b.buf);
 			gp_buf_release(&lists[k]);
 		}

@@ -133,10 +133,7 @@ static void
 ai_fmt(struct gp_buf *b, int64_t flops, int64_t bytes)
 {
 	gp_buf_reset(b);
-	if (flops < 0 || bytes <= 0)
-		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%.4g", (double)flops / (double)bytes);
+	gp_fmt_num(b, flops < 0 || bytes <= 0 ? -1 : (double)flops / (double)bytes, 4);
 }
 
 static const char *
@@ -369,8 +366,11 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 			    tun.bytes - tot.bytes);
 		gp_part_release(&unf);
 	}
-	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=%g\tmemory_ai=%g\tunknown=%d",
-	    o.dtype ? gp_dtype_name(o.dtype) : "as-is", hi, lo, tot.unknown);
+	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=", o.dtype ? gp_dtype_name(o.dtype) : "as-is");
+	gp_fmt_num(&h, hi, 6);
+	gp_buf_adds(&h, "\tmemory_ai=");
+	gp_fmt_num(&h, lo, 6);
+	gp_buf_printf(&h, "\tunknown=%d", tot.unknown);
 	gp_hdr_set(s, "partition", h.buf);
 	gp_buf_release(&b);
 	gp_buf_release(&h);

@@ -164,10 +164,8 @@ setd(struct gp_stream *s, struct gp_table *t, int c, size_t r, double v)
 static void
 kvd(struct gp_buf *h, const char *k, double v)
 {
-	if (v < 0 || !isfinite(v))
-		gp_buf_printf(h, "\t%s=.", k);
-	else
-		gp_buf_printf(h, "\t%s=%.6g", k, v);
+	gp_buf_printf(h, "\t%s=", k);
+	gp_fmt_num(h, v, 6);
 }
 
 /* the model's own floating dtype: its first floating input's, else weight's;

@@ -52,6 +52,13 @@ double gp_opt_real(const char *opt, const char *s, double lo, double hi, const c
 /* The index of s in the NULL-terminated names; else "'S' is not A, B or C". */
 int gp_opt_enum(const char *opt, const char *s, const char *const *names);
 
+/* ---- count.c: counts (elements, bytes, FLOPs) where -1 means unknown ---- */
+/* a + b, a * b, the larger: -1 when either is unknown (< 0) or the result
+ * overflows 64 bits (a caller for whom overflow is an error checks first). */
+int64_t gp_count_add(int64_t a, int64_t b);
+int64_t gp_count_mul(int64_t a, int64_t b);
+int64_t gp_count_max(int64_t a, int64_t b);
+
 /* ---- mem.c: allocation, an arena, a growable buffer ---- */
 void *gp_xmalloc(size_t n);                 /* malloc or die */
 void *gp_xcalloc(size_t n, size_t size);    /* calloc or die, overflow checked */
@@ -250,6 +257,12 @@ void gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t
 /* Set a field to v as printf's "%.*g" writes it with prec significant digits
  * (1 to 17), or to '.' when v < 0, NaN or infinite (unknown). */
 void gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec);
+/* The one writer of a stream's non-negative numbers, '.' for unknown:
+ * gp_fmt_num writes v as gp_table_set_g does with digits significant digits,
+ * or the shortest round trip (gp_fmt_double) when digits is 0; '.' when v < 0,
+ * NaN or infinite. gp_fmt_count writes v exactly, '.' when v < 0. */
+void gp_fmt_num(struct gp_buf *b, double v, int digits);
+void gp_fmt_count(struct gp_buf *b, int64_t v);
 /* Split an escaped list field ("a,b,,c"; "." is the empty list) into decoded
  * arena strings; returns the count, or -1 on a malformed escape. */
 int gp_split_list(struct gp_arena *a, const char *field, char ***out);

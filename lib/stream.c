@@ -374,6 +374,28 @@ slow:
 }
 
 void
+gp_fmt_num(struct gp_buf *b, double v, int digits)
+{
+	char text[32];
+
+	if (v < 0 || !isfinite(v))
+		gp_buf_addc(b, '.');
+	else if (digits <= 0)
+		gp_fmt_double(b, v);
+	else
+		gp_buf_add(b, text, (size_t)fmt_g(text, v, digits));
+}
+
+void
+gp_fmt_count(struct gp_buf *b, int64_t v)
+{
+	if (v < 0)
+		gp_buf_addc(b, '.');
+	else
+		gp_buf_printf(b, "%" PRId64, v);
+}
+
+void
 gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec)
 {
 	char text[32];
