@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE             /* sched_getaffinity: the CPUs this process may use */
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -635,7 +636,7 @@ measure(const struct opts *o, struct pool *p, void (*fn)(void *, int), struct jo
 	if (!isfinite(best) || best <= 0)
 		gp_die("the %s measurement gave %g: no usable timing", what, best);
 	if (o->verbose)
-		fprintf(stderr, "%s: %s: %.4g\n", gp_prog, what, best);
+		gp_note("%s: %.4g", what, best);
 	return best;
 }
 
@@ -664,8 +665,7 @@ measure_cold(const struct opts *o, struct pool *p)
 	}
 	qsort(t, (size_t)n, sizeof t[0], cmp_double);
 	if (o->verbose)
-		fprintf(stderr, "%s: dispatch to sleeping workers, %d threads, s: %.4g\n", gp_prog, p->n,
-		    t[n / 2]);
+		gp_note("dispatch to sleeping workers, %d threads, s: %.4g", p->n, t[n / 2]);
 	return t[n / 2];
 }
 
@@ -1480,7 +1480,7 @@ measure_runs(const struct opts *o, struct pool *p, struct info *in, struct resul
 		ii[k] = *in;
 		measure_all(o, p, &ii[k], &rr[k], sum);
 		if (o->verbose && r->runs > 1)
-			fprintf(stderr, "%s: run %d of %d done\n", gp_prog, k + 1, r->runs);
+			gp_note("run %d of %d done", k + 1, r->runs);
 	}
 	*r = rr[0];
 	*in = ii[0];
@@ -1521,26 +1521,13 @@ measure_runs(const struct opts *o, struct pool *p, struct info *in, struct resul
 static int
 runs_arg(const char *s)
 {
-	int64_t v;
-
-	if (gp_parse_i64(s, &v) < 0 || v < 1 || v > 100) {
-		fprintf(stderr, "%s: --runs: '%s' is not a number of runs (1 to 100)\n", gp_prog, s);
-		exit(GP_EXIT_USAGE);
-	}
-	return (int)v;
+	return (int)gp_opt_pcount("--runs", s, 100, "a number of runs");
 }
 
 static int
 threads_arg(const char *s)
 {
-	int64_t v;
-
-	if (gp_parse_i64(s, &v) < 0 || v < 1 || v > MAXTHREADS) {
-		fprintf(stderr, "%s: --threads: '%s' is not a number of threads (1 to %d)\n", gp_prog, s,
-		    MAXTHREADS);
-		exit(GP_EXIT_USAGE);
-	}
-	return (int)v;
+	return (int)gp_opt_pcount("--threads", s, MAXTHREADS, "a number of threads");
 }
 
 /* A profile name: letters, digits, '.', '_' and '-', as in a file name. */
@@ -1553,8 +1540,7 @@ name_arg(const char *s)
 	    (*p >= 'a' && *p <= 'z')); p++)
 		;
 	if (*p || !*s || p - s > 64 || *s == '.' || *s == '-') {
-		fprintf(stderr, "%s: --name: '%s' is not a profile name (letters, digits, . _ -)\n", gp_prog, s);
-		exit(GP_EXIT_USAGE);
+		gp_die_optval("--name", s, "a profile name (letters, digits, . _ -)");
 	}
 	return s;
 }
@@ -1562,14 +1548,7 @@ name_arg(const char *s)
 static double
 tdp_arg(const char *s)
 {
-	char *e;
-	double v = strtod(s, &e);
-
-	if (e == s || *e || !(v > 0) || v > 1e5) {
-		fprintf(stderr, "%s: --tdp: '%s' is not a power in watts\n", gp_prog, s);
-		exit(GP_EXIT_USAGE);
-	}
-	return v;
+	return gp_opt_real("--tdp", s, DBL_TRUE_MIN, 1e5, "a power in watts");
 }
 
 /* gp-calibrate takes its measurements, then writes the profile in one go, so

@@ -15,8 +15,6 @@
 
 #include "gp.h"
 
-enum { GP_EXIT_BUDGET = 3 };    /* the stream is whole, but it does not fit --budget */
-
 static const char usage[] =
     "[--weight ops|flops|bytes|time] [--order topo|best] [--max-states N]\n"
     "       [-H PROFILE | --units N [--threads-per-unit N]] [--budget BYTES] < STREAM";
@@ -49,35 +47,18 @@ help(void)
 	    gp_prog, usage);
 }
 
-static double
-num_arg(const char *opt, const char *s, double lo, double hi)
-{
-	double v;
-
-	if (gp_parse_si(s, &v) || v < lo || v > hi) {
-		fprintf(stderr, "%s: %s: '%s' is not a number from %g to %g\n", gp_prog, opt, s, lo, hi);
-		exit(GP_EXIT_USAGE);
-	}
-	return v;
-}
-
 static void
 kv_i64(struct gp_buf *h, const char *k, int64_t v)
 {
-	if (v < 0)
-		gp_buf_printf(h, "\t%s=.", k);
-	else
-		gp_buf_printf(h, "\t%s=%" PRId64, k, v);
+	gp_buf_printf(h, "\t%s=", k);
+	gp_fmt_count(h, v);
 }
 
 static void
 kv_dbl(struct gp_buf *h, const char *k, double v)
 {
 	gp_buf_printf(h, "\t%s=", k);
-	if (v < 0 || !isfinite(v))
-		gp_buf_adds(h, ".");
-	else
-		gp_fmt_double(h, v);
+	gp_fmt_num(h, v, 0);
 }
 
 /* sum of x[v] over the subgraphs with on[v] (every one if on is NULL); -1 if one is unknown */
@@ -200,7 +181,7 @@ concur(struct gp_stream *s, const struct copts *O)
 		int64_t most = 0;
 
 		for (v = 0; v < d.n && most >= 0; v++)
-			most = d.io[v] < 0 ? -1 : d.io[v] > most ? d.io[v] : most;
+			most = gp_count_max(most, d.io[v]);
 		if (most >= 0 && __builtin_add_overflow(most, d.weight_bytes, &naive))
 			gp_die("%s: the naive peak memory overflows 64 bits", s->src);
 	}
@@ -229,8 +210,7 @@ concur(struct gp_stream *s, const struct copts *O)
 			if (lists[l].len)
 				gp_buf_addc(&lists[l], ',');
 			gp_buf_adds(&lists[l], d.id[v]);
-			if (sf[l] >= 0 && (d.flops[v] < 0 || __builtin_add_overflow(sf[l], d.flops[v], &sf[l])))
-				sf[l] = -1;
+			sf[l] = gp_count_add(sf[l], d.flops[v]);
 			if (d.lat && sl[l] >= 0)
 				sl[l] = d.lat[v] < 0 ? -1 : d.lat[v] > sl[l] ? d.lat[v] : sl[l];
 		}
@@ -242,10 +222,7 @@ concur(struct gp_stream *s, const struct copts *O)
 			gp_table_set(s, st, 2, r, lists[k].buf);
 			gp_table_set_count(s, st, 3, r, sf[k]);
 			gp_buf_reset(&b);
-			if (d.lat && sl[k] >= 0)
-				gp_fmt_double(&b, sl[k]);
-			else
-				gp_buf_adds(&b, ".");
+			gp_fmt_num(&b, d.lat ? sl[k] : -1, 0);
 			gp_table_set(s, st, 4, r, b.buf);
 			gp_buf_release(&lists[k]);
 		}
@@ -313,14 +290,16 @@ concur(struct gp_stream *s, const struct copts *O)
 	gp_dag_release(&d);
 	gp_graph_release(&g);
 	if (status != GP_EXIT_OK)
-		fprintf(stderr, "%s: %s: the peak memory (%" PRId64 " bytes) does not fit the budget (%.0f bytes)\n",
-		    gp_prog, s->src, peak_total, O->budget);
+		gp_note("%s: the peak memory (%" PRId64 " bytes) does not fit the budget (%.0f bytes)",
+		    s->src, peak_total, O->budget);
 	return status;
 }
 
 int
 main(int argc, char **argv)
 {
+	static const char *const weights[] = {"ops", "flops", "bytes", "time", NULL};
+	static const char *const orders[] = {"topo", "best", NULL};
 	static const struct option opts[] = {
 		{"weight", required_argument, NULL, 'w'},
 		{"order", required_argument, NULL, 'o'},
@@ -343,33 +322,23 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "H:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
-			if (strcmp(optarg, "ops") && strcmp(optarg, "flops") && strcmp(optarg, "bytes") &&
-			    strcmp(optarg, "time")) {
-				fprintf(stderr, "%s: --weight: '%s' is not ops, flops, bytes or time\n",
-				    gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			O.weight = optarg;
+			O.weight = weights[gp_opt_enum("--weight", optarg, weights)];
 			break;
 		case 'o':
-			if (strcmp(optarg, "topo") && strcmp(optarg, "best")) {
-				fprintf(stderr, "%s: --order: '%s' is not topo or best\n", gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			O.order = optarg;
+			O.order = orders[gp_opt_enum("--order", optarg, orders)];
 			break;
 		case 'm':
-			O.max_states = num_arg("--max-states", optarg, 1, 1e8);
+			O.max_states = gp_opt_size("--max-states", optarg, 1, 1e8, NULL);
 			break;
 		case 'u':
-			O.units = floor(num_arg("--units", optarg, 1, 1e9));
+			O.units = floor(gp_opt_size("--units", optarg, 1, 1e9, NULL));
 			break;
 		case 't':
-			O.tpu = floor(num_arg("--threads-per-unit", optarg, 1, 1e9));
+			O.tpu = floor(gp_opt_size("--threads-per-unit", optarg, 1, 1e9, NULL));
 			tpu_given = 1;
 			break;
 		case 'b':
-			O.budget = floor(num_arg("--budget", optarg, 0, 9e18));
+			O.budget = floor(gp_opt_size("--budget", optarg, 0, 9e18, NULL));
 			break;
 		case 'H':
 			hw = optarg;

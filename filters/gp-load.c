@@ -65,7 +65,6 @@ main(int argc, char **argv)
 	struct gp_file f;
 	struct job J;
 	int c;
-	int64_t v;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
@@ -74,12 +73,7 @@ main(int argc, char **argv)
 			o.hash_file = 1;
 			break;
 		case 'd':
-			if (gp_parse_i64(optarg, &v) < 0 || v < 0 || v > 1 << 20) {
-				fprintf(stderr, "%s: --data-limit: '%s' is not a count from 0 to 1048576\n",
-				    gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			o.data_limit = (int)v;
+			o.data_limit = (int)gp_opt_count("--data-limit", optarg, 0, 1 << 20, NULL);
 			break;
 		case 'h':
 			help();

@@ -40,43 +40,6 @@ help(void)
 	    gp_prog, usage);
 }
 
-static double
-ai_arg(const char *opt, const char *s)
-{
-	char *e;
-	double v = strtod(s, &e);
-
-	if (e == s || *e || !(v >= 0) || v > 1e12) {
-		fprintf(stderr, "%s: %s: '%s' is not a FLOPs-per-byte value\n", gp_prog, opt, s);
-		exit(GP_EXIT_USAGE);
-	}
-	return v;
-}
-
-static int
-dtype_arg(const char *s)
-{
-	static const struct {
-		const char *alias, *name;
-	} al[] = {
-		{"fp32", "float32"}, {"fp16", "float16"}, {"bf16", "bfloat16"}, {"fp64", "float64"},
-		{"fp8", "float8e4m3fn"}, {"half", "float16"}, {"float", "float32"}, {"double", "float64"},
-	};
-	size_t i;
-	int dt;
-
-	for (i = 0; i < sizeof al / sizeof al[0]; i++)
-		if (!strcmp(s, al[i].alias))
-			s = al[i].name;
-	dt = gp_dtype_from_name(s);
-	if (dt <= 0 || gp_dtype_bits(dt) == 0) {
-		fprintf(stderr, "%s: --dtype: '%s' is not a numeric dtype (fp32, fp16, bf16, fp8, int8, ...)\n",
-		    gp_prog, s);
-		exit(GP_EXIT_USAGE);
-	}
-	return dt;
-}
-
 /* plain: s is written as it is, no byte of it escaped (docs/format.md) */
 static int
 plain(const char *s)
@@ -170,10 +133,7 @@ static void
 ai_fmt(struct gp_buf *b, int64_t flops, int64_t bytes)
 {
 	gp_buf_reset(b);
-	if (flops < 0 || bytes <= 0)
-		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%.4g", (double)flops / (double)bytes);
+	gp_fmt_num(b, flops < 0 || bytes <= 0 ? -1 : (double)flops / (double)bytes, 4);
 }
 
 static const char *
@@ -448,8 +408,11 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 			    tun.bytes - tot.bytes);
 		gp_part_release(&unf);
 	}
-	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=%g\tmemory_ai=%g\tunknown=%d",
-	    o.dtype ? gp_dtype_name(o.dtype) : "as-is", hi, lo, tot.unknown);
+	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=", o.dtype ? gp_dtype_name(o.dtype) : "as-is");
+	gp_fmt_num(&h, hi, 6);
+	gp_buf_adds(&h, "\tmemory_ai=");
+	gp_fmt_num(&h, lo, 6);
+	gp_buf_printf(&h, "\tunknown=%d", tot.unknown);
 	gp_hdr_set(s, "partition", h.buf);
 	gp_buf_release(&b);
 	gp_buf_release(&h);
@@ -486,13 +449,13 @@ main(int argc, char **argv)
 				fuse_runtime(&o, optarg, &rtname);
 			break;
 		case 'd':
-			o.dtype = dtype_arg(optarg);
+			o.dtype = gp_dtype_arg("--dtype", optarg);
 			break;
 		case 'c':
-			hi = ai_arg("--compute-ai", optarg);
+			hi = gp_opt_real("--compute-ai", optarg, 0, 1e12, "a FLOPs-per-byte value");
 			break;
 		case 'm':
-			lo = ai_arg("--memory-ai", optarg);
+			lo = gp_opt_real("--memory-ai", optarg, 0, 1e12, "a FLOPs-per-byte value");
 			break;
 		case 's':
 			strict = 1;
@@ -509,10 +472,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		gp_die_usage(usage);
-	if (lo > hi) {
-		fprintf(stderr, "%s: --memory-ai %g is above --compute-ai %g\n", gp_prog, lo, hi);
-		return GP_EXIT_USAGE;
-	}
+	if (lo > hi)
+		gp_die_status(GP_EXIT_USAGE, "--memory-ai %g is above --compute-ai %g", lo, hi);
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
 		partition(&s, &o, rtname, hi, lo, strict);

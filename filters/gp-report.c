@@ -62,6 +62,8 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const char *const bys[] = {"flops", "bytes", "time", NULL};
+	static const char *const formats[] = {"text", "md", NULL};
 	const char *by = "flops", *roof = NULL, *dot = NULL;
 	int c, sum = 0, ntop = 0, cmp = 0, dotlimit = 2000;
 	struct out O = {0};
@@ -74,29 +76,14 @@ main(int argc, char **argv)
 		case 's':
 			sum = 1;
 			break;
-		case 't': {
-			int64_t v;
-
-			if (gp_parse_i64(optarg, &v) || v < 1 || v > 1000000) {
-				fprintf(stderr, "%s: --top: '%s' is not a count from 1 to 1000000\n", gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			ntop = (int)v;
+		case 't':
+			ntop = (int)gp_opt_pcount("--top", optarg, 1000000, NULL);
 			break;
-		}
 		case 'b':
-			if (strcmp(optarg, "flops") && strcmp(optarg, "bytes") && strcmp(optarg, "time")) {
-				fprintf(stderr, "%s: --by: '%s' is not flops, bytes or time\n", gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			by = optarg;
+			by = bys[gp_opt_enum("--by", optarg, bys)];
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "md")) {
-				fprintf(stderr, "%s: --format: '%s' is not text or md\n", gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			O.md = !strcmp(optarg, "md");
+			O.md = gp_opt_enum("--format", optarg, formats) == 1;
 			break;
 		case 'r':
 			roof = optarg;
@@ -104,17 +91,9 @@ main(int argc, char **argv)
 		case 'd':
 			dot = optarg;
 			break;
-		case 'l': {
-			int64_t v;
-
-			if (gp_parse_i64(optarg, &v) || v < 0 || v > 100000000) {
-				fprintf(stderr, "%s: --dot-limit: '%s' is not a count from 0 to 100000000\n",
-				    gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			dotlimit = (int)v;
+		case 'l':
+			dotlimit = (int)gp_opt_count("--dot-limit", optarg, 0, 100000000, NULL);
 			break;
-		}
 		case 'c':
 			cmp = 1;
 			break;

@@ -152,10 +152,8 @@ setd(struct gp_stream *s, struct gp_table *t, int c, size_t r, double v)
 static void
 kvd(struct gp_buf *h, const char *k, double v)
 {
-	if (v < 0 || !isfinite(v))
-		gp_buf_printf(h, "\t%s=.", k);
-	else
-		gp_buf_printf(h, "\t%s=%.6g", k, v);
+	gp_buf_printf(h, "\t%s=", k);
+	gp_fmt_num(h, v, 6);
 }
 
 /* the model's own floating dtype: its first floating input's, else weight's;
@@ -254,7 +252,7 @@ weights_prec(struct gp_graph *g)
 
 /* Put one stream on the chip h. */
 static void
-roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
+roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 {
 	struct gp_graph g;
 	struct gp_dag d;
@@ -282,8 +280,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 	 * model's; the precision: -p, else that --dtype, else the weights' */
 	counted = d.dtype > 0 ? d.dtype : model_dtype(&g);
 	wprec = d.dtype > 0 ? -1 : weights_prec(&g);
-	C.prec = pname ? gp_prec_from_name(pname) : d.dtype > 0 || wprec < 0 ? gp_prec_of_dtype(counted) :
-	    wprec;
+	C.prec = prec >= 0 ? prec : d.dtype > 0 || wprec < 0 ? gp_prec_of_dtype(counted) : wprec;
 	if (C.prec < 0)
 		C.prec = GP_PREC_FP32;
 	if (h->peak[C.prec] <= 0) {
@@ -297,10 +294,10 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 	}
 	/* a float model may be asked about at a lower float precision; anything
 	 * else -p asks that its weights are not is said */
-	if (pname && wprec >= 0 && C.prec != wprec && !((wprec == GP_PREC_FP32 || wprec == GP_PREC_FP64) &&
+	if (prec >= 0 && wprec >= 0 && C.prec != wprec && !((wprec == GP_PREC_FP32 || wprec == GP_PREC_FP64) &&
 	    C.prec != GP_PREC_INT8 && C.prec != GP_PREC_INT4))
 		gp_warn("%s: -p %s, but the model's weights are %s: counted at %s, as asked", s->src,
-		    pname, gp_prec_name(wprec), pname);
+		    gp_prec_name(prec), gp_prec_name(wprec), gp_prec_name(prec));
 	gp_table_need(s, t, "name");
 	if (gp_table_col(t, "flops") < 0 || gp_table_col(t, "bytes_in") < 0 ||
 	    gp_table_col(t, "bytes_out") < 0 || gp_table_col(t, "bytes_weight") < 0)
@@ -309,7 +306,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, const char *pname)
 	bits = gp_dtype_bits(gp_prec_dtype(C.prec));
 	/* only when -p asks for another precision than the weights': a quantized
 	 * model at its int8 peak keeps the bytes its dtypes have */
-	scale = pname && C.prec != wprec && bits != gp_dtype_bits(counted);
+	scale = prec >= 0 && C.prec != wprec && bits != gp_dtype_bits(counted);
 	c_fe = gp_table_col(t, "float_elems");
 	c_fb = gp_table_col(t, "float_bytes");
 	if (scale && (c_fe < 0 || c_fb < 0))
@@ -539,11 +536,11 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *hwname = NULL, *pname = NULL, *rtname = NULL;
+	const char *hwname = NULL, *rtname = NULL;
 	struct gp_input in;
 	struct gp_stream s;
 	struct gp_hw h;
-	int c, check = 0, i;
+	int c, check = 0, i, prec = -1;
 
 	gp_init(argv);
 	while ((c = getopt_long(argc, argv, "H:R:p:hV", opts, NULL)) != -1) {
@@ -561,12 +558,7 @@ main(int argc, char **argv)
 			check = 2;
 			break;
 		case 'p':
-			if (gp_prec_from_name(optarg) < 0) {
-				fprintf(stderr, "%s: -p: '%s' is not fp64, fp32, tf32, fp16, bf16, fp8, int8 or int4\n",
-				    gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
-			pname = optarg;
+			prec = gp_prec_arg("-p", optarg);
 			break;
 		case 'l':
 			list();
@@ -608,7 +600,7 @@ main(int argc, char **argv)
 
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
-		roofline(&s, &h, pname);
+		roofline(&s, &h, prec);
 		gp_stream_emit(&s, argc, argv, gp_input_more(&in));
 		gp_stream_release(&s);
 	}

@@ -44,13 +44,7 @@ help(void)
 static int64_t
 count(const char *opt, const char *s)
 {
-	int64_t v;
-
-	if (gp_parse_i64(s, &v) < 0 || v < 0 || v > ((int64_t)1 << 40)) {
-		fprintf(stderr, "%s: %s: '%s' is not a dim size\n", gp_prog, opt, s);
-		exit(GP_EXIT_USAGE);
-	}
-	return v;
+	return gp_opt_count(opt, s, 0, (int64_t)1 << 40, "a dim size");
 }
 
 /* a binding: a symbolic dim and its value */
@@ -80,8 +74,7 @@ parse_def(const char *opt, const char *a)
 	char *arg = gp_xstrdup(a), *eq = strchr(arg, '=');
 
 	if (!eq || eq == arg) {
-		fprintf(stderr, "%s: %s: '%s' is not NAME=VALUE\n", gp_prog, opt, arg);
-		exit(GP_EXIT_USAGE);
+		gp_die_optval(opt, arg, "NAME=VALUE");
 	}
 	d.name = arg;
 	d.v = count(opt, eq + 1);
@@ -115,8 +108,7 @@ parse_sweep(const char *a)
 	char *arg = gp_xstrdup(a), *eq = strchr(arg, '='), *p, *save = NULL;
 
 	if (!eq || eq == arg || !eq[1]) {
-		fprintf(stderr, "%s: --sweep: '%s' is not NAME=V1,V2,...\n", gp_prog, arg);
-		exit(GP_EXIT_USAGE);
+		gp_die_optval("--sweep", arg, "NAME=V1,V2,...");
 	}
 	*eq = '\0';
 	w.name = arg;
@@ -124,8 +116,7 @@ parse_sweep(const char *a)
 	for (p = strtok_r(eq + 1, ",", &save); p; p = strtok_r(NULL, ",", &save))
 		w.v[w.n++] = count("--sweep", p);
 	if (!w.n) {
-		fprintf(stderr, "%s: --sweep %s: no values\n", gp_prog, arg);
-		exit(GP_EXIT_USAGE);
+		gp_die_status(GP_EXIT_USAGE, "--sweep %s: no values", arg);
 	}
 	return w;
 }
@@ -226,14 +217,12 @@ main(int argc, char **argv)
 		gp_die_usage(usage);
 	for (i = 0; i < nsw; i++) {
 		if (i && sw[i].n != sw[0].n) {
-			fprintf(stderr, "%s: --sweep %s has %d values and --sweep %s %d: swept dims go "
-			    "in step\n", gp_prog, sw[i].name, sw[i].n, sw[0].name, sw[0].n);
-			exit(GP_EXIT_USAGE);
+			gp_die_status(GP_EXIT_USAGE, "--sweep %s has %d values and --sweep %s %d: swept dims go "
+			    "in step", sw[i].name, sw[i].n, sw[0].name, sw[0].n);
 		}
 		for (j = 0; j < ndef; j++)
 			if (!strcmp(defs[j].name, sw[i].name)) {
-				fprintf(stderr, "%s: %s is both bound (-D) and swept\n", gp_prog, sw[i].name);
-				exit(GP_EXIT_USAGE);
+				gp_die_status(GP_EXIT_USAGE, "%s is both bound (-D) and swept", sw[i].name);
 			}
 		npt = sw[i].n;
 	}

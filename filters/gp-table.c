@@ -595,6 +595,8 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const char *const fmtnames[] = {"tsv", "csv", "json", NULL};
+	static const enum fmt fmts[] = {F_TSV, F_CSV, F_JSON};
 	struct out o = {F_TSV, "", 0, {0}};
 	struct input in;
 	struct col *cols;
@@ -605,22 +607,11 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!strcmp(optarg, "tsv"))
-				o.fmt = F_TSV;
-			else if (!strcmp(optarg, "csv"))
-				o.fmt = F_CSV;
-			else if (!strcmp(optarg, "json"))
-				o.fmt = F_JSON;
-			else {
-				fprintf(stderr, "%s: --format: '%s' is not tsv, csv or json\n", gp_prog, optarg);
-				return GP_EXIT_USAGE;
-			}
+			o.fmt = fmts[gp_opt_enum("--format", optarg, fmtnames)];
 			break;
 		case 'n':
-			if (strpbrk(optarg, "\t\n\r")) {
-				fprintf(stderr, "%s: --na: a tab or newline would break the table\n", gp_prog);
-				return GP_EXIT_USAGE;
-			}
+			if (strpbrk(optarg, "\t\n\r"))
+				gp_die_status(GP_EXIT_USAGE, "--na: a tab or newline would break the table");
 			o.na = optarg;
 			break;
 		case 'r':
@@ -643,10 +634,8 @@ main(int argc, char **argv)
 		gp_die_usage(usage);
 	for (i = optind; i < argc; i++)
 		for (j = optind; j < i; j++)
-			if (!strcmp(argv[i], argv[j])) {
-				fprintf(stderr, "%s: column '%s' is named twice\n", gp_prog, argv[i]);
-				return GP_EXIT_USAGE;
-			}
+			if (!strcmp(argv[i], argv[j]))
+				gp_die_status(GP_EXIT_USAGE, "column '%s' is named twice", argv[i]);
 	type = optind < argc ? argv[optind] : NULL;
 
 	load(&in, type);

@@ -255,9 +255,8 @@ outbytes(const struct gp_dag *d, int v)
 	int64_t s = 0;
 	int k;
 
-	for (k = d->o0[v]; k < d->o0[v + 1]; k++)
-		if (d->tbytes[d->out[k]] < 0 || __builtin_add_overflow(s, d->tbytes[d->out[k]], &s))
-			return -1;
+	for (k = d->o0[v]; k < d->o0[v + 1] && s >= 0; k++)
+		s = gp_count_add(s, d->tbytes[d->out[k]]);
 	return s;
 }
 
@@ -268,10 +267,9 @@ initial(const struct gp_dag *d)
 	int64_t s = 0;
 	int t;
 
-	for (t = 0; t < d->nt; t++)
-		if (d->tprod[t] < 0 &&
-		    (d->tbytes[t] < 0 || __builtin_add_overflow(s, d->tbytes[t], &s)))
-			return -1;
+	for (t = 0; t < d->nt && s >= 0; t++)
+		if (d->tprod[t] < 0)
+			s = gp_count_add(s, d->tbytes[t]);
 	return s;
 }
 

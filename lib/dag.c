@@ -96,15 +96,6 @@ counts(const struct gp_dag *d, const char *col)
 	return x;
 }
 
-/* a + b of two counts; -1 if either is unknown or the sum overflows */
-static int64_t
-add(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	return a < 0 || b < 0 || __builtin_add_overflow(a, b, &r) ? -1 : r;
-}
-
 /* index of tensor it[0..n) (escaped), adding it */
 static int
 tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap)
@@ -272,8 +263,8 @@ gp_dag_records(struct gp_dag *d, struct gp_stream *s)
 	d->bytes = gp_xcalloc((size_t)d->n + 1, sizeof *d->bytes);
 	d->io = gp_xcalloc((size_t)d->n + 1, sizeof *d->io);
 	for (v = 0; v < d->n; v++) {
-		d->io[v] = add(d->bin[v], d->bout[v]);
-		d->bytes[v] = add(d->io[v], d->bw[v]);
+		d->io[v] = gp_count_add(d->bin[v], d->bout[v]);
+		d->bytes[v] = gp_count_add(d->io[v], d->bw[v]);
 	}
 }
 

@@ -52,23 +52,73 @@ vmsg(const char *prefix, const char *fmt, va_list ap)
 	fprintf(stderr, "%s: %s%.*s... (a message of %d bytes, cut)\n", gp_prog, prefix, (int)k, m, n);
 }
 
-/* gp_die ends the program with _exit, not exit: whatever stdout still holds
- * is a partial result and must not reach the next filter, and the memory the
- * dying program holds is the kernel's to free. */
+static void
+msg(const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+}
+
+/* die writes the message, with ": " and strerror(errno) appended when fmt
+ * ends in ':' (as sbase's eprintf does), and ends the program with status.
+ * It uses _exit, not exit: whatever stdout still holds is a partial result
+ * and must not reach the next filter, and the memory the dying program holds
+ * is the kernel's to free. */
+static void __attribute__((noreturn))
+die(int status, const char *fmt, va_list ap)
+{
+	char m[MSG_MAX + 1];
+	size_t n = strlen(fmt);
+	int e = errno;
+
+	if (n > 0 && fmt[n - 1] == ':') {
+		if (vsnprintf(m, sizeof m, fmt, ap) < 0)
+			snprintf(m, sizeof m, "(cannot format the message '%.100s')", fmt);
+		msg("", "%s %s", m, strerror(e));
+	} else {
+		vmsg("", fmt, ap);
+	}
+	fflush(stderr);
+	if (gp_die_cleanup)
+		gp_die_cleanup();
+	if (gp_die_hook)
+		gp_die_hook();          /* a fuzz harness: it does not return */
+	_exit(status);
+}
+
 void
 gp_die(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	die(GP_EXIT_FAIL, fmt, ap);
+}
+
+void
+gp_die_status(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	die(status, fmt, ap);
+}
+
+/* gp_die_optval reports an option's bad value, a usage error. */
+void
+gp_die_optval(const char *opt, const char *val, const char *fmt, ...)
+{
+	char m[MSG_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(m, sizeof m, fmt, ap) < 0)
+		snprintf(m, sizeof m, "valid");
 	va_end(ap);
-	fflush(stderr);
-	if (gp_die_cleanup)
-		gp_die_cleanup();
-	if (gp_die_hook)
-		gp_die_hook();          /* a fuzz harness: it does not return */
-	_exit(GP_EXIT_FAIL);
+	gp_die_status(GP_EXIT_USAGE, "%s: '%s' is not %s", opt, val, m);
 }
 
 void
@@ -76,6 +126,16 @@ gp_die_usage(const char *usage)
 {
 	fprintf(stderr, "usage: %s %s\n", gp_prog, usage);
 	exit(GP_EXIT_USAGE);
+}
+
+void
+gp_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -94,6 +154,6 @@ int
 gp_close_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)
-		gp_die("write error on stdout: %s", strerror(errno));
+		gp_die("write error on stdout:");
 	return GP_EXIT_OK;
 }

@@ -39,9 +39,9 @@ gp_file_open(struct gp_file *f, const char *path, gp_file_head_fn *head, void *a
 
 	memset(f, 0, sizeof *f);
 	if (fd < 0)
-		gp_die("%s: cannot open: %s", path, strerror(errno));
+		gp_die("%s: cannot open:", path);
 	if (fstat(fd, &st) < 0)
-		gp_die("%s: cannot stat: %s", path, strerror(errno));
+		gp_die("%s: cannot stat:", path);
 	if (S_ISDIR(st.st_mode))
 		gp_die("%s: is a directory", path);
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
@@ -63,7 +63,7 @@ gp_file_open(struct gp_file *f, const char *path, gp_file_head_fn *head, void *a
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
-			gp_die("%s: read error: %s", path, strerror(errno));
+			gp_die("%s: read error:", path);
 		if (k == 0)
 			break;
 		if (!want)
@@ -124,7 +124,7 @@ gp_file_guard(struct gp_file *f, const char *path, void (*fn)(void *), void *arg
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, &old) < 0)
-		gp_die("%s: cannot catch SIGBUS: %s", path, strerror(errno));
+		gp_die("%s: cannot catch SIGBUS:", path);
 	if (sigsetjmp(bus_env, 1)) {
 		/* what fn registered to free lived in the frames just left */
 		gp_die_cleanup = cleanup;

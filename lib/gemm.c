@@ -30,17 +30,6 @@ numel(const struct gp_tensor *t)
 	return e < 0 ? -1 : e;
 }
 
-/* a * b, -1 if either is unknown or the product overflows */
-static int64_t
-mul(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r))
-		return -1;
-	return r;
-}
-
 static int
 put(struct gp_gemm *out, int max, int n, int64_t b, int64_t m, int64_t nn, int64_t k)
 {
@@ -68,7 +57,7 @@ conv(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 		return -1;
 	k /= cout;              /* Cin / g x kernel */
 	for (i = 2, m = batch; i < y->shape.rank; i++)
-		m = dim(y, i, &v) < 0 ? -1 : mul(m, v);
+		m = dim(y, i, &v) < 0 ? -1 : gp_count_mul(m, v);
 	return put(out, max, 0, grp, m, cout / grp, k);
 }
 
@@ -87,7 +76,7 @@ convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int ma
 		return -1;
 	nn /= cin;              /* Cout / g x kernel */
 	for (i = 2, m = batch; i < x->shape.rank; i++)
-		m = dim(x, i, &v) < 0 ? -1 : mul(m, v);
+		m = dim(x, i, &v) < 0 ? -1 : gp_count_mul(m, v);
 	return put(out, max, 0, grp, m, nn, cin / grp);
 }
 
@@ -188,9 +177,9 @@ attention(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 		if (adim(a.dq, &dq) < 0 || adim(a.dk, &dk) < 0 || adim(a.dv, &dv) < 0 ||
 		    adim(a.hin, &hin) < 0)
 			return -1;
-		k = put(out, max, k, 1, mul(b, s), dq + dk + dv, hin);
+		k = put(out, max, k, 1, gp_count_mul(b, s), dq + dk + dv, hin);
 	}
-	bn = mul(b, a.heads);
+	bn = gp_count_mul(b, a.heads);
 	k = put(out, max, k, bn, s, t, h);
 	return put(out, max, k, bn, s, hv, t);
 }
@@ -236,13 +225,13 @@ einsum(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 			continue;
 		/* f[0] batch, f[1] M, f[2] N, f[3] K */
 		if (o && in[i] == 3)
-			f[0] = mul(f[0], size[i]);
+			f[0] = gp_count_mul(f[0], size[i]);
 		else if (o && in[i] == 1)
-			f[1] = mul(f[1], size[i]);
+			f[1] = gp_count_mul(f[1], size[i]);
 		else if (o && in[i] == 2)
-			f[2] = mul(f[2], size[i]);
+			f[2] = gp_count_mul(f[2], size[i]);
 		else
-			f[3] = mul(f[3], size[i]);
+			f[3] = gp_count_mul(f[3], size[i]);
 	}
 	return put(out, max, 0, f[0], f[1], f[2], f[3]);
 }

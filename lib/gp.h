@@ -14,6 +14,7 @@ enum gp_exit {
 	GP_EXIT_OK = 0,
 	GP_EXIT_FAIL = 1,   /* bad input, or a run-time failure */
 	GP_EXIT_USAGE = 2,  /* bad command line */
+	GP_EXIT_BUDGET = 3, /* gp-concur: the stream is whole, but its peak does not fit --budget */
 };
 
 /* ---- err.c: the one error path ---- */
@@ -22,13 +23,41 @@ extern void (*gp_die_hook)(void);           /* if set, gp_die calls it (a fuzzer
 extern void (*gp_die_cleanup)(void);        /* if set, gp_die calls it first: free what is held */
 extern const char *gp_err_src;              /* the input being read, named when memory runs out */
 void gp_init(char **argv);                  /* set gp_prog from argv[0] (and shorten argv[0]) */
+/* A format ending in ':' has ": " and strerror(errno) appended (as sbase's eprintf). */
 void gp_die(const char *fmt, ...)           /* "PROG: msg\n" on stderr, exit 1 */
 	__attribute__((noreturn, format(printf, 1, 2)));
+void gp_die_status(int status, const char *fmt, ...)  /* the same, exit status */
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* An option's bad value: "PROG: OPT: 'VAL' is not WHAT" (WHAT from fmt), exit 2. */
+void gp_die_optval(const char *opt, const char *val, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
 void gp_die_usage(const char *usage)        /* the usage line on stderr, exit 2 */
 	__attribute__((noreturn));
 void gp_warn(const char *fmt, ...)          /* "PROG: warning: msg\n" on stderr */
 	__attribute__((format(printf, 1, 2)));
+void gp_note(const char *fmt, ...)          /* "PROG: msg\n" on stderr: a finding or progress, not an error */
+	__attribute__((format(printf, 1, 2)));
 int gp_close_stdout(void);                  /* flush and close stdout; die on write error */
+
+/* ---- opt.c: option values; a bad one is a usage error (gp_die_optval) ---- */
+/* A whole decimal count from lo to hi; else "'S' is not WHAT (LO to HI)",
+ * or "a count from LO to HI" when what is NULL. pcount: from 1. */
+int64_t gp_opt_count(const char *opt, const char *s, int64_t lo, int64_t hi, const char *what);
+int64_t gp_opt_pcount(const char *opt, const char *s, int64_t hi, const char *what);
+/* A number from lo to hi: size takes gp_parse_si's suffixes, real is a plain
+ * strtod number. Else "'S' is not WHAT", or "a number from LO to HI" when
+ * what is NULL. NaN is never in range. */
+double gp_opt_size(const char *opt, const char *s, double lo, double hi, const char *what);
+double gp_opt_real(const char *opt, const char *s, double lo, double hi, const char *what);
+/* The index of s in the NULL-terminated names; else "'S' is not A, B or C". */
+int gp_opt_enum(const char *opt, const char *s, const char *const *names);
+
+/* ---- count.c: counts (elements, bytes, FLOPs) where -1 means unknown ---- */
+/* a + b, a * b, the larger: -1 when either is unknown (< 0) or the result
+ * overflows 64 bits (a caller for whom overflow is an error checks first). */
+int64_t gp_count_add(int64_t a, int64_t b);
+int64_t gp_count_mul(int64_t a, int64_t b);
+int64_t gp_count_max(int64_t a, int64_t b);
 
 /* ---- mem.c: allocation, an arena, a growable buffer ---- */
 void *gp_xmalloc(size_t n);                 /* malloc or die */
@@ -255,6 +284,12 @@ void gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t
 /* Set a field to v as printf's "%.*g" writes it with prec significant digits
  * (1 to 17), or to '.' when v < 0, NaN or infinite (unknown). */
 void gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec);
+/* The one writer of a stream's non-negative numbers, '.' for unknown:
+ * gp_fmt_num writes v as gp_table_set_g does with digits significant digits,
+ * or the shortest round trip (gp_fmt_double) when digits is 0; '.' when v < 0,
+ * NaN or infinite. gp_fmt_count writes v exactly, '.' when v < 0. */
+void gp_fmt_num(struct gp_buf *b, double v, int digits);
+void gp_fmt_count(struct gp_buf *b, int64_t v);
 /* Split an escaped list field ("a,b,,c"; "." is the empty list) into decoded
  * arena strings; returns the count, or -1 on a malformed escape. */
 int gp_split_list(struct gp_arena *a, const char *field, char ***out);
@@ -584,10 +619,22 @@ enum gp_prec {
 	GP_PREC_FP64, GP_PREC_FP32, GP_PREC_TF32, GP_PREC_FP16, GP_PREC_BF16, GP_PREC_FP8,
 	GP_PREC_INT8, GP_PREC_INT4, GP_PREC_N
 };
+/* (dtype.c) */
+extern const char *const gp_prec_names[GP_PREC_N + 1];  /* "fp64", ... "int4", NULL */
 const char *gp_prec_name(int p);            /* "fp16", ...; NULL if out of range */
-int gp_prec_from_name(const char *s);       /* or -1 */
+int gp_prec_from_name(const char *s);       /* one of gp_prec_names, or -1 */
 int gp_prec_dtype(int p);                   /* the ONNX dtype tensors are counted at */
 int gp_prec_of_dtype(int dt);               /* the precision of an ONNX dtype, or -1 */
+/* The one reading of a precision named on a command line: a precision name
+ * (fp16, tf32, ...), half, float or double, or an ONNX dtype name of a
+ * numeric type (float16, int32, ...). 0 with *prec (-1 when the dtype has no
+ * precision a profile rates, as int32) and *dtype (tf32: float32) set; -1 if
+ * s is none of them. */
+int gp_prec_parse(const char *s, int *prec, int *dtype);
+/* gp_prec_parse for an option: a precision (gp-roofline -p), or a numeric
+ * dtype (gp-partition --dtype); a usage error (gp_die_optval) otherwise. */
+int gp_prec_arg(const char *opt, const char *s);
+int gp_dtype_arg(const char *opt, const char *s);
 struct gp_hw_mem {
 	const char *level;
 	double capacity;                    /* bytes; -1 not given (the outermost level only) */

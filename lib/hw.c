@@ -20,50 +20,6 @@
 #define GP_SHAREDIR "/usr/local/share/gp"
 #endif
 
-static const char *const precs[GP_PREC_N] = {
-	"fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4",
-};
-/* the dtype a tensor is counted at for each precision (tf32 is stored as fp32) */
-static const int precdt[GP_PREC_N] = {11, 1, 1, 10, 16, 17, 3, 22};
-
-const char *
-gp_prec_name(int p)
-{
-	return p >= 0 && p < GP_PREC_N ? precs[p] : NULL;
-}
-
-int
-gp_prec_from_name(const char *s)
-{
-	int p;
-
-	for (p = 0; p < GP_PREC_N; p++)
-		if (!strcmp(s, precs[p]))
-			return p;
-	return -1;
-}
-
-int
-gp_prec_dtype(int p)
-{
-	return p >= 0 && p < GP_PREC_N ? precdt[p] : 0;
-}
-
-int
-gp_prec_of_dtype(int dt)
-{
-	switch (dt) {
-	case 11: return GP_PREC_FP64;
-	case 1: return GP_PREC_FP32;
-	case 10: return GP_PREC_FP16;
-	case 16: return GP_PREC_BF16;
-	case 17: case 18: case 19: case 20: return GP_PREC_FP8;
-	case 2: case 3: return GP_PREC_INT8;
-	case 21: case 22: return GP_PREC_INT4;
-	}
-	return -1;
-}
-
 /* ---- reading ---- */
 
 struct srcs {
@@ -470,9 +426,7 @@ static const char *const topkeys[] = {
 static void
 top_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
-	static const char *const preckeys[] = {
-		"fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4", NULL,
-	};
+	const char *const *preckeys = gp_prec_names;
 	static const char *const powkeys[] = {"tdp_w", "idle_w", NULL};
 	static const char *const effkeys[] = {"compute", "memory", NULL};
 	struct top *T = arg;

@@ -374,6 +374,28 @@ slow:
 }
 
 void
+gp_fmt_num(struct gp_buf *b, double v, int digits)
+{
+	char text[32];
+
+	if (v < 0 || !isfinite(v))
+		gp_buf_addc(b, '.');
+	else if (digits <= 0)
+		gp_fmt_double(b, v);
+	else
+		gp_buf_add(b, text, (size_t)fmt_g(text, v, digits));
+}
+
+void
+gp_fmt_count(struct gp_buf *b, int64_t v)
+{
+	if (v < 0)
+		gp_buf_addc(b, '.');
+	else
+		gp_buf_printf(b, "%" PRId64, v);
+}
+
+void
 gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec)
 {
 	char text[32];
@@ -465,7 +487,7 @@ slurp(struct gp_input *in)
 			break;
 	}
 	if (ferror(in->f))
-		gp_die("%s: read error: %s", in->src, strerror(errno));
+		gp_die("%s: read error:", in->src);
 	gp_buf_grow(&b, 0);
 	b.buf[b.len] = '\0';
 	in->buf = b.buf;
@@ -879,7 +901,7 @@ spool_out(void)
 		while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
 			fwrite(buf, 1, n, stdout);
 		if (ferror(spool))
-			gp_die("reading a temporary file for the output: %s", strerror(errno));
+			gp_die("reading a temporary file for the output:");
 	}
 	spool_close();
 }
@@ -889,10 +911,10 @@ gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more)
 {
 	if (more) {
 		if (!spool && !(spool = tmpfile()) && !(spool = open_memstream(&spool_mem, &spool_len)))
-			gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+			gp_die("cannot make a temporary file for the output:");
 		gp_stream_write(s, spool, argc, argv);
 		if (fflush(spool) == EOF || ferror(spool))
-			gp_die("writing a temporary file for the output: %s", strerror(errno));
+			gp_die("writing a temporary file for the output:");
 		return;
 	}
 	spool_out();            /* every input was good: what waited goes out first */
@@ -908,11 +930,11 @@ gp_stdout_hold(void)
 	if (held)
 		return;
 	if (fflush(stdout) == EOF)
-		gp_die("write error on stdout: %s", strerror(errno));
+		gp_die("write error on stdout:");
 	if (!(held = tmpfile()))
-		gp_die("cannot make a temporary file for the output: %s", strerror(errno));
+		gp_die("cannot make a temporary file for the output:");
 	if ((held_fd = dup(1)) < 0 || dup2(fileno(held), 1) < 0)
-		gp_die("cannot hold the output: %s", strerror(errno));
+		gp_die("cannot hold the output:");
 }
 
 void
@@ -924,24 +946,24 @@ gp_stdout_release(void)
 	if (!held)
 		return;
 	if (fflush(stdout) == EOF || ferror(stdout))
-		gp_die("writing a temporary file for the output: %s", strerror(errno));
+		gp_die("writing a temporary file for the output:");
 	if (lseek(fileno(held), 0, SEEK_SET) < 0)
-		gp_die("reading a temporary file for the output: %s", strerror(errno));
+		gp_die("reading a temporary file for the output:");
 	while ((n = read(fileno(held), buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			gp_die("reading a temporary file for the output: %s", strerror(errno));
+			gp_die("reading a temporary file for the output:");
 		for (k = 0; k < n; k += w) {
 			w = write(held_fd, buf + k, (size_t)(n - k));
 			if (w < 0 && errno == EINTR)
 				w = 0;
 			else if (w < 0)
-				gp_die("write error on stdout: %s", strerror(errno));
+				gp_die("write error on stdout:");
 		}
 	}
 	if (dup2(held_fd, 1) < 0)
-		gp_die("cannot restore the output: %s", strerror(errno));
+		gp_die("cannot restore the output:");
 	close(held_fd);
 	fclose(held);
 	held = NULL;
