@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "gp.h"
-#include "cost.h"
+#include "op.h"
 
 static int
 dim(const struct gp_tensor *t, int k, int64_t *v)
@@ -23,7 +23,7 @@ dim(const struct gp_tensor *t, int k, int64_t *v)
 }
 
 static int64_t
-numel(const struct gp_tensor *t)
+elems(const struct gp_tensor *t)
 {
 	int64_t e = t ? gp_shape_numel(&t->shape) : -1;
 
@@ -32,7 +32,7 @@ numel(const struct gp_tensor *t)
 
 /* a * b, -1 if either is unknown or the product overflows */
 static int64_t
-mul(int64_t a, int64_t b)
+mulk(int64_t a, int64_t b)
 {
 	int64_t r;
 
@@ -64,11 +64,11 @@ conv(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 
 	gp_attr_int(n, "group", &grp);
 	if (!y || !w || grp <= 0 || dim(w, 0, &cout) < 0 || cout % grp || dim(y, 0, &batch) < 0 ||
-	    (k = numel(w)) < 0 || cout == 0)
+	    (k = elems(w)) < 0 || cout == 0)
 		return -1;
 	k /= cout;              /* Cin / g x kernel */
 	for (i = 2, m = batch; i < y->shape.rank; i++)
-		m = dim(y, i, &v) < 0 ? -1 : mul(m, v);
+		m = dim(y, i, &v) < 0 ? -1 : mulk(m, v);
 	return put(out, max, 0, grp, m, cout / grp, k);
 }
 
@@ -83,11 +83,11 @@ convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int ma
 
 	gp_attr_int(n, "group", &grp);
 	if (!x || !w || grp <= 0 || dim(w, 0, &cin) < 0 || cin % grp || dim(x, 0, &batch) < 0 ||
-	    (nn = numel(w)) < 0 || cin == 0)
+	    (nn = elems(w)) < 0 || cin == 0)
 		return -1;
 	nn /= cin;              /* Cout / g x kernel */
 	for (i = 2, m = batch; i < x->shape.rank; i++)
-		m = dim(x, i, &v) < 0 ? -1 : mul(m, v);
+		m = dim(x, i, &v) < 0 ? -1 : mulk(m, v);
 	return put(out, max, 0, grp, m, nn, cin / grp);
 }
 
@@ -97,7 +97,7 @@ convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int ma
 static int
 product(struct gp_tensor *y, int rb, int64_t k, struct gp_gemm *out, int max)
 {
-	int64_t e = numel(y), m, nn;
+	int64_t e = elems(y), m, nn;
 	int r = y ? y->shape.rank : -1;
 
 	if (e < 0 || k < 0 || r < 0)
@@ -154,7 +154,7 @@ matmul(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 static int
 matmulnbits(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 {
-	int64_t k = -1, nn = -1, e = numel(gp_node_out(g, n, 0));
+	int64_t k = -1, nn = -1, e = elems(gp_node_out(g, n, 0));
 
 	gp_attr_int(n, "K", &k);
 	gp_attr_int(n, "N", &nn);
@@ -188,9 +188,9 @@ attention(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 		if (adim(a.dq, &dq) < 0 || adim(a.dk, &dk) < 0 || adim(a.dv, &dv) < 0 ||
 		    adim(a.hin, &hin) < 0)
 			return -1;
-		k = put(out, max, k, 1, mul(b, s), dq + dk + dv, hin);
+		k = put(out, max, k, 1, mulk(b, s), dq + dk + dv, hin);
 	}
-	bn = mul(b, a.heads);
+	bn = mulk(b, a.heads);
 	k = put(out, max, k, bn, s, t, h);
 	return put(out, max, k, bn, s, hv, t);
 }
@@ -236,13 +236,13 @@ einsum(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 			continue;
 		/* f[0] batch, f[1] M, f[2] N, f[3] K */
 		if (o && in[i] == 3)
-			f[0] = mul(f[0], size[i]);
+			f[0] = mulk(f[0], size[i]);
 		else if (o && in[i] == 1)
-			f[1] = mul(f[1], size[i]);
+			f[1] = mulk(f[1], size[i]);
 		else if (o && in[i] == 2)
-			f[2] = mul(f[2], size[i]);
+			f[2] = mulk(f[2], size[i]);
 		else
-			f[3] = mul(f[3], size[i]);
+			f[3] = mulk(f[3], size[i]);
 	}
 	return put(out, max, 0, f[0], f[1], f[2], f[3]);
 }
