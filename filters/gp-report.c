@@ -219,7 +219,7 @@ llm_facts(struct rep *R)
 	int npast = 0, npresent = 0, known = 1;
 	size_t i;
 
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		const struct gp_tensor *t = &g->t[i];
 		int64_t e;
 

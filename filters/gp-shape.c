@@ -115,7 +115,7 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 		all[nall++] = defs[i];
 	if (batch >= 0) {
 		/* a new batch makes the file's declared activation shapes stale */
-		for (k = 0; k < g.nt_; k++) {
+		for (k = 0; k < g.ntensor; k++) {
 			struct gp_tensor *t = &g.t[k];
 
 			if (t->graph != 0 || t->shape.rank < 1)
