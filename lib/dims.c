@@ -1,6 +1,5 @@
 /* dims.c - what the op families share: setting a node's outputs, dims
  * broadcast, the windows of convolutions and pools, axes, errors */
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,6 @@
 /* op-control.c - the control-flow ops If, Loop and Scan: their shape functions and their
  * cost, that of their bodies
  */
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>

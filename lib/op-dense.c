@@ -1,7 +1,6 @@
 /* op-dense.c - the multiply-accumulate ops: Conv, ConvTranspose, Gemm, MatMul, Einsum and
  * their integer, quantized and fused forms; their shape and cost functions
  */
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,7 +1,6 @@
 /* op-elem.c - element-wise ops, activations, casts and (de)quantization: their shape
  * and cost functions
  */
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,7 +1,6 @@
 /* op-fill.c - ops that make or re-lay data: Expand, Tile, ConstantOfShape, Range, Pad,
  * DepthToSpace, SpaceToDepth, NonZero (their cost is cost_move, op-shape.c)
  */
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -3,7 +3,6 @@
  * element-wise ops, SkipLayerNormalization, EmbedLayerNormalization, ...;
  * their shape and cost functions
  */
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>

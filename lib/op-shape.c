@@ -2,7 +2,6 @@
  * Reshape, Squeeze, Unsqueeze, Flatten, Transpose, Concat, Gather, Slice,
  * Split; their shape functions and the cost of moving data
  */
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,7 +1,6 @@
 /* op-window.c - ops over windows and rows: pooling, normalization, reductions, Resize,
  * TopK; their shape and cost functions
  */
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
