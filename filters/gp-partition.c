@@ -366,9 +366,9 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 		geometry_fields(s, t, r, sg, &b);
 	}
 	/* which subgraph each node went into */
-	cn = gp_table_addcol(s, g.nt, "subgraph");
+	cn = gp_table_addcol(s, g.node_table, "subgraph");
 	for (k = 0; k < g.nn; k++) {
-		gp_table_set_count(s, g.nt, cn, g.n[k].row, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
+		gp_table_set_count(s, g.node_table, cn, g.n[k].row, p.node_sg[k] > 0 ? p.node_sg[k] : -1);
 	}
 	branches(s, &g, &p);
 	/* the totals: only when every subgraph was counted, else '.' and the

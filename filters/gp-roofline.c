@@ -166,7 +166,7 @@ model_dtype(const struct gp_graph *g)
 	int k;
 
 	for (k = 0; k < 4; k++)
-		for (i = 0; i < g->nt_; i++) {
+		for (i = 0; i < g->ntensor; i++) {
 			const struct gp_tensor *t = &g->t[i];
 
 			if (t->graph == 0 && t->kind == (k % 2 ? GP_K_INIT : GP_K_INPUT) &&
@@ -206,7 +206,7 @@ io_bytes(const struct gp_graph *g, enum gp_kind kind, int prec)
 	double b = 0;
 	size_t i;
 
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		const struct gp_tensor *t = &g->t[i];
 		int64_t e = gp_shape_numel(&t->shape);
 		int dt = gp_dtype_isfloat(t->dtype) ? gp_prec_dtype(prec) : t->dtype;

@@ -72,7 +72,7 @@ rename_sym(struct gp_graph *g, const char *from, const char *to)
 	size_t i;
 	int k;
 
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		struct gp_tensor *t = &g->t[i];
 
 		for (k = 0; k < t->shape.rank; k++)
@@ -92,7 +92,7 @@ input(const struct gp_graph *g, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < g->nt_; i++)
+	for (i = 0; i < g->ntensor; i++)
 		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_INPUT && !strcmp(g->t[i].name, name))
 			return (int)i;
 	return -1;
@@ -218,7 +218,7 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 	int nsym = 0, j, k, first = -1;
 	size_t i, dims = 1;
 
-	for (i = 0; i < g->nt_; i++)
+	for (i = 0; i < g->ntensor; i++)
 		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_INPUT && g->t[i].shape.rank > 0)
 			dims += (size_t)g->t[i].shape.rank;
 	syms = gp_arena_alloc(&g->s->arena, dims * sizeof *syms);
@@ -226,7 +226,7 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 	/* the inputs it may change: of rank 1 or more, not set by --input */
 #define CAND(t) ((t)->graph == 0 && (t)->kind == GP_K_INPUT && (t)->shape.rank != 0 && \
 	!is_fixed((t)->name, fixed, nfixed))
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		struct gp_tensor *t = &g->t[i];
 
 		if (!CAND(t))
@@ -252,15 +252,15 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 		/* else the symbol that leads every input */
 		const char *s = g->t[first].shape.d[0].sym;
 
-		for (i = 0; i < g->nt_; i++)
+		for (i = 0; i < g->ntensor; i++)
 			if (CAND(&g->t[i]) && (!g->t[i].shape.d[0].sym || strcmp(g->t[i].shape.d[0].sym, s)))
 				break;
-		if (i == g->nt_)
+		if (i == g->ntensor)
 			syms[nsym++] = s;
 	}
 	if (nsym) {
 		/* every input has the batch symbol, or is fixed in the model */
-		for (i = 0; i < g->nt_; i++) {
+		for (i = 0; i < g->ntensor; i++) {
 			struct gp_tensor *t = &g->t[i];
 
 			if (!CAND(t))
@@ -278,7 +278,7 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 		/* no symbol: dim 0 of every input, if they agree there */
 		struct gp_dim b0 = g->t[first].shape.d[0];
 
-		for (i = 0; i < g->nt_; i++) {
+		for (i = 0; i < g->ntensor; i++) {
 			struct gp_tensor *t = &g->t[i];
 
 			if (!CAND(t))
@@ -288,7 +288,7 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 				    "batch: set its shape with --input %s=DIMS", g->s->src, (long long)batch,
 				    t->name, shape_text(g, &t->shape), t->name);
 		}
-		for (i = 0; i < g->nt_; i++) {
+		for (i = 0; i < g->ntensor; i++) {
 			if (CAND(&g->t[i])) {
 				g->t[i].shape.d[0].v = batch;
 				g->t[i].dirty = 1;
@@ -303,7 +303,7 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 	}
 #undef CAND
 	/* the declared activation shapes were for the old batch */
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		struct gp_tensor *t = &g->t[i];
 
 		if (t->graph == 0 && (t->kind == GP_K_INTER || t->kind == GP_K_OUTPUT) && t->shape.rank >= 1) {

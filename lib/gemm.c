@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "gp.h"
-#include "cost.h"
+#include "op.h"
 
 static int
 dim(const struct gp_tensor *t, int k, int64_t *v)
@@ -23,7 +23,7 @@ dim(const struct gp_tensor *t, int k, int64_t *v)
 }
 
 static int64_t
-numel(const struct gp_tensor *t)
+elems(const struct gp_tensor *t)
 {
 	int64_t e = t ? gp_shape_numel(&t->shape) : -1;
 
@@ -53,7 +53,7 @@ conv(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 
 	gp_attr_int(n, "group", &grp);
 	if (!y || !w || grp <= 0 || dim(w, 0, &cout) < 0 || cout % grp || dim(y, 0, &batch) < 0 ||
-	    (k = numel(w)) < 0 || cout == 0)
+	    (k = elems(w)) < 0 || cout == 0)
 		return -1;
 	k /= cout;              /* Cin / g x kernel */
 	for (i = 2, m = batch; i < y->shape.rank; i++)
@@ -72,7 +72,7 @@ convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int ma
 
 	gp_attr_int(n, "group", &grp);
 	if (!x || !w || grp <= 0 || dim(w, 0, &cin) < 0 || cin % grp || dim(x, 0, &batch) < 0 ||
-	    (nn = numel(w)) < 0 || cin == 0)
+	    (nn = elems(w)) < 0 || cin == 0)
 		return -1;
 	nn /= cin;              /* Cout / g x kernel */
 	for (i = 2, m = batch; i < x->shape.rank; i++)
@@ -86,7 +86,7 @@ convtranspose(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int ma
 static int
 product(struct gp_tensor *y, int rb, int64_t k, struct gp_gemm *out, int max)
 {
-	int64_t e = numel(y), m, nn;
+	int64_t e = elems(y), m, nn;
 	int r = y ? y->shape.rank : -1;
 
 	if (e < 0 || k < 0 || r < 0)
@@ -143,7 +143,7 @@ matmul(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 static int
 matmulnbits(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
 {
-	int64_t k = -1, nn = -1, e = numel(gp_node_out(g, n, 0));
+	int64_t k = -1, nn = -1, e = elems(gp_node_out(g, n, 0));
 
 	gp_attr_int(n, "K", &k);
 	gp_attr_int(n, "N", &nn);

@@ -1,4 +1,6 @@
-/* gp.h - the gp library: errors, memory, the gp stream, dtypes, shapes, ONNX loading */
+/* gp.h - the gp library: the gp stream and the graph it holds, ONNX and TFLite
+ * loading, shape inference, the op table, partitioning, concurrency, hardware
+ * profiles and the roofline mapping; each section names its file */
 #ifndef GP_H
 #define GP_H
 
@@ -365,10 +367,11 @@ struct gp_node {
 };
 struct gp_graph {
 	struct gp_stream *s;
-	struct gp_table *tt, *nt;
-	struct gp_tensor *t;
-	size_t nt_;
-	struct gp_node *n;
+	struct gp_table *tensor_table;      /* the stream's tensor records */
+	struct gp_table *node_table;        /* the stream's node records */
+	struct gp_tensor *t;                /* the tensors, one per tensor record */
+	size_t ntensor;
+	struct gp_node *n;                  /* the nodes, one per node record */
 	size_t nn;
 	int ngraph;
 	int *gparent;                       /* graph id -> enclosing graph id, -1 for main/functions */
@@ -406,7 +409,7 @@ int64_t gp_graph_batch(const struct gp_graph *g);
 /* The raw text of an attribute's value, or NULL. */
 const char *gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *key);
 
-/* ---- ops.c: the op table ---- */
+/* ---- ops.c: the op table (its functions in op-*.c, dims.c; private: op.h) ---- */
 /* What a node costs when it runs, as its op's cost function counts it
  * (docs/counting.md). Counts are exact; a product that would overflow 64 bits
  * sets overflow instead of wrapping. */
@@ -737,7 +740,7 @@ void gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, s
  * level whose share takes the most time. */
 double gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl);
 
-/* ---- infer.c ---- */
+/* ---- infer.c: shape inference over a graph ---- */
 enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };
 /* Infer every node's outputs; STRICT: an op without shape inference is an
  * error; QUIET: not even a warning. Returns the count of tensors still not fully known. */
@@ -759,7 +762,8 @@ void gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, 
  * have a role column keep it. Returns the pairs marked (docs/shapes.md). */
 int gp_kv_roles(struct gp_graph *g);
 
-/* ---- sha256.c ---- */
+/* ---- mem.c, continued: a digest ---- */
+/* The SHA-256 of p[0..n) (libmd) as 64 hex digits and a NUL, into hex. */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
 
 /* ==== TFLite: flatbuf.c, tflite.c, tflite-ops.c, file.c ==== */

@@ -132,9 +132,9 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 
 	memset(g, 0, sizeof *g);
 	g->s = s;
-	g->tt = gp_table_get(s, "tensor");
-	g->nt = gp_table_get(s, "node");
-	if (!gt || !g->tt || !g->nt)
+	g->tensor_table = gp_table_get(s, "tensor");
+	g->node_table = gp_table_get(s, "node");
+	if (!gt || !g->tensor_table || !g->node_table)
 		gp_die("%s: no graph, tensor or node records: not a model stream (made by gp-load?)", s->src);
 	/* graphs: ids 0..n-1 in order, a subgraph's parent graph is its node's graph */
 	g->ngraph = (int)gt->nrow;
@@ -152,32 +152,32 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 		if (strcmp(s->hdr[k].key, "opset") == 0 && strncmp(h, "ai.onnx\t", 8) == 0)
 			g->opset = atoi(h + 8);
 	}
-	c_name = gp_table_need(s, g->tt, "name");
-	c_dtype = gp_table_need(s, g->tt, "dtype");
-	c_shape = gp_table_need(s, g->tt, "shape");
-	c_kind = gp_table_need(s, g->tt, "kind");
-	c_data = gp_table_need(s, g->tt, "data");
-	c_graph = gp_table_need(s, g->tt, "graph");
-	g->nt_ = g->tt->nrow;
-	g->t = gp_xcalloc(g->nt_ + 1, sizeof *g->t);
-	g->tsame = gp_xcalloc(g->nt_ + 1, sizeof *g->tsame);
-	for (r = 0; r < g->nt_; r++) {
+	c_name = gp_table_need(s, g->tensor_table, "name");
+	c_dtype = gp_table_need(s, g->tensor_table, "dtype");
+	c_shape = gp_table_need(s, g->tensor_table, "shape");
+	c_kind = gp_table_need(s, g->tensor_table, "kind");
+	c_data = gp_table_need(s, g->tensor_table, "data");
+	c_graph = gp_table_need(s, g->tensor_table, "graph");
+	g->ntensor = g->tensor_table->nrow;
+	g->t = gp_xcalloc(g->ntensor + 1, sizeof *g->t);
+	g->tsame = gp_xcalloc(g->ntensor + 1, sizeof *g->tsame);
+	for (r = 0; r < g->ntensor; r++) {
 		struct gp_tensor *t = &g->t[r];
-		const char *dt = g->tt->val[c_dtype][r];
+		const char *dt = g->tensor_table->val[c_dtype][r];
 
 		t->row = r;
-		t->name = dec(s, g->tt->val[c_name][r], "tensor name");
-		t->graph = graph_id(s, g->tt->val[c_graph][r], g->ngraph);
+		t->name = dec(s, g->tensor_table->val[c_name][r], "tensor name");
+		t->graph = graph_id(s, g->tensor_table->val[c_graph][r], g->ngraph);
 		t->dtype = strcmp(dt, "?") == 0 ? 0 : gp_dtype_from_name(dt);
 		if (t->dtype < 0 && !strchr(dt, '('))
 			gp_die("%s: tensor '%s': unknown dtype '%s'", s->src, t->name, dt);
-		if (gp_shape_parse(&s->arena, g->tt->val[c_shape][r], &t->shape) < 0)
+		if (gp_shape_parse(&s->arena, g->tensor_table->val[c_shape][r], &t->shape) < 0)
 			gp_die("%s: tensor '%s': malformed shape '%s'", s->src, t->name,
-			    g->tt->val[c_shape][r]);
-		t->kind = kind_of(g->tt->val[c_kind][r]);
+			    g->tensor_table->val[c_shape][r]);
+		t->kind = kind_of(g->tensor_table->val[c_kind][r]);
 		t->producer = -1;
 		t->nval = -1;
-		parse_data(g, t, g->tt->val[c_data][r]);
+		parse_data(g, t, g->tensor_table->val[c_data][r]);
 		/* one entry per name, the tensors of that name in other graphs chained */
 		g->tsame[r] = -1;
 		if (!gp_map_put(&g->byname, t->name, (int64_t)r)) {
@@ -192,14 +192,14 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 			*p = (int64_t)r;
 		}
 	}
-	c_name = gp_table_need(s, g->nt, "name");
-	c_op = gp_table_need(s, g->nt, "op");
-	c_dom = gp_table_need(s, g->nt, "domain");
-	c_in = gp_table_need(s, g->nt, "inputs");
-	c_out = gp_table_need(s, g->nt, "outputs");
-	c_attrs = gp_table_need(s, g->nt, "attrs");
-	c_graph = gp_table_need(s, g->nt, "graph");
-	g->nn = g->nt->nrow;
+	c_name = gp_table_need(s, g->node_table, "name");
+	c_op = gp_table_need(s, g->node_table, "op");
+	c_dom = gp_table_need(s, g->node_table, "domain");
+	c_in = gp_table_need(s, g->node_table, "inputs");
+	c_out = gp_table_need(s, g->node_table, "outputs");
+	c_attrs = gp_table_need(s, g->node_table, "attrs");
+	c_graph = gp_table_need(s, g->node_table, "graph");
+	g->nn = g->node_table->nrow;
 	g->n = gp_xcalloc(g->nn + 1, sizeof *g->n);
 	/* the node that holds each subgraph, and so its enclosing graph: the
 	 * parents are few, so the nodes are matched against them */
@@ -220,7 +220,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 			}
 		}
 		for (r = 0; par->n && r < g->nn; r++)
-			if ((p = gp_map_get(par, g->nt->val[c_name][r])))
+			if ((p = gp_map_get(par, g->node_table->val[c_name][r])))
 				for (j = (int)*p; j >= 0; j = gnext[j])
 					if (g->gholder[j] < 0)
 						g->gholder[j] = (int)r;   /* the first node of that name */
@@ -230,7 +230,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 			if (g->gholder[r] < 0)
 				gp_die("%s: graph %zu: parent node '%s' does not exist", s->src, r,
 				    gt->val[c_gname][r]);
-			g->gparent[r] = graph_id(s, g->nt->val[c_graph][g->gholder[r]], g->ngraph);
+			g->gparent[r] = graph_id(s, g->node_table->val[c_graph][g->gholder[r]], g->ngraph);
 			if (g->gparent[r] >= (int)r)
 				gp_die("%s: graph %zu is held by a node of a later graph", s->src, r);
 		}
@@ -243,7 +243,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 
 		for (r = 0; r < g->nn; r++)
 			for (k = 0; k < 2; k++) {
-				const char *f = g->nt->val[k ? c_out : c_in][r];
+				const char *f = g->node_table->val[k ? c_out : c_in][r];
 
 				if (strcmp(f, ".") != 0)
 					for (tot++; *f; f++)
@@ -254,13 +254,13 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 			struct gp_node *n = &g->n[r];
 
 			n->row = r;
-			n->name = dec(s, g->nt->val[c_name][r], "node name");
-			n->op = dec(s, g->nt->val[c_op][r], "op");
-			n->domain = dec(s, g->nt->val[c_dom][r], "domain");
-			n->attrs = g->nt->val[c_attrs][r];
-			n->graph = graph_id(s, g->nt->val[c_graph][r], g->ngraph);
+			n->name = dec(s, g->node_table->val[c_name][r], "node name");
+			n->op = dec(s, g->node_table->val[c_op][r], "op");
+			n->domain = dec(s, g->node_table->val[c_dom][r], "domain");
+			n->attrs = g->node_table->val[c_attrs][r];
+			n->graph = graph_id(s, g->node_table->val[c_graph][r], g->ngraph);
 			for (k = 0; k < 2; k++) {
-				const char *f = g->nt->val[k ? c_out : c_in][r];
+				const char *f = g->node_table->val[k ? c_out : c_in][r];
 				int cnt = 0;
 
 				if (k)
@@ -340,26 +340,28 @@ void
 gp_graph_store(struct gp_graph *g)
 {
 	struct gp_stream *s = g->s;
-	int c_dtype = gp_table_col(g->tt, "dtype"), c_shape = gp_table_col(g->tt, "shape");
-	int c_bytes = gp_table_addcol(s, g->tt, "bytes"), c_data = gp_table_col(g->tt, "data");
+	int c_dtype = gp_table_col(g->tensor_table, "dtype");
+	int c_shape = gp_table_col(g->tensor_table, "shape");
+	int c_bytes = gp_table_addcol(s, g->tensor_table, "bytes");
+	int c_data = gp_table_col(g->tensor_table, "data");
 	struct gp_buf b = {0};
 	size_t i;
 	int k;
 
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		struct gp_tensor *t = &g->t[i];
 		int64_t bytes;
 
 		if (!t->dirty)
 			continue;
 		if (gp_dtype_name(t->dtype) && t->dtype > 0)
-			gp_table_set(s, g->tt, c_dtype, t->row, gp_dtype_name(t->dtype));
+			gp_table_set(s, g->tensor_table, c_dtype, t->row, gp_dtype_name(t->dtype));
 		gp_buf_reset(&b);
 		gp_shape_fmt(&b, &t->shape);
-		gp_table_set(s, g->tt, c_shape, t->row, b.buf);
+		gp_table_set(s, g->tensor_table, c_shape, t->row, b.buf);
 		bytes = gp_tensor_bytes(t->dtype, gp_shape_numel(&t->shape));
-		gp_table_set_count(s, g->tt, c_bytes, t->row, bytes);
-		if (t->nval >= 0 && t->nval <= 16 && t->iv && strcmp(g->tt->val[c_data][t->row], ".") == 0) {
+		gp_table_set_count(s, g->tensor_table, c_bytes, t->row, bytes);
+		if (t->nval >= 0 && t->nval <= 16 && t->iv && strcmp(g->tensor_table->val[c_data][t->row], ".") == 0) {
 			for (k = 0; k < t->nval && t->iv[k].known; k++)
 				;
 			if (k == t->nval) {
@@ -368,7 +370,7 @@ gp_graph_store(struct gp_graph *g)
 				for (k = 0; k < t->nval; k++)
 					gp_buf_printf(&b, "%s%lld", k ? "," : "", (long long)t->iv[k].v);
 				gp_buf_addc(&b, ']');
-				gp_table_set(s, g->tt, c_data, t->row, b.buf);
+				gp_table_set(s, g->tensor_table, c_data, t->row, b.buf);
 			}
 		}
 	}
@@ -539,7 +541,7 @@ gp_graph_batch(const struct gp_graph *g)
 {
 	size_t i;
 
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		const struct gp_tensor *t = &g->t[i];
 
 		if (t->graph == 0 && t->kind == GP_K_INPUT && t->shape.rank >= 1)

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "gp.h"
-#include "cost.h"
+#include "op.h"
 
 /* same_dtype gives the outputs of a node whose shapes could not be inferred
  * the dtype of its first input, for the ops whose outputs always have it. */
@@ -228,7 +228,7 @@ gp_infer(struct gp_graph *g, int flags)
 		if (rc == -1)
 			same_dtype(g, n);
 	}
-	for (i = 0; i < g->nt_; i++)
+	for (i = 0; i < g->ntensor; i++)
 		unknown += gp_shape_numel(&g->t[i].shape) < 0 && g->t[i].dtype >= 0;
 	gp_map_release(warned);
 	return unknown;
@@ -242,7 +242,7 @@ gp_bind(struct gp_graph *g, const char *name, int64_t value)
 	size_t i;
 	int k, count = 0;
 
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		struct gp_tensor *t = &g->t[i];
 
 		for (k = 0; k < t->shape.rank; k++) {

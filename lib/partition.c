@@ -186,7 +186,7 @@ scan(struct part *P)
 	int *top = gp_xcalloc((size_t)g->ngraph + 1, sizeof *top), *cnt;
 	int j, total;
 
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		P->root[i] = (int)i;
 		P->isconst[i] = g->t[i].kind == GP_K_INIT || g->t[i].kind == GP_K_CONST;
 	}
@@ -285,7 +285,7 @@ scan(struct part *P)
 	free(cnt);
 	free(top);
 	/* graph outputs, after views */
-	for (i = 0; i < g->nt_; i++)
+	for (i = 0; i < g->ntensor; i++)
 		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_OUTPUT)
 			P->escapes[P->root[i]] = 1;
 }
@@ -317,7 +317,7 @@ consumers(struct part *P)
 {
 	struct gp_graph *g = P->g;
 	size_t i;
-	int *cnt = gp_xcalloc(g->nt_ + 1, sizeof *cnt), *rd, nr, j, pass, total;
+	int *cnt = gp_xcalloc(g->ntensor + 1, sizeof *cnt), *rd, nr, j, pass, total;
 
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < g->nn; i++) {
@@ -331,12 +331,12 @@ consumers(struct part *P)
 			}
 		}
 		if (!pass) {
-			for (i = 0, total = 0; i < g->nt_; i++) {
+			for (i = 0, total = 0; i < g->ntensor; i++) {
 				P->cons0[i] = total;
 				total += cnt[i];
 				cnt[i] = 0;
 			}
-			P->cons0[g->nt_] = total;
+			P->cons0[g->ntensor] = total;
 			P->cons = gp_xcalloc((size_t)total + 1, sizeof *P->cons);
 		}
 	}
@@ -942,7 +942,7 @@ void
 gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *out)
 {
 	struct part P;
-	size_t i, nn = g->nn + 1, nt = g->nt_ + 1;
+	size_t i, nn = g->nn + 1, nt = g->ntensor + 1;
 	int k, *rank;
 
 	memset(out, 0, sizeof *out);
@@ -1013,7 +1013,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 			for (k = 3; k < 5; k++)
 				if (g->n[i].in[k] >= 0)
 					P.escapes[g->n[i].in[k]] = 1;
-	for (i = 0; i < g->nt_; i++) {
+	for (i = 0; i < g->ntensor; i++) {
 		struct gp_tensor *t = &g->t[i];
 		int64_t e = numel(t), b;
 		int64_t *cnt = P.escapes[i] ? &out->buffers : &out->params;

@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "gp.h"
-#include "cost.h"
+#include "op.h"
 
 #define A (&g->s->arena)
 
@@ -62,12 +62,6 @@ dimof(const struct gp_tensor *t, int k)
 	struct gp_dim u = {-1, NULL};
 
 	return t && k >= 0 && k < t->shape.rank ? t->shape.d[k] : u;
-}
-
-static int
-known(struct gp_dim d)
-{
-	return !d.sym && d.v >= 0;
 }
 
 /* activation_flops: the FLOPs per element of each activation of direction
@@ -169,14 +163,14 @@ agree(struct gp_graph *g, struct gp_node *n, int i, const char *what, int k, str
 	return 0;
 }
 
-/* gp_op_rnn: LSTM, GRU, RNN. X [seq, batch, input] ([batch, seq, input]
+/* gp_opshape_rnn: LSTM, GRU, RNN. X [seq, batch, input] ([batch, seq, input]
  * with layout 1) gives Y [seq, dirs, batch, hidden] ([batch, seq, dirs,
  * hidden]) and Y_h, and LSTM's Y_c, [dirs, batch, hidden] ([batch, dirs,
  * hidden]); absent outputs are skipped. -1 when X's rank is not known; -2
  * (gp_op_err says why) on a bad attribute or weights whose dims contradict
  * X, the direction or the hidden size. */
 int
-gp_op_rnn(struct gp_graph *g, struct gp_node *n)
+gp_opshape_rnn(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0);
 	struct gp_dim seq, batch, in, h, d[4], dirs = {0, NULL}, gh = {-1, NULL};
@@ -216,15 +210,15 @@ gp_op_rnn(struct gp_graph *g, struct gp_node *n)
 	} else {
 		d[0] = seq, d[1] = dirs, d[2] = batch, d[3] = h;
 	}
-	gp_op_set_out(g, n, 0, x->dtype, 4, d);
+	gp_set_out(g, n, 0, x->dtype, 4, d);
 	if (layout) {
 		d[0] = batch, d[1] = dirs, d[2] = h;
 	} else {
 		d[0] = dirs, d[1] = batch, d[2] = h;
 	}
-	gp_op_set_out(g, n, 1, x->dtype, 3, d);
+	gp_set_out(g, n, 1, x->dtype, 3, d);
 	if (k == LSTM)
-		gp_op_set_out(g, n, 2, x->dtype, 3, d);
+		gp_set_out(g, n, 2, x->dtype, 3, d);
 	return 0;
 }
 

@@ -44,7 +44,7 @@ gp_kv_roles(struct gp_graph *g)
 	struct gp_stream *s = g->s;
 	int k, npair = 0, c_role = -1, c_axis = -1;
 
-	if (gp_table_col(g->tt, "role") >= 0 || g->ngraph < 1)
+	if (gp_table_col(g->tensor_table, "role") >= 0 || g->ngraph < 1)
 		return 0;
 	for (k = 0; k < g->ngout[0]; k++) {
 		const struct gp_tensor *o, *p = NULL;
@@ -71,16 +71,16 @@ gp_kv_roles(struct gp_graph *g)
 		if ((a = concat_axis(n, p->shape.rank)) < 0 || !p->shape.d[a].sym)
 			continue;
 		if (c_role < 0) {
-			c_role = gp_table_addcol(s, g->tt, "role");
-			c_axis = gp_table_addcol(s, g->tt, "seq_axis");
+			c_role = gp_table_addcol(s, g->tensor_table, "role");
+			c_axis = gp_table_addcol(s, g->tensor_table, "seq_axis");
 		}
 		/* a past that two presents grow from is the first's */
-		if (strcmp(g->tt->val[c_role][p->row], "."))
+		if (strcmp(g->tensor_table->val[c_role][p->row], "."))
 			continue;
-		gp_table_set(s, g->tt, c_role, p->row, "kv_past");
-		gp_table_set(s, g->tt, c_role, o->row, "kv_present");
-		gp_table_set_count(s, g->tt, c_axis, p->row, a);
-		gp_table_set_count(s, g->tt, c_axis, o->row, a);
+		gp_table_set(s, g->tensor_table, c_role, p->row, "kv_past");
+		gp_table_set(s, g->tensor_table, c_role, o->row, "kv_present");
+		gp_table_set_count(s, g->tensor_table, c_axis, p->row, a);
+		gp_table_set_count(s, g->tensor_table, c_axis, o->row, a);
 		npair++;
 	}
 	return npair;

@@ -8,7 +8,7 @@
  * SAME or VALID; a FULLY_CONNECTED weight is [out, in]. An op's
  * fused_activation_function is its epilogue: one kernel with it, its FLOPs
  * per output element added (docs/counting.md). Where the arithmetic is ONNX's,
- * the ONNX table's shape function or cost.c's cost function does it (the
+ * the shape or cost function of the ONNX op's family (op-*.c) does it (the
  * outputs keep the dtypes the file declares). Shape functions return 0, -1
  * when an input they need is unknown, -2 when the node is impossible.
  */
@@ -16,53 +16,9 @@
 #include <string.h>
 
 #include "gp.h"
-#include "cost.h"
-
-#define A (&g->s->arena)
-#define LIM ((int64_t)1 << 31)      /* strides, kernels, blocks beyond are nonsense */
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(gp_op_err, sizeof gp_op_err, fmt, ap);
-	va_end(ap);
-	return -2;
-}
+#include "op.h"
 
 /* ---- dims ---- */
-
-static const struct gp_dim unk = {-1, NULL};
-
-static struct gp_dim
-dk(int64_t v)
-{
-	struct gp_dim d = {v, NULL};
-
-	return d;
-}
-
-static int
-known(struct gp_dim d)
-{
-	return !d.sym && d.v >= 0;
-}
-
-static int
-rank(const struct gp_tensor *t)
-{
-	return t ? t->shape.rank : -1;
-}
-
-static int64_t
-attr_i(const struct gp_node *n, const char *k, int64_t def)
-{
-	int64_t v;
-
-	return gp_attr_int(n, k, &v) == 0 ? v : def;
-}
 
 static const char *
 attr_s(struct gp_graph *g, const struct gp_node *n, const char *k, const char *def)
@@ -70,23 +26,6 @@ attr_s(struct gp_graph *g, const struct gp_node *n, const char *k, const char *d
 	const char *v;
 
 	return gp_attr_str(A, n, k, &v) == 0 ? v : def;
-}
-
-/* ints: t's values, all known integers, with their count; else -1 */
-static int
-ints(struct gp_graph *g, const struct gp_tensor *t, int64_t **v)
-{
-	int i;
-
-	if (!t || t->nval < 0 || !t->iv)
-		return -1;
-	*v = gp_arena_alloc(A, (size_t)(t->nval + 1) * sizeof **v);
-	for (i = 0; i < t->nval; i++) {
-		if (!t->iv[i].known)
-			return -1;
-		(*v)[i] = t->iv[i].v;
-	}
-	return t->nval;
 }
 
 /* an axis in [0, r), from a possibly negative one; -1 if out of range */
@@ -176,7 +115,7 @@ window(struct gp_dim in, int64_t k, int64_t s, int64_t dl, const char *pad, stru
 	int64_t ek;
 
 	if (s <= 0 || dl <= 0 || k <= 0 || s > LIM || dl > LIM || k > LIM)
-		return fail("bad stride (%lld), dilation (%lld) or kernel (%lld)", (long long)s,
+		return gp_op_fail("bad stride (%lld), dilation (%lld) or kernel (%lld)", (long long)s,
 		    (long long)dl, (long long)k);
 	ek = (k - 1) * dl + 1;
 	if (!strcmp(pad, "SAME")) {
@@ -184,13 +123,13 @@ window(struct gp_dim in, int64_t k, int64_t s, int64_t dl, const char *pad, stru
 		return 0;
 	}
 	if (strcmp(pad, "VALID"))
-		return fail("padding '%s' is neither SAME nor VALID", pad);
+		return gp_op_fail("padding '%s' is neither SAME nor VALID", pad);
 	if (!known(in)) {
 		*out = unk;
 		return 0;
 	}
 	if (in.v < ek)
-		return fail("the kernel (%lld) is larger than the input (%lld)", (long long)ek,
+		return gp_op_fail("the kernel (%lld) is larger than the input (%lld)", (long long)ek,
 		    (long long)in.v);
 	*out = dk((in.v - ek) / s + 1);
 	return 0;
@@ -206,7 +145,7 @@ sh_conv(struct gp_graph *g, struct gp_node *n)
 	struct gp_dim d[4], c, kh, kw, co;
 
 	if (rank(x) != 4 || rank(w) != 4)
-		return rank(x) < 0 || rank(w) < 0 ? -1 : fail("input of rank %d, filter of rank %d",
+		return rank(x) < 0 || rank(w) < 0 ? -1 : gp_op_fail("input of rank %d, filter of rank %d",
 		    rank(x), rank(w));
 	c = x->shape.d[3];
 	kh = w->shape.d[1];
@@ -215,10 +154,10 @@ sh_conv(struct gp_graph *g, struct gp_node *n)
 	if (!known(kh) || !known(kw))
 		return -1;
 	if (dw && known(w->shape.d[0]) && w->shape.d[0].v != 1)
-		return fail("a depthwise filter's first dim is %lld, not 1", (long long)w->shape.d[0].v);
+		return gp_op_fail("a depthwise filter's first dim is %lld, not 1", (long long)w->shape.d[0].v);
 	if (known(c) && known(co) && known(w->shape.d[3]) && w->shape.d[3].v > 0 && c.v > 0 &&
 	    (dw ? co.v % c.v : c.v % w->shape.d[3].v))
-		return fail("%lld input channels do not match the filter's %lld", (long long)c.v,
+		return gp_op_fail("%lld input channels do not match the filter's %lld", (long long)c.v,
 		    (long long)w->shape.d[3].v);
 	d[0] = x->shape.d[0];
 	d[3] = co;
@@ -240,7 +179,7 @@ sh_pool(struct gp_graph *g, struct gp_node *n)
 	int rc;
 
 	if (rank(x) != 4)
-		return rank(x) < 0 ? -1 : fail("input of rank %d", rank(x));
+		return rank(x) < 0 ? -1 : gp_op_fail("input of rank %d", rank(x));
 	d[0] = x->shape.d[0];
 	d[3] = x->shape.d[3];
 	if ((rc = window(x->shape.d[1], attr_i(n, "filter_height", 0), attr_i(n, "stride_h", 0), 1, pad,
@@ -283,37 +222,37 @@ sh_tconv(struct gp_graph *g, struct gp_node *n)
 	int64_t st[2] = {attr_i(n, "stride_h", 0), attr_i(n, "stride_w", 0)}, *os;
 	struct gp_dim d[4];
 
-	if (tc && ints(g, gp_node_in(g, n, 0), &os) == 4) {
+	if (tc && gp_ints(g, gp_node_in(g, n, 0), &os) == 4) {
 		for (k = 0; k < 4; k++) {
 			if (os[k] < 0)
-				return fail("output_shape has dim %lld", (long long)os[k]);
+				return gp_op_fail("output_shape has dim %lld", (long long)os[k]);
 			d[k] = dk(os[k]);
 		}
 		set_out(g, n, 0, 4, d);
 		return 0;
 	}
 	if (!tc && custom_params(g, n, &pad, &st[1], &st[0]) < 0)
-		return fail("no custom options (padding, strides)");
+		return gp_op_fail("no custom options (padding, strides)");
 	if (rank(x) != 4 || rank(w) != 4)
-		return rank(x) < 0 || rank(w) < 0 ? -1 : fail("bad ranks");
+		return rank(x) < 0 || rank(w) < 0 ? -1 : gp_op_fail("bad ranks");
 	d[0] = x->shape.d[0];
 	d[3] = w->shape.d[0];
 	for (k = 0; k < 2; k++) {
 		struct gp_dim in = x->shape.d[1 + k], kk = w->shape.d[1 + k];
 
 		if (st[k] <= 0 || st[k] > LIM)
-			return fail("bad stride %lld", (long long)st[k]);
+			return gp_op_fail("bad stride %lld", (long long)st[k]);
 		int64_t o;
 
 		if (strcmp(pad, "SAME") && strcmp(pad, "VALID"))
-			return fail("padding '%s' is neither SAME nor VALID", pad);
+			return gp_op_fail("padding '%s' is neither SAME nor VALID", pad);
 		if (!known(in) || (!strcmp(pad, "VALID") && (!known(kk) || in.v == 0))) {
 			d[1 + k] = !strcmp(pad, "SAME") && st[k] == 1 ? in : unk;
 			continue;
 		}
 		if (!strcmp(pad, "SAME") ? __builtin_mul_overflow(in.v, st[k], &o) :
 		    __builtin_mul_overflow(in.v - 1, st[k], &o) || __builtin_add_overflow(o, kk.v, &o))
-			return fail("the output's dims overflow");
+			return gp_op_fail("the output's dims overflow");
 		d[1 + k] = dk(o);
 	}
 	set_out(g, n, 0, 4, d);
@@ -331,7 +270,7 @@ sh_fc(struct gp_graph *g, struct gp_node *n)
 	struct gp_dim *d, rows = dk(1), kdim;
 
 	if (r < 1 || rank(w) != 2)
-		return r < 0 || rank(w) < 0 ? -1 : fail("input of rank %d, weight of rank %d", r, rank(w));
+		return r < 0 || rank(w) < 0 ? -1 : gp_op_fail("input of rank %d, weight of rank %d", r, rank(w));
 	kdim = w->shape.d[1];
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	if (attr_i(n, "keep_num_dims", 0)) {
@@ -351,7 +290,7 @@ sh_fc(struct gp_graph *g, struct gp_node *n)
 
 			if (known(e)) {
 				if (__builtin_mul_overflow(prod, e.v, &prod))
-					return fail("the input's size overflows");
+					return gp_op_fail("the input's size overflows");
 			} else if (e.sym && nsym++ == 0) {
 				rows = e;
 			} else {
@@ -360,7 +299,7 @@ sh_fc(struct gp_graph *g, struct gp_node *n)
 		}
 		if (nsym == 0) {
 			if (prod % kdim.v)
-				return fail("%lld input elements are not rows of %lld", (long long)prod,
+				return gp_op_fail("%lld input elements are not rows of %lld", (long long)prod,
 				    (long long)kdim.v);
 			rows = dk(prod / kdim.v);
 		} else if (prod != kdim.v) {
@@ -383,7 +322,7 @@ sh_bmm(struct gp_graph *g, struct gp_node *n)
 	struct gp_dim *d;
 
 	if (ra < 2 || rb < 2)
-		return ra < 0 || rb < 0 ? -1 : fail("operands of rank %d and %d", ra, rb);
+		return ra < 0 || rb < 0 ? -1 : gp_op_fail("operands of rank %d and %d", ra, rb);
 	r = ra > rb ? ra : rb;
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	for (k = 0; k < r - 2; k++) {
@@ -391,7 +330,7 @@ sh_bmm(struct gp_graph *g, struct gp_node *n)
 		struct gp_dim x = ia >= 0 ? a->shape.d[ia] : dk(1), y = ib >= 0 ? b->shape.d[ib] : dk(1);
 
 		if (known(x) && known(y) && x.v != y.v && x.v != 1 && y.v != 1)
-			return fail("batch dims %lld and %lld do not broadcast", (long long)x.v, (long long)y.v);
+			return gp_op_fail("batch dims %lld and %lld do not broadcast", (long long)x.v, (long long)y.v);
 		d[k] = known(x) && x.v == 1 ? y : known(y) && y.v == 1 ? x : known(x) ? x : y;
 	}
 	d[r - 2] = a->shape.d[ax ? ra - 1 : ra - 2];
@@ -414,13 +353,13 @@ sh_reduce(struct gp_graph *g, struct gp_node *n)
 	char *drop;
 	struct gp_dim *d;
 
-	if (r < 0 || (na = ints(g, gp_node_in(g, n, 1), &ax)) < 0)
+	if (r < 0 || (na = gp_ints(g, gp_node_in(g, n, 1), &ax)) < 0)
 		return -1;
 	drop = gp_arena_alloc(A, (size_t)r + 1);
 	memset(drop, 0, (size_t)r + 1);
 	for (i = 0; i < na; i++) {
 		if ((k = axis_of(ax[i], r)) < 0)
-			return fail("axis %lld of a rank %d input", (long long)ax[i], r);
+			return gp_op_fail("axis %lld of a rank %d input", (long long)ax[i], r);
 		drop[k] = 1;
 	}
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
@@ -442,7 +381,7 @@ sh_reshape(struct gp_graph *g, struct gp_node *n)
 {
 	struct gp_tensor *x = gp_node_in(g, n, 0);
 	int64_t *v, q = 1, p = 1;
-	int nv = ints(g, gp_node_in(g, n, 1), &v), i, neg = -1, nsym = 0;
+	int nv = gp_ints(g, gp_node_in(g, n, 1), &v), i, neg = -1, nsym = 0;
 	struct gp_dim *d, sym = unk;
 
 	if (nv < 0 && (nv = gp_attr_ints(A, n, "new_shape", &v)) < 0)
@@ -456,7 +395,7 @@ sh_reshape(struct gp_graph *g, struct gp_node *n)
 			continue;
 		}
 		if (v[i] < 0 || __builtin_mul_overflow(q, v[i], &q))
-			return fail("bad target dim %lld", (long long)v[i]);
+			return gp_op_fail("bad target dim %lld", (long long)v[i]);
 		d[i] = dk(v[i]);
 	}
 	if (neg >= 0) {
@@ -465,7 +404,7 @@ sh_reshape(struct gp_graph *g, struct gp_node *n)
 
 			if (known(e)) {
 				if (__builtin_mul_overflow(p, e.v, &p))
-					return fail("the input's size overflows");
+					return gp_op_fail("the input's size overflows");
 			} else if (e.sym && nsym++ == 0) {
 				sym = e;
 			} else {
@@ -475,7 +414,7 @@ sh_reshape(struct gp_graph *g, struct gp_node *n)
 		if (nsym == 0 && q > 0 && p % q == 0)
 			d[neg] = dk(p / q);
 		else if (nsym == 0)
-			return fail("%lld elements do not reshape to %d dims of %lld", (long long)p, nv,
+			return gp_op_fail("%lld elements do not reshape to %d dims of %lld", (long long)p, nv,
 			    (long long)q);
 		else
 			d[neg] = nsym == 1 && p == q ? sym : unk;
@@ -501,7 +440,7 @@ sh_squeeze(struct gp_graph *g, struct gp_node *n)
 	memset(drop, 0, (size_t)r + 1);
 	for (i = 0; i < na; i++) {
 		if ((k = axis_of(ax[i], r)) < 0)
-			return fail("squeeze dim %lld of a rank %d input", (long long)ax[i], r);
+			return gp_op_fail("squeeze dim %lld of a rank %d input", (long long)ax[i], r);
 		drop[k] = 1;
 	}
 	for (k = 0; na <= 0 && k < r; k++) {
@@ -526,10 +465,10 @@ sh_expand(struct gp_graph *g, struct gp_node *n)
 	int64_t *ax;
 	struct gp_dim *d;
 
-	if (r < 0 || ints(g, gp_node_in(g, n, 1), &ax) != 1)
+	if (r < 0 || gp_ints(g, gp_node_in(g, n, 1), &ax) != 1)
 		return -1;
 	if ((a = axis_of(ax[0], r + 1)) < 0)
-		return fail("axis %lld of a rank %d input", (long long)ax[0], r);
+		return gp_op_fail("axis %lld of a rank %d input", (long long)ax[0], r);
 	d = gp_arena_alloc(A, (size_t)(r + 2) * sizeof *d);
 	for (k = 0; k <= r; k++)
 		d[k] = k < a ? x->shape.d[k] : k == a ? dk(1) : x->shape.d[k - 1];
@@ -550,7 +489,7 @@ sh_concat(struct gp_graph *g, struct gp_node *n)
 	if (r < 0)
 		return -1;
 	if ((a = axis_of(attr_i(n, "axis", 0), r)) < 0)
-		return fail("axis %lld of rank %d inputs", (long long)attr_i(n, "axis", 0), r);
+		return gp_op_fail("axis %lld of rank %d inputs", (long long)attr_i(n, "axis", 0), r);
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	memcpy(d, x->shape.d, (size_t)r * sizeof *d);
 	for (i = 1; i < n->nin; i++) {
@@ -559,12 +498,12 @@ sh_concat(struct gp_graph *g, struct gp_node *n)
 		if (rank(y) < 0)
 			return -1;
 		if (rank(y) != r)
-			return fail("inputs of rank %d and %d", r, rank(y));
+			return gp_op_fail("inputs of rank %d and %d", r, rank(y));
 		for (k = 0; k < r; k++) {
 			struct gp_dim e = y->shape.d[k];
 
 			if (k == a && known(d[k]) && known(e) && __builtin_add_overflow(d[k].v, e.v, &d[k].v))
-				return fail("the concatenated dim overflows");
+				return gp_op_fail("the concatenated dim overflows");
 			if (k == a)
 				d[k] = known(d[k]) && known(e) ? d[k] : unk;
 			else if (!known(d[k]) && known(e))
@@ -584,16 +523,16 @@ sh_pad(struct gp_graph *g, struct gp_node *n)
 	int64_t *p;
 	struct gp_dim *d;
 
-	if (r < 0 || ints(g, gp_node_in(g, n, 1), &p) != 2 * r)
+	if (r < 0 || gp_ints(g, gp_node_in(g, n, 1), &p) != 2 * r)
 		return -1;
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	for (k = 0; k < r; k++) {
 		int64_t o;
 
 		if (p[2 * k] < 0 || p[2 * k + 1] < 0 || p[2 * k] > LIM || p[2 * k + 1] > LIM)
-			return fail("bad paddings");
+			return gp_op_fail("bad paddings");
 		if (known(x->shape.d[k]) && __builtin_add_overflow(x->shape.d[k].v, p[2 * k] + p[2 * k + 1], &o))
-			return fail("a padded dim overflows");
+			return gp_op_fail("a padded dim overflows");
 		d[k] = known(x->shape.d[k]) ? dk(o) : p[2 * k] + p[2 * k + 1] == 0 ? x->shape.d[k] : unk;
 	}
 	set_out(g, n, 0, r, d);
@@ -609,14 +548,14 @@ sh_transpose(struct gp_graph *g, struct gp_node *n)
 	int64_t *p;
 	struct gp_dim *d;
 
-	if (r < 0 || ints(g, gp_node_in(g, n, 1), &p) < 0)
+	if (r < 0 || gp_ints(g, gp_node_in(g, n, 1), &p) < 0)
 		return -1;
-	if (ints(g, gp_node_in(g, n, 1), &p) != r)
-		return fail("a perm of %d axes for a rank %d input", ints(g, gp_node_in(g, n, 1), &p), r);
+	if (gp_ints(g, gp_node_in(g, n, 1), &p) != r)
+		return gp_op_fail("a perm of %d axes for a rank %d input", gp_ints(g, gp_node_in(g, n, 1), &p), r);
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	for (k = 0; k < r; k++) {
 		if ((a = axis_of(p[k], r)) < 0)
-			return fail("bad perm");
+			return gp_op_fail("bad perm");
 		d[k] = x->shape.d[a];
 	}
 	set_out(g, n, 0, r, d);
@@ -640,8 +579,8 @@ sh_slice(struct gp_graph *g, struct gp_node *n)
 	int64_t *b, *e, *s = NULL, bm, em, shrink;
 	struct gp_dim *d;
 
-	if (r < 0 || ints(g, gp_node_in(g, n, 1), &b) != r || ints(g, gp_node_in(g, n, 2), &e) != r ||
-	    (ss && ints(g, gp_node_in(g, n, 3), &s) != r))
+	if (r < 0 || gp_ints(g, gp_node_in(g, n, 1), &b) != r || gp_ints(g, gp_node_in(g, n, 2), &e) != r ||
+	    (ss && gp_ints(g, gp_node_in(g, n, 3), &s) != r))
 		return -1;
 	bm = attr_i(n, "begin_mask", 0);
 	em = attr_i(n, "end_mask", 0);
@@ -654,7 +593,7 @@ sh_slice(struct gp_graph *g, struct gp_node *n)
 		int64_t st = ss ? s[k] : 1, lo, hi, len;
 
 		if (st == 0 || st < -LIM || st > LIM)
-			return fail("stride 0");
+			return gp_op_fail("stride 0");
 		if (ss && (shrink >> k & 1))
 			continue;
 		if (!known(in)) {
@@ -700,12 +639,12 @@ sh_gather(struct gp_graph *g, struct gp_node *n)
 	if (r < 0 || ri < 0)
 		return -1;
 	if ((a = axis_of(attr_i(n, "axis", 0), r)) < 0)
-		return fail("axis out of range");
+		return gp_op_fail("axis out of range");
 	bd = (int)attr_i(n, "batch_dims", 0);
 	if (bd < 0)
 		bd += ri;
 	if (bd < 0 || bd > ri || bd > a)
-		return fail("bad batch_dims");
+		return gp_op_fail("bad batch_dims");
 	d = gp_arena_alloc(A, (size_t)(r + ri + 1) * sizeof *d);
 	for (k = 0; k < a; k++)
 		d[o++] = x->shape.d[k];
@@ -725,10 +664,10 @@ sh_resize(struct gp_graph *g, struct gp_node *n)
 	int64_t *sz;
 	struct gp_dim d[4];
 
-	if (rank(x) != 4 || ints(g, gp_node_in(g, n, 1), &sz) != 2)
-		return rank(x) >= 0 && rank(x) != 4 ? fail("input of rank %d", rank(x)) : -1;
+	if (rank(x) != 4 || gp_ints(g, gp_node_in(g, n, 1), &sz) != 2)
+		return rank(x) >= 0 && rank(x) != 4 ? gp_op_fail("input of rank %d", rank(x)) : -1;
 	if (sz[0] < 0 || sz[1] < 0)
-		return fail("size %lldx%lld", (long long)sz[0], (long long)sz[1]);
+		return gp_op_fail("size %lldx%lld", (long long)sz[0], (long long)sz[1]);
 	d[0] = x->shape.d[0];
 	d[1] = dk(sz[0]);
 	d[2] = dk(sz[1]);
@@ -747,9 +686,9 @@ sh_depthspace(struct gp_graph *g, struct gp_node *n)
 	struct gp_dim d[4];
 
 	if (rank(x) != 4)
-		return rank(x) < 0 ? -1 : fail("input of rank %d", rank(x));
+		return rank(x) < 0 ? -1 : gp_op_fail("input of rank %d", rank(x));
 	if (b <= 0 || b > LIM)
-		return fail("block_size %lld", (long long)b);
+		return gp_op_fail("block_size %lld", (long long)b);
 	d[0] = x->shape.d[0];
 	for (k = 1; k < 4; k++) {
 		int64_t v = x->shape.d[k].v, f = k < 3 ? b : b * b, o;
@@ -757,7 +696,7 @@ sh_depthspace(struct gp_graph *g, struct gp_node *n)
 		if (!known(x->shape.d[k]))
 			d[k] = unk;
 		else if (up == (k < 3) && __builtin_mul_overflow(v, f, &o))
-			return fail("the output's dims overflow");
+			return gp_op_fail("the output's dims overflow");
 		else
 			d[k] = dk(up == (k < 3) ? o : v / f);
 	}
@@ -776,11 +715,11 @@ sh_split(struct gp_graph *g, struct gp_node *n)
 	struct gp_dim *d;
 
 	r = rank(x);
-	if (r < 0 || ints(g, gp_node_in(g, n, v ? 2 : 0), &ax) != 1)
+	if (r < 0 || gp_ints(g, gp_node_in(g, n, v ? 2 : 0), &ax) != 1)
 		return -1;
 	if ((a = axis_of(ax[0], r)) < 0)
-		return fail("axis %lld of a rank %d input", (long long)ax[0], r);
-	if (v && ints(g, gp_node_in(g, n, 1), &sz) != n->nout)
+		return gp_op_fail("axis %lld of a rank %d input", (long long)ax[0], r);
+	if (v && gp_ints(g, gp_node_in(g, n, 1), &sz) != n->nout)
 		return -1;
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	memcpy(d, x->shape.d, (size_t)r * sizeof *d);
@@ -788,7 +727,7 @@ sh_split(struct gp_graph *g, struct gp_node *n)
 		if (sz[i] == -1 && neg < 0)
 			neg = i;
 		else if (sz[i] < 0 || sz[i] > LIM)
-			return fail("bad size_splits");
+			return gp_op_fail("bad size_splits");
 		else
 			used += sz[i];
 	}
@@ -818,7 +757,7 @@ sh_pack(struct gp_graph *g, struct gp_node *n)
 	if (r < 0)
 		return -1;
 	if ((a = axis_of(attr_i(n, "axis", 0), pack ? r + 1 : r)) < 0)
-		return fail("axis out of range");
+		return gp_op_fail("axis out of range");
 	d = gp_arena_alloc(A, (size_t)(r + 2) * sizeof *d);
 	if (pack) {
 		for (k = 0; k <= r; k++)
@@ -843,18 +782,18 @@ sh_tile(struct gp_graph *g, struct gp_node *n)
 	int64_t *m;
 	struct gp_dim *d;
 
-	nv = ints(g, gp_node_in(g, n, fill ? 0 : 1), &m);
+	nv = gp_ints(g, gp_node_in(g, n, fill ? 0 : 1), &m);
 	r = fill || bc ? nv : rank(x);
 	if (nv < 0 || r < 0 || (!fill && !bc && nv != r))
 		return -1;
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	for (k = 0; k < r; k++) {
 		if (m[k] < 0 || m[k] > LIM)
-			return fail("bad dims");
+			return gp_op_fail("bad dims");
 		int64_t o;
 
 		if (!fill && !bc && known(x->shape.d[k]) && __builtin_mul_overflow(x->shape.d[k].v, m[k], &o))
-			return fail("a tiled dim overflows");
+			return gp_op_fail("a tiled dim overflows");
 		d[k] = fill || bc ? dk(m[k]) : known(x->shape.d[k]) ? dk(o) : m[k] == 1 ? x->shape.d[k] : unk;
 	}
 	set_out(g, n, 0, r, d);
@@ -895,7 +834,7 @@ sh_topk(struct gp_graph *g, struct gp_node *n)
 	int64_t *k;
 	struct gp_dim *d;
 
-	if (r < 1 || ints(g, gp_node_in(g, n, 1), &k) != 1)
+	if (r < 1 || gp_ints(g, gp_node_in(g, n, 1), &k) != 1)
 		return -1;
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	memcpy(d, x->shape.d, (size_t)r * sizeof *d);
@@ -913,7 +852,7 @@ sh_if(struct gp_graph *g, struct gp_node *n)
 	int i;
 
 	if (b <= 0 || b >= g->ngraph || b == n->graph)
-		return b < 0 ? -1 : fail("then_subgraph_index %lld names no subgraph", (long long)b);
+		return b < 0 ? -1 : gp_op_fail("then_subgraph_index %lld names no subgraph", (long long)b);
 	for (i = 0; i < n->nout && i < g->ngout[b]; i++) {
 		int t = g->gout[b][i];
 
@@ -926,46 +865,9 @@ sh_if(struct gp_graph *g, struct gp_node *n)
 /* ---- costs ---- */
 
 static int64_t
-numel(struct gp_cost *c, const struct gp_tensor *t)
-{
-	int64_t v;
-
-	if (!t)
-		return -1;
-	v = gp_shape_numel(&t->shape);
-	if (v == -2)
-		c->overflow = 1;
-	return v < 0 ? -1 : v;
-}
-
-static int64_t
-dimv(const struct gp_tensor *t, int k)
+dimval(const struct gp_tensor *t, int k)
 {
 	return t && k >= 0 && k < t->shape.rank && known(t->shape.d[k]) ? t->shape.d[k].v : -1;
-}
-
-static int64_t
-mul(struct gp_cost *c, int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (__builtin_mul_overflow(a, b, &r)) {
-		c->overflow = 1;
-		return 0;
-	}
-	return r;
-}
-
-static int64_t
-add(struct gp_cost *c, int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (__builtin_add_overflow(a, b, &r)) {
-		c->overflow = 1;
-		return 0;
-	}
-	return r;
 }
 
 /* act: FLOPs per output element of the fused activation (docs/counting.md:
@@ -996,26 +898,18 @@ epilogue(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int rc)
 		c->flops = add(c, c->flops, mul(c, e, act(g, n)));
 	}
 	if (r >= 3 && !c->batch) {
-		c->batch = dimv(y, 0);
-		c->channels = dimv(y, r - 1);
+		c->batch = dimval(y, 0);
+		c->channels = dimval(y, r - 1);
 		c->spatial = 1;
 		for (k = 1; k < r - 1; k++)
-			c->spatial = (v = dimv(y, k)) >= 0 && c->spatial >= 0 ? mul(c, c->spatial, v) : -1;
+			c->spatial = (v = dimval(y, k)) >= 0 && c->spatial >= 0 ? mul(c, c->spatial, v) : -1;
 		if (c->batch < 0 || c->channels < 0 || c->spatial < 0)
 			c->batch = c->channels = c->spatial = -1;
 	}
 	return 0;
 }
 
-/* macs and flops = 2 macs + extra */
-static void
-dense(struct gp_cost *c, int64_t macs, int64_t extra)
-{
-	c->macs = macs;
-	c->flops = add(c, mul(c, macs, 2), extra);
-}
-
-/* element-wise, reductions, moves: cost.c's arithmetic, then the epilogue */
+/* element-wise, reductions, moves: the ONNX families' arithmetic, then the epilogue */
 static int
 c_elem(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
@@ -1058,8 +952,8 @@ c_conv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	int dw = !strcmp(n->op, "DEPTHWISE_CONV_2D");
 	struct gp_tensor *x = gp_node_in(g, n, 0), *w = gp_node_in(g, n, 1), *y = gp_node_out(g, n, 0);
-	int64_t ey = numel(c, y), ew = numel(c, w), co = dimv(w, dw ? 3 : 0), cin = dimv(x, 3);
-	int64_t kh = dimv(w, 1), kw = dimv(w, 2), ci = dimv(w, 3);
+	int64_t ey = numel(c, y), ew = numel(c, w), co = dimval(w, dw ? 3 : 0), cin = dimval(x, 3);
+	int64_t kh = dimval(w, 1), kw = dimval(w, 2), ci = dimval(w, 3);
 
 	(void)fpe;
 	if (ey < 0 || ew < 0 || co <= 0 || cin <= 0 || kh < 0 || kw < 0 || rank(y) != 4)
@@ -1080,7 +974,7 @@ c_tconv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
 	int tc = !strcmp(n->op, "TRANSPOSE_CONV");
 	struct gp_tensor *x = gp_node_in(g, n, tc ? 2 : 0), *w = gp_node_in(g, n, 1);
-	int64_t ex = numel(c, x), ew = numel(c, w), ey = numel(c, gp_node_out(g, n, 0)), cin = dimv(w, 3);
+	int64_t ex = numel(c, x), ew = numel(c, w), ey = numel(c, gp_node_out(g, n, 0)), cin = dimval(w, 3);
 
 	(void)fpe;
 	if (ex < 0 || ew < 0 || ey < 0 || cin <= 0)
@@ -1095,7 +989,7 @@ c_tconv(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 static int
 c_fc(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t ey = numel(c, gp_node_out(g, n, 0)), k = dimv(gp_node_in(g, n, 1), 1);
+	int64_t ey = numel(c, gp_node_out(g, n, 0)), k = dimval(gp_node_in(g, n, 1), 1);
 
 	(void)fpe;
 	c->kind = "linear";
@@ -1114,7 +1008,7 @@ c_bmm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 
 	(void)fpe;
 	c->kind = b && (b->kind == GP_K_INIT || b->kind == GP_K_CONST) ? "linear" : "matmul";
-	k = dimv(a, attr_i(n, "adj_x", 0) ? rank(a) - 2 : rank(a) - 1);
+	k = dimval(a, attr_i(n, "adj_x", 0) ? rank(a) - 2 : rank(a) - 1);
 	if (ey < 0 || k < 0)
 		return -1;
 	dense(c, mul(c, ey, k), 0);
@@ -1149,9 +1043,9 @@ c_resize(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	if (e < 0 || rank(x) != rank(y))
 		return -1;
 	for (k = 0; k < rank(x); k++) {
-		if (dimv(x, k) < 0 || dimv(y, k) < 0)
+		if (dimval(x, k) < 0 || dimval(y, k) < 0)
 			return -1;
-		if (dimv(x, k) != dimv(y, k) && p2 < ((int64_t)1 << 40))
+		if (dimval(x, k) != dimval(y, k) && p2 < ((int64_t)1 << 40))
 			p2 *= 2;
 	}
 	if (!strcmp(n->op, "RESIZE_BILINEAR"))

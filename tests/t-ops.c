@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "gp.h"
-#include "cost.h"
+#include "op.h"
 
 int
 main(int argc, char **argv)
