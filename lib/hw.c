@@ -808,34 +808,46 @@ load_file(struct gp_hw *h, const char *path, int runtime)
 	gp_file_close(&f);
 }
 
+/* find: the file spec names, a path (with a '/' or ending in .yaml) or a
+ * name looked up in the profile directories (under sub/ for a runtime, sub
+ * "" for a chip); *byname says which. Dies on a bad or unknown name. */
+static char *
+find(const char *spec, const char *sub, int *byname)
+{
+	const char *what = *sub ? "runtime profile" : "hardware profile", *list = *sub ? "--list-runtimes" : "--list";
+	char *all, *d, *save = NULL, *path = NULL;
+	int found = 0;
+
+	*byname = !(strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml")));
+	if (!*byname)
+		return gp_xstrdup(spec);
+	if (!*spec || strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(spec))
+		gp_die("'%s' is not a %s name (gp-roofline %s) or a path to a .yaml file",
+		    spec, *sub ? "runtime" : "profile", list);
+	all = dirs();
+	/* the first directory that has a profile of that name we may read */
+	for (d = strtok_r(all, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		free(path);
+		path = gp_xmalloc(strlen(d) + strlen(sub) + strlen(spec) + 8);
+		sprintf(path, "%s/%s%s.yaml", d, sub, spec);
+		found = access(path, R_OK) == 0;
+	}
+	free(all);
+	if (!found)
+		gp_die("no %s '%s' (gp-roofline %s shows the %ss there are; GP_HW_PATH adds directories%s)",
+		    what, spec, list, *sub ? "runtime" : "profile", *sub ? ", each with a runtime/ directory" : "");
+	return path;
+}
+
 void
 gp_hw_load(struct gp_hw *h, const char *spec)
 {
-	char *all, *d, *save = NULL, *path = NULL;
-	int aspath = strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"));
-	int found = 0;
+	int byname;
+	char *path = find(spec, "", &byname);
 
-	if (aspath) {
-		path = gp_xstrdup(spec);
-	} else {
-		if (!*spec || strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(spec))
-			gp_die("'%s' is not a profile name (gp-roofline --list) or a path to a .yaml file", spec);
-		all = dirs();
-		/* the first directory that has a profile of that name we may read */
-		for (d = strtok_r(all, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-			free(path);
-			path = gp_xmalloc(strlen(d) + strlen(spec) + 7);
-			sprintf(path, "%s/%s.yaml", d, spec);
-			found = access(path, R_OK) == 0;
-		}
-		free(all);
-		if (!found)
-			gp_die("no hardware profile '%s' (gp-roofline --list shows the profiles there are; "
-			    "GP_HW_PATH adds directories)", spec);
-	}
 	load_file(h, path, 0);
 	/* found by name: it must be that profile */
-	if (!aspath && strcmp(h->name, spec))
+	if (byname && strcmp(h->name, spec))
 		gp_die("%s: the profile is named '%s', not '%s'", path, h->name, spec);
 	free(path);
 }
@@ -1029,30 +1041,11 @@ gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, size_t 
 void
 gp_hw_load_runtime(struct gp_hw *h, const char *spec)
 {
-	char *all, *d, *save = NULL, *path = NULL;
-	int aspath = strchr(spec, '/') || (strlen(spec) > 5 && !strcmp(spec + strlen(spec) - 5, ".yaml"));
-	int found = 0;
+	int byname;
+	char *path = find(spec, "runtime/", &byname);
 
-	if (aspath) {
-		path = gp_xstrdup(spec);
-	} else {
-		if (!*spec || strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(spec))
-			gp_die("'%s' is not a runtime name (gp-roofline --list-runtimes) or a path to a .yaml "
-			    "file", spec);
-		all = dirs();
-		for (d = strtok_r(all, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-			free(path);
-			path = gp_xmalloc(strlen(d) + strlen(spec) + 15);
-			sprintf(path, "%s/runtime/%s.yaml", d, spec);
-			found = access(path, R_OK) == 0;
-		}
-		free(all);
-		if (!found)
-			gp_die("no runtime profile '%s' (gp-roofline --list-runtimes shows the runtimes there "
-			    "are; GP_HW_PATH adds directories, each with a runtime/ directory)", spec);
-	}
 	load_file(h, path, 1);
-	if (!aspath && strcmp(h->rt->name, spec))
+	if (byname && strcmp(h->rt->name, spec))
 		gp_die("%s: the runtime is named '%s', not '%s'", path, h->rt->name, spec);
 	if (h->kind && strcmp(h->rt->runs_on, "any") && strcmp(h->rt->runs_on, h->kind))
 		gp_die("%s: %s runs on a %s, and %s is a %s", path, h->rt->name, h->rt->runs_on, h->name,

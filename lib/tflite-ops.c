@@ -44,38 +44,10 @@ static void
 set_out(struct gp_graph *g, struct gp_node *n, int i, int r, const struct gp_dim *d)
 {
 	struct gp_tensor *t = gp_node_out(g, n, i), *x = gp_node_in(g, n, 0);
-	struct gp_dim *nd;
-	int k, bad;
 
 	if (!t || r < 0)
 		return;
-	if (t->dtype == 0 && x && x->dtype > 0)
-		t->dtype = x->dtype;
-	nd = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *nd);
-	for (k = 0; k < r; k++) {
-		nd[k] = d[k];
-		if (t->shape.rank == r && !known(nd[k]) && !nd[k].sym)
-			nd[k] = t->shape.d[k];
-	}
-	if (t->shape.rank >= 0) {
-		bad = t->shape.rank != r;
-		for (k = 0; !bad && k < r; k++)
-			bad = known(t->shape.d[k]) && known(nd[k]) && t->shape.d[k].v != nd[k].v;
-		if (bad) {
-			struct gp_buf a = {0}, b = {0};
-			struct gp_shape s2 = {r, nd};
-
-			gp_shape_fmt(&a, &t->shape);
-			gp_shape_fmt(&b, &s2);
-			gp_warn("%s: node '%s' (%s): '%s' is declared %s but is %s", g->s->src, n->name,
-			    n->op, t->name, a.buf, b.buf);
-			gp_buf_release(&a);
-			gp_buf_release(&b);
-		}
-	}
-	t->shape.rank = r;
-	t->shape.d = nd;
-	t->dirty = 1;
+	gp_set_out(g, n, i, t->dtype > 0 ? t->dtype : x ? x->dtype : 0, r, d);
 }
 
 /* onnx: the shape function of ONNX's op of the same arithmetic (Relu for a
