@@ -77,8 +77,12 @@ REPORT_OBJ = $(O)/filters/report-facts.o $(O)/filters/report-text.o $(O)/filters
 $(BIN)/gp-report: $(REPORT_OBJ)
 $(REPORT_OBJ) $(O)/filters/gp-report.o: filters/report.h
 
-# gp-calibrate measures with threads
-$(O)/filters/gp-calibrate.o: override CFLAGS += -pthread
+# gp-calibrate measures with threads; its kernels, pool, system facts and profile writer
+CALIB_OBJ = $(O)/filters/calibrate-kernels.o $(O)/filters/calibrate-pool.o $(O)/filters/calibrate-sysinfo.o \
+	$(O)/filters/calibrate-profile.o
+$(BIN)/gp-calibrate: $(CALIB_OBJ)
+$(CALIB_OBJ) $(O)/filters/gp-calibrate.o: filters/calibrate.h
+$(CALIB_OBJ) $(O)/filters/gp-calibrate.o: override CFLAGS += -pthread
 $(BIN)/gp-calibrate: override LDFLAGS += -pthread
 
 $(LIB): $(LIBOBJ)
