@@ -8,7 +8,7 @@
 #   make bench        time and memory of the filters on a large model
 #   make zoo-check    gp-shape against onnx on the whole torchvision zoo (needs python3-torch)
 #   make validate     predicted latency against onnxruntime and MLPerf: docs/validation.md
-#   make validate-accel  only the accelerators against MLPerf (needs no measurement)
+#   make validate-accel  only the accelerators: MLPerf and Coral's table (needs no measurement)
 #   make install      PREFIX=/usr/local DESTDIR=: programs, profiles, docs, man pages, bash completion
 #   make deb          a Debian package in build/deb/ (docs/debian/), checked by lintian
 
@@ -172,8 +172,10 @@ validate: all
 	GP_VALIDATE_PASSES=$(VALIDATE_PASSES) tests/validate/measure
 	tests/validate/predict
 
-# make validate-accel: only the accelerators against MLPerf (no CPU measurement, a few seconds)
+# make validate-accel: only the accelerators against MLPerf and Coral's Edge TPU table (no CPU
+# measurement; a minute, plus the first export of Coral's models with torch)
 validate-accel: all
+	$(MAKE) deps EXTRADEPS="python3-torch python3-torchvision"
 	GP_VALIDATE_SKIP_CPU=1 tests/validate/predict
 
 fixtures:
