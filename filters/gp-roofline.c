@@ -509,6 +509,22 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	kvd(&hd, "peak_ops", h->peak[C.prec]);
 	kvd(&hd, "bandwidth", h->mem[0].bandwidth);
 	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));
+	/* the roofs each kernel class can reach, for gp-report's chart: the
+	 * vector unit's peak, and every memory level's read bandwidth, outermost
+	 * first (names percent-encoded, so a ',' in one cannot split the list) */
+	kvd(&hd, "vector_ops", h->vpeak[C.prec] > 0 ? h->vpeak[C.prec] : h->peak[C.prec]);
+	gp_buf_adds(&hd, "\troof_levels=");
+	for (i = 0; i < h->nmem; i++) {
+		if (i)
+			gp_buf_adds(&hd, ",");
+		gp_esc(&hd, h->mem[i].level, strlen(h->mem[i].level));
+	}
+	gp_buf_adds(&hd, "\troof_bandwidths=");
+	for (i = 0; i < h->nmem; i++) {
+		if (i)
+			gp_buf_adds(&hd, ",");
+		gp_fmt_num(&hd, h->mem[i].read_bw, 6);
+	}
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
 

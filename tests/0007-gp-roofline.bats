@@ -91,6 +91,13 @@ profile() {
 	# the chip's ridge point: 1 TFLOP/s over 100 GB/s
 	run -0 key ridge_ai
 	assert_output 10
+	# the roofs gp-report draws: no vector peak given (the chip's), and the two levels
+	run -0 key vector_ops
+	assert_output 1e+12
+	run -0 key roof_levels
+	assert_output dram,sram
+	run -0 key roof_bandwidths
+	assert_output 1e+11,1e+12
 }
 
 @test "-p fp16: twice the peak, half the bytes, from gp-partition's floating elements" {

@@ -132,6 +132,9 @@ sum() {
 	assert_line --index 0 "gp report: resnet18"
 	run -0 grep -c '<svg' "$BATS_TEST_TMPDIR/r.svg"
 	run -0 grep -c 'ridge 20' "$BATS_TEST_TMPDIR/r.svg"
+	# the T4's CUDA cores (16.2 T OP/s in fp16) and its L2 under the HBM roof
+	run -0 grep -c 'vector unit: 16.2 T OP/s' "$BATS_TEST_TMPDIR/r.svg"
+	run -0 grep -c 'l2: 1.63 T B/s' "$BATS_TEST_TMPDIR/r.svg"
 	# every subgraph a node, every dependency an edge; the path's nodes and links red
 	run -0 grep -c '^	s[0-9]* \[label=' "$BATS_TEST_TMPDIR/g.dot"
 	assert_output 23
