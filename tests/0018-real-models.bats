@@ -9,24 +9,9 @@ setup() {
 	NPM=$DATA/npm
 }
 
-# part FILE [gp-shape args...]: FILE through gp-shape and gp-partition into $BATS_TEST_TMPDIR/p
+# part FILE [gp-shape args...]: FILE through gp-shape and gp-partition into $S
 part() {
-	local f=$1
-	shift
-	gp-load "$f" | gp-shape "$@" | gp-partition > "$BATS_TEST_TMPDIR/p"
-}
-
-# col NAME COLUMN...: those columns of the subgraph named NAME
-col() {
-	local name=$1
-	shift
-	cols "$BATS_TEST_TMPDIR/p" name "$@" | awk -F'\t' -v n="$name" '$1 == n { sub(/^[^\t]*\t/, ""); print }'
-}
-
-# shape_of NAME: dtype and shape of tensor NAME in $BATS_TEST_TMPDIR/s
-shape_of() {
-	awk -F'\t' -v n="$1" '$1 == "#tensor" { for (i = 2; i <= NF; i++) c[$i] = i }
-		$1 == "tensor" && $c["name"] == n { print $c["dtype"], $c["shape"] }' "$BATS_TEST_TMPDIR/s"
+	gp-load "$1" | gp-shape "${@:2}" | gp-partition > "$S"
 }
 
 @test "LSTM, GRU, RNN: every output's shape, as onnx infers it (layout 0 and 1, one and two directions)" {
@@ -116,7 +101,7 @@ shape_of() {
 	# if_known: Shape(x)[0] == 4 is true: the then RNN counts, not the larger else
 	run -0 col if_known macs flops
 	assert_output "$(printf '%d\t%d' $((8 * 4 * 10)) $((2 * 8 * 4 * 10 + 8 * 4 * 2)))"
-	run -0 awk -F'\t' '$1 == "branch" { print $2, $3, $4, $5, $6, $7 }' "$BATS_TEST_TMPDIR/p"
+	run -0 awk -F'\t' '$1 == "branch" { print $2, $3, $4, $5, $6, $7 }' "$S"
 	assert_output "$(printf 'if_open 1 then larger %d %d\nif_known 2 then condition %d .' \
 		$lstmf $gruf $((2 * 8 * 4 * 10 + 8 * 4 * 2)))"
 	# a Loop of 3 trips around an RNN of hidden 4 and an Add
@@ -145,17 +130,11 @@ shape_of() {
 	done
 	run -0 /usr/bin/python3 -c '
 import sys, onnx
+sys.path.insert(0, "data")
+import stripweights
 for f in sys.argv[1:]:
     m = onnx.load(f, load_external_data=False)
-    def graphs(g):
-        yield g
-        for n in g.node:
-            for a in n.attribute:
-                if a.type == onnx.AttributeProto.GRAPH:
-                    yield from graphs(a.g)
-    big = [t for g in graphs(m.graph) for t in list(g.initializer) +
-           [a.t for n in g.node if n.op_type == "Constant" for a in n.attribute if a.type == onnx.AttributeProto.TENSOR]
-           if len(t.raw_data) > 64 * 8 or len(t.float_data) > 64]
+    big = [t for t in stripweights.iter_weight_tensors(m.graph) if len(t.raw_data) > 64 * 8 or len(t.float_data) > 64]
     print(f.split("/")[-1], len(big))' "$NPM"/silero-vad-legacy.onnx "$NPM"/silero-vad-v5.onnx "$NPM"/isnet-uint8.onnx "$NPM"/isnet-fp16.onnx
 	assert_output "$(printf 'silero-vad-legacy.onnx 0\nsilero-vad-v5.onnx 0\nisnet-uint8.onnx 0\nisnet-fp16.onnx 0')"
 }
@@ -228,15 +207,15 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 }
 
 @test "silero VAD legacy: fully costed, MACs by hand; the If on sr counts its larger branch" {
-	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/s"
-	run --separate-stderr -0 gp-partition < "$BATS_TEST_TMPDIR/s"
+	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/shaped"
+	run --separate-stderr -0 gp-partition < "$BATS_TEST_TMPDIR/shaped"
 	assert_equal "$stderr" ""
-	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/p"
-	run -0 hdr partition unknown "$BATS_TEST_TMPDIR/p"
+	printf '%s\n' "$output" > "$S"
+	run -0 hdr partition unknown "$S"
 	assert_output 0
 	# sr is an input: both models are costed, the 8 kHz one (else) is larger at
 	# 512 samples (8 STFT frames where the 16 kHz model has 4)
-	run -0 awk -F'\t' '$1 == "branch" && $2 == "If_25" { print $4, $5 }' "$BATS_TEST_TMPDIR/p"
+	run -0 awk -F'\t' '$1 == "branch" && $2 == "If_25" { print $4, $5 }' "$S"
 	assert_output "else larger"
 	# by hand, the 8 kHz model at 512 samples (reflect-padded to 704): STFT Conv
 	# 258 x 8 frames x 256 taps; adaptive normalization 8 x 7; first block:
@@ -250,7 +229,7 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 		2 * 32 * 4 * 16 + 32 * 2 * 32 + 32 * 2 * 5 + 2 * 32 * 2 * 32 + 32 * 2 * 5 + 2 * 64 * 2 * 32 +
 		64 * 2 * 64 + 2 * 64))
 	lstm=$((2 * 2 * 4 * 64 * (64 + 64)))
-	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition macs "$S"
 	assert_output $((convs + lstm))
 	assert_equal "$output" 764616
 	# the If reads the 8 kHz model's weights only, not both models'
@@ -258,7 +237,7 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 	[ "$output" -lt $((1779792 * 6 / 10)) ]
 	# --input gives the same: input [batch, sequence] binds both
 	part "$NPM/silero-vad-legacy.onnx" --input input=1x512
-	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition macs "$S"
 	assert_output 764616
 }
 
@@ -334,20 +313,20 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 	for f in isnet-uint8 isnet-fp16; do
 		want=$(/usr/bin/python3 tests/mac-oracle.py "$NPM/$f.onnx")
 		part "$NPM/$f.onnx"
-		run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+		run -0 hdr partition macs "$S"
 		assert_output "$want"
 		assert_equal "$want" 159673614336
-		run -0 hdr partition unknown "$BATS_TEST_TMPDIR/p"
+		run -0 hdr partition unknown "$S"
 		assert_output 0
-		cp "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/$f"
+		cp "$S" "$BATS_TEST_TMPDIR/$f"
 	done
 	# the first conv: 64 x 512 x 512 outputs of 3 x 3 x 3; ConvInteger reads the
 	# uint8 input and weights (and their zero points) and writes int32
-	cp "$BATS_TEST_TMPDIR/isnet-uint8" "$BATS_TEST_TMPDIR/p"
+	cp "$BATS_TEST_TMPDIR/isnet-uint8" "$S"
 	run -0 col /conv_in/Conv_quant kind macs bytes_in bytes_weight bytes_out
 	assert_output "$(printf 'conv2d\t%d\t%d\t%d\t%d' $((64 * 512 * 512 * 27)) $((3 * 1024 * 1024 + 1)) \
 		$((64 * 27 + 1)) $((64 * 512 * 512 * 4)))"
-	cp "$BATS_TEST_TMPDIR/isnet-fp16" "$BATS_TEST_TMPDIR/p"
+	cp "$BATS_TEST_TMPDIR/isnet-fp16" "$S"
 	run -0 col /conv_in/Conv macs bytes_in bytes_weight bytes_out
 	assert_output "$(printf '%d\t%d\t%d\t%d' $((64 * 512 * 512 * 27)) $((3 * 1024 * 1024 * 2)) \
 		$(((64 * 27 + 64) * 2)) $((64 * 512 * 512 * 2)))"
