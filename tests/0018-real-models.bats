@@ -32,14 +32,14 @@ part() {
 
 @test "LSTM, GRU, RNN: MACs and FLOPs counted by hand" {
 	part "$TDATA/rnn.onnx"
-	S=5 B=3 I=10 H=8
+	L=5 B=3 I=10 H=8
 	# LSTM, forward: 4 gates; per gate value 1 (the two products) + 2 (Wb, Rb);
 	# Sigmoid 4 on i, f, o, Tanh 1 on c and on C; clip 3: 2 per activation (5);
 	# peepholes 2 per gate (3); C = f*C' + i*c 3, H = o*h(C) 1
-	macs=$((S * B * 4 * H * (I + H)))
+	macs=$((L * B * 4 * H * (I + H)))
 	e=$((4 * 3 + 3 * 4 + 1 + 1 + 2 * 5 + 2 * 3 + 3 + 1))
 	run -0 col lstm macs flops kind
-	assert_output "$(printf '%d\t%d\tlstm' $macs $((2 * macs + S * B * H * e)))"
+	assert_output "$(printf '%d\t%d\tlstm' $macs $((2 * macs + L * B * H * e)))"
 	assert_equal "$macs" 8640
 	# bidirectional, layout 1, input_forget, no bias; sequence_lens [5, 2, 4]: 11 steps
 	# forward HardSigmoid 3 on f and o, i = 1 - f: 1, Tanh, Tanh; reverse Sigmoid, Relu, Relu
@@ -51,14 +51,14 @@ part() {
 	assert_output "$(printf '%d\t%d' $macs $((2 * macs + steps * H * (ef + er))))"
 	# GRU, bidirectional, linear_before_reset, bias: 3 gates of 1 + 2; Sigmoid on
 	# z and r, Tanh on h; r times (H' R + Rb) 1; H = (1 - z) h + z H' 4
-	macs=$((2 * S * B * 3 * H * (I + H)))
+	macs=$((2 * L * B * 3 * H * (I + H)))
 	e=$((3 * 3 + 2 * 4 + 1 + 1 + 4))
 	run -0 col gru macs flops kind
-	assert_output "$(printf '%d\t%d\tgru' $macs $((2 * macs + 2 * S * B * H * e)))"
+	assert_output "$(printf '%d\t%d\tgru' $macs $((2 * macs + 2 * L * B * H * e)))"
 	# RNN, reverse, Relu, clip 1, no bias
-	macs=$((S * B * H * (I + H)))
+	macs=$((L * B * H * (I + H)))
 	run -0 col rnn macs flops kind
-	assert_output "$(printf '%d\t%d\trnn' $macs $((2 * macs + S * B * H * (1 + 1 + 2))))"
+	assert_output "$(printf '%d\t%d\trnn' $macs $((2 * macs + L * B * H * (1 + 1 + 2))))"
 	# the weights: W, R, B, P (and sequence_lens) as stored
 	run -0 col lstm bytes_weight weights
 	assert_output "$(printf '%d\tlstm_W,lstm_R,lstm_B,lstm_P' $(((32 * 10 + 32 * 8 + 64 + 24) * 4)))"
