@@ -107,7 +107,7 @@ asan:
 # data/ and tests/; crashes land in build/fuzz/ as crash-* files.
 FUZZERS = fuzz-load fuzz-stream fuzz-concur fuzz-hw fuzz-tflite
 FUZZ_SECONDS ?= 60
-$(O)/fuzz/%: tests/fuzz/%.c $(LIB)
+$(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(O)/fuzz
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< $(LIB) $(LDLIBS)
 

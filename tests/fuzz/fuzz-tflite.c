@@ -1,18 +1,7 @@
 /* fuzz-tflite - libFuzzer target: the TFLite loader (the FlatBuffers reader,
  * the model's checks), then what every filter runs on its stream: the graph
  * view, shape inference with the tflite op table, partitioning, writing */
-#include <setjmp.h>
-#include <stdio.h>
-
-#include "gp.h"
-
-static jmp_buf env;
-
-static void
-back(void)
-{
-	longjmp(env, 1);
-}
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,13 +10,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct gp_graph g;
 	static struct gp_part p;
 	static int fuse;
-	static FILE *null;
 	struct gp_load_opts o = {16, 0};
 
-	gp_die_hook = back;
-	if (!null)
-		null = fopen("/dev/null", "w");
-	if (setjmp(env) == 0) {
+	if (setjmp(fuzz_env) == 0) {
 		gp_stream_init(&s, "fuzz");
 		gp_load_tflite_buf(&s, "fuzz", data, size, &o);
 		gp_graph_build(&g, &s);
@@ -39,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			gp_partition(&g, &po, &p);
 			gp_part_release(&p);
 		}
-		gp_stream_write(&s, null, 0, NULL);
+		gp_stream_write(&s, fuzz_null, 0, NULL);
 	}
 	gp_part_release(&p);
 	gp_graph_release(&g);
