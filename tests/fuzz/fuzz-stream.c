@@ -10,7 +10,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct gp_stream s;
 	static struct gp_graph g;
 	static struct gp_part p;
-	static int fuse;
 	FILE *f;
 
 	if (size == 0 || !(f = fmemopen((void *)data, size, "r")))
@@ -18,17 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gp_input_init(&in, f, "fuzz");
 	if (setjmp(fuzz_env) == 0) {
 		while (gp_stream_next(&in, &s)) {
-			gp_graph_build(&g, &s);
-			gp_kv_roles(&g);
-			gp_infer(&g, GP_INFER_QUIET);
-			gp_graph_store(&g);
-			for (fuse = 0; fuse < 2; fuse++) {
-				struct gp_part_opts o = {fuse, fuse ? 10 : 0, 0};
-
-				gp_partition(&g, &o, &p);
-				gp_part_release(&p);
-			}
-			gp_stream_write(&s, fuzz_null, 0, NULL);
+			fuzz_filters(&s, &g, &p, 10);
 			gp_graph_release(&g);
 			gp_stream_release(&s);
 		}
