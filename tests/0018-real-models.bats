@@ -71,18 +71,17 @@ part() {
 
 @test "recurrent ops: dims that contradict each other or an attribute ONNX does not allow are errors" {
 	gp-load "$TDATA/rnn.onnx" > "$BATS_TEST_TMPDIR/g"
-	sed 's/clip=3.0;hidden_size=8/clip=3.0;hidden_size=7/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'lstm' \\(LSTM\\): dim 1 of W is 32, but the gates times hidden_size is 28$"
-	sed 's/direction="reverse"/direction="sideways"/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'rnn' \\(RNN\\): direction 'sideways' is not forward, reverse or bidirectional$"
-	sed 's/activations=\["Relu"\]/activations=["Swish"]/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'rnn' \\(RNN\\): 'Swish' is not an activation ONNX defines$"
-	sed 's/"Relu","Relu"\]/"Relu"]/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'lstm_bi' \\(LSTM\\): 5 activations for 2 directions of LSTM: want 6$"
+	# EDIT|WHAT: the stream edited by sed EDIT is refused with "gp-shape: stdin: WHAT"
+	while IFS='|' read -r edit what; do
+		sed "$edit" "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
+		run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
+		fails_cleanly "gp-shape: stdin: $what$"
+	done <<'EOF'
+s/clip=3.0;hidden_size=8/clip=3.0;hidden_size=7/|node 'lstm' \(LSTM\): dim 1 of W is 32, but the gates times hidden_size is 28
+s/direction="reverse"/direction="sideways"/|node 'rnn' \(RNN\): direction 'sideways' is not forward, reverse or bidirectional
+s/activations=\["Relu"\]/activations=["Swish"]/|node 'rnn' \(RNN\): 'Swish' is not an activation ONNX defines
+s/"Relu","Relu"\]/"Relu"]/|node 'lstm_bi' \(LSTM\): 5 activations for 2 directions of LSTM: want 6
+EOF
 }
 
 @test "If: a known condition takes its branch; an unknown one counts the larger, in branch records" {
