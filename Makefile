@@ -21,8 +21,10 @@ COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ONNX_PROTO ?= /usr/include/onnx/onnx.proto
 PROTOC_C ?= protoc-c
 
-# Users may add flags; the warnings and the standard stay.
-override CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g $(CFLAGS)
+# Users may add flags (CPPFLAGS, CFLAGS, LDFLAGS, as dpkg-buildflags gives
+# them); the warnings and the standard stay.
+override CPPFLAGS := -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
+override CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g $(CFLAGS)
 LDLIBS = -lprotobuf-c -lyaml -lmd -lm
 
 ifeq ($(SANITIZE),fuzz)
@@ -61,15 +63,15 @@ $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h &: $(ONNX_PROTO)
 	$(PROTOC_C) --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(O) $(ONNX_PROTO)
 
 $(O)/onnx.pb-c.o: $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h
-	$(CC) $(CFLAGS) -Wno-unused-parameter -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter -c -o $@ $<
 
 $(O)/lib/%.o: lib/%.c lib/gp.h lib/op.h $(O)/onnx.pb-c.h
 	@mkdir -p $(O)/lib
-	$(CC) $(CFLAGS) -DGP_SHAREDIR='"$(SHAREDIR)"' -Ilib -I$(O) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DGP_SHAREDIR='"$(SHAREDIR)"' -Ilib -I$(O) -c -o $@ $<
 
 $(O)/filters/%.o: filters/%.c lib/gp.h
 	@mkdir -p $(O)/filters
-	$(CC) $(CFLAGS) -Ilib -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -c -o $@ $<
 
 # a program of several files: its main's object, and these (as mblaze's mshow)
 REPORT_OBJ = $(O)/filters/report-facts.o $(O)/filters/report-text.o $(O)/filters/report-sweep.o \
@@ -96,7 +98,7 @@ $(BIN)/%: $(O)/filters/%.o $(LIB)
 
 $(O)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(O)/tests
-	$(CC) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(LIB) $(LDLIBS)
 
 asan:
 	$(MAKE) SANITIZE=1
@@ -105,9 +107,9 @@ asan:
 # data/ and tests/; crashes land in build/fuzz/ as crash-* files.
 FUZZERS = fuzz-load fuzz-stream fuzz-concur fuzz-hw fuzz-tflite
 FUZZ_SECONDS ?= 60
-$(O)/fuzz/%: tests/fuzz/%.c $(LIB)
+$(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(O)/fuzz
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< $(LIB) $(LDLIBS)
 
 fuzzers: $(FUZZERS:%=$(O)/fuzz/%)
 

@@ -41,7 +41,7 @@ void gp_note(const char *fmt, ...)          /* "PROG: msg\n" on stderr: a findin
 	__attribute__((format(printf, 1, 2)));
 int gp_close_stdout(void);                  /* flush and close stdout; die on write error */
 
-/* ---- opt.c: option values; a bad one is a usage error (gp_die_optval) ---- */
+/* ---- opt.c: the command line and option values; a bad one is a usage error (gp_die_optval) ---- */
 /* A whole decimal count from lo to hi; else "'S' is not WHAT (LO to HI)",
  * or "a count from LO to HI" when what is NULL. pcount: from 1. */
 int64_t gp_opt_count(const char *opt, const char *s, int64_t lo, int64_t hi, const char *what);
@@ -53,6 +53,20 @@ double gp_opt_size(const char *opt, const char *s, double lo, double hi, const c
 double gp_opt_real(const char *opt, const char *s, double lo, double hi, const char *what);
 /* The index of s in the NULL-terminated names; else "'S' is not A, B or C". */
 int gp_opt_enum(const char *opt, const char *s, const char *const *names);
+
+/* A program's command line: what its main states, gp_getopt does the rest. */
+struct option;                              /* <getopt.h>'s */
+struct gp_cmd {
+	const char *usage;                  /* the usage line after "usage: PROG " */
+	const char *help;                   /* --help's text after the usage line and a blank line */
+	const char *shortopts;              /* the program's own short options ("H:p:"), or "" */
+	const struct option *opts;          /* its own long options, {0}-terminated */
+};
+/* getopt_long over c's options and -h/--help, -V/--version, which print and
+ * exit 0; an unknown option, or one without its value, is getopt's message,
+ * the usage line and exit 2. Returns the next option of c's own (optarg,
+ * optind as getopt's), or -1 after the last. */
+int gp_getopt(int argc, char **argv, const struct gp_cmd *c);
 
 /* ---- count.c: counts (elements, bytes, FLOPs) where -1 means unknown ---- */
 /* a + b, a * b, the larger: -1 when either is unknown (< 0) or the result

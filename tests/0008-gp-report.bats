@@ -17,11 +17,7 @@ sum() {
 	gp-report --summary < "$S" | awk -F'\t' -v k="$1" '$1 == k { print $2 }'
 }
 
-@test "--help, --version and usage errors" {
-	run -0 gp-report --help
-	assert_line --index 0 --partial "usage: gp-report"
-	run -0 gp-report --version
-	assert_output "gp-report 0.1.0"
+@test "usage errors" {
 	run --separate-stderr -2 gp-report --top 0
 	assert_equal "$stderr" "gp-report: --top: '0' is not a count from 1 to 1000000"
 	run --separate-stderr -2 gp-report --by heat

@@ -9,10 +9,7 @@ setup() {
 
 # part MODEL [GP-PARTITION ARGS...]: the partitioned stream of MODEL at batch 1, seq 8, into $S
 part() {
-	local m=$1
-	shift
-	S=$BATS_TEST_TMPDIR/s
-	gp-load "$m" | gp-shape -D batch=1 -D seq=8 2> /dev/null | gp-partition "$@" 2> /dev/null > "$S"
+	gp-load "$1" | gp-shape -D batch=1 -D seq=8 2> /dev/null | gp-partition "${@:2}" 2> /dev/null > "$S"
 }
 
 @test "the GEMM view: a conv is its implicit GEMM, a depthwise conv one product per channel" {
