@@ -95,6 +95,18 @@ vector_peak(const struct gp_hw *h, int prec)
 	return h->vpeak[prec] > 0 ? h->vpeak[prec] : h->peak[prec];
 }
 
+/* every product of k has one output column (N = 1): a depthwise convolution */
+static int
+depthwise(const struct gp_kernel *k)
+{
+	int i;
+
+	for (i = 0; i < k->ngemm; i++)
+		if (k->gemm[i].n != 1)
+			return 0;
+	return k->ngemm > 0;
+}
+
 /* The matrix unit on the products of k with tile t: the time into *out,
  * with the tiles (after split-K), the split, the fill and whether the
  * operand traffic of an inner level bounds it. */
@@ -227,6 +239,11 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 			m->fill = best.fill;
 			lim = best.l2_s > best.mma_s;
 		}
+	} else if (k->ngemm > 0 && k->flops > 0 && cpu && depthwise(k)) {
+		/* a CPU without a tile model: a depthwise convolution (one output channel per
+		 * group) has no product for the register-blocked GEMM to block; it runs on
+		 * the vector unit, at the rate the runtime's vector kernels reach */
+		m->unit = 2;
 	} else if (k->ngemm != 0 && k->flops > 0) {
 		/* no tile model for this precision: the peak at the occupancy of the outputs */
 		m->compute_s = k->flops / (peak * h->eff_compute * (h->rt ? h->rt->eff_matrix : 1) * occ);
