@@ -37,16 +37,28 @@ eff_vector(const struct gp_hw *h)
 	return h->eff_compute * (h->rt ? h->rt->eff_vector : 1);
 }
 
+/* the runtime's memory efficiency is that of its vector kernels (element-wise
+ * loops, reductions, data movement); a matrix kernel's operands stream through
+ * its library's packed loads at the chip's own */
 static double
 eff_memory(const struct gp_hw *h)
 {
 	return h->eff_memory * (h->rt ? h->rt->eff_memory : 1);
 }
 
+static double stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl, double e);
+
 double
 gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl)
 {
-	double t = 0, inner = 0, best = -1, e = eff_memory(h), x;
+	return stream(h, rd, wr, set, lvl, eff_memory(h));
+}
+
+/* gp_map_stream at memory efficiency e */
+static double
+stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl, double e)
+{
+	double t = 0, inner = 0, best = -1, x;
 	int i;
 
 	if (lvl)
@@ -177,8 +189,8 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 		const struct gp_hw_mem *L = &h->mem[1];
 		double busy = fmin(tiles, U);
 
-		o->l2_s = ops / (busy * L->read_bw * eff_memory(h) / U) +
-		    red / (L->write_bw * eff_memory(h));
+		o->l2_s = ops / (busy * L->read_bw * h->eff_memory / U) +
+		    red / (L->write_bw * h->eff_memory);
 	}
 	o->time = fmax(o->mma_s, o->l2_s);
 	o->fill = padded > 0 ? useful / padded : 1;
@@ -188,7 +200,7 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s;
+	double vec_s, wt_s, em;
 	int alvl = 0, wlvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -196,9 +208,11 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	memset(m, 0, sizeof *m);
 	m->split = 1;
 	m->fill = 1;
-	/* memory: activations from where the previous kernel left them, weights from where they live */
-	m->memory_s = gp_map_stream(h, k->rd, k->wr, k->rd + k->wr, &alvl);
-	wt_s = gp_map_stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl);
+	/* memory: activations from where the previous kernel left them, weights from where
+	 * they live; at the runtime's memory efficiency for what runs on the vector unit */
+	em = k->ngemm != 0 && !(cpu && depthwise(k)) ? h->eff_memory : eff_memory(h);
+	m->memory_s = stream(h, k->rd, k->wr, k->rd + k->wr, &alvl, em);
+	wt_s = stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl, em);
 	m->memory_s += wt_s;
 	m->act_level = alvl;
 	m->wt_level = wlvl;
