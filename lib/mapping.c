@@ -183,7 +183,9 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 	/* waves of the tiles over the units; a kernel lasts at least its longest tile */
 	o->mma_s = fmax(ceil(tiles / U) * work / tiles, longest);
 	o->l2_s = 0;
-	if (h->nmem > 1) {
+	/* a CPU's micro-kernel reads its operands from blocks packed into its own L1
+	 * and L2 (BLIS's blocking), not through a shared level */
+	if (h->nmem > 1 && strcmp(h->kind, "cpu")) {
 		/* operands come through the level inside DRAM (a GPU's L2), each busy unit
 		 * getting its share of that level's bandwidth */
 		const struct gp_hw_mem *L = &h->mem[1];
@@ -226,8 +228,9 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		for (i = 0; i < h->ntile[prec]; i++) {
 			int sk;
 
-			/* whole K, and K split so that one wave of tiles fills the units */
-			for (sk = 0; sk < 2; sk++) {
+			/* whole K, and K split so that one wave of tiles fills the units
+			 * (not on a CPU: its GEMMs divide M and N among the threads) */
+			for (sk = 0; sk < 2 - cpu; sk++) {
 				double base = 0;
 				int j;
 
