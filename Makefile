@@ -171,7 +171,7 @@ VALIDATE_PASSES ?= 3
 validate: all
 	@command -v node >/dev/null && command -v npm >/dev/null || $(MAKE) deps EXTRADEPS="nodejs npm"
 	$(MAKE) deps EXTRADEPS="python3-torch python3-torchvision"
-	GP_VALIDATE_PASSES=$(VALIDATE_PASSES) tests/validate/measure
+	GP_VALIDATE_PASSES=$(VALIDATE_PASSES) GP_VALIDATE_GROUP_NICE=-20 tests/validate/measure
 	tests/validate/predict
 
 # make validate-accel: only the accelerators against MLPerf and Coral's Edge TPU table (no CPU
