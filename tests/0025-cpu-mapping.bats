@@ -34,7 +34,7 @@ memory:
     bandwidth: 100G
 launch_s: 0
 sources:
-  - cite: made up for tests/0023-cpu-mapping.bats
+  - cite: made up for tests/0025-cpu-mapping.bats
     covers: [units, clock_hz, threads_per_unit, peak_ops, memory, launch_s]
 YAML
 	cat > "$R" <<'YAML'
@@ -47,7 +47,7 @@ efficiency:
   matrix: 0.8
   vector: 0.25
 sources:
-  - cite: made up for tests/0023-cpu-mapping.bats
+  - cite: made up for tests/0025-cpu-mapping.bats
     covers: [kernel_s, run_s, efficiency]
 YAML
 }
