@@ -184,6 +184,14 @@ int gp_dtype_isint(int dt);                 /* an integer or bool type */
  * as (gp-partition --dtype); as <= 0: dt itself. */
 int gp_dtype_as(int dt, int as);
 
+/* ---- value.c: one tensor element from its bits, as the stream writes it ---- */
+/* Append the element of number dtype dt whose bits are u (its bytes read
+ * little-endian, gp_value_le; a packed one's in the low bits) to b: a float
+ * as the shortest round trip, an integer in decimal, a bool 0 or 1. -1, and
+ * nothing written, for a string, a complex or an unknown dtype. */
+int gp_value_fmt(struct gp_buf *b, int dt, uint64_t u);
+uint64_t gp_value_le(const uint8_t *p, int n);      /* n bytes, little-endian */
+
 /* ---- shape.c: tensor shapes ---- */
 struct gp_dim {
 	int64_t v;                          /* >= 0 when known */
