@@ -185,12 +185,21 @@ int gp_dtype_isint(int dt);                 /* an integer or bool type */
 int gp_dtype_as(int dt, int as);
 
 /* ---- value.c: one tensor element from its bits, as the stream writes it ---- */
-/* Append the element of number dtype dt whose bits are u (its bytes read
- * little-endian, gp_value_le; a packed one's in the low bits) to b: a float
- * as the shortest round trip, an integer in decimal, a bool 0 or 1. -1, and
- * nothing written, for a string, a complex or an unknown dtype. */
+/* Append the element of number dtype dt whose bits are u (gp_value_at) to b:
+ * a float as the shortest round trip, an integer in decimal, a bool 0 or 1.
+ * -1, and nothing written, for a string, a complex or an unknown dtype. */
 int gp_value_fmt(struct gp_buf *b, int dt, uint64_t u);
-uint64_t gp_value_le(const uint8_t *p, int n);      /* n bytes, little-endian */
+/* The bits of element i of dtype dt in data p laid out as ONNX's raw_data
+ * and TFLite's buffers are: little-endian, elements under 8 bits packed into
+ * bytes from the low bits up. Not for strings. */
+uint64_t gp_value_at(const uint8_t *p, int dt, int64_t i);
+
+/* ---- topo.c: a topological order of items 0 .. n-1 ---- */
+/* Write to order[0..n) items 0 .. n-1 so that for each of the ne edges
+ * (edge[2k], edge[2k + 1]) the first comes before the second, the smallest
+ * item first among those ready. Returns how many it could order: n, or fewer
+ * on a cycle, and then order[ret..n) holds the others, smallest first. */
+size_t gp_topo_order(size_t n, const size_t *edge, size_t ne, size_t *order);
 
 /* ---- shape.c: tensor shapes ---- */
 struct gp_dim {
@@ -774,7 +783,7 @@ int gp_kv_roles(struct gp_graph *g);
 /* The SHA-256 of p[0..n) (libmd) as 64 hex digits and a NUL, into hex. */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
 
-/* ==== TFLite: flatbuf.c, tflite.c, tflite-ops.c, file.c ==== */
+/* ==== TFLite: flatbuf.c, tflite.c (and the tflite-*.c beside it), tflite-ops.c, file.c ==== */
 
 /* ---- flatbuf.c: a bounds-checked FlatBuffers reader ---- */
 /* Every accessor checks what it follows against the buffer; a malformed

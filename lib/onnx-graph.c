@@ -81,47 +81,6 @@ node_name(struct ld *L, const Onnx__NodeProto *n, size_t idx)
 	return nm;
 }
 
-/* heap of node indices, smallest first: the ready nodes of a topological sort */
-static void
-heap_push(size_t *h, size_t *n, size_t v)
-{
-	size_t i = (*n)++, p;
-
-	h[i] = v;
-	while (i > 0 && h[p = (i - 1) / 2] > h[i]) {
-		size_t t = h[p];
-
-		h[p] = h[i];
-		h[i] = t;
-		i = p;
-	}
-}
-
-static size_t
-heap_pop(size_t *h, size_t *n)
-{
-	size_t top = h[0], i = 0, c;
-
-	h[0] = h[--*n];
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= *n)
-			break;
-		if (c + 1 < *n && h[c + 1] < h[c])
-			c++;
-		if (h[i] <= h[c])
-			break;
-		{
-			size_t t = h[c];
-
-			h[c] = h[i];
-			h[i] = t;
-		}
-		i = c;
-	}
-	return top;
-}
-
 /* toposort orders the nodes: a node comes after the producers of its inputs
  * and of every outer name its subgraphs read; among ready nodes, file order
  * wins. Dies on a cycle or a name defined nowhere. */
@@ -129,10 +88,7 @@ static size_t *
 toposort(struct ld *L, Onnx__NodeProto **nodes, size_t nn, struct scope *sc, const char *gname)
 {
 	struct gp_map prod = {0};
-	size_t *order = gp_xcalloc(nn ? nn : 1, sizeof *order), *heap, nh = 0, no = 0;
-	size_t *indeg = gp_xcalloc(nn ? nn : 1, sizeof *indeg);
-	size_t *estart = gp_xcalloc(nn + 1, sizeof *estart), *edges = NULL, ne = 0, cape = 0;
-	size_t *cnt, i, j, k;
+	size_t *order = gp_xcalloc(nn ? nn : 1, sizeof *order), *edges = NULL, ne = 0, cape = 0, no, i, j, k;
 	int64_t *p;
 
 	for (i = 0; i < nn; i++) {
@@ -151,8 +107,7 @@ toposort(struct ld *L, Onnx__NodeProto **nodes, size_t nn, struct scope *sc, con
 				    gname, o);
 		}
 	}
-	/* edges producer -> consumer, as (consumer, producer) pairs grouped by producer below */
-	cnt = gp_xcalloc(nn + 1, sizeof *cnt);
+	/* edges producer -> consumer, one for each name a node reads */
 	for (i = 0; i < nn; i++) {
 		struct gp_map deps = {0};
 		const Onnx__NodeProto *n = nodes[i];
@@ -184,51 +139,19 @@ toposort(struct ld *L, Onnx__NodeProto **nodes, size_t nn, struct scope *sc, con
 			edges[2 * ne] = (size_t)*p;
 			edges[2 * ne + 1] = i;
 			ne++;
-			indeg[i]++;
-			cnt[*p]++;
 		}
 		gp_map_release(&deps);
 	}
-	/* adjacency by producer */
-	for (i = 0; i < nn; i++)
-		estart[i + 1] = estart[i] + cnt[i];
-	{
-		size_t *adj = gp_xcalloc(ne ? ne : 1, sizeof *adj), *fill = gp_xcalloc(nn ? nn : 1, sizeof *fill);
-
-		for (k = 0; k < ne; k++) {
-			i = edges[2 * k];
-			adj[estart[i] + fill[i]++] = edges[2 * k + 1];
-		}
-		heap = gp_xcalloc(nn ? nn : 1, sizeof *heap);
-		for (i = 0; i < nn; i++)
-			if (indeg[i] == 0)
-				heap_push(heap, &nh, i);
-		while (nh) {
-			i = heap_pop(heap, &nh);
-			order[no++] = i;
-			for (k = estart[i]; k < estart[i + 1]; k++)
-				if (--indeg[adj[k]] == 0)
-					heap_push(heap, &nh, adj[k]);
-		}
-		free(adj);
-		free(fill);
-		free(heap);
-	}
-	if (no < nn) {
-		for (i = 0; i < nn && indeg[i] == 0; i++)
-			;
+	if ((no = gp_topo_order(nn, edges, ne, order)) < nn) {
+		i = order[no];
 		LDIE(L, "graph '%s' has a cycle (through node '%s', %s)", gname,
 		    nodes[i]->name && *nodes[i]->name ? nodes[i]->name : "", nodes[i]->op_type);
 	}
 	free(edges);
-	free(cnt);
-	free(indeg);
-	free(estart);
 	gp_map_release(&prod);
 	return order;
 }
 
-/* vi_type is the declared type of value name (from vi, into all), or NULL */
 static const Onnx__TypeProto *
 vi_type(struct gp_map *vi, Onnx__ValueInfoProto **all, const char *name)
 {

@@ -113,13 +113,8 @@ elem_text(struct ld *L, const char *what, const Onnx__TypeProto *t, struct gp_bu
 static uint64_t
 bits_at(const Onnx__TensorProto *t, int dt, int64_t i)
 {
-	int eb = gp_dtype_bits(dt);
-
-	if (t->has_raw_data) {
-		if (eb < 8)     /* packed: 8 / eb to a byte, the first in the low bits */
-			return t->raw_data.data[i * eb / 8] >> (eb * (i % (8 / eb))) & ((1u << eb) - 1);
-		return gp_value_le(t->raw_data.data + i * (eb / 8), eb / 8);
-	}
+	if (t->has_raw_data)
+		return gp_value_at(t->raw_data.data, dt, i);
 	switch (dt) {
 	case 1: {
 		uint32_t u;

@@ -51,14 +51,18 @@ minifloat(unsigned v, int ebits, int mbits, int bias, int kind)
 	return sign ? -f : f;
 }
 
+/* gp_value_at: see gp.h */
 uint64_t
-gp_value_le(const uint8_t *p, int n)
+gp_value_at(const uint8_t *p, int dt, int64_t i)
 {
+	int eb = gp_dtype_bits(dt), n = eb / 8;
 	uint64_t v = 0;
-	int i;
 
-	for (i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
+	if (eb < 8)     /* packed: 8 / eb to a byte, the first in the low bits */
+		return p[i * eb / 8] >> (eb * (i % (8 / eb))) & ((1u << eb) - 1);
+	p += i * n;
+	while (n-- > 0)
+		v = v << 8 | p[n];
 	return v;
 }
 
