@@ -28,7 +28,8 @@ static void elem_text(struct ld *L, const char *what, const Onnx__TypeProto *t, 
  * ("float32", "seq(int64)", "?" when not given) to dt and shape ("[1,N,3]",
  * "?") to sh; dies on an unknown element type or a negative dim. */
 void
-gp_onnx_type_text(struct ld *L, const char *what, const Onnx__TypeProto *t, struct gp_buf *dt, struct gp_buf *sh)
+gp_onnx_type_text(struct ld *L, const char *what, const Onnx__TypeProto *t, struct gp_buf *dt,
+    struct gp_buf *sh)
 {
 	const Onnx__TensorShapeProto *shape = NULL;
 	struct gp_buf e = {0};
