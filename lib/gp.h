@@ -634,7 +634,7 @@ void gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max);
  * per sample being its threads / batch (the model's); -1 if none can say. */
 double gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch);
 
-/* ---- hw.c: hardware profiles (docs/hardware.md) ---- */
+/* ---- hw.c, hw-runtime.c, hw-find.c: hardware profiles (docs/hardware.md) ---- */
 enum gp_prec {
 	GP_PREC_FP64, GP_PREC_FP32, GP_PREC_TF32, GP_PREC_FP16, GP_PREC_BF16, GP_PREC_FP8,
 	GP_PREC_INT8, GP_PREC_INT4, GP_PREC_N
