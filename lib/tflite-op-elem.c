@@ -7,18 +7,17 @@
 #include "op.h"
 #include "tflite-op.h"
 
-/* onnx: the shape function of ONNX's op of the same arithmetic (Relu for a
- * unary op, Add for a broadcasting one, Where for SELECT), the outputs
+/* onnx: shape function sh of ONNX's op of the same arithmetic (Relu's for a
+ * unary op, Add's for a broadcasting one, Where's for SELECT), the outputs
  * keeping the dtypes the file declares */
 static int
-onnx(struct gp_graph *g, struct gp_node *n, const char *op)
+onnx(struct gp_graph *g, struct gp_node *n, int (*sh)(struct gp_graph *, struct gp_node *))
 {
-	const struct gp_op *o = gp_op_find(NULL, op);
 	int dt[4], i, rc;
 
 	for (i = 0; i < 4; i++)
 		dt[i] = gp_node_out(g, n, i) ? gp_node_out(g, n, i)->dtype : 0;
-	rc = o && o->shape ? o->shape(g, n) : -1;
+	rc = sh(g, n);
 	for (i = 0; i < 4; i++) {
 		struct gp_tensor *t = gp_node_out(g, n, i);
 
@@ -30,9 +29,9 @@ onnx(struct gp_graph *g, struct gp_node *n, const char *op)
 	return rc;
 }
 
-int gp_tfl_sh_same(struct gp_graph *g, struct gp_node *n) { return onnx(g, n, "Relu"); }
-int gp_tfl_sh_binary(struct gp_graph *g, struct gp_node *n) { return onnx(g, n, "Add"); }
-int gp_tfl_sh_select(struct gp_graph *g, struct gp_node *n) { return onnx(g, n, "Where"); }
+int gp_tfl_sh_same(struct gp_graph *g, struct gp_node *n) { return onnx(g, n, gp_opshape_same); }
+int gp_tfl_sh_binary(struct gp_graph *g, struct gp_node *n) { return onnx(g, n, gp_opshape_binary); }
+int gp_tfl_sh_select(struct gp_graph *g, struct gp_node *n) { return onnx(g, n, gp_opshape_where); }
 
 /* act: FLOPs per output element of the fused activation (docs/counting.md:
  * RELU and TANH 1, RELU6 and RELU_N1_TO_1 a clip, 2; SIGN_BIT 1) */
