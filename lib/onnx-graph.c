@@ -10,6 +10,7 @@
 #include "gp.h"
 #include "onnx.h"
 
+/* uses adds to m every name read anywhere inside graph g, nested graphs too. */
 static void
 uses(const Onnx__GraphProto *g, struct gp_map *m)
 {

@@ -116,6 +116,7 @@ prune(struct ld *L, const uint8_t *p, size_t n)
 
 static void build(struct ld *L);
 
+/* gp_load_onnx_buf: see gp.h */
 void
 gp_load_onnx_buf(struct gp_stream *s, const char *path, const uint8_t *data, size_t size,
     const struct gp_load_opts *o)
