@@ -198,6 +198,23 @@ int gp_dtype_isint(int dt);                 /* an integer or bool type */
  * as (gp-partition --dtype); as <= 0: dt itself. */
 int gp_dtype_as(int dt, int as);
 
+/* ---- value.c: one tensor element from its bits, as the stream writes it ---- */
+/* Append the element of number dtype dt whose bits are u (gp_value_at) to b:
+ * a float as the shortest round trip, an integer in decimal, a bool 0 or 1.
+ * -1, and nothing written, for a string, a complex or an unknown dtype. */
+int gp_value_fmt(struct gp_buf *b, int dt, uint64_t u);
+/* The bits of element i of dtype dt in data p laid out as ONNX's raw_data
+ * and TFLite's buffers are: little-endian, elements under 8 bits packed into
+ * bytes from the low bits up. Not for strings. */
+uint64_t gp_value_at(const uint8_t *p, int dt, int64_t i);
+
+/* ---- topo.c: a topological order of items 0 .. n-1 ---- */
+/* Write to order[0..n) items 0 .. n-1 so that for each of the ne edges
+ * (edge[2k], edge[2k + 1]) the first comes before the second, the smallest
+ * item first among those ready. Returns how many it could order: n, or fewer
+ * on a cycle, and then order[ret..n) holds the others, smallest first. */
+size_t gp_topo_order(size_t n, const size_t *edge, size_t ne, size_t *order);
+
 /* ---- shape.c: tensor shapes ---- */
 struct gp_dim {
 	int64_t v;                          /* >= 0 when known */
@@ -631,7 +648,7 @@ void gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max);
  * per sample being its threads / batch (the model's); -1 if none can say. */
 double gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch);
 
-/* ---- hw.c: hardware profiles (docs/hardware.md) ---- */
+/* ---- hw.c, hw-runtime.c, hw-find.c: hardware profiles (docs/hardware.md) ---- */
 enum gp_prec {
 	GP_PREC_FP64, GP_PREC_FP32, GP_PREC_TF32, GP_PREC_FP16, GP_PREC_BF16, GP_PREC_FP8,
 	GP_PREC_INT8, GP_PREC_INT4, GP_PREC_N
@@ -780,7 +797,7 @@ int gp_kv_roles(struct gp_graph *g);
 /* The SHA-256 of p[0..n) (libmd) as 64 hex digits and a NUL, into hex. */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
 
-/* ==== TFLite: flatbuf.c, tflite.c, tflite-ops.c, file.c ==== */
+/* ==== TFLite: flatbuf.c, tflite.c (and the tflite-*.c beside it), tflite-ops.c, file.c ==== */
 
 /* ---- flatbuf.c: a bounds-checked FlatBuffers reader ---- */
 /* Every accessor checks what it follows against the buffer; a malformed
