@@ -116,7 +116,7 @@ body(struct gp_graph *g, int gid, struct gp_cost *c)
 
 		if (g->n[i].graph != gid)
 			continue;       /* nested bodies are costed by their own If/Loop/Scan */
-		if (gp_op_cost(g, &g->n[i], &b) < 0)
+		if (c->cost(g, &g->n[i], &b) < 0)
 			rc = -1;
 		c->macs = add(c, c->macs, b.macs);
 		c->flops = add(c, c->flops, b.flops);
