@@ -7,6 +7,8 @@
  * named as a batch (batch, batch_size, N, ...), else the one symbol that
  * leads every input, else dim 0 of every input when they all agree there;
  * when the batch dim of an input cannot be told, that is an error naming it.
+ * A static export, whose inputs all have the same number first, is re-batched
+ * with the batch it fixes in its shape constants (rebatch.c).
  */
 #include <ctype.h>
 #include <string.h>
@@ -288,17 +290,15 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 				    "batch: set its shape with --input %s=DIMS", g->s->src, (long long)batch,
 				    t->name, shape_text(g, &t->shape), t->name);
 		}
+		/* a static export: its shape constants may hold the old batch,
+		 * so it is inferred at that batch too (rebatch.c) */
+		if (b0.v > 0 && b0.v != batch)
+			gp_rebatch_begin(g, b0.v, batch);
 		for (i = 0; i < g->ntensor; i++) {
 			if (CAND(&g->t[i])) {
 				g->t[i].shape.d[0].v = batch;
 				g->t[i].dirty = 1;
 			}
-		}
-		/* a static export: its shape constants may hold the old batch */
-		if (b0.v >= 0 && b0.v != batch) {
-			g->rebatched = 1;
-			g->batch_from = b0.v;
-			g->batch_to = batch;
 		}
 	}
 #undef CAND
