@@ -24,14 +24,13 @@
  * times. When no choice works, the error names the node, as for any
  * contradiction, and says that the export fixes its batch.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gp.h"
 #include "op.h"
 
-#define MAXTRY 256      /* inferences of the graph, at most, to place the batch */
+#define MAXTRY 64       /* inferences of the graph, at most, to place the batch */
 #define UNK (-2)        /* bax: cannot tell where the batch is */
 
 struct decision {
@@ -52,6 +51,8 @@ struct gp_rebatch {
 	struct decision *dec;               /* the choices made, in the order made */
 	int ndec, cap, used;
 	int fail;                           /* the node a try stopped at, -1 none */
+	char *up;                           /* backtrack's: the nodes the failing one depends on */
+	int *stack;
 	int inside;                         /* gp_infer runs a pass */
 };
 
@@ -261,10 +262,15 @@ static int
 backtrack(struct gp_graph *g, int f)
 {
 	struct gp_rebatch *rb = g->rb;
-	char *up = gp_arena_alloc(&g->s->arena, g->nn + 1);
-	int *stack = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *stack);
-	int sp = 0, i, j;
+	char *up;
+	int *stack, sp = 0, i, j;
 
+	if (!rb->up) {
+		rb->up = gp_arena_alloc(&g->s->arena, g->nn + 1);
+		rb->stack = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *rb->stack);
+	}
+	up = rb->up;
+	stack = rb->stack;
 	memset(up, 0, g->nn + 1);
 	up[f] = 1;
 	stack[sp++] = f;
@@ -303,9 +309,12 @@ same_vals(struct gp_graph *g, int ti)
 
 	if (!t->iv || t->nval < 0 || !rb->refv[ti] || rb->refn[ti] != t->nval)
 		return 0;
-	for (k = 0; k < t->nval; k++)
-		if (!t->iv[k].known || !rb->refv[ti][k].known || t->iv[k].v != rb->refv[ti][k].v)
+	for (k = 0; k < t->nval; k++) {
+		struct gp_ival a = t->iv[k], b = rb->refv[ti][k];
+
+		if (a.known ? !b.known || a.v != b.v : !a.sym || !b.sym || strcmp(a.sym, b.sym))
 			return 0;
+	}
 	return 1;
 }
 
@@ -333,12 +342,12 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 	int xi = n->in[0], yi = n->out[0], k, m = 0, r, pick;
 	const struct gp_shape *y = &rb->ref[yi];
 	struct gp_tensor *x = &g->t[xi], *tt = gp_node_in(g, n, 1);
-	int64_t p, nx = gp_shape_numel(&x->shape), nr = gp_shape_numel(&rb->ref[xi]);
+	int64_t p;
 	int *way, *kind;
 	struct gp_dim *d;
 
-	if (!tt || !same_vals(g, n->in[1]) || nx < 0 || nr < 0 || nx == nr)
-		return rc;
+	if (!tt || rb->bax[xi] < 0 || !same_vals(g, n->in[1]))
+		return rc;      /* no batch to place, or a target computed anew */
 	if ((p = outside(g, xi)) < 0 || !all_known(y) || y->rank < 1) {
 		struct gp_buf b = {0};
 
@@ -415,7 +424,9 @@ fill(struct gp_graph *g, struct gp_node *n, int si)
 	for (k = 0; k < sh->nval; k++) {
 		int at = r - sh->nval + k;      /* the shape is aligned right */
 
-		if (sh->iv[k].v == rb->from && y->shape.d[at].v % rb->from == 0)
+		/* Tile's repeat, Expand's or ConstantOfShape's dim */
+		if (sh->iv[k].known && sh->iv[k].v == rb->from &&
+		    (!strcmp(n->op, "Tile") || y->shape.d[at].v == rb->from))
 			way[m++] = at;
 	}
 	if (m == 1 || (pick = way[choose(g, n, m)]) < 0)
@@ -488,9 +499,9 @@ start(struct gp_graph *g, const struct gp_tensor *from, int pass)
 	}
 }
 
-/* try: one quiet inference that stops at the first impossible node (rb->fail) */
+/* attempt: one quiet inference that stops at the first impossible node (rb->fail) */
 static void
-try(struct gp_graph *g, int flags)
+attempt(struct gp_graph *g, int flags)
 {
 	gp_warn_off++;
 	gp_infer(g, flags | GP_INFER_QUIET | GP_INFER_TRY);
@@ -513,7 +524,7 @@ gp_rebatch_infer(struct gp_graph *g, int flags)
 	rb->bax = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *rb->bax);
 	rb->bout = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *rb->bout);
 	start(g, rb->orig, 1);
-	try(g, flags);
+	attempt(g, flags);
 	if (rb->fail >= 0) {
 		/* impossible at its own batch: the error is the model's */
 		start(g, rb->base, 0);
@@ -531,9 +542,7 @@ gp_rebatch_infer(struct gp_graph *g, int flags)
 	}
 	for (tries = 1;; tries++) {
 		start(g, rb->base, 2);
-		try(g, flags);
-		if (getenv("RBDBG"))
-			fprintf(stderr, "try %d: fail %s (%s), %d choices, last %s\n", tries, rb->fail >= 0 ? g->n[rb->fail].name : "-", gp_op_err, rb->used, rb->used ? g->n[rb->dec[rb->used-1].node].name : "");
+		attempt(g, flags);
 		if (rb->fail < 0)
 			break;
 		if (tries >= MAXTRY || !backtrack(g, rb->fail)) {
