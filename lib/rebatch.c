@@ -405,8 +405,10 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 }
 
 /* fill: an Expand, Tile or ConstantOfShape at the new batch whose shape is a
- * constant of the export and whose output does not hold the batch: it stays
- * as it is, or one of its dims that is the old batch takes the new one */
+ * constant of the export and whose output does not hold the batch: one of its
+ * dims that is the old batch takes the new one, or it stays as it is. Dim 0
+ * of data (rank 2 or more) is tried first, then as it is (a vector is a
+ * shape computation), then the other dims. */
 static int
 fill(struct gp_graph *g, struct gp_node *n, int si)
 {
@@ -428,6 +430,12 @@ fill(struct gp_graph *g, struct gp_node *n, int si)
 		if (sh->iv[k].known && sh->iv[k].v == rb->from &&
 		    (!strcmp(n->op, "Tile") || y->shape.d[at].v == rb->from))
 			way[m++] = at;
+	}
+	if (m > 1 && r >= 2 && way[1] == 0) {
+		/* data made at the batch, the batch first (torch.ones(B, S),
+		 * cls.expand(B, -1, -1)): dim 0 takes it, unless that contradicts */
+		way[0] = 0;
+		way[1] = -1;
 	}
 	if (m == 1 || (pick = way[choose(g, n, m)]) < 0)
 		return 0;
