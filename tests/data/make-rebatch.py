@@ -146,6 +146,13 @@ def refused():
         node("Slice", ["x", "s0", "s1", "s0"], ["first"]),
         node("Concat", ["first", "x"], ["y"], axis=0),
     ], [ints("s0", [0]), ints("s1", [1])], [vi("x", [1, 4])], ["y"])
+    # [2,B,3] to [2,3] and added to a [2,3] weight: neither [2B,3] nor
+    # [2,3B] broadcasts with it, so every choice contradicts
+    save("rebatch-stuck", 1, [
+        node("Transpose", ["x"], ["xt"], perm=[1, 0, 2]),
+        node("Reshape", ["xt", "two"], ["r"]),
+        node("Add", ["r", "w23"], ["y"]),
+    ], [ints("two", [2, 3]), floats("w23", [2, 3])], [vi("x", [1, 2, 3])], ["y"])
     # the batch twice in one dim ([2B,4]): where it lies inside is not known
     save("rebatch-twice", 1, [
         node("Concat", ["x", "x"], ["xx"], axis=0),
