@@ -125,7 +125,8 @@ all_known(const struct gp_shape *s)
 
 /* axis: the dim of tensor ti that holds the batch now (-1 none, UNK), or -3
  * when the tensor is not linear in it: more than one dim changed, or one by
- * another factor than new/old, or its rank did */
+ * another factor than new/old, or from a size that is not a multiple of the
+ * old batch, or its rank did */
 static int
 axis(struct gp_graph *g, int ti)
 {
@@ -143,7 +144,10 @@ axis(struct gp_graph *g, int ti)
 		if (known(x) && known(y)) {
 			if (x.v == y.v)
 				continue;
-			if (found >= 0 || x.v * rb->from != y.v * rb->to)
+			int64_t u, w;
+
+			if (found >= 0 || y.v % rb->from != 0 || __builtin_mul_overflow(x.v, rb->from, &u) ||
+			    __builtin_mul_overflow(y.v, rb->to, &w) || u != w)
 				return -3;
 			found = k;
 		} else if (!(x.sym && y.sym && !strcmp(x.sym, y.sym))) {
@@ -369,7 +373,8 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 		if (q <= 0 || p % q != 0)
 			continue;
 		a = p / q;      /* the part of dim k before the batch */
-		if (a > y->d[k].v || y->d[k].v % (a * rb->from) != 0)
+		if (a > y->d[k].v || __builtin_mul_overflow(a, rb->from, &q) || y->d[k].v % q != 0 ||
+		    __builtin_mul_overflow(y->d[k].v / rb->from, rb->to, &q))
 			continue;
 		way[m] = k;
 		kind[m++] = a == 1 && y->d[k].v == rb->from ? 0 : k == r - 1 ? 3 : a == 1 ? 1 : 2;
@@ -398,7 +403,7 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 	pick = way[m > 1 ? choose(g, n, m) : 0];
 	d = gp_arena_alloc(A, (size_t)(r + 1) * sizeof *d);
 	memcpy(d, y->d, (size_t)r * sizeof *d);
-	d[pick].v = y->d[pick].v / rb->from * rb->to;
+	d[pick].v = y->d[pick].v / rb->from * rb->to;      /* checked above */
 	put(g, n, x->dtype, r, d);
 	gp_pass_vals(g, n, x);
 	return 0;
@@ -427,8 +432,12 @@ fill(struct gp_graph *g, struct gp_node *n, int si)
 		int at = r - sh->nval + k;      /* the shape is aligned right */
 
 		/* Tile's repeat, Expand's or ConstantOfShape's dim */
+		int64_t v;
+
 		if (sh->iv[k].known && sh->iv[k].v == rb->from &&
-		    (!strcmp(n->op, "Tile") || y->shape.d[at].v == rb->from))
+		    (!strcmp(n->op, "Tile") || y->shape.d[at].v == rb->from) &&
+		    y->shape.d[at].v % rb->from == 0 &&
+		    !__builtin_mul_overflow(y->shape.d[at].v / rb->from, rb->to, &v))
 			way[m++] = at;
 	}
 	if (m > 1 && r >= 2 && way[1] == 0) {
