@@ -161,6 +161,7 @@ static int
 is_view(const char *op)
 {
 	return !strcmp(op, "Reshape") || !strcmp(op, "Flatten") || !strcmp(op, "Squeeze") ||
+	    !strcmp(op, "RESHAPE") || !strcmp(op, "SQUEEZE") || !strcmp(op, "EXPAND_DIMS") ||
 	    !strcmp(op, "Unsqueeze");
 }
 
@@ -346,18 +347,22 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 	int xi = n->in[0], yi = n->out[0], k, m = 0, r, pick;
 	const struct gp_shape *y = &rb->ref[yi];
 	struct gp_tensor *x = &g->t[xi], *tt = gp_node_in(g, n, 1);
-	int64_t p;
+	const char *what = tt ? gp_arena_printf(A, "'%s'", tt->name) : "new_shape";
+	int64_t p, *attr;
 	int *way, *kind;
 	struct gp_dim *d;
 
-	if (!tt || rb->bax[xi] < 0 || !same_vals(g, n->in[1]))
+	/* the target: input 1, or TFLite's new_shape when that has no values */
+	if (tt && tt->nval < 0 && !strcmp(n->op, "RESHAPE") && gp_attr_ints(A, n, "new_shape", &attr) >= 0)
+		tt = NULL;
+	if (rb->bax[xi] < 0 || (tt && !same_vals(g, n->in[1])))
 		return rc;      /* no batch to place, or a target computed anew */
 	if ((p = outside(g, xi)) < 0 || !all_known(y) || y->rank < 1) {
 		struct gp_buf b = {0};
 
 		gp_shape_fmt(&b, &x->shape);
-		gp_op_fail("cannot tell where the batch of '%s' (%s) goes in the target '%s', a "
-		    "constant of the export", x->name, b.buf, tt->name);
+		gp_op_fail("cannot tell where the batch of '%s' (%s) goes in the target %s, a "
+		    "constant of the export", x->name, b.buf, what);
 		gp_buf_release(&b);
 		return -2;
 	}
@@ -384,8 +389,8 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 
 		gp_shape_fmt(&a, &x->shape);
 		gp_shape_fmt(&b, y);
-		gp_op_fail("no dim of '%s' = %s, a constant of the export, can hold the batch of '%s' (%s)",
-		    tt->name, b.buf, x->name, a.buf);
+		gp_op_fail("no dim of %s = %s, a constant of the export, can hold the batch of '%s' (%s)",
+		    what, b.buf, x->name, a.buf);
 		gp_buf_release(&a);
 		gp_buf_release(&b);
 		return -2;
@@ -475,8 +480,9 @@ gp_rebatch_node(struct gp_graph *g, struct gp_node *n, int rc)
 
 	if (!rb || rb->pass != 2)
 		return rc;
-	if (!strcmp(n->op, "Reshape") && n->nin >= 2 && n->in[0] >= 0 && n->in[1] >= 0 &&
-	    n->nout >= 1 && n->out[0] >= 0 && onnx(n) && rc != -1)
+	if (((onnx(n) && !strcmp(n->op, "Reshape") && n->nin >= 2 && n->in[1] >= 0) ||
+	    (n->domain && !strcmp(n->domain, "tflite") && !strcmp(n->op, "RESHAPE"))) &&
+	    n->nin >= 1 && n->in[0] >= 0 && n->nout >= 1 && n->out[0] >= 0 && rc != -1)
 		rc = reshape(g, n, rc);
 	if (rc == -2)
 		return rc;

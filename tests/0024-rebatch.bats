@@ -161,3 +161,16 @@ shape_of() {
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "$stderr" "no shape inference for op NoSuchOp"
 }
+
+@test "--batch on a TFLite model: RESHAPE's new_shape [1,-1,1] keeps the batch first (BlazeFace)" {
+	f=$DATA/tflite/face_detection_short_range.tflite
+	run -0 shape_of "$f" classificators
+	assert_output "[1,896,1]"
+	# not [1,7168,1]: the -1 does not take the batch
+	run -0 shape_of "$f" classificators --batch 8
+	assert_output "[8,896,1]"
+	run -0 shape_of "$f" regressors --batch 8
+	assert_output "[8,896,16]"
+	run -0 shape_of "$f" regressors --batch 3
+	assert_output "[3,896,16]"
+}
