@@ -463,6 +463,29 @@ fill(struct gp_graph *g, struct gp_node *n, int si)
 	return 0;
 }
 
+/* resize: a Resize at the new batch to sizes that are a constant of the
+ * export, of an input that holds the batch in a dim the sizes keep at the
+ * old batch (F.interpolate(size=...) writes [1,C,H,W]): that dim is the
+ * input's */
+static int
+resize(struct gp_graph *g, struct gp_node *n)
+{
+	struct gp_rebatch *rb = g->rb;
+	int xi = n->in[0], yi = n->out[0], k = rb->bax[xi];
+	struct gp_tensor *x = &g->t[xi], *y = &g->t[yi];
+	struct gp_dim *d;
+
+	if (k < 0 || !same_vals(g, n->in[3]) || y->shape.rank != x->shape.rank || rb->ref[yi].rank != y->shape.rank ||
+	    !known(y->shape.d[k]) || !known(rb->ref[yi].d[k]) || y->shape.d[k].v != rb->ref[yi].d[k].v ||
+	    rb->ref[yi].d[k].v != rb->ref[xi].d[k].v)
+		return 0;
+	d = gp_arena_alloc(A, (size_t)(y->shape.rank + 1) * sizeof *d);
+	memcpy(d, y->shape.d, (size_t)y->shape.rank * sizeof *d);
+	d[k] = x->shape.d[k];
+	put(g, n, 0, y->shape.rank, d);
+	return 0;
+}
+
 /* onnx: is n an op of ONNX's default domain? */
 static int
 onnx(const struct gp_node *n)
@@ -486,6 +509,9 @@ gp_rebatch_node(struct gp_graph *g, struct gp_node *n, int rc)
 		rc = reshape(g, n, rc);
 	if (rc == -2)
 		return rc;
+	if (rc == 0 && onnx(n) && !strcmp(n->op, "Resize") && n->nin >= 4 && n->in[0] >= 0 && n->in[3] >= 0 &&
+	    n->nout >= 1 && n->out[0] >= 0)
+		resize(g, n);
 	if (rc == 0 && n->nout >= 1 && n->out[0] >= 0 && onnx(n)) {
 		int si = !strcmp(n->op, "ConstantOfShape") ? 0 :
 		    !strcmp(n->op, "Expand") || !strcmp(n->op, "Tile") ? 1 : -1;

@@ -24,7 +24,7 @@ shape_of() {
 }
 
 @test "--batch 3 on each pattern exported at batch 1 gives every tensor of its export at batch 3, and back" {
-	for m in window shuffle seqfirst token flatten state; do
+	for m in window shuffle seqfirst token flatten resize state; do
 		a=$(tensors "$TDATA/rebatch-$m.onnx" --batch 3)
 		b=$(tensors "$TDATA/rebatch-$m-3.onnx")
 		[ -n "$b" ]
@@ -111,6 +111,13 @@ shape_of() {
 	assert_output "[3] [1,1,1]"
 }
 
+@test "--batch: a Resize to sizes holding batch 1 (F.interpolate(size=...)) takes the input's batch" {
+	run -0 shape_of "$TDATA/rebatch-resize.onnx" up --batch 8
+	assert_output "[8,2,8,8]"
+	run -0 shape_of "$TDATA/rebatch-resize.onnx" y --batch 8
+	assert_output "[8,4,8,8]"
+}
+
 @test "--batch on a static export with a state input: its batch dim takes the batch, its other dims stay" {
 	f=$TDATA/rebatch-state.onnx
 	run -0 shape_of "$f" state --batch 8
@@ -173,4 +180,16 @@ shape_of() {
 	assert_output "[8,896,16]"
 	run -0 shape_of "$f" regressors --batch 3
 	assert_output "[3,896,16]"
+}
+
+@test "--batch on both ISNet exports (Resize to sizes [1,C,H,W]): every MAC twice at batch 2" {
+	for f in isnet-uint8 isnet-fp16; do
+		gp-load "$DATA/npm/$f.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p1"
+		run --separate-stderr -0 sh -c "gp-load $DATA/npm/$f.onnx | gp-shape --batch 2 | gp-partition > $BATS_TEST_TMPDIR/p2"
+		assert_equal "$stderr" ""
+		a=$(hdr partition macs "$BATS_TEST_TMPDIR/p1")
+		b=$(hdr partition macs "$BATS_TEST_TMPDIR/p2")
+		[ "$a" -gt 0 ]
+		assert_equal "$b" "$((2 * a))"
+	done
 }

@@ -124,6 +124,18 @@ def flatten(b):
         [vi("x", [b, 2, 3])], ["y"])
 
 
+def resize(b):
+    """F.interpolate(size=...): Resize to the sizes [B,2,8,8], beside one by
+    the scales [1,1,2,2] that hold no batch."""
+    save("rebatch-resize", b, [
+        node("Resize", ["x", "", "", "sizes"], ["up"], mode="nearest"),
+        node("Resize", ["x", "", "scales"], ["up2"], mode="nearest"),
+        node("Concat", ["up", "up2"], ["y"], axis=1),
+    ], [ints("sizes", [b, 2, 8, 8]),
+        numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")],
+        [vi("x", [b, 2, 4, 4])], ["y"])
+
+
 def state(b):
     """silero VAD's state at a static batch: input [B,8], state [2,B,4]."""
     save("rebatch-state", b, [
@@ -160,7 +172,7 @@ def refused():
     ], [ints("t124", [1, 2, 4])], [vi("x", [1, 4])], ["y"])
 
 
-for make in (window, shuffle, seqfirst, token, flatten, state):
+for make in (window, shuffle, seqfirst, token, flatten, resize, state):
     make(1)
     make(3)
 refused()
