@@ -53,6 +53,7 @@ struct gp_rebatch {
 	int fail;                           /* the node a try stopped at, -1 none */
 	char *up;                           /* backtrack's: the nodes the failing one depends on */
 	int *stack;
+	int *use, *unext, *unode;           /* per tensor: the nodes that read it (a list) */
 	int inside;                         /* gp_infer runs a pass */
 };
 
@@ -414,11 +415,71 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 	return 0;
 }
 
+/* uses: build the lists of the nodes that read each tensor */
+static void
+uses(struct gp_graph *g)
+{
+	struct gp_rebatch *rb = g->rb;
+	size_t i, e = 0, ne = 0;
+	int j;
+
+	for (i = 0; i < g->nn; i++)
+		ne += (size_t)(g->n[i].nin > 0 ? g->n[i].nin : 0);
+	rb->use = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *rb->use);
+	rb->unext = gp_arena_alloc(&g->s->arena, (ne + 1) * sizeof *rb->unext);
+	rb->unode = gp_arena_alloc(&g->s->arena, (ne + 1) * sizeof *rb->unode);
+	for (i = 0; i < g->ntensor; i++)
+		rb->use[i] = -1;
+	for (i = 0; i < g->nn; i++) {
+		for (j = 0; j < g->n[i].nin; j++) {
+			int t = g->n[i].in[j];
+
+			if (t < 0)
+				continue;
+			rb->unode[e] = (int)i;
+			rb->unext[e] = rb->use[t];
+			rb->use[t] = (int)e++;
+		}
+	}
+}
+
+/* meets: does tensor ti meet the batch in a node that reads it: another of
+ * its inputs holds the batch (a Concat with the patches, a Mul with the
+ * activations), looking on through nodes that read nothing else but
+ * constants (an Unsqueeze, a Cast), depth of them at most */
+static int
+meets(struct gp_graph *g, int ti, int depth)
+{
+	struct gp_rebatch *rb = g->rb;
+	int e, j;
+
+	for (e = rb->use[ti]; e >= 0; e = rb->unext[e]) {
+		struct gp_node *n = &g->n[rb->unode[e]];
+		int alone = 1;
+
+		for (j = 0; j < n->nin; j++) {
+			int x = n->in[j];
+
+			if (x < 0 || x == ti)
+				continue;
+			if (rb->bax[x] >= 0)
+				return 1;
+			if (g->t[x].kind != GP_K_INIT && g->t[x].kind != GP_K_CONST)
+				alone = 0;
+		}
+		for (j = 0; alone && depth > 0 && j < n->nout; j++)
+			if (n->out[j] >= 0 && meets(g, n->out[j], depth - 1))
+				return 1;
+	}
+	return 0;
+}
+
 /* fill: an Expand, Tile or ConstantOfShape at the new batch whose shape is a
  * constant of the export and whose output does not hold the batch: one of its
  * dims that is the old batch takes the new one, or it stays as it is. Dim 0
- * of data (rank 2 or more) is tried first, then as it is (a vector is a
- * shape computation), then the other dims. */
+ * of data (rank 2 or more) that meets the batch in what reads it is tried
+ * first, then as it is (a vector is a shape computation, indices for a
+ * ScatterND are not the batch), then the other dims. */
 static int
 fill(struct gp_graph *g, struct gp_node *n, int si)
 {
@@ -445,8 +506,8 @@ fill(struct gp_graph *g, struct gp_node *n, int si)
 		    !__builtin_mul_overflow(y->shape.d[at].v / rb->from, rb->to, &v))
 			way[m++] = at;
 	}
-	if (m > 1 && r >= 2 && way[1] == 0) {
-		/* data made at the batch, the batch first (torch.ones(B, S),
+	if (m > 1 && r >= 2 && way[1] == 0 && meets(g, yi, 4)) {
+		/* data made at the batch, to meet the activations (torch.ones(B, S),
 		 * cls.expand(B, -1, -1)): dim 0 takes it, unless that contradicts */
 		way[0] = 0;
 		way[1] = -1;
@@ -572,6 +633,7 @@ gp_rebatch_infer(struct gp_graph *g, int flags)
 	rb->base = snap(g);
 	rb->bax = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *rb->bax);
 	rb->bout = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *rb->bout);
+	uses(g);
 	start(g, rb->orig, 1);
 	attempt(g, flags);
 	if (rb->fail >= 0) {
