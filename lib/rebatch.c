@@ -2,26 +2,31 @@
  *
  * A model exported at a fixed batch (1, most often) holds that batch in its
  * shape constants: Reshape targets ([1,8,7,8,7,96]), the shape of an Expand
- * (ViT's class token, expanded to [1,1,1]). Giving its inputs another batch
- * and inferring as usual contradicts those constants, or, where a target
- * has a -1, silently puts the batch in another dim. So the graph is inferred
- * twice: once at the batch it was exported at, which gives every tensor's
- * shape there (ref), then at the new batch, where every tensor's dims are
- * compared with ref: a dim that grew by new/old is where the batch is (one
- * dim, or the tensor is not linear in the batch: a contradiction), and the
- * count of elements before the batch in memory order says where it lies
- * inside that dim. A Reshape whose target is a constant of the export (the
- * same at both batches) gets the batch put where its input has it: the dim
- * of the target at that place in memory order takes new/old times its
- * size. When several dims can take it (a 1 before a 197, as in [197,1,768],
- * or either side of a boundary: [197*B, 768] or [197, B*768]), they are
- * tried in order: a dim that is the old batch itself, then a dim other than
- * the last (the last is the features a weight reads), then the rest; an
- * Expand, Tile or ConstantOfShape of a constant shape keeps it, or gives the
- * batch to one of its dims that is the old batch. A choice that leads to a
- * contradiction later is undone (the latest choice the contradicting node
- * depends on is changed, and the graph inferred again), at most MAXTRY
- * times. When no choice works, the error names the node, as for any
+ * (ViT's class token, expanded to [1,1,1]), the sizes of a Resize. Giving
+ * its inputs another batch and inferring as usual contradicts those
+ * constants, or, where a target has a -1, silently puts the batch in
+ * another dim. So the graph is inferred twice: once at the batch it was
+ * exported at, which gives every tensor's shape there (ref), then at the new
+ * batch, where each tensor's dims are compared with ref: the dim that grew
+ * by new/old holds the batch (one dim, or the tensor is not linear in the
+ * batch: a contradiction), and the count of elements before the batch in
+ * memory order says where it lies inside that dim (bout: [64*B] holds it
+ * first, a sequence-first [197*B] after 197 others).
+ *
+ * A Reshape (TFLite's RESHAPE too) whose target is a constant of the export
+ * (the same values at both batches) gets the batch where its input has it:
+ * the dim of the target at that place in memory order takes new/old times
+ * its size. When several can (a 1 beside a 197, as in [197,1,768], or either
+ * side of a boundary: [197*B,768] or [197,B*768]), they are tried in order:
+ * a dim that is the old batch itself; a dim but the last with the batch
+ * first in it; one with the batch inside it; the last dim (the features a
+ * weight reads). An Expand, Tile or ConstantOfShape of a constant shape
+ * gives the batch to one of its dims that is the old batch, or keeps it:
+ * dim 0 first when what reads the output meets the batch, else kept first.
+ * A Resize to constant sizes keeps its input's batch. A choice that leads to
+ * a contradiction later is undone (the latest choice the contradicting node
+ * depends on takes its next way, and the graph is inferred again), at most
+ * MAXTRY times. When no choice works, the error names the node, as for any
  * contradiction, and says that the export fixes its batch.
  */
 #include <stdlib.h>
@@ -603,7 +608,7 @@ start(struct gp_graph *g, const struct gp_tensor *from, int pass)
 		rb->bout[i] = 0;
 		if (pass == 2 && g->t[i].shape.rank >= 0 && (g->t[i].kind == GP_K_INPUT ||
 		    g->t[i].kind == GP_K_INIT || g->t[i].kind == GP_K_CONST) && (k = axis(g, (int)i)) >= 0) {
-			rb->bax[i] = k;         /* an input's batch is its dim 0, alone */
+			rb->bax[i] = k;         /* an input holds the batch alone in its dim */
 			rb->bout[i] = 1;
 		}
 	}
@@ -637,11 +642,9 @@ gp_rebatch_infer(struct gp_graph *g, int flags)
 	start(g, rb->orig, 1);
 	attempt(g, flags);
 	if (rb->fail >= 0) {
-		/* impossible at its own batch: the error is the model's */
-		start(g, rb->base, 0);
-		rc = gp_infer(g, flags);
-		rb->inside = 0;
-		return rc;
+		/* impossible at its own batch: the error is the model's, said */
+		start(g, rb->orig, 1);
+		gp_infer(g, flags);
 	}
 	rb->ref = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *rb->ref);
 	rb->refv = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *rb->refv);
