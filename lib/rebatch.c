@@ -106,6 +106,7 @@ gp_rebatch_begin(struct gp_graph *g, int64_t from, int64_t to)
 
 /* ---- where the batch is ---- */
 
+/* prefix: the product of the dims of s before dim k; -1 when one is not known */
 static int64_t
 prefix(const struct gp_shape *s, int k)
 {
@@ -113,7 +114,7 @@ prefix(const struct gp_shape *s, int k)
 	int i;
 
 	for (i = 0; i < k; i++)
-		if (__builtin_mul_overflow(p, s->d[i].v, &p))
+		if (!known(s->d[i]) || __builtin_mul_overflow(p, s->d[i].v, &p))
 			return -1;
 	return p;
 }
@@ -180,8 +181,8 @@ outside(struct gp_graph *g, int ti)
 	struct gp_rebatch *rb = g->rb;
 	int64_t p;
 
-	if (rb->bax[ti] < 0 || !rb->bout[ti] || !all_known(&rb->ref[ti]) ||
-	    (p = prefix(&rb->ref[ti], rb->bax[ti])) < 0 || __builtin_mul_overflow(p, rb->bout[ti], &p))
+	if (rb->bax[ti] < 0 || !rb->bout[ti] || (p = prefix(&rb->ref[ti], rb->bax[ti])) < 0 ||
+	    __builtin_mul_overflow(p, rb->bout[ti], &p))
 		return -1;
 	return p;
 }
@@ -363,7 +364,7 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 		tt = NULL;
 	if (rb->bax[xi] < 0 || (tt && !same_vals(g, n->in[1])))
 		return rc;      /* no batch to place, or a target computed anew */
-	if ((p = outside(g, xi)) < 0 || !all_known(y) || y->rank < 1) {
+	if ((p = outside(g, xi)) < 0 || y->rank < 1) {
 		struct gp_buf b = {0};
 
 		gp_shape_fmt(&b, &x->shape);
@@ -381,7 +382,9 @@ reshape(struct gp_graph *g, struct gp_node *n, int rc)
 	for (k = 0; k < r; k++) {
 		int64_t q = prefix(y, k), a;
 
-		if (q <= 0 || p % q != 0)
+		if (q < 0 || q > p)
+			break;          /* a symbol (seq) before: the batch is not after it */
+		if (!known(y->d[k]) || q == 0 || p % q != 0)
 			continue;
 		a = p / q;      /* the part of dim k before the batch */
 		if (a > y->d[k].v || __builtin_mul_overflow(a, rb->from, &q) || y->d[k].v % q != 0 ||

@@ -24,7 +24,7 @@ shape_of() {
 }
 
 @test "--batch 3 on each pattern exported at batch 1 gives every tensor of its export at batch 3, and back" {
-	for m in window shuffle seqfirst token flatten resize state; do
+	for m in window shuffle seqfirst token flatten resize symseq state; do
 		a=$(tensors "$TDATA/rebatch-$m.onnx" --batch 3)
 		b=$(tensors "$TDATA/rebatch-$m-3.onnx")
 		[ -n "$b" ]
@@ -109,6 +109,14 @@ shape_of() {
 	gp-load "$f" | gp-shape --batch 8 > "$BATS_TEST_TMPDIR/s"
 	run -0 awk -F'\t' '$1 == "tensor" && $2 == "n11" { print $4, $7 }' "$BATS_TEST_TMPDIR/s"
 	assert_output "[3] [1,1,1]"
+}
+
+@test "--batch: a static batch beside a symbolic sequence: the batch before the symbol" {
+	# the target [1,seq,2,4] is made of constants and Shape(x)[1]
+	run -0 shape_of "$TDATA/rebatch-symseq.onnx" h --batch 8
+	assert_output "[8,seq,2,4]"
+	run -0 shape_of "$TDATA/rebatch-symseq.onnx" y --batch 8 -D seq=5
+	assert_output "[8,2,5,4]"
 }
 
 @test "--batch: a Resize to sizes holding batch 1 (F.interpolate(size=...)) takes the input's batch" {

@@ -136,6 +136,20 @@ def resize(b):
         [vi("x", [b, 2, 4, 4])], ["y"])
 
 
+def symseq(b):
+    """A static batch beside a dynamic sequence: heads [1,seq,2,4] from
+    Shape(x)[1] and constants, the batch before the symbol."""
+    save("rebatch-symseq", b, [
+        node("Shape", ["x"], ["sh"]),
+        node("Gather", ["sh", "one"], ["s1"], axis=0),
+        node("Unsqueeze", ["s1", "zero"], ["sv"]),
+        node("Concat", ["bv", "sv", "heads"], ["target"], axis=0),
+        node("Reshape", ["x", "target"], ["h"]),
+        node("Transpose", ["h"], ["y"], perm=[0, 2, 1, 3]),
+    ], [ints("one", 1), ints("zero", [0]), ints("bv", [b]), ints("heads", [2, 4])],
+        [vi("x", [b, "seq", 8])], ["y"])
+
+
 def state(b):
     """silero VAD's state at a static batch: input [B,8], state [2,B,4]."""
     save("rebatch-state", b, [
@@ -172,7 +186,7 @@ def refused():
     ], [ints("t124", [1, 2, 4])], [vi("x", [1, 4])], ["y"])
 
 
-for make in (window, shuffle, seqfirst, token, flatten, resize, state):
+for make in (window, shuffle, seqfirst, token, flatten, resize, symseq, state):
     make(1)
     make(3)
 refused()
