@@ -579,6 +579,9 @@ def main(argv=None):
     ap.add_argument("--size", type=int, metavar="N",
                     help="export image models at N x N pixels (default: 224, "
                          "299 for inception_v3)")
+    ap.add_argument("--static", action="store_true",
+                    help="export without dynamic axes: every dim fixed at the "
+                         "export's, as most files in the wild are")
     ap.add_argument("--list", action="store_true",
                     help="print the exportable model names and exit")
     ap.add_argument("--zoo", action="store_true",
@@ -612,6 +615,10 @@ def main(argv=None):
                 ap.error("--size: %s is not an image model" % name)
             reg[name].input_shape = (3, args.size, args.size)
 
+    if args.static:
+        for name in names:  # constant folding takes Range and the like
+            reg[name].dynamic_axes = None
+            reg[name].require_ops = ()
     os.makedirs(args.outdir, exist_ok=True)
     torch.set_grad_enabled(True)
     register_missing_symbolics()

@@ -7,6 +7,8 @@
  * named as a batch (batch, batch_size, N, ...), else the one symbol that
  * leads every input, else dim 0 of every input when they all agree there;
  * when the batch dim of an input cannot be told, that is an error naming it.
+ * A static export, whose inputs all have the same number first, is re-batched
+ * with the batch it fixes in its shape constants (rebatch.c).
  */
 #include <ctype.h>
 #include <string.h>
@@ -275,30 +277,43 @@ gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int n
 		for (j = 0; j < nsym; j++)
 			gp_bind(g, syms[j], batch);
 	} else {
-		/* no symbol: dim 0 of every input, if they agree there */
+		/* no symbol: dim 0 of every input, if they agree there; in a
+		 * static export, an input whose dim 0 is another number (silero's
+		 * state, [2,1,64]) has it in its one dim that is that batch */
 		struct gp_dim b0 = g->t[first].shape.d[0];
+		int *at = gp_arena_alloc(&g->s->arena, (g->ntensor + 1) * sizeof *at);
 
 		for (i = 0; i < g->ntensor; i++) {
 			struct gp_tensor *t = &g->t[i];
 
 			if (!CAND(t))
 				continue;
-			if (t->shape.d[0].sym || t->shape.d[0].v != b0.v)
+			at[i] = -1;
+			if (!t->shape.d[0].sym && t->shape.d[0].v == b0.v)
+				at[i] = 0;
+			for (k = 1; at[i] < 0 && b0.v >= 0 && !unknowns(&t->shape) && k < t->shape.rank; k++) {
+				if (!t->shape.d[k].sym && t->shape.d[k].v == b0.v) {
+					for (j = k + 1; j < t->shape.rank && (t->shape.d[j].sym || t->shape.d[j].v != b0.v); j++)
+						;
+					if (j == t->shape.rank && !t->shape.d[0].sym)
+						at[i] = k;
+					break;
+				}
+			}
+			if (at[i] < 0)
 				gp_die("%s: --batch %lld: cannot tell which dim of input '%s' (%s) is the "
 				    "batch: set its shape with --input %s=DIMS", g->s->src, (long long)batch,
 				    t->name, shape_text(g, &t->shape), t->name);
 		}
+		/* a static export: its shape constants may hold the old batch,
+		 * so it is inferred at that batch too (rebatch.c) */
+		if (b0.v > 0 && b0.v != batch)
+			gp_rebatch_begin(g, b0.v, batch);
 		for (i = 0; i < g->ntensor; i++) {
 			if (CAND(&g->t[i])) {
-				g->t[i].shape.d[0].v = batch;
+				g->t[i].shape.d[at[i]].v = batch;
 				g->t[i].dirty = 1;
 			}
-		}
-		/* a static export: its shape constants may hold the old batch */
-		if (b0.v >= 0 && b0.v != batch) {
-			g->rebatched = 1;
-			g->batch_from = b0.v;
-			g->batch_to = batch;
 		}
 	}
 #undef CAND

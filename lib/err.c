@@ -12,6 +12,7 @@ const char *gp_prog = "gp";
 const char *gp_err_src;
 void (*gp_die_hook)(void);
 void (*gp_die_cleanup)(void);
+int gp_warn_off;
 
 /* A message longer than this is cut: a name or a shape in it can be
  * megabytes long, and a message is one line for a person to read. */
@@ -143,6 +144,8 @@ gp_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (gp_warn_off)
+		return;
 	va_start(ap, fmt);
 	vmsg("warning: ", fmt, ap);
 	va_end(ap);

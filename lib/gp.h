@@ -37,6 +37,7 @@ void gp_die_usage(const char *usage)        /* the usage line on stderr, exit 2 
 	__attribute__((noreturn));
 void gp_warn(const char *fmt, ...)          /* "PROG: warning: msg\n" on stderr */
 	__attribute__((format(printf, 1, 2)));
+extern int gp_warn_off;                     /* while > 0, gp_warn writes nothing */
 void gp_note(const char *fmt, ...)          /* "PROG: msg\n" on stderr: a finding or progress, not an error */
 	__attribute__((format(printf, 1, 2)));
 int gp_close_stdout(void);                  /* flush and close stdout; die on write error */
@@ -414,6 +415,7 @@ struct gp_graph {
 	int opset;                          /* of the default domain */
 	int rebatched;                      /* --batch set dim 0 of every input from batch_from to batch_to */
 	int64_t batch_from, batch_to;
+	struct gp_rebatch *rb;              /* how, when rebatched (rebatch.c) */
 };
 /* Build the graph view of stream s; dies on a malformed record or a name
  * that refers to no tensor. */
@@ -777,9 +779,11 @@ void gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, s
 double gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl);
 
 /* ---- infer.c: shape inference over a graph ---- */
-enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2 };
+enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2, GP_INFER_TRY = 4 };
 /* Infer every node's outputs; STRICT: an op without shape inference is an
- * error; QUIET: not even a warning. Returns the count of tensors still not fully known. */
+ * error; QUIET: not even a warning; TRY (rebatch.c's): an impossible node
+ * stops it, returning -1, instead of an error. Returns the count of tensors
+ * still not fully known. */
 int gp_infer(struct gp_graph *g, int flags);
 int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := value; count replaced */
 
@@ -790,6 +794,16 @@ int gp_dims_parse(struct gp_arena *a, const char *text, struct gp_shape *s);
 void gp_bind_input(struct gp_graph *g, const char *arg, const char *name, const struct gp_shape *want);
 /* Set the batch of every input but those in fixed; dies naming an input whose batch dim cannot be told. */
 void gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int nfixed);
+
+/* ---- rebatch.c: --batch on an export that fixes its batch in shape constants ---- */
+/* Before gp_bind_batch changes the inputs' batch from `from` to `to`: keep the graph as it was. */
+void gp_rebatch_begin(struct gp_graph *g, int64_t from, int64_t to);
+/* What gp_infer calls on such a graph, and from inside: see rebatch.c. */
+int gp_rebatch_active(const struct gp_graph *g);
+int gp_rebatch_infer(struct gp_graph *g, int flags);
+int gp_rebatch_node(struct gp_graph *g, struct gp_node *n, int rc);
+int gp_rebatch_fail(struct gp_graph *g, int ni, int flags);
+const char *gp_rebatch_why(struct gp_graph *g);
 
 /* ---- role.c: what tensors are for, from the graph's structure ---- */
 /* Mark the KV-cache pairs of g's main graph (a graph output that is a Concat

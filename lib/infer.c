@@ -101,56 +101,6 @@ maybe(struct gp_graph *g, struct gp_node *n, int gid, char *gone)
 	return 0;
 }
 
-/* baked: after --batch re-batched a static export (g->rebatched), why node
- * n may be impossible: a shape input (a Reshape's target, an Expand's
- * shape) holding the old batch first while input 0 has the new one; "" if
- * the graph was not re-batched. */
-static const char *
-baked(struct gp_graph *g, struct gp_node *n)
-{
-	struct gp_tensor *x = gp_node_in(g, n, 0);
-	struct gp_buf b = {0};
-	const char *r;
-	int i, k;
-
-	if (!g->rebatched)
-		return "";
-	for (i = 1; i < n->nin; i++) {
-		struct gp_tensor *t = gp_node_in(g, n, i);
-
-		if (!t || !t->iv || t->nval < 1 || !t->iv[0].known || t->iv[0].v != g->batch_from ||
-		    !x || x->shape.rank < 1 || x->shape.d[0].sym || x->shape.d[0].v != g->batch_to)
-			continue;
-		for (k = 0; k < t->nval; k++) {
-			if (t->iv[k].known)
-				gp_buf_printf(&b, "%s%lld", k ? "," : "[", (long long)t->iv[k].v);
-			else
-				gp_buf_printf(&b, "%s?", k ? "," : "[");
-		}
-		r = gp_arena_printf(&g->s->arena, ": '%s' = %s], a constant of the export, fixes the "
-		    "batch at %lld (--batch %lld cannot re-batch it: export the model with a dynamic "
-		    "batch axis, or at batch %lld)", t->name, b.buf, (long long)g->batch_from,
-		    (long long)g->batch_to, (long long)g->batch_to);
-		gp_buf_release(&b);
-		return r;
-	}
-	return gp_arena_printf(&g->s->arena, " (after --batch %lld re-batched a model exported at "
-	    "batch %lld: its graph may fix the batch in its constants)", (long long)g->batch_to,
-	    (long long)g->batch_from);
-}
-
-/* minus_one: does the shape tensor t hold a -1 (a dim Reshape infers)? */
-static int
-minus_one(const struct gp_tensor *t)
-{
-	int k;
-
-	for (k = 0; t && t->iv && k < t->nval; k++)
-		if (t->iv[k].known && t->iv[k].v == -1)
-			return 1;
-	return 0;
-}
-
 /* gp_infer runs every node's shape function, bodies before their holders
  * (its arrays are arena memory: freed with the stream, even after gp_die),
  * but not the nodes of an If branch its known condition does not take; a
@@ -158,7 +108,8 @@ minus_one(const struct gp_tensor *t)
  * known rules that branch out (maybe()).
  * An op with no shape function leaves its outputs as declared, with one
  * warning per op type (an error when strict). Returns the number of tensors
- * whose shape is still not fully known. */
+ * whose shape is still not fully known. A graph re-batched by --batch goes
+ * through rebatch.c, which calls it back. */
 int
 gp_infer(struct gp_graph *g, int flags)
 {
@@ -173,6 +124,8 @@ gp_infer(struct gp_graph *g, int flags)
 	int *seq = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *seq);
 	char *gone = gp_arena_alloc(&g->s->arena, (size_t)g->ngraph + 1);
 
+	if (gp_rebatch_active(g))
+		return gp_rebatch_infer(g, flags);
 	memset(gone, 0, (size_t)g->ngraph + 1);
 	for (j = 0; j < g->ngraph; j++)
 		first[j] = last[j] = hnext[j] = -1;
@@ -216,15 +169,15 @@ gp_infer(struct gp_graph *g, int flags)
 			continue;
 		}
 		gp_op_err[0] = '\0';
-		rc = op->shape(g, n);
-		if (rc == -2 && !maybe(g, n, n->graph, gone))
+		rc = gp_rebatch_node(g, n, op->shape(g, n));
+		if (rc == -2 && !maybe(g, n, n->graph, gone)) {
+			if (gp_rebatch_fail(g, seq[i], flags)) {
+				gp_map_release(warned);
+				return -1;
+			}
 			gp_die("%s: node '%s' (%s): %s%s", g->s->src, n->name, n->op, gp_op_err,
-			    baked(g, n));
-		/* a Reshape to [1,-1,...] of a re-batched tensor does not contradict
-		 * itself, but gives a shape no export at the new batch has */
-		if (rc == 0 && g->rebatched && !strcmp(n->op, "Reshape") && *baked(g, n) == ':' &&
-		    minus_one(gp_node_in(g, n, 1)))
-			gp_die("%s: node '%s' (%s): its target %s", g->s->src, n->name, n->op, baked(g, n) + 2);
+			    gp_rebatch_why(g));
+		}
 		if (rc == -1)
 			same_dtype(g, n);
 	}

@@ -1,9 +1,8 @@
 #!/usr/bin/python3
 """make-static.py - write static-batch.onnx: a model exported at batch 1
 whose shape constants hold that batch, as torch's exporter writes them for
-x.view(1, -1) and x.view(1, 8, 16): gp-shape --batch must refuse to re-batch
-them, naming the constant, rather than give shapes no export at that batch
-has. tests/0018-real-models.bats uses it. Rerun after changing it:
+x.view(1, -1) and x.view(1, 8, 16): gp-shape --batch must give their 1 the
+new batch, never let the -1 take it. tests/0018-real-models.bats uses it. Rerun after changing it:
 
     /usr/bin/python3 tests/data/make-static.py
 """
@@ -30,12 +29,12 @@ def save(nodes, inits, name, out):
 
 
 # static-batch.onnx: Relu, then Flatten (re-batches: [N, 128]), then a
-# Reshape to the constant [1, -1] (at batch 8 it would flatten the batch too)
+# Reshape to the constant [1, -1] (at batch 8 the -1 must not take the batch)
 save([helper.make_node("Relu", ["x"], ["r"], name="relu"),
       helper.make_node("Flatten", ["r"], ["f"], name="flatten", axis=1),
       helper.make_node("Reshape", ["r", "flat"], ["y"], name="view")],
      [numpy_helper.from_array(np.array([1, -1], np.int64), "flat")], "static-batch.onnx", "y")
 # static-batch2.onnx: a Reshape to the constant [1, 8, 16]: at batch 8 it
-# contradicts itself
+# contradicts itself unless its 1 takes the batch
 save([helper.make_node("Reshape", ["x", "rows"], ["y"], name="view")],
      [numpy_helper.from_array(np.array([1, 8, 16], np.int64), "rows")], "static-batch2.onnx", "y")
