@@ -16,8 +16,8 @@ tensors() {
 	gp-load "$f" | gp-shape "$@" | awk -F'\t' '$1 == "tensor" { print $2, $3, $4 }' | sort
 }
 
-# shape_of FILE TENSOR [gp-shape args...]: TENSOR's shape
-shape_of() {
+# shape_at FILE TENSOR [gp-shape args...]: TENSOR's shape
+shape_at() {
 	local f=$1 t=$2
 	shift 2
 	gp-load "$f" | gp-shape "$@" | awk -F'\t' -v t="$t" '$1 == "tensor" && $2 == t { print $4 }'
@@ -51,59 +51,59 @@ shape_of() {
 
 @test "--batch: a Reshape target's 1 takes the batch; a -1 never does (Swin's windows, ShuffleNet)" {
 	f=$TDATA/rebatch-window.onnx
-	run -0 shape_of "$f" p --batch 8
+	run -0 shape_at "$f" p --batch 8
 	assert_output "[8,2,4,2,4,4]"
 	# [-1,16,4]: the -1 takes 4 windows of each of the 8 images
-	run -0 shape_of "$f" w --batch 8
+	run -0 shape_at "$f" w --batch 8
 	assert_output "[32,16,4]"
 	# [32,16,4] back to [1,2,2,4,4,4]: the 1 takes the batch, not the 2
-	run -0 shape_of "$f" bk --batch 8
+	run -0 shape_at "$f" bk --batch 8
 	assert_output "[8,2,2,4,4,4]"
-	run -0 shape_of "$f" y --batch 8
+	run -0 shape_at "$f" y --batch 8
 	assert_output "[8,8,8,4]"
 	# [1,-1,3,3]: not [1,32,3,3]
-	run -0 shape_of "$TDATA/rebatch-shuffle.onnx" y --batch 8
+	run -0 shape_at "$TDATA/rebatch-shuffle.onnx" y --batch 8
 	assert_output "[8,4,3,3]"
 }
 
 @test "--batch: a batch inside a dim goes where the memory order puts it (sequence-first attention)" {
 	f=$TDATA/rebatch-seqfirst.onnx
 	# [5,B,8] to [5,2,4]: the batch first in B*heads, [5,2B,4]
-	run -0 shape_of "$f" h --batch 8
+	run -0 shape_at "$f" h --batch 8
 	assert_output "[5,16,4]"
 	# [5,2B,4] to [5,8]: seq*B, [5B,8], not the last dim (the weight reads it)
-	run -0 shape_of "$f" r --batch 8
+	run -0 shape_at "$f" r --batch 8
 	assert_output "[40,8]"
-	run -0 shape_of "$f" proj --batch 8
+	run -0 shape_at "$f" proj --batch 8
 	assert_output "[40,8]"
 	# [5B,8] to [5,1,8]: the 1, after the 5 the batch lies inside
-	run -0 shape_of "$f" s --batch 8
+	run -0 shape_at "$f" s --batch 8
 	assert_output "[5,8,8]"
-	run -0 shape_of "$f" y --batch 8
+	run -0 shape_at "$f" y --batch 8
 	assert_output "[8,5,8]"
 }
 
 @test "--batch: a choice that contradicts later is undone (either side of a boundary)" {
 	# [2,B,3] to [2,3]: [2B,3] first, but the Add with Flatten's [2,3B] rules it out
 	f=$TDATA/rebatch-flatten.onnx
-	run --separate-stderr -0 shape_of "$f" r --batch 8
+	run --separate-stderr -0 shape_at "$f" r --batch 8
 	assert_equal "$stderr" ""
 	assert_output "[2,24]"
-	run -0 shape_of "$f" y --batch 8
+	run -0 shape_at "$f" y --batch 8
 	assert_output "[2,24]"
 }
 
 @test "--batch: Expand, Tile and ConstantOfShape of a shape holding batch 1 (ViT's class token, a mask)" {
 	f=$TDATA/rebatch-token.onnx
-	run -0 shape_of "$f" ce --batch 8
+	run -0 shape_at "$f" ce --batch 8
 	assert_output "[8,1,8]"
-	run -0 shape_of "$f" tok --batch 8
+	run -0 shape_at "$f" tok --batch 8
 	assert_output "[8,5,8]"
-	run -0 shape_of "$f" mask --batch 8
+	run -0 shape_at "$f" mask --batch 8
 	assert_output "[8,5]"
-	run -0 shape_of "$f" ct --batch 8
+	run -0 shape_at "$f" ct --batch 8
 	assert_output "[8,1,8]"
-	run -0 shape_of "$f" z --batch 8
+	run -0 shape_at "$f" z --batch 8
 	assert_output "[8,5,8]"
 	# the shape constants themselves are the model's
 	gp-load "$f" | gp-shape --batch 8 > "$BATS_TEST_TMPDIR/s"
@@ -113,37 +113,37 @@ shape_of() {
 
 @test "--batch: a static batch beside a symbolic sequence: the batch before the symbol" {
 	# the target [1,seq,2,4] is made of constants and Shape(x)[1]
-	run -0 shape_of "$TDATA/rebatch-symseq.onnx" h --batch 8
+	run -0 shape_at "$TDATA/rebatch-symseq.onnx" h --batch 8
 	assert_output "[8,seq,2,4]"
-	run -0 shape_of "$TDATA/rebatch-symseq.onnx" y --batch 8 -D seq=5
+	run -0 shape_at "$TDATA/rebatch-symseq.onnx" y --batch 8 -D seq=5
 	assert_output "[8,2,5,4]"
 }
 
 @test "--batch: a Resize to sizes holding batch 1 (F.interpolate(size=...)) takes the input's batch" {
-	run -0 shape_of "$TDATA/rebatch-resize.onnx" up --batch 8
+	run -0 shape_at "$TDATA/rebatch-resize.onnx" up --batch 8
 	assert_output "[8,2,8,8]"
-	run -0 shape_of "$TDATA/rebatch-resize.onnx" y --batch 8
+	run -0 shape_at "$TDATA/rebatch-resize.onnx" y --batch 8
 	assert_output "[8,4,8,8]"
 }
 
 @test "--batch on a static export with a state input: its batch dim takes the batch, its other dims stay" {
 	f=$TDATA/rebatch-state.onnx
-	run -0 shape_of "$f" state --batch 8
+	run -0 shape_at "$f" state --batch 8
 	assert_output "[2,8,4]"
-	run -0 shape_of "$f" x --batch 8
+	run -0 shape_at "$f" x --batch 8
 	assert_output "[8,8]"
-	run -0 shape_of "$f" y --batch 8
+	run -0 shape_at "$f" y --batch 8
 	assert_output "[2,8,4]"
 	# the state's dims are never the batch where they are not the old one
-	run -0 shape_of "$f" state --batch 2
+	run -0 shape_at "$f" state --batch 2
 	assert_output "[2,2,4]"
 	# set with --input, the state is left as given, and broadcasts
-	run -0 shape_of "$f" state --input state=2x1x4 --batch 3
+	run -0 shape_at "$f" state --input state=2x1x4 --batch 3
 	assert_output "[2,1,4]"
-	run -0 shape_of "$f" y --input state=2x1x4 --batch 3
+	run -0 shape_at "$f" y --input state=2x1x4 --batch 3
 	assert_output "[2,3,4]"
 	# and a symbolic batch in it (silero legacy's [2,batch,64]) is bound by name
-	run -0 shape_of "$DATA/npm/silero-vad-legacy.onnx" h --batch 8
+	run -0 shape_at "$DATA/npm/silero-vad-legacy.onnx" h --batch 8
 	assert_output "[2,8,64]"
 }
 
@@ -179,14 +179,14 @@ shape_of() {
 
 @test "--batch on a TFLite model: RESHAPE's new_shape [1,-1,1] keeps the batch first (BlazeFace)" {
 	f=$DATA/tflite/face_detection_short_range.tflite
-	run -0 shape_of "$f" classificators
+	run -0 shape_at "$f" classificators
 	assert_output "[1,896,1]"
 	# not [1,7168,1]: the -1 does not take the batch
-	run -0 shape_of "$f" classificators --batch 8
+	run -0 shape_at "$f" classificators --batch 8
 	assert_output "[8,896,1]"
-	run -0 shape_of "$f" regressors --batch 8
+	run -0 shape_at "$f" regressors --batch 8
 	assert_output "[8,896,16]"
-	run -0 shape_of "$f" regressors --batch 3
+	run -0 shape_at "$f" regressors --batch 3
 	assert_output "[3,896,16]"
 }
 
