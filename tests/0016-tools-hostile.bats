@@ -163,15 +163,17 @@ stub() {
 
 @test "gp-report: SIGTERM, SIGHUP or SIGINT while dot draws removes the temporary and stops dot" {
 	chain 300 | gp-partition > "$T/c.gp"
-	# a dot that reads everything, then takes its time
-	stub "$T/stub" dot 'cat > /dev/null; exec sleep 47.25'
+	# a dot that reads everything, then takes its time: a sleep no other
+	# test run on the machine has (pgrep finds it by its argument)
+	d=47.$$
+	stub "$T/stub" dot "cat > /dev/null; exec sleep $d"
 	for sig in TERM HUP INT; do
 		# a background job ignores SIGINT: python restores the default, as a terminal has it
 		PATH="$T/stub:$PATH" python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
 			gp-report --dot "$T/g.svg" < "$T/c.gp" > /dev/null 2>&1 &
 		pid=$!
 		for i in $(seq 100); do
-			ls "$T" | grep -q '^g\.svg\.tmp\.' && pgrep -f 'sleep 47.25' > /dev/null && break
+			ls "$T" | grep -q '^g\.svg\.tmp\.' && pgrep -f "sleep $d" > /dev/null && break
 			sleep 0.1
 		done
 		run -0 sh -c "ls '$T' | grep -c '^g\.svg\.tmp\.'"
@@ -185,10 +187,10 @@ stub() {
 		run -0 ls "$T"
 		refute_output --partial "g.svg"
 		for i in $(seq 50); do
-			pgrep -f 'sleep 47.25' > /dev/null || break
+			pgrep -f "sleep $d" > /dev/null || break
 			sleep 0.1
 		done
-		run -1 pgrep -f 'sleep 47.25'
+		run -1 pgrep -f "sleep $d"
 	done
 }
 
