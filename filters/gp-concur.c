@@ -209,7 +209,7 @@ concur(struct gp_stream *s, const struct copts *O)
 
 			if (lists[l].len)
 				gp_buf_addc(&lists[l], ',');
-			gp_buf_adds(&lists[l], d.id[v]);
+			gp_buf_adds(&lists[l], gp_dag_id(&d, v));
 			sf[l] = gp_count_add(sf[l], d.flops[v]);
 			if (d.lat && sl[l] >= 0)
 				sl[l] = d.lat[v] < 0 ? -1 : d.lat[v] > sl[l] ? d.lat[v] : sl[l];
@@ -259,7 +259,7 @@ concur(struct gp_stream *s, const struct copts *O)
 		if (exact >= 0)
 			gp_buf_printf(&h, "\torder_exact=%d", exact);
 		kv_i64(&h, "peak_activation_bytes", peak);
-		gp_buf_printf(&h, "\tpeak_at=%s", peak >= 0 && at >= 0 ? d.id[at] : ".");
+		gp_buf_printf(&h, "\tpeak_at=%s", peak >= 0 && at >= 0 ? gp_dag_id(&d, at) : ".");
 		kv_i64(&h, "weight_bytes", d.weight_bytes);
 		kv_i64(&h, "peak_bytes", peak_total);
 		kv_i64(&h, "naive_peak_bytes", naive);

@@ -73,13 +73,12 @@ esc(struct gp_buf *b, const char *s)
 		gp_esc(b, s, strlen(s));
 }
 
-/* field c of row r: s escaped; a name that needs no escape is shared, not
- * copied (it lives as long as the stream: a field of it, its arena, or static) */
+/* field c of row r: s escaped */
 static void
 set_name(struct gp_stream *st, struct gp_table *t, int c, size_t r, const char *s, struct gp_buf *b)
 {
 	if (plain(s)) {
-		t->val[c][r] = (char *)s;
+		gp_table_set(st, t, c, r, s);
 		return;
 	}
 	gp_buf_reset(b);

@@ -327,17 +327,17 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		if (!e[r].known)
 			continue;
 		if (scale) {
-			if (!strcmp(t->val[c_fe][r], ".") || !strcmp(t->val[c_fb][r], ".")) {
+			if (!strcmp(gp_val(t, c_fe, r), ".") || !strcmp(gp_val(t, c_fb, r), ".")) {
 				e[r].known = 0;
 				continue;
 			}
-			if (triple(t->val[c_fe][r], fe) < 0 || triple(t->val[c_fb][r], fb) < 0)
+			if (triple(gp_val(t, c_fe, r), fe) < 0 || triple(gp_val(t, c_fb, r), fb) < 0)
 				gp_die("%s: subgraph %s: float_elems '%s' or float_bytes '%s' is not IN,OUT,WEIGHT",
-				    s->src, d.id[r], t->val[c_fe][r], t->val[c_fb][r]);
+				    s->src, gp_dag_id(&d, r), gp_val(t, c_fe, r), gp_val(t, c_fb, r));
 			for (i = 0; i < 3; i++) {
 				if (fb[i] > v[i])
-					gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", s->src, d.id[r],
-					    t->val[c_fb][r]);
+					gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", s->src, gp_dag_id(&d, r),
+					    gp_val(t, c_fb, r));
 				v[i] = v[i] - fb[i] + ceil(fe[i] * bits / 8);
 			}
 		}
@@ -348,10 +348,10 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		k[r].threads = (double)d.threads[r];
 		k[r].elem = bits / 8;
 		k[r].gemm = gm + r * GP_GEMM_MAX;
-		k[r].ngemm = c_gemm >= 0 ? gp_gemm_parse(t->val[c_gemm][r], gm + r * GP_GEMM_MAX, GP_GEMM_MAX) : -1;
-		if (c_gemm >= 0 && k[r].ngemm < 0 && strcmp(t->val[c_gemm][r], "."))
-			gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", s->src, d.id[r],
-			    t->val[c_gemm][r]);
+		k[r].ngemm = c_gemm >= 0 ? gp_gemm_parse(gp_val(t, c_gemm, r), gm + r * GP_GEMM_MAX, GP_GEMM_MAX) : -1;
+		if (c_gemm >= 0 && k[r].ngemm < 0 && strcmp(gp_val(t, c_gemm, r), "."))
+			gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", s->src, gp_dag_id(&d, r),
+			    gp_val(t, c_gemm, r));
 		resident += v[2];
 		most = fmax(most, v[0] + v[1]);
 	}
@@ -408,7 +408,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		for (r = 0; r < t->nrow; r++) {
 			if (stage[r] < 1 || stage[r] > (int64_t)t->nrow)
 				gp_die("%s: subgraph %s: stage '%s' is not a stage of %zu subgraphs (run gp-concur "
-				    "again)", s->src, d.id[r], t->val[gp_table_col(t, "stage")][r], t->nrow);
+				    "again)", s->src, gp_dag_id(&d, r), gp_val(t, gp_table_col(t, "stage"), r), t->nrow);
 			ns = stage[r] > ns ? stage[r] : ns;
 		}
 		mx = gp_xcalloc((size_t)ns + 1, sizeof *mx);

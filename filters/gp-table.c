@@ -571,7 +571,7 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 				else if (c)
 					putchar(o->fmt == F_CSV ? ',' : '\t');
 				at.stream = i + 1, at.row = r + 1, at.col = cols[c].title;
-				put_field(o, &a, idx[c] >= 0 ? t->val[idx[c]][r] : txt[c], &at);
+				put_field(o, &a, idx[c] >= 0 ? gp_val(t, idx[c], r) : txt[c], &at);
 			}
 			fputs(o->fmt == F_JSON ? "}\n" : "\n", stdout);
 			if (r % 1024 == 1023)

@@ -117,7 +117,7 @@ cell(const struct gp_table *t, const char *col, size_t r)
 {
 	int c = gp_table_col(t, col);
 
-	return c < 0 ? "." : t->val[c][r];
+	return c < 0 ? "." : gp_val(t, c, r);
 }
 
 const char *
@@ -179,7 +179,7 @@ top(struct out *O, struct rep *R, int n, const char *by)
 		const char *share = tot > 0 && d->flops[k] >= 0 ? hpct(a, (double)d->flops[k] / tot) : "?";
 		const char *ai = cell(t, aicol, k);
 
-		gp_grid_row(&T, d->id[k], field(a, t, "name", k), field(a, t, "kind", k),
+		gp_grid_row(&T, gp_dag_id(d, k), field(a, t, "name", k), field(a, t, "kind", k),
 		    hcount(a, known(d->flops[k])), share, hbytes(a, bhw ? bhw[k] : known(d->bytes[k])),
 		    strcmp(ai, ".") ? ai : "?", cell(t, bcol, k),
 		    d->lat ? htime(a, d->lat[k] < 0 ? NAN : d->lat[k]) : NULL,
@@ -394,7 +394,7 @@ report(struct out *O, struct rep *R)
 			gp_grid_init(&T, 5, "rlrrr");
 			gp_grid_row(&T, "id", "name", "FLOPs", "AI", "threads");
 			for (r = 0; r < t->nrow; r++)
-				if (!strcmp(t->val[c_dw][r], "1"))
+				if (!strcmp(gp_val(t, c_dw, r), "1"))
 					gp_grid_row(&T, cell(t, "id", r), field(a, t, "name", r),
 					    hcount(a, known(R->d.flops[r])), cell(t, "ai", r),
 					    hcount(a, known(R->d.threads[r])));

@@ -31,7 +31,7 @@ plain(const char *f, int64_t *x)
 static int64_t
 count_at(const struct gp_dag *d, int c, int v)
 {
-	const char *f = d->t->val[c][v];
+	const char *f = gp_val(d->t, c, v);
 	int64_t x;
 
 	if (plain(f, &x) == 0)
@@ -39,7 +39,7 @@ count_at(const struct gp_dag *d, int c, int v)
 	if (!strcmp(f, ".") || !strcmp(f, "?"))
 		return -1;
 	if (gp_parse_i64(f, &x) || x < 0)
-		gp_die("%s: subgraph %s: %s '%s' is not a count", d->src, d->id[v], d->t->col[c], f);
+		gp_die("%s: subgraph %s: %s '%s' is not a count", d->src, gp_dag_id(d, v), d->t->col[c], f);
 	return x;
 }
 
@@ -67,7 +67,7 @@ gp_dag_values(const struct gp_dag *d, const char *col, double unknown)
 		return NULL;
 	x = gp_xcalloc((size_t)d->n + 1, sizeof *x);
 	for (v = 0; v < d->n; v++) {
-		const char *f = d->t->val[c][v];
+		const char *f = gp_val(d->t, c, v);
 		char *e;
 
 		if (!strcmp(f, ".") || !strcmp(f, "?")) {
@@ -76,7 +76,7 @@ gp_dag_values(const struct gp_dag *d, const char *col, double unknown)
 		}
 		x[v] = strtod(f, &e);
 		if (e == f || *e || !(x[v] >= 0) || x[v] > 1e30)
-			gp_die("%s: subgraph %s: %s '%s' is not a number", d->src, d->id[v], col, f);
+			gp_die("%s: subgraph %s: %s '%s' is not a number", d->src, gp_dag_id(d, v), col, f);
 	}
 	return x;
 }
@@ -159,7 +159,7 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 	*o0 = gp_xcalloc((size_t)d->n + 1, sizeof **o0);
 	*o = gp_xcalloc(have, sizeof **o);
 	for (v = 0; v < d->n; v++) {
-		const char *f = d->t->val[c][v];
+		const char *f = gp_val(d->t, c, v);
 		size_t a, e;
 		int cnt = 0;
 
@@ -169,10 +169,10 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 
 			e = a + strcspn(f + a, ",");
 			if (e == a)
-				gp_die("%s: subgraph %s: empty name in its %s", d->src, d->id[v],
+				gp_die("%s: subgraph %s: empty name in its %s", d->src, gp_dag_id(d, v),
 				    out ? "outputs" : "inputs");
 			if ((t = tensor(d, m, f + a, e - a, cap)) < 0)
-				gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, d->id[v],
+				gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, gp_dag_id(d, v),
 				    out ? "outputs" : "inputs", f);
 			if (tot + 1 > have) {
 				have = 2 * (tot + 1);
@@ -181,12 +181,12 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 			if (out) {
 				if (d->tprod[t] >= 0)
 					gp_die("%s: tensor '%s' is an output of subgraphs %s and %s", d->src,
-					    d->tname[t], d->id[d->tprod[t]], d->id[v]);
+					    d->tname[t], gp_dag_id(d, d->tprod[t]), gp_dag_id(d, v));
 				d->tprod[t] = v;
 			} else if (d->tprod[t] >= v) {
 				gp_die("%s: subgraph %s reads '%s' before subgraph %s writes it: the "
-				    "subgraph records are not in topological order", d->src, d->id[v],
-				    d->tname[t], d->id[d->tprod[t]]);
+				    "subgraph records are not in topological order", d->src, gp_dag_id(d, v),
+				    d->tname[t], gp_dag_id(d, d->tprod[t]));
 			}
 			(*o)[tot++] = t;
 			cnt++;
@@ -226,7 +226,7 @@ void
 gp_dag_records(struct gp_dag *d, struct gp_stream *s)
 {
 	const char *hdr = gp_hdr_get(s, "partition"), *p;
-	int c_id, v;
+	int v;
 
 	memset(d, 0, sizeof *d);
 	d->stream = s;
@@ -245,14 +245,13 @@ gp_dag_records(struct gp_dag *d, struct gp_stream *s)
 	if (d->t->nrow > 1000000)
 		gp_die("%s: %zu subgraphs: more than gp-concur handles (1000000)", s->src, d->t->nrow);
 	d->n = (int)d->t->nrow;
-	c_id = gp_table_need(s, d->t, "id");
-	d->id = d->t->val[c_id];
+	d->c_id = gp_table_need(s, d->t, "id");
 	for (v = 0; v < d->n; v++) {
 		int64_t x;
 
-		if ((plain(d->id[v], &x) && gp_parse_i64(d->id[v], &x)) || x != v + 1)
+		if ((plain(gp_dag_id(d, v), &x) && gp_parse_i64(gp_dag_id(d, v), &x)) || x != v + 1)
 			gp_die("%s: subgraph record %d has id '%s': subgraphs are numbered 1, 2, ... in "
-			    "order", s->src, v + 1, d->id[v]);
+			    "order", s->src, v + 1, gp_dag_id(d, v));
 	}
 	d->flops = counts(d, "flops");
 	d->threads = counts(d, "threads");

@@ -201,17 +201,32 @@ int64_t gp_shape_numel(const struct gp_shape *s);
 /* Bytes of a tensor of numel elements of dtype dt; -1 if unknown, -2 on overflow. */
 int64_t gp_tensor_bytes(int dt, int64_t numel);
 
-/* ---- stream.c: the gp stream (docs/format.md) ---- */
+/* ---- stream.c, stream-read.c, stream-write.c: the gp stream (docs/format.md) ---- */
 /* A record table: every record of one type, stored column by column so that a
  * filter can add a column cheaply. Fields are kept exactly as read (escaped), so
- * records and columns a filter does not touch pass through byte for byte. */
+ * records and columns a filter does not touch pass through byte for byte. A
+ * field is a 4-byte handle into its stream's text (gp_val reads it): the text
+ * is copied out of the input as it is read, a field equal to the one above it
+ * shared, so a stream costs about 4 bytes a field and its distinct text. */
 struct gp_table {
 	char *type;
 	int ncol;
 	char **col;                         /* column names */
-	char ***val;                        /* val[c][r]: field text of column c, row r */
+	uint32_t **val;                     /* val[c][r]: handle of the text of column c, row r */
+	char **text;                        /* the stream's text segments, which handles index */
 	size_t nrow, cap;
 };
+/* A handle: segment (the top GP_TEXT_SEGBITS bits) and offset in it; handle 0 is ".". */
+#define GP_TEXT_OFFBITS 22
+#define GP_TEXT_SEGS 1024
+/* The text of field c of row r: NUL-terminated, as long as the stream lives. */
+static inline char *
+gp_val(const struct gp_table *t, int c, size_t r)
+{
+	uint32_t h = t->val[c][r];
+
+	return t->text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
+}
 struct gp_hdr {
 	char *key;
 	char *val;                          /* the rest of the line after "##key\t", or "" */
@@ -223,7 +238,10 @@ struct gp_stream {
 	int nhdr, caphdr;
 	struct gp_table **tab;
 	int ntab, captab;
-	char *buf;                          /* the text read, fields point into it */
+	char **text;                        /* GP_TEXT_SEGS segments of field text; [0] is static */
+	int ntext;                          /* segments in use */
+	size_t tused, tsize;                /* bytes used and held in the last one */
+	char *buf;                          /* freed with the stream (an input's buffer given to it) */
 };
 void gp_stream_init(struct gp_stream *s, const char *src);
 /* Read a whole stream from f, and nothing after it; on any error, die naming src and the line. */
@@ -233,9 +251,10 @@ void gp_stream_read(struct gp_stream *s, FILE *f);
 struct gp_input {
 	FILE *f;
 	const char *src;
-	char *buf;                          /* the whole input; the streams' fields point into it */
-	size_t len, pos;                    /* its length; where the next stream starts */
-	size_t line;                        /* lines before it */
+	char *buf;                          /* a window on the input: bytes read, not yet parsed */
+	size_t len, pos, cap;               /* bytes in buf; where the next line starts; its size */
+	int eof;                            /* nothing more to read */
+	size_t line;                        /* lines before pos */
 	int n;                              /* streams read */
 	int give, given;                    /* give buf to the first stream read; done */
 };
@@ -546,7 +565,7 @@ struct gp_dag {
 	const char *src;
 	struct gp_table *t;                 /* the subgraph records */
 	int n;
-	char **id;                          /* id field of each record */
+	int c_id;                           /* the id column: gp_dag_id */
 	int *p0, *p;                        /* predecessors */
 	int *s0, *s;                        /* successors */
 	int64_t *flops;                     /* per subgraph; -1 unknown (or no column) */
@@ -580,6 +599,12 @@ void gp_dag_edges(struct gp_dag *d);
  * tensor records: the whole DAG of the subgraph records of g's stream. */
 void gp_dag_build(struct gp_dag *d, struct gp_graph *g);
 void gp_dag_release(struct gp_dag *d);
+/* The id field of subgraph v, as written. */
+static inline const char *
+gp_dag_id(const struct gp_dag *d, int v)
+{
+	return gp_val(d->t, d->c_id, (size_t)v);
+}
 /* A column of the subgraph records as counts (-1 where '.'), or as numbers
  * (unknown where '.'); NULL if there is no such column; dies on a field that
  * is not one. The caller frees the array. */
