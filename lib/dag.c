@@ -109,12 +109,12 @@ tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap
 			return (int)*p;
 		/* the last item of a field is NUL-terminated already */
 		name = it[n] ? gp_arena_strndup(&s->arena, it, n) : it;
-	} else if (!(name = gp_unesc(&s->arena, it, n))) {
-		return -1;
+	} else {
+		if (!(name = gp_unesc(&s->arena, it, n)))
+			return -1;
+		if ((p = gp_map_get(m, name)))
+			return (int)*p;
 	}
-	p = gp_map_get(m, name);
-	if (p)
-		return (int)*p;
 	if ((size_t)d->nt == *cap) {
 		*cap = *cap ? 2 * *cap : 64;
 		d->tname = gp_xreallocarray(d->tname, *cap, sizeof *d->tname);

@@ -118,6 +118,7 @@ void gp_outfile_save(const char *path, const void *p, size_t n); /* open, write,
 struct gp_map_ent {
 	const char *k;
 	int64_t v;
+	uint64_t h;                         /* the hash of k */
 };
 struct gp_map {
 	size_t n, cap;
@@ -126,6 +127,7 @@ struct gp_map {
 int64_t *gp_map_get(const struct gp_map *m, const char *k); /* the value's slot, or NULL */
 int64_t *gp_map_getn(const struct gp_map *m, const char *k, size_t n); /* the same, key k[0..n) */
 int gp_map_put(struct gp_map *m, const char *k, int64_t v); /* 1 if added, 0 if k was there */
+void gp_map_reserve(struct gp_map *m, size_t n);            /* room for n keys without growing */
 void gp_map_release(struct gp_map *m);
 
 /* ---- esc.c: percent-encoding of fields, number formatting ---- */

@@ -161,6 +161,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	g->ntensor = g->tensor_table->nrow;
 	g->t = gp_xcalloc(g->ntensor + 1, sizeof *g->t);
 	g->tsame = gp_xcalloc(g->ntensor + 1, sizeof *g->tsame);
+	gp_map_reserve(&g->byname, g->ntensor);
 	for (r = 0; r < g->ntensor; r++) {
 		struct gp_tensor *t = &g->t[r];
 		const char *dt = gp_val(g->tensor_table, c_dtype, r);

@@ -93,21 +93,31 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			char *q, *e;
 
 			out(&o, f, t->type, tl);
-			/* most fields are short: copied a byte at a time while there is
-			 * room, the rest by out */
+			/* fields copied a word at a time while there is room (the
+			 * text has slack), the rest by out */
 			q = o.buf + o.len;
 			e = o.buf + o.cap - 2;
 			for (c = 0; c < t->ncol; c++) {
 				const char *v = gp_val(t, c, r);
 
 				*q++ = '\t';
-				while (*v && q < e)
-					*q++ = *v++;
-				if (*v) {
-					o.len = (size_t)(q - o.buf);
-					outs(&o, f, v);
-					q = o.buf + o.len;
-					e = o.buf + o.cap - 2;
+				for (;; q += 8, v += 8) {
+					uint64_t w, m;
+
+					if (q + 8 > e) {
+						o.len = (size_t)(q - o.buf);
+						outs(&o, f, v);
+						q = o.buf + o.len;
+						e = o.buf + o.cap - 2;
+						break;
+					}
+					w = gp_load8(v);
+					m = gp_zero8(w);
+					memcpy(q, &w, 8);
+					if (m) {
+						q += __builtin_ctzll(m) >> 3;
+						break;
+					}
 				}
 			}
 			*q++ = '\n';

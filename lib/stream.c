@@ -8,8 +8,8 @@
 
 static void cache_drop(const struct gp_stream *s);
 
-/* handle 0: the text of every field not known, "." */
-static char unknown[] = ".";
+/* handle 0: the text of every field not known, "." (and its slack) */
+static char unknown[1 + GP_SLACK] = ".";
 
 #define SEGSIZE ((size_t)1 << GP_TEXT_OFFBITS)
 
@@ -35,7 +35,7 @@ texts(struct gp_stream *s)
 
 /* Field text is copied into segments of 4 MiB, never moved or freed before
  * the stream; a text longer than a quarter of one gets a segment of its own
- * (its handle's offset is 0). */
+ * (its handle's offset is 0). Each has GP_SLACK zero bytes after its end. */
 uint32_t
 gp_text_add(struct gp_stream *s, const char *p, size_t n)
 {
@@ -49,7 +49,7 @@ gp_text_add(struct gp_stream *s, const char *p, size_t n)
 		if (s->ntext == GP_TEXT_SEGS)
 			gp_die("%s: more than %d MiB of text in one stream", s->src,
 			    (int)(GP_TEXT_SEGS * (SEGSIZE >> 20)));
-		s->text[s->ntext++] = gp_xmalloc(size);
+		s->text[s->ntext++] = gp_xcalloc(1, size + GP_SLACK);
 		s->tused = 0;
 		s->tsize = size;
 	}
