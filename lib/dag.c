@@ -96,15 +96,23 @@ counts(const struct gp_dag *d, const char *col)
 	return x;
 }
 
-/* index of tensor it[0..n) (escaped), adding it */
+/* index of tensor it[0..n) (escaped), adding it; with the graph, a tensor
+ * of the main graph is found through the graph's own names, others (which
+ * gp_dag_build then refuses) through the DAG's */
 static int
 tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap)
 {
 	struct gp_stream *s = d->stream;
 	const char *name;
 	int64_t *p;
+	int gt = d->g ? gp_graph_item(d->g, 0, it, n) : -1;
 
-	if (!memchr(it, '%', n)) {
+	if (gt >= 0 && d->gidx[gt] >= 0)
+		return d->gidx[gt];
+	if (gt >= 0) {
+		name = d->g->t[gt].name;
+		d->gidx[gt] = d->nt;
+	} else if (!memchr(it, '%', n)) {
 		if ((p = gp_map_getn(m, it, n)))
 			return (int)*p;
 		/* the last item of a field is NUL-terminated already */
@@ -119,10 +127,13 @@ tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap
 		*cap = *cap ? 2 * *cap : 64;
 		d->tname = gp_xreallocarray(d->tname, *cap, sizeof *d->tname);
 		d->tprod = gp_xreallocarray(d->tprod, *cap, sizeof *d->tprod);
+		d->tg = gp_xreallocarray(d->tg, *cap, sizeof *d->tg);
 	}
 	d->tname[d->nt] = name;
 	d->tprod[d->nt] = -1;
-	gp_map_put(m, name, d->nt);
+	d->tg[d->nt] = gt;
+	if (gt < 0)
+		gp_map_put(m, name, d->nt);
 	return d->nt++;
 }
 
@@ -311,13 +322,15 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 
 	gp_dag_records(d, s);
 	d->g = g;
+	d->gidx = gp_xcalloc(g->ntensor + 1, sizeof *d->gidx);
+	memset(d->gidx, 0xff, (g->ntensor + 1) * sizeof *d->gidx);      /* -1 */
 	gp_dag_edges(d);
 
 	/* tensor sizes, and which tensors outlive the run (graph outputs, after views) */
 	d->tbytes = gp_xcalloc((size_t)d->nt + 1, sizeof *d->tbytes);
 	d->tkeep = gp_xcalloc((size_t)d->nt + 1, 1);
 	for (k = 0; k < d->nt; k++) {
-		int t = gp_graph_find(g, 0, d->tname[k]);
+		int t = d->tg[k];
 		int64_t e;
 
 		if (t < 0)
@@ -334,9 +347,11 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	out = g->ngraph > 0 ? g->gout[0] : NULL;
 	for (k = 0; out && k < g->ngout[0]; k++) {
 		int t = gp_tensor_root(g, out[k]);
-		int64_t *x = t >= 0 ? gp_map_get(m, g->t[t].name) : NULL;
+		int64_t *x = t >= 0 && d->gidx[t] < 0 ? gp_map_get(m, g->t[t].name) : NULL;
 
-		if (x)
+		if (t >= 0 && d->gidx[t] >= 0)
+			d->tkeep[d->gidx[t]] = 1;
+		else if (x)
 			d->tkeep[*x] = 1;
 	}
 }
@@ -359,6 +374,8 @@ gp_dag_release(struct gp_dag *d)
 	free(d->tname);
 	free(d->tbytes);
 	free(d->tprod);
+	free(d->tg);
+	free(d->gidx);
 	free(d->tkeep);
 	free(d->i0);
 	free(d->in);

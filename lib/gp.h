@@ -400,6 +400,8 @@ struct gp_graph {
 	int *gholder;                       /* graph id -> the node holding it, -1 for main/functions */
 	struct gp_map byname;               /* name -> a tensor of that name */
 	int *tsame;                         /* tensor -> the next of the same name (another graph's), -1 */
+	char *tdup;                         /* tensor -> another tensor has its name */
+	int hint;                           /* the tensor gp_graph_item found last */
 	struct gp_map scratch;              /* gp_graph_build's own (released by gp_graph_release if it dies) */
 	int opset;                          /* of the default domain */
 	int rebatched;                      /* --batch set dim 0 of every input from batch_from to batch_to */
@@ -411,6 +413,8 @@ void gp_graph_build(struct gp_graph *g, struct gp_stream *s);
 void gp_graph_release(struct gp_graph *g);
 /* The tensor called name, seen from graph gid (then its enclosing graphs); -1 if none. */
 int gp_graph_find(const struct gp_graph *g, int gid, const char *name);
+/* The same for a list item it[0..n), escaped: -1 if none, -2 if the escape is malformed. */
+int gp_graph_item(struct gp_graph *g, int gid, const char *it, size_t n);
 /* Write every dirty tensor's dtype, shape, bytes and (small, known) data back to its record. */
 void gp_graph_store(struct gp_graph *g);
 /* Attributes of a node: 0 and *v set if present, else -1 (and *v untouched). */
@@ -583,6 +587,8 @@ struct gp_dag {
 	const char **tname;
 	int64_t *tbytes;                    /* whole tensor, at the ##partition dtype; -1 unknown */
 	int *tprod;                         /* the subgraph writing it, -1 none (a graph input) */
+	int *tg;                            /* its tensor in the graph (gp_dag_build), else -1 */
+	int *gidx;                          /* graph tensor -> DAG tensor, -1 (gp_dag_build) */
 	char *tkeep;                        /* a graph output (after views): lives to the end */
 	int *i0, *in;                       /* v's input tensors, ascending, unique */
 	int *o0, *out;                      /* v's output tensors */

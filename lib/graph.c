@@ -96,17 +96,52 @@ gp_graph_find(const struct gp_graph *g, int gid, const char *name)
 	return findn(g, gid, name, strlen(name));
 }
 
+/* hinted: the tensor called it[0..n) in graph gid if it is the one found
+ * last or the one after it, with a name no other tensor has (as findn would
+ * find it: records list tensors mostly in the order nodes make and read
+ * them, so this spares most lookups in the map); else -1 */
+static int
+hinted(struct gp_graph *g, int gid, const char *it, size_t n)
+{
+	int t, k;
+
+	for (k = 0; k < 2; k++) {
+		t = g->hint + k;
+		if (t >= 0 && (size_t)t < g->ntensor && !g->tdup[t] && g->t[t].graph == gid &&
+		    strncmp(g->t[t].name, it, n) == 0 && g->t[t].name[n] == '\0')
+			return t;
+	}
+	return -1;
+}
+
+int
+gp_graph_item(struct gp_graph *g, int gid, const char *it, size_t n)
+{
+	const char *v;
+	int t;
+
+	if (!memchr(it, '%', n)) {
+		if ((t = hinted(g, gid, it, n)) < 0)
+			t = findn(g, gid, it, n);
+	} else {
+		if (!(v = gp_unesc(&g->s->arena, it, n)))
+			return -2;
+		t = gp_graph_find(g, gid, v);
+	}
+	if (t >= 0)
+		g->hint = t;
+	return t;
+}
+
 /* the tensor a list item it[0..n) (escaped) names, from graph gid; -1 */
 static int
 find_item(struct gp_graph *g, int gid, const char *it, size_t n, const char *what)
 {
-	const char *v;
+	int t = gp_graph_item(g, gid, it, n);
 
-	if (!memchr(it, '%', n))
-		return findn(g, gid, it, n);
-	if (!(v = gp_unesc(&g->s->arena, it, n)))
+	if (t == -2)
 		gp_die("%s: bad escape in %s '%.*s'", g->s->src, what, (int)n, it);
-	return gp_graph_find(g, gid, v);
+	return t;
 }
 
 static int
@@ -161,6 +196,8 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	g->ntensor = g->tensor_table->nrow;
 	g->t = gp_xcalloc(g->ntensor + 1, sizeof *g->t);
 	g->tsame = gp_xcalloc(g->ntensor + 1, sizeof *g->tsame);
+	g->tdup = gp_xcalloc(g->ntensor + 1, 1);
+	g->hint = -1;
 	gp_map_reserve(&g->byname, g->ntensor);
 	for (r = 0; r < g->ntensor; r++) {
 		struct gp_tensor *t = &g->t[r];
@@ -189,6 +226,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 				if (g->t[o].graph == t->graph)
 					gp_die("%s: tensor '%s' appears twice in graph %d", s->src, t->name,
 					    t->graph);
+			g->tdup[r] = g->tdup[*p] = 1;
 			g->tsame[r] = (int)*p;
 			*p = (int64_t)r;
 		}
@@ -332,6 +370,7 @@ gp_graph_release(struct gp_graph *g)
 	free(g->gholder);
 	free(g->ngout);
 	free(g->tsame);
+	free(g->tdup);
 	gp_map_release(&g->byname);
 	gp_map_release(&g->scratch);
 	memset(g, 0, sizeof *g);
