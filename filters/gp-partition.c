@@ -230,10 +230,15 @@ static void
 triple(struct gp_buf *b, const int64_t *v)
 {
 	gp_buf_reset(b);
-	if (v[0] < 0 || v[1] < 0 || v[2] < 0)
+	if (v[0] < 0 || v[1] < 0 || v[2] < 0) {
 		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64, v[0], v[1], v[2]);
+		return;
+	}
+	gp_fmt_count(b, v[0]);
+	gp_buf_addc(b, ',');
+	gp_fmt_count(b, v[1]);
+	gp_buf_addc(b, ',');
+	gp_fmt_count(b, v[2]);
 }
 
 /* branches writes one branch record per If node costed (replacing those of

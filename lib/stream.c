@@ -430,10 +430,16 @@ gp_fmt_num(struct gp_buf *b, double v, int digits)
 void
 gp_fmt_count(struct gp_buf *b, int64_t v)
 {
-	if (v < 0)
+	char text[24], *p = text + sizeof text;
+
+	if (v < 0) {
 		gp_buf_addc(b, '.');
-	else
-		gp_buf_printf(b, "%" PRId64, v);
+		return;
+	}
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	gp_buf_add(b, p, (size_t)(text + sizeof text - p));
 }
 
 void
