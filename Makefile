@@ -63,7 +63,7 @@ $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h &: $(ONNX_PROTO)
 $(O)/onnx.pb-c.o: $(O)/onnx.pb-c.c $(O)/onnx.pb-c.h
 	$(CC) $(CFLAGS) -Wno-unused-parameter -c -o $@ $<
 
-$(O)/lib/%.o: lib/%.c lib/gp.h lib/op.h lib/stream.h $(O)/onnx.pb-c.h
+$(O)/lib/%.o: lib/%.c lib/gp.h lib/op.h lib/stream.h lib/partition.h $(O)/onnx.pb-c.h
 	@mkdir -p $(O)/lib
 	$(CC) $(CFLAGS) -DGP_SHAREDIR='"$(SHAREDIR)"' -Ilib -I$(O) -c -o $@ $<
 
@@ -197,7 +197,7 @@ install: $(PROGS)
 # copy of the tree in build/deb/gp-VERSION/ with docs/debian/ as debian/,
 # then lintian (build/deb/lintian.log); redone only when a file it holds changed
 VERSION = $(shell sed -n 's/^#define GP_VERSION "\(.*\)"$$/\1/p' lib/gp.h)
-DEBFILES = Makefile README.md lib/gp.h lib/op.h lib/stream.h $(LIBSRC) $(wildcard filters/*.[ch]) $(wildcard hw/*.yaml hw/runtime/*.yaml) \
+DEBFILES = Makefile README.md lib/gp.h lib/op.h lib/stream.h lib/partition.h $(LIBSRC) $(wildcard filters/*.[ch]) $(wildcard hw/*.yaml hw/runtime/*.yaml) \
 	$(wildcard docs/*.md) $(MANPAGES) docs/gp.bash-completion pipelines/gp-diff $(wildcard docs/debian/* docs/debian/*/*)
 deb:
 	$(MAKE) deps TESTDEPS= EXTRADEPS="$(DEBDEPS)"

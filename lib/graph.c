@@ -492,6 +492,9 @@ gp_attr_str(struct gp_arena *a, const struct gp_node *n, const char *k, const ch
 	return *v ? 0 : -1;
 }
 
+/* list: attribute k of node n, a "[a,b,...]" list, as integers into *iv or
+ * as floats into *fv (arena memory of a): the count, or -1 if it is absent
+ * or a value is malformed */
 static int
 list(struct gp_arena *a, const struct gp_node *n, const char *k, int64_t **iv, double **fv)
 {
