@@ -122,6 +122,10 @@ concur(struct gp_stream *s, const struct copts *O)
 
 	gp_graph_build(&g, s);
 	gp_dag_build(&d, &g);
+	/* what else the graph says; then its memory goes back before the analyses */
+	batch = gp_graph_batch(&g);
+	gp_graph_release(&g);
+	d.g = NULL;
 	weight = O->weight ? O->weight : "ops";
 	if (!strcmp(weight, "time") && !d.lat)
 		gp_die("%s: --weight time: the subgraphs have no latency_s column (run gp-roofline first)",
@@ -164,7 +168,6 @@ concur(struct gp_stream *s, const struct copts *O)
 
 	/* thread- and batch-level parallelism */
 	gp_dag_threads(&d, &thr_avg, &thr_max);
-	batch = gp_graph_batch(&g);
 
 	/* peak memory */
 	for (v = 0; v < d.n; v++)
@@ -288,7 +291,6 @@ concur(struct gp_stream *s, const struct copts *O)
 	gp_buf_release(&b);
 	gp_buf_release(&h);
 	gp_dag_release(&d);
-	gp_graph_release(&g);
 	if (status != GP_EXIT_OK)
 		gp_note("%s: the peak memory (%" PRId64 " bytes) does not fit the budget (%.0f bytes)",
 		    s->src, peak_total, O->budget);

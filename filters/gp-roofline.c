@@ -317,7 +317,13 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	c_gemm = gp_table_col(t, "gemm");
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
+	/* what else the graph says; then its memory goes back before the estimates */
 	batch = gp_graph_batch(&g);
+	if (h->rt && h->host_link > 0)
+		copy_s = ((h->rt->copy_inputs ? io_bytes(&g, GP_K_INPUT, C.prec) : 0) +
+		    (h->rt->copy_outputs ? io_bytes(&g, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
+	gp_graph_release(&g);
+	d.g = NULL;
 
 	known = gp_xcalloc(t->nrow + 1, 1);
 	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);
@@ -416,9 +422,6 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	}
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
-	if (h->rt && h->host_link > 0)
-		copy_s = ((h->rt->copy_inputs ? io_bytes(&g, GP_K_INPUT, C.prec) : 0) +
-		    (h->rt->copy_outputs ? io_bytes(&g, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
 	/* a runtime that does not know the shapes runs the shape computations gp folded */
 	if (h->rt && h->rt->shape_nodes) {
 		const char *sn = gp_hdr_field(s, "partition", "shape_nodes");
@@ -525,7 +528,6 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	gp_buf_release(&b);
 	gp_buf_release(&hd);
 	gp_dag_release(&d);
-	gp_graph_release(&g);
 }
 
 int
