@@ -243,6 +243,7 @@ struct gp_stream {
 	char **text;                        /* GP_TEXT_SEGS segments of field text; [0] is static */
 	int ntext;                          /* segments in use */
 	size_t tused, tsize;                /* bytes used and held in the last one */
+	unsigned gen;                       /* a number no other stream has (stream.c's cache) */
 	char *buf;                          /* freed with the stream (an input's buffer given to it) */
 };
 void gp_stream_init(struct gp_stream *s, const char *src);

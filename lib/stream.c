@@ -6,7 +6,7 @@
 
 #include "stream.h"
 
-static void cache_drop(const struct gp_stream *s);
+static unsigned generation;     /* of the last stream made: the value cache's owner */
 
 /* handle 0: the text of every field not known, "." (and its slack) */
 static char unknown[1 + GP_SLACK] = ".";
@@ -16,9 +16,9 @@ static char unknown[1 + GP_SLACK] = ".";
 void
 gp_stream_init(struct gp_stream *s, const char *src)
 {
-	cache_drop(s);
 	memset(s, 0, sizeof *s);
 	s->src = src;
+	s->gen = ++generation;
 }
 
 /* the segment table, made when the first table is */
@@ -85,7 +85,6 @@ gp_stream_release(struct gp_stream *s)
 	for (i = 1; s->text && i < s->ntext; i++)
 		free(s->text[i]);
 	free(s->text);
-	cache_drop(s);
 	gp_arena_release(&s->arena);
 	memset(s, 0, sizeof *s);
 }
@@ -257,24 +256,16 @@ gp_table_addrow(struct gp_stream *s, struct gp_table *t)
 /* Values set are copied into the stream's text; short ones are looked up
  * first in a small cache of those copied, since filters set the same few
  * values ("0", "float32", "relu", "[1,16]") on every row: a million rows need
- * not hold a million copies. Entries belong to one stream and go with it. */
+ * not hold a million copies. An entry belongs to the stream of its
+ * generation (a number no other stream has), so a stream gone needs no
+ * clearing of its entries. */
 #define NCACHE 4096
 #define CACHED 24               /* the longest value cached */
 static struct {
-	const struct gp_stream *s;
+	unsigned gen;
 	uint32_t h;
 	size_t n;
 } cache[NCACHE];
-
-static void
-cache_drop(const struct gp_stream *s)
-{
-	size_t i;
-
-	for (i = 0; i < NCACHE; i++)
-		if (cache[i].s == s)
-			cache[i].s = NULL;
-}
 
 void
 gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n)
@@ -290,13 +281,15 @@ gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, cons
 		t->val[col][row] = gp_text_add(s, text, n);
 		return;
 	}
+	if (!s->gen)
+		s->gen = ++generation;  /* a stream never given to gp_stream_init */
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)text[i]) * 16777619u;
 	h &= NCACHE - 1;
-	if (cache[h].s != s || cache[h].n != n ||
+	if (cache[h].gen != s->gen || cache[h].n != n ||
 	    memcmp(s->text[cache[h].h >> GP_TEXT_OFFBITS] + (cache[h].h & (SEGSIZE - 1)), text, n) != 0) {
 		cache[h].h = gp_text_add(s, text, n);
-		cache[h].s = s;
+		cache[h].gen = s->gen;
 		cache[h].n = n;
 	}
 	t->val[col][row] = cache[h].h;
