@@ -509,19 +509,20 @@ int gp_fuse_rules(const char *list);
 struct gp_sub {
 	int id;                             /* 1, 2, ... in topological order */
 	int anchor;                         /* the node it is named after (its first) */
-	int *nodes, nnode;                  /* the nodes it holds, in order */
-	int *in, nin;                       /* activation tensors it reads (views resolved) */
-	int *w, nw;                         /* weights (and other constants) it reads */
-	int *out, nout;                     /* tensors it writes that others read */
-	const char *ops;                    /* op types joined by '+' */
+	int *nodes;                         /* the nodes it holds, in order */
+	int *in;                            /* activation tensors it reads (views resolved) */
+	int *w;                             /* weights (and other constants) it reads */
+	int *out;                           /* tensors it writes that others read */
+	int nnode, nin, nw, nout;           /* how many of each */
 	int known;                          /* macs and flops are known */
+	int ngemm;                          /* matrix products; 0 none (not a matrix kernel), -1 unknown */
+	const char *ops;                    /* op types joined by '+' */
 	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
 	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
 	/* of floating tensors (what a precision change scales): elements and
 	 * bytes read, written and of weights; -1 unknown */
 	int64_t felem[3], fbytes[3];
 	struct gp_gemm *gemm;               /* its matrix products (gemm.c), arena memory */
-	int ngemm;                          /* how many; 0 none (not a matrix kernel), -1 unknown */
 };
 /* An If node gp-partition costed (in the main graph, or in a body that counts). */
 struct gp_branch {

@@ -97,14 +97,13 @@ geometry(struct part *P, int G, struct gp_sub *s)
 	}
 }
 
+/* copy_list copies l's tensors to v; returns where the next list goes */
 static int *
-copy_list(struct gp_arena *a, const struct tlist *l)
+copy_list(int *v, const struct tlist *l)
 {
-	int *v = gp_arena_alloc(a, (size_t)(l->n + 1) * sizeof *v);
-
 	if (l->n)
 		memcpy(v, l->v, (size_t)l->n * sizeof *v);
-	return v;
+	return v + l->n;
 }
 
 static int64_t
@@ -268,16 +267,18 @@ part_collect(struct part *P, struct gp_part *out, const int *rank)
 	struct gp_graph *g = P->g;
 	struct gp_arena *A = &g->s->arena;
 	struct tlist in = {0}, w = {0}, o = {0};
-	int G, m, j, k, *rd, nr;
+	struct gp_buf ops = {0};
+	const char *last_ops = NULL;
+	int G, m, j, k, *rd, nr, *v;
 
 	out->nsg = P->ngrp;
 	out->sg = gp_xcalloc((size_t)P->ngrp + 1, sizeof *out->sg);
 	for (G = 0; G < P->ngrp; G++) {
 		struct gp_sub *s = &out->sg[rank[G]];
-		struct gp_buf ops = {0};
 		int nm = 0;
 
 		in.n = w.n = o.n = 0;
+		gp_buf_reset(&ops);
 		s->id = rank[G] + 1;
 		s->anchor = P->first[G];
 		s->c = P->cost[lead(P, G)];
@@ -331,20 +332,25 @@ part_collect(struct part *P, struct gp_part *out, const int *rank)
 					tl_add(&o, t, -1);
 			}
 		}
-		s->ops = gp_arena_strdup(A, ops.buf ? ops.buf : "");
-		gp_buf_release(&ops);
-		s->nodes = gp_arena_alloc(A, (size_t)(nm + 1) * sizeof *s->nodes);
+		/* the op types, shared with the subgraph before when the same */
+		if (!last_ops || strcmp(last_ops, ops.buf ? ops.buf : ""))
+			last_ops = gp_arena_strdup(A, ops.buf ? ops.buf : "");
+		s->ops = last_ops;
+		/* its nodes and tensors in one piece of the arena */
+		v = gp_arena_alloc(A, (size_t)(nm + in.n + w.n + o.n + 1) * sizeof *v);
+		s->nodes = v;
 		for (m = P->first[G], k = 0; m >= 0; m = P->next[m])
 			s->nodes[k++] = m;
 		s->nnode = nm;
 		if (!s->known)
 			s->c.macs = s->c.flops = -1;
 		s->nin = in.n;
-		s->in = copy_list(A, &in);
+		s->in = v + nm;
 		s->nw = w.n;
-		s->w = copy_list(A, &w);
+		s->w = copy_list(s->in, &in);
 		s->nout = o.n;
-		s->out = copy_list(A, &o);
+		s->out = copy_list(s->w, &w);
+		copy_list(s->out, &o);
 		s->bytes_in = sum_bytes(P, &in);
 		s->bytes_weight = sum_bytes(P, &w);
 		s->bytes_out = sum_bytes(P, &o);
@@ -359,4 +365,5 @@ part_collect(struct part *P, struct gp_part *out, const int *rank)
 	free(w.elems);
 	free(o.v);
 	free(o.elems);
+	gp_buf_release(&ops);
 }

@@ -277,6 +277,17 @@ gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, cons
 		t->val[col][row] = 0;
 		return;
 	}
+	if (row > 0) {
+		/* the same as the field above it, as it mostly is */
+		const char *up = gp_val(t, col, row - 1);
+
+		for (i = 0; i < n && up[i] == text[i]; i++)
+			;
+		if (i == n && up[n] == '\0') {
+			t->val[col][row] = t->val[col][row - 1];
+			return;
+		}
+	}
 	if (n > CACHED) {
 		t->val[col][row] = gp_text_add(s, text, n);
 		return;
