@@ -213,16 +213,23 @@ tally(struct rep *R, const char *col, struct count **out)
 	const struct gp_dag *d = &R->d;
 	struct gp_table *t = R->t;
 	struct count *c = gp_xcalloc(t->nrow + 1, sizeof *c);
-	int n = 0, i;
+	int n = 0, i = 0, k = gp_table_col(t, col);
+	const char *prev = NULL;
 	size_t r;
 
 	for (r = 0; r < t->nrow; r++) {
-		const char *v = field(&R->s.arena, t, col, r);
+		const char *raw = k < 0 ? "." : gp_val(t, k, r);
 
-		for (i = 0; i < n && strcmp(c[i].name, v); i++)
-			;
-		if (i == n)
-			c[n++].name = v;
+		/* a run of one value (as records mostly come) is decoded and found once */
+		if (!prev || strcmp(raw, prev)) {
+			const char *v = field(&R->s.arena, t, col, r);
+
+			for (i = 0; i < n && strcmp(c[i].name, v); i++)
+				;
+			if (i == n)
+				c[n++].name = v;
+			prev = raw;
+		}
 		c[i].n++;
 		c[i].flops += known(d->flops[r]);
 		c[i].time += d->lat && d->lat[r] > 0 ? d->lat[r] : 0;

@@ -52,8 +52,8 @@ gp_dag_counts(const struct gp_dag *d, const char *col)
 	if (c < 0)
 		return NULL;
 	x = gp_xcalloc((size_t)d->n + 1, sizeof *x);
-	for (v = 0; v < d->n; v++)
-		x[v] = count_at(d, c, v);
+	for (v = 0; v < d->n; v++)       /* a field that shares the text above it, its number */
+		x[v] = v && gp_val(d->t, c, v) == gp_val(d->t, c, v - 1) ? x[v - 1] : count_at(d, c, v);
 	return x;
 }
 
@@ -70,6 +70,10 @@ gp_dag_values(const struct gp_dag *d, const char *col, double unknown)
 		const char *f = gp_val(d->t, c, v);
 		char *e;
 
+		if (v && f == gp_val(d->t, c, v - 1)) {
+			x[v] = x[v - 1];        /* the text above it, so its number */
+			continue;
+		}
 		if (!strcmp(f, ".") || !strcmp(f, "?")) {
 			x[v] = unknown;
 			continue;

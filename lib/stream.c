@@ -449,12 +449,27 @@ gp_fmt_count(struct gp_buf *b, int64_t v)
 void
 gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, double v, int prec)
 {
-	char text[32];
+	/* the texts of the numbers written last: a column of equal values, or a
+	 * few values again and again, is formatted once */
+	static struct {
+		uint64_t bits;
+		int prec, n;
+		char text[32];
+	} memo[256];
+	uint64_t bits, h;
 
-	if (v < 0 || !isfinite(v))
+	if (v < 0 || !isfinite(v)) {
 		t->val[col][row] = 0;
-	else
-		gp_table_setn(s, t, col, row, text, (size_t)fmt_g(text, v, prec));
+		return;
+	}
+	memcpy(&bits, &v, sizeof bits);
+	h = (bits ^ (bits >> 29) ^ (uint64_t)prec) * 0x9e3779b97f4a7c15ULL >> 56;
+	if (memo[h].bits != bits || memo[h].prec != prec || !memo[h].n) {
+		memo[h].bits = bits;
+		memo[h].prec = prec;
+		memo[h].n = fmt_g(memo[h].text, v, prec);
+	}
+	gp_table_setn(s, t, col, row, memo[h].text, (size_t)memo[h].n);
 }
 
 int
