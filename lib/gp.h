@@ -128,6 +128,7 @@ int64_t *gp_map_get(const struct gp_map *m, const char *k); /* the value's slot,
 int64_t *gp_map_getn(const struct gp_map *m, const char *k, size_t n); /* the same, key k[0..n) */
 int gp_map_put(struct gp_map *m, const char *k, int64_t v); /* 1 if added, 0 if k was there */
 void gp_map_reserve(struct gp_map *m, size_t n);            /* room for n keys without growing */
+void gp_map_prefetch(const struct gp_map *m, const char *k); /* k's slot on its way to the cache */
 void gp_map_release(struct gp_map *m);
 
 /* ---- esc.c: percent-encoding of fields, number formatting ---- */

@@ -203,6 +203,10 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 		struct gp_tensor *t = &g->t[r];
 		const char *dt = gp_val(g->tensor_table, c_dtype, r);
 
+		/* the slot a later tensor goes to, fetched while this one is read */
+		if (r + 16 < g->ntensor)
+			gp_map_prefetch(&g->byname, gp_val(g->tensor_table, c_name, r + 16));
+
 		t->row = r;
 		t->name = dec(s, gp_val(g->tensor_table, c_name, r), "tensor name");
 		t->graph = graph_id(s, gp_val(g->tensor_table, c_graph, r), g->ngraph);

@@ -52,6 +52,13 @@ gp_map_reserve(struct gp_map *m, size_t n)
 		rehash(m, cap);
 }
 
+void
+gp_map_prefetch(const struct gp_map *m, const char *k)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->e[hash(k) & (m->cap - 1)], 1);
+}
+
 int64_t *
 gp_map_get(const struct gp_map *m, const char *k)
 {
