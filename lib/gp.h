@@ -219,7 +219,9 @@ struct gp_table {
 	char **text;                        /* the stream's text segments, which handles index */
 	size_t nrow, cap;
 };
-/* A handle: segment (the top GP_TEXT_SEGBITS bits) and offset in it; handle 0 is ".". */
+/* A handle: the segment in its top 10 bits (GP_TEXT_SEGS of them), the offset
+ * in it in the low GP_TEXT_OFFBITS; handle 0 is ".". A stream holds at most
+ * 4 GiB of distinct text. */
 #define GP_TEXT_OFFBITS 22
 #define GP_TEXT_SEGS 1024
 /* The text of field c of row r: NUL-terminated, as long as the stream lives. */
@@ -607,7 +609,9 @@ void gp_dag_records(struct gp_dag *d, struct gp_stream *s);
  * not in topological order. */
 void gp_dag_edges(struct gp_dag *d);
 /* Both, and the tensors' sizes (tbytes) and graph outputs (tkeep) from g's
- * tensor records: the whole DAG of the subgraph records of g's stream. */
+ * tensor records: the whole DAG of the subgraph records of g's stream. The
+ * DAG needs g no more once built: a program may release g (and set d->g to
+ * NULL) before its analyses. */
 void gp_dag_build(struct gp_dag *d, struct gp_graph *g);
 void gp_dag_release(struct gp_dag *d);
 /* The id field of subgraph v, as written. */
