@@ -4,9 +4,9 @@
 Models are built with random weights (torchvision ``weights=None`` plus a fixed
 seed; nothing is ever downloaded), exported with ``torch.onnx.export`` in eval
 mode, checked with ``onnx.checker``, and then -- unless ``--keep-weights`` is
-given -- *weight-stripped*: every tensor with more than 64 elements is turned
-into an external-data reference to ``<model>.weights``, a file that is never
-written.  Dims and data types are kept, so the graph stays fully analysable
+given -- *weight-stripped* by stripweights.py: every tensor with more than 64
+elements is turned into an external-data reference to ``<model>.weights``, a
+file that is never written.  Dims and data types are kept, so the graph stays fully analysable
 (shapes, parameter counts, FLOPs) while the committed file stays small.
 
 Besides torchvision models the fixture set holds two small transformers
@@ -39,11 +39,10 @@ import warnings
 import torch
 import torchvision
 import onnx
-from onnx import TensorProto
+
+import stripweights
 
 SEED = 0
-STRIP_THRESHOLD = 64  # tensors with more elements than this are stripped
-EXTERNAL_ALIGN = 64  # byte alignment of the (fictitious) external offsets
 GENERIC_OPSET = 17  # opset for torchvision models not in the fixture set
 
 # Default fixture set, in export order.
@@ -421,96 +420,12 @@ def decorrelate_(model):
 # ----------------------------------------------------------------------------
 # ONNX helpers
 
-ELEM_SIZE = {
-    TensorProto.FLOAT: 4, TensorProto.UINT8: 1, TensorProto.INT8: 1,
-    TensorProto.UINT16: 2, TensorProto.INT16: 2, TensorProto.INT32: 4,
-    TensorProto.INT64: 8, TensorProto.BOOL: 1, TensorProto.FLOAT16: 2,
-    TensorProto.DOUBLE: 8, TensorProto.UINT32: 4, TensorProto.UINT64: 8,
-    TensorProto.COMPLEX64: 8, TensorProto.COMPLEX128: 16,
-    TensorProto.BFLOAT16: 2,
-}
-
-DATA_FIELDS = ("raw_data", "float_data", "int32_data", "string_data",
-               "int64_data", "double_data", "uint64_data")
-
-
-def iter_graphs(graph):
-    yield graph
-    for node in graph.node:
-        for attr in node.attribute:
-            if attr.type == onnx.AttributeProto.GRAPH:
-                yield from iter_graphs(attr.g)
-            elif attr.type == onnx.AttributeProto.GRAPHS:
-                for g in attr.graphs:
-                    yield from iter_graphs(g)
-
-
-def iter_weight_tensors(graph):
-    """Initializers and Constant-node tensor attributes, subgraphs included."""
-    for g in iter_graphs(graph):
-        yield from g.initializer
-        for node in g.node:
-            if node.op_type != "Constant" or node.domain not in ("", "ai.onnx"):
-                continue
-            for attr in node.attribute:
-                if attr.type == onnx.AttributeProto.TENSOR:
-                    yield attr.t
-                elif attr.type == onnx.AttributeProto.TENSORS:
-                    yield from attr.tensors
-
-
-def numel(t):
-    n = 1
-    for d in t.dims:
-        n *= d
-    return n
-
-
-def strip_weights(model, location):
-    """Turn every tensor with > STRIP_THRESHOLD elements into an external-data
-    reference to `location` (never written).  Returns (stripped, bytes)."""
-    offset = 0
-    count = 0
-    for t in iter_weight_tensors(model.graph):
-        n = numel(t)
-        if n <= STRIP_THRESHOLD:
-            continue
-        if t.data_type not in ELEM_SIZE:
-            raise RuntimeError("cannot strip tensor %r of data_type %d"
-                               % (t.name, t.data_type))
-        length = n * ELEM_SIZE[t.data_type]
-        for f in DATA_FIELDS:
-            t.ClearField(f)
-        del t.external_data[:]
-        t.data_location = TensorProto.EXTERNAL
-        for k, v in (("location", location), ("offset", str(offset)),
-                     ("length", str(length))):
-            e = t.external_data.add()
-            e.key = k
-            e.value = v
-        offset += (length + EXTERNAL_ALIGN - 1) // EXTERNAL_ALIGN * EXTERNAL_ALIGN
-        count += 1
-    return count, offset
-
-
-def has_external(model):
-    return any(t.data_location == TensorProto.EXTERNAL
-               for t in iter_weight_tensors(model.graph))
-
-
 def count_nodes(model):
-    return sum(len(g.node) for g in iter_graphs(model.graph))
+    return sum(len(g.node) for g in stripweights.iter_graphs(model.graph))
 
 
 def op_types(model):
-    return {n.op_type for g in iter_graphs(model.graph) for n in g.node}
-
-
-def write_bytes(path, data):
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+    return {n.op_type for g in stripweights.iter_graphs(model.graph) for n in g.node}
 
 
 # ----------------------------------------------------------------------------
@@ -601,7 +516,7 @@ def export_one(spec, outdir, opset, batch, keep_weights):
         # written by torch work too).
         onnx.checker.check_model(tmp_path)
         m = onnx.load(tmp_path, load_external_data=False)
-        external = has_external(m)
+        external = stripweights.has_external(m)
 
         ops = op_types(m)
         missing = [op for op in spec.require_ops if op not in ops]
@@ -624,7 +539,7 @@ def export_one(spec, outdir, opset, batch, keep_weights):
             else:
                 shutil.copyfile(tmp_path, out_path)
         else:
-            strip_weights(m, base + ".weights")
+            stripweights.strip(m, base + ".weights")
             # Shape inference must still work without the weight bytes.
             try:
                 onnx.shape_inference.infer_shapes(m, data_prop=True)
@@ -632,7 +547,7 @@ def export_one(spec, outdir, opset, batch, keep_weights):
                 raise RuntimeError("shape inference failed on stripped "
                                    "model: %s" % e) from e
             # Serialise ourselves: onnx.save would try to handle external data.
-            write_bytes(out_path, m.SerializeToString(deterministic=True))
+            stripweights.save(m, out_path)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 

@@ -9,6 +9,16 @@
 
 /* ---- the profile ---- */
 
+/* The fp32 register block of a GEMM micro-kernel for the kernel set k, M x N x K,
+ * or NULL: for AVX2 with FMA, BLIS's (6 rows of A x 16 columns of B, 12 ymm
+ * accumulators: the 12 independent FMA chains the peak needs). None is given
+ * for the others: no cited micro-kernel of that shape for gp's GEMM view. */
+static const char *
+gemm_tile(const struct kern *k)
+{
+	return !strcmp(k->name, "avx2+fma") ? "6x16x1" : NULL;
+}
+
 /* A number as YAML 1.1 reads a float: %.4g, with a '.' before any exponent. */
 static void
 num(struct gp_buf *b, double v)
@@ -151,6 +161,13 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	snprintf(c1, sizeof c1, "FLOP/s: %d independent FMA chains on %d thread%s, 2 FLOPs per lane",
 	    FMA_ACC, r->units, r->units == 1 ? "" : "s");
 	kv_num(b, "  fp32", r->fman, c1);
+	if (gemm_tile(r->k)) {
+		/* the register block of a GEMM micro-kernel that reaches this peak */
+		gp_buf_adds(b, "matrix:\n");
+		start = b->len;
+		gp_buf_printf(b, "  fp32: [%s]", gemm_tile(r->k));
+		eol(b, start, "a GEMM micro-kernel's register block: 6 rows x 2 vectors, K one at a time");
+	}
 	gp_buf_adds(b, "memory:\n");
 	gp_buf_adds(b, "  - level: dram\n");
 	start = b->len;
@@ -240,6 +257,12 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	snprintf(c1, sizeof c1, "%s's choices: the threads it ran and its kernels' SIMD width", gp_prog);
 	cite(b, c1);
 	gp_buf_adds(b, "    covers: [units, threads_per_unit]\n");
+	if (gemm_tile(r->k)) {
+		cite(b, "BLIS, config/haswell/bli_cntx_init_haswell.c: the AVX2/FMA sgemm micro-kernel "
+		    "bli_sgemm_haswell_asm_6x16 (MR 6, NR 16)");
+		gp_buf_adds(b, "    url: https://github.com/flame/blis\n");
+		gp_buf_adds(b, "    covers: [matrix]\n");
+	}
 	if (tdp > 0) {
 		cite(b, "given with --tdp");
 		gp_buf_adds(b, "    covers: [power.tdp_w]\n");

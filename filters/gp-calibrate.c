@@ -30,40 +30,35 @@
 
 static const char usage[] = "[--threads N] [--name NAME] [--tdp W] [--runs N] [--quick] [-v] [-o FILE]";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Measure this machine and write a hardware profile (YAML, the schema of hw/)\n"
-	    "on standard output: peak fp32 FMA throughput, STREAM-triad memory bandwidth,\n"
-	    "the read bandwidth of each cache level, and the cost of dispatching a kernel\n"
-	    "to a pool of threads, on one thread and on N. It takes a few seconds; keep\n"
-	    "the machine otherwise idle.\n\n"
-	    "  --threads N     use N threads (default: the CPUs this process may run on)\n"
-	    "  --name NAME     the profile's name (default host)\n"
-	    "  --tdp W         the chip's thermal design power in watts, for energy\n"
-	    "                  estimates (without it the profile has no power section)\n"
-	    "  --runs N        measure everything N times (default 1) and keep the median;\n"
-	    "                  say how far the figures spread, on standard error and in the\n"
-	    "                  profile's comments\n"
-	    "  --quick         shorter, noisier runs (about a second)\n"
-	    "  -o, --output FILE\n"
-	    "                  write the profile to FILE instead, atomically (a\n"
-	    "                  symbolic link: its target); checked before measuring\n"
-	    "  -v, --verbose   say what is measured, and the result, on standard error\n"
-	    "  -h, --help      show this help\n"
-	    "  -V, --version   show the version\n\n"
-	    "FLOPs count 2 per fused multiply-add per SIMD lane. Memory bandwidth counts\n"
-	    "24 bytes per element of a[i] = b[i] + s*c[i] on doubles, as STREAM does\n"
-	    "(the write-allocate read of a is not counted). Each cache level is read and\n"
-	    "triad-ed inside its capacity (a buffer twice the level below it, at most half\n"
-	    "its own); the last level's capacity is what its read bandwidth shows, when\n"
-	    "that is less than the system says (a virtual machine may report the host's).\n"
-	    "Cache sizes come from /sys/devices/system/cpu/cpu0/cache, else sysconf(3).\n"
-	    "A busy machine (a load average above the idle CPUs, or figures that spread\n"
-	    "more than 10%% over --runs) is said on standard error and in the profile.\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Measure this machine and write a hardware profile (YAML, the schema of hw/)\n"
+    "on standard output: peak fp32 FMA throughput, STREAM-triad memory bandwidth,\n"
+    "the read bandwidth of each cache level, and the cost of dispatching a kernel\n"
+    "to a pool of threads, on one thread and on N. It takes a few seconds; keep\n"
+    "the machine otherwise idle.\n\n"
+    "  --threads N     use N threads (default: the CPUs this process may run on)\n"
+    "  --name NAME     the profile's name (default host)\n"
+    "  --tdp W         the chip's thermal design power in watts, for energy\n"
+    "                  estimates (without it the profile has no power section)\n"
+    "  --runs N        measure everything N times (default 1) and keep the median;\n"
+    "                  say how far the figures spread, on standard error and in the\n"
+    "                  profile's comments\n"
+    "  --quick         shorter, noisier runs (about a second)\n"
+    "  -o, --output FILE\n"
+    "                  write the profile to FILE instead, atomically (a\n"
+    "                  symbolic link: its target); checked before measuring\n"
+    "  -v, --verbose   say what is measured, and the result, on standard error\n"
+    "  -h, --help      show this help\n"
+    "  -V, --version   show the version\n\n"
+    "FLOPs count 2 per fused multiply-add per SIMD lane. Memory bandwidth counts\n"
+    "24 bytes per element of a[i] = b[i] + s*c[i] on doubles, as STREAM does\n"
+    "(the write-allocate read of a is not counted). Each cache level is read and\n"
+    "triad-ed inside its capacity (a buffer twice the level below it, at most half\n"
+    "its own); the last level's capacity is what its read bandwidth shows, when\n"
+    "that is less than the system says (a virtual machine may report the host's).\n"
+    "Cache sizes come from /sys/devices/system/cpu/cpu0/cache, else sysconf(3).\n"
+    "A busy machine (a load average above the idle CPUs, or figures that spread\n"
+    "more than 10% over --runs) is said on standard error and in the profile.\n";
 
 
 static void *
@@ -495,10 +490,9 @@ main(int argc, char **argv)
 		{"runs", required_argument, NULL, 'r'},
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "o:v", lo};
 	struct opts o = {0.03, 9, 0};
 	struct info in;
 	struct result r;
@@ -511,7 +505,7 @@ main(int argc, char **argv)
 	int c, threads = 0, runs = 1;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "o:vhV", lo, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 't':
 			threads = threads_arg(optarg);
@@ -535,14 +529,6 @@ main(int argc, char **argv)
 		case 'v':
 			o.verbose = 1;
 			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if (optind != argc)

@@ -19,33 +19,28 @@ static const char usage[] =
     "[--weight ops|flops|bytes|time] [--order topo|best] [--max-states N]\n"
     "       [-H PROFILE | --units N [--threads-per-unit N]] [--budget BYTES] < STREAM";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Read a gp stream that gp-partition has split into subgraphs and add what can\n"
-	    "run at once: each subgraph's stage (ASAP level) and whether it is on the\n"
-	    "critical path, one stage record per stage, and a ##concur header with the\n"
-	    "widest stage, the largest antichain, the critical path, thread- and\n"
-	    "batch-level parallelism and the peak activation memory.\n\n"
-	    "  --weight W          what makes the critical path longest: ops (subgraphs,\n"
-	    "                      ties broken by FLOPs), flops, bytes, or time (latency_s,\n"
-	    "                      from gp-roofline, run first for this). Default: ops\n"
-	    "  --order O           the order the peak memory is simulated in: topo (the\n"
-	    "                      subgraph order, default) or best (the order of lowest peak:\n"
-	    "                      exact within --max-states, else a greedy one)\n"
-	    "  --max-states N      states the exact search may visit (default 200000)\n"
-	    "  -H, --hw PROFILE    take --units and --threads-per-unit from a hardware\n"
-	    "                      profile (gp-roofline --list)\n"
-	    "  --units N           compute units to fill (SMs, cores): the batch needed\n"
-	    "  --threads-per-unit N  threads one unit needs to be busy (default 1)\n"
-	    "  --budget BYTES      does the peak (weights + activations) fit? exit status 3\n"
-	    "                      if not; BYTES takes k M G (x1000) or Ki Mi Gi (x1024)\n"
-	    "  -h, --help          show this help\n"
-	    "  -V, --version       show the version\n\n"
-	    "Columns and keys: docs/format.md; what each number means: docs/concurrency.md.\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Read a gp stream that gp-partition has split into subgraphs and add what can\n"
+    "run at once: each subgraph's stage (ASAP level) and whether it is on the\n"
+    "critical path, one stage record per stage, and a ##concur header with the\n"
+    "widest stage, the largest antichain, the critical path, thread- and\n"
+    "batch-level parallelism and the peak activation memory.\n\n"
+    "  --weight W          what makes the critical path longest: ops (subgraphs,\n"
+    "                      ties broken by FLOPs), flops, bytes, or time (latency_s,\n"
+    "                      from gp-roofline, run first for this). Default: ops\n"
+    "  --order O           the order the peak memory is simulated in: topo (the\n"
+    "                      subgraph order, default) or best (the order of lowest peak:\n"
+    "                      exact within --max-states, else a greedy one)\n"
+    "  --max-states N      states the exact search may visit (default 200000)\n"
+    "  -H, --hw PROFILE    take --units and --threads-per-unit from a hardware\n"
+    "                      profile (gp-roofline --list)\n"
+    "  --units N           compute units to fill (SMs, cores): the batch needed\n"
+    "  --threads-per-unit N  threads one unit needs to be busy (default 1)\n"
+    "  --budget BYTES      does the peak (weights + activations) fit? exit status 3\n"
+    "                      if not; BYTES takes k M G (x1000) or Ki Mi Gi (x1024)\n"
+    "  -h, --help          show this help\n"
+    "  -V, --version       show the version\n\n"
+    "Columns and keys: docs/format.md; what each number means: docs/concurrency.md.\n";
 
 static void
 kv_i64(struct gp_buf *h, const char *k, int64_t v)
@@ -310,10 +305,9 @@ main(int argc, char **argv)
 		{"threads-per-unit", required_argument, NULL, 't'},
 		{"budget", required_argument, NULL, 'b'},
 		{"hw", required_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "H:", opts};
 	struct copts O = {NULL, "topo", 200000, 0, 1, -1};
 	const char *hw = NULL;
 	struct gp_input in;
@@ -321,7 +315,7 @@ main(int argc, char **argv)
 	int c, status = GP_EXIT_OK, tpu_given = 0;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "H:hV", opts, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'w':
 			O.weight = weights[gp_opt_enum("--weight", optarg, weights)];
@@ -345,14 +339,6 @@ main(int argc, char **argv)
 		case 'H':
 			hw = optarg;
 			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if (optind != argc || (hw && (O.units > 0 || tpu_given)))

@@ -13,22 +13,17 @@
 
 static const char usage[] = "[--hash] [--data-limit N] FILE.onnx | -";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Write the ONNX or TFLite model FILE (or standard input, '-') to standard\n"
-	    "output as a gp stream (docs/format.md): graph, tensor and node records, nodes\n"
-	    "in topological order. Weights are described, not read: external data files\n"
-	    "need not exist. A TFLite model is told by its file identifier (TFL3).\n\n"
-	    "  --data-limit N  write the values of tensors with at most N elements\n"
-	    "                  (shape constants, scales; default 16, at most 1048576)\n"
-	    "  --hash          add ##source_sha256, the SHA-256 of the whole file\n"
-	    "                  (reads every weight byte; off by default for speed)\n"
-	    "  -h, --help      show this help\n"
-	    "  -V, --version   show the version\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Write the ONNX or TFLite model FILE (or standard input, '-') to standard\n"
+    "output as a gp stream (docs/format.md): graph, tensor and node records, nodes\n"
+    "in topological order. Weights are described, not read: external data files\n"
+    "need not exist. A TFLite model is told by its file identifier (TFL3).\n\n"
+    "  --data-limit N  write the values of tensors with at most N elements\n"
+    "                  (shape constants, scales; default 16, at most 1048576)\n"
+    "  --hash          add ##source_sha256, the SHA-256 of the whole file\n"
+    "                  (reads every weight byte; off by default for speed)\n"
+    "  -h, --help      show this help\n"
+    "  -V, --version   show the version\n";
 
 struct job {
 	struct gp_stream *s;
@@ -55,10 +50,9 @@ main(int argc, char **argv)
 	static const struct option lo[] = {
 		{"hash", no_argument, NULL, 'H'},
 		{"data-limit", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "", lo};
 	struct gp_load_opts o = {16, 0};
 	struct gp_stream s;
 	struct gp_model_head mh = {0};
@@ -67,7 +61,7 @@ main(int argc, char **argv)
 	int c;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'H':
 			o.hash_file = 1;
@@ -75,14 +69,6 @@ main(int argc, char **argv)
 		case 'd':
 			o.data_limit = (int)gp_opt_count("--data-limit", optarg, 0, 1 << 20, NULL);
 			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if (argc - optind != 1)

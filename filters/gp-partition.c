@@ -15,30 +15,25 @@
 
 static const char usage[] = "[--fuse[=RUNTIME]] [--dtype TYPE] [--compute-ai X] [--memory-ai X] [--strict] < STREAM";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Read a gp stream on standard input, split the main graph into subgraphs (the\n"
-	    "kernels it would run as) and write the stream with one subgraph record each:\n"
-	    "FLOPs, MACs, bytes in, out and of weights, arithmetic intensity, bound, and\n"
-	    "parallelism. Shapes are inferred first unless gp-shape has run.\n\n"
-	    "  --fuse            fuse as an inference compiler would (Conv+BatchNorm,\n"
-	    "                    bias and activation epilogues, residual Add, element-wise\n"
-	    "                    chains, decomposed LayerNorm/Softmax as one kernel)\n"
-	    "  --fuse=RUNTIME    only the fusions the runtime profile RUNTIME lists (gp-roofline\n"
-	    "                    --list-runtimes; a name or a .yaml file)\n"
-	    "  --dtype TYPE      count bytes as if floating tensors were TYPE\n"
-	    "                    (fp32, fp16, bf16, fp8, int8, fp64, or an ONNX dtype name)\n"
-	    "  --compute-ai X    compute-bound above X FLOPs/byte (default 40)\n"
-	    "  --memory-ai X     memory-bound below X FLOPs/byte (default 10)\n"
-	    "  --strict          an op without a cost function, or a subgraph whose shapes\n"
-	    "                    are unknown, is an error, not a warning\n"
-	    "  -h, --help        show this help\n"
-	    "  -V, --version     show the version\n\n"
-	    "Columns, headers and conventions: docs/format.md and docs/counting.md.\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Read a gp stream on standard input, split the main graph into subgraphs (the\n"
+    "kernels it would run as) and write the stream with one subgraph record each:\n"
+    "FLOPs, MACs, bytes in, out and of weights, arithmetic intensity, bound, and\n"
+    "parallelism. Shapes are inferred first unless gp-shape has run.\n\n"
+    "  --fuse            fuse as an inference compiler would (Conv+BatchNorm,\n"
+    "                    bias and activation epilogues, residual Add, element-wise\n"
+    "                    chains, decomposed LayerNorm/Softmax as one kernel)\n"
+    "  --fuse=RUNTIME    only the fusions the runtime profile RUNTIME lists (gp-roofline\n"
+    "                    --list-runtimes; a name or a .yaml file)\n"
+    "  --dtype TYPE      count bytes as if floating tensors were TYPE\n"
+    "                    (fp32, fp16, bf16, fp8, int8, fp64, or an ONNX dtype name)\n"
+    "  --compute-ai X    compute-bound above X FLOPs/byte (default 40)\n"
+    "  --memory-ai X     memory-bound below X FLOPs/byte (default 10)\n"
+    "  --strict          an op without a cost function, or a subgraph whose shapes\n"
+    "                    are unknown, is an error, not a warning\n"
+    "  -h, --help        show this help\n"
+    "  -V, --version     show the version\n\n"
+    "Columns, headers and conventions: docs/format.md and docs/counting.md.\n";
 
 /* plain: s is written as it is, no byte of it escaped (docs/format.md) */
 static int
@@ -433,10 +428,9 @@ main(int argc, char **argv)
 		{"compute-ai", required_argument, NULL, 'c'},
 		{"memory-ai", required_argument, NULL, 'm'},
 		{"strict", no_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "", opts};
 	struct gp_part_opts o = {0, 0, 0};
 	const char *rtname = NULL;
 	struct gp_input in;
@@ -445,7 +439,7 @@ main(int argc, char **argv)
 	int c, strict = 0;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'f':
 			o.fuse = 1;
@@ -464,14 +458,6 @@ main(int argc, char **argv)
 		case 's':
 			strict = 1;
 			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if (optind != argc)

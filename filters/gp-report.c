@@ -20,31 +20,26 @@ static const char usage[] =
     "       [--roofline FILE] [--dot FILE [--dot-limit N]] < STREAM\n"
     "       gp-report --compare [--format text|md] FILE...";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Read a gp stream (after gp-partition, and gp-concur and gp-roofline if they\n"
-	    "ran) and write a report: the model's FLOPs, MACs, parameters and bytes, its\n"
-	    "op types and bottlenecks, depthwise convolutions, parallelism, critical path,\n"
-	    "peak memory and, on a chip, latency, throughput and energy.\n\n"
-	    "  --summary           key<TAB>value lines with exact numbers, for scripts\n"
-	    "  --top N             only the N heaviest subgraphs\n"
-	    "  --by WHAT           what --top ranks by: flops (default), bytes or time\n"
-	    "  --format F          text (default) or md (Markdown)\n"
-	    "  --roofline FILE     also draw the roofline chart (gnuplot) into FILE: .svg,\n"
-	    "                      .png or .pdf; needs gp-roofline's data\n"
-	    "  --dot FILE          also write the subgraph DAG for Graphviz, the critical\n"
-	    "                      path in red; .dot, or .svg/.png/.pdf drawn with dot\n"
-	    "  --dot-limit N       --dot shows at most the N heaviest subgraphs (default\n"
-	    "                      2000; 0: all of them)\n"
-	    "  --compare           a side-by-side table of the analysed streams in FILEs\n"
-	    "  -h, --help          show this help\n"
-	    "  -V, --version       show the version\n\n"
-	    "Colour only on a terminal, and never with NO_COLOR set. Keys and sections:\n"
-	    "docs/report.md.\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Read a gp stream (after gp-partition, and gp-concur and gp-roofline if they\n"
+    "ran) and write a report: the model's FLOPs, MACs, parameters and bytes, its\n"
+    "op types and bottlenecks, depthwise convolutions, parallelism, critical path,\n"
+    "peak memory and, on a chip, latency, throughput and energy.\n\n"
+    "  --summary           key<TAB>value lines with exact numbers, for scripts\n"
+    "  --top N             only the N heaviest subgraphs\n"
+    "  --by WHAT           what --top ranks by: flops (default), bytes or time\n"
+    "  --format F          text (default) or md (Markdown)\n"
+    "  --roofline FILE     also draw the roofline chart (gnuplot) into FILE: .svg,\n"
+    "                      .png or .pdf; needs gp-roofline's data\n"
+    "  --dot FILE          also write the subgraph DAG for Graphviz, the critical\n"
+    "                      path in red; .dot, or .svg/.png/.pdf drawn with dot\n"
+    "  --dot-limit N       --dot shows at most the N heaviest subgraphs (default\n"
+    "                      2000; 0: all of them)\n"
+    "  --compare           a side-by-side table of the analysed streams in FILEs\n"
+    "  -h, --help          show this help\n"
+    "  -V, --version       show the version\n\n"
+    "Colour only on a terminal, and never with NO_COLOR set. Keys and sections:\n"
+    "docs/report.md.\n";
 
 int
 main(int argc, char **argv)
@@ -58,10 +53,9 @@ main(int argc, char **argv)
 		{"dot", required_argument, NULL, 'd'},
 		{"dot-limit", required_argument, NULL, 'l'},
 		{"compare", no_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "", opts};
 	static const char *const bys[] = {"flops", "bytes", "time", NULL};
 	static const char *const formats[] = {"text", "md", NULL};
 	const char *by = "flops", *roof = NULL, *dot = NULL;
@@ -71,7 +65,7 @@ main(int argc, char **argv)
 	int n, i;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 's':
 			sum = 1;
@@ -97,14 +91,6 @@ main(int argc, char **argv)
 		case 'c':
 			cmp = 1;
 			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if ((cmp && (optind == argc || sum || ntop || roof || dot)) || (!cmp && optind != argc) ||

@@ -19,34 +19,29 @@ static const char usage[] =
     "       gp-roofline --list | --list-runtimes\n"
     "       gp-roofline --check PROFILE... | --check-runtime RUNTIME...";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Read a gp stream that gp-partition has split into subgraphs and add, for the\n"
-	    "chip a hardware profile describes, each subgraph's compute time, memory time,\n"
-	    "latency, what bounds it (compute, memory or launch) and what limits it (tiles\n"
-	    "on too few units, a memory level, the dispatch), its utilization and its\n"
-	    "energy; a ##roofline header holds the totals: latency, throughput, energy,\n"
-	    "power, and the share of time that is compute-, memory- and launch-bound.\n\n"
-	    "  -H, --hw PROFILE    a profile name (gp-roofline --list) or a .yaml file\n"
-	    "  -R, --runtime RT    the runtime that runs the model (gp-roofline --list-runtimes,\n"
-	    "                      or a .yaml file): its dispatch cost per kernel and per run,\n"
-	    "                      its copies and its kernels' efficiency\n"
-	    "  -p, --precision P   fp64 fp32 tf32 fp16 bf16 fp8 int8 int4: the peak used and\n"
-	    "                      the element size bytes are counted at (default: the\n"
-	    "                      dtype of the weights its multiply-accumulates read,\n"
-	    "                      bytes as they are)\n"
-	    "      --list          list the profiles there are, one line each\n"
-	    "      --list-runtimes list the runtime profiles there are, one line each\n"
-	    "      --check         validate the profiles named, print one line each\n"
-	    "      --check-runtime validate the runtime profiles named, print one line each\n"
-	    "  -h, --help          show this help\n"
-	    "  -V, --version       show the version\n\n"
-	    "Profiles are looked up in $GP_HW_PATH, then hw/ beside the programs, then the\n"
-	    "installed share/gp/hw. The model: docs/roofline.md; the schema: docs/hardware.md.\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Read a gp stream that gp-partition has split into subgraphs and add, for the\n"
+    "chip a hardware profile describes, each subgraph's compute time, memory time,\n"
+    "latency, what bounds it (compute, memory or launch) and what limits it (tiles\n"
+    "on too few units, a memory level, the dispatch), its utilization and its\n"
+    "energy; a ##roofline header holds the totals: latency, throughput, energy,\n"
+    "power, and the share of time that is compute-, memory- and launch-bound.\n\n"
+    "  -H, --hw PROFILE    a profile name (gp-roofline --list) or a .yaml file\n"
+    "  -R, --runtime RT    the runtime that runs the model (gp-roofline --list-runtimes,\n"
+    "                      or a .yaml file): its dispatch cost per kernel and per run,\n"
+    "                      its copies and its kernels' efficiency\n"
+    "  -p, --precision P   fp64 fp32 tf32 fp16 bf16 fp8 int8 int4: the peak used and\n"
+    "                      the element size bytes are counted at (default: the\n"
+    "                      dtype of the weights its multiply-accumulates read,\n"
+    "                      bytes as they are)\n"
+    "      --list          list the profiles there are, one line each\n"
+    "      --list-runtimes list the runtime profiles there are, one line each\n"
+    "      --check         validate the profiles named, print one line each\n"
+    "      --check-runtime validate the runtime profiles named, print one line each\n"
+    "  -h, --help          show this help\n"
+    "  -V, --version       show the version\n\n"
+    "Profiles are looked up in $GP_HW_PATH, then hw/ beside the programs, then the\n"
+    "installed share/gp/hw. The model: docs/roofline.md; the schema: docs/hardware.md.\n";
 
 static void
 list(void)
@@ -518,6 +513,22 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	kvd(&hd, "peak_ops", h->peak[C.prec]);
 	kvd(&hd, "bandwidth", h->mem[0].bandwidth);
 	kvd(&hd, "ridge_ai", h->peak[C.prec] * h->eff_compute / (h->mem[0].bandwidth * h->eff_memory));
+	/* the roofs each kernel class can reach, for gp-report's chart: the
+	 * vector unit's peak, and every memory level's read bandwidth, outermost
+	 * first (names percent-encoded, so a ',' in one cannot split the list) */
+	kvd(&hd, "vector_ops", h->vpeak[C.prec] > 0 ? h->vpeak[C.prec] : h->peak[C.prec]);
+	gp_buf_adds(&hd, "\troof_levels=");
+	for (i = 0; i < h->nmem; i++) {
+		if (i)
+			gp_buf_adds(&hd, ",");
+		gp_esc(&hd, h->mem[i].level, strlen(h->mem[i].level));
+	}
+	gp_buf_adds(&hd, "\troof_bandwidths=");
+	for (i = 0; i < h->nmem; i++) {
+		if (i)
+			gp_buf_adds(&hd, ",");
+		gp_fmt_num(&hd, h->mem[i].read_bw, 6);
+	}
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
 
@@ -541,10 +552,9 @@ main(int argc, char **argv)
 		{"precision", required_argument, NULL, 'p'},
 		{"list", no_argument, NULL, 'l'},
 		{"check", no_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "H:R:p:", opts};
 	const char *hwname = NULL, *rtname = NULL;
 	struct gp_input in;
 	struct gp_stream s;
@@ -552,7 +562,7 @@ main(int argc, char **argv)
 	int c, check = 0, i, prec = -1;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "H:R:p:hV", opts, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'H':
 			hwname = optarg;
@@ -575,14 +585,6 @@ main(int argc, char **argv)
 		case 'c':
 			check = 1;
 			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if (check) {

@@ -16,30 +16,25 @@
 static const char usage[] =
     "[-D NAME=VALUE]... [--input NAME=DIMS]... [--sweep NAME=V1,V2,...]... [--batch N] [--strict] < STREAM";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Read a gp stream (from gp-load) on standard input, infer the dtype and shape\n"
-	    "of every tensor, and write the stream with its tensor records completed.\n\n"
-	    "  -D NAME=VALUE        bind the symbolic dim NAME (e.g. batch, seq) to VALUE first\n"
-	    "  --sweep NAME=V,V,... write one stream per value, each with NAME bound to it\n"
-	    "                       and a ##sweep header; several --sweep options go in step\n"
-	    "                       (--sweep seq=512,1 --sweep past=0,512: prefill, then decode)\n"
-	    "  --input NAME=DIMS    set graph input NAME's dims: 1x512, 2x?x128 ('?' as the\n"
-	    "                       model has it, a name keeps the dim symbolic), or\n"
-	    "                       [batch,512]; a dim the model fixes must agree\n"
-	    "  --batch N            set the batch of every graph input to N: the dims named\n"
-	    "                       as a batch (batch, batch_size, N, ...), else the symbol\n"
-	    "                       leading every input, else dim 0 where the inputs agree;\n"
-	    "                       not the inputs set with --input\n"
-	    "  --strict             an op without shape inference is an error, not a warning\n"
-	    "  -h, --help           show this help\n"
-	    "  -V, --version        show the version\n\n"
-	    "Derived dims that are not a plain symbol (seq*2) are written '?'. An input of\n"
-	    "several streams (from another --sweep) gives as many outputs, each swept.\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Read a gp stream (from gp-load) on standard input, infer the dtype and shape\n"
+    "of every tensor, and write the stream with its tensor records completed.\n\n"
+    "  -D NAME=VALUE        bind the symbolic dim NAME (e.g. batch, seq) to VALUE first\n"
+    "  --sweep NAME=V,V,... write one stream per value, each with NAME bound to it\n"
+    "                       and a ##sweep header; several --sweep options go in step\n"
+    "                       (--sweep seq=512,1 --sweep past=0,512: prefill, then decode)\n"
+    "  --input NAME=DIMS    set graph input NAME's dims: 1x512, 2x?x128 ('?' as the\n"
+    "                       model has it, a name keeps the dim symbolic), or\n"
+    "                       [batch,512]; a dim the model fixes must agree\n"
+    "  --batch N            set the batch of every graph input to N: the dims named\n"
+    "                       as a batch (batch, batch_size, N, ...), else the symbol\n"
+    "                       leading every input, else dim 0 where the inputs agree;\n"
+    "                       not the inputs set with --input\n"
+    "  --strict             an op without shape inference is an error, not a warning\n"
+    "  -h, --help           show this help\n"
+    "  -V, --version        show the version\n\n"
+    "Derived dims that are not a plain symbol (seq*2) are written '?'. An input of\n"
+    "several streams (from another --sweep) gives as many outputs, each swept.\n";
 
 static int64_t
 count(const char *opt, const char *s)
@@ -93,9 +88,7 @@ parse_input(struct gp_arena *a, const char *arg)
 	r.name = gp_xstrdup(arg);
 	eq = strchr(r.name, '=');
 	if (!eq || eq == r.name || gp_dims_parse(a, eq + 1, &r.d) < 0) {
-		fprintf(stderr, "%s: --input: '%s' is not NAME=DIMS (DIMS like 1x512, 2x?x128 or "
-		    "[batch,512])\n", gp_prog, arg);
-		exit(GP_EXIT_USAGE);
+		gp_die_optval("--input", arg, "NAME=DIMS (DIMS like 1x512, 2x?x128 or [batch,512])");
 	}
 	*eq = '\0';
 	return r;
@@ -170,10 +163,9 @@ main(int argc, char **argv)
 		{"input", required_argument, NULL, 'i'},
 		{"sweep", required_argument, NULL, 'w'},
 		{"strict", no_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "D:", lo};
 	struct gp_input in;
 	struct gp_stream s;
 	struct def *defs;
@@ -186,7 +178,7 @@ main(int argc, char **argv)
 	defs = gp_xcalloc((size_t)argc + 1, sizeof *defs);
 	inputs = gp_xcalloc((size_t)argc + 1, sizeof *inputs);
 	sw = gp_xcalloc((size_t)argc + 1, sizeof *sw);
-	while ((c = getopt_long(argc, argv, "D:hV", lo, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'D':
 			defs[ndef++] = parse_def("-D", optarg);
@@ -203,14 +195,6 @@ main(int argc, char **argv)
 		case 's':
 			strict = 1;
 			break;
-		case 'h':
-			help();
-			exit(gp_close_stdout());
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			exit(gp_close_stdout());
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if (optind != argc)

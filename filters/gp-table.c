@@ -18,32 +18,27 @@ static const char usage[] =
     "[--format tsv|csv|json] [--na STR] [--raw] TYPE [COLUMN...] < STREAM\n"
     "       gp-table --list [TYPE] < STREAM";
 
-static void
-help(void)
-{
-	printf("usage: %s %s\n\n"
-	    "Write the TYPE records (subgraph, node, tensor, stage, ...) of every gp\n"
-	    "stream on standard input as one table with one header row: the COLUMNs\n"
-	    "given, in that order, or else the records' own columns (after `stream' and\n"
-	    "the ##sweep fields when the input holds several streams). A COLUMN is a\n"
-	    "column of the records; `stream', the stream's number in the input; a\n"
-	    "single-valued header line (source, graph_sha256, ...); or a field of a\n"
-	    "KEY=VALUE header line as HEADER.FIELD (roofline.hw, sweep.seq), or as the\n"
-	    "bare FIELD when only one header line has it (hw, seq).\n\n"
-	    "  --format F     tsv (default), csv (RFC 4180) or json (JSON Lines: one\n"
-	    "                 object per record, numbers as JSON numbers, unknown null)\n"
-	    "  --na STR       write an unknown value ('.' in the stream) as STR in tsv\n"
-	    "                 and csv (default: empty; --na . keeps the stream's)\n"
-	    "  --raw          keep the stream's percent-encoding instead of decoding\n"
-	    "  --list         list the record types and their rows; with TYPE, every\n"
-	    "                 COLUMN name it takes, one per line\n"
-	    "  -h, --help     show this help\n"
-	    "  -V, --version  show the version\n\n"
-	    "Numbers are written exactly as in the stream. In tsv, control bytes, DEL,\n"
-	    "'%%' and a leading '\"' stay percent-encoded: a TSV field cannot hold them.\n"
-	    "The columns and header lines: docs/format.md.\n",
-	    gp_prog, usage);
-}
+static const char help[] =
+    "Write the TYPE records (subgraph, node, tensor, stage, ...) of every gp\n"
+    "stream on standard input as one table with one header row: the COLUMNs\n"
+    "given, in that order, or else the records' own columns (after `stream' and\n"
+    "the ##sweep fields when the input holds several streams). A COLUMN is a\n"
+    "column of the records; `stream', the stream's number in the input; a\n"
+    "single-valued header line (source, graph_sha256, ...); or a field of a\n"
+    "KEY=VALUE header line as HEADER.FIELD (roofline.hw, sweep.seq), or as the\n"
+    "bare FIELD when only one header line has it (hw, seq).\n\n"
+    "  --format F     tsv (default), csv (RFC 4180) or json (JSON Lines: one\n"
+    "                 object per record, numbers as JSON numbers, unknown null)\n"
+    "  --na STR       write an unknown value ('.' in the stream) as STR in tsv\n"
+    "                 and csv (default: empty; --na . keeps the stream's)\n"
+    "  --raw          keep the stream's percent-encoding instead of decoding\n"
+    "  --list         list the record types and their rows; with TYPE, every\n"
+    "                 COLUMN name it takes, one per line\n"
+    "  -h, --help     show this help\n"
+    "  -V, --version  show the version\n\n"
+    "Numbers are written exactly as in the stream. In tsv, control bytes, DEL,\n"
+    "'%' and a leading '\"' stay percent-encoded: a TSV field cannot hold them.\n"
+    "The columns and header lines: docs/format.md.\n";
 
 enum fmt { F_TSV, F_CSV, F_JSON };
 
@@ -591,10 +586,9 @@ main(int argc, char **argv)
 		{"na", required_argument, NULL, 'n'},
 		{"raw", no_argument, NULL, 'r'},
 		{"list", no_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const struct gp_cmd cmd = {usage, help, "", opts};
 	static const char *const fmtnames[] = {"tsv", "csv", "json", NULL};
 	static const enum fmt fmts[] = {F_TSV, F_CSV, F_JSON};
 	struct out o = {F_TSV, "", 0, {0}};
@@ -604,7 +598,7 @@ main(int argc, char **argv)
 	int c, i, j, list = 0, ncol;
 
 	gp_init(argv);
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	while ((c = gp_getopt(argc, argv, &cmd)) != -1) {
 		switch (c) {
 		case 'f':
 			o.fmt = fmts[gp_opt_enum("--format", optarg, fmtnames)];
@@ -620,14 +614,6 @@ main(int argc, char **argv)
 		case 'l':
 			list = 1;
 			break;
-		case 'h':
-			help();
-			return gp_close_stdout();
-		case 'V':
-			printf("%s %s\n", gp_prog, GP_VERSION);
-			return gp_close_stdout();
-		default:
-			gp_die_usage(usage);
 		}
 	}
 	if (optind == argc ? !list : list && argc - optind > 1)

@@ -131,8 +131,46 @@ gpstr(struct gp_buf *b, const char *s)
 		gp_buf_addc(b, *s == '"' || *s == '\\' ? '_' : *s);
 }
 
+/* Append to the plot command in b the roofs a kernel class reaches below
+ * the chip's: the vector unit's peak (what has no GEMM view, depthwise
+ * convolutions) when it is lower than peak, and each memory level inside
+ * the outermost, read bandwidth against peak: from gp-roofline's
+ * vector_ops, roof_levels and roof_bandwidths. An older stream without
+ * them draws the one roof. */
+static void
+class_roofs(struct rep *R, struct gp_buf *b, double peak)
+{
+	static const char *const color[] = {"#1e8449", "#d68910", "#5d6d7e", "#a04000"};
+	const char *names = fact(&R->F, "roof_levels"), *bws = fact(&R->F, "roof_bandwidths");
+	double v = fact_n(&R->F, "vector_ops");
+	int i;
+
+	if (v > 0 && v < peak) {
+		gp_buf_printf(b, ", \\\n  %g with lines dt 2 lw 1.5 lc rgb '#8e44ad' title 'vector unit: %s OP/s'",
+		    v, hcount(&R->s.arena, v));
+	}
+	if (!names || !bws)
+		return;
+	for (i = 0; *names && *bws; i++) {
+		size_t nn = strcspn(names, ","), nb = strcspn(bws, ",");
+		char *name = gp_unesc(&R->s.arena, names, nn), *end;
+		double bw = strtod(bws, &end);
+
+		if (i > 0 && name && end == bws + nb && bw > 0) {
+			gp_buf_printf(b, ", \\\n  (x * %g < %g ? x * %g : %g) with lines dt 3 lw 1.5 lc rgb '%s' title \"",
+			    bw, peak, bw, peak, color[(i - 1) % 4]);
+			gpstr(b, name);
+			gp_buf_printf(b, ": %s B/s\"", hcount(&R->s.arena, bw));
+		}
+		names += nn + (names[nn] == ',');
+		bws += nb + (bws[nb] == ',');
+	}
+}
+
 /* The roofline chart of R into path, drawn by gnuplot: one dot per
- * subgraph. Dies when gp-roofline has not run or nothing can be plotted. */
+ * subgraph, under the chip's roof and the roofs of its vector unit and
+ * inner memory levels. Dies when gp-roofline has not run or nothing can be
+ * plotted. */
 void
 roofline_chart(struct rep *R, const char *path)
 {
@@ -190,6 +228,7 @@ roofline_chart(struct rep *R, const char *path)
 	gp_buf_printf(&b, "roof(x) = x * %g < %g ? x * %g : %g\n", bw, peak, bw, peak);
 	gp_buf_printf(&b, "plot roof(x) with lines lw 2 lc rgb 'black' title 'roofline: %s OP/s, %s B/s'",
 	    hcount(&R->s.arena, peak), hcount(&R->s.arena, bw));
+	class_roofs(R, &b, peak);
 	for (k = 0; k < 3; k++) {
 		static const char *const style[] = {
 			"lc rgb '#c0392b' title 'compute-bound'", "lc rgb '#2471a3' title 'memory-bound'",

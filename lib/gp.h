@@ -41,7 +41,7 @@ void gp_note(const char *fmt, ...)          /* "PROG: msg\n" on stderr: a findin
 	__attribute__((format(printf, 1, 2)));
 int gp_close_stdout(void);                  /* flush and close stdout; die on write error */
 
-/* ---- opt.c: option values; a bad one is a usage error (gp_die_optval) ---- */
+/* ---- opt.c: the command line and option values; a bad one is a usage error (gp_die_optval) ---- */
 /* A whole decimal count from lo to hi; else "'S' is not WHAT (LO to HI)",
  * or "a count from LO to HI" when what is NULL. pcount: from 1. */
 int64_t gp_opt_count(const char *opt, const char *s, int64_t lo, int64_t hi, const char *what);
@@ -53,6 +53,20 @@ double gp_opt_size(const char *opt, const char *s, double lo, double hi, const c
 double gp_opt_real(const char *opt, const char *s, double lo, double hi, const char *what);
 /* The index of s in the NULL-terminated names; else "'S' is not A, B or C". */
 int gp_opt_enum(const char *opt, const char *s, const char *const *names);
+
+/* A program's command line: what its main states, gp_getopt does the rest. */
+struct option;                              /* <getopt.h>'s */
+struct gp_cmd {
+	const char *usage;                  /* the usage line after "usage: PROG " */
+	const char *help;                   /* --help's text after the usage line and a blank line */
+	const char *shortopts;              /* the program's own short options ("H:p:"), or "" */
+	const struct option *opts;          /* its own long options, {0}-terminated */
+};
+/* getopt_long over c's options and -h/--help, -V/--version, which print and
+ * exit 0; an unknown option, or one without its value, is getopt's message,
+ * the usage line and exit 2. Returns the next option of c's own (optarg,
+ * optind as getopt's), or -1 after the last. */
+int gp_getopt(int argc, char **argv, const struct gp_cmd *c);
 
 /* ---- count.c: counts (elements, bytes, FLOPs) where -1 means unknown ---- */
 /* a + b, a * b, the larger: -1 when either is unknown (< 0) or the result
@@ -186,6 +200,23 @@ int gp_dtype_isint(int dt);                 /* an integer or bool type */
 /* The dtype a tensor of dt is counted at when floating tensors are counted as
  * as (gp-partition --dtype); as <= 0: dt itself. */
 int gp_dtype_as(int dt, int as);
+
+/* ---- value.c: one tensor element from its bits, as the stream writes it ---- */
+/* Append the element of number dtype dt whose bits are u (gp_value_at) to b:
+ * a float as the shortest round trip, an integer in decimal, a bool 0 or 1.
+ * -1, and nothing written, for a string, a complex or an unknown dtype. */
+int gp_value_fmt(struct gp_buf *b, int dt, uint64_t u);
+/* The bits of element i of dtype dt in data p laid out as ONNX's raw_data
+ * and TFLite's buffers are: little-endian, elements under 8 bits packed into
+ * bytes from the low bits up. Not for strings. */
+uint64_t gp_value_at(const uint8_t *p, int dt, int64_t i);
+
+/* ---- topo.c: a topological order of items 0 .. n-1 ---- */
+/* Write to order[0..n) items 0 .. n-1 so that for each of the ne edges
+ * (edge[2k], edge[2k + 1]) the first comes before the second, the smallest
+ * item first among those ready. Returns how many it could order: n, or fewer
+ * on a cycle, and then order[ret..n) holds the others, smallest first. */
+size_t gp_topo_order(size_t n, const size_t *edge, size_t ne, size_t *order);
 
 /* ---- shape.c: tensor shapes ---- */
 struct gp_dim {
@@ -454,6 +485,11 @@ struct gp_cost {
 	int cond;                           /* If: 1 when its condition's value chose it, 0 when the larger counts */
 	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
 	int overflow;
+	/* the registry, handed to a cost function by gp_op_cost so that If, Loop
+	 * and Scan cost their bodies' nodes without naming ops.c (which names
+	 * them: no import cycle) */
+	const struct gp_op *(*find)(const char *domain, const char *op);
+	int (*cost)(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
 };
 /* How an op runs, which decides how gp-partition treats it. */
 enum gp_class {
@@ -657,7 +693,7 @@ void gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max);
  * per sample being its threads / batch (the model's); -1 if none can say. */
 double gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch);
 
-/* ---- hw.c: hardware profiles (docs/hardware.md) ---- */
+/* ---- hw.c, hw-runtime.c, hw-find.c: hardware profiles (docs/hardware.md) ---- */
 enum gp_prec {
 	GP_PREC_FP64, GP_PREC_FP32, GP_PREC_TF32, GP_PREC_FP16, GP_PREC_BF16, GP_PREC_FP8,
 	GP_PREC_INT8, GP_PREC_INT4, GP_PREC_N
@@ -806,7 +842,7 @@ int gp_kv_roles(struct gp_graph *g);
 /* The SHA-256 of p[0..n) (libmd) as 64 hex digits and a NUL, into hex. */
 void gp_sha256_hex(const void *p, size_t n, char hex[65]);
 
-/* ==== TFLite: flatbuf.c, tflite.c, tflite-ops.c, file.c ==== */
+/* ==== TFLite: flatbuf.c, tflite.c (and the tflite-*.c beside it), tflite-ops.c, file.c ==== */
 
 /* ---- flatbuf.c: a bounds-checked FlatBuffers reader ---- */
 /* Every accessor checks what it follows against the buffer; a malformed

@@ -37,16 +37,28 @@ eff_vector(const struct gp_hw *h)
 	return h->eff_compute * (h->rt ? h->rt->eff_vector : 1);
 }
 
+/* the runtime's memory efficiency is that of its vector kernels (element-wise
+ * loops, reductions, data movement); a matrix kernel's operands stream through
+ * its library's packed loads at the chip's own */
 static double
 eff_memory(const struct gp_hw *h)
 {
 	return h->eff_memory * (h->rt ? h->rt->eff_memory : 1);
 }
 
+static double stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl, double e);
+
 double
 gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl)
 {
-	double t = 0, inner = 0, best = -1, e = eff_memory(h), x;
+	return stream(h, rd, wr, set, lvl, eff_memory(h));
+}
+
+/* gp_map_stream at memory efficiency e */
+static double
+stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl, double e)
+{
+	double t = 0, inner = 0, best = -1, x;
 	int i;
 
 	if (lvl)
@@ -93,6 +105,18 @@ static double
 vector_peak(const struct gp_hw *h, int prec)
 {
 	return h->vpeak[prec] > 0 ? h->vpeak[prec] : h->peak[prec];
+}
+
+/* every product of k has one output column (N = 1): a depthwise convolution */
+static int
+depthwise(const struct gp_kernel *k)
+{
+	int i;
+
+	for (i = 0; i < k->ngemm; i++)
+		if (k->gemm[i].n != 1)
+			return 0;
+	return k->ngemm > 0;
 }
 
 /* The matrix unit on the products of k with tile t: the time into *out,
@@ -159,14 +183,16 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 	/* waves of the tiles over the units; a kernel lasts at least its longest tile */
 	o->mma_s = fmax(ceil(tiles / U) * work / tiles, longest);
 	o->l2_s = 0;
-	if (h->nmem > 1) {
+	/* a CPU's micro-kernel reads its operands from blocks packed into its own L1
+	 * and L2 (BLIS's blocking), not through a shared level */
+	if (h->nmem > 1 && strcmp(h->kind, "cpu")) {
 		/* operands come through the level inside DRAM (a GPU's L2), each busy unit
 		 * getting its share of that level's bandwidth */
 		const struct gp_hw_mem *L = &h->mem[1];
 		double busy = fmin(tiles, U);
 
-		o->l2_s = ops / (busy * L->read_bw * eff_memory(h) / U) +
-		    red / (L->write_bw * eff_memory(h));
+		o->l2_s = ops / (busy * L->read_bw * h->eff_memory / U) +
+		    red / (L->write_bw * h->eff_memory);
 	}
 	o->time = fmax(o->mma_s, o->l2_s);
 	o->fill = padded > 0 ? useful / padded : 1;
@@ -176,7 +202,7 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s;
+	double vec_s, wt_s, em;
 	int alvl = 0, wlvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -184,9 +210,11 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	memset(m, 0, sizeof *m);
 	m->split = 1;
 	m->fill = 1;
-	/* memory: activations from where the previous kernel left them, weights from where they live */
-	m->memory_s = gp_map_stream(h, k->rd, k->wr, k->rd + k->wr, &alvl);
-	wt_s = gp_map_stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl);
+	/* memory: activations from where the previous kernel left them, weights from where
+	 * they live; at the runtime's memory efficiency for what runs on the vector unit */
+	em = k->ngemm != 0 && !(cpu && depthwise(k)) ? h->eff_memory : eff_memory(h);
+	m->memory_s = stream(h, k->rd, k->wr, k->rd + k->wr, &alvl, em);
+	wt_s = stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl, em);
 	m->memory_s += wt_s;
 	m->act_level = alvl;
 	m->wt_level = wlvl;
@@ -200,8 +228,9 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		for (i = 0; i < h->ntile[prec]; i++) {
 			int sk;
 
-			/* whole K, and K split so that one wave of tiles fills the units */
-			for (sk = 0; sk < 2; sk++) {
+			/* whole K, and K split so that one wave of tiles fills the units
+			 * (not on a CPU: its GEMMs divide M and N among the threads) */
+			for (sk = 0; sk < 2 - cpu; sk++) {
 				double base = 0;
 				int j;
 
@@ -227,6 +256,11 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 			m->fill = best.fill;
 			lim = best.l2_s > best.mma_s;
 		}
+	} else if (k->ngemm > 0 && k->flops > 0 && cpu && depthwise(k)) {
+		/* a CPU without a tile model: a depthwise convolution (one output channel per
+		 * group) has no product for the register-blocked GEMM to block; it runs on
+		 * the vector unit, at the rate the runtime's vector kernels reach */
+		m->unit = 2;
 	} else if (k->ngemm != 0 && k->flops > 0) {
 		/* no tile model for this precision: the peak at the occupancy of the outputs */
 		m->compute_s = k->flops / (peak * h->eff_compute * (h->rt ? h->rt->eff_matrix : 1) * occ);

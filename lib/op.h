@@ -1,4 +1,4 @@
-/* op.h - what the op families (op-*.c, tflite-ops.c) share with each other and
+/* op.h - what the op families (op-*.c, tflite-op-*.c) share with each other and
  * with the op table (ops.c): their shape and cost functions, the dims helpers
  * of dims.c, and the small inline ones below. Private to lib/.
  *

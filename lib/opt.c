@@ -1,4 +1,6 @@
-/* opt.c - option values: counts, sizes, real numbers and names from a list, or a usage error */
+/* opt.c - the command line: -h, -V and usage errors of every program, and
+ * option values (counts, sizes, real numbers and names from a list) */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +77,43 @@ gp_opt_enum(const char *opt, const char *s, const char *const *names)
 			return i;
 	choices(&b, names);
 	gp_die_optval(opt, s, "%s", b.buf ? b.buf : "(no choices)");
+}
+
+/* the most long options a program has, with help, version and the end */
+#define OPTS_MAX 32
+
+int
+gp_getopt(int argc, char **argv, const struct gp_cmd *c)
+{
+	static const struct gp_cmd *made;
+	static struct option lo[OPTS_MAX];
+	static char so[OPTS_MAX * 3];
+	int n, r;
+
+	if (made != c) {
+		for (n = 0; c->opts[n].name; n++)
+			;
+		if (n + 3 > OPTS_MAX || strlen(c->shortopts) + 3 > sizeof so)
+			gp_die("%d options: more than gp_getopt holds", n);
+		memcpy(lo, c->opts, (size_t)n * sizeof *lo);
+		lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+		lo[n++] = (struct option){"version", no_argument, NULL, 'V'};
+		lo[n] = (struct option){NULL, 0, NULL, 0};
+		strcpy(so, c->shortopts);
+		strcat(so, "hV");
+		made = c;
+	}
+	switch (r = getopt_long(argc, argv, so, lo, NULL)) {
+	case 'h':
+		printf("usage: %s %s\n\n", gp_prog, c->usage);
+		fputs(c->help, stdout);
+		exit(gp_close_stdout());
+	case 'V':
+		printf("%s %s\n", gp_prog, GP_VERSION);
+		exit(gp_close_stdout());
+	case '?':
+	case ':':
+		gp_die_usage(c->usage);
+	}
+	return r;
 }

@@ -9,8 +9,6 @@
  * docs/counting.md ("Recurrent ops") gives the counts; tests/0018 checks them
  * by hand.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -37,17 +35,6 @@ static const struct {
 	{"ScaledTanh", 3}, {"Sigmoid", 4}, {"Softplus", 3}, {"Softsign", 3}, {"Tanh", 1},
 	{"ThresholdedRelu", 2},
 };
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(gp_op_err, sizeof gp_op_err, fmt, ap);
-	va_end(ap);
-	return -2;
-}
 
 static int
 kind(const struct gp_node *n)
@@ -82,17 +69,17 @@ activation_flops(struct gp_graph *g, const struct gp_node *n, int ndir, int dir,
 		size_t len = strlen(raw);
 
 		if (len < 2 || raw[0] != '[' || raw[len - 1] != ']')
-			return fail("activations is not a list of strings");
+			return gp_op_fail("activations is not a list of strings");
 		list = gp_arena_strndup(A, raw + 1, len - 2);
 		for (p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 			size_t l = strlen(p);
 
 			if (cnt == 6 || l < 2 || p[0] != '"' || p[l - 1] != '"' ||
 			    !(names[cnt++] = gp_unesc(A, p + 1, l - 2)))
-				return fail("activations is not a list of at most 6 strings");
+				return gp_op_fail("activations is not a list of at most 6 strings");
 		}
 		if (cnt != per && cnt != per * ndir)
-			return fail("%d activations for %d direction%s of %s: want %d", cnt, ndir,
+			return gp_op_fail("%d activations for %d direction%s of %s: want %d", cnt, ndir,
 			    ndir > 1 ? "s" : "", n->op, per * ndir);
 	}
 	for (i = 0; i < per; i++) {
@@ -101,7 +88,7 @@ activation_flops(struct gp_graph *g, const struct gp_node *n, int ndir, int dir,
 		for (j = 0; j < (int)(sizeof acts / sizeof acts[0]) && strcasecmp(a, acts[j].name); j++)
 			;
 		if (j == (int)(sizeof acts / sizeof acts[0]))
-			return fail("'%s' is not an activation ONNX defines", a);
+			return gp_op_fail("'%s' is not an activation ONNX defines", a);
 		f[i] = acts[j].flops;
 	}
 	return 0;
@@ -124,9 +111,9 @@ geometry(const struct gp_node *n, int *ndir, int64_t *layout)
 	else if (!strcmp(dir, "bidirectional"))
 		*ndir = 2;
 	else
-		rc = fail("direction '%s' is not forward, reverse or bidirectional", dir);
+		rc = gp_op_fail("direction '%s' is not forward, reverse or bidirectional", dir);
 	if (!rc && *layout != 0 && *layout != 1)
-		rc = fail("layout %lld is not 0 or 1", (long long)*layout);
+		rc = gp_op_fail("layout %lld is not 0 or 1", (long long)*layout);
 	gp_arena_release(&a);
 	return rc;
 }
@@ -158,7 +145,7 @@ agree(struct gp_graph *g, struct gp_node *n, int i, const char *what, int k, str
 	struct gp_dim d = dimof(gp_node_in(g, n, i), k);
 
 	if (known(d) && known(want) && d.v != want.v)
-		return fail("dim %d of %s is %lld, but %s is %lld", k, what, (long long)d.v, means,
+		return gp_op_fail("dim %d of %s is %lld, but %s is %lld", k, what, (long long)d.v, means,
 		    (long long)want.v);
 	return 0;
 }
@@ -185,13 +172,13 @@ gp_opshape_rnn(struct gp_graph *g, struct gp_node *n)
 	if (!x || x->shape.rank < 0)
 		return -1;
 	if (x->shape.rank != 3)
-		return fail("X has rank %d, not 3", x->shape.rank);
+		return gp_op_fail("X has rank %d, not 3", x->shape.rank);
 	seq = x->shape.d[layout ? 1 : 0];
 	batch = x->shape.d[layout ? 0 : 1];
 	in = x->shape.d[2];
 	h = hidden(g, n);
 	if (gp_attr_int(n, "hidden_size", &hs) == 0 && (hs <= 0 || hs > MAXDIM))
-		return fail("hidden_size %lld is not a size", (long long)hs);
+		return gp_op_fail("hidden_size %lld is not a size", (long long)hs);
 	dirs.v = ndir;
 	if (known(h))
 		gh.v = h.v * ngate[k];

@@ -11,11 +11,7 @@ nodes() {
 	    $1 == "node" { print $(c["op"]) "\t" $(c["name"]) }' | sort
 }
 
-@test "--help, --version and usage errors" {
-	run -0 gp-load --help
-	assert_line --index 0 --partial "usage: gp-load"
-	run -0 gp-load --version
-	assert_output "gp-load 0.1.0"
+@test "usage errors" {
 	run --separate-stderr -2 gp-load
 	assert_equal "$stderr" "usage: gp-load [--hash] [--data-limit N] FILE.onnx | -"
 	run --separate-stderr -2 gp-load --bogus x.onnx

@@ -14,16 +14,8 @@ oracle() {
 	/usr/bin/python3 tests/shape-oracle.py "$m" "$BATS_TEST_TMPDIR/s" "$@"
 }
 
-# shape_of NAME: the shape column of tensor NAME in $BATS_TEST_TMPDIR/s
-shape_of() {
-	awk -F'\t' -v n="$1" '$1 == "tensor" && $2 == n { print $3 " " $4 }' "$BATS_TEST_TMPDIR/s"
-}
 
-@test "--help, --version and usage errors" {
-	run -0 gp-shape --help
-	assert_line --index 0 --partial "usage: gp-shape"
-	run -0 gp-shape --version
-	assert_output "gp-shape 0.1.0"
+@test "usage errors" {
 	run --separate-stderr -2 gp-shape -D batch
 	assert_equal "$stderr" "gp-shape: -D: 'batch' is not NAME=VALUE"
 	run --separate-stderr -2 gp-shape --batch -3

@@ -8,39 +8,11 @@ setup() {
 
 # part MODEL [ARGS...]: gp-load MODEL | gp-partition ARGS into $S
 part() {
-	local m=$1
-	shift
-	S=$BATS_TEST_TMPDIR/s
-	gp-load "$m" | gp-partition "$@" > "$S"
+	gp-load "$1" | gp-partition "${@:2}" > "$S"
 }
 
-# col NAME COLUMN...: those columns of the subgraph called NAME, tab-separated
-col() {
-	awk -F'\t' -v n="$1" -v want="${*:2}" '
-		$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i; next }
-		$1 == "subgraph" && $c["name"] == n {
-			k = split(want, w, " ")
-			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
-		}' "$S"
-}
 
-# every COLUMN: that column of every subgraph, one per line
-every() {
-	awk -F'\t' -v want="$1" '
-		$1 == "#subgraph" { for (i = 2; i <= NF; i++) if ($i == want) c = i; next }
-		$1 == "subgraph" { print $c }' "$S"
-}
-
-# total KEY: a key of the ##partition header
-total() {
-	awk -F'\t' -v k="$1" '$1 == "##partition" { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$S"
-}
-
-@test "--help, --version and usage errors" {
-	run -0 gp-partition --help
-	assert_line --index 0 --partial "usage: gp-partition"
-	run -0 gp-partition --version
-	assert_output "gp-partition 0.1.0"
+@test "usage errors" {
 	run --separate-stderr -2 gp-partition --dtype fp7
 	assert_equal "$stderr" "gp-partition: --dtype: 'fp7' is not a numeric dtype (fp32, fp16, bf16, fp8, int8, ...)"
 	run --separate-stderr -2 gp-partition --compute-ai 5 --memory-ai 10

@@ -9,10 +9,7 @@ setup() {
 
 # concur MODEL [ARGS...]: gp-load MODEL | gp-partition | gp-concur ARGS into $S
 concur() {
-	local m=$1
-	shift
-	S=$BATS_TEST_TMPDIR/s
-	gp-load "$m" | gp-partition | gp-concur "$@" > "$S"
+	gp-load "$1" | gp-partition | gp-concur "${@:2}" > "$S"
 }
 
 # key KEY: a key of the ##concur header
@@ -20,16 +17,7 @@ key() {
 	hdr concur "$1" "$S"
 }
 
-# every COLUMN...: those columns of every subgraph, tab-separated, one line each
-every() {
-	cols "$S" "$@"
-}
-
-@test "--help, --version and usage errors" {
-	run -0 gp-concur --help
-	assert_line --index 0 --partial "usage: gp-concur"
-	run -0 gp-concur --version
-	assert_output "gp-concur 0.1.0"
+@test "usage errors" {
 	run --separate-stderr -2 gp-concur --weight heat
 	assert_equal "$stderr" "gp-concur: --weight: 'heat' is not ops, flops, bytes or time"
 	run --separate-stderr -2 gp-concur --order random

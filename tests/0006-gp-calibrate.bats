@@ -57,7 +57,7 @@ EOF
 			/^(name|title|vendor|kind|units|unit|clock_hz|threads_per_unit|peak_ops|memory|launch_s|per_thread|sources):/ { seen[$1]++ }
 			$1 == "units:" && $2 != units { bad = bad " units" }
 			$1 == "kind:" && $2 != "cpu" { bad = bad " kind" }
-			$1 == "fp32:" && !($2 + 0 >= 1e9) { bad = bad " fp32=" $2 }
+			$1 == "fp32:" && $2 !~ /^\[/ && !($2 + 0 >= 1e9) { bad = bad " fp32=" $2 }
 			$1 == "bandwidth:" || $1 == "dram_bandwidth:" { if (!($2 + 0 >= 1e8)) bad = bad " " $1 $2 }
 			$1 == "capacity:" || $1 == "clock_hz:" || $1 == "launch_s:" { if (!($2 + 0 > 0)) bad = bad " " $1 $2 }
 			$1 == "-" && $2 == "level:" { levels = levels " " $3 }
@@ -99,7 +99,8 @@ EOF
 	run -0 gp-roofline --check "$BATS_TEST_TMPDIR/p.yaml"
 	assert_output "$BATS_TEST_TMPDIR/p.yaml	ok	host"
 	# one thread's figures are the all-threads figures
-	run -0 awk '$1 == "fp32:" { print $2 }' "$BATS_TEST_TMPDIR/p.yaml"
+	# (the matrix tile, [6x16x1] on AVX2, is not a figure)
+	run -0 awk '$1 == "fp32:" && $2 !~ /^\[/ { print $2 }' "$BATS_TEST_TMPDIR/p.yaml"
 	assert_equal "${lines[0]}" "${lines[1]}"
 }
 

@@ -9,24 +9,9 @@ setup() {
 	NPM=$DATA/npm
 }
 
-# part FILE [gp-shape args...]: FILE through gp-shape and gp-partition into $BATS_TEST_TMPDIR/p
+# part FILE [gp-shape args...]: FILE through gp-shape and gp-partition into $S
 part() {
-	local f=$1
-	shift
-	gp-load "$f" | gp-shape "$@" | gp-partition > "$BATS_TEST_TMPDIR/p"
-}
-
-# col NAME COLUMN...: those columns of the subgraph named NAME
-col() {
-	local name=$1
-	shift
-	cols "$BATS_TEST_TMPDIR/p" name "$@" | awk -F'\t' -v n="$name" '$1 == n { sub(/^[^\t]*\t/, ""); print }'
-}
-
-# shape_of NAME: dtype and shape of tensor NAME in $BATS_TEST_TMPDIR/s
-shape_of() {
-	awk -F'\t' -v n="$1" '$1 == "#tensor" { for (i = 2; i <= NF; i++) c[$i] = i }
-		$1 == "tensor" && $c["name"] == n { print $c["dtype"], $c["shape"] }' "$BATS_TEST_TMPDIR/s"
+	gp-load "$1" | gp-shape "${@:2}" | gp-partition > "$S"
 }
 
 @test "LSTM, GRU, RNN: every output's shape, as onnx infers it (layout 0 and 1, one and two directions)" {
@@ -47,14 +32,14 @@ shape_of() {
 
 @test "LSTM, GRU, RNN: MACs and FLOPs counted by hand" {
 	part "$TDATA/rnn.onnx"
-	S=5 B=3 I=10 H=8
+	L=5 B=3 I=10 H=8
 	# LSTM, forward: 4 gates; per gate value 1 (the two products) + 2 (Wb, Rb);
 	# Sigmoid 4 on i, f, o, Tanh 1 on c and on C; clip 3: 2 per activation (5);
 	# peepholes 2 per gate (3); C = f*C' + i*c 3, H = o*h(C) 1
-	macs=$((S * B * 4 * H * (I + H)))
+	macs=$((L * B * 4 * H * (I + H)))
 	e=$((4 * 3 + 3 * 4 + 1 + 1 + 2 * 5 + 2 * 3 + 3 + 1))
 	run -0 col lstm macs flops kind
-	assert_output "$(printf '%d\t%d\tlstm' $macs $((2 * macs + S * B * H * e)))"
+	assert_output "$(printf '%d\t%d\tlstm' $macs $((2 * macs + L * B * H * e)))"
 	assert_equal "$macs" 8640
 	# bidirectional, layout 1, input_forget, no bias; sequence_lens [5, 2, 4]: 11 steps
 	# forward HardSigmoid 3 on f and o, i = 1 - f: 1, Tanh, Tanh; reverse Sigmoid, Relu, Relu
@@ -66,14 +51,14 @@ shape_of() {
 	assert_output "$(printf '%d\t%d' $macs $((2 * macs + steps * H * (ef + er))))"
 	# GRU, bidirectional, linear_before_reset, bias: 3 gates of 1 + 2; Sigmoid on
 	# z and r, Tanh on h; r times (H' R + Rb) 1; H = (1 - z) h + z H' 4
-	macs=$((2 * S * B * 3 * H * (I + H)))
+	macs=$((2 * L * B * 3 * H * (I + H)))
 	e=$((3 * 3 + 2 * 4 + 1 + 1 + 4))
 	run -0 col gru macs flops kind
-	assert_output "$(printf '%d\t%d\tgru' $macs $((2 * macs + 2 * S * B * H * e)))"
+	assert_output "$(printf '%d\t%d\tgru' $macs $((2 * macs + 2 * L * B * H * e)))"
 	# RNN, reverse, Relu, clip 1, no bias
-	macs=$((S * B * H * (I + H)))
+	macs=$((L * B * H * (I + H)))
 	run -0 col rnn macs flops kind
-	assert_output "$(printf '%d\t%d\trnn' $macs $((2 * macs + S * B * H * (1 + 1 + 2))))"
+	assert_output "$(printf '%d\t%d\trnn' $macs $((2 * macs + L * B * H * (1 + 1 + 2))))"
 	# the weights: W, R, B, P (and sequence_lens) as stored
 	run -0 col lstm bytes_weight weights
 	assert_output "$(printf '%d\tlstm_W,lstm_R,lstm_B,lstm_P' $(((32 * 10 + 32 * 8 + 64 + 24) * 4)))"
@@ -86,18 +71,17 @@ shape_of() {
 
 @test "recurrent ops: dims that contradict each other or an attribute ONNX does not allow are errors" {
 	gp-load "$TDATA/rnn.onnx" > "$BATS_TEST_TMPDIR/g"
-	sed 's/clip=3.0;hidden_size=8/clip=3.0;hidden_size=7/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'lstm' \\(LSTM\\): dim 1 of W is 32, but the gates times hidden_size is 28$"
-	sed 's/direction="reverse"/direction="sideways"/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'rnn' \\(RNN\\): direction 'sideways' is not forward, reverse or bidirectional$"
-	sed 's/activations=\["Relu"\]/activations=["Swish"]/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'rnn' \\(RNN\\): 'Swish' is not an activation ONNX defines$"
-	sed 's/"Relu","Relu"\]/"Relu"]/' "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
-	run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
-	fails_cleanly "gp-shape: stdin: node 'lstm_bi' \\(LSTM\\): 5 activations for 2 directions of LSTM: want 6$"
+	# EDIT|WHAT: the stream edited by sed EDIT is refused with "gp-shape: stdin: WHAT"
+	while IFS='|' read -r edit what; do
+		sed "$edit" "$BATS_TEST_TMPDIR/g" > "$BATS_TEST_TMPDIR/h"
+		run --separate-stderr gp-shape < "$BATS_TEST_TMPDIR/h"
+		fails_cleanly "gp-shape: stdin: $what$"
+	done <<'EOF'
+s/clip=3.0;hidden_size=8/clip=3.0;hidden_size=7/|node 'lstm' \(LSTM\): dim 1 of W is 32, but the gates times hidden_size is 28
+s/direction="reverse"/direction="sideways"/|node 'rnn' \(RNN\): direction 'sideways' is not forward, reverse or bidirectional
+s/activations=\["Relu"\]/activations=["Swish"]/|node 'rnn' \(RNN\): 'Swish' is not an activation ONNX defines
+s/"Relu","Relu"\]/"Relu"]/|node 'lstm_bi' \(LSTM\): 5 activations for 2 directions of LSTM: want 6
+EOF
 }
 
 @test "If: a known condition takes its branch; an unknown one counts the larger, in branch records" {
@@ -116,7 +100,7 @@ shape_of() {
 	# if_known: Shape(x)[0] == 4 is true: the then RNN counts, not the larger else
 	run -0 col if_known macs flops
 	assert_output "$(printf '%d\t%d' $((8 * 4 * 10)) $((2 * 8 * 4 * 10 + 8 * 4 * 2)))"
-	run -0 awk -F'\t' '$1 == "branch" { print $2, $3, $4, $5, $6, $7 }' "$BATS_TEST_TMPDIR/p"
+	run -0 awk -F'\t' '$1 == "branch" { print $2, $3, $4, $5, $6, $7 }' "$S"
 	assert_output "$(printf 'if_open 1 then larger %d %d\nif_known 2 then condition %d .' \
 		$lstmf $gruf $((2 * 8 * 4 * 10 + 8 * 4 * 2)))"
 	# a Loop of 3 trips around an RNN of hidden 4 and an Add
@@ -145,17 +129,11 @@ shape_of() {
 	done
 	run -0 /usr/bin/python3 -c '
 import sys, onnx
+sys.path.insert(0, "data")
+import stripweights
 for f in sys.argv[1:]:
     m = onnx.load(f, load_external_data=False)
-    def graphs(g):
-        yield g
-        for n in g.node:
-            for a in n.attribute:
-                if a.type == onnx.AttributeProto.GRAPH:
-                    yield from graphs(a.g)
-    big = [t for g in graphs(m.graph) for t in list(g.initializer) +
-           [a.t for n in g.node if n.op_type == "Constant" for a in n.attribute if a.type == onnx.AttributeProto.TENSOR]
-           if len(t.raw_data) > 64 * 8 or len(t.float_data) > 64]
+    big = [t for t in stripweights.iter_weight_tensors(m.graph) if len(t.raw_data) > 64 * 8 or len(t.float_data) > 64]
     print(f.split("/")[-1], len(big))' "$NPM"/silero-vad-legacy.onnx "$NPM"/silero-vad-v5.onnx "$NPM"/isnet-uint8.onnx "$NPM"/isnet-fp16.onnx
 	assert_output "$(printf 'silero-vad-legacy.onnx 0\nsilero-vad-v5.onnx 0\nisnet-uint8.onnx 0\nisnet-fp16.onnx 0')"
 }
@@ -166,14 +144,10 @@ for f in sys.argv[1:]:
 		# graphs and ops, every graph (If branches at any depth), as python3-onnx sees them
 		/usr/bin/python3 -c '
 import collections, sys, onnx
+sys.path.insert(0, "data")
+import stripweights
 m = onnx.load(sys.argv[1], load_external_data=False)
-def graphs(g):
-    yield g
-    for n in g.node:
-        for a in n.attribute:
-            if a.type == onnx.AttributeProto.GRAPH:
-                yield from graphs(a.g)
-gs = list(graphs(m.graph))
+gs = list(stripweights.iter_graphs(m.graph))
 print("graphs", len(gs))
 for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).items()):
     print(op, k)' "$f" > "$BATS_TEST_TMPDIR/want"
@@ -228,15 +202,15 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 }
 
 @test "silero VAD legacy: fully costed, MACs by hand; the If on sr counts its larger branch" {
-	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/s"
-	run --separate-stderr -0 gp-partition < "$BATS_TEST_TMPDIR/s"
+	gp-load "$NPM/silero-vad-legacy.onnx" | gp-shape -D batch=1 -D sequence=512 > "$BATS_TEST_TMPDIR/shaped"
+	run --separate-stderr -0 gp-partition < "$BATS_TEST_TMPDIR/shaped"
 	assert_equal "$stderr" ""
-	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/p"
-	run -0 hdr partition unknown "$BATS_TEST_TMPDIR/p"
+	printf '%s\n' "$output" > "$S"
+	run -0 hdr partition unknown "$S"
 	assert_output 0
 	# sr is an input: both models are costed, the 8 kHz one (else) is larger at
 	# 512 samples (8 STFT frames where the 16 kHz model has 4)
-	run -0 awk -F'\t' '$1 == "branch" && $2 == "If_25" { print $4, $5 }' "$BATS_TEST_TMPDIR/p"
+	run -0 awk -F'\t' '$1 == "branch" && $2 == "If_25" { print $4, $5 }' "$S"
 	assert_output "else larger"
 	# by hand, the 8 kHz model at 512 samples (reflect-padded to 704): STFT Conv
 	# 258 x 8 frames x 256 taps; adaptive normalization 8 x 7; first block:
@@ -250,7 +224,7 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 		2 * 32 * 4 * 16 + 32 * 2 * 32 + 32 * 2 * 5 + 2 * 32 * 2 * 32 + 32 * 2 * 5 + 2 * 64 * 2 * 32 +
 		64 * 2 * 64 + 2 * 64))
 	lstm=$((2 * 2 * 4 * 64 * (64 + 64)))
-	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition macs "$S"
 	assert_output $((convs + lstm))
 	assert_equal "$output" 764616
 	# the If reads the 8 kHz model's weights only, not both models'
@@ -258,7 +232,7 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 	[ "$output" -lt $((1779792 * 6 / 10)) ]
 	# --input gives the same: input [batch, sequence] binds both
 	part "$NPM/silero-vad-legacy.onnx" --input input=1x512
-	run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition macs "$S"
 	assert_output 764616
 }
 
@@ -334,20 +308,20 @@ for op, k in sorted(collections.Counter(n.op_type for g in gs for n in g.node).i
 	for f in isnet-uint8 isnet-fp16; do
 		want=$(/usr/bin/python3 tests/mac-oracle.py "$NPM/$f.onnx")
 		part "$NPM/$f.onnx"
-		run -0 hdr partition macs "$BATS_TEST_TMPDIR/p"
+		run -0 hdr partition macs "$S"
 		assert_output "$want"
 		assert_equal "$want" 159673614336
-		run -0 hdr partition unknown "$BATS_TEST_TMPDIR/p"
+		run -0 hdr partition unknown "$S"
 		assert_output 0
-		cp "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/$f"
+		cp "$S" "$BATS_TEST_TMPDIR/$f"
 	done
 	# the first conv: 64 x 512 x 512 outputs of 3 x 3 x 3; ConvInteger reads the
 	# uint8 input and weights (and their zero points) and writes int32
-	cp "$BATS_TEST_TMPDIR/isnet-uint8" "$BATS_TEST_TMPDIR/p"
+	cp "$BATS_TEST_TMPDIR/isnet-uint8" "$S"
 	run -0 col /conv_in/Conv_quant kind macs bytes_in bytes_weight bytes_out
 	assert_output "$(printf 'conv2d\t%d\t%d\t%d\t%d' $((64 * 512 * 512 * 27)) $((3 * 1024 * 1024 + 1)) \
 		$((64 * 27 + 1)) $((64 * 512 * 512 * 4)))"
-	cp "$BATS_TEST_TMPDIR/isnet-fp16" "$BATS_TEST_TMPDIR/p"
+	cp "$BATS_TEST_TMPDIR/isnet-fp16" "$S"
 	run -0 col /conv_in/Conv macs bytes_in bytes_weight bytes_out
 	assert_output "$(printf '%d\t%d\t%d\t%d' $((64 * 512 * 512 * 27)) $((3 * 1024 * 1024 * 2)) \
 		$(((64 * 27 + 64) * 2)) $((64 * 512 * 512 * 2)))"

@@ -13,16 +13,8 @@ setup() {
 
 # part MODEL [GP-SHAPE ARGS...]: gp-load | gp-shape | gp-partition into $S, stderr into $E
 part() {
-	local m=$1
-	shift
-	S=$BATS_TEST_TMPDIR/s
 	E=$BATS_TEST_TMPDIR/e
-	gp-load "$m" | gp-shape "$@" 2> "$E" | gp-partition 2>> "$E" > "$S"
-}
-
-# total KEY: a key of the ##partition header of $S
-total() {
-	hdr partition "$1" "$S"
+	gp-load "$1" | gp-shape "${@:2}" 2> "$E" | gp-partition 2>> "$E" > "$S"
 }
 
 # field TYPE NAME COLUMN: column COLUMN of the TYPE record whose name is NAME, in $S

@@ -45,3 +45,32 @@ cols() {
 			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
 		}' "$f"
 }
+
+# The stream the helpers below read, unless a test points S elsewhere.
+S=$BATS_TEST_TMPDIR/s
+
+# col NAME COLUMN...: those columns of the subgraph called NAME in $S, tab-separated
+col() {
+	awk -F'\t' -v n="$1" -v want="${*:2}" '
+		$1 == "#subgraph" { for (i = 2; i <= NF; i++) c[$i] = i; next }
+		$1 == "subgraph" && $c["name"] == n {
+			k = split(want, w, " ")
+			for (i = 1; i <= k; i++) printf "%s%s", $c[w[i]], i < k ? "\t" : "\n"
+		}' "$S"
+}
+
+# every COLUMN...: those columns of every subgraph in $S, tab-separated, one line each
+every() {
+	cols "$S" "$@"
+}
+
+# total KEY: a key of the ##partition header of $S
+total() {
+	hdr partition "$1" "$S"
+}
+
+# shape_of NAME: "dtype shape" of tensor NAME in $S
+shape_of() {
+	awk -F'\t' -v n="$1" '$1 == "#tensor" { for (i = 2; i <= NF; i++) c[$i] = i; next }
+		$1 == "tensor" && $c["name"] == n { print $c["dtype"], $c["shape"] }' "$S"
+}

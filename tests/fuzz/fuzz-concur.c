@@ -1,19 +1,9 @@
 /* fuzz-concur - libFuzzer target: what gp-concur runs on its input (the
  * stream reader, the graph view, the subgraph DAG and every analysis of it),
  * seeded with partitioned streams so that mutations reach the DAG */
-#include <setjmp.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "gp.h"
-
-static jmp_buf env;
-
-static void
-back(void)
-{
-	longjmp(env, 1);
-}
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -28,10 +18,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f;
 	int v, at;
 
-	gp_die_hook = back;
 	if (size == 0 || !(f = fmemopen((void *)data, size, "r")))
 		return 0;
-	if (setjmp(env) == 0) {
+	if (setjmp(fuzz_env) == 0) {
 		gp_stream_init(&s, "fuzz");
 		gp_stream_read(&s, f);
 		gp_graph_build(&g, &s);

@@ -1,29 +1,17 @@
 /* fuzz-hw - libFuzzer target: the hardware and runtime profile readers
  * (libyaml and the schema checks), seeded with the profiles in hw/ */
-#include <setjmp.h>
-#include <stdio.h>
-
-#include "gp.h"
-
-static jmp_buf env;
-
-static void
-back(void)
-{
-	longjmp(env, 1);
-}
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct gp_hw h;
 
-	gp_die_hook = back;
-	if (setjmp(env) == 0)
+	if (setjmp(fuzz_env) == 0)
 		gp_hw_parse(&h, "fuzz.yaml", (const char *)data, size);
 	gp_hw_release(&h);
 	/* the same bytes as a runtime profile (hw/runtime/) */
-	if (setjmp(env) == 0)
+	if (setjmp(fuzz_env) == 0)
 		gp_hw_parse_runtime(&h, "fuzz.yaml", (const char *)data, size);
 	gp_hw_release(&h);
 	return 0;

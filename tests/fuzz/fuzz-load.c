@@ -1,16 +1,5 @@
 /* fuzz-load - libFuzzer target: the ONNX loader (wire pass, protobuf-c, checks) */
-#include <setjmp.h>
-#include <stdio.h>
-
-#include "gp.h"
-
-static jmp_buf env;
-
-static void
-back(void)
-{
-	longjmp(env, 1);
-}
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -18,8 +7,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct gp_stream s;
 	struct gp_load_opts o = {16, 0};
 
-	gp_die_hook = back;
-	if (setjmp(env) == 0) {
+	if (setjmp(fuzz_env) == 0) {
 		gp_stream_init(&s, "fuzz");
 		gp_load_onnx_buf(&s, "fuzz", data, size, &o);
 	}

@@ -8,6 +8,16 @@ Writes, into the directory given (default build/validate/mlperf):
   torchvision's resnet50), input f32[1,3,224,224], BatchNorm folded into
   the convolutions (as TensorRT builds it), 1000 classes. 4.089 G MACs,
   torchvision's published figure.
+- retinanet.onnx: RetinaNet (the MLPerf Inference object detector since
+  v2.1): a ResNeXt-50 32x4d backbone, an FPN of 256 channels over P3-P7 (P6
+  and P7 from P5 by stride-2 convolutions, as torchvision's LastLevelP6P7),
+  and the two heads torchvision's RetinaNet shares across the levels (four
+  3x3 convolutions of 256 and a last one to 9 anchors x 264 OpenImages
+  classes, or x 4 box deltas), input f32[1,3,800,800] (NVIDIA's
+  preprocess_data.py resizes every image to 800x800), BatchNorm folded.
+  The outputs are the heads' logits and deltas over the 120,087 anchors,
+  as torchvision reshapes them; box decoding and NMS (a TensorRT plugin in
+  NVIDIA's harness) are not in the graph.
 - bert-large.onnx: BERT-Large (the MLPerf Inference SQuAD model): 24
   layers of width 1024, 16 heads of 64, feed-forward 4096, vocabulary
   30522, input_ids i64[batch,seq], the SQuAD span head (2 logits per token).
@@ -93,6 +103,78 @@ def resnet50():
                              producer_name="mlperf-models.py")
 
 
+def retinanet():
+    A, C = 9, 264
+    g = Graph()
+
+    def conv(x, cin, cout, k, stride=1, relu=True, groups=1, w=None, b=None):
+        w = w or g.weight("w", [cout, cin // groups, k, k])
+        b = b or g.weight("b", [cout])
+        p = k // 2
+        y = g.op("Conv", [x, w, b], "conv", kernel_shape=[k, k], strides=[stride, stride],
+                 pads=[p, p, p, p], group=groups)
+        return g.op("Relu", [y]) if relu else y
+
+    # ResNeXt-50 32x4d: bottleneck width 2 x planes in 32 groups, the stride in the 3x3
+    x = conv("input", 3, 64, 7, 2)
+    x = g.op("MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    cin, feats = 64, []
+    for planes, blocks, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
+        width = planes * 2
+        for i in range(blocks):
+            s = stride if i == 0 else 1
+            y = conv(x, cin, width, 1)
+            y = conv(y, width, width, 3, s, groups=32)
+            y = conv(y, width, planes * 4, 1, relu=False)
+            short = conv(x, cin, planes * 4, 1, s, relu=False) if i == 0 else x
+            x = g.op("Relu", [g.op("Add", [y, short])])
+            cin = planes * 4
+        feats.append((x, cin))
+    # FPN over C3-C5, top-down with nearest 2x upsampling; P6, P7 from P5
+    inner = [conv(f, c, 256, 1, relu=False) for f, c in feats[1:]]
+    scales = g.name("scales")
+    g.inits.append(helper.make_tensor(scales, TensorProto.FLOAT, [4], [1, 1, 2, 2]))
+    lat = inner[2]
+    outs = [conv(lat, 256, 256, 3, relu=False)]
+    for j in (1, 0):
+        up = g.op("Resize", [lat, "", scales], mode="nearest")
+        lat = g.op("Add", [inner[j], up])
+        outs.insert(0, conv(lat, 256, 256, 3, relu=False))
+    p6 = conv(outs[2], 256, 256, 3, 2, relu=False)
+    p7 = conv(g.op("Relu", [p6]), 256, 256, 3, 2, relu=False)
+    levels = outs + [p6, p7]
+    # the two heads, their weights shared by the five levels
+    heads = []
+    for n_out in (A * C, A * 4):
+        tower = [(g.weight("w", [256, 256, 3, 3]), g.weight("b", [256])) for _ in range(4)]
+        last = (g.weight("w", [n_out, 256, 3, 3]), g.weight("b", [n_out]))
+        heads.append((tower, last, n_out // A))
+    results = []
+    for tower, last, per in heads:
+        flat = g.const("flat", [0, A, per, -1])
+        rows = g.const("rows", [0, -1, per])
+        parts = []
+        for p in levels:
+            y = p
+            for w, b in tower:
+                y = conv(y, 256, 256, 3, w=w, b=b)
+            y = conv(y, 256, A * per, 3, relu=False, w=last[0], b=last[1])
+            y = g.op("Transpose", [g.op("Reshape", [y, flat])], perm=[0, 3, 1, 2])
+            parts.append(g.op("Reshape", [y, rows]))
+        results.append(g.op("Concat", parts, axis=1))
+    for node in g.nodes:
+        if node.output[0] in results:
+            node.output[0] = ("cls_logits", "bbox_regression")[results.index(node.output[0])]
+    graph = helper.make_graph(
+        g.nodes, "retinanet_resnext50_32x4d_fpn",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 800, 800])],
+        [helper.make_tensor_value_info("cls_logits", TensorProto.FLOAT, [1, 120087, C]),
+         helper.make_tensor_value_info("bbox_regression", TensorProto.FLOAT, [1, 120087, 4])],
+        g.inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                             producer_name="mlperf-models.py")
+
+
 def bert_large():
     L, D, H, FF, V = 24, 1024, 16, 4096, 30522
     g = Graph()
@@ -137,7 +219,7 @@ def bert_large():
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "build/validate/mlperf"
     os.makedirs(out, exist_ok=True)
-    for name, make in (("resnet50", resnet50), ("bert-large", bert_large)):
+    for name, make in (("resnet50", resnet50), ("retinanet", retinanet), ("bert-large", bert_large)):
         m = make()
         m.ir_version = 8
         path = os.path.join(out, name + ".onnx")

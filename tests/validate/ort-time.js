@@ -3,16 +3,22 @@
 // onnxruntime-node on the CPU (see tests/validate/README.md).
 //
 //   node ort-time.js [--runs N] [--warmup N] [--time S] [--threads T]
-//                    [--opt LEVEL] [--dim NAME=N]... [--min-cpu F] [--profile DIR] MODEL.onnx...
+//                    [--opt LEVEL] [-D|--dim NAME=N]... [--input NAME=DIMS]...
+//                    [--value NAME=V]... [--min-cpu F] [--profile DIR] [--profile-runs N]
+//                    MODEL.onnx...
 //
-// With --profile DIR, after timing each model it runs it 20 more times in a
+// With --profile DIR, after timing each model it runs it 20 (--profile-runs) more times in a
 // session with onnxruntime's profiler on and leaves the profile (chrome
 // trace JSON, one event per node run) as DIR/MODEL.json, for
 // tests/validate/kernel-classes. The profiled runs are not the timed ones.
 //
 // For each model: one InferenceSession (cpu EP, intraOpNumThreads T,
 // interOpNumThreads 1, sequential execution, graphOptimizationLevel LEVEL),
-// random float32 inputs of the model's input shapes, --warmup runs, then
+// inputs of the model's input shapes (--input NAME=AxBxC sets one, as
+// gp-shape --input does), filled with a fixed pseudo-random sequence:
+// floats (float32, float16) in [-1, 1), integers (token ids) in [0, 100),
+// or the constant V of --value NAME=V (silero VAD's sample rate 16000);
+// --warmup runs, then
 // --runs timed runs (default: as many as fit in --time seconds, at least 10),
 // each timed alone with process.hrtime.bigint(). Prints a header line, then
 // one TSV line per model:
@@ -20,8 +26,8 @@
 //   model threads runs median_s min_s p90_s ort_version opt_level
 //
 // `model` is the file name without its directory and `.onnx`. Symbolic
-// (dynamic) input dims: 1 for a batch-like dim (the first dim, or one named
-// like "batch" or "N"), NAME=N from --dim, otherwise an error.
+// (dynamic) input dims: NAME=N from -D/--dim, else 1 for a batch-like dim
+// (the first dim, or one named like "batch" or "N"), otherwise an error.
 //
 // onnxruntime-node is looked up in build/validate/node_modules (where
 // tests/validate/measure installs it), then the usual node places.
@@ -48,7 +54,8 @@ function usage(msg) {
 	if (msg)
 		process.stderr.write('ort-time: ' + msg + '\n');
 	process.stderr.write('usage: node ort-time.js [--runs N] [--warmup N] [--time S] ' +
-		'[--threads T] [--opt disabled|basic|extended|all] [--dim NAME=N]... [--min-cpu F] [--profile DIR] ' +
+		'[--threads T] [--opt disabled|basic|extended|all] [-D|--dim NAME=N]... [--input NAME=DIMS]... ' +
+		'[--value NAME=V]... [--min-cpu F] [--profile DIR] [--profile-runs N] ' +
 		'MODEL.onnx...\n');
 	process.exit(2);
 }
@@ -73,7 +80,7 @@ function loadOrt() {
 
 function parseArgs(argv) {
 	const o = { runs: 0, warmup: 5, time: 2, threads: 1, opt: 'all', minCpu: 0.95, dims: {}, models: [],
-		profile: null };
+		profile: null, profileRuns: 20, shapes: {}, values: {} };
 	const int = (name, v, min) => {
 		if (v === undefined || !/^[0-9]+$/.test(v) || Number(v) < min)
 			usage(name + ' needs an integer >= ' + min);
@@ -84,6 +91,7 @@ function parseArgs(argv) {
 		let m;
 		if (a === '--runs') o.runs = int(a, argv[++i], 1);
 		else if (a === '--warmup') o.warmup = int(a, argv[++i], 0);
+		else if (a === '--profile-runs') o.profileRuns = int(a, argv[++i], 1);
 		else if (a === '--threads') o.threads = int(a, argv[++i], 1);
 		else if (a === '--time') {
 			const v = argv[++i];
@@ -97,7 +105,17 @@ function parseArgs(argv) {
 			o.opt = argv[++i];
 			if (!['disabled', 'basic', 'extended', 'all'].includes(o.opt))
 				usage('--opt must be disabled, basic, extended or all');
-		} else if (a === '--dim') {
+		} else if (a === '--input') {
+			const v = argv[++i];
+			if (v === undefined || !(m = /^([^=]+)=([0-9]+(x[0-9]+)*)$/.exec(v)))
+				usage('--input needs NAME=DIMS, e.g. input=1x576');
+			o.shapes[m[1]] = m[2].split('x').map(Number);
+		} else if (a === '--value') {
+			const v = argv[++i];
+			if (v === undefined || !(m = /^([^=]+)=(-?[0-9]+(\.[0-9]*)?)$/.exec(v)))
+				usage('--value needs NAME=NUMBER');
+			o.values[m[1]] = Number(m[2]);
+		} else if (a === '--dim' || a === '-D') {
 			const v = argv[++i];
 			if (v === undefined || !(m = /^([^=]+)=([0-9]+)$/.exec(v)) || Number(m[2]) < 1)
 				usage('--dim needs NAME=N with N >= 1');
@@ -118,22 +136,74 @@ function parseArgs(argv) {
 
 const BATCH_LIKE = /batch|^(n|b|bs)$/i;
 
-function inputShape(file, meta, dims) {
+function inputShape(file, meta, o) {
 	if (!meta.isTensor)
 		die(file, `input '${meta.name}' is not a tensor`);
-	if (meta.type !== 'float32')
-		die(file, `input '${meta.name}' is ${meta.type}; only float32 inputs are supported`);
+	if (Object.prototype.hasOwnProperty.call(o.shapes, meta.name)) {
+		const want = o.shapes[meta.name];
+		if (want.length !== meta.shape.length || want.some((d, i) => typeof meta.shape[i] === 'number' &&
+		    meta.shape[i] !== d))
+			die(file, `--input ${meta.name}=${want.join('x')} does not fit its shape [${meta.shape.join(',')}]`);
+		return want;
+	}
 	return meta.shape.map((d, i) => {
 		if (typeof d === 'number')
 			return d;
 		// symbolic dim (a name, '' when unnamed)
-		if (Object.prototype.hasOwnProperty.call(dims, d))
-			return dims[d];
+		if (Object.prototype.hasOwnProperty.call(o.dims, d))
+			return o.dims[d];
 		if (i === 0 || BATCH_LIKE.test(d))
 			return 1;
 		die(file, `input '${meta.name}' dim ${i} ('${d}') is dynamic and not batch-like; ` +
-			`give its size with --dim ${d || 'NAME'}=N`);
+			`give its size with --dim ${d || 'NAME'}=N or --input ${meta.name}=DIMS`);
 	});
+}
+
+// float32 to the bits of the nearest float16 (values in [-1, 1): no overflow)
+function toHalf(f) {
+	const b = new DataView(new ArrayBuffer(4));
+	b.setFloat32(0, f);
+	const x = b.getUint32(0), sign = (x >>> 16) & 0x8000, e = ((x >>> 23) & 0xff) - 127 + 15;
+	if (e <= 0)
+		return sign;
+	return sign | (e << 10) | ((x >>> 13) & 0x3ff);
+}
+
+// The feeds of a session: every input at its shape, pseudo-random or --value.
+function makeFeeds(ort, file, session, o) {
+	const feeds = {};
+	session.inputMetadata.forEach((meta, k) => {
+		const shape = inputShape(file, meta, o);
+		const n = shape.reduce((p, d) => p * d, 1);
+		const r = randomFloats(n, 12345 + k);
+		const has = Object.prototype.hasOwnProperty.call(o.values, meta.name);
+		const v = o.values[meta.name];
+		let data;
+		switch (meta.type) {
+		case 'float32':
+			data = has ? new Float32Array(n).fill(v) : r;
+			break;
+		case 'float16':
+			data = Uint16Array.from(r, (x) => toHalf(has ? v : x));
+			break;
+		case 'int64':
+			data = BigInt64Array.from(r, (x) => BigInt(has ? Math.trunc(v) : Math.floor((x + 1) * 50)));
+			break;
+		case 'int32':
+			data = Int32Array.from(r, (x) => has ? Math.trunc(v) : Math.floor((x + 1) * 50));
+			break;
+		case 'uint8':
+			data = Uint8Array.from(r, (x) => has ? Math.trunc(v) : Math.floor((x + 1) * 128));
+			break;
+		case 'bool':
+			data = Uint8Array.from(r, (x) => has ? (v ? 1 : 0) : (x >= 0 ? 1 : 0));
+			break;
+		default:
+			die(file, `input '${meta.name}' is ${meta.type}; not supported`);
+		}
+		feeds[meta.name] = new ort.Tensor(meta.type, data, shape);
+	});
+	return feeds;
 }
 
 // Deterministic pseudo-random floats in [-1, 1) (xorshift32), so that every
@@ -169,12 +239,7 @@ async function timeModel(ort, file, o) {
 	} catch (e) {
 		die(file, 'cannot load: ' + String(e.message || e).split('\n')[0]);
 	}
-	const feeds = {};
-	session.inputMetadata.forEach((meta, k) => {
-		const shape = inputShape(file, meta, o.dims);
-		const n = shape.reduce((p, d) => p * d, 1);
-		feeds[meta.name] = new ort.Tensor('float32', randomFloats(n, 12345 + k), shape);
-	});
+	const feeds = makeFeeds(ort, file, session, o);
 	const run = async () => {
 		try {
 			await session.run(feeds);
@@ -196,20 +261,22 @@ async function timeModel(ort, file, o) {
 		if (o.runs ? times.length >= o.runs : times.length >= 10 && t1 - start >= budget)
 			break;
 	}
-	// CPU time this process got while timing, per intra-op thread and per
-	// second of wall time: about 1 when nothing else competed for the CPU.
+	// CPU time this process got while timing, per second of wall time: at
+	// least 1 when nothing else competed for the CPU.
 	const cpu = process.cpuUsage(cpu0);
 	const wall = Number(process.hrtime.bigint() - start) / 1e3;
-	const share = (cpu.user + cpu.system) / wall / o.threads;
+	// One CPU, whatever the threads: a model whose kernels do not split keeps
+	// one thread busy, and the others wait for it.
+	const share = (cpu.user + cpu.system) / wall;
 	if (share < o.minCpu)
-		warn(file, `got only ${(share * 100).toFixed(0)}% of a CPU per thread while timing: ` +
+		warn(file, `got only ${(share * 100).toFixed(0)}% of a CPU while timing: ` +
 			'other processes competed for the CPU, the times are too long');
 	await session.release();
 	times.sort((a, b) => a - b);
 	return { runs: times.length, median: quantile(times, 0.5), min: times[0], p90: quantile(times, 0.9) };
 }
 
-// Run the model 20 times (after the warm-up) with onnxruntime's profiler on;
+// Run the model --profile-runs times (after the warm-up) with onnxruntime's profiler on;
 // its file is renamed to DIR/NAME.json.
 async function profileModel(ort, file, o, name) {
 	const prefix = path.join(o.profile, name + '.ort');
@@ -227,13 +294,8 @@ async function profileModel(ort, file, o, name) {
 	} catch (e) {
 		die(file, 'cannot load for profiling: ' + String(e.message || e).split('\n')[0]);
 	}
-	const feeds = {};
-	session.inputMetadata.forEach((meta, k) => {
-		const shape = inputShape(file, meta, o.dims);
-		const n = shape.reduce((p, d) => p * d, 1);
-		feeds[meta.name] = new ort.Tensor('float32', randomFloats(n, 12345 + k), shape);
-	});
-	for (let i = 0; i < o.warmup + 20; i++)
+	const feeds = makeFeeds(ort, file, session, o);
+	for (let i = 0; i < o.warmup + o.profileRuns; i++)
 		await session.run(feeds);
 	session.endProfiling();
 	await session.release();

@@ -1,0 +1,125 @@
+/* hw-runtime.c - a runtime profile, hw/runtime/NAME.yaml: what a runtime adds
+ * to a chip (docs/hardware.md), read and checked into struct gp_runtime
+ */
+#include <string.h>
+#include <yaml.h>
+
+#include "gp.h"
+#include "hw.h"
+
+static const char *const rtkeys[] = {
+	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
+	"efficiency", "sources", NULL,
+};
+
+/* the fusions gp-partition knows (docs/counting.md) */
+static const char *const fusions[] = {
+	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", NULL,
+};
+
+/* a list of words, each one of allowed; joined by ',' into an arena string */
+static const char *
+words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed)
+{
+	struct gp_buf b = {0};
+	yaml_node_item_t *it;
+	const char *s;
+	int i;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		gp_yaml_bad(R, v, "'%s' must be a list, e.g. [%s, %s]", path, allowed[0], allowed[1]);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *w = gp_yaml_node(R, *it);
+		const char *x = gp_yaml_text(R, w, path);
+
+		for (i = 0; allowed[i] && strcmp(allowed[i], x); i++)
+			;
+		if (!allowed[i]) {
+			gp_buf_release(&b);
+			gp_yaml_bad(R, w, "'%s': '%s' is not one of %s%s%s%s%s...", path, x, allowed[0],
+			    allowed[1] ? ", " : "", allowed[1] ? allowed[1] : "", allowed[1] && allowed[2] ? ", " : "",
+			    allowed[1] && allowed[2] ? allowed[2] : "");
+		}
+		gp_buf_printf(&b, "%s%s", b.len ? "," : "", x);
+	}
+	s = gp_arena_strdup(&R->h->arena, b.buf ? b.buf : "");
+	gp_buf_release(&b);
+	return s;
+}
+
+/* rteff_pair reads one efficiency: matrix, vector or memory */
+static void
+rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_runtime *rt = arg;
+	double x = gp_yaml_number(R, v, path, 1e-3, 1);
+
+	if (!strcmp(key, "matrix"))
+		rt->eff_matrix = x;
+	else if (!strcmp(key, "vector"))
+		rt->eff_vector = x;
+	else
+		rt->eff_memory = x;
+}
+
+/* rt_pair reads one top-level field of a runtime profile into R->h->rt; dies
+ * on a value the schema does not allow */
+static void
+rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	static const char *const copies[] = {"inputs", "outputs", NULL};
+	static const char *const effkeys[] = {"matrix", "vector", "memory", NULL};
+	struct gp_runtime *rt = R->h->rt;
+
+	(void)arg;
+	if (!strcmp(key, "name"))
+		rt->name = gp_yaml_text(R, v, path);
+	else if (!strcmp(key, "title"))
+		rt->title = gp_yaml_text(R, v, path);
+	else if (!strcmp(key, "runs_on")) {
+		rt->runs_on = gp_yaml_text(R, v, path);
+		if (strcmp(rt->runs_on, "gpu") && strcmp(rt->runs_on, "cpu") && strcmp(rt->runs_on, "npu") &&
+		    strcmp(rt->runs_on, "tpu") && strcmp(rt->runs_on, "dsp") && strcmp(rt->runs_on, "any"))
+			gp_yaml_bad(R, v, "'runs_on': '%s' is not gpu, cpu, npu, tpu, dsp or any", rt->runs_on);
+	} else if (!strcmp(key, "kernel_s"))
+		rt->kernel_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "kernel_cycles"))
+		rt->kernel_cycles = gp_yaml_number(R, v, path, 0, 1e9);
+	else if (!strcmp(key, "run_s"))
+		rt->run_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "copy")) {
+		const char *c = words(R, v, path, copies);
+
+		rt->copy_inputs = strstr(c, "inputs") != NULL;
+		rt->copy_outputs = strstr(c, "outputs") != NULL;
+	} else if (!strcmp(key, "shape_nodes")) {
+		const char *s = gp_yaml_text(R, v, path);
+
+		if (strcmp(s, "executed") && strcmp(s, "folded"))
+			gp_yaml_bad(R, v, "'shape_nodes': '%s' is not executed or folded", s);
+		rt->shape_nodes = !strcmp(s, "executed");
+	} else if (!strcmp(key, "fuse"))
+		rt->fuse = words(R, v, path, fusions);
+	else if (!strcmp(key, "efficiency"))
+		gp_yaml_map(R, v, path, effkeys, rteff_pair, rt);
+	else
+		gp_yaml_sources(R, v, &R->S);
+}
+
+static const char *const rtrequired[] = {"name", "title", "runs_on", "sources", NULL};
+
+static const struct profile_kind runtime = {"runtime", rtkeys, rtrequired, rt_pair, NULL};
+
+/* gp_hw_parse_runtime: see gp.h */
+void
+gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, size_t len)
+{
+	struct gp_runtime *rt = gp_arena_alloc(&h->arena, sizeof *rt);
+
+	memset(rt, 0, sizeof *rt);
+	rt->eff_matrix = rt->eff_vector = rt->eff_memory = 1;
+	rt->fuse = "";
+	rt->path = gp_arena_strdup(&h->arena, file);
+	h->rt = rt;
+	gp_yaml_parse(h, rt->path, (const unsigned char *)text, len, &runtime);
+}

@@ -1,0 +1,51 @@
+/* fuzz.h - what every libFuzzer target here shares: gp_die, which would end
+ * the process, jumps back to the target's `if (setjmp(fuzz_env) == 0)`; and
+ * what the filters run on a stream, written to /dev/null */
+#include <setjmp.h>
+#include <stdio.h>
+
+#include "gp.h"
+
+static jmp_buf fuzz_env;
+static FILE *fuzz_null;
+
+static void
+fuzz_back(void)
+{
+	longjmp(fuzz_env, 1);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* libFuzzer calls it once, before the first input */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	gp_die_hook = fuzz_back;
+	if (!(fuzz_null = fopen("/dev/null", "w")))
+		gp_die("/dev/null:");
+	return 0;
+}
+
+/* fuzz_filters runs on s what every filter runs on its input: the graph view
+ * (in g, for the caller to release), KV-cache roles, shape inference,
+ * partitioning into p (plain, then fused at dtype), and writing the stream */
+static inline void
+fuzz_filters(struct gp_stream *s, struct gp_graph *g, struct gp_part *p, int dtype)
+{
+	int fuse;
+
+	gp_graph_build(g, s);
+	gp_kv_roles(g);
+	gp_infer(g, GP_INFER_QUIET);
+	gp_graph_store(g);
+	for (fuse = 0; fuse < 2; fuse++) {
+		struct gp_part_opts o = {.fuse = fuse, .dtype = fuse ? dtype : 0};
+
+		gp_partition(g, &o, p);
+		gp_part_release(p);
+	}
+	gp_stream_write(s, fuzz_null, 0, NULL);
+}
