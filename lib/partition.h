@@ -1,10 +1,10 @@
-/* partition.h - what partition.c, partition-fuse.c and partition-collect.c share, and no other file */
+/* partition.h - what partition.c and its partition-scan.c, partition-fuse.c and partition-collect.c share, and no other file */
 #ifndef GP_PARTITION_H
 #define GP_PARTITION_H
 
 #include "gp.h"
 
-/* The state of one gp_partition: the graph's nodes scanned (partition.c),
+/* The state of one gp_partition: the graph's nodes scanned (partition-scan.c),
  * grouped into kernels (partition-fuse.c), the groups ordered and made into
  * subgraph records (partition-collect.c). */
 struct part {
@@ -69,8 +69,14 @@ cls(const struct gp_node *n)
 	return op ? op->cls : GP_C_UNKNOWN;
 }
 
+/* Classify every main-graph node, resolve views, find the bodies whose cost
+ * counts and the shape computations (partition-scan.c). */
+void part_scan(struct part *P);
+/* The CSR lists P->cons0/P->cons of the member nodes that read each tensor
+ * (its root), counted in one pass and filled in a second (partition-scan.c). */
+void part_consumers(struct part *P);
 /* the tensors node i reads (roots), its inputs then its bodies' outer reads,
- * with *cnt set to their count; valid until the next call (partition.c) */
+ * with *cnt set to their count; valid until the next call (partition-scan.c) */
 int *part_reads(struct part *P, size_t i, int *cnt);
 /* the elements of node i's main output, -1 unknown (partition-fuse.c) */
 int64_t part_main_numel(struct part *P, int i);
