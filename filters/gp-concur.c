@@ -117,6 +117,10 @@ concur(struct gp_stream *s, const struct copts *O)
 
 	gp_graph_build(&g, s);
 	gp_dag_build(&d, &g);
+	/* what else the graph says; then its memory goes back before the analyses */
+	batch = gp_graph_batch(&g);
+	gp_graph_release(&g);
+	d.g = NULL;
 	weight = O->weight ? O->weight : "ops";
 	if (!strcmp(weight, "time") && !d.lat)
 		gp_die("%s: --weight time: the subgraphs have no latency_s column (run gp-roofline first)",
@@ -159,7 +163,6 @@ concur(struct gp_stream *s, const struct copts *O)
 
 	/* thread- and batch-level parallelism */
 	gp_dag_threads(&d, &thr_avg, &thr_max);
-	batch = gp_graph_batch(&g);
 
 	/* peak memory */
 	for (v = 0; v < d.n; v++)
@@ -204,7 +207,7 @@ concur(struct gp_stream *s, const struct copts *O)
 
 			if (lists[l].len)
 				gp_buf_addc(&lists[l], ',');
-			gp_buf_adds(&lists[l], d.id[v]);
+			gp_buf_adds(&lists[l], gp_dag_id(&d, v));
 			sf[l] = gp_count_add(sf[l], d.flops[v]);
 			if (d.lat && sl[l] >= 0)
 				sl[l] = d.lat[v] < 0 ? -1 : d.lat[v] > sl[l] ? d.lat[v] : sl[l];
@@ -254,7 +257,7 @@ concur(struct gp_stream *s, const struct copts *O)
 		if (exact >= 0)
 			gp_buf_printf(&h, "\torder_exact=%d", exact);
 		kv_i64(&h, "peak_activation_bytes", peak);
-		gp_buf_printf(&h, "\tpeak_at=%s", peak >= 0 && at >= 0 ? d.id[at] : ".");
+		gp_buf_printf(&h, "\tpeak_at=%s", peak >= 0 && at >= 0 ? gp_dag_id(&d, at) : ".");
 		kv_i64(&h, "weight_bytes", d.weight_bytes);
 		kv_i64(&h, "peak_bytes", peak_total);
 		kv_i64(&h, "naive_peak_bytes", naive);
@@ -283,7 +286,6 @@ concur(struct gp_stream *s, const struct copts *O)
 	gp_buf_release(&b);
 	gp_buf_release(&h);
 	gp_dag_release(&d);
-	gp_graph_release(&g);
 	if (status != GP_EXIT_OK)
 		gp_note("%s: the peak memory (%" PRId64 " bytes) does not fit the budget (%.0f bytes)",
 		    s->src, peak_total, O->budget);

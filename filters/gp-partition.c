@@ -68,13 +68,12 @@ esc(struct gp_buf *b, const char *s)
 		gp_esc(b, s, strlen(s));
 }
 
-/* field c of row r: s escaped; a name that needs no escape is shared, not
- * copied (it lives as long as the stream: a field of it, its arena, or static) */
+/* field c of row r: s escaped */
 static void
 set_name(struct gp_stream *st, struct gp_table *t, int c, size_t r, const char *s, struct gp_buf *b)
 {
 	if (plain(s)) {
-		t->val[c][r] = (char *)s;
+		gp_table_set(st, t, c, r, s);
 		return;
 	}
 	gp_buf_reset(b);
@@ -226,10 +225,15 @@ static void
 triple(struct gp_buf *b, const int64_t *v)
 {
 	gp_buf_reset(b);
-	if (v[0] < 0 || v[1] < 0 || v[2] < 0)
+	if (v[0] < 0 || v[1] < 0 || v[2] < 0) {
 		gp_buf_adds(b, ".");
-	else
-		gp_buf_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64, v[0], v[1], v[2]);
+		return;
+	}
+	gp_fmt_count(b, v[0]);
+	gp_buf_addc(b, ',');
+	gp_fmt_count(b, v[1]);
+	gp_buf_addc(b, ',');
+	gp_fmt_count(b, v[2]);
 }
 
 /* branches writes one branch record per If node costed (replacing those of

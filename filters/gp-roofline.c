@@ -254,9 +254,11 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct gp_table *t;
 	struct gp_buf b = {0}, hd = {0};
 	struct ctx C;
-	struct est *e;
+	struct est e;
+	char *known;
+	double *elat, *ework;
 	struct gp_kernel *k;
-	struct gp_gemm *gm;
+	struct gp_gemm gm[GP_GEMM_MAX];
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -310,29 +312,36 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	c_gemm = gp_table_col(t, "gemm");
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
+	/* what else the graph says; then its memory goes back before the estimates */
 	batch = gp_graph_batch(&g);
+	if (h->rt && h->host_link > 0)
+		copy_s = ((h->rt->copy_inputs ? io_bytes(&g, GP_K_INPUT, C.prec) : 0) +
+		    (h->rt->copy_outputs ? io_bytes(&g, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
+	gp_graph_release(&g);
+	d.g = NULL;
 
-	e = gp_xcalloc(t->nrow + 1, sizeof *e);
+	known = gp_xcalloc(t->nrow + 1, 1);
+	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);
+	ework = gp_xcalloc(t->nrow + 1, sizeof *ework);
 	k = gp_xcalloc(t->nrow + 1, sizeof *k);
-	gm = gp_xcalloc((t->nrow + 1) * GP_GEMM_MAX, sizeof *gm);
 	for (r = 0; r < t->nrow; r++) {
 		double v[3] = {(double)d.bin[r], (double)d.bout[r], (double)d.bw[r]}, fe[3], fb[3];
 
-		e[r].known = d.flops[r] >= 0 && d.bin[r] >= 0 && d.bout[r] >= 0 && d.bw[r] >= 0;
-		if (!e[r].known)
+		known[r] = d.flops[r] >= 0 && d.bin[r] >= 0 && d.bout[r] >= 0 && d.bw[r] >= 0;
+		if (!known[r])
 			continue;
 		if (scale) {
-			if (!strcmp(t->val[c_fe][r], ".") || !strcmp(t->val[c_fb][r], ".")) {
-				e[r].known = 0;
+			if (!strcmp(gp_val(t, c_fe, r), ".") || !strcmp(gp_val(t, c_fb, r), ".")) {
+				known[r] = 0;
 				continue;
 			}
-			if (triple(t->val[c_fe][r], fe) < 0 || triple(t->val[c_fb][r], fb) < 0)
+			if (triple(gp_val(t, c_fe, r), fe) < 0 || triple(gp_val(t, c_fb, r), fb) < 0)
 				gp_die("%s: subgraph %s: float_elems '%s' or float_bytes '%s' is not IN,OUT,WEIGHT",
-				    s->src, d.id[r], t->val[c_fe][r], t->val[c_fb][r]);
+				    s->src, gp_dag_id(&d, r), gp_val(t, c_fe, r), gp_val(t, c_fb, r));
 			for (i = 0; i < 3; i++) {
 				if (fb[i] > v[i])
-					gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", s->src, d.id[r],
-					    t->val[c_fb][r]);
+					gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", s->src, gp_dag_id(&d, r),
+					    gp_val(t, c_fb, r));
 				v[i] = v[i] - fb[i] + ceil(fe[i] * bits / 8);
 			}
 		}
@@ -342,11 +351,14 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		k[r].wt = v[2];
 		k[r].threads = (double)d.threads[r];
 		k[r].elem = bits / 8;
-		k[r].gemm = gm + r * GP_GEMM_MAX;
-		k[r].ngemm = c_gemm >= 0 ? gp_gemm_parse(t->val[c_gemm][r], gm + r * GP_GEMM_MAX, GP_GEMM_MAX) : -1;
-		if (c_gemm >= 0 && k[r].ngemm < 0 && strcmp(t->val[c_gemm][r], "."))
-			gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", s->src, d.id[r],
-			    t->val[c_gemm][r]);
+		k[r].ngemm = c_gemm >= 0 ? gp_gemm_parse(gp_val(t, c_gemm, r), gm, GP_GEMM_MAX) : -1;
+		if (k[r].ngemm > 0) {
+			k[r].gemm = gp_arena_alloc(&s->arena, (size_t)k[r].ngemm * sizeof *gm);
+			memcpy((struct gp_gemm *)k[r].gemm, gm, (size_t)k[r].ngemm * sizeof *gm);
+		}
+		if (c_gemm >= 0 && k[r].ngemm < 0 && strcmp(gp_val(t, c_gemm, r), "."))
+			gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", s->src, gp_dag_id(&d, r),
+			    gp_val(t, c_gemm, r));
 		resident += v[2];
 		most = fmax(most, v[0] + v[1]);
 	}
@@ -361,25 +373,50 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	}
 	/* what the model keeps between runs: its weights and its largest activations */
 	resident += most;
+	/* each subgraph's estimate, into its columns as it is made */
+	c_by = gp_table_addcol(s, t, "bytes_hw");
+	c_ai = gp_table_addcol(s, t, "ai_hw");
+	c_cs = gp_table_addcol(s, t, "compute_s");
+	c_ms = gp_table_addcol(s, t, "memory_s");
+	c_lat = gp_table_addcol(s, t, "latency_s");
+	c_bound = gp_table_addcol(s, t, "bound_hw");
+	c_limit = gp_table_addcol(s, t, "limit");
+	c_util = gp_table_addcol(s, t, "util");
+	c_en = gp_table_addcol(s, t, "energy_j");
 	for (r = 0; r < t->nrow; r++) {
-		if (!e[r].known) {
+		if (!known[r]) {
+			const int hw[] = {c_by, c_ai, c_cs, c_ms, c_lat, c_bound, c_limit, c_util, c_en};
+
 			unknown++;
+			for (i = 0; i < 9; i++)
+				gp_table_set(s, t, hw[i], r, ".");
 			continue;
 		}
 		k[r].resident = resident;
-		estimate(&C, &k[r], &e[r]);
-		lat += e[r].m.latency_s;
-		en += e[r].energy_j;
-		bytes += e[r].bytes;
-		wbytes += e[r].wbytes;
+		memset(&e, 0, sizeof e);
+		estimate(&C, &k[r], &e);
+		lat += e.m.latency_s;
+		en += e.energy_j;
+		bytes += e.bytes;
+		wbytes += e.wbytes;
 		flops += k[r].flops;
-		tb[!strcmp(e[r].m.bound, "compute") ? 0 : !strcmp(e[r].m.bound, "memory") ? 1 : 2] += e[r].m.latency_s;
+		tb[!strcmp(e.m.bound, "compute") ? 0 : !strcmp(e.m.bound, "memory") ? 1 : 2] += e.m.latency_s;
+		elat[r] = e.m.latency_s;
+		ework[r] = e.m.work_s;
+		setd(s, t, c_by, r, e.bytes);
+		gp_table_set_g(s, t, c_ai, r, e.ai, 4);         /* as gp-partition's ai */
+		setd(s, t, c_cs, r, e.m.compute_s);
+		setd(s, t, c_ms, r, e.m.memory_s);
+		setd(s, t, c_lat, r, e.m.latency_s);
+		gp_table_set(s, t, c_bound, r, e.m.bound);
+		gp_buf_reset(&b);
+		gp_esc(&b, e.m.limit, strlen(e.m.limit));
+		gp_table_set(s, t, c_limit, r, b.buf);
+		setd(s, t, c_util, r, e.util);
+		setd(s, t, c_en, r, e.energy_j);
 	}
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
-	if (h->rt && h->host_link > 0)
-		copy_s = ((h->rt->copy_inputs ? io_bytes(&g, GP_K_INPUT, C.prec) : 0) +
-		    (h->rt->copy_outputs ? io_bytes(&g, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
 	/* a runtime that does not know the shapes runs the shape computations gp folded */
 	if (h->rt && h->rt->shape_nodes) {
 		const char *sn = gp_hdr_field(s, "partition", "shape_nodes");
@@ -403,14 +440,14 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		for (r = 0; r < t->nrow; r++) {
 			if (stage[r] < 1 || stage[r] > (int64_t)t->nrow)
 				gp_die("%s: subgraph %s: stage '%s' is not a stage of %zu subgraphs (run gp-concur "
-				    "again)", s->src, d.id[r], t->val[gp_table_col(t, "stage")][r], t->nrow);
+				    "again)", s->src, gp_dag_id(&d, r), gp_val(t, gp_table_col(t, "stage"), r), t->nrow);
 			ns = stage[r] > ns ? stage[r] : ns;
 		}
 		mx = gp_xcalloc((size_t)ns + 1, sizeof *mx);
 		sum = gp_xcalloc((size_t)ns + 1, sizeof *sum);
 		for (r = 0; r < t->nrow; r++) {
-			mx[stage[r]] = fmax(mx[stage[r]], e[r].m.latency_s);
-			sum[stage[r]] += e[r].m.work_s;
+			mx[stage[r]] = fmax(mx[stage[r]], elat[r]);
+			sum[stage[r]] += ework[r];
 		}
 		conc = once;
 		for (st = 1; st <= ns; st++)
@@ -419,34 +456,6 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		free(sum);
 	}
 	free(stage);
-
-	c_by = gp_table_addcol(s, t, "bytes_hw");
-	c_ai = gp_table_addcol(s, t, "ai_hw");
-	c_cs = gp_table_addcol(s, t, "compute_s");
-	c_ms = gp_table_addcol(s, t, "memory_s");
-	c_lat = gp_table_addcol(s, t, "latency_s");
-	c_bound = gp_table_addcol(s, t, "bound_hw");
-	c_limit = gp_table_addcol(s, t, "limit");
-	c_util = gp_table_addcol(s, t, "util");
-	c_en = gp_table_addcol(s, t, "energy_j");
-	for (r = 0; r < t->nrow; r++) {
-		int kn = e[r].known;
-
-		setd(s, t, c_by, r, kn ? e[r].bytes : -1);
-		gp_table_set_g(s, t, c_ai, r, kn ? e[r].ai : -1, 4);    /* as gp-partition's ai */
-		setd(s, t, c_cs, r, kn ? e[r].m.compute_s : -1);
-		setd(s, t, c_ms, r, kn ? e[r].m.memory_s : -1);
-		setd(s, t, c_lat, r, kn ? e[r].m.latency_s : -1);
-		gp_table_set(s, t, c_bound, r, kn ? e[r].m.bound : ".");
-		gp_buf_reset(&b);
-		if (kn)
-			gp_esc(&b, e[r].m.limit, strlen(e[r].m.limit));
-		else
-			gp_buf_adds(&b, ".");
-		gp_table_set(s, t, c_limit, r, b.buf);
-		setd(s, t, c_util, r, kn ? e[r].util : -1);
-		setd(s, t, c_en, r, kn ? e[r].energy_j : -1);
-	}
 
 	gp_buf_printf(&hd, "hw=%s\tprecision=%s", h->name, gp_prec_name(C.prec));
 	if (h->rt) {
@@ -523,13 +532,13 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
 
-	free(e);
+	free(known);
+	free(elat);
+	free(ework);
 	free(k);
-	free(gm);
 	gp_buf_release(&b);
 	gp_buf_release(&hd);
 	gp_dag_release(&d);
-	gp_graph_release(&g);
 }
 
 int

@@ -396,7 +396,7 @@ put_json_str(const char *s, size_t n)
 	size_t i;
 	unsigned char c;
 
-	putchar('"');
+	putchar_unlocked('"');
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\')
@@ -410,9 +410,9 @@ put_json_str(const char *s, size_t n)
 		else if (c < 0x20 || c == 0x7f)
 			printf("\\u%04x", c);
 		else
-			putchar(c);
+			putchar_unlocked(c);
 	}
-	putchar('"');
+	putchar_unlocked('"');
 }
 
 static void
@@ -426,13 +426,13 @@ put_csv(const char *s, size_t n)
 		fwrite(s, 1, n, stdout);
 		return;
 	}
-	putchar('"');
+	putchar_unlocked('"');
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
-			putchar('"');
-		putchar(s[i]);
+			putchar_unlocked('"');
+		putchar_unlocked(s[i]);
 	}
-	putchar('"');
+	putchar_unlocked('"');
 }
 
 /* Write one header-row name. */
@@ -442,14 +442,14 @@ put_title(const struct out *o, const char *t, int first)
 	if (o->fmt == F_JSON) {
 		fputs(first ? "{" : ",", stdout);
 		put_json_str(t, strlen(t));
-		putchar(':');
+		putchar_unlocked(':');
 	} else if (o->fmt == F_CSV) {
 		if (!first)
-			putchar(',');
+			putchar_unlocked(',');
 		put_csv(t, strlen(t));
 	} else {
 		if (!first)
-			putchar('\t');
+			putchar_unlocked('\t');
 		fputs(t, stdout);
 	}
 }
@@ -516,7 +516,7 @@ put_field(struct out *o, struct gp_arena *a, const char *raw, const struct at *a
 			    (i == 0 && v[i] == '"'))
 				put_hex(v[i]);
 			else
-				putchar(v[i]);
+				putchar_unlocked(v[i]);
 	}
 }
 
@@ -548,7 +548,7 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 	if (o->fmt != F_JSON) {
 		for (c = 0; c < ncol; c++)
 			put_title(o, cols[c].title, c == 0);
-		putchar('\n');
+		putchar_unlocked('\n');
 	}
 	for (i = 0; i < in->n; i++) {
 		if (!(t = gp_table_get(&in->st[i].s, type)))
@@ -564,9 +564,9 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 				if (o->fmt == F_JSON)
 					put_title(o, cols[c].title, c == 0);
 				else if (c)
-					putchar(o->fmt == F_CSV ? ',' : '\t');
+					putchar_unlocked(o->fmt == F_CSV ? ',' : '\t');
 				at.stream = i + 1, at.row = r + 1, at.col = cols[c].title;
-				put_field(o, &a, idx[c] >= 0 ? t->val[idx[c]][r] : txt[c], &at);
+				put_field(o, &a, idx[c] >= 0 ? gp_val(t, idx[c], r) : txt[c], &at);
 			}
 			fputs(o->fmt == F_JSON ? "}\n" : "\n", stdout);
 			if (r % 1024 == 1023)

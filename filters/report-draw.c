@@ -308,11 +308,11 @@ dot_graph(struct rep *R, const char *path, int limit)
 	gp_buf_adds(&b, "\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6f7\", "
 	    "fontname=\"sans\", fontsize=10];\n\tedge [color=\"#566573\"];\n");
 	for (v = 0; v < d->n; v++) {
-		int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1");
+		int crit = c_crit >= 0 && !strcmp(gp_val(t, c_crit, v), "1");
 
 		if (keep && !keep[v])
 			continue;
-		gp_buf_printf(&b, "\ts%s [label=\"%s ", d->id[v], d->id[v]);
+		gp_buf_printf(&b, "\ts%s [label=\"%s ", gp_dag_id(d, v), gp_dag_id(d, v));
 		dotstr(&b, field(&R->s.arena, t, "kind", (size_t)v));
 		gp_buf_adds(&b, "\\n");
 		dotstr(&b, field(&R->s.arena, t, "name", (size_t)v));
@@ -324,17 +324,17 @@ dot_graph(struct rep *R, const char *path, int limit)
 	prev = gp_xcalloc((size_t)d->n + 1, sizeof *prev);
 	for (v = 0, k = -1; v < d->n; v++) {
 		prev[v] = k;
-		if (c_crit >= 0 && !strcmp(t->val[c_crit][v], "1"))
+		if (c_crit >= 0 && !strcmp(gp_val(t, c_crit, v), "1"))
 			k = v;
 	}
 	for (v = 0; v < d->n; v++)
 		for (k = d->p0[v]; k < d->p0[v + 1]; k++) {
 			int u = d->p[k];
-			int crit = c_crit >= 0 && !strcmp(t->val[c_crit][v], "1") && prev[v] == u;
+			int crit = c_crit >= 0 && !strcmp(gp_val(t, c_crit, v), "1") && prev[v] == u;
 
 			if (keep && (!keep[u] || !keep[v]))
 				continue;
-			gp_buf_printf(&b, "\ts%s -> s%s%s;\n", d->id[u], d->id[v],
+			gp_buf_printf(&b, "\ts%s -> s%s%s;\n", gp_dag_id(d, u), gp_dag_id(d, v),
 			    crit ? " [color=\"#c0392b\", penwidth=2]" : "");
 		}
 	free(prev);

@@ -145,13 +145,13 @@ basename_of(struct gp_arena *a, const char *p)
 static int64_t
 kv_len(struct rep *R, const struct gp_table *t, size_t r, struct gp_shape *sh)
 {
-	const char *name = t->val[gp_table_col(t, "name")][r];
-	const char *shape = t->val[gp_table_col(t, "shape")][r];
+	const char *name = gp_val(t, gp_table_col(t, "name"), r);
+	const char *shape = gp_val(t, gp_table_col(t, "shape"), r);
 	int64_t a;
 
 	if (gp_shape_parse(&R->s.arena, shape, sh) < 0)
 		gp_die("%s: tensor '%s': malformed shape '%s'", R->s.src, name, shape);
-	if (gp_parse_i64(t->val[gp_table_col(t, "seq_axis")][r], &a) || a < 0 || a >= sh->rank)
+	if (gp_parse_i64(gp_val(t, gp_table_col(t, "seq_axis"), r), &a) || a < 0 || a >= sh->rank)
 		return -1;
 	return sh->d[a].v;
 }
@@ -183,12 +183,12 @@ llm_facts(struct rep *R)
 		return;
 	batch = (double)bv;
 	for (r = 0; r < t->nrow; r++) {
-		const char *role = t->val[c_role][r];
+		const char *role = gp_val(t, c_role, r);
 		int present = !strcmp(role, "kv_present");
 		struct gp_shape sh;
 		double len, *have = present ? &ctx : &past;
 
-		if ((!present && strcmp(role, "kv_past")) || strcmp(t->val[c_graph][r], "0"))
+		if ((!present && strcmp(role, "kv_past")) || strcmp(gp_val(t, c_graph, r), "0"))
 			continue;
 		len = (double)kv_len(R, t, r, &sh);
 		if (len < 0 || (*have >= 0 && *have != len))
@@ -197,7 +197,7 @@ llm_facts(struct rep *R)
 		npast += !present;
 		npresent += present;
 		if (present) {
-			int dtype = gp_dtype_from_name(t->val[gp_table_col(t, "dtype")][r]);
+			int dtype = gp_dtype_from_name(gp_val(t, gp_table_col(t, "dtype"), r));
 			int64_t e = gp_shape_numel(&sh), by;
 
 			by = e < 0 || dtype <= 0 ? -1 : gp_tensor_bytes(gp_dtype_as(dtype, dt), e);
@@ -317,7 +317,7 @@ facts(struct rep *R)
 	}
 	if ((c = gp_table_col(R->t, "depthwise")) >= 0) {
 		for (r = 0; r < R->t->nrow; r++)
-			dw += !strcmp(R->t->val[c][r], "1");
+			dw += !strcmp(gp_val(R->t, c, r), "1");
 		fact_putf(F, "depthwise", "%d", dw);
 	}
 	/* the mean and most of the threads column, as gp-concur's header has them */

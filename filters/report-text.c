@@ -117,7 +117,7 @@ cell(const struct gp_table *t, const char *col, size_t r)
 {
 	int c = gp_table_col(t, col);
 
-	return c < 0 ? "." : t->val[c][r];
+	return c < 0 ? "." : gp_val(t, c, r);
 }
 
 const char *
@@ -179,7 +179,7 @@ top(struct out *O, struct rep *R, int n, const char *by)
 		const char *share = tot > 0 && d->flops[k] >= 0 ? hpct(a, (double)d->flops[k] / tot) : "?";
 		const char *ai = cell(t, aicol, k);
 
-		gp_grid_row(&T, d->id[k], field(a, t, "name", k), field(a, t, "kind", k),
+		gp_grid_row(&T, gp_dag_id(d, k), field(a, t, "name", k), field(a, t, "kind", k),
 		    hcount(a, known(d->flops[k])), share, hbytes(a, bhw ? bhw[k] : known(d->bytes[k])),
 		    strcmp(ai, ".") ? ai : "?", cell(t, bcol, k),
 		    d->lat ? htime(a, d->lat[k] < 0 ? NAN : d->lat[k]) : NULL,
@@ -213,16 +213,23 @@ tally(struct rep *R, const char *col, struct count **out)
 	const struct gp_dag *d = &R->d;
 	struct gp_table *t = R->t;
 	struct count *c = gp_xcalloc(t->nrow + 1, sizeof *c);
-	int n = 0, i;
+	int n = 0, i = 0, k = gp_table_col(t, col);
+	const char *prev = NULL;
 	size_t r;
 
 	for (r = 0; r < t->nrow; r++) {
-		const char *v = field(&R->s.arena, t, col, r);
+		const char *raw = k < 0 ? "." : gp_val(t, k, r);
 
-		for (i = 0; i < n && strcmp(c[i].name, v); i++)
-			;
-		if (i == n)
-			c[n++].name = v;
+		/* a run of one value (as records mostly come) is decoded and found once */
+		if (!prev || strcmp(raw, prev)) {
+			const char *v = field(&R->s.arena, t, col, r);
+
+			for (i = 0; i < n && strcmp(c[i].name, v); i++)
+				;
+			if (i == n)
+				c[n++].name = v;
+			prev = raw;
+		}
 		c[i].n++;
 		c[i].flops += known(d->flops[r]);
 		c[i].time += d->lat && d->lat[r] > 0 ? d->lat[r] : 0;
@@ -394,7 +401,7 @@ report(struct out *O, struct rep *R)
 			gp_grid_init(&T, 5, "rlrrr");
 			gp_grid_row(&T, "id", "name", "FLOPs", "AI", "threads");
 			for (r = 0; r < t->nrow; r++)
-				if (!strcmp(t->val[c_dw][r], "1"))
+				if (!strcmp(gp_val(t, c_dw, r), "1"))
 					gp_grid_row(&T, cell(t, "id", r), field(a, t, "name", r),
 					    hcount(a, known(R->d.flops[r])), cell(t, "ai", r),
 					    hcount(a, known(R->d.threads[r])));

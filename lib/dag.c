@@ -31,7 +31,7 @@ plain(const char *f, int64_t *x)
 static int64_t
 count_at(const struct gp_dag *d, int c, int v)
 {
-	const char *f = d->t->val[c][v];
+	const char *f = gp_val(d->t, c, v);
 	int64_t x;
 
 	if (plain(f, &x) == 0)
@@ -39,7 +39,7 @@ count_at(const struct gp_dag *d, int c, int v)
 	if (!strcmp(f, ".") || !strcmp(f, "?"))
 		return -1;
 	if (gp_parse_i64(f, &x) || x < 0)
-		gp_die("%s: subgraph %s: %s '%s' is not a count", d->src, d->id[v], d->t->col[c], f);
+		gp_die("%s: subgraph %s: %s '%s' is not a count", d->src, gp_dag_id(d, v), d->t->col[c], f);
 	return x;
 }
 
@@ -52,8 +52,8 @@ gp_dag_counts(const struct gp_dag *d, const char *col)
 	if (c < 0)
 		return NULL;
 	x = gp_xcalloc((size_t)d->n + 1, sizeof *x);
-	for (v = 0; v < d->n; v++)
-		x[v] = count_at(d, c, v);
+	for (v = 0; v < d->n; v++)       /* a field that shares the text above it, its number */
+		x[v] = v && gp_val(d->t, c, v) == gp_val(d->t, c, v - 1) ? x[v - 1] : count_at(d, c, v);
 	return x;
 }
 
@@ -67,16 +67,20 @@ gp_dag_values(const struct gp_dag *d, const char *col, double unknown)
 		return NULL;
 	x = gp_xcalloc((size_t)d->n + 1, sizeof *x);
 	for (v = 0; v < d->n; v++) {
-		const char *f = d->t->val[c][v];
+		const char *f = gp_val(d->t, c, v);
 		char *e;
 
+		if (v && f == gp_val(d->t, c, v - 1)) {
+			x[v] = x[v - 1];        /* the text above it, so its number */
+			continue;
+		}
 		if (!strcmp(f, ".") || !strcmp(f, "?")) {
 			x[v] = unknown;
 			continue;
 		}
 		x[v] = strtod(f, &e);
 		if (e == f || *e || !(x[v] >= 0) || x[v] > 1e30)
-			gp_die("%s: subgraph %s: %s '%s' is not a number", d->src, d->id[v], col, f);
+			gp_die("%s: subgraph %s: %s '%s' is not a number", d->src, gp_dag_id(d, v), col, f);
 	}
 	return x;
 }
@@ -96,33 +100,44 @@ counts(const struct gp_dag *d, const char *col)
 	return x;
 }
 
-/* index of tensor it[0..n) (escaped), adding it */
+/* index of tensor it[0..n) (escaped), adding it; with the graph, a tensor
+ * of the main graph is found through the graph's own names, others (which
+ * gp_dag_build then refuses) through the DAG's */
 static int
 tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap)
 {
 	struct gp_stream *s = d->stream;
 	const char *name;
 	int64_t *p;
+	int gt = d->g ? gp_graph_item(d->g, 0, it, n) : -1;
 
-	if (!memchr(it, '%', n)) {
+	if (gt >= 0 && d->gidx[gt] >= 0)
+		return d->gidx[gt];
+	if (gt >= 0) {
+		name = d->g->t[gt].name;
+		d->gidx[gt] = d->nt;
+	} else if (!memchr(it, '%', n)) {
 		if ((p = gp_map_getn(m, it, n)))
 			return (int)*p;
 		/* the last item of a field is NUL-terminated already */
 		name = it[n] ? gp_arena_strndup(&s->arena, it, n) : it;
-	} else if (!(name = gp_unesc(&s->arena, it, n))) {
-		return -1;
+	} else {
+		if (!(name = gp_unesc(&s->arena, it, n)))
+			return -1;
+		if ((p = gp_map_get(m, name)))
+			return (int)*p;
 	}
-	p = gp_map_get(m, name);
-	if (p)
-		return (int)*p;
 	if ((size_t)d->nt == *cap) {
 		*cap = *cap ? 2 * *cap : 64;
 		d->tname = gp_xreallocarray(d->tname, *cap, sizeof *d->tname);
 		d->tprod = gp_xreallocarray(d->tprod, *cap, sizeof *d->tprod);
+		d->tg = gp_xreallocarray(d->tg, *cap, sizeof *d->tg);
 	}
 	d->tname[d->nt] = name;
 	d->tprod[d->nt] = -1;
-	gp_map_put(m, name, d->nt);
+	d->tg[d->nt] = gt;
+	if (gt < 0)
+		gp_map_put(m, name, d->nt);
 	return d->nt++;
 }
 
@@ -159,7 +174,7 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 	*o0 = gp_xcalloc((size_t)d->n + 1, sizeof **o0);
 	*o = gp_xcalloc(have, sizeof **o);
 	for (v = 0; v < d->n; v++) {
-		const char *f = d->t->val[c][v];
+		const char *f = gp_val(d->t, c, v);
 		size_t a, e;
 		int cnt = 0;
 
@@ -169,10 +184,10 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 
 			e = a + strcspn(f + a, ",");
 			if (e == a)
-				gp_die("%s: subgraph %s: empty name in its %s", d->src, d->id[v],
+				gp_die("%s: subgraph %s: empty name in its %s", d->src, gp_dag_id(d, v),
 				    out ? "outputs" : "inputs");
 			if ((t = tensor(d, m, f + a, e - a, cap)) < 0)
-				gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, d->id[v],
+				gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, gp_dag_id(d, v),
 				    out ? "outputs" : "inputs", f);
 			if (tot + 1 > have) {
 				have = 2 * (tot + 1);
@@ -181,12 +196,12 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 			if (out) {
 				if (d->tprod[t] >= 0)
 					gp_die("%s: tensor '%s' is an output of subgraphs %s and %s", d->src,
-					    d->tname[t], d->id[d->tprod[t]], d->id[v]);
+					    d->tname[t], gp_dag_id(d, d->tprod[t]), gp_dag_id(d, v));
 				d->tprod[t] = v;
 			} else if (d->tprod[t] >= v) {
 				gp_die("%s: subgraph %s reads '%s' before subgraph %s writes it: the "
-				    "subgraph records are not in topological order", d->src, d->id[v],
-				    d->tname[t], d->id[d->tprod[t]]);
+				    "subgraph records are not in topological order", d->src, gp_dag_id(d, v),
+				    d->tname[t], gp_dag_id(d, d->tprod[t]));
 			}
 			(*o)[tot++] = t;
 			cnt++;
@@ -226,7 +241,7 @@ void
 gp_dag_records(struct gp_dag *d, struct gp_stream *s)
 {
 	const char *hdr = gp_hdr_get(s, "partition"), *p;
-	int c_id, v;
+	int v;
 
 	memset(d, 0, sizeof *d);
 	d->stream = s;
@@ -245,14 +260,13 @@ gp_dag_records(struct gp_dag *d, struct gp_stream *s)
 	if (d->t->nrow > 1000000)
 		gp_die("%s: %zu subgraphs: more than gp-concur handles (1000000)", s->src, d->t->nrow);
 	d->n = (int)d->t->nrow;
-	c_id = gp_table_need(s, d->t, "id");
-	d->id = d->t->val[c_id];
+	d->c_id = gp_table_need(s, d->t, "id");
 	for (v = 0; v < d->n; v++) {
 		int64_t x;
 
-		if ((plain(d->id[v], &x) && gp_parse_i64(d->id[v], &x)) || x != v + 1)
+		if ((plain(gp_dag_id(d, v), &x) && gp_parse_i64(gp_dag_id(d, v), &x)) || x != v + 1)
 			gp_die("%s: subgraph record %d has id '%s': subgraphs are numbered 1, 2, ... in "
-			    "order", s->src, v + 1, d->id[v]);
+			    "order", s->src, v + 1, gp_dag_id(d, v));
 	}
 	d->flops = counts(d, "flops");
 	d->threads = counts(d, "threads");
@@ -312,13 +326,15 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 
 	gp_dag_records(d, s);
 	d->g = g;
+	d->gidx = gp_xcalloc(g->ntensor + 1, sizeof *d->gidx);
+	memset(d->gidx, 0xff, (g->ntensor + 1) * sizeof *d->gidx);      /* -1 */
 	gp_dag_edges(d);
 
 	/* tensor sizes, and which tensors outlive the run (graph outputs, after views) */
 	d->tbytes = gp_xcalloc((size_t)d->nt + 1, sizeof *d->tbytes);
 	d->tkeep = gp_xcalloc((size_t)d->nt + 1, 1);
 	for (k = 0; k < d->nt; k++) {
-		int t = gp_graph_find(g, 0, d->tname[k]);
+		int t = d->tg[k];
 		int64_t e;
 
 		if (t < 0)
@@ -335,9 +351,11 @@ gp_dag_build(struct gp_dag *d, struct gp_graph *g)
 	out = g->ngraph > 0 ? g->gout[0] : NULL;
 	for (k = 0; out && k < g->ngout[0]; k++) {
 		int t = gp_tensor_root(g, out[k]);
-		int64_t *x = t >= 0 ? gp_map_get(m, g->t[t].name) : NULL;
+		int64_t *x = t >= 0 && d->gidx[t] < 0 ? gp_map_get(m, g->t[t].name) : NULL;
 
-		if (x)
+		if (t >= 0 && d->gidx[t] >= 0)
+			d->tkeep[d->gidx[t]] = 1;
+		else if (x)
 			d->tkeep[*x] = 1;
 	}
 }
@@ -360,6 +378,8 @@ gp_dag_release(struct gp_dag *d)
 	free(d->tname);
 	free(d->tbytes);
 	free(d->tprod);
+	free(d->tg);
+	free(d->gidx);
 	free(d->tkeep);
 	free(d->i0);
 	free(d->in);

@@ -133,6 +133,7 @@ void gp_outfile_save(const char *path, const void *p, size_t n); /* open, write,
 struct gp_map_ent {
 	const char *k;
 	int64_t v;
+	uint64_t h;                         /* the hash of k */
 };
 struct gp_map {
 	size_t n, cap;
@@ -141,6 +142,8 @@ struct gp_map {
 int64_t *gp_map_get(const struct gp_map *m, const char *k); /* the value's slot, or NULL */
 int64_t *gp_map_getn(const struct gp_map *m, const char *k, size_t n); /* the same, key k[0..n) */
 int gp_map_put(struct gp_map *m, const char *k, int64_t v); /* 1 if added, 0 if k was there */
+void gp_map_reserve(struct gp_map *m, size_t n);            /* room for n keys without growing */
+void gp_map_prefetch(const struct gp_map *m, const char *k); /* k's slot on its way to the cache */
 void gp_map_release(struct gp_map *m);
 
 /* ---- esc.c: percent-encoding of fields, number formatting ---- */
@@ -233,17 +236,34 @@ int64_t gp_shape_numel(const struct gp_shape *s);
 /* Bytes of a tensor of numel elements of dtype dt; -1 if unknown, -2 on overflow. */
 int64_t gp_tensor_bytes(int dt, int64_t numel);
 
-/* ---- stream.c: the gp stream (docs/format.md) ---- */
+/* ---- stream.c, stream-read.c, stream-write.c: the gp stream (docs/format.md) ---- */
 /* A record table: every record of one type, stored column by column so that a
  * filter can add a column cheaply. Fields are kept exactly as read (escaped), so
- * records and columns a filter does not touch pass through byte for byte. */
+ * records and columns a filter does not touch pass through byte for byte. A
+ * field is a 4-byte handle into its stream's text (gp_val reads it): the text
+ * is copied out of the input as it is read, a field equal to the one above it
+ * shared, so a stream costs about 4 bytes a field and its distinct text. */
 struct gp_table {
 	char *type;
 	int ncol;
 	char **col;                         /* column names */
-	char ***val;                        /* val[c][r]: field text of column c, row r */
+	uint32_t **val;                     /* val[c][r]: handle of the text of column c, row r */
+	char **text;                        /* the stream's text segments, which handles index */
 	size_t nrow, cap;
 };
+/* A handle: the segment in its top 10 bits (GP_TEXT_SEGS of them), the offset
+ * in it in the low GP_TEXT_OFFBITS; handle 0 is ".". A stream holds at most
+ * 4 GiB of distinct text. */
+#define GP_TEXT_OFFBITS 22
+#define GP_TEXT_SEGS 1024
+/* The text of field c of row r: NUL-terminated, as long as the stream lives. */
+static inline char *
+gp_val(const struct gp_table *t, int c, size_t r)
+{
+	uint32_t h = t->val[c][r];
+
+	return t->text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
+}
 struct gp_hdr {
 	char *key;
 	char *val;                          /* the rest of the line after "##key\t", or "" */
@@ -255,7 +275,11 @@ struct gp_stream {
 	int nhdr, caphdr;
 	struct gp_table **tab;
 	int ntab, captab;
-	char *buf;                          /* the text read, fields point into it */
+	char **text;                        /* GP_TEXT_SEGS segments of field text; [0] is static */
+	int ntext;                          /* segments in use */
+	size_t tused, tsize;                /* bytes used and held in the last one */
+	unsigned gen;                       /* a number no other stream has (stream.c's cache) */
+	char *buf;                          /* freed with the stream (an input's buffer given to it) */
 };
 void gp_stream_init(struct gp_stream *s, const char *src);
 /* Read a whole stream from f, and nothing after it; on any error, die naming src and the line. */
@@ -265,9 +289,10 @@ void gp_stream_read(struct gp_stream *s, FILE *f);
 struct gp_input {
 	FILE *f;
 	const char *src;
-	char *buf;                          /* the whole input; the streams' fields point into it */
-	size_t len, pos;                    /* its length; where the next stream starts */
-	size_t line;                        /* lines before it */
+	char *buf;                          /* a window on the input: bytes read, not yet parsed */
+	size_t len, pos, cap;               /* bytes in buf; where the next line starts; its size */
+	int eof;                            /* nothing more to read */
+	size_t line;                        /* lines before pos */
 	int n;                              /* streams read */
 	int give, given;                    /* give buf to the first stream read; done */
 };
@@ -411,6 +436,8 @@ struct gp_graph {
 	int *gholder;                       /* graph id -> the node holding it, -1 for main/functions */
 	struct gp_map byname;               /* name -> a tensor of that name */
 	int *tsame;                         /* tensor -> the next of the same name (another graph's), -1 */
+	char *tdup;                         /* tensor -> another tensor has its name */
+	int hint;                           /* the tensor gp_graph_item found last */
 	struct gp_map scratch;              /* gp_graph_build's own (released by gp_graph_release if it dies) */
 	int opset;                          /* of the default domain */
 	int rebatched;                      /* --batch set dim 0 of every input from batch_from to batch_to */
@@ -423,6 +450,8 @@ void gp_graph_build(struct gp_graph *g, struct gp_stream *s);
 void gp_graph_release(struct gp_graph *g);
 /* The tensor called name, seen from graph gid (then its enclosing graphs); -1 if none. */
 int gp_graph_find(const struct gp_graph *g, int gid, const char *name);
+/* The same for a list item it[0..n), escaped: -1 if none, -2 if the escape is malformed. */
+int gp_graph_item(struct gp_graph *g, int gid, const char *it, size_t n);
 /* Write every dirty tensor's dtype, shape, bytes and (small, known) data back to its record. */
 void gp_graph_store(struct gp_graph *g);
 /* Attributes of a node: 0 and *v set if present, else -1 (and *v untouched). */
@@ -521,19 +550,20 @@ int gp_fuse_rules(const char *list);
 struct gp_sub {
 	int id;                             /* 1, 2, ... in topological order */
 	int anchor;                         /* the node it is named after (its first) */
-	int *nodes, nnode;                  /* the nodes it holds, in order */
-	int *in, nin;                       /* activation tensors it reads (views resolved) */
-	int *w, nw;                         /* weights (and other constants) it reads */
-	int *out, nout;                     /* tensors it writes that others read */
-	const char *ops;                    /* op types joined by '+' */
+	int *nodes;                         /* the nodes it holds, in order */
+	int *in;                            /* activation tensors it reads (views resolved) */
+	int *w;                             /* weights (and other constants) it reads */
+	int *out;                           /* tensors it writes that others read */
+	int nnode, nin, nw, nout;           /* how many of each */
 	int known;                          /* macs and flops are known */
+	int ngemm;                          /* matrix products; 0 none (not a matrix kernel), -1 unknown */
+	const char *ops;                    /* op types joined by '+' */
 	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
 	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
 	/* of floating tensors (what a precision change scales): elements and
 	 * bytes read, written and of weights; -1 unknown */
 	int64_t felem[3], fbytes[3];
 	struct gp_gemm *gemm;               /* its matrix products (gemm.c), arena memory */
-	int ngemm;                          /* how many; 0 none (not a matrix kernel), -1 unknown */
 };
 /* An If node gp-partition costed (in the main graph, or in a body that counts). */
 struct gp_branch {
@@ -584,7 +614,7 @@ struct gp_dag {
 	const char *src;
 	struct gp_table *t;                 /* the subgraph records */
 	int n;
-	char **id;                          /* id field of each record */
+	int c_id;                           /* the id column: gp_dag_id */
 	int *p0, *p;                        /* predecessors */
 	int *s0, *s;                        /* successors */
 	int64_t *flops;                     /* per subgraph; -1 unknown (or no column) */
@@ -600,6 +630,8 @@ struct gp_dag {
 	const char **tname;
 	int64_t *tbytes;                    /* whole tensor, at the ##partition dtype; -1 unknown */
 	int *tprod;                         /* the subgraph writing it, -1 none (a graph input) */
+	int *tg;                            /* its tensor in the graph (gp_dag_build), else -1 */
+	int *gidx;                          /* graph tensor -> DAG tensor, -1 (gp_dag_build) */
 	char *tkeep;                        /* a graph output (after views): lives to the end */
 	int *i0, *in;                       /* v's input tensors, ascending, unique */
 	int *o0, *out;                      /* v's output tensors */
@@ -615,9 +647,17 @@ void gp_dag_records(struct gp_dag *d, struct gp_stream *s);
  * not in topological order. */
 void gp_dag_edges(struct gp_dag *d);
 /* Both, and the tensors' sizes (tbytes) and graph outputs (tkeep) from g's
- * tensor records: the whole DAG of the subgraph records of g's stream. */
+ * tensor records: the whole DAG of the subgraph records of g's stream. The
+ * DAG needs g no more once built: a program may release g (and set d->g to
+ * NULL) before its analyses. */
 void gp_dag_build(struct gp_dag *d, struct gp_graph *g);
 void gp_dag_release(struct gp_dag *d);
+/* The id field of subgraph v, as written. */
+static inline const char *
+gp_dag_id(const struct gp_dag *d, int v)
+{
+	return gp_val(d->t, d->c_id, (size_t)v);
+}
 /* A column of the subgraph records as counts (-1 where '.'), or as numbers
  * (unknown where '.'); NULL if there is no such column; dies on a field that
  * is not one. The caller frees the array. */

@@ -96,17 +96,52 @@ gp_graph_find(const struct gp_graph *g, int gid, const char *name)
 	return findn(g, gid, name, strlen(name));
 }
 
+/* hinted: the tensor called it[0..n) in graph gid if it is the one found
+ * last or the one after it, with a name no other tensor has (as findn would
+ * find it: records list tensors mostly in the order nodes make and read
+ * them, so this spares most lookups in the map); else -1 */
+static int
+hinted(struct gp_graph *g, int gid, const char *it, size_t n)
+{
+	int t, k;
+
+	for (k = 0; k < 2; k++) {
+		t = g->hint + k;
+		if (t >= 0 && (size_t)t < g->ntensor && !g->tdup[t] && g->t[t].graph == gid &&
+		    strncmp(g->t[t].name, it, n) == 0 && g->t[t].name[n] == '\0')
+			return t;
+	}
+	return -1;
+}
+
+int
+gp_graph_item(struct gp_graph *g, int gid, const char *it, size_t n)
+{
+	const char *v;
+	int t;
+
+	if (!memchr(it, '%', n)) {
+		if ((t = hinted(g, gid, it, n)) < 0)
+			t = findn(g, gid, it, n);
+	} else {
+		if (!(v = gp_unesc(&g->s->arena, it, n)))
+			return -2;
+		t = gp_graph_find(g, gid, v);
+	}
+	if (t >= 0)
+		g->hint = t;
+	return t;
+}
+
 /* the tensor a list item it[0..n) (escaped) names, from graph gid; -1 */
 static int
 find_item(struct gp_graph *g, int gid, const char *it, size_t n, const char *what)
 {
-	const char *v;
+	int t = gp_graph_item(g, gid, it, n);
 
-	if (!memchr(it, '%', n))
-		return findn(g, gid, it, n);
-	if (!(v = gp_unesc(&g->s->arena, it, n)))
+	if (t == -2)
 		gp_die("%s: bad escape in %s '%.*s'", g->s->src, what, (int)n, it);
-	return gp_graph_find(g, gid, v);
+	return t;
 }
 
 static int
@@ -141,7 +176,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	g->gparent = gp_xcalloc(gt->nrow + 1, sizeof *g->gparent);
 	c_gid = gp_table_need(s, gt, "id");
 	for (r = 0; r < gt->nrow; r++) {
-		if (graph_id(s, gt->val[c_gid][r], g->ngraph) != (int)r)
+		if (graph_id(s, gp_val(gt, c_gid, r), g->ngraph) != (int)r)
 			gp_die("%s: graph records are not numbered 0, 1, ... in order", s->src);
 		g->gparent[r] = -1;
 	}
@@ -161,23 +196,30 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	g->ntensor = g->tensor_table->nrow;
 	g->t = gp_xcalloc(g->ntensor + 1, sizeof *g->t);
 	g->tsame = gp_xcalloc(g->ntensor + 1, sizeof *g->tsame);
+	g->tdup = gp_xcalloc(g->ntensor + 1, 1);
+	g->hint = -1;
+	gp_map_reserve(&g->byname, g->ntensor);
 	for (r = 0; r < g->ntensor; r++) {
 		struct gp_tensor *t = &g->t[r];
-		const char *dt = g->tensor_table->val[c_dtype][r];
+		const char *dt = gp_val(g->tensor_table, c_dtype, r);
+
+		/* the slot a later tensor goes to, fetched while this one is read */
+		if (r + 16 < g->ntensor)
+			gp_map_prefetch(&g->byname, gp_val(g->tensor_table, c_name, r + 16));
 
 		t->row = r;
-		t->name = dec(s, g->tensor_table->val[c_name][r], "tensor name");
-		t->graph = graph_id(s, g->tensor_table->val[c_graph][r], g->ngraph);
+		t->name = dec(s, gp_val(g->tensor_table, c_name, r), "tensor name");
+		t->graph = graph_id(s, gp_val(g->tensor_table, c_graph, r), g->ngraph);
 		t->dtype = strcmp(dt, "?") == 0 ? 0 : gp_dtype_from_name(dt);
 		if (t->dtype < 0 && !strchr(dt, '('))
 			gp_die("%s: tensor '%s': unknown dtype '%s'", s->src, t->name, dt);
-		if (gp_shape_parse(&s->arena, g->tensor_table->val[c_shape][r], &t->shape) < 0)
+		if (gp_shape_parse(&s->arena, gp_val(g->tensor_table, c_shape, r), &t->shape) < 0)
 			gp_die("%s: tensor '%s': malformed shape '%s'", s->src, t->name,
-			    g->tensor_table->val[c_shape][r]);
-		t->kind = kind_of(g->tensor_table->val[c_kind][r]);
+			    gp_val(g->tensor_table, c_shape, r));
+		t->kind = kind_of(gp_val(g->tensor_table, c_kind, r));
 		t->producer = -1;
 		t->nval = -1;
-		parse_data(g, t, g->tensor_table->val[c_data][r]);
+		parse_data(g, t, gp_val(g->tensor_table, c_data, r));
 		/* one entry per name, the tensors of that name in other graphs chained */
 		g->tsame[r] = -1;
 		if (!gp_map_put(&g->byname, t->name, (int64_t)r)) {
@@ -188,6 +230,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 				if (g->t[o].graph == t->graph)
 					gp_die("%s: tensor '%s' appears twice in graph %d", s->src, t->name,
 					    t->graph);
+			g->tdup[r] = g->tdup[*p] = 1;
 			g->tsame[r] = (int)*p;
 			*p = (int64_t)r;
 		}
@@ -213,24 +256,24 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 
 		for (r = 0; r < gt->nrow; r++) {
 			g->gholder[r] = gnext[r] = -1;
-			if (strcmp(gt->val[c_gname][r], ".") && !gp_map_put(par, gt->val[c_gname][r], (int64_t)r)) {
-				p = gp_map_get(par, gt->val[c_gname][r]);
+			if (strcmp(gp_val(gt, c_gname, r), ".") && !gp_map_put(par, gp_val(gt, c_gname, r), (int64_t)r)) {
+				p = gp_map_get(par, gp_val(gt, c_gname, r));
 				gnext[r] = (int)*p;     /* If: then_branch and else_branch */
 				*p = (int64_t)r;
 			}
 		}
 		for (r = 0; par->n && r < g->nn; r++)
-			if ((p = gp_map_get(par, g->node_table->val[c_name][r])))
+			if ((p = gp_map_get(par, gp_val(g->node_table, c_name, r))))
 				for (j = (int)*p; j >= 0; j = gnext[j])
 					if (g->gholder[j] < 0)
 						g->gholder[j] = (int)r;   /* the first node of that name */
 		for (r = 0; r < gt->nrow; r++) {
-			if (strcmp(gt->val[c_gname][r], ".") == 0)
+			if (strcmp(gp_val(gt, c_gname, r), ".") == 0)
 				continue;
 			if (g->gholder[r] < 0)
 				gp_die("%s: graph %zu: parent node '%s' does not exist", s->src, r,
-				    gt->val[c_gname][r]);
-			g->gparent[r] = graph_id(s, g->node_table->val[c_graph][g->gholder[r]], g->ngraph);
+				    gp_val(gt, c_gname, r));
+			g->gparent[r] = graph_id(s, gp_val(g->node_table, c_graph, (size_t)g->gholder[r]), g->ngraph);
 			if (g->gparent[r] >= (int)r)
 				gp_die("%s: graph %zu is held by a node of a later graph", s->src, r);
 		}
@@ -243,7 +286,7 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 
 		for (r = 0; r < g->nn; r++)
 			for (k = 0; k < 2; k++) {
-				const char *f = g->node_table->val[k ? c_out : c_in][r];
+				const char *f = gp_val(g->node_table, k ? c_out : c_in, r);
 
 				if (strcmp(f, ".") != 0)
 					for (tot++; *f; f++)
@@ -254,13 +297,13 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 			struct gp_node *n = &g->n[r];
 
 			n->row = r;
-			n->name = dec(s, g->node_table->val[c_name][r], "node name");
-			n->op = dec(s, g->node_table->val[c_op][r], "op");
-			n->domain = dec(s, g->node_table->val[c_dom][r], "domain");
-			n->attrs = g->node_table->val[c_attrs][r];
-			n->graph = graph_id(s, g->node_table->val[c_graph][r], g->ngraph);
+			n->name = dec(s, gp_val(g->node_table, c_name, r), "node name");
+			n->op = dec(s, gp_val(g->node_table, c_op, r), "op");
+			n->domain = dec(s, gp_val(g->node_table, c_dom, r), "domain");
+			n->attrs = gp_val(g->node_table, c_attrs, r);
+			n->graph = graph_id(s, gp_val(g->node_table, c_graph, r), g->ngraph);
 			for (k = 0; k < 2; k++) {
-				const char *f = g->node_table->val[k ? c_out : c_in][r];
+				const char *f = gp_val(g->node_table, k ? c_out : c_in, r);
 				int cnt = 0;
 
 				if (k)
@@ -310,10 +353,10 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 	c_out = gp_table_need(s, gt, "outputs");
 	for (r = 0; r < gt->nrow; r++) {
 		char **v;
-		int cnt = gp_split_list(&s->arena, gt->val[c_out][r], &v);
+		int cnt = gp_split_list(&s->arena, gp_val(gt, c_out, r), &v);
 
 		if (cnt < 0)
-			gp_die("%s: graph %zu: malformed outputs '%s'", s->src, r, gt->val[c_out][r]);
+			gp_die("%s: graph %zu: malformed outputs '%s'", s->src, r, gp_val(gt, c_out, r));
 		g->gout[r] = gp_arena_alloc(&s->arena, (size_t)(cnt + 1) * sizeof **g->gout);
 		for (k = 0; k < cnt; k++)
 			g->gout[r][k] = gp_graph_find(g, (int)r, v[k]);
@@ -331,6 +374,7 @@ gp_graph_release(struct gp_graph *g)
 	free(g->gholder);
 	free(g->ngout);
 	free(g->tsame);
+	free(g->tdup);
 	gp_map_release(&g->byname);
 	gp_map_release(&g->scratch);
 	memset(g, 0, sizeof *g);
@@ -361,7 +405,7 @@ gp_graph_store(struct gp_graph *g)
 		gp_table_set(s, g->tensor_table, c_shape, t->row, b.buf);
 		bytes = gp_tensor_bytes(t->dtype, gp_shape_numel(&t->shape));
 		gp_table_set_count(s, g->tensor_table, c_bytes, t->row, bytes);
-		if (t->nval >= 0 && t->nval <= 16 && t->iv && strcmp(g->tensor_table->val[c_data][t->row], ".") == 0) {
+		if (t->nval >= 0 && t->nval <= 16 && t->iv && strcmp(gp_val(g->tensor_table, c_data, t->row), ".") == 0) {
 			for (k = 0; k < t->nval && t->iv[k].known; k++)
 				;
 			if (k == t->nval) {
@@ -452,6 +496,9 @@ gp_attr_str(struct gp_arena *a, const struct gp_node *n, const char *k, const ch
 	return *v ? 0 : -1;
 }
 
+/* list: attribute k of node n, a "[a,b,...]" list, as integers into *iv or
+ * as floats into *fv (arena memory of a): the count, or -1 if it is absent
+ * or a value is malformed */
 static int
 list(struct gp_arena *a, const struct gp_node *n, const char *k, int64_t **iv, double **fv)
 {

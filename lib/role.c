@@ -75,7 +75,7 @@ gp_kv_roles(struct gp_graph *g)
 			c_axis = gp_table_addcol(s, g->tensor_table, "seq_axis");
 		}
 		/* a past that two presents grow from is the first's */
-		if (strcmp(g->tensor_table->val[c_role][p->row], "."))
+		if (strcmp(gp_val(g->tensor_table, c_role, p->row), "."))
 			continue;
 		gp_table_set(s, g->tensor_table, c_role, p->row, "kv_past");
 		gp_table_set(s, g->tensor_table, c_role, o->row, "kv_present");

@@ -26,7 +26,7 @@ main(int argc, char **argv)
 			if (!t || (c = gp_table_col(t, "name")) < 0)
 				gp_die("stdin: no %s names", types[i]);
 			for (r = 0; r < t->nrow; r++) {
-				const char *f = t->val[c][r];
+				const char *f = gp_val(t, c, r);
 				char *n = gp_unesc(&s.arena, f, strlen(f));
 				const unsigned char *p;
 

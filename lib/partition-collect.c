@@ -1,0 +1,369 @@
+/* partition-collect.c - the groups of nodes in a topological order, made into subgraph records: lists, bytes, costs */
+#include <stdlib.h>
+#include <string.h>
+
+#include "partition.h"
+
+/* a list of tensors, deduplicated */
+struct tlist {
+	int *v;
+	int n, cap;
+	int64_t *elems;             /* elements read, -1 all */
+};
+
+static void
+tl_add(struct tlist *l, int t, int64_t elems)
+{
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		if (l->v[k] == t) {
+			if (l->elems[k] >= 0 && (elems < 0 || elems > l->elems[k]))
+				l->elems[k] = elems;
+			return;
+		}
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = gp_xreallocarray(l->v, (size_t)l->cap, sizeof *l->v);
+		l->elems = gp_xreallocarray(l->elems, (size_t)l->cap, sizeof *l->elems);
+	}
+	l->v[l->n] = t;
+	l->elems[l->n++] = elems;
+}
+
+static int64_t
+sum_bytes(struct part *P, const struct tlist *l)
+{
+	int64_t s = 0, b;
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		b = tbytes(P, &P->g->t[l->v[k]], l->elems[k]);
+		if (b < 0)
+			return -1;
+		if (__builtin_add_overflow(s, b, &s))
+			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
+	}
+	return s;
+}
+
+/* the elements and bytes of the floating tensors of l: what a precision change scales */
+static void
+float_sums(struct part *P, const struct tlist *l, int64_t *elems, int64_t *bytes)
+{
+	int64_t e = 0, b = 0, x, y;
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		const struct gp_tensor *t = &P->g->t[l->v[k]];
+
+		if (!gp_dtype_isfloat(t->dtype))
+			continue;
+		x = l->elems[k] >= 0 ? l->elems[k] : numel(t);
+		y = tbytes(P, t, l->elems[k]);
+		if (x < 0 || y < 0) {
+			*elems = *bytes = -1;
+			return;
+		}
+		if (__builtin_add_overflow(e, x, &e) || __builtin_add_overflow(b, y, &b))
+			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
+	}
+	*elems = e;
+	*bytes = b;
+}
+
+/* geometry: the matrix products of group G's multiply-accumulate nodes into
+ * s (docs/counting.md, "The GEMM view"); none when it has no such node,
+ * unknown when one of them has none gp can tell */
+static void
+geometry(struct part *P, int G, struct gp_sub *s)
+{
+	struct gp_gemm v[GP_GEMM_MAX];
+	int m, n = 0, k;
+
+	s->gemm = NULL;
+	s->ngemm = 0;
+	for (m = P->first[G]; m >= 0; m = P->next[m]) {
+		if (cls(&P->g->n[m]) != GP_C_DENSE || P->folded[m])
+			continue;
+		k = n < 0 ? -1 : gp_node_gemms(P->g, &P->g->n[m], v + n, GP_GEMM_MAX - n);
+		n = k < 0 ? -1 : n + k;
+	}
+	s->ngemm = n;
+	if (n > 0) {
+		s->gemm = gp_arena_alloc(&P->g->s->arena, (size_t)n * sizeof *s->gemm);
+		memcpy(s->gemm, v, (size_t)n * sizeof *v);
+	}
+}
+
+/* copy_list copies l's tensors to v; returns where the next list goes */
+static int *
+copy_list(int *v, const struct tlist *l)
+{
+	if (l->n)
+		memcpy(v, l->v, (size_t)l->n * sizeof *v);
+	return v + l->n;
+}
+
+static int64_t
+sat_add(struct part *P, int64_t a, int64_t b, const char *what, const struct gp_node *n)
+{
+	int64_t r;
+
+	if (a < 0 || b < 0)
+		return -1;
+	if (__builtin_add_overflow(a, b, &r))
+		gp_die("%s: subgraph at node '%s': %s overflows 64 bits", P->g->s->src, n->name, what);
+	return r;
+}
+
+/* lead: the member whose parallelism is the subgraph's: its multiply-
+ * accumulate node if it has one, else the one with the largest output */
+static int
+lead(struct part *P, int G)
+{
+	int m, best = P->first[G];
+	int64_t most = -1, e;
+
+	for (m = P->first[G]; m >= 0; m = P->next[m]) {
+		if (cls(&P->g->n[m]) == GP_C_DENSE)
+			return m;
+		if ((e = part_main_numel(P, m)) > most) {
+			most = e;
+			best = m;
+		}
+	}
+	return best;
+}
+
+/* family: the kind of a subgraph: attention (scores, Softmax and the
+ * weighted sum in one), its multiply-accumulate node's, a LayerNorm or
+ * Softmax (one node, or written out in element-wise ops and reductions) that
+ * element-wise ops lead into, else its first node's */
+static const char *
+family(struct part *P, int G)
+{
+	int m, red = 0, mean = 0, root = 0, div = 0, ex = 0, sum = 0;
+	const char *norm = NULL;
+
+	if (P->att[G] == 3)
+		return "attention";
+	for (m = P->first[G]; m >= 0; m = P->next[m]) {
+		const char *op = P->g->n[m].op;
+
+		if (cls(&P->g->n[m]) == GP_C_DENSE)
+			return P->cost[m].kind;
+		if (!norm && m != P->first[G] && (!strcmp(op, "LayerNormalization") || !strcmp(op, "Softmax")))
+			norm = P->cost[m].kind;
+		red += !strncmp(op, "Reduce", 6);
+		mean += !strcmp(op, "ReduceMean");
+		root += !strcmp(op, "Sqrt") || !strcmp(op, "Pow") || !strcmp(op, "Reciprocal");
+		div += !strcmp(op, "Div") || !strcmp(op, "Reciprocal");
+		ex += !strcmp(op, "Exp");
+		sum += !strcmp(op, "ReduceSum");
+	}
+	if (mean >= 2 && root && div)
+		return "layernorm";
+	if (ex && sum && div && red)
+		return "softmax";
+	return norm ? norm : P->cost[P->first[G]].kind;
+}
+
+static void
+heap_push(struct part *P, int *h, int *n, int v)
+{
+	int i = (*n)++;
+
+	while (i > 0 && P->first[h[(i - 1) / 2]] > P->first[v]) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static int
+heap_pop(struct part *P, int *h, int *n)
+{
+	int top = h[0], v = h[--(*n)], i = 0, c;
+
+	while ((c = 2 * i + 1) < *n) {
+		if (c + 1 < *n && P->first[h[c + 1]] < P->first[h[c]])
+			c++;
+		if (P->first[h[c]] >= P->first[v])
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n > 0)
+		h[i] = v;
+	return top;
+}
+
+/* order: number the groups in a topological order of the subgraph DAG (a
+ * node joining an earlier group can make it read a later one's output),
+ * smallest first node first; rank[G] is G's place. */
+void
+part_order(struct part *P, int *rank)
+{
+	struct gp_graph *g = P->g;
+	int G = P->ngrp, *deg = gp_xcalloc((size_t)G + 1, sizeof *deg);
+	int *adj0 = gp_xcalloc((size_t)G + 2, sizeof *adj0), *adj = NULL, *fill = NULL, *heap, nh = 0, done = 0;
+	int pass, m, j, nr, *rd, k;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < G; k++) {
+			for (m = P->first[k]; m >= 0; m = P->next[m]) {
+				rd = part_reads(P, (size_t)m, &nr);
+				for (j = 0; j < nr; j++) {
+					int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
+
+					if (H < 0 || H == k || P->isconst[rd[j]])
+						continue;
+					if (pass) {
+						adj[fill[H]++] = k;
+						deg[k]++;
+					} else {
+						adj0[H + 1]++;
+					}
+				}
+			}
+		}
+		if (!pass) {
+			for (k = 0; k < G; k++)
+				adj0[k + 1] += adj0[k];
+			adj = gp_xcalloc((size_t)adj0[G] + 1, sizeof *adj);
+			fill = gp_xcalloc((size_t)G + 1, sizeof *fill);
+			for (k = 0; k < G; k++)
+				fill[k] = adj0[k];
+		}
+	}
+	/* Kahn's algorithm with a min-heap on the groups' first nodes */
+	heap = gp_xcalloc((size_t)G + 1, sizeof *heap);
+	for (k = 0; k < G; k++)
+		if (deg[k] == 0)
+			heap_push(P, heap, &nh, k);
+	while (nh > 0) {
+		int u = heap_pop(P, heap, &nh);
+
+		rank[u] = done++;
+		for (j = adj0[u]; j < adj0[u + 1]; j++)
+			if (--deg[adj[j]] == 0)
+				heap_push(P, heap, &nh, adj[j]);
+	}
+	if (done != G)
+		gp_die("%s: the subgraphs make a cycle (a gp bug: please report it)", g->s->src);
+	free(deg);
+	free(adj0);
+	free(adj);
+	free(fill);
+	free(heap);
+}
+
+/* make the subgraph records of the groups */
+void
+part_collect(struct part *P, struct gp_part *out, const int *rank)
+{
+	struct gp_graph *g = P->g;
+	struct gp_arena *A = &g->s->arena;
+	struct tlist in = {0}, w = {0}, o = {0};
+	struct gp_buf ops = {0};
+	const char *last_ops = NULL;
+	int G, m, j, k, *rd, nr, *v;
+
+	out->nsg = P->ngrp;
+	out->sg = gp_xcalloc((size_t)P->ngrp + 1, sizeof *out->sg);
+	for (G = 0; G < P->ngrp; G++) {
+		struct gp_sub *s = &out->sg[rank[G]];
+		int nm = 0;
+
+		in.n = w.n = o.n = 0;
+		gp_buf_reset(&ops);
+		s->id = rank[G] + 1;
+		s->anchor = P->first[G];
+		s->c = P->cost[lead(P, G)];
+		s->c.kind = family(P, G);
+		s->c.macs = s->c.flops = 0;
+		s->known = 1;
+		for (m = P->first[G]; m >= 0; m = P->next[m]) {
+			struct gp_node *n = &g->n[m];
+			struct gp_cost *c = &P->cost[m];
+
+			nm++;
+			if (ops.len)
+				gp_buf_addc(&ops, '+');
+			gp_buf_adds(&ops, n->op);
+			if (!P->known[m])
+				s->known = 0;
+			if (P->folded[m]) {
+				/* a folded BatchNormalization: the Conv gains a bias
+				 * (if it had none), one FLOP and one weight per channel */
+				struct gp_node *a = &g->n[P->first[G]];
+				int bias = a->nin > 2 && a->in[2] >= 0;
+
+				if (!bias && n->nin > 2 && n->in[2] >= 0) {
+					s->c.flops = sat_add(P, s->c.flops, part_main_numel(P, m), "FLOP count", n);
+					tl_add(&w, n->in[2], -1);
+				}
+			} else {
+				s->c.macs = sat_add(P, s->c.macs, c->macs, "MAC count", n);
+				s->c.flops = sat_add(P, s->c.flops, c->flops, "FLOP count", n);
+			}
+			rd = part_reads(P, (size_t)m, &nr);
+			for (j = 0; j < nr && !P->folded[m]; j++) {
+				struct gp_tensor *t = &g->t[rd[j]];
+				int64_t el = j == 0 && n->nin > 0 && n->in[0] >= 0 ? c->read0 : -1;
+
+				if (t->producer >= 0 && P->grp[t->producer] == G && !P->isconst[rd[j]])
+					continue;       /* made in this subgraph */
+				tl_add(P->isconst[rd[j]] ? &w : &in, rd[j], el);
+			}
+			for (j = 0; j < n->nout; j++) {
+				int t = n->out[j], internal = 1;
+
+				if (t < 0)
+					continue;
+				if (P->escapes[t] || P->cons0[t + 1] == P->cons0[t])
+					internal = 0;   /* a graph output, or written and never read */
+				for (k = P->cons0[t]; k < P->cons0[t + 1]; k++)
+					if (P->grp[P->cons[k]] != G)
+						internal = 0;
+				if (!internal)
+					tl_add(&o, t, -1);
+			}
+		}
+		/* the op types, shared with the subgraph before when the same */
+		if (!last_ops || strcmp(last_ops, ops.buf ? ops.buf : ""))
+			last_ops = gp_arena_strdup(A, ops.buf ? ops.buf : "");
+		s->ops = last_ops;
+		/* its nodes and tensors in one piece of the arena */
+		v = gp_arena_alloc(A, (size_t)(nm + in.n + w.n + o.n + 1) * sizeof *v);
+		s->nodes = v;
+		for (m = P->first[G], k = 0; m >= 0; m = P->next[m])
+			s->nodes[k++] = m;
+		s->nnode = nm;
+		if (!s->known)
+			s->c.macs = s->c.flops = -1;
+		s->nin = in.n;
+		s->in = v + nm;
+		s->nw = w.n;
+		s->w = copy_list(s->in, &in);
+		s->nout = o.n;
+		s->out = copy_list(s->w, &w);
+		copy_list(s->out, &o);
+		s->bytes_in = sum_bytes(P, &in);
+		s->bytes_weight = sum_bytes(P, &w);
+		s->bytes_out = sum_bytes(P, &o);
+		float_sums(P, &in, &s->felem[0], &s->fbytes[0]);
+		float_sums(P, &o, &s->felem[1], &s->fbytes[1]);
+		float_sums(P, &w, &s->felem[2], &s->fbytes[2]);
+		geometry(P, G, s);
+	}
+	free(in.v);
+	free(in.elems);
+	free(w.v);
+	free(w.elems);
+	free(o.v);
+	free(o.elems);
+	gp_buf_release(&ops);
+}

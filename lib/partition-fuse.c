@@ -1,0 +1,246 @@
+/* partition-fuse.c - gp-partition --fuse: which nodes merge into one kernel, never making a cycle */
+#include <stdlib.h>
+#include <string.h>
+
+#include "partition.h"
+
+#define DFS_BUDGET 4096         /* groups visited by one cycle check, at most */
+
+/* reaches: is group h reachable from group s along tensors? (1 also when the
+ * search is too long: the caller then does not fuse) */
+static int
+reaches(struct part *P, int s, int h)
+{
+	struct gp_graph *g = P->g;
+	int *stack = gp_xcalloc((size_t)P->ngrp + 1, sizeof *stack), sp = 0, seen = 0, found = 0;
+
+	P->stamp++;
+	stack[sp++] = s;
+	P->mark[s] = P->stamp;
+	while (sp > 0 && !found) {
+		int G = stack[--sp], m, j, c;
+
+		if (++seen > DFS_BUDGET) {
+			found = 1;
+			break;
+		}
+		for (m = P->first[G]; m >= 0 && !found; m = P->next[m]) {
+			struct gp_node *n = &g->n[m];
+
+			for (j = 0; j < n->nout && !found; j++) {
+				int t = n->out[j];
+
+				if (t < 0)
+					continue;
+				for (c = P->cons0[t]; c < P->cons0[t + 1]; c++) {
+					int H = P->grp[P->cons[c]];
+
+					if (H < 0 || P->mark[H] == P->stamp)
+						continue;
+					if (H == h) {
+						found = 1;
+						break;
+					}
+					P->mark[H] = P->stamp;
+					stack[sp++] = H;
+				}
+			}
+		}
+	}
+	free(stack);
+	return found;
+}
+
+static void
+join(struct part *P, int i, int G)
+{
+	P->grp[i] = G;
+	P->next[i] = -1;
+	if (P->last[G] >= 0)
+		P->next[P->last[G]] = i;
+	else
+		P->first[G] = i;
+	P->last[G] = i;
+}
+
+int64_t
+part_main_numel(struct part *P, int i)
+{
+	struct gp_node *n = &P->g->n[i];
+
+	return n->nout > 0 && n->out[0] >= 0 ? numel(&P->g->t[n->out[0]]) : -1;
+}
+
+/* is fusion rule r on (gp-partition --fuse applies all; --fuse=RUNTIME its own) */
+static int
+rule(const struct part *P, unsigned r)
+{
+	return !P->o->rules || (P->o->rules & r);
+}
+
+/* an activation a runtime fuses into the kernel before it under the "activation" rule */
+static int
+activation(const struct gp_node *n)
+{
+	static const char *const ops[] = {
+		"Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "Add", NULL,
+	};
+	int i;
+
+	for (i = 0; ops[i]; i++)
+		if (!strcmp(n->op, ops[i]))
+			return 1;
+	return 0;
+}
+
+static const char *const rulenames[] = {
+	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", NULL,
+};
+
+int
+gp_fuse_rules(const char *list)
+{
+	unsigned r = 0;
+	const char *p = list;
+	int i;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		for (i = 0; rulenames[i] && (strlen(rulenames[i]) != n || strncmp(rulenames[i], p, n)); i++)
+			;
+		if (!rulenames[i])
+			return -1;
+		r |= 1u << i;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return (int)r;
+}
+
+/* can node i join group G (which produces one of the tensors it reads)? */
+static int
+fits(struct part *P, int i, int G)
+{
+	struct gp_node *n = &P->g->n[i];
+	int a = P->first[G], *rd, nr, j;
+	enum gp_class ca = cls(&P->g->n[a]), ci = cls(n);
+	int64_t e = part_main_numel(P, i);
+
+	if (e < 0 || n->nout != 1)
+		return 0;
+	if (P->att[G] == 1 && ci == GP_C_ROW && !strcmp(n->op, "Softmax")) {
+		/* attention: the Softmax of the scores stays on chip */
+		if (e != part_main_numel(P, a))
+			return 0;
+	} else if (P->att[G] == 2 && ci == GP_C_DENSE) {
+		/* and so do the probabilities the second MatMul reads */
+		int x = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
+		int p = x >= 0 ? P->g->t[x].producer : -1;
+
+		if (strcmp(P->cost[i].kind, "matmul") || p < 0 || P->grp[p] != G)
+			return 0;
+	} else if (ci == GP_C_ELEM) {
+		if (ca == GP_C_DENSE || ca == GP_C_POOL) {
+			if (e != part_main_numel(P, a))
+				return 0;
+			if (!rule(P, GP_FUSE_EPILOGUE) && !(rule(P, GP_FUSE_ACTIVATION) && activation(n)))
+				return 0;
+		} else if (ca != GP_C_ELEM && ca != GP_C_ROW) {
+			return 0;
+		} else if (e > P->ext[G] || !rule(P, GP_FUSE_ELEMWISE)) {
+			return 0;
+		}
+	} else if (ci == GP_C_ROW) {
+		if ((ca != GP_C_ELEM && ca != GP_C_ROW) || e > P->ext[G] || !rule(P, GP_FUSE_ROW))
+			return 0;
+	} else {
+		return 0;
+	}
+	/* every other tensor it reads must not depend on G */
+	rd = part_reads(P, (size_t)i, &nr);
+	for (j = 0; j < nr; j++) {
+		struct gp_tensor *t = &P->g->t[rd[j]];
+		int H = t->producer >= 0 ? P->grp[t->producer] : -1;
+
+		if (H >= 0 && H != G && reaches(P, G, H))
+			return 0;
+	}
+	return 1;
+}
+
+/* foldable: is node i a BatchNormalization right after the Conv/Gemm that
+ * alone makes group G? */
+static int
+foldable(struct part *P, int i, int G)
+{
+	struct gp_node *n = &P->g->n[i], *a = &P->g->n[P->first[G]];
+	int x = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
+
+	int k;
+
+	if (!rule(P, GP_FUSE_CONVBN) || strcmp(n->op, "BatchNormalization") != 0 || n->nin < 5 ||
+	    n->nout < 1 || P->first[G] != P->last[G] || a->nout < 1 || n->in[0] != a->out[0])
+		return 0;       /* right after the conv, not through a view */
+	for (k = 1; k < 5; k++)
+		if (n->in[k] < 0 || !P->isconst[P->root[n->in[k]]])
+			return 0;       /* its statistics must be constants to fold */
+	return (!strcmp(a->op, "Conv") || !strcmp(a->op, "Gemm") || !strcmp(a->op, "ConvTranspose")) &&
+	    P->cons0[x + 1] - P->cons0[x] == 1 && !P->escapes[x];
+}
+
+void
+part_group(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	size_t i;
+	int j, *rd, nr;
+
+	for (i = 0; i < g->nn; i++) {
+		int G = -1;
+
+		if (!P->member[i])
+			continue;
+		if (P->o->fuse) {
+			int nc = 0;
+
+			/* the groups that make what it reads: join the first that fits */
+			rd = part_reads(P, i, &nr);
+			for (j = 0; j < nr; j++) {
+				int p = g->t[rd[j]].producer;
+
+				if (p >= 0 && P->grp[p] >= 0 && !P->isconst[rd[j]])
+					P->cand[nc++] = P->grp[p];
+			}
+			for (j = 0; j < nc && G < 0; j++) {
+				if (foldable(P, (int)i, P->cand[j])) {
+					P->folded[i] = 1;
+					G = P->cand[j];
+				} else if (fits(P, (int)i, P->cand[j])) {
+					G = P->cand[j];
+				}
+			}
+		}
+		if (G < 0) {
+			G = P->ngrp++;
+			P->first[G] = P->last[G] = -1;
+			P->ext[G] = 0;
+			/* a MatMul of two activations may be attention's scores */
+			P->att[G] = P->o->fuse && rule(P, GP_FUSE_ATTENTION) && cls(&g->n[i]) == GP_C_DENSE &&
+			    P->cost[i].kind && !strcmp(P->cost[i].kind, "matmul");
+		} else if (P->att[G] == 1 && !strcmp(g->n[i].op, "Softmax")) {
+			P->att[G] = 2;
+		} else if (P->att[G] == 2 && cls(&g->n[i]) == GP_C_DENSE) {
+			P->att[G] = 3;
+		}
+		join(P, (int)i, G);
+		rd = part_reads(P, i, &nr);
+		for (j = 0; j < nr; j++)
+			if (!P->isconst[rd[j]] && numel(&g->t[rd[j]]) > P->ext[G])
+				P->ext[G] = numel(&g->t[rd[j]]);
+		if (part_main_numel(P, (int)i) > P->ext[G])
+			P->ext[G] = part_main_numel(P, (int)i);
+	}
+}
+

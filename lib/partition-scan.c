@@ -1,0 +1,258 @@
+/* partition-scan.c - gp_partition's first pass: every node classified, views resolved, who reads each tensor */
+#include <stdlib.h>
+#include <string.h>
+
+#include "partition.h"
+
+/* holder: the main-graph node whose attribute holds graph gid (at any depth) */
+static int
+holder(struct part *P, int gid, const int *top)
+{
+	while (gid > 0 && P->g->gparent[gid] > 0)
+		gid = P->g->gparent[gid];
+	return gid > 0 ? top[gid] : -1;
+}
+
+/* shape_source: a Shape or Size of an activation (src, its input's root) makes
+ * a tensor a runtime computes at run time (gp folds it: it knows the shape) */
+static void
+shape_source(struct part *P, const struct gp_node *n, int src)
+{
+	int j;
+
+	if (strcmp(n->op, "Shape") && strcmp(n->op, "Size")) {
+		/* a view of such a tensor (an Unsqueeze of a shape) is run too */
+		if (src >= 0 && P->shapeof[src] && gp_op_passes(n))
+			P->shape_nodes++;
+		return;
+	}
+	if (src < 0 || P->isconst[src])
+		return;
+	P->shape_nodes++;
+	for (j = 0; j < n->nout; j++)
+		if (n->out[j] >= 0)
+			P->shapeof[n->out[j]] = 1;
+}
+
+/* shape_follow: a node gp folds that reads such a tensor is one more such node */
+static void
+shape_follow(struct part *P, const struct gp_node *n)
+{
+	int j, any = 0;
+
+	for (j = 0; j < n->nin; j++)
+		if (n->in[j] >= 0 && (P->shapeof[n->in[j]] || P->shapeof[P->root[n->in[j]]]))
+			any = 1;
+	if (!any)
+		return;
+	P->shape_nodes++;
+	for (j = 0; j < n->nout; j++)
+		if (n->out[j] >= 0)
+			P->shapeof[n->out[j]] = 1;
+}
+
+/* counted marks the bodies whose cost counts: those of the control nodes of
+ * the main graph, and of the control nodes in them, an If's branch as
+ * gp_cost_control chose it (both when its cost is not known); and records
+ * each If it meets. Graph ids are breadth first: a body's holder is met first. */
+static void
+counted(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	int gid;
+
+	P->br = gp_xcalloc((size_t)g->ngraph + 1, sizeof *P->br);
+	for (gid = 1; gid < g->ngraph; gid++) {
+		int h = g->gholder[gid], up, known;
+		struct gp_node *n;
+		struct gp_cost c;
+
+		if (h < 0)
+			continue;
+		n = &g->n[h];
+		up = n->graph;
+		if (up == 0 ? !P->member[h] : up >= gid || !P->counted[up])
+			continue;
+		if (strcmp(n->op, "If") != 0) {
+			P->counted[gid] = 1;
+			continue;
+		}
+		known = gp_op_cost(g, n, &c) == 0;
+		if (gp_node_graph(g, n, "then_branch") == gid) {
+			struct gp_branch *b = &P->br[P->nbr++];
+
+			b->node = h;
+			b->branch = c.branch;
+			b->cond = c.cond;
+			b->flops = c.branch && known ? c.flops : -1;
+			b->alt_flops = c.branch && known && !c.cond ? c.alt_flops : -1;
+		}
+		P->counted[gid] = !c.branch ||
+		    gp_node_graph(g, n, c.branch == 1 ? "then_branch" : "else_branch") == gid;
+	}
+}
+
+void
+part_scan(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	size_t i, k;
+	int *top = gp_xcalloc((size_t)g->ngraph + 1, sizeof *top), *cnt;
+	int j, total;
+
+	for (i = 0; i < g->ntensor; i++) {
+		P->root[i] = (int)i;
+		P->isconst[i] = g->t[i].kind == GP_K_INIT || g->t[i].kind == GP_K_CONST;
+	}
+	for (j = 0; j < g->ngraph; j++)
+		top[j] = g->gholder[j] >= 0 && g->n[g->gholder[j]].graph == 0 ? g->gholder[j] : -1;
+	for (i = 0; i < g->nn; i++) {
+		struct gp_node *n = &g->n[i];
+		enum gp_class c = cls(n);
+		int allconst = 1;
+
+		for (j = 0; j < n->nin; j++)
+			if (n->in[j] >= 0 && !P->isconst[P->root[n->in[j]]])
+				allconst = 0;
+		if (n->graph != 0) {
+			/* in a body: views and constants only, for the weights it reads */
+			P->kernel[i] = !(c == GP_C_FREE || c == GP_C_VIEW || c == GP_C_CONTROL ||
+			    (allconst && c != GP_C_UNKNOWN));
+			if (P->kernel[i] && c != GP_C_FREE && c != GP_C_VIEW)
+				continue;
+		}
+		if (c == GP_C_FREE || c == GP_C_VIEW) {
+			/* Identity, Dropout and the views pass input 0 on; Shape, Size
+			 * and Constant make constants */
+			int src = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
+			int pass = gp_op_passes(n);
+
+			shape_source(P, n, src);
+
+			for (j = 0; j < n->nout; j++) {
+				if (n->out[j] < 0)
+					continue;
+				if (pass && j == 0 && src >= 0) {
+					P->root[n->out[j]] = src;
+					P->isconst[n->out[j]] = P->isconst[src];
+					P->shapeof[n->out[j]] = P->shapeof[src];
+				} else {
+					P->isconst[n->out[j]] = 1;
+				}
+			}
+			continue;
+		}
+		if (allconst && c != GP_C_UNKNOWN && c != GP_C_CONTROL) {
+			struct gp_cost fc;
+
+			shape_follow(P, n);
+
+			for (j = 0; j < n->nout; j++)
+				if (n->out[j] >= 0)
+					P->isconst[n->out[j]] = 1;
+			if (n->graph != 0)
+				continue;
+			/* computed once, before the model runs: counted apart */
+			if (c != GP_C_FREE && c != GP_C_VIEW && gp_op_cost(g, n, &fc) == 0 && !fc.overflow &&
+			    (__builtin_add_overflow(P->folded_macs, fc.macs, &P->folded_macs) ||
+			    __builtin_add_overflow(P->folded_flops, fc.flops, &P->folded_flops)))
+				gp_die("%s: the folded FLOP count overflows 64 bits", g->s->src);
+			continue;
+		}
+		if (n->graph == 0)
+			P->member[i] = 1;
+	}
+	counted(P);
+	/* outer-scope reads of the bodies of control nodes, and the weights of
+	 * the bodies that count */
+	cnt = gp_xcalloc(g->nn + 1, sizeof *cnt);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < g->nn; i++) {
+			struct gp_node *n = &g->n[i];
+			int h = n->graph ? holder(P, n->graph, top) : -1;
+
+			if (h < 0 || !P->member[h])
+				continue;
+			for (j = 0; j < n->nin; j++) {
+				int t = n->in[j] >= 0 ? P->root[n->in[j]] : -1;
+
+				if (t < 0)
+					continue;
+				/* a weight is read where its kernel runs, in a body that counts */
+				if (P->isconst[t] ? !P->counted[n->graph] || !P->kernel[i] : g->t[t].graph != 0)
+					continue;
+				if (k)
+					P->extra[P->extra0[h] + cnt[h]] = t;
+				cnt[h]++;
+			}
+		}
+		if (!k) {
+			for (i = 0, total = 0; i < g->nn; i++) {
+				P->extra0[i] = total;
+				total += cnt[i];
+				cnt[i] = 0;
+			}
+			P->extra0[g->nn] = total;
+			P->extra = gp_xcalloc((size_t)total + 1, sizeof *P->extra);
+		}
+	}
+	free(cnt);
+	free(top);
+	/* graph outputs, after views */
+	for (i = 0; i < g->ntensor; i++)
+		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_OUTPUT)
+			P->escapes[P->root[i]] = 1;
+}
+
+/* reads: the tensors node i reads (roots), its inputs then its bodies' outer
+ * reads, with *cnt set to their count; valid until the next call */
+int *
+part_reads(struct part *P, size_t i, int *cnt)
+{
+	struct gp_node *n = &P->g->n[i];
+	size_t need = (size_t)n->nin + (size_t)(P->extra0[i + 1] - P->extra0[i]) + 1;
+	int j, k = 0;
+
+	if (need > P->rcap) {
+		P->rcap = need * 2;
+		P->rbuf = gp_xreallocarray(P->rbuf, P->rcap, sizeof *P->rbuf);
+	}
+	for (j = 0; j < n->nin; j++)
+		if (n->in[j] >= 0)
+			P->rbuf[k++] = P->root[n->in[j]];
+	for (j = P->extra0[i]; j < P->extra0[i + 1]; j++)
+		P->rbuf[k++] = P->extra[j];
+	*cnt = k;
+	return P->rbuf;
+}
+
+void
+part_consumers(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	size_t i;
+	int *cnt = gp_xcalloc(g->ntensor + 1, sizeof *cnt), *rd, nr, j, pass, total;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < g->nn; i++) {
+			if (!P->member[i])
+				continue;
+			rd = part_reads(P, i, &nr);
+			for (j = 0; j < nr; j++) {
+				if (pass)
+					P->cons[P->cons0[rd[j]] + cnt[rd[j]]] = (int)i;
+				cnt[rd[j]]++;
+			}
+		}
+		if (!pass) {
+			for (i = 0, total = 0; i < g->ntensor; i++) {
+				P->cons0[i] = total;
+				total += cnt[i];
+				cnt[i] = 0;
+			}
+			P->cons0[g->ntensor] = total;
+			P->cons = gp_xcalloc((size_t)total + 1, sizeof *P->cons);
+		}
+	}
+	free(cnt);
+}

@@ -1,0 +1,89 @@
+/* partition.h - what partition.c and its partition-scan.c, partition-fuse.c and partition-collect.c share, and no other file */
+#ifndef GP_PARTITION_H
+#define GP_PARTITION_H
+
+#include "gp.h"
+
+/* The state of one gp_partition: the graph's nodes scanned (partition-scan.c),
+ * grouped into kernels (partition-fuse.c), the groups ordered and made into
+ * subgraph records (partition-collect.c). */
+struct part {
+	struct gp_graph *g;
+	const struct gp_part_opts *o;
+	int *root;                  /* tensor -> the tensor it views (itself if none) */
+	char *isconst;              /* tensor: a weight or computed from weights only */
+	char *escapes;              /* tensor: a graph output (after views) */
+	int *cons, *cons0;          /* consumers: cons[cons0[t] .. cons0[t+1]) are nodes */
+	int *extra, *extra0;        /* outer-scope tensors read by a control node's bodies */
+	int *member;                /* node -> 1 if it is part of a subgraph */
+	char *kernel;               /* body node -> it would be a kernel (not a view, not folded) */
+	char *counted;              /* graph -> a body whose cost counts (an If's counted branch) */
+	struct gp_branch *br;       /* the If nodes costed, at any depth */
+	int nbr;
+	struct gp_cost *cost;       /* per node */
+	int *known;                 /* per node: its cost is known */
+	int *grp;                   /* node -> group, -1 */
+	int *next;                  /* node -> next node of its group, -1 */
+	int *first, *last;          /* group -> its first and last node */
+	int64_t *ext;               /* group -> largest activation it touches, elements */
+	char *att;                  /* group -> attention so far: 1 scores (QK^T), 2 + Softmax, 3 + AV */
+	int ngrp;
+	int *mark;                  /* group -> DFS stamp */
+	int stamp;
+	char *folded;               /* node: a BatchNormalization folded into its Conv */
+	char *shapeof;              /* tensor: computed from an activation's shape */
+	int shape_nodes;
+	int *rbuf;                  /* reads() */
+	size_t rcap;
+	int *cand;                  /* group(): candidate groups */
+	int64_t folded_macs, folded_flops;
+};
+
+static inline int64_t
+numel(const struct gp_tensor *t)
+{
+	return gp_shape_numel(&t->shape);
+}
+
+/* tbytes: bytes of tensor t (or of elems of its elements, if elems >= 0),
+ * as its dtype says, or as opts->dtype says for a floating dtype; -1 unknown */
+static inline int64_t
+tbytes(const struct part *P, const struct gp_tensor *t, int64_t elems)
+{
+	int64_t e = elems >= 0 ? elems : numel(t);
+
+	if (e < 0 || t->dtype <= 0)
+		return -1;
+	e = gp_tensor_bytes(gp_dtype_as(t->dtype, P->o->dtype), e);
+	if (e == -2)
+		gp_die("%s: tensor '%s': its byte count overflows 64 bits", P->g->s->src, t->name);
+	return e;
+}
+
+
+static inline enum gp_class
+cls(const struct gp_node *n)
+{
+	const struct gp_op *op = gp_op_find(n->domain, n->op);
+
+	return op ? op->cls : GP_C_UNKNOWN;
+}
+
+/* Classify every main-graph node, resolve views, find the bodies whose cost
+ * counts and the shape computations (partition-scan.c). */
+void part_scan(struct part *P);
+/* The CSR lists P->cons0/P->cons of the member nodes that read each tensor
+ * (its root), counted in one pass and filled in a second (partition-scan.c). */
+void part_consumers(struct part *P);
+/* the tensors node i reads (roots), its inputs then its bodies' outer reads,
+ * with *cnt set to their count; valid until the next call (partition-scan.c) */
+int *part_reads(struct part *P, size_t i, int *cnt);
+/* the elements of node i's main output, -1 unknown (partition-fuse.c) */
+int64_t part_main_numel(struct part *P, int i);
+/* put every node that runs into a group, fusing as the options say (partition-fuse.c) */
+void part_group(struct part *P);
+/* number the groups in a topological order, and make their subgraph records (partition-collect.c) */
+void part_order(struct part *P, int *rank);
+void part_collect(struct part *P, struct gp_part *out, const int *rank);
+
+#endif

@@ -1,0 +1,440 @@
+/* stream-read.c - reading the gp stream: the input a block at a time, each line cut into fields, their text kept in the stream */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream.h"
+
+/* The input is read into a window of about a megabyte; each line in it is
+ * cut into fields whose text is copied into the stream (gp_text_add), or
+ * shared: "." is handle 0, and a field equal to the one above it in its
+ * column is the same text. So memory is 4 bytes a field and the distinct
+ * text, not the input. Any flaw is fatal: a filter never works on a stream
+ * it could not read whole. */
+
+#define BLOCK (1 << 20)
+
+/* the bytes that end a field */
+static const char stop[256] = {['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
+
+/* head checks the first line, read so far into p[0..n) (up to its newline,
+ * or a byte that cannot start a gp stream, or 32 bytes): an input that is no
+ * gp stream (/dev/zero, `yes`) is refused before more of it is read. */
+static void
+head(const struct gp_input *in, const char *p, size_t n)
+{
+	static const char magic[] = "##gp\t" GP_STREAM_VERSION "\n";
+	size_t v = n > 5 ? strcspn(p + 5, "\r\n") : 0;
+
+	if (n == sizeof magic - 1 && memcmp(p, magic, n) == 0)
+		return;
+	if (n < 5 || memcmp(p, magic, 5) != 0)
+		gp_die("%s: not a gp stream (the first line is not '##gp<TAB>%s')", in->src, GP_STREAM_VERSION);
+	if (p[5 + v] == '\r')
+		gp_die("%s: line 1: carriage return in line (CRLF line endings?)", in->src);
+	gp_die("%s: gp stream version '%.*s' is not supported (this gp reads %s)",
+	    in->src, v < 20 ? (int)v : 20, p + 5, GP_STREAM_VERSION);
+}
+
+/* room in the window for want more bytes after what is unparsed, which
+ * moves to its start; the stream that owns the window (in->give) follows it.
+ * The window ends with a NUL and GP_SLACK more zero bytes. */
+static void
+room(struct gp_input *in, struct gp_stream *s, size_t want)
+{
+	size_t left = in->len - in->pos, need = left + want + 1 + GP_SLACK;
+
+	if (in->pos) {
+		memmove(in->buf, in->buf + in->pos, left);
+		in->len = left;
+		in->pos = 0;
+	}
+	if (need > in->cap) {
+		in->cap = need > 2 * in->cap ? need : 2 * in->cap;
+		in->buf = gp_xrealloc(in->buf, in->cap);
+		if (in->given)
+			s->buf = in->buf;
+	}
+	memset(in->buf + in->len, 0, 1 + GP_SLACK);
+}
+
+/* fill reads the next block of the input into the window; 0 at its end.
+ * The first bytes are read one at a time up to the first newline (fread
+ * would wait for a whole block) and checked by head. Dies on a read error,
+ * a NUL byte, or an empty input. */
+static int
+fill(struct gp_input *in, struct gp_stream *s)
+{
+	size_t n, at;
+	int c = 0;
+
+	if (in->eof)
+		return 0;
+	room(in, s, BLOCK);
+	at = in->len;
+	if (!in->n && !in->line && !at) {
+		while (in->len < 32 && (c = getc(in->f)) != EOF) {
+			in->buf[in->len++] = (char)c;
+			if (c == '\n' || (in->len <= 5 && c != "##gp\t"[in->len - 1]))
+				break;
+		}
+		in->buf[in->len] = '\0';
+		if (c != EOF)
+			head(in, in->buf, in->len);     /* else the whole input is there to parse */
+	}
+	n = fread(in->buf + in->len, 1, in->cap - in->len - 1 - GP_SLACK, in->f);
+	in->len += n;
+	memset(in->buf + in->len, 0, 1 + GP_SLACK);
+	if (n == 0) {
+		if (ferror(in->f))
+			gp_die("%s: read error:", in->src);
+		in->eof = 1;
+	}
+	if (in->len == 0 && in->eof && !in->n && !in->line)
+		gp_die("%s: empty input, not a gp stream", in->src);
+	if (memchr(in->buf + at, '\0', in->len - at))
+		gp_die("%s: NUL byte in input, not a gp stream", in->src);
+	return in->len > at;
+}
+
+/* nextline: the next line, at in->buf + in->pos, *n bytes long and followed by
+ * its newline, or by the end of the input when *nl is 0; NULL when nothing is
+ * left. The window holds it until the next call. */
+static char *
+nextline(struct gp_input *in, struct gp_stream *s, size_t *n, int *nl)
+{
+	size_t from = in->pos;
+	char *e;
+
+	for (;;) {
+		if ((e = memchr(in->buf + from, '\n', in->len - from))) {
+			*n = (size_t)(e - (in->buf + in->pos));
+			*nl = 1;
+			return in->buf + in->pos;
+		}
+		from = in->len - in->pos;       /* where the search goes on once the window moves */
+		if (!fill(in, s)) {
+			if (in->pos == in->len)
+				return NULL;
+			*n = in->len - in->pos;
+			*nl = 0;
+			return in->buf + in->pos;
+		}
+	}
+}
+
+/* peek: at least k bytes unparsed in the window, or all that is left */
+static void
+peek(struct gp_input *in, struct gp_stream *s, size_t k)
+{
+	while (in->len - in->pos < k && fill(in, s))
+		;
+}
+
+/* once: whether a header key may appear only once in a stream (docs/format.md);
+ * opset, metadata, prog and keys gp does not know may repeat */
+static int
+once(const char *key)
+{
+	static const char *const keys[] = {
+		"source", "source_bytes", "source_sha256", "graph_sha256", "ir_version", "producer",
+		"model_domain", "model_version", "sweep", "partition", "concur", "roofline",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* twice: a column name t has twice, or NULL; sorted when there are many,
+ * so that a header of a million columns costs O(n log n), not O(n^2) */
+static const char *
+twice(struct gp_stream *s, const struct gp_table *t)
+{
+	char **v;
+	int i, j;
+
+	if (t->ncol <= 16) {
+		for (i = 1; i < t->ncol; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(t->col[i], t->col[j]) == 0)
+					return t->col[i];
+		return NULL;
+	}
+	v = gp_arena_alloc(&s->arena, (size_t)t->ncol * sizeof *v);
+	memcpy(v, t->col, (size_t)t->ncol * sizeof *v);
+	qsort(v, (size_t)t->ncol, sizeof *v, cmpstr);
+	for (i = 1; i < t->ncol; i++)
+		if (strcmp(v[i], v[i - 1]) == 0)
+			return v[i];
+	return NULL;
+}
+
+#define READERR(...) do { \
+	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
+	gp_die("%s: line %zu: %s", s->src, in->line + lineno, m_); } while (0)
+
+/* same: whether the string up is f[0..n), read a word at a time (both have slack) */
+static inline int
+same(const char *up, const char *f, size_t n)
+{
+	for (; n >= 8; n -= 8, up += 8, f += 8)
+		if (gp_load8(up) != gp_load8(f))
+			return 0;
+	/* the last n < 8 bytes, and the NUL that ends up after them */
+	return (gp_load8(up) & (n == 7 ? ~0ULL : (1ULL << 8 * (n + 1)) - 1)) ==
+	    (gp_load8(f) & ((1ULL << 8 * n) - 1));
+}
+
+/* record stores the fields of a record of table t, from q (after its type
+ * and tab) to the line's newline, as t's next row: 0, or -1 (and no row) if
+ * the line has a flaw, which parse's checks then name. A field's end is
+ * found a word at a time; "." is handle 0, a field equal to the one above it
+ * shares its handle, any other is copied. */
+static int
+record(struct gp_stream *s, struct gp_table *t, const char *q)
+{
+	size_t r, n;
+	uint64_t w, m;
+	int c;
+
+	gp_table_grow(t);
+	r = t->nrow;
+	for (c = 0;; c++) {
+		const char *f = q;
+
+		if (c >= t->ncol)
+			return -1;
+		for (;; q += 8) {
+			w = gp_load8(q);
+			m = gp_zero8(w) | gp_zero8(w ^ GP_ONES * '\t') | gp_zero8(w ^ GP_ONES * '\n') |
+			    gp_zero8(w ^ GP_ONES * '\r');
+			if (m)
+				break;
+		}
+		q += __builtin_ctzll(m) >> 3;
+		if (!(n = (size_t)(q - f)))
+			return -1;
+		if (n == 1 && *f == '.')
+			t->val[c][r] = 0;
+		else if (r > 0 && same(gp_val(t, c, r - 1), f, n))
+			t->val[c][r] = t->val[c][r - 1];
+		else
+			t->val[c][r] = gp_text_add(s, f, n);
+		if (*q != '\t')
+			break;
+		q++;
+	}
+	if (*q != '\n' || c + 1 != t->ncol)
+		return -1;
+	t->nrow++;
+	return 0;
+}
+
+/* parse one stream from the input, whose next line is line in->line + 1,
+ * up to and with its ##end line; in->line and in->pos move past it. Each
+ * line is cut at its tabs in one pass over its bytes. */
+static void
+parse(struct gp_input *in, struct gp_stream *s)
+{
+	size_t lineno = 1, nrec = 0, n = 0, *len = NULL, tlen = 0;
+	char *line, *q, **fld = NULL;
+	int maxf = 0, nf, i, nl, first = 1, seen_rec = 0;
+	struct gp_table *t, *last = NULL;
+	const char *dup;
+
+	for (;; in->pos += n + 1, in->line++, first = 0) {
+		if (!(line = nextline(in, s, &n, &nl)))
+			gp_die("%s: truncated stream: no ##end line", s->src);
+		/* a record of the type of the one before, the most common line, in one pass */
+		if (last && nl && line[0] != '#' && !strncmp(line, last->type, tlen) && line[tlen] == '\t' &&
+		    record(s, last, line + tlen + 1) == 0) {
+			seen_rec = 1;
+			nrec++;
+			continue;
+		}
+		nf = 0;
+		for (q = line;; q++) {
+			if (nf == maxf) {
+				char **f2 = gp_arena_alloc(&s->arena, (size_t)(2 * maxf + 16) * sizeof *f2);
+				size_t *l2 = gp_arena_alloc(&s->arena, (size_t)(2 * maxf + 16) * sizeof *l2);
+
+				if (maxf) {
+					memcpy(f2, fld, (size_t)maxf * sizeof *f2);
+					memcpy(l2, len, (size_t)maxf * sizeof *l2);
+				}
+				fld = f2;
+				len = l2;
+				maxf = 2 * maxf + 16;
+			}
+			fld[nf] = q;
+			while (!stop[(unsigned char)*q])
+				q++;
+			len[nf] = (size_t)(q - fld[nf]);
+			nf++;
+			if (*q != '\t')
+				break;
+		}
+		if (*q == '\r')
+			READERR("carriage return in line (CRLF line endings?)");
+		if (!nl)
+			READERR("truncated stream: last line has no newline");
+		if (first) {
+			line[n] = '\0';
+			if (strncmp(line, "##gp\t", 5) != 0)
+				gp_die("%s: not a gp stream (the first line is not '##gp<TAB>%s')",
+				    s->src, GP_STREAM_VERSION);
+			if (strcmp(line + 5, GP_STREAM_VERSION) != 0)
+				gp_die("%s: gp stream version '%.20s' is not supported (this gp reads %s)",
+				    s->src, line + 5, GP_STREAM_VERSION);
+			continue;
+		}
+		if (line[0] == '#' && line[1] == '#') {
+			if (len[0] == 2)
+				READERR("header line with no key");
+			if (len[0] == 5 && memcmp(fld[0] + 2, "end", 3) == 0) {
+				uint64_t want;
+				char *e;
+
+				line[n] = '\0';
+				if (nf != 2)
+					READERR("malformed ##end line");
+				errno = 0;
+				want = strtoull(fld[1], &e, 10);
+				if (errno || *e || !*fld[1] || fld[1][0] == '-')
+					READERR("malformed ##end line");
+				if (want != nrec)
+					READERR("stream has %zu records but its ##end line says %llu",
+					    nrec, (unsigned long long)want);
+				in->pos += n + 1;
+				in->line++;
+				return;
+			}
+			if (len[0] == 4 && memcmp(fld[0] + 2, "gp", 2) == 0)
+				READERR("a new stream starts before this one's ##end line (is it truncated?)");
+			if (seen_rec)
+				READERR("header line after records");
+			if (s->nhdr == s->caphdr) {
+				s->caphdr = s->caphdr ? 2 * s->caphdr : 16;
+				s->hdr = gp_xreallocarray(s->hdr, (size_t)s->caphdr, sizeof *s->hdr);
+			}
+			s->hdr[s->nhdr].key = gp_arena_strndup(&s->arena, fld[0] + 2, len[0] - 2);
+			if (once(s->hdr[s->nhdr].key) && gp_hdr_get(s, s->hdr[s->nhdr].key))
+				READERR("a second ##%.40s header line (a stream has one)", s->hdr[s->nhdr].key);
+			/* the value is the rest of the line, tabs and all */
+			s->hdr[s->nhdr].val = nf > 1 ? gp_arena_strndup(&s->arena, fld[1],
+			    (size_t)(line + n - fld[1])) : "";
+			s->nhdr++;
+			continue;
+		}
+		if (line[0] == '#') {
+			char *type;
+
+			seen_rec = 1;
+			if (len[0] == 1)
+				READERR("column header with no record type");
+			type = gp_arena_strndup(&s->arena, fld[0] + 1, len[0] - 1);
+			if (gp_table_get(s, type))
+				READERR("second column header for record type '%.40s'", type);
+			if (nf < 2)
+				READERR("column header for '%.40s' names no columns", type);
+			t = gp_table_make(s, type);
+			t->col = gp_xreallocarray(NULL, (size_t)nf - 1, sizeof *t->col);
+			t->val = gp_xcalloc((size_t)nf - 1, sizeof *t->val);
+			for (i = 1; i < nf; i++) {
+				if (!len[i])
+					READERR("empty column name in header of '%.40s'", t->type);
+				t->col[t->ncol++] = gp_arena_strndup(&s->arena, fld[i], len[i]);
+			}
+			if ((dup = twice(s, t)))
+				READERR("column '%.40s' named twice in header of '%.40s'", dup, t->type);
+			continue;
+		}
+		seen_rec = 1;
+		if (!n)
+			READERR("empty line");
+		/* records of a type mostly come together */
+		if (!last || strncmp(fld[0], last->type, len[0]) != 0 || last->type[len[0]]) {
+			char *type = gp_arena_strndup(&s->arena, fld[0], len[0]);
+
+			if (!(last = gp_table_get(s, type)))
+				READERR("record type '%.40s' has no column header", type);
+		}
+		t = last;
+		tlen = len[0];
+		if (nf - 1 != t->ncol)
+			READERR("%d fields, but the column header of '%.40s' has %d",
+			    nf - 1, t->type, t->ncol);
+		for (i = 1; i < nf; i++)
+			if (!len[i])
+				READERR("empty field in column '%.40s' (a missing value is '.')", t->col[i - 1]);
+		record(s, t, fld[1]);   /* cannot fail: its checks are those above */
+		nrec++;
+	}
+}
+
+void
+gp_input_init(struct gp_input *in, FILE *f, const char *src)
+{
+	memset(in, 0, sizeof *in);
+	in->f = f;
+	in->src = src;
+	gp_err_src = src;
+}
+
+int
+gp_stream_next(struct gp_input *in, struct gp_stream *s)
+{
+	gp_stream_init(s, in->src);
+	if (in->give && !in->given) {
+		/* the stream owns the window from now on, even if reading dies */
+		room(in, s, 0);
+		s->buf = in->buf;
+		in->given = 1;
+	}
+	peek(in, s, 1);
+	if (in->pos >= in->len)
+		return 0;
+	parse(in, s);
+	in->n++;
+	/* what follows is another stream, or nothing */
+	peek(in, s, 5);
+	if (in->pos < in->len && strncmp(in->buf + in->pos, "##gp\t", 5))
+		gp_die("%s: line %zu: text after the ##end line", in->src, in->line + 1);
+	return 1;
+}
+
+void
+gp_input_release(struct gp_input *in)
+{
+	gp_spool_out();         /* the input went through: nothing that waits is lost */
+	if (!in->given)
+		free(in->buf);
+	memset(in, 0, sizeof *in);
+}
+
+void
+gp_stream_read(struct gp_stream *s, FILE *f)
+{
+	struct gp_input in;
+
+	gp_input_init(&in, f, s->src);
+	in.give = 1;
+	gp_stream_next(&in, s);
+	if (in.pos < in.len)
+		gp_die("%s: line %zu: a second stream follows (%s reads one)", in.src, in.line + 1, gp_prog);
+}
+
+int
+gp_input_more(const struct gp_input *in)
+{
+	return in->pos < in->len;
+}

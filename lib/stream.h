@@ -1,0 +1,38 @@
+/* stream.h - what stream.c, stream-read.c and stream-write.c share, and no other file */
+#ifndef GP_STREAM_H
+#define GP_STREAM_H
+
+#include <string.h>
+
+#include "gp.h"
+
+/* Text is scanned 8 bytes at a time: every text segment and the reader's
+ * window have GP_SLACK zero bytes after their last string, so that a word
+ * read at any byte of a string stays inside the allocation and defined. */
+#define GP_SLACK 8
+#define GP_ONES 0x0101010101010101ULL
+static inline uint64_t
+gp_load8(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+/* the high bit of every byte of x that is 0: exact up to the first such byte */
+static inline uint64_t
+gp_zero8(uint64_t x)
+{
+	return (x - GP_ONES) & ~x & (GP_ONES << 7);
+}
+
+/* A copy of p[0..n) (no NUL in it) in s's text, NUL-terminated: its handle. */
+uint32_t gp_text_add(struct gp_stream *s, const char *p, size_t n);
+/* A new empty table of type type (arena memory of s, or its own) appended to s. */
+struct gp_table *gp_table_make(struct gp_stream *s, char *type);
+/* Room for one more row in every column of t. */
+void gp_table_grow(struct gp_table *t);
+/* Copy what waits in the spool (gp_stream_emit with more set) to standard output. */
+void gp_spool_out(void);
+
+#endif
