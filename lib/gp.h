@@ -443,6 +443,7 @@ struct gp_graph {
 	int rebatched;                      /* --batch set dim 0 of every input from batch_from to batch_to */
 	int64_t batch_from, batch_to;
 	struct gp_rebatch *rb;              /* how, when rebatched (rebatch.c) */
+	const struct gp_infer_hooks *hooks; /* what gp_infer calls on it, when rebatched */
 };
 /* Build the graph view of stream s; dies on a malformed record or a name
  * that refers to no tensor. */
@@ -838,12 +839,18 @@ void gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, 
 /* ---- rebatch.c: --batch on an export that fixes its batch in shape constants ---- */
 /* Before gp_bind_batch changes the inputs' batch from `from` to `to`: keep the graph as it was. */
 void gp_rebatch_begin(struct gp_graph *g, int64_t from, int64_t to);
-/* What gp_infer calls on such a graph, and from inside: see rebatch.c. */
-int gp_rebatch_active(const struct gp_graph *g);
-int gp_rebatch_infer(struct gp_graph *g, int flags);
-int gp_rebatch_node(struct gp_graph *g, struct gp_node *n, int rc);
-int gp_rebatch_fail(struct gp_graph *g, int ni, int flags);
-const char *gp_rebatch_why(struct gp_graph *g);
+/* What gp_infer calls on such a graph, and from inside it (rebatch.c sets
+ * g->hooks, so that infer.c never names rebatch.c, which calls gp_infer:
+ * no import cycle): whether to hand the whole inference over, the inference
+ * that takes it, a node's shape function's result to amend, an impossible
+ * node during a try (1: the try stops there), and what to add to the error. */
+struct gp_infer_hooks {
+	int (*active)(const struct gp_graph *g);
+	int (*infer)(struct gp_graph *g, int flags);
+	int (*node)(struct gp_graph *g, struct gp_node *n, int rc);
+	int (*fail)(struct gp_graph *g, int ni, int flags);
+	const char *(*why)(struct gp_graph *g);
+};
 
 /* ---- role.c: what tensors are for, from the graph's structure ---- */
 /* Mark the KV-cache pairs of g's main graph (a graph output that is a Concat

@@ -124,8 +124,10 @@ gp_infer(struct gp_graph *g, int flags)
 	int *seq = gp_arena_alloc(&g->s->arena, (g->nn + 1) * sizeof *seq);
 	char *gone = gp_arena_alloc(&g->s->arena, (size_t)g->ngraph + 1);
 
-	if (gp_rebatch_active(g))
-		return gp_rebatch_infer(g, flags);
+	const struct gp_infer_hooks *h = g->hooks;
+
+	if (h && h->active(g))
+		return h->infer(g, flags);
 	memset(gone, 0, (size_t)g->ngraph + 1);
 	for (j = 0; j < g->ngraph; j++)
 		first[j] = last[j] = hnext[j] = -1;
@@ -169,14 +171,16 @@ gp_infer(struct gp_graph *g, int flags)
 			continue;
 		}
 		gp_op_err[0] = '\0';
-		rc = gp_rebatch_node(g, n, op->shape(g, n));
+		rc = op->shape(g, n);
+		if (h)
+			rc = h->node(g, n, rc);
 		if (rc == -2 && !maybe(g, n, n->graph, gone)) {
-			if (gp_rebatch_fail(g, seq[i], flags)) {
+			if (h && h->fail(g, seq[i], flags)) {
 				gp_map_release(warned);
 				return -1;
 			}
 			gp_die("%s: node '%s' (%s): %s%s", g->s->src, n->name, n->op, gp_op_err,
-			    gp_rebatch_why(g));
+			    h ? h->why(g) : "");
 		}
 		if (rc == -1)
 			same_dtype(g, n);

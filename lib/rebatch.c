@@ -85,6 +85,17 @@ restore(struct gp_graph *g, const struct gp_tensor *s)
 	memcpy(g->t, s, g->ntensor * sizeof *s);
 }
 
+static int rb_active(const struct gp_graph *g);
+static int rb_infer(struct gp_graph *g, int flags);
+static int rb_node(struct gp_graph *g, struct gp_node *n, int rc);
+static int rb_fail(struct gp_graph *g, int ni, int flags);
+static const char *rb_why(struct gp_graph *g);
+
+/* what gp_infer calls on a graph gp_rebatch_begin marked (gp.h) */
+static const struct gp_infer_hooks hooks = {
+	rb_active, rb_infer, rb_node, rb_fail, rb_why,
+};
+
 /* gp_rebatch_begin: gp_bind_batch is about to set dim 0 of the inputs of a
  * static export from `from` to `to`: keep the graph as it is, to infer it at
  * the old batch first. */
@@ -99,6 +110,7 @@ gp_rebatch_begin(struct gp_graph *g, int64_t from, int64_t to)
 	rb->orig = snap(g);
 	rb->fail = -1;
 	g->rb = rb;
+	g->hooks = &hooks;
 	g->rebatched = 1;
 	g->batch_from = from;
 	g->batch_to = to;
@@ -562,11 +574,11 @@ onnx(const struct gp_node *n)
 	return !n->domain || !*n->domain || !strcmp(n->domain, "ai.onnx");
 }
 
-/* gp_rebatch_node: after node n's shape function returned rc, at the new
+/* rb_node: after node n's shape function returned rc, at the new
  * batch: place the batch in the constants n reads, then note where its
  * outputs hold the batch. Returns n's rc: -2 when n is impossible. */
-int
-gp_rebatch_node(struct gp_graph *g, struct gp_node *n, int rc)
+static int
+rb_node(struct gp_graph *g, struct gp_node *n, int rc)
 {
 	struct gp_rebatch *rb = g->rb;
 
@@ -626,12 +638,12 @@ attempt(struct gp_graph *g, int flags)
 	gp_warn_off--;
 }
 
-/* gp_rebatch_infer: gp_infer on a graph gp_rebatch_begin marked: infer it
+/* rb_infer: gp_infer on a graph gp_rebatch_begin marked: infer it
  * at the old batch, then at the new one, placing the batch in its
  * constants; the last inference is gp_infer's own (warnings and errors as
  * usual). Returns what gp_infer does. */
-int
-gp_rebatch_infer(struct gp_graph *g, int flags)
+static int
+rb_infer(struct gp_graph *g, int flags)
 {
 	struct gp_rebatch *rb = g->rb;
 	int tries, rc;
@@ -673,9 +685,9 @@ gp_rebatch_infer(struct gp_graph *g, int flags)
 	return rc;
 }
 
-/* gp_rebatch_why: what to add to the error of an impossible node */
-const char *
-gp_rebatch_why(struct gp_graph *g)
+/* rb_why: what to add to the error of an impossible node */
+static const char *
+rb_why(struct gp_graph *g)
 {
 	if (!g->rb || g->rb->pass != 2)
 		return "";
@@ -685,17 +697,17 @@ gp_rebatch_why(struct gp_graph *g)
 	    (long long)g->rb->to, (long long)g->rb->from, (long long)g->rb->to);
 }
 
-/* gp_rebatch_active: is gp_infer to hand the graph to gp_rebatch_infer? */
-int
-gp_rebatch_active(const struct gp_graph *g)
+/* rb_active: is gp_infer to hand the graph to rb_infer? */
+static int
+rb_active(const struct gp_graph *g)
 {
 	return g->rb && !g->rb->inside;
 }
 
-/* gp_rebatch_fail: a try stopped at node ni: 1 when it is a try (not the
+/* rb_fail: a try stopped at node ni: 1 when it is a try (not the
  * last inference, which dies) */
-int
-gp_rebatch_fail(struct gp_graph *g, int ni, int flags)
+static int
+rb_fail(struct gp_graph *g, int ni, int flags)
 {
 	if (!g->rb || !(flags & GP_INFER_TRY))
 		return 0;
