@@ -104,7 +104,6 @@ concur(struct gp_stream *s, const struct copts *O)
 		"id", "width", "subgraphs", "flops", "latency_s", NULL,
 	};
 	const char *weight;
-	struct gp_graph g;
 	struct gp_dag d;
 	struct gp_table *st;
 	struct gp_buf b = {0}, h = {0};
@@ -115,12 +114,8 @@ concur(struct gp_stream *s, const struct copts *O)
 	int64_t *live, peak, peak_total = -1, naive = -1, thr_avg, thr_max, batch;
 	int status = GP_EXIT_OK;
 
-	gp_graph_build(&g, s);
-	gp_dag_build(&d, &g);
-	/* what else the graph says; then its memory goes back before the analyses */
-	batch = gp_graph_batch(&g);
-	gp_graph_release(&g);
-	d.g = NULL;
+	gp_dag_build(&d, s);
+	batch = d.batch;
 	weight = O->weight ? O->weight : "ops";
 	if (!strcmp(weight, "time") && !d.lat)
 		gp_die("%s: --weight time: the subgraphs have no latency_s column (run gp-roofline first)",

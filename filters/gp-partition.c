@@ -395,6 +395,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	    p.folded_macs, p.shape_nodes);
 	gp_buf_printf(&h, "\tparams=%" PRId64 "\tbuffers=%" PRId64 "\tweight_bytes=%" PRId64, p.params,
 	    p.buffers, p.weight_bytes);
+	gp_buf_printf(&h, "\tweights_prec=%s", p.weights_prec >= 0 ? gp_prec_name(p.weights_prec) : ".");
 	if (o.fuse) {
 		struct gp_part_opts uo = o;
 

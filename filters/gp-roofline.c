@@ -155,19 +155,21 @@ kvd(struct gp_buf *h, const char *k, double v)
  * in a model with neither (fully quantized), its first 8- or 4-bit input's or
  * weight's; fp32 if none */
 static int
-model_dtype(const struct gp_graph *g)
+model_dtype(struct gp_stream *s)
 {
-	size_t i;
-	int k;
+	struct gp_trec tr;
+	int first[4] = {0, 0, 0, 0}, k;
 
+	gp_trec_init(&tr, s);
+	while (gp_trec_next(&tr))
+		for (k = 0; k < 4; k++)
+			if (!first[k] && tr.kind == (k % 2 ? GP_K_INIT : GP_K_INPUT) &&
+			    (k >= 2 || gp_dtype_isfloat(tr.dtype)) && gp_prec_of_dtype(tr.dtype) >= 0)
+				first[k] = tr.dtype;
+	gp_trec_release(&tr);
 	for (k = 0; k < 4; k++)
-		for (i = 0; i < g->ntensor; i++) {
-			const struct gp_tensor *t = &g->t[i];
-
-			if (t->graph == 0 && t->kind == (k % 2 ? GP_K_INIT : GP_K_INPUT) &&
-			    (k >= 2 || gp_dtype_isfloat(t->dtype)) && gp_prec_of_dtype(t->dtype) >= 0)
-				return t->dtype;
-		}
+		if (first[k])
+			return first[k];
 	return 1;
 }
 
@@ -196,60 +198,27 @@ triple(const char *f, double *v)
 
 /* bytes of the main graph's inputs (outputs) at the precision: what a runtime copies each run */
 static double
-io_bytes(const struct gp_graph *g, enum gp_kind kind, int prec)
+io_bytes(struct gp_stream *s, enum gp_kind kind, int prec)
 {
+	struct gp_trec tr;
 	double b = 0;
-	size_t i;
 
-	for (i = 0; i < g->ntensor; i++) {
-		const struct gp_tensor *t = &g->t[i];
-		int64_t e = gp_shape_numel(&t->shape);
-		int dt = gp_dtype_isfloat(t->dtype) ? gp_prec_dtype(prec) : t->dtype;
+	gp_trec_init(&tr, s);
+	while (gp_trec_next(&tr)) {
+		int dt = gp_dtype_isfloat(tr.dtype) ? gp_prec_dtype(prec) : tr.dtype;
+		int64_t e;
 
-		if (t->graph == 0 && t->kind == kind && e > 0 && gp_dtype_bits(dt) > 0)
+		if (tr.kind == kind && gp_dtype_bits(dt) > 0 && (e = gp_trec_numel(&tr)) > 0)
 			b += ceil((double)e * gp_dtype_bits(dt) / 8);
 	}
+	gp_trec_release(&tr);
 	return b;
-}
-
-/* weights_prec: the precision of the model's multiply-accumulates: the
- * dtype of the weight each MAC op reads (input 1, input 3 of the QLinear
- * ops; input 0's when it reads no weight there), the one holding the most
- * MACs; -1 if the model has no MAC op whose cost and dtype are known */
-static int
-weights_prec(struct gp_graph *g)
-{
-	int64_t macs[GP_PREC_N] = {0};
-	size_t i;
-	int p, best = -1;
-
-	for (i = 0; i < g->nn; i++) {
-		struct gp_node *n = &g->n[i];
-		const struct gp_op *op = gp_op_find(n->domain, n->op);
-		int wi = !strncmp(n->op, "QLinear", 7) ? 3 : 1, t;
-		struct gp_cost c;
-
-		if (!op || op->cls != GP_C_DENSE || gp_op_cost(g, n, &c) < 0 || c.overflow)
-			continue;
-		t = wi < n->nin && n->in[wi] >= 0 ? gp_tensor_root(g, n->in[wi]) : -1;
-		if (t < 0 || (g->t[t].kind != GP_K_INIT && g->t[t].kind != GP_K_CONST))
-			t = n->nin > 0 ? n->in[0] : -1;
-		if (t < 0 || (p = gp_prec_of_dtype(g->t[t].dtype)) < 0)
-			continue;
-		if (__builtin_add_overflow(macs[p], c.macs, &macs[p]))
-			macs[p] = INT64_MAX;
-	}
-	for (p = 0; p < GP_PREC_N; p++)
-		if (macs[p] > 0 && (best < 0 || macs[p] > macs[best]))
-			best = p;
-	return best;
 }
 
 /* Put one stream on the chip h. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 {
-	struct gp_graph g;
 	struct gp_dag d;
 	struct gp_table *t;
 	struct gp_buf b = {0}, hd = {0};
@@ -267,16 +236,15 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	int64_t batch, *stage = NULL;
 	int unknown = 0;
 
-	gp_graph_build(&g, s);
-	gp_dag_build(&d, &g);
+	gp_dag_build(&d, s);
 	t = d.t;
 
 	memset(&C, 0, sizeof C);
 	C.h = h;
 	/* the dtype bytes were counted at: gp-partition's --dtype, else the
 	 * model's; the precision: -p, else that --dtype, else the weights' */
-	counted = d.dtype > 0 ? d.dtype : model_dtype(&g);
-	wprec = d.dtype > 0 ? -1 : weights_prec(&g);
+	counted = d.dtype > 0 ? d.dtype : model_dtype(s);
+	wprec = d.dtype > 0 ? -1 : d.weights_prec;
 	C.prec = prec >= 0 ? prec : d.dtype > 0 || wprec < 0 ? gp_prec_of_dtype(counted) : wprec;
 	if (C.prec < 0)
 		C.prec = GP_PREC_FP32;
@@ -312,13 +280,10 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	c_gemm = gp_table_col(t, "gemm");
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
-	/* what else the graph says; then its memory goes back before the estimates */
-	batch = gp_graph_batch(&g);
+	batch = d.batch;
 	if (h->rt && h->host_link > 0)
-		copy_s = ((h->rt->copy_inputs ? io_bytes(&g, GP_K_INPUT, C.prec) : 0) +
-		    (h->rt->copy_outputs ? io_bytes(&g, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
-	gp_graph_release(&g);
-	d.g = NULL;
+		copy_s = ((h->rt->copy_inputs ? io_bytes(s, GP_K_INPUT, C.prec) : 0) +
+		    (h->rt->copy_outputs ? io_bytes(s, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
 
 	known = gp_xcalloc(t->nrow + 1, 1);
 	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);

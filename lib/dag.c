@@ -6,8 +6,8 @@
  * records, in three steps a program takes as far as it needs: their numbers
  * (gp_dag_records: gp-report stops here), the edges between them
  * (gp_dag_edges: gp-report --dot), and the sizes of the tensors they pass,
- * from the tensor records counted at the ##partition dtype (gp_dag_build,
- * which needs the graph: gp-concur, gp-roofline).
+ * from the tensor records counted at the ##partition dtype (gp_dag_build:
+ * gp-concur, gp-roofline, which never build the graph).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -100,44 +100,60 @@ counts(const struct gp_dag *d, const char *col)
 	return x;
 }
 
-/* index of tensor it[0..n) (escaped), adding it; with the graph, a tensor
- * of the main graph is found through the graph's own names, others (which
- * gp_dag_build then refuses) through the DAG's */
+/* the slot of the name it[0..n) (escaped) in m, or NULL if it has none (or
+ * the escape is malformed) */
+static int64_t *
+lookup(const struct gp_map *m, const char *it, size_t n)
+{
+	struct gp_arena a = {0};
+	const char *name;
+	int64_t *p;
+
+	if (!memchr(it, '%', n))
+		return gp_map_getn(m, it, n);
+	name = gp_unesc(&a, it, n);
+	p = name ? gp_map_get(m, name) : NULL;
+	gp_arena_release(&a);
+	return p;
+}
+
+/* the index of the tensor named it[0..n) (escaped), or -1 if the DAG has none */
 static int
-tensor(struct gp_dag *d, struct gp_map *m, const char *it, size_t n, size_t *cap)
+find(const struct gp_dag *d, const char *it, size_t n)
+{
+	int64_t *p = lookup(&d->names, it, n);
+
+	return p ? (int)*p : -1;
+}
+
+/* the index of the tensor named it[0..n) (escaped), adding it; -1 if the
+ * escape is malformed */
+static int
+tensor(struct gp_dag *d, const char *it, size_t n, size_t *cap)
 {
 	struct gp_stream *s = d->stream;
 	const char *name;
 	int64_t *p;
-	int gt = d->g ? gp_graph_item(d->g, 0, it, n) : -1;
 
-	if (gt >= 0 && d->gidx[gt] >= 0)
-		return d->gidx[gt];
-	if (gt >= 0) {
-		name = d->g->t[gt].name;
-		d->gidx[gt] = d->nt;
-	} else if (!memchr(it, '%', n)) {
-		if ((p = gp_map_getn(m, it, n)))
+	if (!memchr(it, '%', n)) {
+		if ((p = gp_map_getn(&d->names, it, n)))
 			return (int)*p;
 		/* the last item of a field is NUL-terminated already */
 		name = it[n] ? gp_arena_strndup(&s->arena, it, n) : it;
 	} else {
 		if (!(name = gp_unesc(&s->arena, it, n)))
 			return -1;
-		if ((p = gp_map_get(m, name)))
+		if ((p = gp_map_get(&d->names, name)))
 			return (int)*p;
 	}
 	if ((size_t)d->nt == *cap) {
 		*cap = *cap ? 2 * *cap : 64;
 		d->tname = gp_xreallocarray(d->tname, *cap, sizeof *d->tname);
 		d->tprod = gp_xreallocarray(d->tprod, *cap, sizeof *d->tprod);
-		d->tg = gp_xreallocarray(d->tg, *cap, sizeof *d->tg);
 	}
 	d->tname[d->nt] = name;
 	d->tprod[d->nt] = -1;
-	d->tg[d->nt] = gt;
-	if (gt < 0)
-		gp_map_put(m, name, d->nt);
+	gp_map_put(&d->names, name, d->nt);
 	return d->nt++;
 }
 
@@ -166,7 +182,7 @@ uniq(int *v, int n)
 
 /* CSR lists: split the field of column c of every record into tensor indices */
 static void
-lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o, int out)
+lists(struct gp_dag *d, size_t *cap, int c, int **o0, int **o, int out)
 {
 	size_t tot = 0, have = 64;
 	int v;
@@ -179,6 +195,11 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 		int cnt = 0;
 
 		(*o0)[v] = (int)tot;
+		if (v + 8 < d->n) {             /* the slot of a later record's first name, on its way */
+			const char *l = gp_val(d->t, c, (size_t)v + 8);
+
+			gp_map_prefetchn(&d->names, l, strcspn(l, ","));
+		}
 		for (a = 0; strcmp(f, ".") != 0; a = e + 1) {
 			int t;
 
@@ -186,7 +207,7 @@ lists(struct gp_dag *d, struct gp_map *m, size_t *cap, int c, int **o0, int **o,
 			if (e == a)
 				gp_die("%s: subgraph %s: empty name in its %s", d->src, gp_dag_id(d, v),
 				    out ? "outputs" : "inputs");
-			if ((t = tensor(d, m, f + a, e - a, cap)) < 0)
+			if ((t = tensor(d, f + a, e - a, cap)) < 0)
 				gp_die("%s: subgraph %s: malformed %s list '%s'", d->src, gp_dag_id(d, v),
 				    out ? "outputs" : "inputs", f);
 			if (tot + 1 > have) {
@@ -257,6 +278,14 @@ gp_dag_records(struct gp_dag *d, struct gp_stream *s)
 	if ((p = gp_hdr_field(s, "partition", "weight_bytes")) &&
 	    (gp_parse_i64(p, &d->weight_bytes) || d->weight_bytes < 0))
 		gp_die("%s: ##partition: weight_bytes '%s' is not a count", s->src, p);
+	d->batch = -1;
+	if ((p = gp_hdr_field(s, "partition", "batch")) && strcmp(p, ".") &&
+	    (gp_parse_i64(p, &d->batch) || d->batch < 1))
+		gp_die("%s: ##partition: batch '%s' is not a count", s->src, p);
+	d->weights_prec = -1;
+	if ((p = gp_hdr_field(s, "partition", "weights_prec")) && strcmp(p, ".") &&
+	    (d->weights_prec = gp_prec_from_name(p)) < 0)
+		gp_die("%s: ##partition: unknown weights_prec '%s'", s->src, p);
 	if (d->t->nrow > 1000000)
 		gp_die("%s: %zu subgraphs: more than gp-concur handles (1000000)", s->src, d->t->nrow);
 	d->n = (int)d->t->nrow;
@@ -290,15 +319,15 @@ void
 gp_dag_edges(struct gp_dag *d)
 {
 	struct gp_stream *s = d->stream;
-	struct gp_map *m = &d->names;
 	size_t cap = 0;
 	int c_in, c_out, v, k;
 
 	c_in = gp_table_need(s, d->t, "inputs");
 	c_out = gp_table_need(s, d->t, "outputs");
+	gp_map_reserve(&d->names, (size_t)d->n + 1);
 	/* outputs first: then every input's producer is known */
-	lists(d, m, &cap, c_out, &d->o0, &d->out, 1);
-	lists(d, m, &cap, c_in, &d->i0, &d->in, 0);
+	lists(d, &cap, c_out, &d->o0, &d->out, 1);
+	lists(d, &cap, c_in, &d->i0, &d->in, 0);
 	invert(d->n, d->nt, d->i0, d->in, &d->c0, &d->cons);
 
 	/* predecessors: the producers of a subgraph's inputs */
@@ -317,47 +346,114 @@ gp_dag_edges(struct gp_dag *d)
 	invert(d->n, d->n, d->p0, d->p, &d->s0, &d->s);
 }
 
-void
-gp_dag_build(struct gp_dag *d, struct gp_graph *g)
+/* item i of the comma-separated list field f: its start, and its length in
+ * *n; NULL if there is none */
+static const char *
+item(const char *f, int i, size_t *n)
 {
-	struct gp_stream *s = g->s;
-	struct gp_map *m = &d->names;
-	int k, *out;
+	for (; i > 0 && *f; i--)
+		f += strcspn(f, ",") + (f[strcspn(f, ",")] == ',');
+	if (!strcmp(f, ".") || (!*f && i >= 0))
+		return NULL;
+	*n = strcspn(f, ",");
+	return f;
+}
+
+/* views: the graph outputs in want that no subgraph writes are views of a
+ * tensor (Reshape, Flatten, Identity... gp_op_passes_on) that one does: the
+ * node records of the main graph, last to first (they are in topological
+ * order), take each such output back to the input it passes on, until it
+ * reaches a subgraph's tensor, which is then kept (as gp_tensor_root does on
+ * the graph) */
+static void
+views(struct gp_dag *d, struct gp_map *want, size_t pending)
+{
+	struct gp_stream *s = d->stream;
+	const struct gp_table *nt = gp_table_get(s, "node");
+	int c_op, c_dom, c_in, c_out, c_graph, k;
+	size_t r, n, ni;
+	const char *o, *in;
+	struct gp_arena a = {0};
+
+	if (!nt)
+		return;
+	c_op = gp_table_need(s, nt, "op");
+	c_dom = gp_table_need(s, nt, "domain");
+	c_in = gp_table_need(s, nt, "inputs");
+	c_out = gp_table_need(s, nt, "outputs");
+	c_graph = gp_table_need(s, nt, "graph");
+	for (r = nt->nrow; r-- > 0 && pending > 0;) {
+		const char *g = gp_val(nt, c_graph, r);
+		char *key;
+		int64_t *p;
+
+		if (g[0] != '0' || g[1] || !(o = item(gp_val(nt, c_out, r), 0, &n)) ||
+		    !(p = lookup(want, o, n)) || *p < 0 ||
+		    !gp_op_passes_on(gp_val(nt, c_dom, r), gp_val(nt, c_op, r)))
+			continue;
+		*p = -1;                        /* followed */
+		pending--;
+		if (!(in = item(gp_val(nt, c_in, r), 0, &ni)) || ni == 0)
+			continue;
+		if ((k = find(d, in, ni)) >= 0)
+			d->tkeep[k] = 1;
+		else if ((key = gp_unesc(&a, in, ni)) && gp_map_put(want, key, 0))
+			pending++;
+	}
+	gp_arena_release(&a);
+}
+
+void
+gp_dag_build(struct gp_dag *d, struct gp_stream *s)
+{
+	struct gp_trec tr;
+	struct gp_map want = {0};
+	struct gp_arena a = {0};
+	size_t pending = 0;
+	char *seen;
+	int k;
 
 	gp_dag_records(d, s);
-	d->g = g;
-	d->gidx = gp_xcalloc(g->ntensor + 1, sizeof *d->gidx);
-	memset(d->gidx, 0xff, (g->ntensor + 1) * sizeof *d->gidx);      /* -1 */
 	gp_dag_edges(d);
 
-	/* tensor sizes, and which tensors outlive the run (graph outputs, after views) */
+	/* the tensors' sizes from their records, and which outlive the run
+	 * (graph outputs, after views) */
 	d->tbytes = gp_xcalloc((size_t)d->nt + 1, sizeof *d->tbytes);
 	d->tkeep = gp_xcalloc((size_t)d->nt + 1, 1);
-	for (k = 0; k < d->nt; k++) {
-		int t = d->tg[k];
+	seen = gp_xcalloc((size_t)d->nt + 1, 1);
+	gp_trec_init(&tr, s);
+	while (gp_trec_next(&tr)) {
 		int64_t e;
 
-		if (t < 0)
-			gp_die("%s: subgraph tensor '%s' has no tensor record in the main graph", s->src,
-			    d->tname[k]);
-		e = gp_shape_numel(&g->t[t].shape);
-		if (e == -2)
-			gp_die("%s: tensor '%s': its element count overflows 64 bits", s->src, d->tname[k]);
-		d->tbytes[k] = e < 0 || g->t[t].dtype <= 0 ? -1 :
-		    gp_tensor_bytes(gp_dtype_as(g->t[t].dtype, d->dtype), e);
+		if (tr.row + 16 < tr.t->nrow)    /* a later record's slot, on its way */
+			gp_map_prefetch(&d->names, gp_val(tr.t, tr.c_name, tr.row + 16));
+		k = find(d, tr.name, strlen(tr.name));
+		if (tr.kind == GP_K_OUTPUT) {
+			char *name = gp_unesc(&a, tr.name, strlen(tr.name));
+
+			if (k >= 0)
+				d->tkeep[k] = 1;
+			else if (name && gp_map_put(&want, name, 0))
+				pending++;
+		}
+		if (k < 0 || seen[k])
+			continue;
+		seen[k] = 1;
+		e = gp_trec_numel(&tr);
+		d->tbytes[k] = e < 0 || tr.dtype <= 0 ? -1 :
+		    gp_tensor_bytes(gp_dtype_as(tr.dtype, d->dtype), e);
 		if (d->tbytes[k] == -2)
 			gp_die("%s: tensor '%s': its byte count overflows 64 bits", s->src, d->tname[k]);
 	}
-	out = g->ngraph > 0 ? g->gout[0] : NULL;
-	for (k = 0; out && k < g->ngout[0]; k++) {
-		int t = gp_tensor_root(g, out[k]);
-		int64_t *x = t >= 0 && d->gidx[t] < 0 ? gp_map_get(m, g->t[t].name) : NULL;
-
-		if (t >= 0 && d->gidx[t] >= 0)
-			d->tkeep[d->gidx[t]] = 1;
-		else if (x)
-			d->tkeep[*x] = 1;
-	}
+	gp_trec_release(&tr);
+	for (k = 0; k < d->nt; k++)
+		if (!seen[k])
+			gp_die("%s: subgraph tensor '%s' has no tensor record in the main graph", s->src,
+			    d->tname[k]);
+	free(seen);
+	views(d, &want, pending);
+	gp_map_release(&want);
+	gp_arena_release(&a);
 }
 
 void
@@ -378,8 +474,6 @@ gp_dag_release(struct gp_dag *d)
 	free(d->tname);
 	free(d->tbytes);
 	free(d->tprod);
-	free(d->tg);
-	free(d->gidx);
 	free(d->tkeep);
 	free(d->i0);
 	free(d->in);

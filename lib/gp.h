@@ -144,6 +144,7 @@ int64_t *gp_map_getn(const struct gp_map *m, const char *k, size_t n); /* the sa
 int gp_map_put(struct gp_map *m, const char *k, int64_t v); /* 1 if added, 0 if k was there */
 void gp_map_reserve(struct gp_map *m, size_t n);            /* room for n keys without growing */
 void gp_map_prefetch(const struct gp_map *m, const char *k); /* k's slot on its way to the cache */
+void gp_map_prefetchn(const struct gp_map *m, const char *k, size_t n);
 void gp_map_release(struct gp_map *m);
 
 /* ---- esc.c: percent-encoding of fields, number formatting ---- */
@@ -472,6 +473,35 @@ int64_t gp_graph_batch(const struct gp_graph *g);
 /* The raw text of an attribute's value, or NULL. */
 const char *gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *key);
 
+/* ---- trec.c: the main graph's tensor records, one by one, without the graph ---- */
+/* A record's kind and dtype fields, as every reader parses them: the dtype's
+ * ONNX number, 0 for '?', -1 for a type that is not a tensor's ("seq(...)");
+ * an unknown name is fatal, naming the tensor. */
+enum gp_kind gp_trec_kind(const char *field);
+int gp_trec_dtype(struct gp_stream *s, const char *name, const char *field);
+/* A reader of the tensor records of graph 0, for the programs after
+ * gp-partition (gp-concur, gp-roofline), which need their sizes and kinds
+ * but not the graph: gp_trec_next reads the next one (1), or says there are
+ * no more (0); gp_trec_numel is its element count (-1 unknown). Dies on a
+ * malformed dtype or shape. */
+struct gp_trec {
+	struct gp_stream *s;
+	const struct gp_table *t;
+	int c_name, c_dtype, c_shape, c_kind, c_graph;
+	size_t row;                         /* the record read last */
+	const char *name;                   /* its name as written (escaped) */
+	int dtype;
+	enum gp_kind kind;
+	const char *dt_text, *kind_text, *sh_text;  /* the fields those were read from */
+	int64_t numel;
+	size_t parsed;
+	struct gp_arena a;
+};
+void gp_trec_init(struct gp_trec *tr, struct gp_stream *s);   /* dies without tensor records */
+int gp_trec_next(struct gp_trec *tr);
+int64_t gp_trec_numel(struct gp_trec *tr);
+void gp_trec_release(struct gp_trec *tr);
+
 /* ---- ops.c: the op table (its functions in op-*.c, dims.c; private: op.h) ---- */
 /* What a node costs when it runs, as its op's cost function counts it
  * (docs/counting.md). Counts are exact; a product that would overflow 64 bits
@@ -526,6 +556,7 @@ int gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
 /* 1 if node n's output 0 is its input 0 under another name or shape (a view,
  * Identity, Dropout): no kernel, no data moved. */
 int gp_op_passes(const struct gp_node *n);
+int gp_op_passes_on(const char *domain, const char *op);   /* the same by op type */
 /* The tensor t is a view of, through every node that passes its input on. */
 int gp_tensor_root(const struct gp_graph *g, int t);
 /* Set by shape functions on an impossible node: a message, for the caller to report. */
@@ -582,6 +613,7 @@ struct gp_part {
 	int64_t params;                     /* elements of the model's weights */
 	int64_t buffers;                    /* elements of BatchNormalization running statistics */
 	int64_t weight_bytes;               /* bytes of both */
+	int weights_prec;                   /* the precision most MACs read their weights in; -1 none known */
 	int64_t folded_macs, folded_flops;  /* of nodes computed from constants only, once */
 	int shape_nodes;                    /* of those, the nodes computing from activations' shapes
 	                                     * (Shape, Size and what follows them): folded by gp,
@@ -610,7 +642,6 @@ int gp_gemm_parse(const char *s, struct gp_gemm *out, int max);
  * order); v depends on u when v reads a tensor u writes. Lists are CSR: the
  * predecessors of v are p[p0[v] .. p0[v+1]), ascending and unique. */
 struct gp_dag {
-	struct gp_graph *g;                 /* NULL unless gp_dag_build */
 	struct gp_stream *stream;
 	const char *src;
 	struct gp_table *t;                 /* the subgraph records */
@@ -625,14 +656,14 @@ struct gp_dag {
 	int64_t *io;                        /* bytes_in + bytes_out; -1 unknown */
 	int64_t *threads;                   /* -1 unknown */
 	int64_t weight_bytes;               /* from ##partition; -1 if absent */
+	int64_t batch;                      /* the model's, from ##partition; -1 if absent or unknown */
+	int weights_prec;                   /* the MACs' precision, from ##partition; -1 if absent or unknown */
 	int dtype;                          /* the ##partition dtype floating tensors were counted at; 0 as they are */
 	/* the activation tensors subgraphs read and write */
 	int nt;
 	const char **tname;
 	int64_t *tbytes;                    /* whole tensor, at the ##partition dtype; -1 unknown */
 	int *tprod;                         /* the subgraph writing it, -1 none (a graph input) */
-	int *tg;                            /* its tensor in the graph (gp_dag_build), else -1 */
-	int *gidx;                          /* graph tensor -> DAG tensor, -1 (gp_dag_build) */
 	char *tkeep;                        /* a graph output (after views): lives to the end */
 	int *i0, *in;                       /* v's input tensors, ascending, unique */
 	int *o0, *out;                      /* v's output tensors */
@@ -647,11 +678,11 @@ void gp_dag_records(struct gp_dag *d, struct gp_stream *s);
  * names) and p0/p, s0/s; dies if the lists are malformed or the records are
  * not in topological order. */
 void gp_dag_edges(struct gp_dag *d);
-/* Both, and the tensors' sizes (tbytes) and graph outputs (tkeep) from g's
- * tensor records: the whole DAG of the subgraph records of g's stream. The
- * DAG needs g no more once built: a program may release g (and set d->g to
- * NULL) before its analyses. */
-void gp_dag_build(struct gp_dag *d, struct gp_graph *g);
+/* Both, and the tensors' sizes (tbytes) and graph outputs (tkeep, through
+ * the views that pass them on) from the main graph's tensor and node
+ * records, without building the graph: the whole DAG of s's subgraph
+ * records. Dies on a subgraph tensor with no tensor record. */
+void gp_dag_build(struct gp_dag *d, struct gp_stream *s);
 void gp_dag_release(struct gp_dag *d);
 /* The id field of subgraph v, as written. */
 static inline const char *

@@ -68,14 +68,6 @@ parse_data(struct gp_graph *g, struct gp_tensor *t, const char *field)
 	t->nval = (int)k;
 }
 
-static enum gp_kind
-kind_of(const char *k)
-{
-	return strcmp(k, "input") == 0 ? GP_K_INPUT : strcmp(k, "initializer") == 0 ? GP_K_INIT :
-	    strcmp(k, "constant") == 0 ? GP_K_CONST : strcmp(k, "output") == 0 ? GP_K_OUTPUT :
-	    strcmp(k, "intermediate") == 0 ? GP_K_INTER : GP_K_OTHER;
-}
-
 /* findn: the tensor called name[0..n) (decoded) seen from graph gid; -1 */
 static int
 findn(const struct gp_graph *g, int gid, const char *name, size_t n)
@@ -210,13 +202,11 @@ gp_graph_build(struct gp_graph *g, struct gp_stream *s)
 		t->row = r;
 		t->name = dec(s, gp_val(g->tensor_table, c_name, r), "tensor name");
 		t->graph = graph_id(s, gp_val(g->tensor_table, c_graph, r), g->ngraph);
-		t->dtype = strcmp(dt, "?") == 0 ? 0 : gp_dtype_from_name(dt);
-		if (t->dtype < 0 && !strchr(dt, '('))
-			gp_die("%s: tensor '%s': unknown dtype '%s'", s->src, t->name, dt);
+		t->dtype = gp_trec_dtype(s, t->name, dt);
 		if (gp_shape_parse(&s->arena, gp_val(g->tensor_table, c_shape, r), &t->shape) < 0)
 			gp_die("%s: tensor '%s': malformed shape '%s'", s->src, t->name,
 			    gp_val(g->tensor_table, c_shape, r));
-		t->kind = kind_of(gp_val(g->tensor_table, c_kind, r));
+		t->kind = gp_trec_kind(gp_val(g->tensor_table, c_kind, r));
 		t->producer = -1;
 		t->nval = -1;
 		parse_data(g, t, gp_val(g->tensor_table, c_data, r));

@@ -59,6 +59,13 @@ gp_map_prefetch(const struct gp_map *m, const char *k)
 		__builtin_prefetch(&m->e[hash(k) & (m->cap - 1)], 1);
 }
 
+void
+gp_map_prefetchn(const struct gp_map *m, const char *k, size_t n)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->e[hashn(k, n) & (m->cap - 1)], 1);
+}
+
 int64_t *
 gp_map_get(const struct gp_map *m, const char *k)
 {

@@ -256,11 +256,17 @@ gp_op_find(const char *domain, const char *op)
 }
 
 int
+gp_op_passes_on(const char *domain, const char *name)
+{
+	const struct gp_op *op = gp_op_find(domain, name);
+
+	return op && (op->cls == GP_C_VIEW || !strcmp(name, "Identity") || !strcmp(name, "Dropout"));
+}
+
+int
 gp_op_passes(const struct gp_node *n)
 {
-	const struct gp_op *op = gp_op_find(n->domain, n->op);
-
-	return op && (op->cls == GP_C_VIEW || !strcmp(n->op, "Identity") || !strcmp(n->op, "Dropout"));
+	return gp_op_passes_on(n->domain, n->op);
 }
 
 int

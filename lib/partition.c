@@ -26,6 +26,49 @@ is_weight_dtype(int dt)
 	return gp_dtype_isfloat(dt) || dt == 2 || dt == 3 || dt == 21 || dt == 22;
 }
 
+/* weights_prec: the precision of the model's multiply-accumulates: the
+ * dtype of the weight each MAC op reads (input 1, input 3 of the QLinear
+ * ops; input 0's when it reads no weight there), the one holding the most
+ * MACs; -1 if the model has no MAC op whose cost and dtype are known. Every
+ * node counts, in every graph (both branches of an If); a kernel's cost is
+ * the one gp_partition counted. */
+static int
+weights_prec(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	int64_t macs[GP_PREC_N] = {0};
+	size_t i;
+	int p, best = -1;
+
+	for (i = 0; i < g->nn; i++) {
+		struct gp_node *n = &g->n[i];
+		int wi = !strncmp(n->op, "QLinear", 7) ? 3 : 1, t;
+		const struct gp_op *op;
+		struct gp_cost c;
+
+		if (P->member[i] && (!P->known[i] || P->cost[i].macs <= 0))
+			continue;               /* costed already: no MACs */
+		op = gp_op_find(n->domain, n->op);
+		if (!op || op->cls != GP_C_DENSE)
+			continue;
+		if (P->member[i])
+			c = P->cost[i];
+		else if (gp_op_cost(g, n, &c) < 0 || c.overflow)
+			continue;
+		t = wi < n->nin && n->in[wi] >= 0 ? gp_tensor_root(g, n->in[wi]) : -1;
+		if (t < 0 || (g->t[t].kind != GP_K_INIT && g->t[t].kind != GP_K_CONST))
+			t = n->nin > 0 ? n->in[0] : -1;
+		if (t < 0 || (p = gp_prec_of_dtype(g->t[t].dtype)) < 0)
+			continue;
+		if (__builtin_add_overflow(macs[p], c.macs, &macs[p]))
+			macs[p] = INT64_MAX;
+	}
+	for (p = 0; p < GP_PREC_N; p++)
+		if (macs[p] > 0 && (best < 0 || macs[p] > macs[best]))
+			best = p;
+	return best;
+}
+
 void
 gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *out)
 {
@@ -86,6 +129,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
 	part_order(&P, rank);
 	part_collect(&P, out, rank);
+	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;
 	out->shape_nodes = P.shape_nodes;
 	out->folded_flops = P.folded_flops;
