@@ -170,94 +170,60 @@ family(struct part *P, int G)
 	return norm ? norm : P->cost[P->first[G]].kind;
 }
 
-static void
-heap_push(struct part *P, int *h, int *n, int v)
-{
-	int i = (*n)++;
-
-	while (i > 0 && P->first[h[(i - 1) / 2]] > P->first[v]) {
-		h[i] = h[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h[i] = v;
-}
-
-static int
-heap_pop(struct part *P, int *h, int *n)
-{
-	int top = h[0], v = h[--(*n)], i = 0, c;
-
-	while ((c = 2 * i + 1) < *n) {
-		if (c + 1 < *n && P->first[h[c + 1]] < P->first[h[c]])
-			c++;
-		if (P->first[h[c]] >= P->first[v])
-			break;
-		h[i] = h[c];
-		i = c;
-	}
-	if (*n > 0)
-		h[i] = v;
-	return top;
-}
-
 /* order: number the groups in a topological order of the subgraph DAG (a
  * node joining an earlier group can make it read a later one's output),
- * smallest first node first; rank[G] is G's place. */
+ * smallest first node first; rank[G] is G's place. The groups are numbered
+ * by their first nodes for gp_topo_order (topo.c), whose smallest ready item
+ * goes first. */
 void
 part_order(struct part *P, int *rank)
 {
 	struct gp_graph *g = P->g;
-	int G = P->ngrp, *deg = gp_xcalloc((size_t)G + 1, sizeof *deg);
-	int *adj0 = gp_xcalloc((size_t)G + 2, sizeof *adj0), *adj = NULL, *fill = NULL, *heap, nh = 0, done = 0;
-	int pass, m, j, nr, *rd, k;
+	size_t G = (size_t)P->ngrp, ne = 0, cap = 64, i, k, *lab, *grp, *edge, *order;
+	int m, j, nr, *rd;
 
-	for (pass = 0; pass < 2; pass++) {
-		for (k = 0; k < G; k++) {
-			for (m = P->first[k]; m >= 0; m = P->next[m]) {
-				rd = part_reads(P, (size_t)m, &nr);
-				for (j = 0; j < nr; j++) {
-					int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
+	/* lab[G]: G's place among the groups by first node; grp the inverse */
+	lab = gp_xcalloc(G + 1, sizeof *lab);
+	grp = gp_xcalloc(G + 1, sizeof *grp);
+	order = gp_xcalloc(G + 1, sizeof *order);
+	{
+		size_t *byfirst = gp_xcalloc(g->nn + 1, sizeof *byfirst), n = 0;
 
-					if (H < 0 || H == k || P->isconst[rd[j]])
-						continue;
-					if (pass) {
-						adj[fill[H]++] = k;
-						deg[k]++;
-					} else {
-						adj0[H + 1]++;
-					}
+		for (k = 0; k < G; k++)
+			byfirst[P->first[k]] = k + 1;   /* 0: no group starts there */
+		for (i = 0; i < g->nn; i++)
+			if (byfirst[i]) {
+				lab[byfirst[i] - 1] = n;
+				grp[n++] = byfirst[i] - 1;
+			}
+		free(byfirst);
+	}
+	edge = gp_xcalloc(2 * cap, sizeof *edge);
+	for (k = 0; k < G; k++)
+		for (m = P->first[k]; m >= 0; m = P->next[m]) {
+			rd = part_reads(P, (size_t)m, &nr);
+			for (j = 0; j < nr; j++) {
+				int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
+
+				if (H < 0 || (size_t)H == k || P->isconst[rd[j]])
+					continue;
+				if (ne == cap) {
+					cap *= 2;
+					edge = gp_xreallocarray(edge, 2 * cap, sizeof *edge);
 				}
+				edge[2 * ne] = lab[H];
+				edge[2 * ne + 1] = lab[k];
+				ne++;
 			}
 		}
-		if (!pass) {
-			for (k = 0; k < G; k++)
-				adj0[k + 1] += adj0[k];
-			adj = gp_xcalloc((size_t)adj0[G] + 1, sizeof *adj);
-			fill = gp_xcalloc((size_t)G + 1, sizeof *fill);
-			for (k = 0; k < G; k++)
-				fill[k] = adj0[k];
-		}
-	}
-	/* Kahn's algorithm with a min-heap on the groups' first nodes */
-	heap = gp_xcalloc((size_t)G + 1, sizeof *heap);
-	for (k = 0; k < G; k++)
-		if (deg[k] == 0)
-			heap_push(P, heap, &nh, k);
-	while (nh > 0) {
-		int u = heap_pop(P, heap, &nh);
-
-		rank[u] = done++;
-		for (j = adj0[u]; j < adj0[u + 1]; j++)
-			if (--deg[adj[j]] == 0)
-				heap_push(P, heap, &nh, adj[j]);
-	}
-	if (done != G)
+	if (gp_topo_order(G, edge, ne, order) < G)
 		gp_die("%s: the subgraphs make a cycle (a gp bug: please report it)", g->s->src);
-	free(deg);
-	free(adj0);
-	free(adj);
-	free(fill);
-	free(heap);
+	for (i = 0; i < G; i++)
+		rank[grp[order[i]]] = (int)i;
+	free(lab);
+	free(grp);
+	free(edge);
+	free(order);
 }
 
 /* make the subgraph records of the groups */
