@@ -92,6 +92,24 @@ counted(struct part *P)
 	}
 }
 
+/* offsets: the start of each of n lists of cnt[i] items in one array,
+ * into off[0 .. n] (off[n] the total, returned); cnt is zeroed for the
+ * second pass that fills them */
+static int
+offsets(int *cnt, int *off, size_t n)
+{
+	size_t i;
+	int total = 0;
+
+	for (i = 0; i < n; i++) {
+		off[i] = total;
+		total += cnt[i];
+		cnt[i] = 0;
+	}
+	off[n] = total;
+	return total;
+}
+
 void
 part_scan(struct part *P)
 {
@@ -187,12 +205,7 @@ part_scan(struct part *P)
 			}
 		}
 		if (!k) {
-			for (i = 0, total = 0; i < g->nn; i++) {
-				P->extra0[i] = total;
-				total += cnt[i];
-				cnt[i] = 0;
-			}
-			P->extra0[g->nn] = total;
+			total = offsets(cnt, P->extra0, g->nn);
 			P->extra = gp_xcalloc((size_t)total + 1, sizeof *P->extra);
 		}
 	}
@@ -245,12 +258,7 @@ part_consumers(struct part *P)
 			}
 		}
 		if (!pass) {
-			for (i = 0, total = 0; i < g->ntensor; i++) {
-				P->cons0[i] = total;
-				total += cnt[i];
-				cnt[i] = 0;
-			}
-			P->cons0[g->ntensor] = total;
+			total = offsets(cnt, P->cons0, g->ntensor);
 			P->cons = gp_xcalloc((size_t)total + 1, sizeof *P->cons);
 		}
 	}
