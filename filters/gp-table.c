@@ -396,8 +396,12 @@ put_json_str(const char *s, size_t n)
 	size_t i;
 	unsigned char c;
 
+	/* most values need no escape: written in one piece */
+	for (i = 0; i < n && (c = (unsigned char)s[i]) >= 0x20 && c != 0x7f && c != '"' && c != '\\'; i++)
+		;
 	putchar_unlocked('"');
-	for (i = 0; i < n; i++) {
+	fwrite(s, 1, i, stdout);
+	for (; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
@@ -420,7 +424,7 @@ put_csv(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n && !((unsigned char)s[i] < 0x20 || strchr(",\"", s[i])); i++)
+	for (i = 0; i < n && (unsigned char)s[i] >= 0x20 && s[i] != ',' && s[i] != '"'; i++)
 		;
 	if (i == n) {
 		fwrite(s, 1, n, stdout);
@@ -510,8 +514,13 @@ put_field(struct out *o, struct gp_arena *a, const char *raw, const struct at *a
 	} else if (o->fmt == F_CSV) {
 		put_csv(v, n);
 	} else {
-		/* what a TSV field cannot hold, and what would start a quoted one */
-		for (i = 0; i < n; i++)
+		/* what a TSV field cannot hold, and what would start a quoted one;
+		 * the text before the first of them in one piece */
+		for (i = 0; i < n && (unsigned char)v[i] >= 0x20 && v[i] != 0x7f &&
+		    !(v[i] == '%' && v != raw) && !(i == 0 && v[i] == '"'); i++)
+			;
+		fwrite(v, 1, i, stdout);
+		for (; i < n; i++)
 			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] == '%' && v != raw) ||
 			    (i == 0 && v[i] == '"'))
 				put_hex(v[i]);

@@ -448,7 +448,7 @@ complete_words() {
 	# gp-table: the record types and columns of the file after '<', wherever it is
 	run -0 complete_words gp-table '<' "$S" s
 	assert_output $'stage\nsubgraph'
-	run -0 complete_words gp-table '<' "$S" stage w
+	run -0 complete_words gp-table '<' "$S" stage wi
 	assert_output width
 	run -0 complete_words COMP_CWORD=2 gp-table subgraph roofline.l '<' "$S"
 	assert_output $'roofline.latency_concurrent_s\nroofline.latency_s\nroofline.launch_bound_share'
