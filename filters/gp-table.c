@@ -384,10 +384,54 @@ isutf8(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/* The table goes out through a buffer of its own: a field at a time
+ * through stdio's locked calls was most of gp-table's time. */
+static char obuf[1 << 16];
+static size_t olen;
+
+static void
+oflush(void)
+{
+	fwrite(obuf, 1, olen, stdout);
+	olen = 0;
+}
+
+static void
+oput(const char *s, size_t n)
+{
+	if (olen + n > sizeof obuf) {
+		oflush();
+		if (n > sizeof obuf) {
+			oput(s, n);
+			return;
+		}
+	}
+	memcpy(obuf + olen, s, n);
+	olen += n;
+}
+
+static void
+oputs(const char *s)
+{
+	oput(s, strlen(s));
+}
+
+static void
+oputc(int c)
+{
+	if (olen == sizeof obuf)
+		oflush();
+	obuf[olen++] = (char)c;
+}
+
 static void
 put_hex(int c)
 {
-	printf("%%%02X", (unsigned char)c);
+	static const char hex[] = "0123456789ABCDEF";
+
+	oputc('%');
+	oputc(hex[(unsigned char)c >> 4]);
+	oputc(hex[c & 15]);
 }
 
 static void
@@ -399,24 +443,24 @@ put_json_str(const char *s, size_t n)
 	/* most values need no escape: written in one piece */
 	for (i = 0; i < n && (c = (unsigned char)s[i]) >= 0x20 && c != 0x7f && c != '"' && c != '\\'; i++)
 		;
-	putchar_unlocked('"');
-	fwrite(s, 1, i, stdout);
+	oputc('"');
+	oput(s, i);
 	for (; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			oputc('\\'), oputc(c);
 		else if (c == '\n')
-			fputs("\\n", stdout);
+			oputs("\\n");
 		else if (c == '\t')
-			fputs("\\t", stdout);
+			oputs("\\t");
 		else if (c == '\r')
-			fputs("\\r", stdout);
+			oputs("\\r");
 		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
+			oputs("\\u00"), oputc("0123456789abcdef"[c >> 4]), oputc("0123456789abcdef"[c & 15]);
 		else
-			putchar_unlocked(c);
+			oputc(c);
 	}
-	putchar_unlocked('"');
+	oputc('"');
 }
 
 static void
@@ -427,16 +471,16 @@ put_csv(const char *s, size_t n)
 	for (i = 0; i < n && (unsigned char)s[i] >= 0x20 && s[i] != ',' && s[i] != '"'; i++)
 		;
 	if (i == n) {
-		fwrite(s, 1, n, stdout);
+		oput(s, n);
 		return;
 	}
-	putchar_unlocked('"');
+	oputc('"');
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
-			putchar_unlocked('"');
-		putchar_unlocked(s[i]);
+			oputc('"');
+		oputc(s[i]);
 	}
-	putchar_unlocked('"');
+	oputc('"');
 }
 
 /* Write one header-row name. */
@@ -444,17 +488,17 @@ static void
 put_title(const struct out *o, const char *t, int first)
 {
 	if (o->fmt == F_JSON) {
-		fputs(first ? "{" : ",", stdout);
+		oputs(first ? "{" : ",");
 		put_json_str(t, strlen(t));
-		putchar_unlocked(':');
+		oputc(':');
 	} else if (o->fmt == F_CSV) {
 		if (!first)
-			putchar_unlocked(',');
+			oputc(',');
 		put_csv(t, strlen(t));
 	} else {
 		if (!first)
-			putchar_unlocked('\t');
-		fputs(t, stdout);
+			oputc('\t');
+		oputs(t);
 	}
 }
 
@@ -474,15 +518,15 @@ put_field(struct out *o, struct gp_arena *a, const char *raw, const struct at *a
 
 	if (!strcmp(raw, ".")) {
 		if (o->fmt == F_JSON)
-			fputs("null", stdout);
+			oputs("null");
 		else if (o->fmt == F_CSV)
 			put_csv(o->na, strlen(o->na));
 		else
-			fputs(o->na, stdout);
+			oputs(o->na);
 		return;
 	}
 	if (o->fmt == F_JSON && isjsonnum(raw)) {
-		fputs(raw, stdout);
+		oputs(raw);
 		return;
 	}
 	if (!o->raw && strchr(raw, '%')) {
@@ -519,13 +563,13 @@ put_field(struct out *o, struct gp_arena *a, const char *raw, const struct at *a
 		for (i = 0; i < n && (unsigned char)v[i] >= 0x20 && v[i] != 0x7f &&
 		    !(v[i] == '%' && v != raw) && !(i == 0 && v[i] == '"'); i++)
 			;
-		fwrite(v, 1, i, stdout);
+		oput(v, i);
 		for (; i < n; i++)
 			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] == '%' && v != raw) ||
 			    (i == 0 && v[i] == '"'))
 				put_hex(v[i]);
 			else
-				putchar_unlocked(v[i]);
+				oputc(v[i]);
 	}
 }
 
@@ -557,7 +601,7 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 	if (o->fmt != F_JSON) {
 		for (c = 0; c < ncol; c++)
 			put_title(o, cols[c].title, c == 0);
-		putchar_unlocked('\n');
+		oputc('\n');
 	}
 	for (i = 0; i < in->n; i++) {
 		if (!(t = gp_table_get(&in->st[i].s, type)))
@@ -569,20 +613,22 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 			    hdr_text(&in->st[i], &cols[c]);
 		}
 		for (r = 0; r < t->nrow; r++) {
+			gp_table_prefetch(t, r);
 			for (c = 0; c < ncol; c++) {
 				if (o->fmt == F_JSON)
 					put_title(o, cols[c].title, c == 0);
 				else if (c)
-					putchar_unlocked(o->fmt == F_CSV ? ',' : '\t');
+					oputc(o->fmt == F_CSV ? ',' : '\t');
 				at.stream = i + 1, at.row = r + 1, at.col = cols[c].title;
 				put_field(o, &a, idx[c] >= 0 ? gp_val(t, idx[c], r) : txt[c], &at);
 			}
-			fputs(o->fmt == F_JSON ? "}\n" : "\n", stdout);
+			oputs(o->fmt == F_JSON ? "}\n" : "\n");
 			if (r % 1024 == 1023)
 				gp_arena_release(&a);
 		}
 		gp_arena_release(&a);
 	}
+	oflush();
 	free(idx);
 	free(txt);
 }

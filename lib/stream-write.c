@@ -92,6 +92,7 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 		for (r = 0; r < t->nrow; r++) {
 			char *q, *e;
 
+			gp_table_prefetch(t, r);
 			out(&o, f, t->type, tl);
 			/* fields copied a word at a time while there is room (the
 			 * text has slack), the rest by out */
