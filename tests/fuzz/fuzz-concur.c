@@ -1,6 +1,7 @@
 /* fuzz-concur - libFuzzer target: what gp-concur runs on its input (the
- * stream reader, the graph view, the subgraph DAG and every analysis of it),
- * seeded with partitioned streams so that mutations reach the DAG */
+ * stream reader, the subgraph DAG with its tensor and node records, every
+ * analysis of it), seeded with partitioned streams so that mutations reach
+ * the DAG */
 #include <stdlib.h>
 
 #include "fuzz.h"
@@ -9,7 +10,6 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct gp_stream s;
-	static struct gp_graph g;
 	static struct gp_dag d;
 	static int *stage, *order;
 	static int64_t *live;
@@ -23,8 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setjmp(fuzz_env) == 0) {
 		gp_stream_init(&s, "fuzz");
 		gp_stream_read(&s, f);
-		gp_graph_build(&g, &s);
-		gp_dag_build(&d, &g);
+		gp_dag_build(&d, &s);
 		stage = calloc((size_t)d.n + 1, sizeof *stage);
 		order = calloc((size_t)d.n + 1, sizeof *order);
 		live = calloc((size_t)d.n + 1, sizeof *live);
@@ -52,7 +51,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	on = NULL;
 	fclose(f);
 	gp_dag_release(&d);
-	gp_graph_release(&g);
 	gp_stream_release(&s);
 	return 0;
 }
