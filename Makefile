@@ -44,7 +44,7 @@ endif
 
 FILTERS = gp-load gp-shape gp-partition gp-concur gp-roofline gp-report gp-calibrate gp-table
 LIBSRC = $(wildcard lib/*.c)
-LIBHDR = $(wildcard lib/*.h)     # gp.h, the API; the others private to lib/ (op.h, onnx.h, ...)
+LIBHDR = $(wildcard lib/*.h)     # gp.h and gp-model.h, the API; the others private to lib/ (op.h, onnx.h, ...)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/onnx.pb-c.o
 LIB = $(if $(SANITIZE),$(O)/libgp.a,lib/libgp.a)
 PROGS = $(FILTERS:%=$(BIN)/%)
@@ -70,7 +70,7 @@ $(O)/lib/%.o: lib/%.c $(LIBHDR) $(O)/onnx.pb-c.h
 	@mkdir -p $(O)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) -DGP_SHAREDIR='"$(SHAREDIR)"' -Ilib -I$(O) -c -o $@ $<
 
-$(O)/filters/%.o: filters/%.c lib/gp.h
+$(O)/filters/%.o: filters/%.c lib/gp.h lib/gp-model.h
 	@mkdir -p $(O)/filters
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -c -o $@ $<
 

@@ -1,0 +1,396 @@
+/* gp-model.h - the model layer of the gp library, included by gp.h (include
+ * gp.h, not this): the op table, partitioning, the GEMM view, the subgraph
+ * DAG and concurrency, hardware profiles and the mapping of a kernel onto a
+ * chip, shape inference and its inputs (bind, rebatch, roles); each section
+ * names its file */
+#ifndef GP_MODEL_H
+#define GP_MODEL_H
+/* ---- ops.c: the op table (its functions in op-*.c, dims.c; private: op.h) ---- */
+/* What a node costs when it runs, as its op's cost function counts it
+ * (docs/counting.md). Counts are exact; a product that would overflow 64 bits
+ * sets overflow instead of wrapping. */
+struct gp_cost {
+	int64_t macs, flops;                /* flops include 2 per MAC */
+	int64_t batch, channels, spatial;   /* of the main output */
+	int64_t threads;                    /* independent output elements */
+	int64_t groups;
+	int depthwise;
+	const char *kind;                   /* op family: conv2d, linear, relu, ... */
+	int64_t read0;                      /* elements read of input 0 when fewer than all (Gather, Slice); else -1 */
+	int branch;                         /* If: the branch counted, 1 then_branch, 2 else_branch; else 0 */
+	int cond;                           /* If: 1 when its condition's value chose it, 0 when the larger counts */
+	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
+	int overflow;
+	/* the registry, handed to a cost function by gp_op_cost so that If, Loop
+	 * and Scan cost their bodies' nodes without naming ops.c (which names
+	 * them: no import cycle) */
+	const struct gp_op *(*find)(const char *domain, const char *op);
+	int (*cost)(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
+};
+/* How an op runs, which decides how gp-partition treats it. */
+enum gp_class {
+	GP_C_UNKNOWN,                       /* no cost function: reported, never zero */
+	GP_C_FREE,                          /* no kernel: Identity, Dropout, Shape, Size, Constant */
+	GP_C_VIEW,                          /* a view of input 0, no data moved: Reshape, Flatten, ... */
+	GP_C_ELEM,                          /* element-wise: fuses into its producer */
+	GP_C_ROW,                           /* reductions and normalizations over rows: Softmax, Reduce*, ... */
+	GP_C_POOL,                          /* windowed reductions: MaxPool, AveragePool, ... */
+	GP_C_MOVE,                          /* moves data, computes (almost) nothing: Concat, Transpose, ... */
+	GP_C_DENSE,                         /* multiply-accumulate: Conv, Gemm, MatMul, Einsum */
+	GP_C_CONTROL,                       /* If, Loop, Scan: the cost of their bodies */
+};
+struct gp_op {
+	const char *name;                   /* ONNX op type, default domain unless domain is set */
+	const char *domain;
+	/* infer the node's output dtypes, shapes and (small) values from its
+	 * inputs; 0 done, -1 could not (an input unknown), -2 impossible; NULL
+	 * when gp cannot (the outputs keep their declared shapes) */
+	int (*shape)(struct gp_graph *g, struct gp_node *n);
+	/* count the node's cost into c (zeroed, read0 = -1); 0 done, -1 a shape it needs is unknown */
+	int (*cost)(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe);
+	enum gp_class cls;
+	int fpe;                            /* FLOPs per element, for the cost functions that use one */
+};
+const struct gp_op *gp_op_find(const char *domain, const char *op);
+const struct gp_op *gp_op_at(size_t i);     /* the table's i-th entry, NULL past the end */
+/* Count node n's cost: 0 done, -1 unknown (no cost function, or shapes
+ * unknown), with c's parallelism filled from its main output. */
+int gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
+/* 1 if node n's output 0 is its input 0 under another name or shape (a view,
+ * Identity, Dropout): no kernel, no data moved. */
+int gp_op_passes(const struct gp_node *n);
+int gp_op_passes_on(const char *domain, const char *op);   /* the same by op type */
+/* The tensor t is a view of, through every node that passes its input on. */
+int gp_tensor_root(const struct gp_graph *g, int t);
+/* Set by shape functions on an impossible node: a message, for the caller to report. */
+extern char gp_op_err[256];
+
+/* ---- partition.c: subgraphs, the kernels a graph runs as ---- */
+struct gp_part_opts {
+	int fuse;                           /* fuse as an inference compiler would */
+	int dtype;                          /* count floating tensors at this dtype; 0: as they are */
+	unsigned rules;                     /* with fuse: the GP_FUSE_* rules to apply; 0: all */
+};
+/* The fusion rules of --fuse (docs/counting.md), which a runtime profile names. */
+enum {
+	GP_FUSE_CONVBN = 1,                 /* "conv-bn": BatchNormalization folded into its Conv/Gemm */
+	GP_FUSE_EPILOGUE = 2,               /* "epilogue": element-wise ops into the MAC or pool kernel */
+	GP_FUSE_ACTIVATION = 4,             /* "activation": only one-input activations and Add */
+	GP_FUSE_ELEMWISE = 8,               /* "elementwise": element-wise ops into element-wise/row kernels */
+	GP_FUSE_ROW = 16,                   /* "row": row reductions into element-wise/row kernels */
+	GP_FUSE_ATTENTION = 32,             /* "attention": scores, Softmax and the weighted sum in one */
+};
+/* The rules a comma-separated list of their names makes; -1 if a name is not one. */
+int gp_fuse_rules(const char *list);
+struct gp_sub {
+	int id;                             /* 1, 2, ... in topological order */
+	int anchor;                         /* the node it is named after (its first) */
+	int *nodes;                         /* the nodes it holds, in order */
+	int *in;                            /* activation tensors it reads (views resolved) */
+	int *w;                             /* weights (and other constants) it reads */
+	int *out;                           /* tensors it writes that others read */
+	int nnode, nin, nw, nout;           /* how many of each */
+	int known;                          /* macs and flops are known */
+	int ngemm;                          /* matrix products; 0 none (not a matrix kernel), -1 unknown */
+	const char *ops;                    /* op types joined by '+' */
+	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
+	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
+	/* of floating tensors (what a precision change scales): elements and
+	 * bytes read, written and of weights; -1 unknown */
+	int64_t felem[3], fbytes[3];
+	struct gp_gemm *gemm;               /* its matrix products (gemm.c), arena memory */
+};
+/* An If node gp-partition costed (in the main graph, or in a body that counts). */
+struct gp_branch {
+	int node;
+	int branch;                         /* counted: 1 then_branch, 2 else_branch; 0 cost unknown */
+	int cond;                           /* 1: its condition's value chose it; 0: the larger counts */
+	int64_t flops, alt_flops;           /* of the branch counted, of the other (-1 unknown or not costed) */
+};
+struct gp_part {
+	struct gp_sub *sg;
+	int nsg;
+	struct gp_branch *br;               /* the If nodes costed, outer ones first */
+	int nbr;
+	int *node_sg;                       /* node -> subgraph id, 0 if in none */
+	int64_t params;                     /* elements of the model's weights */
+	int64_t buffers;                    /* elements of BatchNormalization running statistics */
+	int64_t weight_bytes;               /* bytes of both */
+	int weights_prec;                   /* the precision most MACs read their weights in; -1 none known */
+	int64_t folded_macs, folded_flops;  /* of nodes computed from constants only, once */
+	int shape_nodes;                    /* of those, the nodes computing from activations' shapes
+	                                     * (Shape, Size and what follows them): folded by gp,
+	                                     * run by a runtime that does not know the shapes */
+};
+/* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
+void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);
+void gp_part_release(struct gp_part *p);
+
+/* ---- gemm.c: the GEMM view of matrix nodes (docs/counting.md) ---- */
+/* b independent products of an m x k by a k x n matrix: b x m x n x k MACs */
+struct gp_gemm {
+	int64_t b, m, n, k;
+};
+#define GP_GEMM_MAX 16                      /* products one subgraph lists, at most */
+/* The products node n (of class GP_C_DENSE) runs as, into out[0 .. max):
+ * their count, or -1 when a shape is unknown, the op is not one gp knows as
+ * products (an Einsum of three operands), or there are more than max. */
+int gp_node_gemms(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max);
+/* "BxMxNxK;BxMxNxK..." ("." for none), and back: the count, or -1 if malformed. */
+void gp_gemm_fmt(struct gp_buf *b, const struct gp_gemm *v, int n);
+int gp_gemm_parse(const char *s, struct gp_gemm *out, int max);
+
+/* ---- dag.c: the subgraph records, as numbers and as a dependency DAG ---- */
+/* Subgraphs are v = 0 .. n-1 in record order (ids 1 .. n, a topological
+ * order); v depends on u when v reads a tensor u writes. Lists are CSR: the
+ * predecessors of v are p[p0[v] .. p0[v+1]), ascending and unique. */
+struct gp_dag {
+	struct gp_stream *stream;
+	const char *src;
+	struct gp_table *t;                 /* the subgraph records */
+	int n;
+	int c_id;                           /* the id column: gp_dag_id */
+	int *p0, *p;                        /* predecessors */
+	int *s0, *s;                        /* successors */
+	int64_t *flops;                     /* per subgraph; -1 unknown (or no column) */
+	double *lat;                        /* latency_s; NULL without the column; -1 unknown */
+	int64_t *bin, *bout, *bw;           /* bytes_in, bytes_out, bytes_weight; -1 unknown */
+	int64_t *bytes;                     /* bytes_in + bytes_out + bytes_weight; -1 unknown */
+	int64_t *io;                        /* bytes_in + bytes_out; -1 unknown */
+	int64_t *threads;                   /* -1 unknown */
+	int64_t weight_bytes;               /* from ##partition; -1 if absent */
+	int64_t batch;                      /* the model's, from ##partition; -1 if absent or unknown */
+	int weights_prec;                   /* the MACs' precision, from ##partition; -1 if absent or unknown */
+	int dtype;                          /* the ##partition dtype floating tensors were counted at; 0 as they are */
+	/* the activation tensors subgraphs read and write */
+	int nt;
+	const char **tname;
+	int64_t *tbytes;                    /* whole tensor, at the ##partition dtype; -1 unknown */
+	int *tprod;                         /* the subgraph writing it, -1 none (a graph input) */
+	char *tkeep;                        /* a graph output (after views): lives to the end */
+	int *i0, *in;                       /* v's input tensors, ascending, unique */
+	int *o0, *out;                      /* v's output tensors */
+	int *c0, *cons;                     /* tensor -> the subgraphs reading it, ascending */
+	struct gp_map names;                /* tensor name -> index */
+};
+/* The subgraph records of s as numbers: id, flops ... io, dtype and
+ * weight_bytes, no edges and no tensors; dies if there are none (gp-partition
+ * has not run) or a field is not a number. */
+void gp_dag_records(struct gp_dag *d, struct gp_stream *s);
+/* Then the edges: the tensors (nt, tname, tprod, i0/in, o0/out, c0/cons,
+ * names) and p0/p, s0/s; dies if the lists are malformed or the records are
+ * not in topological order. */
+void gp_dag_edges(struct gp_dag *d);
+/* Both, and the tensors' sizes (tbytes) and graph outputs (tkeep, through
+ * the views that pass them on) from the main graph's tensor and node
+ * records, without building the graph: the whole DAG of s's subgraph
+ * records. Dies on a subgraph tensor with no tensor record. */
+void gp_dag_build(struct gp_dag *d, struct gp_stream *s);
+void gp_dag_release(struct gp_dag *d);
+/* The id field of subgraph v, as written. */
+static inline const char *
+gp_dag_id(const struct gp_dag *d, int v)
+{
+	return gp_val(d->t, d->c_id, (size_t)v);
+}
+/* A column of the subgraph records as counts (-1 where '.'), or as numbers
+ * (unknown where '.'); NULL if there is no such column; dies on a field that
+ * is not one. The caller frees the array. */
+int64_t *gp_dag_counts(const struct gp_dag *d, const char *col);
+double *gp_dag_values(const struct gp_dag *d, const char *col, double unknown);
+
+/* ---- concur.c: what can run at once, on a gp_dag ---- */
+/* ASAP levels: stage[v] = 1 + the highest stage of v's predecessors; returns
+ * the number of stages (the longest chain, in subgraphs). */
+int gp_dag_stages(const struct gp_dag *d, int *stage);
+/* The most subgraphs that can run at once: the largest antichain (Dilworth,
+ * as a minimum flow). Never less than the widest stage. */
+int gp_dag_width(const struct gp_dag *d);
+/* The heaviest path by w, ties broken by w2, then by the lowest ids; marks
+ * on[v] = 1 for the subgraphs on it and returns how many there are. */
+int gp_dag_path(const struct gp_dag *d, const double *w, const double *w2, char *on);
+/* Simulate running the subgraphs in order[] (a topological order), every
+ * activation freed after its last reader: the peak of live activation bytes,
+ * -1 when a tensor's size is unknown. live[v] (if not NULL) is what is live
+ * while v runs; *at the subgraph at the (first) peak. */
+int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int *at);
+/* A topological order of low peak: the exact lowest when the search stays
+ * within max_states states (returns 1), else a greedy order or the record
+ * order, whichever peaks lower (returns 0); -1 if sizes are unknown. */
+int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
+/* The most subgraphs in one ASAP stage (gp_dag_stages): the widest stage. */
+int gp_dag_widest(const struct gp_dag *d);
+/* The user guide's batch to fill units compute units: (subgraphs at once) x
+ * batch >= units, with widest the widest stage; -1 if either is not positive. */
+int64_t gp_batch_to_fill_graph(double units, int widest);
+/* The mean (rounded) and the largest threads of the subgraphs that say; -1 if none does. */
+void gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max);
+/* The smallest batch at which the subgraphs holding half the FLOPs each have
+ * at least lanes threads (units x threads per unit), a subgraph's threads
+ * per sample being its threads / batch (the model's); -1 if none can say. */
+double gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch);
+
+/* ---- hw.c, hw-runtime.c, hw-find.c: hardware profiles (docs/hardware.md) ---- */
+enum gp_prec {
+	GP_PREC_FP64, GP_PREC_FP32, GP_PREC_TF32, GP_PREC_FP16, GP_PREC_BF16, GP_PREC_FP8,
+	GP_PREC_INT8, GP_PREC_INT4, GP_PREC_N
+};
+/* (dtype.c) */
+extern const char *const gp_prec_names[GP_PREC_N + 1];  /* "fp64", ... "int4", NULL */
+const char *gp_prec_name(int p);            /* "fp16", ...; NULL if out of range */
+int gp_prec_from_name(const char *s);       /* one of gp_prec_names, or -1 */
+int gp_prec_dtype(int p);                   /* the ONNX dtype tensors are counted at */
+int gp_prec_of_dtype(int dt);               /* the precision of an ONNX dtype, or -1 */
+/* The one reading of a precision named on a command line: a precision name
+ * (fp16, tf32, ...), half, float or double, or an ONNX dtype name of a
+ * numeric type (float16, int32, ...). 0 with *prec (-1 when the dtype has no
+ * precision a profile rates, as int32) and *dtype (tf32: float32) set; -1 if
+ * s is none of them. */
+int gp_prec_parse(const char *s, int *prec, int *dtype);
+/* gp_prec_parse for an option: a precision (gp-roofline -p), or a numeric
+ * dtype (gp-partition --dtype); a usage error (gp_die_optval) otherwise. */
+int gp_prec_arg(const char *opt, const char *s);
+int gp_dtype_arg(const char *opt, const char *s);
+struct gp_hw_mem {
+	const char *level;
+	double capacity;                    /* bytes; -1 not given (the outermost level only) */
+	double bandwidth;                   /* bytes/s */
+	double pj_per_byte;                 /* -1 not given */
+	double read_bw, write_bw;           /* achievable bytes/s reading, writing; bandwidth if not given */
+};
+struct gp_hw {
+	struct gp_arena arena;
+	const char *path, *name, *title, *vendor, *kind, *unit;
+	double units, clock_hz, threads_per_unit;
+	double peak[GP_PREC_N];             /* ops/s; 0 when the chip has none */
+	double pj_per_flop[GP_PREC_N];      /* -1 not given */
+	struct gp_hw_mem *mem;              /* outermost (largest) first */
+	int nmem;
+	double tdp_w, idle_w;               /* -1 not given */
+	double eff_compute, eff_memory;     /* fractions of peak real kernels reach; 1 if not given */
+	double launch_s;
+	int launch_per_model;               /* launch_s is paid once per run, not per kernel */
+	double run_s;                       /* paid once per run: the runtime's call overhead; 0 if not given */
+	/* how kernels map onto the chip (lib/mapping.c, docs/hardware.md); all optional */
+	struct gp_hw_tile *tile[GP_PREC_N]; /* the matrix unit's tiles per precision */
+	int ntile[GP_PREC_N];               /* 0: no tile model for that precision */
+	double vpeak[GP_PREC_N];            /* the vector unit's ops/s; 0: the same as peak */
+	double host_link;                   /* host <-> device bytes/s; -1 none (the host itself) */
+	/* the runtime (hw/runtime/NAME.yaml), when gp_hw_load_runtime applied one */
+	struct gp_runtime *rt;
+};
+/* One tile of the matrix unit: an m x n x k block of products one unit
+ * computes at a time (a GPU's CTA tile, a CPU's register block x its K
+ * step, a systolic array's rows x columns x one pass). */
+struct gp_hw_tile {
+	int64_t m, n, k;
+};
+/* A runtime: what executing a model costs on top of its kernels, and the
+ * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
+struct gp_runtime {
+	const char *path, *name, *title, *runs_on;  /* runs_on: a chip kind, or "any" */
+	double kernel_s;                    /* per kernel, on the device (seconds) */
+	double kernel_cycles;               /* per kernel, in the chip's clock cycles */
+	double run_s;                       /* per run: the call, its synchronisation */
+	int copy_inputs, copy_outputs;      /* inputs and outputs cross the host link each run */
+	int shape_nodes;                    /* it executes the shape computations gp folds */
+	double eff_matrix, eff_vector;      /* achieved fraction of a unit's matrix and vector peak; 1 */
+	double eff_memory;                  /* achieved fraction of the memory levels' bandwidth; 1 */
+	const char *fuse;                   /* its fusions, gp-partition --fuse=RUNTIME: a list */
+};
+/* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
+ * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
+ * installed share/gp/hw. Dies naming the file, line and field on any error. */
+void gp_hw_load(struct gp_hw *h, const char *spec);
+/* Read and validate a profile from text (file names it in errors). */
+void gp_hw_parse(struct gp_hw *h, const char *file, const char *text, size_t len);
+void gp_hw_release(struct gp_hw *h);
+/* The paths of every profile there is, one per name, sorted by name; returns the count. */
+int gp_hw_list(char ***paths);
+/* Load the runtime spec names (a path, or a name looked up in the runtime/
+ * directory of every profile directory) into h->rt, in h's arena; dies on
+ * any error as gp_hw_load does. h may be a zeroed gp_hw (no chip). */
+void gp_hw_load_runtime(struct gp_hw *h, const char *spec);
+/* Read and validate a runtime profile from text into h->rt. */
+void gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, size_t len);
+/* The paths of every runtime profile there is, as gp_hw_list. */
+int gp_hw_list_runtimes(char ***paths);
+
+/* ---- mapping.c: a kernel on a chip's units and memory levels (docs/roofline.md) ---- */
+/* A kernel as the mapping sees it, its bytes at the precision used. */
+struct gp_kernel {
+	double flops;                       /* FLOPs, MACs counted 2 */
+	double rd, wr;                      /* activation bytes read and written */
+	double wt;                          /* weight bytes read */
+	double threads;                     /* independent outputs; <= 0 unknown */
+	const struct gp_gemm *gemm;         /* its products, or NULL */
+	int ngemm;                          /* 0: not a matrix kernel; -1: one whose products are not known */
+	double elem;                        /* bytes of one operand element at the precision */
+	double resident;                    /* bytes the model keeps across a run (weights + largest
+	                                     * activations): where weights live between runs */
+};
+/* Where the time of a kernel goes. */
+struct gp_mapped {
+	double compute_s;                   /* its compute on the unit it maps to, waves and waste included */
+	double memory_s;                    /* its traffic from the levels it comes from */
+	double overhead_s;                  /* per kernel: the runtime's dispatch, or the chip's launch */
+	double latency_s;                   /* the kernel's time */
+	double work_s;                      /* the same work with the whole chip to itself (no waves) */
+	int unit;                           /* 0 none (no FLOPs), 1 matrix, 2 vector */
+	int64_t tiles, split;               /* matrix: tiles (after split-K), K split factor */
+	struct gp_hw_tile tile;             /* matrix: the tile chosen */
+	double fill;                        /* matrix: useful MACs / MACs the tiles compute */
+	int act_level, wt_level;            /* the memory levels serving most activation and weight bytes */
+	const char *bound;                  /* compute, memory or launch */
+	char limit[64];                     /* what limits it, in words: "tiles 8/108 SM", "l2", ... */
+};
+/* Map kernel k onto chip h at precision prec (h->rt, if set, adds its
+ * dispatch cost and efficiencies); fills m. */
+void gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m);
+/* Seconds to move rd bytes in and wr bytes out of memory whose working set
+ * is set bytes: each level serves what fits in it and not in the level
+ * inside it (a smooth transition across each capacity); *lvl is set to the
+ * level whose share takes the most time. */
+double gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl);
+
+/* ---- infer.c: shape inference over a graph ---- */
+enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2, GP_INFER_TRY = 4 };
+/* Infer every node's outputs; STRICT: an op without shape inference is an
+ * error; QUIET: not even a warning; TRY (rebatch.c's): an impossible node
+ * stops it, returning -1, instead of an error. Returns the count of tensors
+ * still not fully known. */
+int gp_infer(struct gp_graph *g, int flags);
+int gp_bind(struct gp_graph *g, const char *name, int64_t value); /* symbol := value; count replaced */
+
+/* ---- bind.c: the shapes of the inputs, set before inference ---- */
+/* Parse --input's DIMS ("1x512", "2x?x128", "[batch,512]"); 0, or -1 on bad syntax. */
+int gp_dims_parse(struct gp_arena *a, const char *text, struct gp_shape *s);
+/* Set input name's dims (arg names the option in messages); dies on a contradiction. */
+void gp_bind_input(struct gp_graph *g, const char *arg, const char *name, const struct gp_shape *want);
+/* Set the batch of every input but those in fixed; dies naming an input whose batch dim cannot be told. */
+void gp_bind_batch(struct gp_graph *g, int64_t batch, const char *const *fixed, int nfixed);
+
+/* ---- rebatch.c: --batch on an export that fixes its batch in shape constants ---- */
+/* Before gp_bind_batch changes the inputs' batch from `from` to `to`: keep the graph as it was. */
+void gp_rebatch_begin(struct gp_graph *g, int64_t from, int64_t to);
+/* What gp_infer calls on such a graph, and from inside it (rebatch.c sets
+ * g->hooks, so that infer.c never names rebatch.c, which calls gp_infer:
+ * no import cycle): whether to hand the whole inference over, the inference
+ * that takes it, a node's shape function's result to amend, an impossible
+ * node during a try (1: the try stops there), and what to add to the error. */
+struct gp_infer_hooks {
+	int (*active)(const struct gp_graph *g);
+	int (*infer)(struct gp_graph *g, int flags);
+	int (*node)(struct gp_graph *g, struct gp_node *n, int rc);
+	int (*fail)(struct gp_graph *g, int ni, int flags);
+	const char *(*why)(struct gp_graph *g);
+};
+
+/* ---- role.c: what tensors are for, from the graph's structure ---- */
+/* Mark the KV-cache pairs of g's main graph (a graph output that is a Concat
+ * of a graph input along a symbolic axis) in the tensor records' role column
+ * (kv_past, kv_present; "." for the others) and seq_axis column; records that
+ * have a role column keep it. Returns the pairs marked (docs/shapes.md). */
+int gp_kv_roles(struct gp_graph *g);
+
+#endif
