@@ -36,17 +36,19 @@ gp_dag_stages(const struct gp_dag *d, int *stage)
  * Start from a greedy cover (k0 paths), then cancel as much flow as a maximum
  * flow from the sink back to the source can (Dinic): width = k0 - that flow.
  */
-#define FLOW_INF ((int64_t)1 << 40)
+/* capacities fit 32 bits: what an arc can take back is at most the flow
+ * through it, at most n <= 1,000,000 paths; "always more" is 2^30 */
+#define FLOW_INF ((int32_t)1 << 30)
 
 struct net {
 	int nv, na;
 	int *head, *next, *to;
-	int64_t *cap;
+	int32_t *cap;
 	int *level, *it, *queue, *stack;
 };
 
 static void
-arc(struct net *N, int a, int b, int64_t fwd, int64_t back)
+arc(struct net *N, int a, int b, int32_t fwd, int32_t back)
 {
 	int e = N->na;
 
@@ -65,7 +67,7 @@ arc(struct net *N, int a, int b, int64_t fwd, int64_t back)
  * residual network of the sink-to-source flow, a -> b can always take more
  * (FLOW_INF) and b -> a can take back what is above the bound */
 static void
-flowarc(struct net *N, int a, int b, int64_t f, int64_t lo)
+flowarc(struct net *N, int a, int b, int32_t f, int32_t lo)
 {
 	arc(N, a, b, FLOW_INF, f - lo);
 }
@@ -102,7 +104,7 @@ block(struct net *N, int src, int snk)
 	u = src;
 	for (;;) {
 		if (u == snk) {
-			int64_t b = FLOW_INF;
+			int32_t b = FLOW_INF;
 			int cut = 0;
 
 			for (k = 0; k < depth; k++)
@@ -139,6 +141,22 @@ block(struct net *N, int src, int snk)
 	return total;
 }
 
+/* the most subgraphs of one stage */
+static int
+widest_stage(const struct gp_dag *d)
+{
+	int *stage = gp_xcalloc((size_t)d->n + 1, sizeof *stage), *cnt, most, v, w = 0;
+
+	most = gp_dag_stages(d, stage);
+	cnt = gp_xcalloc((size_t)most + 1, sizeof *cnt);
+	for (v = 0; v < d->n; v++)
+		if (++cnt[stage[v]] > w)
+			w = cnt[stage[v]];
+	free(stage);
+	free(cnt);
+	return w;
+}
+
 int
 gp_dag_width(const struct gp_dag *d)
 {
@@ -152,20 +170,6 @@ gp_dag_width(const struct gp_dag *d)
 
 	if (n == 0)
 		return 0;
-	memset(&N, 0, sizeof N);
-	N.nv = 2 * n + 2;
-	narc = 2 * (3 * (size_t)n + (size_t)d->p0[n]);
-	N.head = gp_xcalloc((size_t)N.nv, sizeof *N.head);
-	N.level = gp_xcalloc((size_t)N.nv, sizeof *N.level);
-	N.it = gp_xcalloc((size_t)N.nv, sizeof *N.it);
-	N.queue = gp_xcalloc((size_t)N.nv, sizeof *N.queue);
-	N.stack = gp_xcalloc((size_t)N.nv, sizeof *N.stack);
-	N.next = gp_xcalloc(narc, sizeof *N.next);
-	N.to = gp_xcalloc(narc, sizeof *N.to);
-	N.cap = gp_xcalloc(narc, sizeof *N.cap);
-	for (v = 0; v < N.nv; v++)
-		N.head[v] = -1;
-
 	/* the greedy cover: in topological order, continue the path of a
 	 * predecessor that no one has continued yet, else start a new one */
 	open = gp_xcalloc((size_t)n, 1);
@@ -181,6 +185,27 @@ gp_dag_width(const struct gp_dag *d)
 		open[v] = 1;
 		chains += pred[v] < 0;
 	}
+	/* a stage is an antichain: when one is as wide as the cover has paths,
+	 * that is the width, and no flow is needed (a chain, most CNNs) */
+	if (widest_stage(d) == chains) {
+		free(open);
+		free(pred);
+		return chains;
+	}
+	memset(&N, 0, sizeof N);
+	N.nv = 2 * n + 2;
+	narc = 2 * (3 * (size_t)n + (size_t)d->p0[n]);
+	N.head = gp_xcalloc((size_t)N.nv, sizeof *N.head);
+	N.level = gp_xcalloc((size_t)N.nv, sizeof *N.level);
+	N.it = gp_xcalloc((size_t)N.nv, sizeof *N.it);
+	N.queue = gp_xcalloc((size_t)N.nv, sizeof *N.queue);
+	N.stack = gp_xcalloc((size_t)N.nv, sizeof *N.stack);
+	N.next = gp_xcalloc(narc, sizeof *N.next);
+	N.to = gp_xcalloc(narc, sizeof *N.to);
+	N.cap = gp_xcalloc(narc, sizeof *N.cap);
+	for (v = 0; v < N.nv; v++)
+		N.head[v] = -1;
+
 	/* node in(v) is 2v, out(v) is 2v+1 */
 	for (v = 0; v < n; v++) {
 		flowarc(&N, S, 2 * v, pred[v] < 0, 0);

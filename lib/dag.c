@@ -454,6 +454,8 @@ gp_dag_build(struct gp_dag *d, struct gp_stream *s)
 	views(d, &want, pending);
 	gp_map_release(&want);
 	gp_arena_release(&a);
+	/* the analyses go by index: the names' map goes back before them */
+	gp_map_release(&d->names);
 }
 
 void

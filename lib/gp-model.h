@@ -171,7 +171,7 @@ struct gp_dag {
 	int *i0, *in;                       /* v's input tensors, ascending, unique */
 	int *o0, *out;                      /* v's output tensors */
 	int *c0, *cons;                     /* tensor -> the subgraphs reading it, ascending */
-	struct gp_map names;                /* tensor name -> index */
+	struct gp_map names;                /* tensor name -> index (gp_dag_edges; gp_dag_build releases it) */
 };
 /* The subgraph records of s as numbers: id, flops ... io, dtype and
  * weight_bytes, no edges and no tensors; dies if there are none (gp-partition
