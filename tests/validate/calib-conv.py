@@ -17,9 +17,15 @@ L kernels side by side on inputs of their own:
     sigmoid     Sigmoid over [1, C, HW, HW] (a transcendental element-wise kernel)
     softmax     Softmax over the rows (last axis) of [1, C, HW, HW]
     layernorm   LayerNormalization over the rows of [1, HW, C] (C wide, with scale and bias)
-    maxpool     MaxPool 3x3, stride 1, padding 1, over [1, C, HW, HW]
+    maxpool     MaxPool 3x3, stride 2, padding 1 (the models' pools halve the size) of L
+                inputs [1, C, HW, HW], side by side
     gap         GlobalAveragePool of L inputs [1, C, HW, HW], side by side
-    transpose   Transpose NCHW -> NHWC of L inputs [1, C, HW, HW], side by side
+    transpose   Transpose [1, C, HW, HW] -> [1, HW, C, HW] (the last axis stays, as in
+                the models' transposes: attention heads, windows, channel shuffles)
+                of L inputs, side by side
+    gelu        GELU as torch exports it (Div by sqrt 2, Erf, Add 1, Mul by x, Mul
+                by 0.5; onnxruntime fuses the five into one Gelu) of L inputs
+                [1, C, HW, HW], side by side
     concat      Concat on channels of inputs j and j + 1 of L + 1 inputs [1, C, HW, HW]
     gemv        Gemm [1, C] x [C, C]^T + bias (a classifier's GEMV, weights as
                 torch stores them), one after another; HW must be 1
@@ -36,7 +42,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 KINDS = ("depthwise", "dense", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
-         "gap", "transpose", "concat", "gemv")
+         "gap", "transpose", "concat", "gelu", "gemv")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -61,18 +67,32 @@ def weight(name, a):
     return name
 
 
-if kind in ("gap", "transpose", "concat"):
+if kind in ("gap", "transpose", "concat", "gelu", "maxpool"):
     # side by side: inputs of their own, an output each
     nin = n + 1 if kind == "concat" else n
     ins = [tensor(f"x{j}", shape) for j in range(nin)]
+    if kind == "gelu":
+        for name, v in (("sqrt2", np.sqrt(2)), ("one", 1.0), ("half", 0.5)):
+            weight(name, np.array(v))
     for j in range(n):
         if kind == "gap":
             nodes.append(helper.make_node("GlobalAveragePool", [f"x{j}"], [f"y{j}"], name=f"gap{j}"))
             outs.append(tensor(f"y{j}", [1, c, 1, 1]))
+        elif kind == "maxpool":
+            nodes.append(helper.make_node("MaxPool", [f"x{j}"], [f"y{j}"], name=f"maxpool{j}",
+                                          kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]))
+            outs.append(tensor(f"y{j}", [1, c, (hw - 1) // 2 + 1, (hw - 1) // 2 + 1]))
         elif kind == "transpose":
             nodes.append(helper.make_node("Transpose", [f"x{j}"], [f"y{j}"], name=f"transpose{j}",
-                                          perm=[0, 2, 3, 1]))
-            outs.append(tensor(f"y{j}", [1, hw, hw, c]))
+                                          perm=[0, 2, 1, 3]))
+            outs.append(tensor(f"y{j}", [1, hw, c, hw]))
+        elif kind == "gelu":
+            nodes += [helper.make_node("Div", [f"x{j}", "sqrt2"], [f"d{j}"], name=f"div{j}"),
+                      helper.make_node("Erf", [f"d{j}"], [f"e{j}"], name=f"erf{j}"),
+                      helper.make_node("Add", [f"e{j}", "one"], [f"a{j}"], name=f"add{j}"),
+                      helper.make_node("Mul", [f"x{j}", f"a{j}"], [f"m{j}"], name=f"mul{j}"),
+                      helper.make_node("Mul", [f"m{j}", "half"], [f"y{j}"], name=f"half{j}")]
+            outs.append(tensor(f"y{j}", shape))
         else:
             nodes.append(helper.make_node("Concat", [f"x{j}", f"x{j + 1}"], [f"y{j}"], name=f"concat{j}",
                                           axis=1))
@@ -100,9 +120,6 @@ else:
             b = weight(f"b{j}", rng.standard_normal(c) / 10)
             nodes.append(helper.make_node("LayerNormalization", [prev, g, b], [name], name=f"layernorm{j}",
                                           axis=-1, epsilon=1e-5))
-        elif kind == "maxpool":
-            nodes.append(helper.make_node("MaxPool", [prev], [name], name=f"maxpool{j}", kernel_shape=[3, 3],
-                                          strides=[1, 1], pads=[1, 1, 1, 1]))
         elif kind == "gemv":
             w = weight(f"w{j}", rng.standard_normal((c, c)) / np.sqrt(c))
             b = weight(f"b{j}", rng.standard_normal(c) / 10)
