@@ -228,7 +228,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	double *elat, *ework;
 	struct gp_kernel *k;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int counted, wprec, i, scale, c_fe, c_fb, c_gemm;
+	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_kind, c_ops;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
@@ -278,6 +278,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		gp_die("%s: the #subgraph header has no float_elems and float_bytes, which counting bytes "
 		    "at %s needs (gp-partition writes them)", s->src, gp_prec_name(C.prec));
 	c_gemm = gp_table_col(t, "gemm");
+	c_kind = gp_table_col(t, "kind");
+	c_ops = gp_table_col(t, "ops");
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
 	batch = d.batch;
@@ -316,6 +318,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		k[r].wt = v[2];
 		k[r].threads = (double)d.threads[r];
 		k[r].elem = bits / 8;
+		/* its class, for a runtime's per-class memory efficiency */
+		k[r].cls = gp_kernel_class(c_kind >= 0 ? gp_val(t, c_kind, r) : NULL,
+		    c_ops >= 0 ? gp_val(t, c_ops, r) : NULL);
 		k[r].ngemm = c_gemm >= 0 ? gp_gemm_parse(gp_val(t, c_gemm, r), gm, GP_GEMM_MAX) : -1;
 		if (k[r].ngemm > 0) {
 			k[r].gemm = gp_arena_alloc(&s->arena, (size_t)k[r].ngemm * sizeof *gm);

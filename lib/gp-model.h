@@ -285,6 +285,19 @@ struct gp_hw {
 struct gp_hw_tile {
 	int64_t m, n, k;
 };
+/* The classes of kernels whose memory rate a runtime profile may give apart
+ * (efficiency.CLASS, docs/roofline.md "Kernel classes"). */
+enum gp_kclass {
+	GP_KC_OTHER,                        /* none of these: the runtime's efficiency.memory */
+	GP_KC_ELEMENTWISE,                  /* element-wise arithmetic, comparisons, batchnorm */
+	GP_KC_TRANSCENDENTAL,               /* element-wise with an exp, erf, tanh, sigmoid, ... */
+	GP_KC_ROW,                          /* over rows: softmax, layernorm, reductions */
+	GP_KC_POOL,                         /* pools: max, average, global */
+	GP_KC_MOVE,                         /* data movement: transpose, concat, slice, cast, resize, ... */
+	GP_KC_GEMV,                         /* a matrix kernel whose every product has one row */
+	GP_KC_N
+};
+extern const char *const gp_kclass_names[GP_KC_N + 1];  /* "other", "elementwise", ... NULL */
 /* A runtime: what executing a model costs on top of its kernels, and the
  * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
 struct gp_runtime {
@@ -296,6 +309,9 @@ struct gp_runtime {
 	int shape_nodes;                    /* it executes the shape computations gp folds */
 	double eff_matrix, eff_vector;      /* achieved fraction of a unit's matrix and vector peak; 1 */
 	double eff_memory;                  /* achieved fraction of the memory levels' bandwidth; 1 */
+	double eff_class[GP_KC_N];          /* per kernel class (GP_KC_*): the fraction of the levels'
+	                                     * bandwidth its kernels of that class reach; 0: not given
+	                                     * (eff_memory, or the chip's for a GEMV) */
 	const char *fuse;                   /* its fusions, gp-partition --fuse=RUNTIME: a list */
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
@@ -317,6 +333,10 @@ void gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, si
 int gp_hw_list_runtimes(char ***paths);
 
 /* ---- mapping.c: a kernel on a chip's units and memory levels (docs/roofline.md) ---- */
+/* The class of a kernel from gp-partition's kind and ops ('+'-joined op
+ * types; NULL or "." if not known): GP_KC_OTHER for a matrix kernel (the
+ * mapping tells a GEMV by its products) and for kinds it does not know. */
+int gp_kernel_class(const char *kind, const char *ops);
 /* A kernel as the mapping sees it, its bytes at the precision used. */
 struct gp_kernel {
 	double flops;                       /* FLOPs, MACs counted 2 */
@@ -328,6 +348,7 @@ struct gp_kernel {
 	double elem;                        /* bytes of one operand element at the precision */
 	double resident;                    /* bytes the model keeps across a run (weights + largest
 	                                     * activations): where weights live between runs */
+	int cls;                            /* gp_kernel_class (0: other) */
 };
 /* Where the time of a kernel goes. */
 struct gp_mapped {

@@ -47,19 +47,31 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 	return s;
 }
 
-/* rteff_pair reads one efficiency: matrix, vector or memory */
+/* the keys of efficiency: the units', the memory's, then one per kernel
+ * class of gp_kclass_names (its "other" is memory) */
+static const char *const effkeys[] = {
+	"matrix", "vector", "memory", "elementwise", "transcendental", "row", "pool", "move", "gemv", NULL,
+};
+
+/* rteff_pair reads one efficiency: matrix, vector, memory, or a kernel class's */
 static void
 rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
 	struct gp_runtime *rt = arg;
 	double x = gp_yaml_number(R, v, path, 1e-3, 1);
+	int c;
 
 	if (!strcmp(key, "matrix"))
 		rt->eff_matrix = x;
 	else if (!strcmp(key, "vector"))
 		rt->eff_vector = x;
-	else
+	else if (!strcmp(key, "memory"))
 		rt->eff_memory = x;
+	else {
+		for (c = 1; c < GP_KC_N && strcmp(gp_kclass_names[c], key); c++)
+			;
+		rt->eff_class[c] = x;   /* gp_yaml_map allowed only effkeys */
+	}
 }
 
 /* rt_pair reads one top-level field of a runtime profile into R->h->rt; dies
@@ -68,7 +80,6 @@ static void
 rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
 	static const char *const copies[] = {"inputs", "outputs", NULL};
-	static const char *const effkeys[] = {"matrix", "vector", "memory", NULL};
 	struct gp_runtime *rt = R->h->rt;
 
 	(void)arg;
@@ -100,8 +111,25 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->shape_nodes = !strcmp(s, "executed");
 	} else if (!strcmp(key, "fuse"))
 		rt->fuse = words(R, v, path, fusions);
-	else if (!strcmp(key, "efficiency"))
+	else if (!strcmp(key, "efficiency")) {
+		yaml_node_pair_t *p;
+
+		/* an unknown key names the ones there are */
+		if (v->type == YAML_MAPPING_NODE)
+			for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+				yaml_node_t *k = gp_yaml_node(R, p->key);
+				const char *x = gp_yaml_scalar(R, k, path);
+				int i;
+
+				for (i = 0; effkeys[i] && strcmp(effkeys[i], x); i++)
+					;
+				if (!effkeys[i])
+					gp_yaml_bad(R, k, "unknown field 'efficiency.%s': it takes matrix, vector, "
+					    "memory, and the kernel classes elementwise, transcendental, row, pool, "
+					    "move and gemv (docs/hardware.md)", x);
+			}
 		gp_yaml_map(R, v, path, effkeys, rteff_pair, rt);
+	}
 	else
 		gp_yaml_sources(R, v, &R->S);
 }

@@ -15,8 +15,10 @@
  * hold it, each serving the part of the working set that fits in it and not
  * in the level inside it, so time grows smoothly across every capacity;
  * weights come from where they live between runs, by the same rule applied
- * to what the model keeps. Every number comes from the profile (cited) or
- * its runtime (measured or fitted); nothing here is tuned.
+ * to what the model keeps, at the memory efficiency the runtime gives the
+ * kernel's class (gp_kernel_class: element-wise, row, pool, data movement,
+ * GEMV), else its one. Every number comes from the profile (cited) or its
+ * runtime (measured or fitted); nothing here is tuned.
  */
 #include <math.h>
 #include <stdio.h>
@@ -44,6 +46,81 @@ static double
 eff_memory(const struct gp_hw *h)
 {
 	return h->eff_memory * (h->rt ? h->rt->eff_memory : 1);
+}
+
+const char *const gp_kclass_names[GP_KC_N + 1] = {
+	"other", "elementwise", "transcendental", "row", "pool", "move", "gemv", NULL,
+};
+
+/* s is one of the words of l */
+static int
+among(const char *s, size_t n, const char *const *l)
+{
+	for (; *l; l++)
+		if (strlen(*l) == n && !strncmp(*l, s, n))
+			return 1;
+	return 0;
+}
+
+/* gp_kernel_class: see gp.h. The kinds are gp-partition's (lower-case op
+ * types, or its families: batchnorm, layernorm, maxpool, ...). */
+int
+gp_kernel_class(const char *kind, const char *ops)
+{
+	static const char *const row[] = {
+		"softmax", "logsoftmax", "hardmax", "layernorm", "rmsnorm", "instancenorm",
+		"instancenormalization", "groupnorm", "groupnormalization", "lrn",
+		"meanvariancenormalization", "lpnormalization", NULL,
+	};
+	static const char *const move[] = {
+		"transpose", "concat", "slice", "split", "gather", "gatherelements", "gathernd", "scatter",
+		"scatterelements", "scatternd", "pad", "expand", "tile", "resize", "upsample", "depthtospace",
+		"spacetodepth", "cast", "castlike", "reshape", "flatten", "squeeze", "unsqueeze", "identity",
+		"reversesequence", "compress", "trilu", NULL,
+	};
+	static const char *const elem[] = {
+		"relu", "add", "sub", "mul", "div", "clip", "hardswish", "hardsigmoid", "leakyrelu", "prelu",
+		"thresholdedrelu", "sqrt", "pow", "neg", "abs", "max", "min", "sum", "mean", "where", "equal",
+		"less", "lessorequal", "greater", "greaterorequal", "and", "or", "xor", "not", "reciprocal",
+		"floor", "ceil", "round", "sign", "mod", "isnan", "isinf", "batchnorm", "quantizelinear",
+		"dequantizelinear", NULL,
+	};
+	/* element-wise kinds and op types that evaluate an exponential or its kin */
+	static const char *const trans[] = {
+		"sigmoid", "tanh", "exp", "log", "erf", "gelu", "fastgelu", "biasgelu", "quickgelu",
+		"softplus", "softsign", "elu", "selu", "celu", "mish", "swish", "sin", "cos", "tan",
+		"asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", NULL,
+	};
+	size_t n;
+	const char *p, *e;
+	char low[32];
+
+	if (!kind)
+		return GP_KC_OTHER;
+	n = strlen(kind);
+	if (among(kind, n, row) || !strncmp(kind, "reduce", 6))
+		return GP_KC_ROW;
+	if (n >= 4 && !strcmp(kind + n - 4, "pool"))
+		return GP_KC_POOL;
+	if (among(kind, n, move))
+		return GP_KC_MOVE;
+	if (among(kind, n, trans))
+		return GP_KC_TRANSCENDENTAL;
+	if (!among(kind, n, elem))
+		return GP_KC_OTHER;
+	/* an element-wise kernel with a transcendental op among its fused ones */
+	for (p = ops && strcmp(ops, ".") ? ops : ""; *p; p = *e ? e + 1 : e) {
+		size_t i;
+
+		e = strchr(p, '+');
+		if (!e)
+			e = p + strlen(p);
+		for (i = 0; p + i < e && i < sizeof low; i++)
+			low[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+		if (p + i == e && among(low, i, trans))
+			return GP_KC_TRANSCENDENTAL;
+	}
+	return GP_KC_ELEMENTWISE;
 }
 
 static double stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl, double e);
@@ -117,6 +194,39 @@ depthwise(const struct gp_kernel *k)
 		if (k->gemm[i].n != 1)
 			return 0;
 	return k->ngemm > 0;
+}
+
+/* every product of k has one row (M = 1): a GEMV, which streams its weights once */
+static int
+gemv(const struct gp_kernel *k)
+{
+	int i;
+
+	for (i = 0; i < k->ngemm; i++)
+		if (k->gemm[i].m != 1)
+			return 0;
+	return k->ngemm > 0;
+}
+
+/* The memory efficiency kernel k sees: a matrix kernel's the chip's own, a
+ * GEMV's the runtime's efficiency.gemv when it gives one; a vector kernel's
+ * (element-wise, reductions, data movement, a CPU's depthwise convolution) the
+ * runtime's efficiency for its class when it gives one, else its
+ * efficiency.memory */
+static double
+kernel_memory(const struct gp_hw *h, const struct gp_kernel *k, int cpu)
+{
+	const struct gp_runtime *rt = h->rt;
+
+	if (k->ngemm != 0 && !(cpu && depthwise(k))) {
+		if (rt && rt->eff_class[GP_KC_GEMV] > 0 && gemv(k))
+			return h->eff_memory * rt->eff_class[GP_KC_GEMV];
+		return h->eff_memory;
+	}
+	if (rt && k->cls > GP_KC_OTHER && k->cls < GP_KC_N && k->cls != GP_KC_GEMV &&
+	    rt->eff_class[k->cls] > 0)
+		return h->eff_memory * rt->eff_class[k->cls];
+	return eff_memory(h);
 }
 
 /* The matrix unit on the products of k with tile t: the time into *out,
@@ -212,7 +322,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	m->fill = 1;
 	/* memory: activations from where the previous kernel left them, weights from where
 	 * they live; at the runtime's memory efficiency for what runs on the vector unit */
-	em = k->ngemm != 0 && !(cpu && depthwise(k)) ? h->eff_memory : eff_memory(h);
+	em = kernel_memory(h, k, cpu);
 	m->memory_s = stream(h, k->rd, k->wr, k->rd + k->wr, &alvl, em);
 	wt_s = stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl, em);
 	m->memory_s += wt_s;

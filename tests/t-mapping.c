@@ -3,8 +3,9 @@
  *   t-mapping PROFILE PRECISION [RUNTIME] < KERNELS
  *
  * Each input line is one kernel: FLOPS RD WR WT THREADS ELEM RESIDENT GEMM
- * (bytes read, written and of weights; bytes per element; GEMM "." or
- * BxMxNxK;...). Each output line: compute_s memory_s latency_s unit tiles
+ * [KIND [OPS]] (bytes read, written and of weights; bytes per element; GEMM
+ * "." or BxMxNxK;...; gp-partition's kind and ops, which give its class,
+ * gp_kernel_class). Each output line: compute_s memory_s latency_s unit tiles
  * split fill tile limit, tab-separated, floats to 6 significant digits.
  */
 #include <stdlib.h>
@@ -30,12 +31,16 @@ main(int argc, char **argv)
 		struct gp_kernel k;
 		struct gp_mapped m;
 		struct gp_gemm g[GP_GEMM_MAX];
-		char gemm[2048];
+		char gemm[2048], kind[64], ops[256];
+		int n;
 
 		memset(&k, 0, sizeof k);
-		if (sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s", &k.flops, &k.rd, &k.wr, &k.wt,
-		    &k.threads, &k.elem, &k.resident, gemm) != 8)
-			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM", line);
+		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s %255s", &k.flops, &k.rd, &k.wr, &k.wt,
+		    &k.threads, &k.elem, &k.resident, gemm, kind, ops);
+		if (n < 8)
+			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM [KIND [OPS]]", line);
+		if (n >= 9)
+			k.cls = gp_kernel_class(kind, n == 10 ? ops : NULL);
 		if ((k.ngemm = gp_gemm_parse(gemm, g, GP_GEMM_MAX)) < 0)
 			gp_die("stdin: '%s' is not a GEMM list", gemm);
 		k.gemm = g;

@@ -1,14 +1,36 @@
 #!/usr/bin/python3
-"""calib-conv.py - a chain of convolutions or element-wise products, to
-measure the rate onnxruntime's kernels reach on this machine
-(tests/validate/measure, predict):
+"""calib-conv.py - a chain of convolutions, element-wise, row, pool, data
+movement or GEMV kernels, to measure the rate onnxruntime's kernels reach on
+this machine (tests/validate/measure, predict):
 
     /usr/bin/python3 tests/validate/calib-conv.py KIND C HW L OUT.onnx
 
-KIND depthwise: L depthwise 3x3 convolutions (group C, padding 1) over
-float32 [1, C, HW, HW], one after another; KIND dense: L 1x1 convolutions
-C -> C; KIND mul: L products with a scalar (an element-wise kernel that reads
-and writes C x HW^2 floats). Weights and biases are seeded random values, embedded. FLOPs per
+L kernels of one KIND over float32 tensors, one after another (each reading
+the one before) or, where a chain cannot keep its shape or onnxruntime would
+merge it (its common-subexpression elimination, its transpose optimizer),
+L kernels side by side on inputs of their own:
+
+    depthwise   depthwise 3x3 convolutions (group C, padding 1) over [1, C, HW, HW]
+    dense       1x1 convolutions C -> C over [1, C, HW, HW]
+    mul         products with a scalar, over [1, C, HW, HW]
+    bcastmul    products of [1, C, HW, HW] by a [1, C, 1, 1] weight (broadcast)
+    sigmoid     Sigmoid over [1, C, HW, HW] (a transcendental element-wise kernel)
+    softmax     Softmax over the rows (last axis) of [1, C, HW, HW]
+    layernorm   LayerNormalization over the rows of [1, HW, C] (C wide, with scale and bias)
+    maxpool     MaxPool 3x3, stride 2, padding 1 (the models' pools halve the size) of L
+                inputs [1, C, HW, HW], side by side
+    gap         GlobalAveragePool of L inputs [1, C, HW, HW], side by side
+    transpose   Transpose [1, C, HW, HW] -> [1, HW, C, HW] (the last axis stays, as in
+                the models' transposes: attention heads, windows, channel shuffles)
+                of L inputs, side by side
+    gelu        GELU as torch exports it (Div by sqrt 2, Erf, Add 1, Mul by x, Mul
+                by 0.5; onnxruntime fuses the five into one Gelu) of L inputs
+                [1, C, HW, HW], side by side
+    concat      Concat on channels of inputs j and j + 1 of L + 1 inputs [1, C, HW, HW]
+    gemv        Gemm [1, C] x [C, C]^T + bias (a classifier's GEMV, weights as
+                torch stores them), one after another; HW must be 1
+
+Weights and biases are seeded random values, embedded. FLOPs per
 convolution: 2 x C x HW^2 x 9 (depthwise), 2 x C^2 x HW^2 (dense). None of
 the validation models is made this way: they are a calibration, not a test.
 Needs python3-onnx and numpy.
@@ -19,31 +41,104 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+KINDS = ("depthwise", "dense", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
+         "gap", "transpose", "concat", "gelu", "gemv")
+if len(sys.argv) != 6:
+    sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-if kind not in ("depthwise", "dense", "mul"):
-    sys.exit("calib-conv.py: KIND must be depthwise, dense or mul")
+if kind not in KINDS:
+    sys.exit("calib-conv.py: KIND must be one of " + ", ".join(KINDS))
+if c < 1 or hw < 1 or n < 1:
+    sys.exit("calib-conv.py: C, HW and L must be positive")
+if kind == "gemv" and hw != 1:
+    sys.exit("calib-conv.py: gemv: HW must be 1")
 rng = np.random.default_rng(0)
 nodes, inits = [], []
-prev = "x"
-for j in range(n):
-    name = "y" if j == n - 1 else f"t{j}"
-    if kind == "mul":
-        inits.append(numpy_helper.from_array(np.array([1.0001], dtype=np.float32), f"s{j}"))
-        nodes.append(helper.make_node("Mul", [prev, f"s{j}"], [name], name=f"mul{j}"))
+shape = [1, c, hw, hw]
+ins, outs = [], []
+
+
+def tensor(name, dims):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)
+
+
+def weight(name, a):
+    inits.append(numpy_helper.from_array(a.astype(np.float32), name))
+    return name
+
+
+if kind in ("gap", "transpose", "concat", "gelu", "maxpool"):
+    # side by side: inputs of their own, an output each
+    nin = n + 1 if kind == "concat" else n
+    ins = [tensor(f"x{j}", shape) for j in range(nin)]
+    if kind == "gelu":
+        for name, v in (("sqrt2", np.sqrt(2)), ("one", 1.0), ("half", 0.5)):
+            weight(name, np.array(v))
+    for j in range(n):
+        if kind == "gap":
+            nodes.append(helper.make_node("GlobalAveragePool", [f"x{j}"], [f"y{j}"], name=f"gap{j}"))
+            outs.append(tensor(f"y{j}", [1, c, 1, 1]))
+        elif kind == "maxpool":
+            nodes.append(helper.make_node("MaxPool", [f"x{j}"], [f"y{j}"], name=f"maxpool{j}",
+                                          kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]))
+            outs.append(tensor(f"y{j}", [1, c, (hw - 1) // 2 + 1, (hw - 1) // 2 + 1]))
+        elif kind == "transpose":
+            nodes.append(helper.make_node("Transpose", [f"x{j}"], [f"y{j}"], name=f"transpose{j}",
+                                          perm=[0, 2, 1, 3]))
+            outs.append(tensor(f"y{j}", [1, hw, c, hw]))
+        elif kind == "gelu":
+            nodes += [helper.make_node("Div", [f"x{j}", "sqrt2"], [f"d{j}"], name=f"div{j}"),
+                      helper.make_node("Erf", [f"d{j}"], [f"e{j}"], name=f"erf{j}"),
+                      helper.make_node("Add", [f"e{j}", "one"], [f"a{j}"], name=f"add{j}"),
+                      helper.make_node("Mul", [f"x{j}", f"a{j}"], [f"m{j}"], name=f"mul{j}"),
+                      helper.make_node("Mul", [f"m{j}", "half"], [f"y{j}"], name=f"half{j}")]
+            outs.append(tensor(f"y{j}", shape))
+        else:
+            nodes.append(helper.make_node("Concat", [f"x{j}", f"x{j + 1}"], [f"y{j}"], name=f"concat{j}",
+                                          axis=1))
+            outs.append(tensor(f"y{j}", [1, 2 * c, hw, hw]))
+else:
+    if kind == "layernorm":
+        shape = [1, hw, c]
+    elif kind == "gemv":
+        shape = [1, c]
+    prev = "x"
+    for j in range(n):
+        name = "y" if j == n - 1 else f"t{j}"
+        if kind == "mul":
+            nodes.append(helper.make_node("Mul", [prev, weight(f"s{j}", np.array([1.0001]))], [name],
+                                          name=f"mul{j}"))
+        elif kind == "bcastmul":
+            s = 1 + rng.standard_normal((1, c, 1, 1)) / 1000
+            nodes.append(helper.make_node("Mul", [prev, weight(f"s{j}", s)], [name], name=f"mul{j}"))
+        elif kind == "sigmoid":
+            nodes.append(helper.make_node("Sigmoid", [prev], [name], name=f"sigmoid{j}"))
+        elif kind == "softmax":
+            nodes.append(helper.make_node("Softmax", [prev], [name], name=f"softmax{j}", axis=-1))
+        elif kind == "layernorm":
+            g = weight(f"g{j}", 1 + rng.standard_normal(c) / 10)
+            b = weight(f"b{j}", rng.standard_normal(c) / 10)
+            nodes.append(helper.make_node("LayerNormalization", [prev, g, b], [name], name=f"layernorm{j}",
+                                          axis=-1, epsilon=1e-5))
+        elif kind == "gemv":
+            w = weight(f"w{j}", rng.standard_normal((c, c)) / np.sqrt(c))
+            b = weight(f"b{j}", rng.standard_normal(c) / 10)
+            nodes.append(helper.make_node("Gemm", [prev, w, b], [name], name=f"gemm{j}", transB=1))
+        else:
+            if kind == "depthwise":
+                w = rng.standard_normal((c, 1, 3, 3)).astype(np.float32) / 3
+                attrs = dict(group=c, kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+            else:
+                w = rng.standard_normal((c, c, 1, 1)).astype(np.float32) / np.sqrt(c)
+                attrs = dict(kernel_shape=[1, 1])
+            b = rng.standard_normal(c).astype(np.float32) / 10
+            nodes.append(helper.make_node("Conv", [prev, weight(f"w{j}", w), weight(f"b{j}", b)], [name],
+                                          name=f"conv{j}", **attrs))
         prev = name
-        continue
-    if kind == "depthwise":
-        w = rng.standard_normal((c, 1, 3, 3)).astype(np.float32) / 3
-        attrs = dict(group=c, kernel_shape=[3, 3], pads=[1, 1, 1, 1])
-    else:
-        w = rng.standard_normal((c, c, 1, 1)).astype(np.float32) / np.sqrt(c)
-        attrs = dict(kernel_shape=[1, 1])
-    b = rng.standard_normal(c).astype(np.float32) / 10
-    inits += [numpy_helper.from_array(w, f"w{j}"), numpy_helper.from_array(b, f"b{j}")]
-    nodes.append(helper.make_node("Conv", [prev, f"w{j}", f"b{j}"], [name], name=f"conv{j}", **attrs))
-    prev = name
-vi = [helper.make_tensor_value_info(t, TensorProto.FLOAT, [1, c, hw, hw]) for t in ("x", "y")]
-g = helper.make_graph(nodes, f"calib_{kind}", [vi[0]], [vi[1]], initializer=inits)
-m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="calib-conv.py")
+    ins, outs = [tensor("x", shape)], [tensor("y", shape)]
+g = helper.make_graph(nodes, f"calib_{kind}", ins, outs, initializer=inits)
+opset = 17 if kind == "layernorm" else 13
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="calib-conv.py")
+onnx.checker.check_model(m)
 with open(out, "wb") as f:
     f.write(m.SerializeToString())
