@@ -499,6 +499,24 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 			gp_buf_adds(&hd, ",");
 		gp_fmt_num(&hd, h->mem[i].read_bw, 6);
 	}
+	/* and the runtime's kernel classes that stream slower than its memory
+	 * rate: their roof from the outermost level (only when it gives them) */
+	for (i = 1, r = 0; h->rt && i < GP_KC_N; i++)
+		r += h->rt->eff_class[i] > 0;
+	if (r) {
+		gp_buf_adds(&hd, "\troof_classes=");
+		for (i = 1, r = 0; i < GP_KC_N; i++)
+			if (h->rt->eff_class[i] > 0)
+				gp_buf_printf(&hd, "%s%s", r++ ? "," : "", gp_kclass_names[i]);
+		gp_buf_adds(&hd, "\troof_class_bandwidths=");
+		for (i = 1, r = 0; i < GP_KC_N; i++) {
+			if (h->rt->eff_class[i] <= 0)
+				continue;
+			if (r++)
+				gp_buf_adds(&hd, ",");
+			gp_fmt_num(&hd, h->mem[0].read_bw * h->eff_memory * h->rt->eff_class[i], 6);
+		}
+	}
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
 

@@ -135,12 +135,15 @@ gpstr(struct gp_buf *b, const char *s)
  * the chip's: the vector unit's peak (what has no GEMM view, depthwise
  * convolutions) when it is lower than peak, and each memory level inside
  * the outermost, read bandwidth against peak: from gp-roofline's
- * vector_ops, roof_levels and roof_bandwidths. An older stream without
- * them draws the one roof. */
+ * vector_ops, roof_levels and roof_bandwidths; and, when the runtime
+ * gives them, the roofs of its kernel classes (roof_classes,
+ * roof_class_bandwidths). An older stream without them draws the one roof. */
 static void
 class_roofs(struct rep *R, struct gp_buf *b, double peak)
 {
 	static const char *const color[] = {"#1e8449", "#d68910", "#5d6d7e", "#a04000"};
+	static const char *const ccolor[] = {"#117864", "#b9770e", "#6c3483", "#1f618d", "#922b21", "#7d6608"};
+	char *end2;
 	const char *names = fact(&R->F, "roof_levels"), *bws = fact(&R->F, "roof_bandwidths");
 	double v = fact_n(&R->F, "vector_ops");
 	int i;
@@ -161,6 +164,27 @@ class_roofs(struct rep *R, struct gp_buf *b, double peak)
 			    bw, peak, bw, peak, color[(i - 1) % 4]);
 			gpstr(b, name);
 			gp_buf_printf(b, ": %s B/s\"", hcount(&R->s.arena, bw));
+		}
+		names += nn + (names[nn] == ',');
+		bws += nb + (bws[nb] == ',');
+	}
+	/* the runtime's kernel classes: from the outermost level, up to the
+	 * vector unit (a GEMV's products, to the chip's peak) */
+	names = fact(&R->F, "roof_classes");
+	bws = fact(&R->F, "roof_class_bandwidths");
+	for (i = 0; names && bws && *names && *bws; i++) {
+		size_t nn = strcspn(names, ","), nb = strcspn(bws, ",");
+		double bw = strtod(bws, &end2), top;
+		int gemv = nn == 4 && !strncmp(names, "gemv", 4);
+
+		top = gemv || !(v > 0 && v < peak) ? peak : v;
+		if (end2 == bws + nb && bw > 0) {
+			gp_buf_printf(b, ", \\\n  (x * %g < %g ? x * %g : %g) with lines dt 4 lw 1 lc rgb '%s' title \"",
+			    bw, top, bw, top, ccolor[i % 6]);
+			gp_buf_add(b, names, nn);
+			gp_buf_adds(b, " kernels (");
+			gpstr(b, fact(&R->F, "runtime") ? fact(&R->F, "runtime") : "runtime");
+			gp_buf_printf(b, "): %s B/s\"", hcount(&R->s.arena, bw));
 		}
 		names += nn + (names[nn] == ',');
 		bws += nb + (bws[nb] == ',');

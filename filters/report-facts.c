@@ -116,10 +116,10 @@ static const char *const concur_keys[] = {
 	"fits", NULL,
 };
 static const char *const roofline_keys[] = {
-	"hw", "precision", "latency_s", "latency_concurrent_s", "throughput_per_s", "energy_j",
+	"hw", "precision", "runtime", "latency_s", "latency_concurrent_s", "throughput_per_s", "energy_j",
 	"energy_per_inference_j", "power_w", "util", "compute_bound_share", "memory_bound_share",
 	"launch_bound_share", "peak_ops", "bandwidth", "ridge_ai", "energy_model", "vector_ops",
-	"roof_levels", "roof_bandwidths", NULL,
+	"roof_levels", "roof_bandwidths", "roof_classes", "roof_class_bandwidths", NULL,
 };
 
 double *

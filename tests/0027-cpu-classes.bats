@@ -230,3 +230,22 @@ map() {
 	run --separate-stderr -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
 	fails_cleanly "gp-roofline: .*bad.yaml:[0-9]+:[0-9]+: field 'efficiency.move' appears twice"
 }
+
+@test "the roofline chart draws the roof of each kernel class the runtime gives, none without" {
+	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse=onnxruntime-cpu | gp-concur |
+		gp-roofline -H epyc-9654 -R onnxruntime-cpu > "$BATS_TEST_TMPDIR/r.gp"
+	run -0 hdr roofline roof_classes "$BATS_TEST_TMPDIR/r.gp"
+	assert_output "elementwise,transcendental,row,pool,move,gemv"
+	# each at the outermost level's bandwidth (DDR5, 460.8 GB/s) times its efficiency
+	e=$(awk '$1 == "elementwise:" { printf "%.6g", 460.8e9 * $2 }' hw/runtime/onnxruntime-cpu.yaml)
+	run -0 hdr roofline roof_class_bandwidths "$BATS_TEST_TMPDIR/r.gp"
+	[ "${output%%,*}" = "$e" ]
+	run -0 gp-report --roofline "$BATS_TEST_TMPDIR/r.svg" < "$BATS_TEST_TMPDIR/r.gp"
+	run -0 grep -c 'row kernels (onnxruntime-cpu): ' "$BATS_TEST_TMPDIR/r.svg"
+	run -0 grep -c 'gemv kernels (onnxruntime-cpu): ' "$BATS_TEST_TMPDIR/r.svg"
+	# a runtime without class keys, or none: no such roofs
+	gp-load "$DATA/resnet18.onnx" | gp-partition | gp-concur | gp-roofline -H t4 > "$BATS_TEST_TMPDIR/t.gp"
+	run -1 grep -c 'roof_classes' "$BATS_TEST_TMPDIR/t.gp"
+	run -0 gp-report --roofline "$BATS_TEST_TMPDIR/t.svg" < "$BATS_TEST_TMPDIR/t.gp"
+	run -1 grep -c 'kernels (' "$BATS_TEST_TMPDIR/t.svg"
+}
