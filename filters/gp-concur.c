@@ -193,33 +193,43 @@ concur(struct gp_stream *s, const struct copts *O)
 	gp_table_drop(s, "stage");
 	st = gp_table_new(s, "stage", stagecols);
 	{
-		struct gp_buf *lists = gp_xcalloc((size_t)nstage + 1, sizeof *lists);
+		/* each stage's subgraphs, in record order: CSR lists */
+		int *s0 = gp_xcalloc((size_t)nstage + 2, sizeof *s0), *sv = gp_xcalloc((size_t)d.n + 1, sizeof *sv);
 		int64_t *sf = gp_xcalloc((size_t)nstage + 1, sizeof *sf);
 		double *sl = gp_xcalloc((size_t)nstage + 1, sizeof *sl);
 
+		for (v = 0; v < d.n; v++)
+			s0[stage[v] + 1]++;
+		for (k = 1; k <= nstage + 1; k++)
+			s0[k] += s0[k - 1];
 		for (v = 0; v < d.n; v++) {
 			int l = stage[v];
 
-			if (lists[l].len)
-				gp_buf_addc(&lists[l], ',');
-			gp_buf_adds(&lists[l], gp_dag_id(&d, v));
+			sv[s0[l]++] = v;        /* s0[l] moves to the start of l + 1 */
 			sf[l] = gp_count_add(sf[l], d.flops[v]);
 			if (d.lat && sl[l] >= 0)
 				sl[l] = d.lat[v] < 0 ? -1 : d.lat[v] > sl[l] ? d.lat[v] : sl[l];
 		}
 		for (k = 1; k <= nstage; k++) {
 			size_t r = gp_table_addrow(s, st);
+			int j;
 
 			gp_table_set_count(s, st, 0, r, k);
 			gp_table_set_count(s, st, 1, r, width[k]);
-			gp_table_set(s, st, 2, r, lists[k].buf);
+			gp_buf_reset(&b);
+			for (j = s0[k - 1]; j < s0[k]; j++) {
+				if (j > s0[k - 1])
+					gp_buf_addc(&b, ',');
+				gp_buf_adds(&b, gp_dag_id(&d, sv[j]));
+			}
+			gp_table_set(s, st, 2, r, b.buf);
 			gp_table_set_count(s, st, 3, r, sf[k]);
 			gp_buf_reset(&b);
 			gp_fmt_num(&b, d.lat ? sl[k] : -1, 0);
 			gp_table_set(s, st, 4, r, b.buf);
-			gp_buf_release(&lists[k]);
 		}
-		free(lists);
+		free(s0);
+		free(sv);
 		free(sf);
 		free(sl);
 	}
