@@ -215,6 +215,64 @@ io_bytes(struct gp_stream *s, enum gp_kind kind, int prec)
 	return b;
 }
 
+/* What the subgraph records give each kernel, read once per pass: the
+ * columns and whether bytes are scaled to the precision's element size. */
+struct kcols {
+	const struct gp_dag *d;
+	const int64_t *macs;        /* or NULL */
+	int scale, c_fe, c_fb, c_gemm, c_kind, c_ops;
+	double bits;
+};
+
+/* kernel_at fills k with subgraph r as the mapping sees it, its products
+ * in gm (GP_GEMM_MAX of them): 1, or 0 when its counts are not known; dies
+ * on a malformed float_elems, float_bytes or gemm field. */
+static int
+kernel_at(const struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
+{
+	const struct gp_dag *d = K->d;
+	const struct gp_table *t = d->t;
+	const char *src = d->src;
+	double v[3] = {(double)d->bin[r], (double)d->bout[r], (double)d->bw[r]}, fe[3], fb[3];
+	int i;
+
+	memset(k, 0, sizeof *k);
+	if (!(d->flops[r] >= 0 && d->bin[r] >= 0 && d->bout[r] >= 0 && d->bw[r] >= 0))
+		return 0;
+	if (K->scale) {
+		if (!strcmp(gp_val(t, K->c_fe, r), ".") || !strcmp(gp_val(t, K->c_fb, r), "."))
+			return 0;
+		if (triple(gp_val(t, K->c_fe, r), fe) < 0 || triple(gp_val(t, K->c_fb, r), fb) < 0)
+			gp_die("%s: subgraph %s: float_elems '%s' or float_bytes '%s' is not IN,OUT,WEIGHT",
+			    src, gp_dag_id(d, (int)r), gp_val(t, K->c_fe, r), gp_val(t, K->c_fb, r));
+		for (i = 0; i < 3; i++) {
+			if (fb[i] > v[i])
+				gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", src,
+				    gp_dag_id(d, (int)r), gp_val(t, K->c_fb, r));
+			v[i] = v[i] - fb[i] + ceil(fe[i] * K->bits / 8);
+		}
+	}
+	k->flops = (double)d->flops[r];
+	k->rd = v[0];
+	k->wr = v[1];
+	k->wt = v[2];
+	k->threads = (double)d->threads[r];
+	k->elem = K->bits / 8;
+	/* its class, for a runtime's per-class memory efficiency */
+	k->cls = gp_kernel_class(K->c_kind >= 0 ? gp_val(t, K->c_kind, r) : NULL,
+	    K->c_ops >= 0 ? gp_val(t, K->c_ops, r) : NULL);
+	k->ngemm = K->c_gemm >= 0 ? gp_gemm_parse(gp_val(t, K->c_gemm, r), gm, GP_GEMM_MAX) : -1;
+	if (k->ngemm > 0)
+		k->gemm = gm;
+	if (K->c_gemm >= 0 && k->ngemm < 0 && strcmp(gp_val(t, K->c_gemm, r), "."))
+		gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", src, gp_dag_id(d, (int)r),
+		    gp_val(t, K->c_gemm, r));
+	/* a matrix kernel whose products gp-partition could not tell: no tile model */
+	if (k->ngemm == 0 && K->macs && K->macs[r] > 0)
+		k->ngemm = -1;
+	return 1;
+}
+
 /* Put one stream on the chip h. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
@@ -224,10 +282,11 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct gp_buf b = {0}, hd = {0};
 	struct ctx C;
 	struct est e;
-	char *known;
 	double *elat, *ework;
-	struct gp_kernel *k;
+	struct gp_kernel k;
+	struct kcols K;
 	struct gp_gemm gm[GP_GEMM_MAX];
+	int64_t *macs;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_kind, c_ops;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -287,59 +346,19 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		copy_s = ((h->rt->copy_inputs ? io_bytes(s, GP_K_INPUT, C.prec) : 0) +
 		    (h->rt->copy_outputs ? io_bytes(s, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
 
-	known = gp_xcalloc(t->nrow + 1, 1);
+	K.d = &d;
+	K.macs = macs = gp_dag_counts(&d, "macs");
+	K.scale = scale;
+	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_kind = c_kind, K.c_ops = c_ops;
+	K.bits = bits;
 	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);
 	ework = gp_xcalloc(t->nrow + 1, sizeof *ework);
-	k = gp_xcalloc(t->nrow + 1, sizeof *k);
+	/* a first pass for what every kernel's mapping needs of the others */
 	for (r = 0; r < t->nrow; r++) {
-		double v[3] = {(double)d.bin[r], (double)d.bout[r], (double)d.bw[r]}, fe[3], fb[3];
-
-		known[r] = d.flops[r] >= 0 && d.bin[r] >= 0 && d.bout[r] >= 0 && d.bw[r] >= 0;
-		if (!known[r])
+		if (!kernel_at(&K, r, &k, gm))
 			continue;
-		if (scale) {
-			if (!strcmp(gp_val(t, c_fe, r), ".") || !strcmp(gp_val(t, c_fb, r), ".")) {
-				known[r] = 0;
-				continue;
-			}
-			if (triple(gp_val(t, c_fe, r), fe) < 0 || triple(gp_val(t, c_fb, r), fb) < 0)
-				gp_die("%s: subgraph %s: float_elems '%s' or float_bytes '%s' is not IN,OUT,WEIGHT",
-				    s->src, gp_dag_id(&d, r), gp_val(t, c_fe, r), gp_val(t, c_fb, r));
-			for (i = 0; i < 3; i++) {
-				if (fb[i] > v[i])
-					gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", s->src, gp_dag_id(&d, r),
-					    gp_val(t, c_fb, r));
-				v[i] = v[i] - fb[i] + ceil(fe[i] * bits / 8);
-			}
-		}
-		k[r].flops = (double)d.flops[r];
-		k[r].rd = v[0];
-		k[r].wr = v[1];
-		k[r].wt = v[2];
-		k[r].threads = (double)d.threads[r];
-		k[r].elem = bits / 8;
-		/* its class, for a runtime's per-class memory efficiency */
-		k[r].cls = gp_kernel_class(c_kind >= 0 ? gp_val(t, c_kind, r) : NULL,
-		    c_ops >= 0 ? gp_val(t, c_ops, r) : NULL);
-		k[r].ngemm = c_gemm >= 0 ? gp_gemm_parse(gp_val(t, c_gemm, r), gm, GP_GEMM_MAX) : -1;
-		if (k[r].ngemm > 0) {
-			k[r].gemm = gp_arena_alloc(&s->arena, (size_t)k[r].ngemm * sizeof *gm);
-			memcpy((struct gp_gemm *)k[r].gemm, gm, (size_t)k[r].ngemm * sizeof *gm);
-		}
-		if (c_gemm >= 0 && k[r].ngemm < 0 && strcmp(gp_val(t, c_gemm, r), "."))
-			gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", s->src, gp_dag_id(&d, r),
-			    gp_val(t, c_gemm, r));
-		resident += v[2];
-		most = fmax(most, v[0] + v[1]);
-	}
-	/* a matrix kernel whose products gp-partition could not tell: no tile model */
-	{
-		int64_t *macs = gp_dag_counts(&d, "macs");
-
-		for (r = 0; macs && r < t->nrow; r++)
-			if (k[r].ngemm == 0 && macs[r] > 0)
-				k[r].ngemm = -1;
-		free(macs);
+		resident += k.wt;
+		most = fmax(most, k.rd + k.wr);
 	}
 	/* what the model keeps between runs: its weights and its largest activations */
 	resident += most;
@@ -354,7 +373,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	c_util = gp_table_addcol(s, t, "util");
 	c_en = gp_table_addcol(s, t, "energy_j");
 	for (r = 0; r < t->nrow; r++) {
-		if (!known[r]) {
+		if (!kernel_at(&K, r, &k, gm)) {
 			const int hw[] = {c_by, c_ai, c_cs, c_ms, c_lat, c_bound, c_limit, c_util, c_en};
 
 			unknown++;
@@ -362,14 +381,14 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 				gp_table_set(s, t, hw[i], r, ".");
 			continue;
 		}
-		k[r].resident = resident;
+		k.resident = resident;
 		memset(&e, 0, sizeof e);
-		estimate(&C, &k[r], &e);
+		estimate(&C, &k, &e);
 		lat += e.m.latency_s;
 		en += e.energy_j;
 		bytes += e.bytes;
 		wbytes += e.wbytes;
-		flops += k[r].flops;
+		flops += k.flops;
 		tb[!strcmp(e.m.bound, "compute") ? 0 : !strcmp(e.m.bound, "memory") ? 1 : 2] += e.m.latency_s;
 		elat[r] = e.m.latency_s;
 		ework[r] = e.m.work_s;
@@ -385,6 +404,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		setd(s, t, c_util, r, e.util);
 		setd(s, t, c_en, r, e.energy_j);
 	}
+	free(macs);
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */
@@ -426,6 +446,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		free(sum);
 	}
 	free(stage);
+	free(elat);
+	free(ework);
 
 	gp_buf_printf(&hd, "hw=%s\tprecision=%s", h->name, gp_prec_name(C.prec));
 	if (h->rt) {
@@ -520,10 +542,6 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
 
-	free(known);
-	free(elat);
-	free(ework);
-	free(k);
 	gp_buf_release(&b);
 	gp_buf_release(&hd);
 	gp_dag_release(&d);

@@ -141,22 +141,6 @@ block(struct net *N, int src, int snk)
 	return total;
 }
 
-/* the most subgraphs of one stage */
-static int
-widest_stage(const struct gp_dag *d)
-{
-	int *stage = gp_xcalloc((size_t)d->n + 1, sizeof *stage), *cnt, most, v, w = 0;
-
-	most = gp_dag_stages(d, stage);
-	cnt = gp_xcalloc((size_t)most + 1, sizeof *cnt);
-	for (v = 0; v < d->n; v++)
-		if (++cnt[stage[v]] > w)
-			w = cnt[stage[v]];
-	free(stage);
-	free(cnt);
-	return w;
-}
-
 int
 gp_dag_width(const struct gp_dag *d)
 {
@@ -187,7 +171,7 @@ gp_dag_width(const struct gp_dag *d)
 	}
 	/* a stage is an antichain: when one is as wide as the cover has paths,
 	 * that is the width, and no flow is needed (a chain, most CNNs) */
-	if (widest_stage(d) == chains) {
+	if (gp_dag_widest(d) == chains) {
 		free(open);
 		free(pred);
 		return chains;
