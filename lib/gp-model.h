@@ -21,11 +21,6 @@ struct gp_cost {
 	int cond;                           /* If: 1 when its condition's value chose it, 0 when the larger counts */
 	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
 	int overflow;
-	/* the registry, handed to a cost function by gp_op_cost so that If, Loop
-	 * and Scan cost their bodies' nodes without naming ops.c (which names
-	 * them: no import cycle) */
-	const struct gp_op *(*find)(const char *domain, const char *op);
-	int (*cost)(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
 };
 /* How an op runs, which decides how gp-partition treats it. */
 enum gp_class {

@@ -437,6 +437,8 @@ struct gp_node {
 	int *in, *out;                      /* tensor indices; -1 for an absent optional one */
 	size_t row;
 };
+struct gp_op;
+struct gp_cost;
 struct gp_graph {
 	struct gp_stream *s;
 	struct gp_table *tensor_table;      /* the stream's tensor records */
@@ -459,6 +461,11 @@ struct gp_graph {
 	int64_t batch_from, batch_to;
 	struct gp_rebatch *rb;              /* how, when rebatched (rebatch.c) */
 	const struct gp_infer_hooks *hooks; /* what gp_infer calls on it, when rebatched */
+	/* the op registry, set by gp_op_cost (ops.c) before a cost function
+	 * runs, so that If, Loop and Scan cost their bodies' nodes without
+	 * naming ops.c, which names them (no import cycle) */
+	const struct gp_op *(*op_find)(const char *domain, const char *op);
+	int (*op_cost)(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
 };
 /* Build the graph view of stream s; dies on a malformed record or a name
  * that refers to no tensor. */

@@ -100,7 +100,7 @@ next:		;
 	return 0;
 }
 
-/* The nodes of graph gid, costed one by one through c->cost (a nested If,
+/* The nodes of graph gid, costed one by one through g->op_cost (a nested If,
  * Loop or Scan by its own cost function): 0 with c's macs and flops summed,
  * -1 when one of them is unknown. */
 static int
@@ -116,7 +116,7 @@ body(struct gp_graph *g, int gid, struct gp_cost *c)
 
 		if (g->n[i].graph != gid)
 			continue;       /* nested bodies are costed by their own If/Loop/Scan */
-		if (c->cost(g, &g->n[i], &b) < 0)
+		if (g->op_cost(g, &g->n[i], &b) < 0)
 			rc = -1;
 		c->macs = add(c, c->macs, b.macs);
 		c->flops = add(c, c->flops, b.flops);
@@ -181,7 +181,6 @@ gp_cost_control(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fp
 	int bg;
 
 	(void)fpe;
-	b1.cost = b2.cost = c->cost;    /* the registry, for the bodies' nodes */
 	if (!strcmp(n->op, "If")) {
 		int t = gp_node_graph(g, n, "then_branch"), e = gp_node_graph(g, n, "else_branch");
 		int taken = gp_if_taken(g, n);

@@ -348,8 +348,8 @@ gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c)
 
 	memset(c, 0, sizeof *c);
 	c->read0 = -1;
-	c->find = gp_op_find;
-	c->cost = gp_op_cost;
+	g->op_find = gp_op_find;
+	g->op_cost = gp_op_cost;
 	gp_op_err[0] = '\0';
 	rc = op && op->cost ? op->cost(g, n, c, op->fpe) : -1;
 	if (rc == -2)

@@ -46,9 +46,9 @@ gp_tfl_c_if(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 
 			if (g->n[i].graph != id)
 				continue;
-			if ((op = c->find(g->n[i].domain, g->n[i].op)) && op->cls == GP_C_CONTROL)
+			if ((op = g->op_find(g->n[i].domain, g->n[i].op)) && op->cls == GP_C_CONTROL)
 				return -1;      /* nested control flow: not followed (it could loop) */
-			if (c->cost(g, &g->n[i], &bc) < 0)
+			if (g->op_cost(g, &g->n[i], &bc) < 0)
 				return -1;
 			macs[b] = add(c, macs[b], bc.macs);
 			flops[b] = add(c, flops[b], bc.flops);
