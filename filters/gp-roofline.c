@@ -222,13 +222,16 @@ struct kcols {
 	const int64_t *macs;        /* or NULL */
 	int scale, c_fe, c_fb, c_gemm, c_kind, c_ops;
 	double bits;
+	int classify;               /* find each kernel's class (the estimates' pass) */
+	const char *kind, *ops;     /* the fields the class was found from last, */
+	int cls;                    /* and that class: rows alike need no new search */
 };
 
 /* kernel_at fills k with subgraph r as the mapping sees it, its products
  * in gm (GP_GEMM_MAX of them): 1, or 0 when its counts are not known; dies
  * on a malformed float_elems, float_bytes or gemm field. */
 static int
-kernel_at(const struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
+kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 {
 	const struct gp_dag *d = K->d;
 	const struct gp_table *t = d->t;
@@ -259,8 +262,16 @@ kernel_at(const struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *
 	k->threads = (double)d->threads[r];
 	k->elem = K->bits / 8;
 	/* its class, for a runtime's per-class memory efficiency */
-	k->cls = gp_kernel_class(K->c_kind >= 0 ? gp_val(t, K->c_kind, r) : NULL,
-	    K->c_ops >= 0 ? gp_val(t, K->c_ops, r) : NULL);
+	if (K->classify) {
+		const char *kind = K->c_kind >= 0 ? gp_val(t, K->c_kind, r) : NULL;
+		const char *ops = K->c_ops >= 0 ? gp_val(t, K->c_ops, r) : NULL;
+
+		if (!K->kind || kind != K->kind || ops != K->ops) {
+			K->cls = gp_kernel_class(kind, ops);
+			K->kind = kind, K->ops = ops;
+		}
+		k->cls = K->cls;
+	}
 	k->ngemm = K->c_gemm >= 0 ? gp_gemm_parse(gp_val(t, K->c_gemm, r), gm, GP_GEMM_MAX) : -1;
 	if (k->ngemm > 0)
 		k->gemm = gm;
@@ -346,6 +357,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		copy_s = ((h->rt->copy_inputs ? io_bytes(s, GP_K_INPUT, C.prec) : 0) +
 		    (h->rt->copy_outputs ? io_bytes(s, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
 
+	memset(&K, 0, sizeof K);
 	K.d = &d;
 	K.macs = macs = gp_dag_counts(&d, "macs");
 	K.scale = scale;
@@ -372,6 +384,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	c_limit = gp_table_addcol(s, t, "limit");
 	c_util = gp_table_addcol(s, t, "util");
 	c_en = gp_table_addcol(s, t, "energy_j");
+	K.classify = 1;
 	for (r = 0; r < t->nrow; r++) {
 		if (!kernel_at(&K, r, &k, gm)) {
 			const int hw[] = {c_by, c_ai, c_cs, c_ms, c_lat, c_bound, c_limit, c_util, c_en};
