@@ -436,8 +436,10 @@ gp_dag_build(struct gp_dag *d, struct gp_stream *s)
 			else if (name && gp_map_put(&want, name, 0))
 				pending++;
 		}
-		if (k < 0 || seen[k])
+		if (k < 0)
 			continue;
+		if (seen[k])
+			gp_die("%s: tensor '%s' appears twice in graph 0", s->src, d->tname[k]);
 		seen[k] = 1;
 		e = gp_trec_numel(&tr);
 		d->tbytes[k] = e < 0 || tr.dtype <= 0 ? -1 :

@@ -10,9 +10,12 @@ setup() {
 }
 
 FILTERS="gp-shape gp-partition gp-concur gp-roofline gp-report"
-# the filters that read the graph, and so check the records' references to
-# each other; gp-report reads records and headers only and relies on them
+# the filters that read the tensor records, and so check them: gp-shape and
+# gp-partition build the graph (and check the node records' references too),
+# gp-concur and gp-roofline read the records of the tensors the subgraphs
+# pass; gp-report reads records and headers only and relies on them
 GRAPH_FILTERS="gp-shape gp-partition gp-concur gp-roofline"
+NODE_FILTERS="gp-shape gp-partition"
 
 # each_fails FILE PATTERN: every filter refuses FILE with a line matching PATTERN
 each_fails() {
@@ -25,12 +28,26 @@ each_fails() {
 	done
 }
 
-# graph_fails FILE PATTERN: each filter that reads the graph refuses FILE with
+# graph_fails FILE PATTERN: each filter that reads the tensor records refuses FILE with
 # a line matching PATTERN; gp-report, which does not, reads it without harm
 graph_fails() {
 	FILTERS=$GRAPH_FILTERS each_fails "$@"
 	run --separate-stderr timeout 20 gp-report < "$1"
 	assert_success
+}
+
+# node_fails FILE PATTERN: each filter that builds the graph refuses FILE with
+# a line matching PATTERN; the others, which read no node record's
+# references, read it without harm
+node_fails() {
+	local f
+	FILTERS=$NODE_FILTERS each_fails "$@"
+	for f in gp-concur gp-roofline gp-report; do
+		local args=()
+		[ "$f" = gp-roofline ] && args=(-H t4)
+		run --separate-stderr timeout 20 "$f" "${args[@]}" < "$1"
+		assert_success
+	done
 }
 
 # damage SED-SCRIPT: the partitioned chain, edited, into $BATS_TEST_TMPDIR/bad.gp
@@ -67,9 +84,9 @@ damage() {
 	awk '{ print } /^tensor\ta\t/ { print }' "$P" | awk -F'\t' -v OFS='\t' '/^##end/ { $2 = $2 + 1 } { print }' > "$BATS_TEST_TMPDIR/dup"
 	graph_fails "$BATS_TEST_TMPDIR/dup" "tensor 'a' appears twice in graph 0"
 	damage 's/^node\tb\tRelu\tai.onnx\ta\t/node\tb\tRelu\tai.onnx\tnowhere\t/'
-	graph_fails "$B" "node 'b': input 'nowhere' has no tensor record"
+	node_fails "$B" "node 'b': input 'nowhere' has no tensor record"
 	damage 's/^node\ta\tMatMul\tai.onnx\tx,w1\t/node\ta\tMatMul\tai.onnx\ty,w1\t/'
-	graph_fails "$B" "node 'a' reads 'y' before node 'y' makes it \\(not in topological order, or a cycle\\)"
+	node_fails "$B" "node 'a' reads 'y' before node 'y' makes it \\(not in topological order, or a cycle\\)"
 }
 
 @test "negative and overflowing dims (2^62 x 2^62), bad counts in subgraph records" {
