@@ -9,7 +9,7 @@
 
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
-	"efficiency", "sources", NULL,
+	"efficiency", "parallel_min_s", "parallel_s", "sources", NULL,
 };
 
 /* the fusions gp-partition knows (docs/counting.md) */
@@ -98,6 +98,10 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->kernel_cycles = gp_yaml_number(R, v, path, 0, 1e9);
 	else if (!strcmp(key, "run_s"))
 		rt->run_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "parallel_min_s"))
+		rt->parallel_min_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "parallel_s"))
+		rt->parallel_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "copy")) {
 		const char *c = words(R, v, path, copies);
 
