@@ -28,20 +28,20 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 
 	if (v->type != YAML_SEQUENCE_NODE)
 		gp_yaml_bad(R, v, "'%s' must be a list, e.g. [%s, %s]", path, allowed[0], allowed[1]);
+	/* every word checked before any is kept: a bad one dies with nothing allocated */
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		yaml_node_t *w = gp_yaml_node(R, *it);
 		const char *x = gp_yaml_text(R, w, path);
 
 		for (i = 0; allowed[i] && strcmp(allowed[i], x); i++)
 			;
-		if (!allowed[i]) {
-			gp_buf_release(&b);
+		if (!allowed[i])
 			gp_yaml_bad(R, w, "'%s': '%s' is not one of %s%s%s%s%s...", path, x, allowed[0],
 			    allowed[1] ? ", " : "", allowed[1] ? allowed[1] : "", allowed[1] && allowed[2] ? ", " : "",
 			    allowed[1] && allowed[2] ? allowed[2] : "");
-		}
-		gp_buf_printf(&b, "%s%s", b.len ? "," : "", x);
 	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+		gp_buf_printf(&b, "%s%s", b.len ? "," : "", gp_yaml_text(R, gp_yaml_node(R, *it), path));
 	s = gp_arena_strdup(&R->h->arena, b.buf ? b.buf : "");
 	gp_buf_release(&b);
 	return s;
