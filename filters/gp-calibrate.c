@@ -54,8 +54,9 @@ static const char help[] =
     "24 bytes per element of a[i] = b[i] + s*c[i] on doubles, as STREAM does\n"
     "(the write-allocate read of a is not counted). Each cache level is read and\n"
     "triad-ed inside its capacity (a buffer twice the level below it, at most half\n"
-    "its own); the last level's capacity is what its read bandwidth shows, when\n"
-    "that is less than the system says (a virtual machine may report the host's).\n"
+    "its own); the last level's capacity is what its read bandwidth shows in most\n"
+    "of the --runs, when that is less than the system says (a virtual machine may\n"
+    "report the host's), busy or not.\n"
     "Cache sizes come from /sys/devices/system/cpu/cpu0/cache, else sysconf(3).\n"
     "A busy machine (a load average above the idle CPUs, or figures that spread\n"
     "more than 10% over --runs) is said on standard error and in the profile.\n";
@@ -147,8 +148,9 @@ chunks(double bytes)
  * buffer twice the level below it (which a streaming read then misses), at
  * most half its own; read-only on 1 thread and all, triad on all. The last
  * level's capacity is then probed: the largest buffer up to half the size
- * the system says whose read bandwidth stays above the geometric mean of
- * the level's and DRAM's (a virtual machine may report the host's L3). */
+ * the system says (in steps of 1.5 and 4/3) whose read bandwidth stays above
+ * the geometric mean of the level's and DRAM's (a virtual machine may report
+ * the host's L3, which it shares with other guests). */
 static void
 measure_caches(const struct opts *o, struct pool *p, struct info *in, struct result *r, float *sum)
 {
@@ -226,10 +228,12 @@ measure_caches(const struct opts *o, struct pool *p, struct info *in, struct res
 		struct cache *c = &in->c[top];
 		double keep = sqrt(c->bw1 * r->dram_read1), size = (double)c->buf1, last = 0, bw;
 		double most = (double)c->size / 2;
+		int step;
 
 		if (in->memtotal > 0 && most > (double)in->memtotal / 8)
 			most = (double)in->memtotal / 8;
-		for (; size <= most; size *= 2) {
+		/* in steps of 1.5 and 4/3: 1, 1.5, 2, 3, 4, 6, 8, 12, 16 MiB */
+		for (step = 0; size <= most; size *= step++ % 2 ? 4.0 / 3 : 1.5) {
 			snprintf(what, sizeof what, "%s capacity probe, 1 thread, %.0f KiB, bytes/s",
 			    level_name[top], size / 1024);
 			bw = read_once(o, p, r, sum, chunks(size) * sizeof(float), what);
@@ -397,9 +401,9 @@ measure_runs(const struct opts *o, struct pool *p, struct info *in, struct resul
 {
 	struct result *rr = gp_xcalloc((size_t)r->runs, sizeof *rr);
 	struct info *ii = gp_xcalloc((size_t)r->runs, sizeof *ii);
-	double *v = gp_xcalloc((size_t)r->runs, sizeof *v), sp;
+	double *v = gp_xcalloc((size_t)r->runs, sizeof *v), sp, full, x;
 	size_t f;
-	int k, i, lv;
+	int k, lv;
 
 	for (k = 0; k < r->runs; k++) {
 		rr[k] = *r;
@@ -434,10 +438,14 @@ measure_runs(const struct opts *o, struct pool *p, struct info *in, struct resul
 				r->spread_of = what[lv];
 			}
 		}
-		/* a probed capacity: the smallest of the runs (the cache held at least that each time) */
-		for (k = 0, i = 0; k < r->runs; k++)
-			if (ii[k].c[lv].eff > 0 && (!i++ || ii[k].c[lv].eff < in->c[lv].eff))
-				in->c[lv].eff = ii[k].c[lv].eff;
+		/* a probed capacity: the median of the runs, one whose probe saw no fall counting
+		 * as the size the system says, so that most runs must see it, busy or not (a
+		 * guest's share of a shared L3 is what its programs get, neighbours and all) */
+		full = (double)in->c[lv].size * (double)instances(&in->c[lv], lv, r->units);
+		for (k = 0; k < r->runs; k++)
+			v[k] = ii[k].c[lv].eff > 0 ? (double)ii[k].c[lv].eff : full;
+		x = median(v, r->runs, &sp);
+		in->c[lv].eff = in->c[lv].size > 0 && x < full ? (long long)x : 0;
 	}
 	free(rr);
 	free(ii);

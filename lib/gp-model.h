@@ -308,6 +308,10 @@ struct gp_runtime {
 	                                     * bandwidth its kernels of that class reach; 0: not given
 	                                     * (eff_memory, or the chip's for a GEMV) */
 	const char *fuse;                   /* its fusions, gp-partition --fuse=RUNTIME: a list */
+	/* a CPU with more than one thread (units > 1): a kernel whose time on one
+	 * thread is below parallel_min_s runs on one thread; one it splits pays
+	 * parallel_s; 0: not given (every kernel splits, for nothing) */
+	double parallel_min_s, parallel_s;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the

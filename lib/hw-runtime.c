@@ -9,7 +9,7 @@
 
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
-	"efficiency", "sources", NULL,
+	"efficiency", "parallel_min_s", "parallel_s", "sources", NULL,
 };
 
 /* the fusions gp-partition knows (docs/counting.md) */
@@ -28,20 +28,20 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 
 	if (v->type != YAML_SEQUENCE_NODE)
 		gp_yaml_bad(R, v, "'%s' must be a list, e.g. [%s, %s]", path, allowed[0], allowed[1]);
+	/* every word checked before any is kept: a bad one dies with nothing allocated */
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		yaml_node_t *w = gp_yaml_node(R, *it);
 		const char *x = gp_yaml_text(R, w, path);
 
 		for (i = 0; allowed[i] && strcmp(allowed[i], x); i++)
 			;
-		if (!allowed[i]) {
-			gp_buf_release(&b);
+		if (!allowed[i])
 			gp_yaml_bad(R, w, "'%s': '%s' is not one of %s%s%s%s%s...", path, x, allowed[0],
 			    allowed[1] ? ", " : "", allowed[1] ? allowed[1] : "", allowed[1] && allowed[2] ? ", " : "",
 			    allowed[1] && allowed[2] ? allowed[2] : "");
-		}
-		gp_buf_printf(&b, "%s%s", b.len ? "," : "", x);
 	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+		gp_buf_printf(&b, "%s%s", b.len ? "," : "", gp_yaml_text(R, gp_yaml_node(R, *it), path));
 	s = gp_arena_strdup(&R->h->arena, b.buf ? b.buf : "");
 	gp_buf_release(&b);
 	return s;
@@ -98,6 +98,10 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->kernel_cycles = gp_yaml_number(R, v, path, 0, 1e9);
 	else if (!strcmp(key, "run_s"))
 		rt->run_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "parallel_min_s"))
+		rt->parallel_min_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "parallel_s"))
+		rt->parallel_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "copy")) {
 		const char *c = words(R, v, path, copies);
 

@@ -312,7 +312,7 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s, em;
+	double vec_s, wt_s, em, nth = 0;
 	int alvl = 0, wlvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -381,6 +381,29 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->overhead_s = h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0);
 	else
 		m->overhead_s = h->launch_per_model ? 0 : h->launch_s;
+	/* A CPU runtime on several threads splits a kernel over as many as its
+	 * work pays for: onnxruntime's cost model (Eigen's TensorCostModel) gives
+	 * a loop of cost c cycles floor((c - 100000) / 100000 + 0.9) threads, two
+	 * from 210,000 on; parallel_min_s is that threshold as one thread's time,
+	 * so a kernel taking t on one thread gets floor(2.1 t / parallel_min_s -
+	 * 0.1) of the units, each with its share of the units and bandwidths. One
+	 * it splits pays for handing the work to the others and joining them. */
+	if (cpu && h->rt && h->units > 1 && (h->rt->parallel_min_s > 0 || h->rt->parallel_s > 0)) {
+		double t1 = fmax(m->compute_s, m->memory_s) * h->units;
+
+		nth = h->units;
+		if (h->rt->parallel_min_s > 0)
+			nth = fmin(h->units, fmax(1, floor(2.1 * t1 / h->rt->parallel_min_s - 0.1)));
+		if (t1 <= 0)
+			nth = 1;
+		if (nth < h->units) {
+			m->compute_s *= h->units / nth;
+			m->memory_s *= h->units / nth;
+			wt_s *= h->units / nth;
+		}
+		if (nth > 1)
+			m->overhead_s += h->rt->parallel_s;
+	}
 	/* a CPU dispatches on the core that then runs the kernel, and a runtime's
 	 * cost is between kernels: both add; an accelerator launches
 	 * asynchronously: a kernel takes at least its launch */
@@ -418,5 +441,11 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		snprintf(m->limit, sizeof m->limit, "vector unit occupancy %.2f", occ);
 	} else {
 		snprintf(m->limit, sizeof m->limit, "vector unit");
+	}
+	/* a kernel the runtime does not split over every thread says on how many it runs */
+	if (nth > 0 && nth < h->units && strcmp(m->bound, "launch")) {
+		size_t n = strlen(m->limit);
+
+		snprintf(m->limit + n, sizeof m->limit - n, " on %.0f thread%s", nth, nth == 1 ? "" : "s");
 	}
 }
