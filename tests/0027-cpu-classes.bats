@@ -18,28 +18,7 @@ class_core() {
 	P=$BATS_TEST_TMPDIR/core.yaml
 	R0=$BATS_TEST_TMPDIR/rt0.yaml
 	R=$BATS_TEST_TMPDIR/rt.yaml
-	cat > "$P" <<'YAML'
-name: core
-title: One core (round numbers)
-vendor: gp tests
-kind: cpu
-units: 1
-unit: core
-clock_hz: 1G
-threads_per_unit: 16
-peak_ops:
-  fp32: 100G
-memory:
-  - level: dram
-    bandwidth: 20G
-  - level: l2
-    capacity: 1Mi
-    bandwidth: 100G
-launch_s: 0
-sources:
-  - cite: made up for tests/0027-cpu-classes.bats
-    covers: [units, clock_hz, threads_per_unit, peak_ops, memory, launch_s]
-YAML
+	cp "$BATS_TEST_DIRNAME/data/hw/round-core.yaml" "$P"
 	cat > "$R0" <<'YAML'
 name: rt0
 title: A runtime without class rates (round numbers)
