@@ -115,25 +115,8 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->shape_nodes = !strcmp(s, "executed");
 	} else if (!strcmp(key, "fuse"))
 		rt->fuse = words(R, v, path, fusions);
-	else if (!strcmp(key, "efficiency")) {
-		yaml_node_pair_t *p;
-
-		/* an unknown key names the ones there are */
-		if (v->type == YAML_MAPPING_NODE)
-			for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-				yaml_node_t *k = gp_yaml_node(R, p->key);
-				const char *x = gp_yaml_scalar(R, k, path);
-				int i;
-
-				for (i = 0; effkeys[i] && strcmp(effkeys[i], x); i++)
-					;
-				if (!effkeys[i])
-					gp_yaml_bad(R, k, "unknown field 'efficiency.%s': it takes matrix, vector, "
-					    "memory, and the kernel classes elementwise, transcendental, row, pool, "
-					    "move and gemv (docs/hardware.md)", x);
-			}
+	else if (!strcmp(key, "efficiency"))
 		gp_yaml_map(R, v, path, effkeys, rteff_pair, rt);
-	}
 	else
 		gp_yaml_sources(R, v, &R->S);
 }

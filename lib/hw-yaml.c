@@ -185,8 +185,14 @@ gp_yaml_map(struct rd *R, yaml_node_t *m, const char *path, const char *const *k
 
 		for (i = 0; keys && keys[i] && strcmp(keys[i], key); i++)
 			;
-		if (keys && !keys[i])
-			gp_yaml_bad(R, k, "unknown field '%s%s%s'", *path ? path : "", *path ? "." : "", key);
+		if (keys && !keys[i]) {
+			struct gp_buf b = {0};      /* freed at exit: gp_yaml_bad dies */
+
+			for (i = 0; keys[i]; i++)
+				gp_buf_printf(&b, "%s%s", i ? keys[i + 1] ? ", " : " and " : "", keys[i]);
+			gp_yaml_bad(R, k, "unknown field '%s%s%s': it takes %s", *path ? path : "",
+			    *path ? "." : "", key, b.buf);
+		}
 		if (at == twice)
 			gp_yaml_bad(R, k, "field '%s%s%s' appears twice", *path ? path : "", *path ? "." : "", key);
 		full = *path ? gp_arena_printf(&R->h->arena, "%s.%s", path, key) : key;

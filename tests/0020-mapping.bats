@@ -279,9 +279,9 @@ map() {
 	check 's/fp16: \[64x64x32\]/fp16: [64x64]/' ":14:10: 'matrix.fp16': '64x64' is not a tile MxNxK of whole numbers 1 to 65536"
 	check 's/fp16: \[64x64x32\]/fp16: [64x0x32]/' ":14:10: 'matrix.fp16': '64x0x32' is not a tile MxNxK of whole numbers 1 to 65536"
 	check 's/fp16: \[64x64x32\]/fp16: 64x64x32/' ":14:9: 'matrix.fp16' must be a list of tiles MxNxK, e.g. [128x128x32, 64x64x32]"
-	check 's/fp16: \[64x64x32\]/fp12: [64x64x32]/' ":14:3: unknown field 'matrix.fp12'"
+	check 's/fp16: \[64x64x32\]/fp12: [64x64x32]/' ":14:3: unknown field 'matrix.fp12': it takes fp64, fp32, tf32, fp16, bf16, fp8, int8 and int4"
 	check 's/  fp16: 512G/  fp16: -1/' ":12:9: 'vector_ops.fp16': -1 is out of range (1 to 1e+21)"
-	check 's/    bandwidth: 1T/    bandwidth: 1T\n    read_bandwith: 1T/' ":21:5: unknown field 'memory[1].read_bandwith'"
+	check 's/    bandwidth: 1T/    bandwidth: 1T\n    read_bandwith: 1T/' ":21:5: unknown field 'memory[1].read_bandwith': it takes level, capacity, bandwidth, pj_per_byte, read_bandwidth and write_bandwidth"
 	check 's/^launch_s: 0/launch_s: 0\nhost_link: 10G/' ":22: 'host_link' has no source: add it to the 'covers' of the source it comes from"
 	check 's/matrix, memory/memory/' ":14: 'matrix.fp16' has no source: add it to the 'covers' of the source it comes from"
 	# a write bandwidth of its own: a stream that only writes is timed by it

@@ -198,7 +198,7 @@ map() {
 	class_core
 	sed 's/^  row: 0.25$/  softmax: 0.25/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
 	run --separate-stderr -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
-	fails_cleanly "gp-roofline: .*bad.yaml:[0-9]+:[0-9]+: unknown field 'efficiency.softmax': it takes matrix, vector, memory, and the kernel classes elementwise, transcendental, row, pool, move and gemv"
+	fails_cleanly "gp-roofline: .*bad.yaml:[0-9]+:[0-9]+: unknown field 'efficiency.softmax': it takes matrix, vector, memory, elementwise, transcendental, row, pool, move and gemv"
 	sed 's/^  pool: 0.2$/  pool: 1.5/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
 	run --separate-stderr -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
 	fails_cleanly "gp-roofline: .*bad.yaml:[0-9]+:[0-9]+: 'efficiency.pool': 1.5 is out of range"
