@@ -13,13 +13,23 @@ holder(struct part *P, int gid, const int *top)
 	return gid > 0 ? top[gid] : -1;
 }
 
+/* shape_node counts n as a node computing from shapes, and its outputs as such tensors */
+static void
+shape_node(struct part *P, const struct gp_node *n)
+{
+	int j;
+
+	P->shape_nodes++;
+	for (j = 0; j < n->nout; j++)
+		if (n->out[j] >= 0)
+			P->shapeof[n->out[j]] = 1;
+}
+
 /* shape_source: a Shape or Size of an activation (src, its input's root) makes
  * a tensor a runtime computes at run time (gp folds it: it knows the shape) */
 static void
 shape_source(struct part *P, const struct gp_node *n, int src)
 {
-	int j;
-
 	if (strcmp(n->op, "Shape") && strcmp(n->op, "Size")) {
 		/* a view of such a tensor (an Unsqueeze of a shape) is run too */
 		if (src >= 0 && P->shapeof[src] && gp_op_passes(n))
@@ -28,10 +38,7 @@ shape_source(struct part *P, const struct gp_node *n, int src)
 	}
 	if (src < 0 || P->isconst[src])
 		return;
-	P->shape_nodes++;
-	for (j = 0; j < n->nout; j++)
-		if (n->out[j] >= 0)
-			P->shapeof[n->out[j]] = 1;
+	shape_node(P, n);
 }
 
 /* shape_follow: a node gp folds that reads such a tensor is one more such node */
@@ -43,12 +50,8 @@ shape_follow(struct part *P, const struct gp_node *n)
 	for (j = 0; j < n->nin; j++)
 		if (n->in[j] >= 0 && (P->shapeof[n->in[j]] || P->shapeof[P->root[n->in[j]]]))
 			any = 1;
-	if (!any)
-		return;
-	P->shape_nodes++;
-	for (j = 0; j < n->nout; j++)
-		if (n->out[j] >= 0)
-			P->shapeof[n->out[j]] = 1;
+	if (any)
+		shape_node(P, n);
 }
 
 /* counted marks the bodies whose cost counts: those of the control nodes of
