@@ -151,26 +151,71 @@ kvd(struct gp_buf *h, const char *k, double v)
 	gp_fmt_num(h, v, 6);
 }
 
+/* What gp-roofline needs of the main graph's tensor records, read in one
+ * pass: the model's own dtype, and its inputs' and outputs' sizes. */
+struct gio {
+	int first[4];               /* the first float input's, float weight's, any input's, any weight's dtype */
+	int64_t *fe[2];             /* the element counts of the float inputs [0] and outputs [1] */
+	size_t nfe[2], cap[2];
+	double other[2];            /* the bytes of the others, in their own dtypes */
+};
+
+static void
+graph_io(struct gp_stream *s, struct gio *io)
+{
+	struct gp_trec tr;
+	int k;
+
+	memset(io, 0, sizeof *io);
+	gp_trec_init(&tr, s);
+	while (gp_trec_next(&tr)) {
+		int out = tr.kind == GP_K_OUTPUT;
+		int64_t e;
+
+		for (k = 0; k < 4; k++)
+			if (!io->first[k] && tr.kind == (k % 2 ? GP_K_INIT : GP_K_INPUT) &&
+			    (k >= 2 || gp_dtype_isfloat(tr.dtype)) && gp_prec_of_dtype(tr.dtype) >= 0)
+				io->first[k] = tr.dtype;
+		if ((tr.kind != GP_K_INPUT && !out) || (e = gp_trec_numel(&tr)) <= 0)
+			continue;
+		if (!gp_dtype_isfloat(tr.dtype)) {
+			if (gp_dtype_bits(tr.dtype) > 0)
+				io->other[out] += ceil((double)e * gp_dtype_bits(tr.dtype) / 8);
+			continue;
+		}
+		if (io->nfe[out] == io->cap[out]) {
+			io->cap[out] = io->cap[out] ? 2 * io->cap[out] : 16;
+			io->fe[out] = gp_xreallocarray(io->fe[out], io->cap[out], sizeof *io->fe[out]);
+		}
+		io->fe[out][io->nfe[out]++] = e;
+	}
+	gp_trec_release(&tr);
+}
+
 /* the model's own floating dtype: its first floating input's, else weight's;
  * in a model with neither (fully quantized), its first 8- or 4-bit input's or
  * weight's; fp32 if none */
 static int
-model_dtype(struct gp_stream *s)
+model_dtype(const struct gio *io)
 {
-	struct gp_trec tr;
-	int first[4] = {0, 0, 0, 0}, k;
+	int k;
 
-	gp_trec_init(&tr, s);
-	while (gp_trec_next(&tr))
-		for (k = 0; k < 4; k++)
-			if (!first[k] && tr.kind == (k % 2 ? GP_K_INIT : GP_K_INPUT) &&
-			    (k >= 2 || gp_dtype_isfloat(tr.dtype)) && gp_prec_of_dtype(tr.dtype) >= 0)
-				first[k] = tr.dtype;
-	gp_trec_release(&tr);
 	for (k = 0; k < 4; k++)
-		if (first[k])
-			return first[k];
+		if (io->first[k])
+			return io->first[k];
 	return 1;
+}
+
+/* bytes of the main graph's inputs (out 0) or outputs (1) at the precision: what a runtime copies each run */
+static double
+io_bytes(const struct gio *io, int out, int prec)
+{
+	double b = io->other[out], bits = gp_dtype_bits(gp_prec_dtype(prec));
+	size_t i;
+
+	for (i = 0; bits > 0 && i < io->nfe[out]; i++)
+		b += ceil((double)io->fe[out][i] * bits / 8);
+	return b;
 }
 
 /* the three counts of a float_elems or float_bytes field; -1 if malformed */
@@ -194,25 +239,6 @@ triple(const char *f, double *v)
 		f += n + (i < 2);
 	}
 	return 0;
-}
-
-/* bytes of the main graph's inputs (outputs) at the precision: what a runtime copies each run */
-static double
-io_bytes(struct gp_stream *s, enum gp_kind kind, int prec)
-{
-	struct gp_trec tr;
-	double b = 0;
-
-	gp_trec_init(&tr, s);
-	while (gp_trec_next(&tr)) {
-		int dt = gp_dtype_isfloat(tr.dtype) ? gp_prec_dtype(prec) : tr.dtype;
-		int64_t e;
-
-		if (tr.kind == kind && gp_dtype_bits(dt) > 0 && (e = gp_trec_numel(&tr)) > 0)
-			b += ceil((double)e * gp_dtype_bits(dt) / 8);
-	}
-	gp_trec_release(&tr);
-	return b;
 }
 
 /* What the subgraph records give each kernel, read once per pass: the
@@ -296,6 +322,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	double *elat, *ework;
 	struct gp_kernel k;
 	struct kcols K;
+	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
 	int64_t *macs;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_kind, c_ops;
@@ -313,7 +340,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	C.h = h;
 	/* the dtype bytes were counted at: gp-partition's --dtype, else the
 	 * model's; the precision: -p, else that --dtype, else the weights' */
-	counted = d.dtype > 0 ? d.dtype : model_dtype(s);
+	graph_io(s, &io);
+	counted = d.dtype > 0 ? d.dtype : model_dtype(&io);
 	wprec = d.dtype > 0 ? -1 : d.weights_prec;
 	C.prec = prec >= 0 ? prec : d.dtype > 0 || wprec < 0 ? gp_prec_of_dtype(counted) : wprec;
 	if (C.prec < 0)
@@ -354,8 +382,10 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
 	batch = d.batch;
 	if (h->rt && h->host_link > 0)
-		copy_s = ((h->rt->copy_inputs ? io_bytes(s, GP_K_INPUT, C.prec) : 0) +
-		    (h->rt->copy_outputs ? io_bytes(s, GP_K_OUTPUT, C.prec) : 0)) / h->host_link;
+		copy_s = ((h->rt->copy_inputs ? io_bytes(&io, 0, C.prec) : 0) +
+		    (h->rt->copy_outputs ? io_bytes(&io, 1, C.prec) : 0)) / h->host_link;
+	free(io.fe[0]);
+	free(io.fe[1]);
 
 	memset(&K, 0, sizeof K);
 	K.d = &d;
