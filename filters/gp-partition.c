@@ -271,7 +271,7 @@ branches(struct gp_stream *s, struct gp_graph *g, const struct gp_part *p)
 	gp_buf_release(&b);
 }
 
-/* a subgraph's gemm, float_elems and float_bytes fields (docs/format.md) */
+/* a subgraph's gemm, float_elems, float_bytes and class fields (docs/format.md) */
 static void
 geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct gp_sub *sg,
     struct gp_buf *b)
@@ -283,6 +283,7 @@ geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct 
 	gp_table_set(s, t, 22, r, b->buf);
 	triple(b, sg->fbytes);
 	gp_table_set(s, t, 23, r, b->buf);
+	gp_table_set(s, t, 24, r, gp_kclass_names[sg->kcls]);
 }
 
 /* --fuse=RUNTIME: the fusion rules of that runtime profile; *name its name */
@@ -311,7 +312,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	static const char *const cols[] = {
 		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
 		"bytes_in", "bytes_out", "bytes_weight", "ai", "bound", "batch", "channels", "spatial",
-		"threads", "depthwise", "groups", "gemm", "float_elems", "float_bytes", NULL,
+		"threads", "depthwise", "groups", "gemm", "float_elems", "float_bytes", "class", NULL,
 	};
 	struct gp_part_opts o = *op;
 	struct gp_graph g;

@@ -246,11 +246,11 @@ triple(const char *f, double *v)
 struct kcols {
 	const struct gp_dag *d;
 	const int64_t *macs;        /* or NULL */
-	int scale, c_fe, c_fb, c_gemm, c_kind, c_ops;
+	int scale, c_fe, c_fb, c_gemm, c_class;
 	double bits;
-	int classify;               /* find each kernel's class (the estimates' pass) */
-	const char *kind, *ops;     /* the fields the class was found from last, */
-	int cls;                    /* and that class: rows alike need no new search */
+	int classify;               /* read each kernel's class (the estimates' pass) */
+	const char *cname;          /* the class field read last, */
+	int cls;                    /* and its class: rows alike need no new search */
 };
 
 /* kernel_at fills k with subgraph r as the mapping sees it, its products
@@ -287,14 +287,13 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 	k->wt = v[2];
 	k->threads = (double)d->threads[r];
 	k->elem = K->bits / 8;
-	/* its class, for a runtime's per-class memory efficiency */
-	if (K->classify) {
-		const char *kind = K->c_kind >= 0 ? gp_val(t, K->c_kind, r) : NULL;
-		const char *ops = K->c_ops >= 0 ? gp_val(t, K->c_ops, r) : NULL;
+	/* its class (gp-partition's), for a runtime's per-class memory efficiency */
+	if (K->classify && K->c_class >= 0) {
+		const char *name = gp_val(t, K->c_class, r);
 
-		if (!K->kind || kind != K->kind || ops != K->ops) {
-			K->cls = gp_kernel_class(kind, ops);
-			K->kind = kind, K->ops = ops;
+		if (name != K->cname) {
+			K->cls = gp_kclass_from_name(name);
+			K->cname = name;
 		}
 		k->cls = K->cls;
 	}
@@ -325,7 +324,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
 	int64_t *macs;
-	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_kind, c_ops;
+	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
@@ -376,8 +375,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		gp_die("%s: the #subgraph header has no float_elems and float_bytes, which counting bytes "
 		    "at %s needs (gp-partition writes them)", s->src, gp_prec_name(C.prec));
 	c_gemm = gp_table_col(t, "gemm");
-	c_kind = gp_table_col(t, "kind");
-	c_ops = gp_table_col(t, "ops");
+	c_class = gp_table_col(t, "class");
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
 	batch = d.batch;
@@ -391,7 +389,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	K.d = &d;
 	K.macs = macs = gp_dag_counts(&d, "macs");
 	K.scale = scale;
-	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_kind = c_kind, K.c_ops = c_ops;
+	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
 	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);
 	ework = gp_xcalloc(t->nrow + 1, sizeof *ework);

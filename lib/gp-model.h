@@ -45,7 +45,29 @@ struct gp_op {
 	int (*cost)(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe);
 	enum gp_class cls;
 	int fpe;                            /* FLOPs per element, for the cost functions that use one */
+	unsigned flags;                     /* GP_OP_* */
 };
+/* gp_op.flags */
+enum {
+	GP_OP_TRANS = 1,                    /* evaluates an exponential or its kin (Exp, Sigmoid, Erf, Sin...) */
+};
+/* The classes of kernels whose memory rate a runtime profile may give apart
+ * (efficiency.CLASS, docs/roofline.md "Kernel classes"). gp-partition gives
+ * each kernel its class from the op table (gp_sub.kcls); a GEMV is told by
+ * its products, in the mapping. */
+enum gp_kclass {
+	GP_KC_OTHER,                        /* none of these: the runtime's efficiency.memory */
+	GP_KC_ELEMENTWISE,                  /* element-wise arithmetic, comparisons, batchnorm */
+	GP_KC_TRANSCENDENTAL,               /* element-wise with an exp, erf, tanh, sigmoid, ... */
+	GP_KC_ROW,                          /* over rows: softmax, layernorm, reductions */
+	GP_KC_POOL,                         /* pools: max, average, global */
+	GP_KC_MOVE,                         /* data movement: transpose, concat, slice, cast, resize, ... */
+	GP_KC_GEMV,                         /* a matrix kernel whose every product has one row */
+	GP_KC_N
+};
+extern const char *const gp_kclass_names[GP_KC_N + 1];  /* "other", "elementwise", ... NULL */
+/* The class named name (gp_kclass_names), GP_KC_OTHER for NULL, "." or a name it does not know. */
+int gp_kclass_from_name(const char *name);
 const struct gp_op *gp_op_find(const char *domain, const char *op);
 const struct gp_op *gp_op_at(size_t i);     /* the table's i-th entry, NULL past the end */
 /* Count node n's cost: 0 done, -1 unknown (no cost function, or shapes
@@ -87,6 +109,7 @@ struct gp_sub {
 	int nnode, nin, nw, nout;           /* how many of each */
 	int known;                          /* macs and flops are known */
 	int ngemm;                          /* matrix products; 0 none (not a matrix kernel), -1 unknown */
+	int kcls;                           /* enum gp_kclass: for a runtime's per-class memory rate */
 	const char *ops;                    /* op types joined by '+' */
 	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
 	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
@@ -280,19 +303,6 @@ struct gp_hw {
 struct gp_hw_tile {
 	int64_t m, n, k;
 };
-/* The classes of kernels whose memory rate a runtime profile may give apart
- * (efficiency.CLASS, docs/roofline.md "Kernel classes"). */
-enum gp_kclass {
-	GP_KC_OTHER,                        /* none of these: the runtime's efficiency.memory */
-	GP_KC_ELEMENTWISE,                  /* element-wise arithmetic, comparisons, batchnorm */
-	GP_KC_TRANSCENDENTAL,               /* element-wise with an exp, erf, tanh, sigmoid, ... */
-	GP_KC_ROW,                          /* over rows: softmax, layernorm, reductions */
-	GP_KC_POOL,                         /* pools: max, average, global */
-	GP_KC_MOVE,                         /* data movement: transpose, concat, slice, cast, resize, ... */
-	GP_KC_GEMV,                         /* a matrix kernel whose every product has one row */
-	GP_KC_N
-};
-extern const char *const gp_kclass_names[GP_KC_N + 1];  /* "other", "elementwise", ... NULL */
 /* A runtime: what executing a model costs on top of its kernels, and the
  * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
 struct gp_runtime {
@@ -332,10 +342,6 @@ void gp_hw_parse_runtime(struct gp_hw *h, const char *file, const char *text, si
 int gp_hw_list_runtimes(char ***paths);
 
 /* ---- mapping.c: a kernel on a chip's units and memory levels (docs/roofline.md) ---- */
-/* The class of a kernel from gp-partition's kind and ops ('+'-joined op
- * types; NULL or "." if not known): GP_KC_OTHER for a matrix kernel (the
- * mapping tells a GEMV by its products) and for kinds it does not know. */
-int gp_kernel_class(const char *kind, const char *ops);
 /* A kernel as the mapping sees it, its bytes at the precision used. */
 struct gp_kernel {
 	double flops;                       /* FLOPs, MACs counted 2 */
@@ -347,7 +353,7 @@ struct gp_kernel {
 	double elem;                        /* bytes of one operand element at the precision */
 	double resident;                    /* bytes the model keeps across a run (weights + largest
 	                                     * activations): where weights live between runs */
-	int cls;                            /* gp_kernel_class (0: other) */
+	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
 };
 /* Where the time of a kernel goes. */
 struct gp_mapped {

@@ -16,8 +16,8 @@
  * in the level inside it, so time grows smoothly across every capacity;
  * weights come from where they live between runs, by the same rule applied
  * to what the model keeps, at the memory efficiency the runtime gives the
- * kernel's class (gp_kernel_class: element-wise, row, pool, data movement,
- * GEMV), else its one. Every number comes from the profile (cited) or its
+ * kernel's class (gp-partition's, from the op table: element-wise, row,
+ * pool, data movement; a GEMV by its products), else its one. Every number comes from the profile (cited) or its
  * runtime (measured or fitted); nothing here is tuned.
  */
 #include <math.h>
@@ -46,81 +46,6 @@ static double
 eff_memory(const struct gp_hw *h)
 {
 	return h->eff_memory * (h->rt ? h->rt->eff_memory : 1);
-}
-
-const char *const gp_kclass_names[GP_KC_N + 1] = {
-	"other", "elementwise", "transcendental", "row", "pool", "move", "gemv", NULL,
-};
-
-/* s is one of the words of l */
-static int
-among(const char *s, size_t n, const char *const *l)
-{
-	for (; *l; l++)
-		if (strlen(*l) == n && !strncmp(*l, s, n))
-			return 1;
-	return 0;
-}
-
-/* gp_kernel_class: see gp.h. The kinds are gp-partition's (lower-case op
- * types, or its families: batchnorm, layernorm, maxpool, ...). */
-int
-gp_kernel_class(const char *kind, const char *ops)
-{
-	static const char *const row[] = {
-		"softmax", "logsoftmax", "hardmax", "layernorm", "rmsnorm", "instancenorm",
-		"instancenormalization", "groupnorm", "groupnormalization", "lrn",
-		"meanvariancenormalization", "lpnormalization", NULL,
-	};
-	static const char *const move[] = {
-		"transpose", "concat", "slice", "split", "gather", "gatherelements", "gathernd", "scatter",
-		"scatterelements", "scatternd", "pad", "expand", "tile", "resize", "upsample", "depthtospace",
-		"spacetodepth", "cast", "castlike", "reshape", "flatten", "squeeze", "unsqueeze", "identity",
-		"reversesequence", "compress", "trilu", NULL,
-	};
-	static const char *const elem[] = {
-		"relu", "add", "sub", "mul", "div", "clip", "hardswish", "hardsigmoid", "leakyrelu", "prelu",
-		"thresholdedrelu", "sqrt", "pow", "neg", "abs", "max", "min", "sum", "mean", "where", "equal",
-		"less", "lessorequal", "greater", "greaterorequal", "and", "or", "xor", "not", "reciprocal",
-		"floor", "ceil", "round", "sign", "mod", "isnan", "isinf", "batchnorm", "quantizelinear",
-		"dequantizelinear", NULL,
-	};
-	/* element-wise kinds and op types that evaluate an exponential or its kin */
-	static const char *const trans[] = {
-		"sigmoid", "tanh", "exp", "log", "erf", "gelu", "fastgelu", "biasgelu", "quickgelu",
-		"softplus", "softsign", "elu", "selu", "celu", "mish", "swish", "sin", "cos", "tan",
-		"asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", NULL,
-	};
-	size_t n;
-	const char *p, *e;
-	char low[32];
-
-	if (!kind)
-		return GP_KC_OTHER;
-	n = strlen(kind);
-	if (among(kind, n, row) || !strncmp(kind, "reduce", 6))
-		return GP_KC_ROW;
-	if (n >= 4 && !strcmp(kind + n - 4, "pool"))
-		return GP_KC_POOL;
-	if (among(kind, n, move))
-		return GP_KC_MOVE;
-	if (among(kind, n, trans))
-		return GP_KC_TRANSCENDENTAL;
-	if (!among(kind, n, elem))
-		return GP_KC_OTHER;
-	/* an element-wise kernel with a transcendental op among its fused ones */
-	for (p = ops && strcmp(ops, ".") ? ops : ""; *p; p = *e ? e + 1 : e) {
-		size_t i;
-
-		e = strchr(p, '+');
-		if (!e)
-			e = p + strlen(p);
-		for (i = 0; p + i < e && i < sizeof low; i++)
-			low[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
-		if (p + i == e && among(low, i, trans))
-			return GP_KC_TRANSCENDENTAL;
-	}
-	return GP_KC_ELEMENTWISE;
 }
 
 static double stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl, double e);

@@ -140,34 +140,66 @@ lead(struct part *P, int G)
 /* family: the kind of a subgraph: attention (scores, Softmax and the
  * weighted sum in one), its multiply-accumulate node's, a LayerNorm or
  * Softmax (one node, or written out in element-wise ops and reductions) that
- * element-wise ops lead into, else its first node's */
+ * element-wise ops lead into, else its first node's; *kc its class, from the
+ * op table (docs/format.md, `class`): none for attention and a matrix
+ * kernel, a row kernel for a LayerNorm or Softmax, else its first node's
+ * (a view or free node's copy data movement, an element-wise op that
+ * computes nothing, such as Cast, too), an element-wise kernel
+ * transcendental when any of its ops is */
 static const char *
-family(struct part *P, int G)
+family(struct part *P, int G, int *kc)
 {
-	int m, red = 0, mean = 0, root = 0, div = 0, ex = 0, sum = 0;
+	int m, red = 0, mean = 0, root = 0, div = 0, ex = 0, sum = 0, trans = 0;
 	const char *norm = NULL;
+	const struct gp_node *f = &P->g->n[P->first[G]];
+	const struct gp_op *op;
 
+	*kc = GP_KC_OTHER;
 	if (P->att[G] == 3)
 		return "attention";
 	for (m = P->first[G]; m >= 0; m = P->next[m]) {
-		const char *op = P->g->n[m].op;
+		const struct gp_node *n = &P->g->n[m];
 
-		if (cls(&P->g->n[m]) == GP_C_DENSE)
+		op = gp_op_find(n->domain, n->op);
+		if (op && op->cls == GP_C_DENSE)
 			return P->cost[m].kind;
-		if (!norm && m != P->first[G] && (!strcmp(op, "LayerNormalization") || !strcmp(op, "Softmax")))
+		trans |= op && (op->flags & GP_OP_TRANS);
+		if (!norm && m != P->first[G] && (!strcmp(n->op, "LayerNormalization") || !strcmp(n->op, "Softmax")))
 			norm = P->cost[m].kind;
-		red += !strncmp(op, "Reduce", 6);
-		mean += !strcmp(op, "ReduceMean");
-		root += !strcmp(op, "Sqrt") || !strcmp(op, "Pow") || !strcmp(op, "Reciprocal");
-		div += !strcmp(op, "Div") || !strcmp(op, "Reciprocal");
-		ex += !strcmp(op, "Exp");
-		sum += !strcmp(op, "ReduceSum");
+		red += !strncmp(n->op, "Reduce", 6);
+		mean += !strcmp(n->op, "ReduceMean");
+		root += !strcmp(n->op, "Sqrt") || !strcmp(n->op, "Pow") || !strcmp(n->op, "Reciprocal");
+		div += !strcmp(n->op, "Div") || !strcmp(n->op, "Reciprocal");
+		ex += !strcmp(n->op, "Exp");
+		sum += !strcmp(n->op, "ReduceSum");
 	}
+	*kc = GP_KC_ROW;
 	if (mean >= 2 && root && div)
 		return "layernorm";
 	if (ex && sum && div && red)
 		return "softmax";
-	return norm ? norm : P->cost[P->first[G]].kind;
+	if (norm)
+		return norm;
+	op = gp_op_find(f->domain, f->op);
+	switch (op ? op->cls : GP_C_UNKNOWN) {
+	case GP_C_ELEM:
+		*kc = !op->fpe ? GP_KC_MOVE : trans ? GP_KC_TRANSCENDENTAL : GP_KC_ELEMENTWISE;
+		break;
+	case GP_C_ROW:
+		*kc = GP_KC_ROW;
+		break;
+	case GP_C_POOL:
+		*kc = GP_KC_POOL;
+		break;
+	case GP_C_MOVE:
+	case GP_C_VIEW:
+	case GP_C_FREE:
+		*kc = GP_KC_MOVE;
+		break;
+	default:
+		*kc = GP_KC_OTHER;
+	}
+	return P->cost[P->first[G]].kind;
 }
 
 /* order: number the groups in a topological order of the subgraph DAG (a
@@ -248,7 +280,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank)
 		s->id = rank[G] + 1;
 		s->anchor = P->first[G];
 		s->c = P->cost[lead(P, G)];
-		s->c.kind = family(P, G);
+		s->c.kind = family(P, G, &s->kcls);
 		s->c.macs = s->c.flops = 0;
 		s->known = 1;
 		for (m = P->first[G]; m >= 0; m = P->next[m]) {

@@ -311,3 +311,38 @@ part() {
 	run --separate-stderr gp-partition < tests/data/review-ovf.gp
 	fails_cleanly "gp-partition: stdin: subgraph 1: its byte count overflows 64 bits"
 }
+
+@test "each kernel's class, from the op table: the runtime's memory-rate classes (docs/format.md)" {
+	part "$TDATA/cost.onnx"
+	run -0 gp-table subgraph name class < "$S"
+	assert_output "$(printf 'name\tclass\nconv\tother\ndw\tother\nrelu\telementwise\ngap\tpool\nfc\tother\nsoftmax\trow')"
+	# an element-wise kernel is transcendental when any op it fuses is (QLinearSigmoid);
+	# a concatenation moves data; a reduction over the whole tensor is a row kernel
+	part "$TDATA/contrib-quant.onnx" --fuse
+	run -0 col qadd ops class
+	assert_output "$(printf 'QLinearAdd+QLinearMul+QLinearSigmoid+QLinearLeakyRelu\ttranscendental')"
+	run -0 col qconcat class
+	assert_output move
+	run -0 col dql class
+	assert_output row
+	run -0 col q_ms class
+	assert_output elementwise
+	# a LayerNorm written out in reductions and element-wise ops is a row kernel; so is
+	# one node of it with the Add before it fused; a Cast, which computes nothing, moves
+	# data, with what it fuses; a matrix kernel with a GELU epilogue is of no class
+	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 | gp-partition --fuse > "$S"
+	run -0 col /encoder/layers.0/norm2/ReduceMean kind class
+	assert_output "$(printf 'layernorm\trow')"
+	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 | gp-partition --fuse > "$S"
+	run -0 col /Add ops class
+	assert_output "$(printf 'Add+LayerNormalization\trow')"
+	run -0 col /Cast_1 ops class
+	assert_output "$(printf 'Cast+Sub+Mul\tmove')"
+	run -0 col /layers.0/ffn_in/MatMul ops class
+	assert_output "$(printf 'MatMul+Add+Div+Erf+Add+Mul+Mul\tother')"
+	run -0 col /layers.0/act/Erf class
+	assert_output ""
+	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 | gp-partition > "$S"
+	run -0 col /layers.0/act/Erf class
+	assert_output transcendental
+}

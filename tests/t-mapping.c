@@ -3,9 +3,9 @@
  *   t-mapping PROFILE PRECISION [RUNTIME] < KERNELS
  *
  * Each input line is one kernel: FLOPS RD WR WT THREADS ELEM RESIDENT GEMM
- * [KIND [OPS]] (bytes read, written and of weights; bytes per element; GEMM
- * "." or BxMxNxK;...; gp-partition's kind and ops, which give its class,
- * gp_kernel_class). Each output line: compute_s memory_s latency_s unit tiles
+ * [CLASS] (bytes read, written and of weights; bytes per element; GEMM
+ * "." or BxMxNxK;...; its class as gp-partition writes it: elementwise, row,
+ * ...). Each output line: compute_s memory_s latency_s unit tiles
  * split fill tile limit, tab-separated, floats to 6 significant digits.
  */
 #include <stdlib.h>
@@ -31,16 +31,16 @@ main(int argc, char **argv)
 		struct gp_kernel k;
 		struct gp_mapped m;
 		struct gp_gemm g[GP_GEMM_MAX];
-		char gemm[2048], kind[64], ops[256];
+		char gemm[2048], cls[64];
 		int n;
 
 		memset(&k, 0, sizeof k);
-		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s %255s", &k.flops, &k.rd, &k.wr, &k.wt,
-		    &k.threads, &k.elem, &k.resident, gemm, kind, ops);
+		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s", &k.flops, &k.rd, &k.wr, &k.wt,
+		    &k.threads, &k.elem, &k.resident, gemm, cls);
 		if (n < 8)
-			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM [KIND [OPS]]", line);
-		if (n >= 9)
-			k.cls = gp_kernel_class(kind, n == 10 ? ops : NULL);
+			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM [CLASS]", line);
+		if (n == 9)
+			k.cls = gp_kclass_from_name(cls);
 		if ((k.ngemm = gp_gemm_parse(gemm, g, GP_GEMM_MAX)) < 0)
 			gp_die("stdin: '%s' is not a GEMM list", gemm);
 		k.gemm = g;
