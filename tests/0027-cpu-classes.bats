@@ -19,21 +19,8 @@ class_core() {
 	R0=$BATS_TEST_TMPDIR/rt0.yaml
 	R=$BATS_TEST_TMPDIR/rt.yaml
 	cp "$BATS_TEST_DIRNAME/data/hw/round-core.yaml" "$P"
-	cat > "$R0" <<'YAML'
-name: rt0
-title: A runtime without class rates (round numbers)
-runs_on: cpu
-kernel_s: 0
-run_s: 0
-efficiency:
-  matrix: 0.8
-  vector: 0.25
-  memory: 0.5
-sources:
-  - cite: made up for tests/0027-cpu-classes.bats
-    covers: [kernel_s, run_s, efficiency]
-YAML
-	sed 's/^name: rt0$/name: rt/; s/without class rates/with class rates/' "$R0" > "$R"
+	cp "$BATS_TEST_DIRNAME/data/hw/round-runtime.yaml" "$R0"
+	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
 	sed -i 's/^  memory: 0.5$/&\n  elementwise: 0.4\n  transcendental: 0.3\n  row: 0.25\n  pool: 0.2\n  move: 0.1\n  gemv: 0.4/' "$R"
 }
 

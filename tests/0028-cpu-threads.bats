@@ -19,43 +19,9 @@ thread_core() {
 	P=$BATS_TEST_TMPDIR/core2.yaml
 	R0=$BATS_TEST_TMPDIR/rt0.yaml
 	R=$BATS_TEST_TMPDIR/rt.yaml
-	cat > "$P" <<'YAML'
-name: core2
-title: Two cores (round numbers)
-vendor: gp tests
-kind: cpu
-units: 2
-unit: core
-clock_hz: 1G
-threads_per_unit: 16
-peak_ops:
-  fp32: 200G
-memory:
-  - level: dram
-    bandwidth: 40G
-  - level: l2
-    capacity: 2Mi
-    bandwidth: 200G
-launch_s: 0
-sources:
-  - cite: made up for tests/0028-cpu-threads.bats
-    covers: [units, clock_hz, threads_per_unit, peak_ops, memory, launch_s]
-YAML
-	cat > "$R0" <<'YAML'
-name: rt0
-title: A runtime without thread keys (round numbers)
-runs_on: cpu
-kernel_s: 0
-run_s: 0
-efficiency:
-  matrix: 0.8
-  vector: 0.25
-  memory: 0.5
-sources:
-  - cite: made up for tests/0028-cpu-threads.bats
-    covers: [kernel_s, run_s, efficiency, parallel_min_s, parallel_s]
-YAML
-	sed 's/^name: rt0$/name: rt/; s/without thread keys/with thread keys/' "$R0" > "$R"
+	cp "$BATS_TEST_DIRNAME/data/hw/round-core2.yaml" "$P"
+	cp "$BATS_TEST_DIRNAME/data/hw/round-runtime.yaml" "$R0"
+	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
 	printf 'parallel_min_s: 20u\nparallel_s: 1u\n' >> "$R"
 }
 

@@ -226,19 +226,24 @@ function quantile(sorted, q) {  // linear interpolation, as numpy's default
 	return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-async function timeModel(ort, file, o) {
-	let session;
+// A session of the model on the CPU provider at o's threads and optimization
+// level, with the options in more; dies saying what it was for.
+async function openSession(ort, file, o, more, what) {
 	try {
-		session = await ort.InferenceSession.create(file, {
+		return await ort.InferenceSession.create(file, Object.assign({
 			executionProviders: ['cpu'],
 			intraOpNumThreads: o.threads,
 			interOpNumThreads: 1,
 			executionMode: 'sequential',
 			graphOptimizationLevel: o.opt,
-		});
+		}, more));
 	} catch (e) {
-		die(file, 'cannot load: ' + String(e.message || e).split('\n')[0]);
+		die(file, what + ': ' + String(e.message || e).split('\n')[0]);
 	}
+}
+
+async function timeModel(ort, file, o) {
+	const session = await openSession(ort, file, o, {}, 'cannot load');
 	const feeds = makeFeeds(ort, file, session, o);
 	const run = async () => {
 		try {
@@ -280,20 +285,8 @@ async function timeModel(ort, file, o) {
 // its file is renamed to DIR/NAME.json.
 async function profileModel(ort, file, o, name) {
 	const prefix = path.join(o.profile, name + '.ort');
-	let session;
-	try {
-		session = await ort.InferenceSession.create(file, {
-			executionProviders: ['cpu'],
-			intraOpNumThreads: o.threads,
-			interOpNumThreads: 1,
-			executionMode: 'sequential',
-			graphOptimizationLevel: o.opt,
-			enableProfiling: true,
-			profileFilePrefix: prefix,
-		});
-	} catch (e) {
-		die(file, 'cannot load for profiling: ' + String(e.message || e).split('\n')[0]);
-	}
+	const session = await openSession(ort, file, o, { enableProfiling: true, profileFilePrefix: prefix },
+		'cannot load for profiling');
 	const feeds = makeFeeds(ort, file, session, o);
 	for (let i = 0; i < o.warmup + o.profileRuns; i++)
 		await session.run(feeds);
