@@ -146,78 +146,74 @@ struct totals {
 	int unknown;
 };
 
-static struct totals
-sum(const struct gp_stream *s, const struct gp_part *p)
+/* add subgraph g to the totals t, or count it unknown */
+static void
+add_total(const struct gp_stream *s, struct totals *t, const struct gp_sub *g)
 {
-	struct totals t = {0, 0, 0, 0};
-	int i;
+	int64_t b = total(g);
 
-	for (i = 0; i < p->nsg; i++) {
-		const struct gp_sub *g = &p->sg[i];
-		int64_t b = total(g);
-
-		if (!g->known || b < 0) {
-			t.unknown++;
-			continue;
-		}
-		if (__builtin_add_overflow(t.flops, g->c.flops, &t.flops) ||
-		    __builtin_add_overflow(t.macs, g->c.macs, &t.macs) ||
-		    __builtin_add_overflow(t.bytes, b, &t.bytes))
-			gp_die("%s: the model's totals overflow 64 bits", s->src);
+	if (!g->known || b < 0) {
+		t->unknown++;
+		return;
 	}
-	return t;
+	if (__builtin_add_overflow(t->flops, g->c.flops, &t->flops) ||
+	    __builtin_add_overflow(t->macs, g->c.macs, &t->macs) ||
+	    __builtin_add_overflow(t->bytes, b, &t->bytes))
+		gp_die("%s: the model's totals overflow 64 bits", s->src);
 }
 
-/* warn (or, strict, die) about what could not be counted */
+/* What could not be counted, found subgraph by subgraph: the ops without a
+ * cost function (each warned about once), the subgraphs whose cost needs a
+ * shape not known, and the first node of those. */
+struct unknowns {
+	struct gp_map seen;
+	int nshape, first, strict;
+};
+
+/* warn (or, strict, die) about the ops of subgraph s that gp cannot count */
 static void
-report_unknown(struct gp_graph *g, const struct gp_part *p, int strict)
+unknown_ops(struct gp_graph *g, struct unknowns *u, const struct gp_sub *s)
 {
-	struct gp_map seen = {0};
-	int i, nshape = 0, first = -1;
+	int m, shape = 0;
 
-	for (i = 0; i < p->nsg; i++) {
-		const struct gp_sub *s = &p->sg[i];
-		int m;
+	if (s->known && total(s) >= 0)
+		return;
+	for (m = 0; m < s->nnode; m++) {
+		struct gp_node *n = &g->n[s->nodes[m]];
+		const struct gp_op *op = gp_op_find(n->domain, n->op);
 
-		if (s->known && total(s) >= 0)
+		if (op && op->cost) {
+			if (u->first < 0)
+				u->first = s->nodes[m];
+			shape = 1;
 			continue;
-		for (m = 0; m < s->nnode; m++) {
-			struct gp_node *n = &g->n[s->nodes[m]];
-			const struct gp_op *op = gp_op_find(n->domain, n->op);
-
-			if (op && op->cost) {
-				if (first < 0)
-					first = s->nodes[m];
-				continue;
-			}
-			if (strict)
-				gp_die("%s: node '%s': no cost function for op %s (domain %s)", g->s->src,
-				    n->name, n->op, n->domain);
-			if (gp_map_put(&seen, gp_arena_printf(&g->s->arena, "%s:%s", n->domain, n->op), 0))
-				gp_warn("%s: no cost function for op %s (domain %s, first node '%s'): its "
-				    "FLOPs and MACs are written '.', not counted in the totals", g->s->src,
-				    n->op, n->domain, n->name);
 		}
-		for (m = 0; m < s->nnode; m++) {
-			const struct gp_op *op = gp_op_find(g->n[s->nodes[m]].domain, g->n[s->nodes[m]].op);
+		if (u->strict)
+			gp_die("%s: node '%s': no cost function for op %s (domain %s)", g->s->src,
+			    n->name, n->op, n->domain);
+		if (gp_map_put(&u->seen, gp_arena_printf(&g->s->arena, "%s:%s", n->domain, n->op), 0))
+			gp_warn("%s: no cost function for op %s (domain %s, first node '%s'): its "
+			    "FLOPs and MACs are written '.', not counted in the totals", g->s->src,
+			    n->op, n->domain, n->name);
+	}
+	u->nshape += shape;
+}
 
-			if (op && op->cost) {
-				nshape++;
-				break;
-			}
-		}
-	}
-	gp_map_release(&seen);
-	if (first >= 0) {
-		if (strict)
-			gp_die("%s: node '%s' (%s): its cost depends on a shape or a trip count that is not "
-			    "known (bind symbolic dims with gp-shape -D NAME=VALUE)", g->s->src,
-			    g->n[first].name, g->n[first].op);
-		gp_warn("%s: the cost of %d subgraph%s could not be counted (first: node '%s', %s): a "
-		    "shape or a trip count it depends on is not known; written '.', not counted in the "
-		    "totals (bind symbolic dims with gp-shape -D NAME=VALUE)", g->s->src, nshape,
-		    nshape == 1 ? "" : "s", g->n[first].name, g->n[first].op);
-	}
+/* warn (or, strict, die) about the subgraphs whose cost needs a shape not known */
+static void
+unknown_shapes(struct gp_graph *g, struct unknowns *u)
+{
+	gp_map_release(&u->seen);
+	if (u->first < 0)
+		return;
+	if (u->strict)
+		gp_die("%s: node '%s' (%s): its cost depends on a shape or a trip count that is not "
+		    "known (bind symbolic dims with gp-shape -D NAME=VALUE)", g->s->src,
+		    g->n[u->first].name, g->n[u->first].op);
+	gp_warn("%s: the cost of %d subgraph%s could not be counted (first: node '%s', %s): a "
+	    "shape or a trip count it depends on is not known; written '.', not counted in the "
+	    "totals (bind symbolic dims with gp-shape -D NAME=VALUE)", g->s->src, u->nshape,
+	    u->nshape == 1 ? "" : "s", g->n[u->first].name, g->n[u->first].op);
 }
 
 /* three counts as a list, "." if one is unknown */
@@ -304,6 +300,59 @@ fuse_runtime(struct gp_part_opts *o, const char *spec, const char **name)
 	gp_hw_release(&h);
 }
 
+/* What writes each subgraph as gp_partition makes it: its record, the
+ * totals, what could not be counted. */
+struct writer {
+	struct gp_stream *s;
+	struct gp_graph *g;
+	struct gp_table *t;                 /* the subgraph records; NULL: totals only */
+	struct gp_buf b;
+	struct totals tot;
+	struct unknowns u;
+	double hi, lo;                      /* --compute-ai, --memory-ai */
+};
+
+/* gp_part_emit: subgraph sg into the writer's totals, and its record */
+static void
+write_sub(void *arg, const struct gp_sub *sg)
+{
+	struct writer *W = arg;
+	struct gp_stream *s = W->s;
+	struct gp_table *t = W->t;
+	size_t r;
+	int64_t bytes;
+	int cn;
+
+	add_total(s, &W->tot, sg);
+	if (!t)
+		return;
+	unknown_ops(W->g, &W->u, sg);
+	r = gp_table_addrow(s, t);
+	bytes = total(sg);
+	{
+		int64_t v[] = {sg->c.flops, sg->c.macs, sg->bytes_in, sg->bytes_out, sg->bytes_weight};
+		int64_t par[] = {sg->c.batch, sg->c.channels, sg->c.spatial, sg->c.threads,
+		    sg->c.depthwise, sg->c.groups};
+
+		gp_table_set_count(s, t, 0, r, sg->id);
+		set_name(s, t, 1, r, W->g->n[sg->anchor].name, &W->b);
+		set_name(s, t, 2, r, sg->c.kind, &W->b);
+		set_name(s, t, 3, r, sg->ops, &W->b);
+		set_names(s, t, 4, r, W->g, sg->nodes, sg->nnode, 1, &W->b);
+		set_names(s, t, 5, r, W->g, sg->in, sg->nin, 0, &W->b);
+		set_names(s, t, 6, r, W->g, sg->w, sg->nw, 0, &W->b);
+		set_names(s, t, 7, r, W->g, sg->out, sg->nout, 0, &W->b);
+		for (cn = 0; cn < 5; cn++)
+			gp_table_set_count(s, t, 8 + cn, r, v[cn]);
+		gp_table_set_g(s, t, 13, r, sg->c.flops < 0 || bytes <= 0 ? -1 :
+		    (double)sg->c.flops / (double)bytes, 4);
+		gp_table_set(s, t, 14, r, bound(sg->c.flops, bytes, W->hi, W->lo));
+		for (cn = 0; cn < 6; cn++)
+			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
+	}
+	geometry_fields(s, t, r, sg, &W->b);
+}
+
 /* Partition one stream. */
 static void
 partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname, double hi,
@@ -317,10 +366,10 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	struct gp_part_opts o = *op;
 	struct gp_graph g;
 	struct gp_part p, unf;
-	struct gp_table *t;
 	struct gp_buf b = {0}, h = {0};
-	struct totals tot, tun;
-	int i, cn;
+	struct writer W;
+	struct totals tot;
+	int cn;
 	size_t k;
 
 	gp_graph_build(&g, s);
@@ -331,40 +380,19 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 		gp_infer(&g, GP_INFER_QUIET);
 		gp_graph_store(&g);
 	}
-	gp_partition(&g, &o, &p);
-	report_unknown(&g, &p, strict);
-	tot = sum(s, &p);
-
+	memset(&W, 0, sizeof W);
+	W.s = s;
+	W.g = &g;
+	W.hi = hi;
+	W.lo = lo;
+	W.u.first = -1;
+	W.u.strict = strict;
 	gp_table_drop(s, "subgraph");
-	t = gp_table_new(s, "subgraph", cols);
-	for (i = 0; i < p.nsg; i++) {
-		const struct gp_sub *sg = &p.sg[i];
-		const struct gp_node *a = &g.n[sg->anchor];
-		size_t r = gp_table_addrow(s, t);
-		int64_t bytes = total(sg);
-		int64_t v[] = {sg->c.flops, sg->c.macs, sg->bytes_in, sg->bytes_out, sg->bytes_weight};
-		int64_t par[] = {sg->c.batch, sg->c.channels, sg->c.spatial, sg->c.threads,
-		    sg->c.depthwise, sg->c.groups};
-
-		gp_table_set_count(s, t, 0, r, sg->id);
-		set_name(s, t, 1, r, a->name, &b);
-		set_name(s, t, 2, r, sg->c.kind, &b);
-		set_name(s, t, 3, r, sg->ops, &b);
-		set_names(s, t, 4, r, &g, sg->nodes, sg->nnode, 1, &b);
-		set_names(s, t, 5, r, &g, sg->in, sg->nin, 0, &b);
-		set_names(s, t, 6, r, &g, sg->w, sg->nw, 0, &b);
-		set_names(s, t, 7, r, &g, sg->out, sg->nout, 0, &b);
-		for (cn = 0; cn < 5; cn++) {
-			gp_table_set_count(s, t, 8 + cn, r, v[cn]);
-		}
-		gp_table_set_g(s, t, 13, r, sg->c.flops < 0 || bytes <= 0 ? -1 :
-		    (double)sg->c.flops / (double)bytes, 4);
-		gp_table_set(s, t, 14, r, bound(sg->c.flops, bytes, hi, lo));
-		for (cn = 0; cn < 6; cn++) {
-			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
-		}
-		geometry_fields(s, t, r, sg, &b);
-	}
+	W.t = gp_table_new(s, "subgraph", cols);
+	gp_partition(&g, &o, &p, write_sub, &W);
+	unknown_shapes(&g, &W.u);
+	tot = W.tot;
+	gp_buf_release(&W.b);
 	/* which subgraph each node went into */
 	cn = gp_table_addcol(s, g.node_table, "subgraph");
 	for (k = 0; k < g.nn; k++) {
@@ -401,12 +429,13 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 		struct gp_part_opts uo = o;
 
 		uo.fuse = 0;
-		gp_partition(&g, &uo, &unf);
-		tun = sum(s, &unf);
+		memset(&W, 0, sizeof W);
+		W.s = s;
+		gp_partition(&g, &uo, &unf, write_sub, &W);
 		gp_buf_printf(&h, "\tsubgraphs_unfused=%d", unf.nsg);
-		if (!tot.unknown && !tun.unknown)
-			gp_buf_printf(&h, "\tbytes_unfused=%" PRId64 "\tbytes_saved=%" PRId64, tun.bytes,
-			    tun.bytes - tot.bytes);
+		if (!tot.unknown && !W.tot.unknown)
+			gp_buf_printf(&h, "\tbytes_unfused=%" PRId64 "\tbytes_saved=%" PRId64, W.tot.bytes,
+			    W.tot.bytes - tot.bytes);
 		gp_part_release(&unf);
 	}
 	gp_buf_printf(&h, "\tdtype=%s\tcompute_ai=", o.dtype ? gp_dtype_name(o.dtype) : "as-is");

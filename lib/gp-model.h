@@ -126,8 +126,7 @@ struct gp_branch {
 	int64_t flops, alt_flops;           /* of the branch counted, of the other (-1 unknown or not costed) */
 };
 struct gp_part {
-	struct gp_sub *sg;
-	int nsg;
+	int nsg;                            /* subgraphs, each handed to gp_partition's emit */
 	struct gp_branch *br;               /* the If nodes costed, outer ones first */
 	int nbr;
 	int *node_sg;                       /* node -> subgraph id, 0 if in none */
@@ -140,8 +139,13 @@ struct gp_part {
 	                                     * (Shape, Size and what follows them): folded by gp,
 	                                     * run by a runtime that does not know the shapes */
 };
-/* Partition the main graph of g; dies on overflow. Arena memory of g's stream. */
-void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p);
+/* Partition the main graph of g into p, handing each subgraph to emit (with
+ * arg) in topological order, as it is made: they are not kept, so memory
+ * does not grow with them. A subgraph's lists are arena memory of g's
+ * stream; the struct itself lives until emit returns. Dies on overflow. */
+typedef void gp_part_emit(void *arg, const struct gp_sub *s);
+void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p, gp_part_emit *emit,
+    void *arg);
 void gp_part_release(struct gp_part *p);
 
 /* ---- gemm.c: the GEMM view of matrix nodes (docs/counting.md) ---- */

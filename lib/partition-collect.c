@@ -260,21 +260,25 @@ part_order(struct part *P, int *rank)
 
 /* make the subgraph records of the groups */
 void
-part_collect(struct part *P, struct gp_part *out, const int *rank)
+part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit *emit, void *arg)
 {
 	struct gp_graph *g = P->g;
 	struct gp_arena *A = &g->s->arena;
 	struct tlist in = {0}, w = {0}, o = {0};
 	struct gp_buf ops = {0};
+	struct gp_sub sub, *s = &sub;
 	const char *last_ops = NULL;
-	int G, m, j, k, *rd, nr, *v;
+	int G, r, m, j, k, *rd, nr, *v, *byrank;
 
 	out->nsg = P->ngrp;
-	out->sg = gp_xcalloc((size_t)P->ngrp + 1, sizeof *out->sg);
-	for (G = 0; G < P->ngrp; G++) {
-		struct gp_sub *s = &out->sg[rank[G]];
+	byrank = gp_xcalloc((size_t)P->ngrp + 1, sizeof *byrank);
+	for (G = 0; G < P->ngrp; G++)
+		byrank[rank[G]] = G;
+	for (r = 0; r < P->ngrp; r++) {
 		int nm = 0;
 
+		G = byrank[r];
+		memset(s, 0, sizeof *s);
 		in.n = w.n = o.n = 0;
 		gp_buf_reset(&ops);
 		s->id = rank[G] + 1;
@@ -356,7 +360,9 @@ part_collect(struct part *P, struct gp_part *out, const int *rank)
 		float_sums(P, &o, &s->felem[1], &s->fbytes[1]);
 		float_sums(P, &w, &s->felem[2], &s->fbytes[2]);
 		geometry(P, G, s);
+		emit(arg, s);
 	}
+	free(byrank);
 	free(in.v);
 	free(in.elems);
 	free(w.v);

@@ -70,7 +70,8 @@ weights_prec(struct part *P)
 }
 
 void
-gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *out)
+gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *out, gp_part_emit *emit,
+    void *arg)
 {
 	struct part P;
 	size_t i, nn = g->nn + 1, nt = g->ntensor + 1;
@@ -128,7 +129,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	part_group(&P);
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
 	part_order(&P, rank);
-	part_collect(&P, out, rank);
+	part_collect(&P, out, rank, emit, arg);
 	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;
 	out->shape_nodes = P.shape_nodes;
@@ -187,7 +188,6 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 void
 gp_part_release(struct gp_part *p)
 {
-	free(p->sg);
 	free(p->node_sg);
 	free(p->br);
 	memset(p, 0, sizeof *p);

@@ -82,8 +82,9 @@ int *part_reads(struct part *P, size_t i, int *cnt);
 int64_t part_main_numel(struct part *P, int i);
 /* put every node that runs into a group, fusing as the options say (partition-fuse.c) */
 void part_group(struct part *P);
-/* number the groups in a topological order, and make their subgraph records (partition-collect.c) */
+/* number the groups in a topological order, and make their subgraphs,
+ * handing each to emit in that order (partition-collect.c) */
 void part_order(struct part *P, int *rank);
-void part_collect(struct part *P, struct gp_part *out, const int *rank);
+void part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit *emit, void *arg);
 
 #endif
