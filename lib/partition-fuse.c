@@ -119,6 +119,24 @@ gp_fuse_rules(const char *list)
 	return (int)r;
 }
 
+/* node i is the one reader of what group G gives it, and none of that is a
+ * graph output: a runtime that fuses only activations fuses one then
+ * (onnxruntime's ConvActivationFusion wants a Conv of one output edge) */
+static int
+sole_reader(struct part *P, int i, int G)
+{
+	int *rd, nr, j;
+
+	rd = part_reads(P, (size_t)i, &nr);
+	for (j = 0; j < nr; j++) {
+		int t = rd[j], p = P->g->t[t].producer;
+
+		if (p >= 0 && P->grp[p] == G && (P->cons0[t + 1] - P->cons0[t] != 1 || P->escapes[t]))
+			return 0;
+	}
+	return 1;
+}
+
 /* can node i join group G (which produces one of the tensors it reads)? */
 static int
 fits(struct part *P, int i, int G)
@@ -145,7 +163,8 @@ fits(struct part *P, int i, int G)
 		if (ca == GP_C_DENSE || ca == GP_C_POOL) {
 			if (e != part_main_numel(P, a))
 				return 0;
-			if (!rule(P, GP_FUSE_EPILOGUE) && !(rule(P, GP_FUSE_ACTIVATION) && activation(n)))
+			if (!rule(P, GP_FUSE_EPILOGUE) &&
+			    !(rule(P, GP_FUSE_ACTIVATION) && activation(n) && sole_reader(P, i, G)))
 				return 0;
 		} else if (ca != GP_C_ELEM && ca != GP_C_ROW) {
 			return 0;
