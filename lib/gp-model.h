@@ -96,7 +96,11 @@ enum {
 	GP_FUSE_ELEMWISE = 8,               /* "elementwise": element-wise ops into element-wise/row kernels */
 	GP_FUSE_ROW = 16,                   /* "row": row reductions into element-wise/row kernels */
 	GP_FUSE_ATTENTION = 32,             /* "attention": scores, Softmax and the weighted sum in one */
+	GP_FUSE_TRANSPOSE = 64,             /* "matmul-transpose": a Transpose of the last two axes read
+	                                     * only by MatMuls is their operand's layout, no kernel */
 };
+/* The rules' names, bit i's at i: "conv-bn", "epilogue", ... NULL. */
+extern const char *const gp_fuse_rule_names[];
 /* The rules a comma-separated list of their names makes; -1 if a name is not one. */
 int gp_fuse_rules(const char *list);
 struct gp_sub {

@@ -12,11 +12,6 @@ static const char *const rtkeys[] = {
 	"efficiency", "parallel_min_s", "parallel_s", "sources", NULL,
 };
 
-/* the fusions gp-partition knows (docs/counting.md) */
-static const char *const fusions[] = {
-	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", NULL,
-};
-
 /* a list of words, each one of allowed; joined by ',' into an arena string */
 static const char *
 words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed)
@@ -114,7 +109,7 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 			gp_yaml_bad(R, v, "'shape_nodes': '%s' is not executed or folded", s);
 		rt->shape_nodes = !strcmp(s, "executed");
 	} else if (!strcmp(key, "fuse"))
-		rt->fuse = words(R, v, path, fusions);
+		rt->fuse = words(R, v, path, gp_fuse_rule_names);   /* docs/counting.md */
 	else if (!strcmp(key, "efficiency"))
 		gp_yaml_map(R, v, path, effkeys, rteff_pair, rt);
 	else

@@ -71,13 +71,6 @@ part_main_numel(struct part *P, int i)
 	return n->nout > 0 && n->out[0] >= 0 ? numel(&P->g->t[n->out[0]]) : -1;
 }
 
-/* is fusion rule r on (gp-partition --fuse applies all; --fuse=RUNTIME its own) */
-static int
-rule(const struct part *P, unsigned r)
-{
-	return !P->o->rules || (P->o->rules & r);
-}
-
 /* an activation a runtime fuses into the kernel before it under the "activation" rule */
 static int
 activation(const struct gp_node *n)
@@ -93,8 +86,8 @@ activation(const struct gp_node *n)
 	return 0;
 }
 
-static const char *const rulenames[] = {
-	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", NULL,
+const char *const gp_fuse_rule_names[] = {
+	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", "matmul-transpose", NULL,
 };
 
 int
@@ -107,9 +100,10 @@ gp_fuse_rules(const char *list)
 	while (*p) {
 		size_t n = strcspn(p, ",");
 
-		for (i = 0; rulenames[i] && (strlen(rulenames[i]) != n || strncmp(rulenames[i], p, n)); i++)
-			;
-		if (!rulenames[i])
+		for (i = 0; gp_fuse_rule_names[i]; i++)
+			if (strlen(gp_fuse_rule_names[i]) == n && !strncmp(gp_fuse_rule_names[i], p, n))
+				break;
+		if (!gp_fuse_rule_names[i])
 			return -1;
 		r |= 1u << i;
 		p += n;

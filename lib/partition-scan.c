@@ -113,12 +113,62 @@ offsets(int *cnt, int *off, size_t n)
 	return total;
 }
 
+/* Under the matmul-transpose rule: for each tensor of the main graph, 1 when
+ * every node that reads it is an ONNX MatMul, else 0; NULL when the rule is
+ * off. A MatMul reads a transposed operand as it is (onnxruntime's
+ * MatmulTransposeFusion). */
+static char *
+matmul_only(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	char *mm;
+	size_t i;
+	int j;
+
+	if (!P->o->fuse || !rule(P, GP_FUSE_TRANSPOSE))
+		return NULL;
+	mm = gp_xcalloc(g->ntensor + 1, 1);
+	for (i = 0; i < g->ntensor; i++)
+		mm[i] = 1;
+	for (i = 0; i < g->nn; i++) {
+		const struct gp_node *n = &g->n[i];
+		int matmul = n->graph == 0 && !strcmp(n->op, "MatMul") && gp_op_find(n->domain, n->op) ==
+		    gp_op_find(NULL, "MatMul");
+
+		for (j = 0; j < n->nin; j++)
+			if (n->in[j] >= 0 && !(matmul && j < 2))
+				mm[n->in[j]] = 0;
+	}
+	return mm;
+}
+
+/* node n is a Transpose of its input's last two axes whose output only
+ * MatMuls read (mm, matmul_only), in the main graph: no kernel */
+static int
+folds_into_matmul(struct part *P, const struct gp_node *n, const char *mm)
+{
+	int64_t *perm;
+	int np, i, y = n->nout > 0 ? n->out[0] : -1;
+
+	if (!mm || n->graph != 0 || strcmp(n->op, "Transpose") || n->nin < 1 || n->in[0] < 0 || y < 0 ||
+	    !mm[y] || P->g->t[y].kind == GP_K_OUTPUT)
+		return 0;
+	np = gp_attr_ints(&P->g->s->arena, n, "perm", &perm);
+	if (np < 2)
+		return 0;
+	for (i = 0; i < np - 2; i++)
+		if (perm[i] != i)
+			return 0;
+	return perm[np - 2] == np - 1 && perm[np - 1] == np - 2;
+}
+
 void
 part_scan(struct part *P)
 {
 	struct gp_graph *g = P->g;
 	size_t i, k;
 	int *top = gp_xcalloc((size_t)g->ngraph + 1, sizeof *top), *cnt;
+	char *mm = matmul_only(P);
 	int j, total;
 
 	for (i = 0; i < g->ntensor; i++) {
@@ -142,11 +192,12 @@ part_scan(struct part *P)
 			if (P->kernel[i] && c != GP_C_FREE && c != GP_C_VIEW)
 				continue;
 		}
-		if (c == GP_C_FREE || c == GP_C_VIEW) {
-			/* Identity, Dropout and the views pass input 0 on; Shape, Size
-			 * and Constant make constants */
+		if (c == GP_C_FREE || c == GP_C_VIEW || folds_into_matmul(P, n, mm)) {
+			/* Identity, Dropout and the views pass input 0 on, as does a
+			 * Transpose a MatMul reads as it is; Shape, Size and Constant
+			 * make constants */
 			int src = n->nin > 0 && n->in[0] >= 0 ? P->root[n->in[0]] : -1;
-			int pass = gp_op_passes(n);
+			int pass = c == GP_C_MOVE || gp_op_passes(n);
 
 			shape_source(P, n, src);
 
@@ -214,6 +265,7 @@ part_scan(struct part *P)
 	}
 	free(cnt);
 	free(top);
+	free(mm);
 	/* graph outputs, after views */
 	for (i = 0; i < g->ntensor; i++)
 		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_OUTPUT)

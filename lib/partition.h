@@ -61,6 +61,13 @@ tbytes(const struct part *P, const struct gp_tensor *t, int64_t elems)
 }
 
 
+/* is fusion rule r on (gp-partition --fuse applies all; --fuse=RUNTIME its own) */
+static inline int
+rule(const struct part *P, unsigned r)
+{
+	return !P->o->rules || (P->o->rules & r);
+}
+
 static inline enum gp_class
 cls(const struct gp_node *n)
 {

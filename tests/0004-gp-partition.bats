@@ -346,3 +346,36 @@ part() {
 	run -0 col /layers.0/act/Erf class
 	assert_output transcendental
 }
+
+@test "a Transpose of the last two axes that only MatMuls read is their operand's layout (matmul-transpose)" {
+	# GPT's K^T: Transpose_3 (perm [0,1,3,2]) of the present keys, read only by the
+	# scores' MatMul. Unfused it is a kernel of its own (24,576 bytes in, as many out);
+	# onnxruntime's MatmulTransposeFusion, and the ideal compiler, read the keys as they
+	# are: no kernel, the MatMul reads present_key_0, the same 32,768 bytes in all
+	gp-load "$DATA/gpt-tiny.onnx" | gp-shape -D batch=1 -D seq=16 -D past=32 > "$BATS_TEST_TMPDIR/shaped"
+	gp-partition < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /blocks.0/Transpose_3 ops bytes_in bytes_out
+	assert_output "$(printf 'Transpose\t24576\t24576')"
+	run -0 col /blocks.0/MatMul inputs bytes_in
+	assert_output "$(printf '/blocks.0/Transpose_output_0,/blocks.0/Transpose_3_output_0\t32768')"
+	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /blocks.0/Transpose_3 ops
+	assert_output ""
+	run -0 col /blocks.0/MatMul inputs bytes_in
+	assert_output "$(printf '/blocks.0/Transpose_output_0,present_key_0\t32768')"
+	# the ideal compiler (attention in one kernel: the values read too)
+	gp-partition --fuse < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /blocks.0/Transpose_3 ops
+	assert_output ""
+	run -0 col /blocks.0/MatMul inputs
+	assert_output "/blocks.0/Transpose_output_0,present_key_0,present_value_0"
+	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	# the other transposes (perm [0,2,1,3], heads apart) stay kernels
+	run -0 col /blocks.0/Transpose ops
+	assert_output Transpose
+	# a runtime without the rule keeps it
+	sed 's/, matmul-transpose\]/]/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
+	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /blocks.0/Transpose_3 ops
+	assert_output Transpose
+}
