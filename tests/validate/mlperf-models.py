@@ -25,10 +25,12 @@ Writes, into the directory given (default build/validate/mlperf):
   level (code/plugin/NMSOptPlugin/src/nmsPluginOpt.cpp), so there is no
   torchvision reshape, transpose or concatenation of the heads. The plugin's
   work that does not depend on the image follows: every class score read
-  once (its fused transpose-sigmoid-threshold kernel; a TopK of 1000 per
-  level here), the image's best 1000 of those, and their boxes gathered.
-  Its segmented sort and its suppression of the candidates depend on the
-  scores, and are left out. The outputs are the engine's size (1000
+  once, in fp32, by a kernel parallel over them (its fused
+  transpose-sigmoid-threshold kernel; here a TopK of the best of each
+  position's 9 x 264 scores, one thread a position), the image's best 1000
+  of those, and their boxes gathered. Which scores it keeps per class, its
+  segmented sort and its suppression of them depend on the scores, and are
+  left out. The outputs are the engine's size (1000
   detections), not the heads' 120,087 anchors x 268 values.
 - bert-large.onnx: BERT-Large (the MLPerf Inference SQuAD model): 24
   layers of width 1024, 16 heads of 64, feed-forward 4096, vocabulary
@@ -179,28 +181,32 @@ def retinanet():
         heads.append((tower, last))
     flat = g.const("flat", [0, -1])
     per_level = []
-    for tower, last in heads:
+    for head, (tower, last) in enumerate(heads):
         parts = []
         for p in levels:
             y = p
             for w, b in tower:
                 y = conv(y, 256, 256, 3, w=w, b=b)
             y = conv(y, 256, 0, 3, w=last[0], b=last[1], out_f32=True)
-            parts.append(g.op("Reshape", [y, flat]))
+            # the class scores as they are, the box deltas flattened for the gather
+            parts.append(y if head == 0 else g.op("Reshape", [y, flat]))
         per_level.append(parts)
     # NMS_OPT_TRT's work that does not depend on the image: every class score read once, in
-    # fp32, each level's best 1000 kept (its fused transpose-sigmoid-threshold kernel), the
-    # best 1000 of the image kept of those, and their boxes gathered; the sort and the
-    # suppression among the candidates depend on the scores and are left out
-    k = g.const("k", [1000])
+    # fp32, by a kernel parallel over them (its fused transpose-sigmoid-threshold kernel; here
+    # the best of each position's 9 x 264 scores), the image's best 1000 of those kept, and
+    # their boxes gathered. Which scores it keeps per class, and its sort and suppression of
+    # them, depend on the scores, and are left out.
+    rows = g.const("rows", [0, A * C, -1])
     best = []
     for y in per_level[0]:
         t = g.name("TopK")
-        g.nodes.append(helper.make_node("TopK", [y, k], [t, t + "_i"], name=t, axis=-1))
+        g.nodes.append(helper.make_node("TopK", [g.op("Reshape", [y, rows]), g.const("k", [1])],
+                                        [t, t + "_i"], name=t, axis=1))
         best.append(t)
-    cand = g.op("Concat", best, axis=1)
+    cand = g.op("Reshape", [g.op("Concat", best, axis=2), flat])
     t = g.name("TopK")
-    g.nodes.append(helper.make_node("TopK", [cand, k], ["scores", "labels"], name=t, axis=-1))
+    g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [1000])], ["scores", "labels"],
+                                    name=t, axis=-1))
     boxes = g.op("Concat", per_level[1], axis=1)
     nbox = g.const("nbox", [120087 * 4])
     pick = g.op("Mod", ["labels", nbox])
