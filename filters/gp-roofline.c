@@ -158,6 +158,7 @@ struct gio {
 	int64_t *fe[2];             /* the element counts of the float inputs [0] and outputs [1] */
 	size_t nfe[2], cap[2];
 	double other[2];            /* the bytes of the others, in their own dtypes */
+	double own[2];              /* the float ones' bytes in their own dtypes */
 };
 
 static void
@@ -188,6 +189,7 @@ graph_io(struct gp_stream *s, struct gio *io)
 			io->fe[out] = gp_xreallocarray(io->fe[out], io->cap[out], sizeof *io->fe[out]);
 		}
 		io->fe[out][io->nfe[out]++] = e;
+		io->own[out] += ceil((double)e * gp_dtype_bits(tr.dtype) / 8);
 	}
 	gp_trec_release(&tr);
 }
@@ -206,13 +208,18 @@ model_dtype(const struct gio *io)
 	return 1;
 }
 
-/* bytes of the main graph's inputs (out 0) or outputs (1) at the precision: what a runtime copies each run */
+/* bytes of the main graph's inputs (out 0) or outputs (1): what a runtime
+ * copies each run; the float ones at the precision when the kernels' bytes
+ * are scaled to it (scale), else in their own dtypes (a quantized model's
+ * fp32 outputs stay 4 bytes at its int8 peak) */
 static double
-io_bytes(const struct gio *io, int out, int prec)
+io_bytes(const struct gio *io, int out, int prec, int scale)
 {
 	double b = io->other[out], bits = gp_dtype_bits(gp_prec_dtype(prec));
 	size_t i;
 
+	if (!scale)
+		return b + io->own[out];
 	for (i = 0; bits > 0 && i < io->nfe[out]; i++)
 		b += ceil((double)io->fe[out][i] * bits / 8);
 	return b;
@@ -380,8 +387,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
 	batch = d.batch;
 	if (h->rt && h->host_link > 0)
-		copy_s = ((h->rt->copy_inputs ? io_bytes(&io, 0, C.prec) : 0) +
-		    (h->rt->copy_outputs ? io_bytes(&io, 1, C.prec) : 0)) / h->host_link;
+		copy_s = ((h->rt->copy_inputs ? io_bytes(&io, 0, C.prec, scale) : 0) +
+		    (h->rt->copy_outputs ? io_bytes(&io, 1, C.prec, scale) : 0)) / h->host_link;
 	free(io.fe[0]);
 	free(io.fe[1]);
 

@@ -9,15 +9,29 @@ Writes, into the directory given (default build/validate/mlperf):
   the convolutions (as TensorRT builds it), 1000 classes. 4.089 G MACs,
   torchvision's published figure.
 - retinanet.onnx: RetinaNet (the MLPerf Inference object detector since
-  v2.1): a ResNeXt-50 32x4d backbone, an FPN of 256 channels over P3-P7 (P6
-  and P7 from P5 by stride-2 convolutions, as torchvision's LastLevelP6P7),
-  and the two heads torchvision's RetinaNet shares across the levels (four
-  3x3 convolutions of 256 and a last one to 9 anchors x 264 OpenImages
-  classes, or x 4 box deltas), input f32[1,3,800,800] (NVIDIA's
-  preprocess_data.py resizes every image to 800x800), BatchNorm folded.
-  The outputs are the heads' logits and deltas over the 120,087 anchors,
-  as torchvision reshapes them; box decoding and NMS (a TensorRT plugin in
-  NVIDIA's harness) are not in the graph.
+  v2.1) as NVIDIA's TensorRT engine runs it (inference_results_v3.0,
+  closed/NVIDIA/code/retinanet/tensorrt/: Retinanet.py,
+  retinanet_graphsurgeon.py): a ResNeXt-50 32x4d backbone, an FPN of 256
+  channels over P3-P7 (P6 and P7 from P5 by stride-2 convolutions, as
+  torchvision's LastLevelP6P7), and the two heads torchvision's RetinaNet
+  shares across the levels (four 3x3 convolutions of 256 and a last one to 9
+  anchors x 264 OpenImages classes, or x 4 box deltas), BatchNorm folded.
+  In int8 (the engine's precision, its calibration cache covering every
+  tensor): input int8[1,3,800,800] (input_dtype int8, linear; NVIDIA's
+  preprocess_data.py resizes every image to 800x800), every convolution a
+  QLinearConv, the residual adds, ReLUs, pool and upsampling on int8
+  tensors. Each level's last head convolution writes fp32 (DequantizeLinear):
+  the NMS_OPT_TRT plugin the engine ends in takes fp32 NCHW tensors, one per
+  level (code/plugin/NMSOptPlugin/src/nmsPluginOpt.cpp), so there is no
+  torchvision reshape, transpose or concatenation of the heads. The plugin's
+  work that does not depend on the image follows: every class score read
+  once, in fp32, by a kernel parallel over them (its fused
+  transpose-sigmoid-threshold kernel; here a TopK of the best of each
+  position's 9 x 264 scores, one thread a position), the image's best 1000
+  of those, and their boxes gathered. Which scores it keeps per class, its
+  segmented sort and its suppression of them depend on the scores, and are
+  left out. The outputs are the engine's size (1000
+  detections), not the heads' 120,087 anchors x 268 values.
 - bert-large.onnx: BERT-Large (the MLPerf Inference SQuAD model): 24
   layers of width 1024, 16 heads of 64, feed-forward 4096, vocabulary
   30522, input_ids i64[batch,seq], the SQuAD span head (2 logits per token).
@@ -106,13 +120,27 @@ def resnet50():
 def retinanet():
     A, C = 9, 264
     g = Graph()
+    i8 = TensorProto.INT8
 
-    def conv(x, cin, cout, k, stride=1, relu=True, groups=1, w=None, b=None):
-        w = w or g.weight("w", [cout, cin // groups, k, k])
-        b = b or g.weight("b", [cout])
+    def scalar(base, dtype, value):
+        t = helper.make_tensor(g.name(base), dtype, [], [value])
+        g.inits.append(t)
+        return t.name
+
+    # one quantization (scale, zero point) for every int8 tensor: gp counts bytes, not values
+    qs, qz = scalar("scale", TensorProto.FLOAT, 0.05), scalar("zero", i8, 0)
+
+    def conv(x, cin, cout, k, stride=1, relu=True, groups=1, w=None, b=None, out_f32=False):
+        # an int8 convolution (QLinearConv: int8 input, weights and output, int32 bias), as
+        # TensorRT builds it from the calibration cache; out_f32: its output dequantized to
+        # fp32, as the NMS plugin takes it
+        w = w or g.weight("w", [cout, cin // groups, k, k], i8)
+        b = b or g.weight("b", [cout], TensorProto.INT32)
         p = k // 2
-        y = g.op("Conv", [x, w, b], "conv", kernel_shape=[k, k], strides=[stride, stride],
-                 pads=[p, p, p, p], group=groups)
+        y = g.op("QLinearConv", [x, qs, qz, w, qs, qz, qs, qz, b], "conv", kernel_shape=[k, k],
+                 strides=[stride, stride], pads=[p, p, p, p], group=groups)
+        if out_f32:
+            return g.op("DequantizeLinear", [y, qs, qz])
         return g.op("Relu", [y]) if relu else y
 
     # ResNeXt-50 32x4d: bottleneck width 2 x planes in 32 groups, the stride in the 3x3
@@ -143,33 +171,52 @@ def retinanet():
     p6 = conv(outs[2], 256, 256, 3, 2, relu=False)
     p7 = conv(g.op("Relu", [p6]), 256, 256, 3, 2, relu=False)
     levels = outs + [p6, p7]
-    # the two heads, their weights shared by the five levels
+    # the two heads, their weights shared by the five levels; each level's last convolution
+    # writes fp32 (the NMS plugin takes fp32 NCHW: nmsPluginOpt.cpp)
     heads = []
     for n_out in (A * C, A * 4):
-        tower = [(g.weight("w", [256, 256, 3, 3]), g.weight("b", [256])) for _ in range(4)]
-        last = (g.weight("w", [n_out, 256, 3, 3]), g.weight("b", [n_out]))
-        heads.append((tower, last, n_out // A))
-    results = []
-    for tower, last, per in heads:
-        flat = g.const("flat", [0, A, per, -1])
-        rows = g.const("rows", [0, -1, per])
+        tower = [(g.weight("w", [256, 256, 3, 3], i8), g.weight("b", [256], TensorProto.INT32))
+                 for _ in range(4)]
+        last = (g.weight("w", [n_out, 256, 3, 3], i8), g.weight("b", [n_out], TensorProto.INT32))
+        heads.append((tower, last))
+    flat = g.const("flat", [0, -1])
+    per_level = []
+    for head, (tower, last) in enumerate(heads):
         parts = []
         for p in levels:
             y = p
             for w, b in tower:
                 y = conv(y, 256, 256, 3, w=w, b=b)
-            y = conv(y, 256, A * per, 3, relu=False, w=last[0], b=last[1])
-            y = g.op("Transpose", [g.op("Reshape", [y, flat])], perm=[0, 3, 1, 2])
-            parts.append(g.op("Reshape", [y, rows]))
-        results.append(g.op("Concat", parts, axis=1))
-    for node in g.nodes:
-        if node.output[0] in results:
-            node.output[0] = ("cls_logits", "bbox_regression")[results.index(node.output[0])]
+            y = conv(y, 256, 0, 3, w=last[0], b=last[1], out_f32=True)
+            # the class scores as they are, the box deltas flattened for the gather
+            parts.append(y if head == 0 else g.op("Reshape", [y, flat]))
+        per_level.append(parts)
+    # NMS_OPT_TRT's work that does not depend on the image: every class score read once, in
+    # fp32, by a kernel parallel over them (its fused transpose-sigmoid-threshold kernel; here
+    # the best of each position's 9 x 264 scores), the image's best 1000 of those kept, and
+    # their boxes gathered. Which scores it keeps per class, and its sort and suppression of
+    # them, depend on the scores, and are left out.
+    rows = g.const("rows", [0, A * C, -1])
+    best = []
+    for y in per_level[0]:
+        t = g.name("TopK")
+        g.nodes.append(helper.make_node("TopK", [g.op("Reshape", [y, rows]), g.const("k", [1])],
+                                        [t, t + "_i"], name=t, axis=1))
+        best.append(t)
+    cand = g.op("Reshape", [g.op("Concat", best, axis=2), flat])
+    t = g.name("TopK")
+    g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [1000])], ["scores", "labels"],
+                                    name=t, axis=-1))
+    boxes = g.op("Concat", per_level[1], axis=1)
+    nbox = g.const("nbox", [120087 * 4])
+    pick = g.op("Mod", ["labels", nbox])
+    g.nodes.append(helper.make_node("GatherElements", [boxes, pick], ["boxes"], name="boxes", axis=1))
     graph = helper.make_graph(
-        g.nodes, "retinanet_resnext50_32x4d_fpn",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 800, 800])],
-        [helper.make_tensor_value_info("cls_logits", TensorProto.FLOAT, [1, 120087, C]),
-         helper.make_tensor_value_info("bbox_regression", TensorProto.FLOAT, [1, 120087, 4])],
+        g.nodes, "retinanet_resnext50_32x4d_fpn_int8",
+        [helper.make_tensor_value_info("input", i8, [1, 3, 800, 800])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 1000]),
+         helper.make_tensor_value_info("labels", TensorProto.INT64, [1, 1000]),
+         helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, 1000])],
         g.inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
                              producer_name="mlperf-models.py")
