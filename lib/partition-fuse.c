@@ -87,7 +87,8 @@ activation(const struct gp_node *n)
 }
 
 const char *const gp_fuse_rule_names[] = {
-	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", "matmul-transpose", NULL,
+	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", "matmul-transpose", "norm",
+	NULL,
 };
 
 int
@@ -131,6 +132,28 @@ sole_reader(struct part *P, int i, int G)
 	return 1;
 }
 
+/* node i, an activation joining the dense kernel G under the activation
+ * rule, is one a runtime fuses there: anything into a convolution (its
+ * residual Add too: onnxruntime's NCHWc convolutions take a sum input), only
+ * a bias Add, whose other operand is a constant, into a MatMul or Gemm
+ * (onnxruntime's MatMulAddFusion makes a Gemm of it; a residual Add stays) */
+static int
+dense_takes(struct part *P, int i, int G)
+{
+	const struct gp_node *n = &P->g->n[i];
+	int j, a = P->first[G];
+
+	if (strcmp(n->op, "Add") || !strncmp(P->cost[a].kind, "conv", 4))
+		return 1;
+	for (j = 0; j < n->nin; j++) {
+		int t = n->in[j] >= 0 ? P->root[n->in[j]] : -1, p = t >= 0 ? P->g->t[t].producer : -1;
+
+		if (t >= 0 && !(p >= 0 && P->grp[p] == G) && !P->isconst[t])
+			return 0;
+	}
+	return 1;
+}
+
 /* can node i join group G (which produces one of the tensors it reads)? */
 static int
 fits(struct part *P, int i, int G)
@@ -157,8 +180,8 @@ fits(struct part *P, int i, int G)
 		if (ca == GP_C_DENSE || ca == GP_C_POOL) {
 			if (e != part_main_numel(P, a))
 				return 0;
-			if (!rule(P, GP_FUSE_EPILOGUE) &&
-			    !(rule(P, GP_FUSE_ACTIVATION) && activation(n) && sole_reader(P, i, G)))
+			if (!rule(P, GP_FUSE_EPILOGUE) && !(rule(P, GP_FUSE_ACTIVATION) && activation(n) &&
+			    sole_reader(P, i, G) && dense_takes(P, i, G)))
 				return 0;
 		} else if (ca != GP_C_ELEM && ca != GP_C_ROW) {
 			return 0;
@@ -166,7 +189,10 @@ fits(struct part *P, int i, int G)
 			return 0;
 		}
 	} else if (ci == GP_C_ROW) {
-		if ((ca != GP_C_ELEM && ca != GP_C_ROW) || e > P->ext[G] || !rule(P, GP_FUSE_ROW))
+		if (e > P->ext[G])
+			return 0;
+		if (!(rule(P, GP_FUSE_ROW) && (ca == GP_C_ELEM || ca == GP_C_ROW)) &&
+		    !(rule(P, GP_FUSE_NORM) && ca == GP_C_ROW))
 			return 0;
 	} else {
 		return 0;

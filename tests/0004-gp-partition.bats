@@ -379,3 +379,28 @@ part() {
 	run -0 col /blocks.0/Transpose_3 ops
 	assert_output Transpose
 }
+
+@test "--fuse=onnxruntime-cpu: a bias Add joins its MatMul, a residual Add neither it nor the LayerNorm after it" {
+	# onnxruntime's MatMulAddFusion makes a Gemm of a MatMul and the Add of a constant
+	# bias; the residual Add (two activations) and the LayerNormalization that reads it
+	# stay kernels of their own (its profile of BERT-tiny: Add 17, LayerNormalization 5,
+	# no SkipLayerNormalization); the ideal compiler fuses the residual Add
+	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 > "$BATS_TEST_TMPDIR/shaped"
+	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /layers.0/attn_out/MatMul ops
+	assert_output "MatMul+Add"
+	run -0 col /layers.0/Add_1 ops
+	assert_output "Add"
+	run -0 col /layers.0/attn_norm/LayerNormalization ops
+	assert_output "LayerNormalization"
+	gp-partition --fuse < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /layers.0/attn_out/MatMul ops
+	assert_output "MatMul+Add+Add"
+	# a LayerNorm written out is still one kernel under the norm rule: its reductions
+	# join the kernel that starts with the first of them, not the Add before it
+	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 | gp-partition --fuse=onnxruntime-cpu > "$S"
+	run -0 col /encoder/layers.0/norm2/ReduceMean ops
+	assert_output "ReduceMean+Sub+Pow+ReduceMean+Add+Sqrt+Div+Mul+Add"
+	run -0 col /encoder/layers.0/Add_1 ops
+	assert_output "Add"
+}
