@@ -364,6 +364,17 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 		}
 		geometry_fields(s, t, r, sg, &b);
 	}
+	/* the kernels and runs of control nodes' bodies, where a model has any */
+	for (i = 0; i < p.nsg && !p.sg[i].body_runs; i++)
+		;
+	if (i < p.nsg) {
+		int bk = gp_table_addcol(s, t, "body_kernels"), br = gp_table_addcol(s, t, "body_runs");
+
+		for (i = 0; i < p.nsg; i++) {
+			gp_table_set_count(s, t, bk, (size_t)i, p.sg[i].body_kernels);
+			gp_table_set_count(s, t, br, (size_t)i, p.sg[i].body_runs);
+		}
+	}
 	/* which subgraph each node went into */
 	cn = gp_table_addcol(s, g.node_table, "subgraph");
 	for (k = 0; k < g.nn; k++) {

@@ -69,6 +69,87 @@ weights_prec(struct part *P)
 	return best;
 }
 
+/* a * b + c of counts, -1 if one is unknown */
+static int64_t
+muladd(struct part *P, int64_t a, int64_t b, int64_t c)
+{
+	int64_t r;
+
+	if (a < 0 || b < 0 || c < 0)
+		return -1;
+	if (__builtin_mul_overflow(a, b, &r) || __builtin_add_overflow(r, c, &r))
+		gp_die("%s: the kernels of a control node's bodies overflow 64 bits", P->g->s->src);
+	return r;
+}
+
+/* bodies fills each subgraph's body_kernels and body_runs (struct gp_sub):
+ * per run of a control node, the nodes of the bodies that count that would
+ * be kernels (P->kernel; a nested control node is one, and adds its own),
+ * and the runs of those bodies; an If runs its branch once, a Loop or Scan
+ * its body once per trip. Graph ids are breadth first, so a body is done
+ * before the graph that holds its control node. */
+static void
+bodies(struct part *P, struct gp_part *out)
+{
+	struct gp_graph *g = P->g;
+	size_t ng = (size_t)g->ngraph + 1, i;
+	int64_t *bk = gp_xcalloc(ng, sizeof *bk), *br = gp_xcalloc(ng, sizeof *br);
+	int64_t *nk = gp_xcalloc(g->nn + 1, sizeof *nk), *nr = gp_xcalloc(g->nn + 1, sizeof *nr);
+	int *first = gp_xcalloc(ng + 1, sizeof *first), *next = gp_xcalloc(g->nn + 1, sizeof *next);
+	int gid, k, m;
+
+	/* the nodes of each body, as lists */
+	for (gid = 0; gid < g->ngraph; gid++)
+		first[gid] = -1;
+	for (i = g->nn; i-- > 0;)
+		if (g->n[i].graph > 0 && g->n[i].graph < g->ngraph) {
+			next[i] = first[g->n[i].graph];
+			first[g->n[i].graph] = (int)i;
+		}
+	for (gid = g->ngraph - 1; gid > 0; gid--) {
+		int h = g->gholder[gid];
+
+		if (h < 0 || !P->counted[gid])
+			continue;
+		for (k = first[gid]; k >= 0; k = next[k]) {
+			int64_t t;
+
+			if (cls(&g->n[k]) != GP_C_CONTROL) {
+				bk[gid] = muladd(P, 1, bk[gid], P->kernel[k]);
+				continue;
+			}
+			/* a nested control node: dispatched itself, then its bodies */
+			t = strcmp(g->n[k].op, "If") ? gp_loop_trips(g, &g->n[k]) : 1;
+			bk[gid] = muladd(P, t, nk[k], muladd(P, 1, bk[gid], 1));
+			br[gid] = muladd(P, t, nr[k], br[gid]);
+		}
+		/* the holder runs this body once per its trip */
+		nk[h] = muladd(P, 1, nk[h], bk[gid]);
+		nr[h] = muladd(P, 1, nr[h], muladd(P, 1, br[gid], 1));
+	}
+	for (k = 0; k < out->nsg; k++) {
+		struct gp_sub *s = &out->sg[k];
+
+		s->body_kernels = s->body_runs = 0;
+		for (m = 0; m < s->nnode; m++) {
+			struct gp_node *n = &g->n[s->nodes[m]];
+			int64_t t;
+
+			if (cls(n) != GP_C_CONTROL)
+				continue;
+			t = strcmp(n->op, "If") ? gp_loop_trips(g, n) : 1;
+			s->body_kernels = muladd(P, t, nk[s->nodes[m]], s->body_kernels);
+			s->body_runs = muladd(P, t, nr[s->nodes[m]], s->body_runs);
+		}
+	}
+	free(bk);
+	free(br);
+	free(nk);
+	free(nr);
+	free(first);
+	free(next);
+}
+
 void
 gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *out)
 {
@@ -129,6 +210,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
 	part_order(&P, rank);
 	part_collect(&P, out, rank);
+	bodies(&P, out);
 	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;
 	out->shape_nodes = P.shape_nodes;
