@@ -105,8 +105,7 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 	else if (!strcmp(key, "subgraph_s")) {
 		rt->subgraph_s = gp_yaml_number(R, v, path, 0, 10);
 		rt->bodies = 1;
-	}
-	else if (!strcmp(key, "copy")) {
+	} else if (!strcmp(key, "copy")) {
 		const char *c = words(R, v, path, copies);
 
 		rt->copy_inputs = strstr(c, "inputs") != NULL;

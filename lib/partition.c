@@ -123,7 +123,7 @@ bodies(struct part *P, struct gp_part *out)
 			bk[gid] = muladd(P, t, nk[k], muladd(P, 1, bk[gid], 1));
 			br[gid] = muladd(P, t, nr[k], br[gid]);
 		}
-		/* the holder runs this body once per its trip */
+		/* the holder's bodies, once per trip of it (its trips multiply them where it is met) */
 		nk[h] = muladd(P, 1, nk[h], bk[gid]);
 		nr[h] = muladd(P, 1, nr[h], muladd(P, 1, br[gid], 1));
 	}
