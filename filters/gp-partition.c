@@ -306,7 +306,9 @@ fuse_runtime(struct gp_part_opts *o, const char *spec, const char **name)
 struct writer {
 	struct gp_stream *s;
 	struct gp_graph *g;
+	const struct gp_part *p;            /* what gp_partition says before the first */
 	struct gp_table *t;                 /* the subgraph records; NULL: totals only */
+	int c_bk, c_br;                     /* their body_kernels and body_runs columns, or -1 */
 	struct gp_buf b;
 	struct totals tot;
 	struct unknowns u;
@@ -352,6 +354,15 @@ write_sub(void *arg, const struct gp_sub *sg)
 			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
 	}
 	geometry_fields(s, t, r, sg, &W->b);
+	/* the kernels and runs of control nodes' bodies, where a model has any */
+	if (W->p->bodies) {
+		if (W->c_bk < 0) {
+			W->c_bk = gp_table_addcol(s, t, "body_kernels");
+			W->c_br = gp_table_addcol(s, t, "body_runs");
+		}
+		gp_table_set_count(s, t, W->c_bk, r, sg->body_kernels);
+		gp_table_set_count(s, t, W->c_br, r, sg->body_runs);
+	}
 }
 
 /* Partition one stream. */
@@ -388,6 +399,8 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.lo = lo;
 	W.u.first = -1;
 	W.u.strict = strict;
+	W.p = &p;
+	W.c_bk = W.c_br = -1;
 	gp_table_drop(s, "subgraph");
 	W.t = gp_table_new(s, "subgraph", cols);
 	gp_partition(&g, &o, &p, write_sub, &W);
@@ -432,6 +445,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 		uo.fuse = 0;
 		memset(&W, 0, sizeof W);
 		W.s = s;
+		W.p = &unf;
 		gp_partition(&g, &uo, &unf, write_sub, &W);
 		gp_buf_printf(&h, "\tsubgraphs_unfused=%d", unf.nsg);
 		if (!tot.unknown && !W.tot.unknown)

@@ -253,6 +253,8 @@ triple(const char *f, double *v)
 struct kcols {
 	const struct gp_dag *d;
 	const int64_t *macs;        /* or NULL */
+	const int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
+	int bodies;                 /* the runtime runs bodies as graphs (they count) */
 	int scale, c_fe, c_fb, c_gemm, c_class;
 	double bits;
 	int classify;               /* read each kernel's class (the estimates' pass) */
@@ -310,6 +312,13 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 	if (K->c_gemm >= 0 && k->ngemm < 0 && strcmp(gp_val(t, K->c_gemm, r), "."))
 		gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", src, gp_dag_id(d, (int)r),
 		    gp_val(t, K->c_gemm, r));
+	/* its control nodes' bodies, when the runtime runs them node by node */
+	if (K->bodies && K->bk && K->br) {
+		if (K->bk[r] < 0 || K->br[r] < 0)
+			return 0;
+		k->body_kernels = (double)K->bk[r];
+		k->body_runs = (double)K->br[r];
+	}
 	/* a matrix kernel whose products gp-partition could not tell: no tile model */
 	if (k->ngemm == 0 && K->macs && K->macs[r] > 0)
 		k->ngemm = -1;
@@ -330,7 +339,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs;
+	int64_t *macs, *bk, *br;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -395,6 +404,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	memset(&K, 0, sizeof K);
 	K.d = &d;
 	K.macs = macs = gp_dag_counts(&d, "macs");
+	K.bodies = h->rt && h->rt->bodies;
+	K.bk = bk = K.bodies ? gp_dag_counts(&d, "body_kernels") : NULL;
+	K.br = br = K.bodies ? gp_dag_counts(&d, "body_runs") : NULL;
 	K.scale = scale;
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
@@ -453,6 +465,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		setd(s, t, c_en, r, e.energy_j);
 	}
 	free(macs);
+	free(bk);
+	free(br);
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */

@@ -73,6 +73,8 @@ const struct gp_op *gp_op_at(size_t i);     /* the table's i-th entry, NULL past
 /* Count node n's cost: 0 done, -1 unknown (no cost function, or shapes
  * unknown), with c's parallelism filled from its main output. */
 int gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);
+/* trips of a Loop or Scan body, -1 unknown (op-control.c) */
+int64_t gp_loop_trips(struct gp_graph *g, struct gp_node *n);
 /* 1 if node n's output 0 is its input 0 under another name or shape (a view,
  * Identity, Dropout): no kernel, no data moved. */
 int gp_op_passes(const struct gp_node *n);
@@ -123,6 +125,11 @@ struct gp_sub {
 	 * bytes read, written and of weights; -1 unknown */
 	int64_t felem[3], fbytes[3];
 	struct gp_gemm *gemm;               /* its matrix products (gemm.c), arena memory */
+	/* of its control nodes (If, Loop, Scan) per run: the nodes of the bodies
+	 * that count that would be kernels (nested control nodes too), and how
+	 * many times a body runs (an If's branch once, a Loop's body per trip);
+	 * 0 without control nodes, -1 unknown (a trip count) */
+	int64_t body_kernels, body_runs;
 };
 /* An If node gp-partition costed (in the main graph, or in a body that counts). */
 struct gp_branch {
@@ -133,6 +140,8 @@ struct gp_branch {
 };
 struct gp_part {
 	int nsg;                            /* subgraphs, each handed to gp_partition's emit */
+	int bodies;                         /* some subgraph has runs of control nodes' bodies:
+	                                     * set before the first is handed to emit */
 	struct gp_branch *br;               /* the If nodes costed, outer ones first */
 	int nbr;
 	int *node_sg;                       /* node -> subgraph id, 0 if in none */
@@ -332,6 +341,11 @@ struct gp_runtime {
 	 * thread is below parallel_min_s runs on one thread; one it splits pays
 	 * parallel_s; 0: not given (every kernel splits, for nothing) */
 	double parallel_min_s, parallel_s;
+	/* it runs a control node's bodies as graphs of their own (subgraph_s
+	 * given): every node of a body is a kernel (kernel_s), and every run of a
+	 * body costs subgraph_s more; else a control node is one kernel */
+	int bodies;
+	double subgraph_s;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
@@ -364,6 +378,7 @@ struct gp_kernel {
 	double resident;                    /* bytes the model keeps across a run (weights + largest
 	                                     * activations): where weights live between runs */
 	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
+	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
 };
 /* Where the time of a kernel goes. */
 struct gp_mapped {

@@ -306,6 +306,16 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->overhead_s = h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0);
 	else
 		m->overhead_s = h->launch_per_model ? 0 : h->launch_s;
+	/* A runtime that runs a control node's bodies as graphs of their own
+	 * (onnxruntime: If, Loop and Scan call utils::ExecuteSubgraph, whose
+	 * executor dispatches each node of the body as a kernel) pays the dispatch
+	 * of every kernel of the bodies, and subgraph_s for every run of a body
+	 * (its feeds, fetches and frame); their work is the control node's own */
+	if (h->rt && h->rt->bodies && k->body_kernels > 0)
+		m->overhead_s += k->body_kernels * (h->rt->kernel_s +
+		    (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
+	if (h->rt && h->rt->bodies && k->body_runs > 0)
+		m->overhead_s += k->body_runs * h->rt->subgraph_s;
 	/* A CPU runtime on several threads splits a kernel over as many as its
 	 * work pays for: onnxruntime's cost model (Eigen's TensorCostModel) gives
 	 * a loop of cost c cycles floor((c - 100000) / 100000 + 0.9) threads, two

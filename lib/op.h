@@ -122,9 +122,6 @@ int gp_if_taken(struct gp_graph *g, struct gp_node *n);
 int gp_conv_group(struct gp_graph *g, const struct gp_node *n, int transpose, int64_t cin, int64_t w0, int64_t w1,
     int64_t *grp);
 
-/* trips of a Loop or Scan body, -1 unknown (op-control.c) */
-int64_t gp_loop_trips(struct gp_graph *g, struct gp_node *n);
-
 /* The geometry of an attention node (com.microsoft Attention,
  * MultiHeadAttention, GroupQueryAttention) as its inputs and attributes give
  * it; a dim that cannot be told is unknown. */

@@ -292,6 +292,10 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 			struct gp_cost *c = &P->cost[m];
 
 			nm++;
+			if (cls(n) == GP_C_CONTROL) {
+				s->body_kernels = gp_count_add(s->body_kernels, P->bodyk[m]);
+				s->body_runs = gp_count_add(s->body_runs, P->bodyr[m]);
+			}
 			if (ops.len)
 				gp_buf_addc(&ops, '+');
 			gp_buf_adds(&ops, n->op);

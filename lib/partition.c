@@ -69,6 +69,73 @@ weights_prec(struct part *P)
 	return best;
 }
 
+/* bodies counts, for each control node of the main graph (P->bodyk,
+ * P->bodyr, which part_collect sums into each subgraph's body_kernels and
+ * body_runs), per run of it: the nodes of the bodies that count that would
+ * be kernels (P->kernel; a nested control node is one, and adds its own),
+ * and the runs of those bodies; an If runs its branch once, a Loop or Scan
+ * its body once per trip; -1 unknown (a trip count, or past 64 bits).
+ * out->bodies says whether any subgraph will have runs. Graph ids are
+ * breadth first, so a body is done before the graph that holds its control
+ * node. */
+static void
+bodies(struct part *P, struct gp_part *out)
+{
+	struct gp_graph *g = P->g;
+	size_t ng = (size_t)g->ngraph + 1, i;
+	int64_t *bk = gp_xcalloc(ng, sizeof *bk), *br = gp_xcalloc(ng, sizeof *br);
+	int64_t *nk = gp_xcalloc(g->nn + 1, sizeof *nk), *nr = gp_xcalloc(g->nn + 1, sizeof *nr);
+	int *first = gp_xcalloc(ng + 1, sizeof *first), *next = gp_xcalloc(g->nn + 1, sizeof *next);
+	int gid, k;
+
+	/* the nodes of each body, as lists */
+	for (gid = 0; gid < g->ngraph; gid++)
+		first[gid] = -1;
+	for (i = g->nn; i-- > 0;)
+		if (g->n[i].graph > 0 && g->n[i].graph < g->ngraph) {
+			next[i] = first[g->n[i].graph];
+			first[g->n[i].graph] = (int)i;
+		}
+	for (gid = g->ngraph - 1; gid > 0; gid--) {
+		int h = g->gholder[gid];
+
+		if (h < 0 || !P->counted[gid])
+			continue;
+		for (k = first[gid]; k >= 0; k = next[k]) {
+			int64_t t;
+
+			if (cls(&g->n[k]) != GP_C_CONTROL) {
+				bk[gid] = gp_count_add(bk[gid], P->kernel[k]);
+				continue;
+			}
+			/* a nested control node: dispatched itself, then its bodies */
+			t = strcmp(g->n[k].op, "If") ? gp_loop_trips(g, &g->n[k]) : 1;
+			bk[gid] = gp_count_add(gp_count_mul(t, nk[k]), gp_count_add(bk[gid], 1));
+			br[gid] = gp_count_add(gp_count_mul(t, nr[k]), br[gid]);
+		}
+		/* the holder runs this body once per its trip */
+		nk[h] = gp_count_add(nk[h], bk[gid]);
+		nr[h] = gp_count_add(nr[h], gp_count_add(br[gid], 1));
+	}
+	/* per run of each control node of the main graph that is a kernel */
+	for (i = 0; i < g->nn; i++) {
+		int64_t t;
+
+		if (!P->member[i] || cls(&g->n[i]) != GP_C_CONTROL)
+			continue;
+		t = strcmp(g->n[i].op, "If") ? gp_loop_trips(g, &g->n[i]) : 1;
+		nk[i] = gp_count_mul(t, nk[i]);
+		nr[i] = gp_count_mul(t, nr[i]);
+		out->bodies |= nr[i] != 0;
+	}
+	P->bodyk = nk;
+	P->bodyr = nr;
+	free(bk);
+	free(br);
+	free(first);
+	free(next);
+}
+
 void
 gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *out, gp_part_emit *emit,
     void *arg)
@@ -129,6 +196,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	part_group(&P);
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
 	part_order(&P, rank);
+	bodies(&P, out);
 	part_collect(&P, out, rank, emit, arg);
 	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;
@@ -183,6 +251,8 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.mark);
 	free(P.folded);
 	free(P.shapeof);
+	free(P.bodyk);
+	free(P.bodyr);
 }
 
 void

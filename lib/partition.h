@@ -32,6 +32,8 @@ struct part {
 	int stamp;
 	char *folded;               /* node: a BatchNormalization folded into its Conv */
 	char *shapeof;              /* tensor: computed from an activation's shape */
+	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
+	                             * runs per run of it (partition.c, bodies); -1 unknown */
 	int shape_nodes;
 	int *rbuf;                  /* reads() */
 	size_t rcap;
