@@ -182,53 +182,105 @@ twice(struct gp_stream *s, const struct gp_table *t)
 	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
 	gp_die("%s: line %zu: %s", s->src, in->line + lineno, m_); } while (0)
 
-/* same: whether the string up is f[0..n), read a word at a time (both have slack) */
-static inline int
+/* the first n bytes of a word (n <= 8), the rest 0 */
+static const uint64_t low[9] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffULL, 0xffffffffffffULL,
+	0xffffffffffffffULL, ~0ULL,
+};
+
+/* the high bit of every byte of x below '\r' + 1 (every byte that may end a
+ * field, and a few other control bytes): exact up to the first such byte */
+static inline uint64_t
+ctl8(uint64_t x)
+{
+	return (x - GP_ONES * ('\r' + 1)) & ~x & (GP_ONES << 7);
+}
+
+/* same: whether the string up is f[0..n), n >= 8, read a word at a time (both have slack) */
+static int
 same(const char *up, const char *f, size_t n)
 {
 	for (; n >= 8; n -= 8, up += 8, f += 8)
 		if (gp_load8(up) != gp_load8(f))
 			return 0;
 	/* the last n < 8 bytes, and the NUL that ends up after them */
-	return (gp_load8(up) & (n == 7 ? ~0ULL : (1ULL << 8 * (n + 1)) - 1)) ==
-	    (gp_load8(f) & ((1ULL << 8 * n) - 1));
+	return (gp_load8(up) & low[n + 1]) == (gp_load8(f) & low[n]);
+}
+
+/* keep copies the field f[0..n) into s's text as gp_text_add does, a word
+ * at a time when it fits in the segment in use: the window's slack lets f
+ * be read up to 7 bytes past its end, and the segment's lets the last word,
+ * whose bytes past the field are 0 (its NUL and the slack), be stored whole. */
+static inline uint32_t
+keep(struct gp_stream *s, const char *f, size_t n)
+{
+	uint64_t w;
+	uint32_t h;
+	char *q;
+
+	if (n > 64 || s->tused + n + 1 > s->tsize)
+		return gp_text_add(s, f, n);
+	h = (uint32_t)(s->ntext - 1) << GP_TEXT_OFFBITS | (uint32_t)s->tused;
+	q = s->text[s->ntext - 1] + s->tused;
+	s->tused += n + 1;
+	for (; n >= 8; n -= 8, q += 8, f += 8)
+		memcpy(q, f, 8);
+	w = gp_load8(f) & low[n];
+	memcpy(q, &w, 8);
+	return h;
 }
 
 /* record stores the fields of a record of table t, from q (after its type
  * and tab) to the line's newline, as t's next row: 0, or -1 (and no row) if
- * the line has a flaw, which parse's checks then name. A field's end is
- * found a word at a time; "." is handle 0, a field equal to the one above it
- * shares its handle, any other is copied. */
+ * the line has a flaw, which parse's checks then name. Each field is passed
+ * over once: its end is found a word at a time (a control byte that ends no
+ * field is passed over), and a field shorter than a word is that one word,
+ * masked, compared with the field above and copied. "." is handle 0, a field
+ * equal to the one above it shares its handle, any other is copied (keep).
+ * Every window ends in a NUL (and no other NUL is in it), so the scan stops
+ * inside the window whatever the line holds. */
 static int
 record(struct gp_stream *s, struct gp_table *t, const char *q)
 {
-	size_t r, n;
-	uint64_t w, m;
+	size_t r = t->nrow, n;
+	uint64_t m, w;
+	uint32_t *v, h;
 	int c;
 
-	gp_table_grow(t);
-	r = t->nrow;
+	if (r == t->cap)
+		gp_table_grow(t);
 	for (c = 0;; c++) {
 		const char *f = q;
 
 		if (c >= t->ncol)
 			return -1;
-		for (;; q += 8) {
-			w = gp_load8(q);
-			m = gp_zero8(w) | gp_zero8(w ^ GP_ONES * '\t') | gp_zero8(w ^ GP_ONES * '\n') |
-			    gp_zero8(w ^ GP_ONES * '\r');
-			if (m)
+		for (;;) {
+			if (!(m = ctl8(gp_load8(q)))) {
+				q += 8;
+				continue;
+			}
+			q += __builtin_ctzll(m) >> 3;
+			if (stop[(unsigned char)*q])
 				break;
+			q++;
 		}
-		q += __builtin_ctzll(m) >> 3;
 		if (!(n = (size_t)(q - f)))
 			return -1;
-		if (n == 1 && *f == '.')
-			t->val[c][r] = 0;
-		else if (r > 0 && same(gp_val(t, c, r - 1), f, n))
-			t->val[c][r] = t->val[c][r - 1];
-		else
-			t->val[c][r] = gp_text_add(s, f, n);
+		v = t->val[c];
+		if (n < 8) {
+			w = gp_load8(f) & low[n];
+			if (w == '.')
+				h = 0;
+			else if (r > 0 && (gp_load8(gp_val(t, c, r - 1)) & low[n + 1]) == w)
+				h = v[r - 1];
+			else
+				h = keep(s, f, n);
+		} else if (r > 0 && same(gp_val(t, c, r - 1), f, n)) {
+			h = v[r - 1];
+		} else {
+			h = keep(s, f, n);
+		}
+		v[r] = h;
 		if (*q != '\t')
 			break;
 		q++;
