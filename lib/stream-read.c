@@ -5,14 +5,15 @@
 
 #include "stream.h"
 
-/* The input is read into a window of about a megabyte; each line in it is
- * cut into fields whose text is copied into the stream (gp_text_add), or
+/* The input is read into a window of BLOCK bytes (more only for a longer
+ * line), small enough that what is read is still in the cache when it is
+ * parsed: a megabyte was slower. Each line in it is cut into fields whose text is copied into the stream (gp_text_add), or
  * shared: "." is handle 0, and a field equal to the one above it in its
  * column is the same text. So memory is 4 bytes a field and the distinct
  * text, not the input. Any flaw is fatal: a filter never works on a stream
  * it could not read whole. */
 
-#define BLOCK (1 << 20)
+#define BLOCK ((size_t)1 << 17)
 
 /* the bytes that end a field */
 static const char stop[256] = {['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
@@ -58,19 +59,21 @@ room(struct gp_input *in, struct gp_stream *s, size_t want)
 	memset(in->buf + in->len, 0, 1 + GP_SLACK);
 }
 
-/* fill reads the next block of the input into the window; 0 at its end.
+/* fill reads the next block of the input into the window, which then holds
+ * BLOCK bytes, or twice what was unparsed when that is over half of it (a
+ * long line); 0 at the end of the input.
  * The first bytes are read one at a time up to the first newline (fread
  * would wait for a whole block) and checked by head. Dies on a read error,
  * a NUL byte, or an empty input. */
 static int
 fill(struct gp_input *in, struct gp_stream *s)
 {
-	size_t n, at;
+	size_t n, at, left = in->len - in->pos;
 	int c = 0;
 
 	if (in->eof)
 		return 0;
-	room(in, s, BLOCK);
+	room(in, s, left < BLOCK / 2 ? BLOCK - left : left);
 	at = in->len;
 	if (!in->n && !in->line && !at) {
 		while (in->len < 32 && (c = getc(in->f)) != EOF) {
