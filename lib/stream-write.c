@@ -82,6 +82,9 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 	for (i = 0; i < s->ntab; i++) {
 		struct gp_table *t = s->tab[i];
 		size_t tl = strlen(t->type);
+		uint32_t *const *val = t->val;
+		char *const *text = t->text;
+		int ncol = t->ncol;
 
 		outs(&o, f, "#");
 		out(&o, f, t->type, tl);
@@ -94,13 +97,19 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			char *q, *e;
 
 			gp_table_prefetch(t, r);
-			out(&o, f, t->type, tl);
-			/* fields copied a word at a time while there is room (the
-			 * text has slack), the rest by out */
+			/* the type, and the fields copied a word at a time while
+			 * there is room (the text has slack), the rest by out */
+			if (o.len + tl + 8 >= o.cap)
+				out(&o, f, t->type, tl);
+			else {
+				memcpy(o.buf + o.len, t->type, tl);
+				o.len += tl;
+			}
 			q = o.buf + o.len;
 			e = o.buf + o.cap - 2;
-			for (c = 0; c < t->ncol; c++) {
-				const char *v = gp_val(t, c, r);
+			for (c = 0; c < ncol; c++) {
+				uint32_t h = val[c][r];
+				const char *v = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
 
 				*q++ = '\t';
 				for (;; q += 8, v += 8) {
