@@ -100,11 +100,24 @@ fill(struct gp_input *in, struct gp_stream *s)
 	return in->len > at;
 }
 
+/* whole: one past the last newline in the unparsed part of the window, or
+ * in->pos if it has none: the lines before it are there whole */
+static size_t
+whole(const struct gp_input *in)
+{
+	size_t e = in->len;
+
+	while (e > in->pos && in->buf[e - 1] != '\n')
+		e--;
+	return e;
+}
+
 /* nextline: the next line, at in->buf + in->pos, *n bytes long and followed by
  * its newline, or by the end of the input when *nl is 0; NULL when nothing is
- * left. The window holds it until the next call. */
+ * left. The window holds it until the next call; if it moved, *end is where
+ * its whole lines end now (whole). */
 static char *
-nextline(struct gp_input *in, struct gp_stream *s, size_t *n, int *nl)
+nextline(struct gp_input *in, struct gp_stream *s, size_t *n, int *nl, size_t *end)
 {
 	size_t from = in->pos;
 	char *e;
@@ -117,12 +130,14 @@ nextline(struct gp_input *in, struct gp_stream *s, size_t *n, int *nl)
 		}
 		from = in->len - in->pos;       /* where the search goes on once the window moves */
 		if (!fill(in, s)) {
+			*end = in->pos;
 			if (in->pos == in->len)
 				return NULL;
 			*n = in->len - in->pos;
 			*nl = 0;
 			return in->buf + in->pos;
 		}
+		*end = whole(in);
 	}
 }
 
@@ -234,15 +249,16 @@ keep(struct gp_stream *s, const char *f, size_t n)
 }
 
 /* record stores the fields of a record of table t, from q (after its type
- * and tab) to the line's newline, as t's next row: 0, or -1 (and no row) if
- * the line has a flaw, which parse's checks then name. Each field is passed
- * over once: its end is found a word at a time (a control byte that ends no
- * field is passed over), and a field shorter than a word is that one word,
- * masked, compared with the field above and copied. "." is handle 0, a field
- * equal to the one above it shares its handle, any other is copied (keep).
- * Every window ends in a NUL (and no other NUL is in it), so the scan stops
- * inside the window whatever the line holds. */
-static int
+ * and tab) to the line's newline, as t's next row, and returns the start of
+ * the next line; NULL (and no row) if the line has a flaw, which parse's
+ * checks then name. Each field is passed over once: its end is found a word
+ * at a time (a control byte that ends no field is passed over), and a field
+ * shorter than a word is that one word, masked, compared with the field
+ * above and copied. "." is handle 0, a field equal to the one above it
+ * shares its handle, any other is copied (keep). Every window ends in a NUL
+ * (and no other NUL is in it), so the scan stops inside the window whatever
+ * the line holds. */
+static const char *
 record(struct gp_stream *s, struct gp_table *t, const char *q)
 {
 	size_t r = t->nrow, n;
@@ -256,7 +272,7 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 		const char *f = q;
 
 		if (c >= t->ncol)
-			return -1;
+			return NULL;
 		for (;;) {
 			if (!(m = ctl8(gp_load8(q)))) {
 				q += 8;
@@ -268,7 +284,7 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 			q++;
 		}
 		if (!(n = (size_t)(q - f)))
-			return -1;
+			return NULL;
 		v = t->val[c];
 		if (n < 8) {
 			w = gp_load8(f) & low[n];
@@ -289,33 +305,48 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 		q++;
 	}
 	if (*q != '\n' || c + 1 != t->ncol)
-		return -1;
+		return NULL;
 	t->nrow++;
-	return 0;
+	return q + 1;
+}
+
+/* typed: whether line, which has a newline, starts with the type t and a tab */
+static inline int
+typed(const char *line, const struct gp_table *t, size_t tlen)
+{
+	size_t i;
+
+	for (i = 0; i < tlen && line[i] == t->type[i]; i++)
+		;
+	return i == tlen && line[i] == '\t';
 }
 
 /* parse one stream from the input, whose next line is line in->line + 1,
- * up to and with its ##end line; in->line and in->pos move past it. Each
- * line is cut at its tabs in one pass over its bytes. */
+ * up to and with its ##end line; in->line and in->pos move past it. A record
+ * of the type of the one before, the most common line, is read in one pass
+ * (record) while the window holds it whole; any other line is cut at its
+ * tabs first and checked field by field. */
 static void
 parse(struct gp_input *in, struct gp_stream *s)
 {
-	size_t lineno = 1, nrec = 0, n = 0, *len = NULL, tlen = 0;
+	size_t lineno = 1, nrec = 0, n = 0, *len = NULL, tlen = 0, end = whole(in);
 	char *line, *q, **fld = NULL;
+	const char *next;
 	int maxf = 0, nf, i, nl, first = 1, seen_rec = 0;
 	struct gp_table *t, *last = NULL;
 	const char *dup;
 
 	for (;; in->pos += n + 1, in->line++, first = 0) {
-		if (!(line = nextline(in, s, &n, &nl)))
-			gp_die("%s: truncated stream: no ##end line", s->src);
-		/* a record of the type of the one before, the most common line, in one pass */
-		if (last && nl && line[0] != '#' && !strncmp(line, last->type, tlen) && line[tlen] == '\t' &&
-		    record(s, last, line + tlen + 1) == 0) {
-			seen_rec = 1;
+		while (last && in->pos < end) {
+			line = in->buf + in->pos;
+			if (line[0] == '#' || !typed(line, last, tlen) || !(next = record(s, last, line + tlen + 1)))
+				break;
+			in->pos = (size_t)(next - in->buf);
+			in->line++;
 			nrec++;
-			continue;
 		}
+		if (!(line = nextline(in, s, &n, &nl, &end)))
+			gp_die("%s: truncated stream: no ##end line", s->src);
 		nf = 0;
 		for (q = line;; q++) {
 			if (nf == maxf) {
