@@ -264,14 +264,15 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 	size_t r = t->nrow, n;
 	uint64_t m, w;
 	uint32_t *v, h;
-	int c;
+	int c, ncol = t->ncol;
+	char *const *text = t->text;    /* (a copy may change the segments, not this table of them) */
 
 	if (r == t->cap)
 		gp_table_grow(t);
 	for (c = 0;; c++) {
-		const char *f = q;
+		const char *f = q, *up;
 
-		if (c >= t->ncol)
+		if (c >= ncol)
 			return NULL;
 		for (;;) {
 			if (!(m = ctl8(gp_load8(q)))) {
@@ -286,17 +287,15 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 		if (!(n = (size_t)(q - f)))
 			return NULL;
 		v = t->val[c];
+		h = r > 0 ? v[r - 1] : 0;       /* the field above, "." for none */
+		up = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
 		if (n < 8) {
 			w = gp_load8(f) & low[n];
 			if (w == '.')
 				h = 0;
-			else if (r > 0 && (gp_load8(gp_val(t, c, r - 1)) & low[n + 1]) == w)
-				h = v[r - 1];
-			else
+			else if ((gp_load8(up) & low[n + 1]) != w)
 				h = keep(s, f, n);
-		} else if (r > 0 && same(gp_val(t, c, r - 1), f, n)) {
-			h = v[r - 1];
-		} else {
+		} else if (!same(up, f, n)) {
 			h = keep(s, f, n);
 		}
 		v[r] = h;
@@ -304,21 +303,32 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 			break;
 		q++;
 	}
-	if (*q != '\n' || c + 1 != t->ncol)
+	if (*q != '\n' || c + 1 != ncol)
 		return NULL;
 	t->nrow++;
 	return q + 1;
 }
 
-/* typed: whether line, which has a newline, starts with the type t and a tab */
+/* lead: the first bytes of a line of a type tlen bytes long, as a word: the
+ * type and its tab, or the type's first 8 bytes */
+static inline uint64_t
+lead(const char *line, size_t tlen)
+{
+	return gp_load8(line) & low[tlen < 8 ? tlen + 1 : 8];
+}
+
+/* typed: whether line, which has a newline, starts with type (tlen bytes,
+ * whose lead is key) and a tab */
 static inline int
-typed(const char *line, const struct gp_table *t, size_t tlen)
+typed(const char *line, const char *type, size_t tlen, uint64_t key)
 {
 	size_t i;
 
-	for (i = 0; i < tlen && line[i] == t->type[i]; i++)
+	if (lead(line, tlen) != key)
+		return 0;
+	for (i = 8; i < tlen && line[i] == type[i]; i++)
 		;
-	return i == tlen && line[i] == '\t';
+	return tlen < 8 || (i == tlen && line[i] == '\t');
 }
 
 /* parse one stream from the input, whose next line is line in->line + 1,
@@ -330,6 +340,7 @@ static void
 parse(struct gp_input *in, struct gp_stream *s)
 {
 	size_t lineno = 1, nrec = 0, n = 0, *len = NULL, tlen = 0, end = whole(in);
+	uint64_t key = 0;
 	char *line, *q, **fld = NULL;
 	const char *next;
 	int maxf = 0, nf, i, nl, first = 1, seen_rec = 0;
@@ -339,7 +350,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 	for (;; in->pos += n + 1, in->line++, first = 0) {
 		while (last && in->pos < end) {
 			line = in->buf + in->pos;
-			if (line[0] == '#' || !typed(line, last, tlen) || !(next = record(s, last, line + tlen + 1)))
+			if (line[0] == '#' || !typed(line, last->type, tlen, key) || !(next = record(s, last, line + tlen + 1)))
 				break;
 			in->pos = (size_t)(next - in->buf);
 			in->line++;
@@ -456,6 +467,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 		}
 		t = last;
 		tlen = len[0];
+		key = lead(line, tlen);
 		if (nf - 1 != t->ncol)
 			READERR("%d fields, but the column header of '%.40s' has %d",
 			    nf - 1, t->type, t->ncol);
