@@ -7,11 +7,11 @@
 
 /* The input is read into a window of BLOCK bytes (more only for a longer
  * line), small enough that what is read is still in the cache when it is
- * parsed: a megabyte was slower. Each line in it is cut into fields whose text is copied into the stream (gp_text_add), or
- * shared: "." is handle 0, and a field equal to the one above it in its
- * column is the same text. So memory is 4 bytes a field and the distinct
- * text, not the input. Any flaw is fatal: a filter never works on a stream
- * it could not read whole. */
+ * parsed: a megabyte was slower. Each line in it is cut into fields whose
+ * text is copied into the stream (gp_text_add), or shared: "." is handle 0,
+ * and a field equal to the one above it in its column is the same text. So
+ * memory is 4 bytes a field and the distinct text, not the input. Any flaw
+ * is fatal: a filter never works on a stream it could not read whole. */
 
 #define BLOCK ((size_t)1 << 17)
 
@@ -350,7 +350,8 @@ parse(struct gp_input *in, struct gp_stream *s)
 	for (;; in->pos += n + 1, in->line++, first = 0) {
 		while (last && in->pos < end) {
 			line = in->buf + in->pos;
-			if (line[0] == '#' || !typed(line, last->type, tlen, key) || !(next = record(s, last, line + tlen + 1)))
+			if (line[0] == '#' || !typed(line, last->type, tlen, key) ||
+			    !(next = record(s, last, line + tlen + 1)))
 				break;
 			in->pos = (size_t)(next - in->buf);
 			in->line++;

@@ -82,6 +82,8 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 	for (i = 0; i < s->ntab; i++) {
 		struct gp_table *t = s->tab[i];
 		size_t tl = strlen(t->type);
+		/* (in locals: a byte stored in the buffer might be any of t's,
+		 * so that t's would be read again for every field) */
 		uint32_t *const *val = t->val;
 		char *const *text = t->text;
 		int ncol = t->ncol;
@@ -99,9 +101,9 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			gp_table_prefetch(t, r);
 			/* the type, and the fields copied a word at a time while
 			 * there is room (the text has slack), the rest by out */
-			if (o.len + tl + 8 >= o.cap)
+			if (o.len + tl + 8 >= o.cap) {
 				out(&o, f, t->type, tl);
-			else {
+			} else {
 				memcpy(o.buf + o.len, t->type, tl);
 				o.len += tl;
 			}
