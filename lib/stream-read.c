@@ -5,14 +5,15 @@
 
 #include "stream.h"
 
-/* The input is read into a window of about a megabyte; each line in it is
- * cut into fields whose text is copied into the stream (gp_text_add), or
- * shared: "." is handle 0, and a field equal to the one above it in its
- * column is the same text. So memory is 4 bytes a field and the distinct
- * text, not the input. Any flaw is fatal: a filter never works on a stream
- * it could not read whole. */
+/* The input is read into a window of BLOCK bytes (more only for a longer
+ * line), small enough that what is read is still in the cache when it is
+ * parsed: a megabyte was slower. Each line in it is cut into fields whose
+ * text is copied into the stream (gp_text_add), or shared: "." is handle 0,
+ * and a field equal to the one above it in its column is the same text. So
+ * memory is 4 bytes a field and the distinct text, not the input. Any flaw
+ * is fatal: a filter never works on a stream it could not read whole. */
 
-#define BLOCK (1 << 20)
+#define BLOCK ((size_t)1 << 17)
 
 /* the bytes that end a field */
 static const char stop[256] = {['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
@@ -58,19 +59,21 @@ room(struct gp_input *in, struct gp_stream *s, size_t want)
 	memset(in->buf + in->len, 0, 1 + GP_SLACK);
 }
 
-/* fill reads the next block of the input into the window; 0 at its end.
+/* fill reads the next block of the input into the window, which then holds
+ * BLOCK bytes, or twice what was unparsed when that is over half of it (a
+ * long line); 0 at the end of the input.
  * The first bytes are read one at a time up to the first newline (fread
  * would wait for a whole block) and checked by head. Dies on a read error,
  * a NUL byte, or an empty input. */
 static int
 fill(struct gp_input *in, struct gp_stream *s)
 {
-	size_t n, at;
+	size_t n, at, left = in->len - in->pos;
 	int c = 0;
 
 	if (in->eof)
 		return 0;
-	room(in, s, BLOCK);
+	room(in, s, left < BLOCK / 2 ? BLOCK - left : left);
 	at = in->len;
 	if (!in->n && !in->line && !at) {
 		while (in->len < 32 && (c = getc(in->f)) != EOF) {
@@ -97,11 +100,24 @@ fill(struct gp_input *in, struct gp_stream *s)
 	return in->len > at;
 }
 
+/* whole: one past the last newline in the unparsed part of the window, or
+ * in->pos if it has none: the lines before it are there whole */
+static size_t
+whole(const struct gp_input *in)
+{
+	size_t e = in->len;
+
+	while (e > in->pos && in->buf[e - 1] != '\n')
+		e--;
+	return e;
+}
+
 /* nextline: the next line, at in->buf + in->pos, *n bytes long and followed by
  * its newline, or by the end of the input when *nl is 0; NULL when nothing is
- * left. The window holds it until the next call. */
+ * left. The window holds it until the next call; if it moved, *end is where
+ * its whole lines end now (whole). */
 static char *
-nextline(struct gp_input *in, struct gp_stream *s, size_t *n, int *nl)
+nextline(struct gp_input *in, struct gp_stream *s, size_t *n, int *nl, size_t *end)
 {
 	size_t from = in->pos;
 	char *e;
@@ -114,12 +130,14 @@ nextline(struct gp_input *in, struct gp_stream *s, size_t *n, int *nl)
 		}
 		from = in->len - in->pos;       /* where the search goes on once the window moves */
 		if (!fill(in, s)) {
+			*end = in->pos;
 			if (in->pos == in->len)
 				return NULL;
 			*n = in->len - in->pos;
 			*nl = 0;
 			return in->buf + in->pos;
 		}
+		*end = whole(in);
 	}
 }
 
@@ -182,85 +200,165 @@ twice(struct gp_stream *s, const struct gp_table *t)
 	char m_[256]; snprintf(m_, sizeof m_, __VA_ARGS__); \
 	gp_die("%s: line %zu: %s", s->src, in->line + lineno, m_); } while (0)
 
-/* same: whether the string up is f[0..n), read a word at a time (both have slack) */
-static inline int
+/* the first n bytes of a word (n <= 8), the rest 0 */
+static const uint64_t low[9] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffULL, 0xffffffffffffULL,
+	0xffffffffffffffULL, ~0ULL,
+};
+
+/* the high bit of every byte of x below '\r' + 1 (every byte that may end a
+ * field, and a few other control bytes): exact up to the first such byte */
+static inline uint64_t
+ctl8(uint64_t x)
+{
+	return (x - GP_ONES * ('\r' + 1)) & ~x & (GP_ONES << 7);
+}
+
+/* same: whether the string up is f[0..n), n >= 8, read a word at a time (both have slack) */
+static int
 same(const char *up, const char *f, size_t n)
 {
 	for (; n >= 8; n -= 8, up += 8, f += 8)
 		if (gp_load8(up) != gp_load8(f))
 			return 0;
 	/* the last n < 8 bytes, and the NUL that ends up after them */
-	return (gp_load8(up) & (n == 7 ? ~0ULL : (1ULL << 8 * (n + 1)) - 1)) ==
-	    (gp_load8(f) & ((1ULL << 8 * n) - 1));
+	return (gp_load8(up) & low[n + 1]) == (gp_load8(f) & low[n]);
+}
+
+/* keep copies the field f[0..n) into s's text as gp_text_add does, a word
+ * at a time when it fits in the segment in use: the window's slack lets f
+ * be read up to 7 bytes past its end, and the segment's lets the last word,
+ * whose bytes past the field are 0 (its NUL and the slack), be stored whole. */
+static inline uint32_t
+keep(struct gp_stream *s, const char *f, size_t n)
+{
+	uint64_t w;
+	uint32_t h;
+	char *q;
+
+	if (n > 64 || s->tused + n + 1 > s->tsize)
+		return gp_text_add(s, f, n);
+	h = (uint32_t)(s->ntext - 1) << GP_TEXT_OFFBITS | (uint32_t)s->tused;
+	q = s->text[s->ntext - 1] + s->tused;
+	s->tused += n + 1;
+	for (; n >= 8; n -= 8, q += 8, f += 8)
+		memcpy(q, f, 8);
+	w = gp_load8(f) & low[n];
+	memcpy(q, &w, 8);
+	return h;
 }
 
 /* record stores the fields of a record of table t, from q (after its type
- * and tab) to the line's newline, as t's next row: 0, or -1 (and no row) if
- * the line has a flaw, which parse's checks then name. A field's end is
- * found a word at a time; "." is handle 0, a field equal to the one above it
- * shares its handle, any other is copied. */
-static int
+ * and tab) to the line's newline, as t's next row, and returns the start of
+ * the next line; NULL (and no row) if the line has a flaw, which parse's
+ * checks then name. Each field is passed over once: its end is found a word
+ * at a time (a control byte that ends no field is passed over), and a field
+ * shorter than a word is that one word, masked, compared with the field
+ * above and copied. "." is handle 0, a field equal to the one above it
+ * shares its handle, any other is copied (keep). Every window ends in a NUL
+ * (and no other NUL is in it), so the scan stops inside the window whatever
+ * the line holds. */
+static const char *
 record(struct gp_stream *s, struct gp_table *t, const char *q)
 {
-	size_t r, n;
-	uint64_t w, m;
-	int c;
+	size_t r = t->nrow, n;
+	uint64_t m, w;
+	uint32_t *v, h;
+	int c, ncol = t->ncol;
+	char *const *text = t->text;    /* (a copy may change the segments, not this table of them) */
 
-	gp_table_grow(t);
-	r = t->nrow;
+	if (r == t->cap)
+		gp_table_grow(t);
 	for (c = 0;; c++) {
-		const char *f = q;
+		const char *f = q, *up;
 
-		if (c >= t->ncol)
-			return -1;
-		for (;; q += 8) {
-			w = gp_load8(q);
-			m = gp_zero8(w) | gp_zero8(w ^ GP_ONES * '\t') | gp_zero8(w ^ GP_ONES * '\n') |
-			    gp_zero8(w ^ GP_ONES * '\r');
-			if (m)
+		if (c >= ncol)
+			return NULL;
+		for (;;) {
+			if (!(m = ctl8(gp_load8(q)))) {
+				q += 8;
+				continue;
+			}
+			q += __builtin_ctzll(m) >> 3;
+			if (stop[(unsigned char)*q])
 				break;
+			q++;
 		}
-		q += __builtin_ctzll(m) >> 3;
 		if (!(n = (size_t)(q - f)))
-			return -1;
-		if (n == 1 && *f == '.')
-			t->val[c][r] = 0;
-		else if (r > 0 && same(gp_val(t, c, r - 1), f, n))
-			t->val[c][r] = t->val[c][r - 1];
-		else
-			t->val[c][r] = gp_text_add(s, f, n);
+			return NULL;
+		v = t->val[c];
+		h = r > 0 ? v[r - 1] : 0;       /* the field above, "." for none */
+		up = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
+		if (n < 8) {
+			w = gp_load8(f) & low[n];
+			if (w == '.')
+				h = 0;
+			else if ((gp_load8(up) & low[n + 1]) != w)
+				h = keep(s, f, n);
+		} else if (!same(up, f, n)) {
+			h = keep(s, f, n);
+		}
+		v[r] = h;
 		if (*q != '\t')
 			break;
 		q++;
 	}
-	if (*q != '\n' || c + 1 != t->ncol)
-		return -1;
+	if (*q != '\n' || c + 1 != ncol)
+		return NULL;
 	t->nrow++;
-	return 0;
+	return q + 1;
+}
+
+/* lead: the first bytes of a line of a type tlen bytes long, as a word: the
+ * type and its tab, or the type's first 8 bytes */
+static inline uint64_t
+lead(const char *line, size_t tlen)
+{
+	return gp_load8(line) & low[tlen < 8 ? tlen + 1 : 8];
+}
+
+/* typed: whether line, which has a newline, starts with type (tlen bytes,
+ * whose lead is key) and a tab */
+static inline int
+typed(const char *line, const char *type, size_t tlen, uint64_t key)
+{
+	size_t i;
+
+	if (lead(line, tlen) != key)
+		return 0;
+	for (i = 8; i < tlen && line[i] == type[i]; i++)
+		;
+	return tlen < 8 || (i == tlen && line[i] == '\t');
 }
 
 /* parse one stream from the input, whose next line is line in->line + 1,
- * up to and with its ##end line; in->line and in->pos move past it. Each
- * line is cut at its tabs in one pass over its bytes. */
+ * up to and with its ##end line; in->line and in->pos move past it. A record
+ * of the type of the one before, the most common line, is read in one pass
+ * (record) while the window holds it whole; any other line is cut at its
+ * tabs first and checked field by field. */
 static void
 parse(struct gp_input *in, struct gp_stream *s)
 {
-	size_t lineno = 1, nrec = 0, n = 0, *len = NULL, tlen = 0;
+	size_t lineno = 1, nrec = 0, n = 0, *len = NULL, tlen = 0, end = whole(in);
+	uint64_t key = 0;
 	char *line, *q, **fld = NULL;
+	const char *next;
 	int maxf = 0, nf, i, nl, first = 1, seen_rec = 0;
 	struct gp_table *t, *last = NULL;
 	const char *dup;
 
 	for (;; in->pos += n + 1, in->line++, first = 0) {
-		if (!(line = nextline(in, s, &n, &nl)))
-			gp_die("%s: truncated stream: no ##end line", s->src);
-		/* a record of the type of the one before, the most common line, in one pass */
-		if (last && nl && line[0] != '#' && !strncmp(line, last->type, tlen) && line[tlen] == '\t' &&
-		    record(s, last, line + tlen + 1) == 0) {
-			seen_rec = 1;
+		while (last && in->pos < end) {
+			line = in->buf + in->pos;
+			if (line[0] == '#' || !typed(line, last->type, tlen, key) ||
+			    !(next = record(s, last, line + tlen + 1)))
+				break;
+			in->pos = (size_t)(next - in->buf);
+			in->line++;
 			nrec++;
-			continue;
 		}
+		if (!(line = nextline(in, s, &n, &nl, &end)))
+			gp_die("%s: truncated stream: no ##end line", s->src);
 		nf = 0;
 		for (q = line;; q++) {
 			if (nf == maxf) {
@@ -370,6 +468,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 		}
 		t = last;
 		tlen = len[0];
+		key = lead(line, tlen);
 		if (nf - 1 != t->ncol)
 			READERR("%d fields, but the column header of '%.40s' has %d",
 			    nf - 1, t->type, t->ncol);

@@ -6,11 +6,12 @@
 
 #include "stream.h"
 
-/* Writing. Lines are put together in a buffer of about a megabyte and
+/* Writing. Lines are put together in a buffer of OUTBUF bytes, small enough
+ * to stay in the cache until it is written (a megabyte was slower), and
  * handed to stdio whole; the caller checks the final flush with
  * gp_close_stdout(). */
 
-#define OUTBUF (1 << 20)
+#define OUTBUF ((size_t)1 << 17)
 
 /* out appends p[0..n) to o, handing o to f first when it is full (o's text
  * is not NUL-terminated meanwhile) */
@@ -40,7 +41,7 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 	int i, c;
 	char num[32];
 
-	gp_buf_grow(&o, OUTBUF);
+	gp_buf_grow(&o, OUTBUF - 1);    /* OUTBUF bytes in all */
 	outs(&o, f, "##gp\t" GP_STREAM_VERSION "\n");
 	for (i = 0; i < s->nhdr; i++) {
 		outs(&o, f, "##");
@@ -81,6 +82,11 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 	for (i = 0; i < s->ntab; i++) {
 		struct gp_table *t = s->tab[i];
 		size_t tl = strlen(t->type);
+		/* (in locals: a byte stored in the buffer might be any of t's,
+		 * so that t's would be read again for every field) */
+		uint32_t *const *val = t->val;
+		char *const *text = t->text;
+		int ncol = t->ncol;
 
 		outs(&o, f, "#");
 		out(&o, f, t->type, tl);
@@ -93,13 +99,19 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			char *q, *e;
 
 			gp_table_prefetch(t, r);
-			out(&o, f, t->type, tl);
-			/* fields copied a word at a time while there is room (the
-			 * text has slack), the rest by out */
+			/* the type, and the fields copied a word at a time while
+			 * there is room (the text has slack), the rest by out */
+			if (o.len + tl + 8 >= o.cap) {
+				out(&o, f, t->type, tl);
+			} else {
+				memcpy(o.buf + o.len, t->type, tl);
+				o.len += tl;
+			}
 			q = o.buf + o.len;
 			e = o.buf + o.cap - 2;
-			for (c = 0; c < t->ncol; c++) {
-				const char *v = gp_val(t, c, r);
+			for (c = 0; c < ncol; c++) {
+				uint32_t h = val[c][r];
+				const char *v = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
 
 				*q++ = '\t';
 				for (;; q += 8, v += 8) {
