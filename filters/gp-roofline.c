@@ -254,6 +254,7 @@ struct kcols {
 	const struct gp_dag *d;
 	const int64_t *macs;        /* or NULL */
 	const int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
+	const int64_t *cc, *cg;     /* conv_calls, conv_groups, or NULL */
 	int bodies;                 /* the runtime runs bodies as graphs (they count) */
 	int scale, c_fe, c_fb, c_gemm, c_class;
 	double bits;
@@ -319,6 +320,13 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 		k->body_kernels = (double)K->bk[r];
 		k->body_runs = (double)K->br[r];
 	}
+	/* its 1-D Conv calls, when the runtime costs them */
+	if (K->cc && K->cg) {
+		if (K->cc[r] < 0 || K->cg[r] < 0)
+			return 0;
+		k->conv_calls = (double)K->cc[r];
+		k->conv_groups = (double)K->cg[r];
+	}
 	/* a matrix kernel whose products gp-partition could not tell: no tile model */
 	if (k->ngemm == 0 && K->macs && K->macs[r] > 0)
 		k->ngemm = -1;
@@ -339,7 +347,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs, *bk, *br;
+	int64_t *macs, *bk, *br, *cc, *cg;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -407,6 +415,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	K.bodies = h->rt && h->rt->bodies;
 	K.bk = bk = K.bodies ? gp_dag_counts(&d, "body_kernels") : NULL;
 	K.br = br = K.bodies ? gp_dag_counts(&d, "body_runs") : NULL;
+	{
+		int conv = h->rt && (h->rt->conv_call_s > 0 || h->rt->conv_group_s > 0);
+
+		K.cc = cc = conv ? gp_dag_counts(&d, "conv_calls") : NULL;
+		K.cg = cg = conv ? gp_dag_counts(&d, "conv_groups") : NULL;
+	}
 	K.scale = scale;
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
@@ -467,6 +481,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(macs);
 	free(bk);
 	free(br);
+	free(cc);
+	free(cg);
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */

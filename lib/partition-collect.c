@@ -295,6 +295,11 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 			if (cls(n) == GP_C_CONTROL) {
 				s->body_kernels = gp_count_add(s->body_kernels, P->bodyk[m]);
 				s->body_runs = gp_count_add(s->body_runs, P->bodyr[m]);
+				s->conv_calls = gp_count_add(s->conv_calls, P->bodyc[m]);
+				s->conv_groups = gp_count_add(s->conv_groups, P->bodyg[m]);
+			} else if (conv1d(n, c)) {
+				s->conv_calls = gp_count_add(s->conv_calls, 1);
+				s->conv_groups = gp_count_add(s->conv_groups, conv1d(n, c));
 			}
 			if (ops.len)
 				gp_buf_addc(&ops, '+');

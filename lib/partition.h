@@ -2,6 +2,8 @@
 #ifndef GP_PARTITION_H
 #define GP_PARTITION_H
 
+#include <string.h>
+
 #include "gp.h"
 
 /* The state of one gp_partition: the graph's nodes scanned (partition-scan.c),
@@ -34,12 +36,24 @@ struct part {
 	char *shapeof;              /* tensor: computed from an activation's shape */
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
+	int64_t *bodyc, *bodyg;     /* and its bodies' 1-D Conv calls and their groups */
 	int shape_nodes;
 	int *rbuf;                  /* reads() */
 	size_t rcap;
 	int *cand;                  /* group(): candidate groups */
 	int64_t folded_macs, folded_flops;
 };
+
+/* conv1d: groups of node n of cost c when it is a 1-D Conv (onnxruntime's
+ * generic Conv: a call, and an im2col and a GEMM per group), else 0 */
+static inline int64_t
+conv1d(const struct gp_node *n, const struct gp_cost *c)
+{
+	if (strcmp(n->op, "Conv") || !c->kind || strncmp(c->kind, "conv1d", 6) ||
+	    (c->kind[6] && c->kind[6] != '_'))
+		return 0;
+	return c->groups > 0 ? c->groups : 1;
+}
 
 static inline int64_t
 numel(const struct gp_tensor *t)
