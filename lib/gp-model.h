@@ -133,6 +133,11 @@ struct gp_sub {
 	/* 1-D Conv nodes (its own and its bodies', per run) and their groups:
 	 * what a runtime's generic Conv pays per call and per group */
 	int64_t conv_calls, conv_groups;
+	/* their GEMMs as a runtime's generic Conv runs them (NCHW): per image and
+	 * group, Cout / g x output positions x Cin / g x kernel, b = images x
+	 * groups x runs; malloc'd, valid during emit */
+	struct gp_gemm *conv_gemm;
+	int nconv_gemm;
 };
 /* An If node gp-partition costed (in the main graph, or in a body that counts). */
 struct gp_branch {
@@ -354,6 +359,9 @@ struct gp_runtime {
 	 * call and conv_group_s a group (an im2col and a GEMM each) beyond its
 	 * work; 0: not given */
 	double conv_call_s, conv_group_s;
+	/* its GEMM computes a generic Conv's output positions (the product's N)
+	 * in blocks of conv_columns (MLAS: 16), the rest wasted; 0: not given */
+	double conv_columns;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
@@ -388,6 +396,8 @@ struct gp_kernel {
 	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
 	double conv_calls, conv_groups;     /* 1-D Conv calls and their groups (struct gp_sub) */
+	double conv_waste;                  /* FLOPs its generic Convs' GEMM blocks compute beyond
+	                                     * theirs (conv_columns; gp-roofline) */
 };
 /* Where the time of a kernel goes. */
 struct gp_mapped {

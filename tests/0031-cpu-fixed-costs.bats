@@ -5,7 +5,9 @@
 # MlasConv, which loops over the groups, an im2col and a GEMM each. gp-partition
 # writes per subgraph its 1-D Conv calls and their groups (conv_calls,
 # conv_groups; its control nodes' bodies' per run), and gp-roofline charges
-# each call conv_call_s and each group conv_group_s. Worked by hand on a tiny
+# each call conv_call_s and each group conv_group_s; and, with conv_columns,
+# the columns its GEMM (MLAS's, Cout / g rows by output positions, conv_gemm)
+# pads to a multiple of it, at its matrix rate. Worked by hand on a tiny
 # stream; a runtime without the keys maps as before.
 
 setup() {
@@ -46,7 +48,7 @@ kernel_s: 1u
 run_s: 10u
 sources:
   - cite: made up for tests/0031-cpu-fixed-costs.bats
-    covers: [kernel_s, run_s, conv_call_s, conv_group_s]
+    covers: [kernel_s, run_s, conv_call_s, conv_group_s, conv_columns]
 YAML
 	sed 's/^name: rt0$/name: rt/; s/without fixed/with fixed/' "$R0" > "$R"
 	printf 'conv_call_s: 2u\nconv_group_s: 500n\n' >> "$R"
@@ -97,6 +99,14 @@ EOF
 	assert_output $'conv1d_pointwise\t1\t1'
 	run -0 col c2 kind conv_calls conv_groups
 	assert_output $'conv2d_pointwise\t0\t0'
+	# their GEMMs as MLAS runs them, per image and group: Cout / g rows,
+	# output positions columns, Cin / g x kernel deep; b = images x groups
+	run -0 col dw conv_gemm
+	assert_output 4x1x8x3
+	run -0 col pw conv_gemm
+	assert_output 1x4x8x4
+	run -0 col c2 conv_gemm
+	assert_output .
 	# a model without 1-D convolutions has no such columns
 	gp-load "$DATA/resnet18.onnx" | gp-partition > "$S"
 	run -1 grep -c 'conv_calls' "$S"
@@ -125,6 +135,29 @@ EOF
 	# 0.304 us, its dispatch 1 us; with the keys 4 us more: 5.304 us
 	run -0 col dw memory_s latency_s
 	assert_output $'3.04e-07\t5.304e-06'
+}
+
+@test "fixed Conv costs: conv_columns pads the GEMM's columns, by hand" {
+	conv_core
+	Rc=$BATS_TEST_TMPDIR/rtc.yaml
+	sed 's/^name: rt0$/name: rtc/' "$R0" > "$Rc"
+	printf 'conv_columns: 16\n' >> "$Rc"
+	conv_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r0.gp
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(col dw compute_s) b=$(col pw compute_s)
+	S=$BATS_TEST_TMPDIR/rc.gp
+	gp-roofline -H "$P" -R "$Rc" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	# pw: 4 rows x 8 columns x 4 deep, the columns padded to 16: 2 x 4 x 4 x 8
+	# = 256 FLOPs more at 1 GFLOP/s, 0.256 us; dw: one row a group (a vector
+	# product), none
+	run -0 awk -v a="$a" -v b="$b" -v A="$(col dw compute_s)" -v B="$(col pw compute_s)" \
+		'BEGIN { printf "%.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6 }'
+	assert_output "0 0.256"
+	# a malformed list is refused
+	sed 's/\t1x4x8x4$/\t1x4x8/' "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/bad.gp"
+	run --separate-stderr gp-roofline -H "$P" -R "$Rc" < "$BATS_TEST_TMPDIR/bad.gp"
+	fails_cleanly "gp-roofline: stdin: subgraph 2: conv_gemm '1x4x8' is not a list of BxMxNxK"
 }
 
 @test "fixed Conv costs: a runtime without the keys maps the stream as it did without the columns" {
@@ -166,6 +199,6 @@ node	erelu	Relu	ai.onnx	x	e	.	2
 EOF
 	# the then branch counts (the Conv's 192 FLOPs against the Relu's 32)
 	gp-partition < "$BATS_TEST_TMPDIR/if.gp" > "$S"
-	run -0 col if body_kernels body_runs conv_calls conv_groups
-	assert_output $'1\t1\t1\t4'
+	run -0 col if body_kernels body_runs conv_calls conv_groups conv_gemm
+	assert_output $'1\t1\t1\t4\t4x1x8x3'
 }
