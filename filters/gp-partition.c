@@ -309,6 +309,7 @@ struct writer {
 	const struct gp_part *p;            /* what gp_partition says before the first */
 	struct gp_table *t;                 /* the subgraph records; NULL: totals only */
 	int c_bk, c_br;                     /* their body_kernels and body_runs columns, or -1 */
+	int c_cc, c_cg, c_cm;               /* their conv_calls, conv_groups, conv_gemm columns, or -1 */
 	struct gp_buf b;
 	struct totals tot;
 	struct unknowns u;
@@ -363,6 +364,21 @@ write_sub(void *arg, const struct gp_sub *sg)
 		gp_table_set_count(s, t, W->c_bk, r, sg->body_kernels);
 		gp_table_set_count(s, t, W->c_br, r, sg->body_runs);
 	}
+	/* the 1-D Conv calls and their groups, where a model has any */
+	if (W->p->convs) {
+		if (W->c_cc < 0) {
+			W->c_cc = gp_table_addcol(s, t, "conv_calls");
+			W->c_cg = gp_table_addcol(s, t, "conv_groups");
+			W->c_cm = gp_table_addcol(s, t, "conv_gemm");
+		}
+		gp_table_set_count(s, t, W->c_cc, r, sg->conv_calls);
+		gp_table_set_count(s, t, W->c_cg, r, sg->conv_groups);
+		for (cn = 0; cn < sg->nconv_gemm && sg->conv_gemm[cn].b >= 0; cn++)
+			;
+		gp_buf_reset(&W->b);
+		gp_gemm_fmt(&W->b, sg->conv_gemm, cn < sg->nconv_gemm ? 0 : sg->nconv_gemm);
+		gp_table_set(s, t, W->c_cm, r, W->b.buf);
+	}
 }
 
 /* Partition one stream. */
@@ -400,7 +416,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.u.first = -1;
 	W.u.strict = strict;
 	W.p = &p;
-	W.c_bk = W.c_br = -1;
+	W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = -1;
 	gp_table_drop(s, "subgraph");
 	W.t = gp_table_new(s, "subgraph", cols);
 	gp_partition(&g, &o, &p, write_sub, &W);

@@ -254,6 +254,11 @@ struct kcols {
 	const struct gp_dag *d;
 	const int64_t *macs;        /* or NULL */
 	const int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
+	const int64_t *cc, *cg;     /* conv_calls, conv_groups, or NULL */
+	int c_cm;                   /* conv_gemm, when the runtime has conv_columns; or -1 */
+	struct gp_gemm *cm;         /* its products, parsed */
+	int ncm;
+	double columns;             /* the runtime's conv_columns */
 	int bodies;                 /* the runtime runs bodies as graphs (they count) */
 	int scale, c_fe, c_fb, c_gemm, c_class;
 	double bits;
@@ -319,6 +324,36 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 		k->body_kernels = (double)K->bk[r];
 		k->body_runs = (double)K->br[r];
 	}
+	/* its 1-D Conv calls, when the runtime costs them */
+	if (K->cc && K->cg) {
+		if (K->cc[r] < 0 || K->cg[r] < 0)
+			return 0;
+		k->conv_calls = (double)K->cc[r];
+		k->conv_groups = (double)K->cg[r];
+	}
+	/* what its generic Convs' GEMM blocks compute beyond their products: the
+	 * columns (N) padded to conv_columns; a product of one row or one column
+	 * runs as a vector product (MlasSgemmOperation's M == 1 and N == 1 cases) */
+	if (K->c_cm >= 0) {
+		const char *v = gp_val(t, K->c_cm, r), *p;
+		double c = K->columns;
+		int n = 1;
+
+		for (p = v; *p; p++)
+			n += *p == ';';
+		if (n > K->ncm) {
+			K->cm = gp_xreallocarray(K->cm, (size_t)n, sizeof *K->cm);
+			K->ncm = n;
+		}
+		n = gp_gemm_parse(v, K->cm, n);
+		if (n < 0 && strcmp(v, "."))
+			gp_die("%s: subgraph %s: conv_gemm '%s' is not a list of BxMxNxK", src,
+			    gp_dag_id(d, (int)r), v);
+		for (i = 0; i < n; i++)
+			if (K->cm[i].m > 1 && K->cm[i].n > 1)
+				k->conv_waste += 2.0 * (double)K->cm[i].b * (double)K->cm[i].m * (double)K->cm[i].k *
+				    (ceil((double)K->cm[i].n / c) * c - (double)K->cm[i].n);
+	}
 	/* a matrix kernel whose products gp-partition could not tell: no tile model */
 	if (k->ngemm == 0 && K->macs && K->macs[r] > 0)
 		k->ngemm = -1;
@@ -339,7 +374,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs, *bk, *br;
+	int64_t *macs, *bk, *br, *cc, *cg;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -407,6 +442,14 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	K.bodies = h->rt && h->rt->bodies;
 	K.bk = bk = K.bodies ? gp_dag_counts(&d, "body_kernels") : NULL;
 	K.br = br = K.bodies ? gp_dag_counts(&d, "body_runs") : NULL;
+	{
+		int conv = h->rt && (h->rt->conv_call_s > 0 || h->rt->conv_group_s > 0);
+
+		K.cc = cc = conv ? gp_dag_counts(&d, "conv_calls") : NULL;
+		K.cg = cg = conv ? gp_dag_counts(&d, "conv_groups") : NULL;
+		K.columns = h->rt ? h->rt->conv_columns : 0;
+		K.c_cm = K.columns > 0 ? gp_table_col(t, "conv_gemm") : -1;
+	}
 	K.scale = scale;
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
@@ -467,6 +510,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(macs);
 	free(bk);
 	free(br);
+	free(cc);
+	free(cg);
+	free(K.cm);
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */

@@ -130,6 +130,14 @@ struct gp_sub {
 	 * many times a body runs (an If's branch once, a Loop's body per trip);
 	 * 0 without control nodes, -1 unknown (a trip count) */
 	int64_t body_kernels, body_runs;
+	/* 1-D Conv nodes (its own and its bodies', per run) and their groups:
+	 * what a runtime's generic Conv pays per call and per group */
+	int64_t conv_calls, conv_groups;
+	/* their GEMMs as a runtime's generic Conv runs them (NCHW): per image and
+	 * group, Cout / g x output positions x Cin / g x kernel, b = images x
+	 * groups x runs; malloc'd, valid during emit */
+	struct gp_gemm *conv_gemm;
+	int nconv_gemm;
 };
 /* An If node gp-partition costed (in the main graph, or in a body that counts). */
 struct gp_branch {
@@ -142,6 +150,7 @@ struct gp_part {
 	int nsg;                            /* subgraphs, each handed to gp_partition's emit */
 	int bodies;                         /* some subgraph has runs of control nodes' bodies:
 	                                     * set before the first is handed to emit */
+	int convs;                          /* some subgraph has 1-D Conv calls (conv_calls): the same */
 	struct gp_branch *br;               /* the If nodes costed, outer ones first */
 	int nbr;
 	int *node_sg;                       /* node -> subgraph id, 0 if in none */
@@ -346,6 +355,13 @@ struct gp_runtime {
 	 * body costs subgraph_s more; else a control node is one kernel */
 	int bodies;
 	double subgraph_s;
+	/* its generic Conv (a 1-D one: no NCHWc rewrite) costs conv_call_s a
+	 * call and conv_group_s a group (an im2col and a GEMM each) beyond its
+	 * work; 0: not given */
+	double conv_call_s, conv_group_s;
+	/* its GEMM computes a generic Conv's output positions (the product's N)
+	 * in blocks of conv_columns (MLAS: 16), the rest wasted; 0: not given */
+	double conv_columns;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
@@ -379,6 +395,9 @@ struct gp_kernel {
 	                                     * activations): where weights live between runs */
 	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
+	double conv_calls, conv_groups;     /* 1-D Conv calls and their groups (struct gp_sub) */
+	double conv_waste;                  /* FLOPs its generic Convs' GEMM blocks compute beyond
+	                                     * theirs (conv_columns; gp-roofline) */
 };
 /* Where the time of a kernel goes. */
 struct gp_mapped {

@@ -9,7 +9,8 @@
 
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
-	"efficiency", "parallel_min_s", "parallel_s", "subgraph_s", "sources", NULL,
+	"efficiency", "parallel_min_s", "parallel_s", "subgraph_s", "conv_call_s",
+	"conv_group_s", "conv_columns", "sources", NULL,
 };
 
 /* a list of words, each one of allowed; joined by ',' into an arena string */
@@ -100,7 +101,13 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 	else if (!strcmp(key, "subgraph_s")) {
 		rt->subgraph_s = gp_yaml_number(R, v, path, 0, 10);
 		rt->bodies = 1;
-	} else if (!strcmp(key, "copy")) {
+	} else if (!strcmp(key, "conv_call_s"))
+		rt->conv_call_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "conv_group_s"))
+		rt->conv_group_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "conv_columns"))
+		rt->conv_columns = gp_yaml_number(R, v, path, 1, 4096);
+	else if (!strcmp(key, "copy")) {
 		const char *c = words(R, v, path, copies);
 
 		rt->copy_inputs = strstr(c, "inputs") != NULL;

@@ -316,6 +316,18 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		    (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
 	if (h->rt && h->rt->bodies && k->body_runs > 0)
 		m->overhead_s += k->body_runs * h->rt->subgraph_s;
+	/* A runtime's generic Conv (onnxruntime's Conv<float>::Compute on a 1-D
+	 * convolution, which no NCHWc rewrite takes: MlasConvPrepare, then MlasConv
+	 * loops over the groups, an im2col and a GEMM each) costs a call and a
+	 * group more than its work: its own and its bodies' calls (gp-partition's
+	 * conv_calls, conv_groups) */
+	if (h->rt)
+		m->overhead_s += k->conv_calls * h->rt->conv_call_s + k->conv_groups * h->rt->conv_group_s;
+	/* and its GEMM (MLAS's SGEMM) computes the output positions, the
+	 * product's N, in blocks of conv_columns: a convolution of 4 positions
+	 * pays for 16, at the rate of its matrix kernels */
+	if (h->rt && k->conv_waste > 0)
+		m->compute_s += k->conv_waste / (peak * h->eff_compute * h->rt->eff_matrix);
 	/* A CPU runtime on several threads splits a kernel over as many as its
 	 * work pays for: onnxruntime's cost model (Eigen's TensorCostModel) gives
 	 * a loop of cost c cycles floor((c - 100000) / 100000 + 0.9) threads, two

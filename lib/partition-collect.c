@@ -266,6 +266,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 	struct gp_arena *A = &g->s->arena;
 	struct tlist in = {0}, w = {0}, o = {0};
 	struct gp_buf ops = {0};
+	struct gp_glist cg = {0};               /* its 1-D Convs' GEMMs */
 	struct gp_sub sub, *s = &sub;
 	const char *last_ops = NULL;
 	int G, r, m, j, k, *rd, nr, *v, *byrank;
@@ -279,7 +280,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 
 		G = byrank[r];
 		memset(s, 0, sizeof *s);
-		in.n = w.n = o.n = 0;
+		in.n = w.n = o.n = cg.n = 0;
 		gp_buf_reset(&ops);
 		s->id = rank[G] + 1;
 		s->anchor = P->first[G];
@@ -295,6 +296,17 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 			if (cls(n) == GP_C_CONTROL) {
 				s->body_kernels = gp_count_add(s->body_kernels, P->bodyk[m]);
 				s->body_runs = gp_count_add(s->body_runs, P->bodyr[m]);
+				s->conv_calls = gp_count_add(s->conv_calls, P->bodyc[m]);
+				s->conv_groups = gp_count_add(s->conv_groups, P->bodyg[m]);
+				for (j = 0; j < P->bodyl[m].n; j++)
+					glist_add(&cg, &P->bodyl[m].v[j], 1);
+			} else if (conv1d(n, c)) {
+				struct gp_gemm x;
+
+				s->conv_calls = gp_count_add(s->conv_calls, 1);
+				s->conv_groups = gp_count_add(s->conv_groups, conv1d(n, c));
+				if (conv1d_gemm(g, n, c, &x))
+					glist_add(&cg, &x, 1);
 			}
 			if (ops.len)
 				gp_buf_addc(&ops, '+');
@@ -364,8 +376,11 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 		float_sums(P, &o, &s->felem[1], &s->fbytes[1]);
 		float_sums(P, &w, &s->felem[2], &s->fbytes[2]);
 		geometry(P, G, s);
+		s->conv_gemm = cg.v;
+		s->nconv_gemm = cg.n;
 		emit(arg, s);
 	}
+	free(cg.v);
 	free(byrank);
 	free(in.v);
 	free(in.elems);

@@ -74,8 +74,11 @@ weights_prec(struct part *P)
  * body_runs), per run of it: the nodes of the bodies that count that would
  * be kernels (P->kernel; a nested control node is one, and adds its own),
  * and the runs of those bodies; an If runs its branch once, a Loop or Scan
- * its body once per trip; -1 unknown (a trip count, or past 64 bits).
- * out->bodies says whether any subgraph will have runs. Graph ids are
+ * its body once per trip; -1 unknown (a trip count, or past 64 bits); and
+ * their 1-D Conv calls and groups the same way (P->bodyc, P->bodyg), and
+ * their GEMMs (P->bodyl).
+ * out->bodies says whether any subgraph will have runs, out->convs whether
+ * any will have 1-D Conv calls. Graph ids are
  * breadth first, so a body is done before the graph that holds its control
  * node. */
 static void
@@ -85,8 +88,11 @@ bodies(struct part *P, struct gp_part *out)
 	size_t ng = (size_t)g->ngraph + 1, i;
 	int64_t *bk = gp_xcalloc(ng, sizeof *bk), *br = gp_xcalloc(ng, sizeof *br);
 	int64_t *nk = gp_xcalloc(g->nn + 1, sizeof *nk), *nr = gp_xcalloc(g->nn + 1, sizeof *nr);
+	int64_t *bc = gp_xcalloc(ng, sizeof *bc), *bg = gp_xcalloc(ng, sizeof *bg);
+	int64_t *nc = gp_xcalloc(g->nn + 1, sizeof *nc), *ngr = gp_xcalloc(g->nn + 1, sizeof *ngr);
+	struct gp_glist *bl = gp_xcalloc(ng, sizeof *bl), *nl = gp_xcalloc(g->nn + 1, sizeof *nl);
 	int *first = gp_xcalloc(ng + 1, sizeof *first), *next = gp_xcalloc(g->nn + 1, sizeof *next);
-	int gid, k;
+	int gid, k, j;
 
 	/* the nodes of each body, as lists */
 	for (gid = 0; gid < g->ngraph; gid++)
@@ -105,33 +111,70 @@ bodies(struct part *P, struct gp_part *out)
 			int64_t t;
 
 			if (cls(&g->n[k]) != GP_C_CONTROL) {
+				struct gp_cost c;
+				struct gp_gemm x;
+
 				bk[gid] = gp_count_add(bk[gid], P->kernel[k]);
+				/* a body's nodes are costed with their control node: a Conv's groups here */
+				memset(&c, 0, sizeof c);
+				if (P->kernel[k] && !strcmp(g->n[k].op, "Conv") && gp_op_cost(g, &g->n[k], &c) == 0 &&
+				    conv1d(&g->n[k], &c)) {
+					bc[gid] = gp_count_add(bc[gid], 1);
+					bg[gid] = gp_count_add(bg[gid], conv1d(&g->n[k], &c));
+					if (conv1d_gemm(g, &g->n[k], &c, &x))
+						glist_add(&bl[gid], &x, 1);
+				}
 				continue;
 			}
 			/* a nested control node: dispatched itself, then its bodies */
 			t = strcmp(g->n[k].op, "If") ? gp_loop_trips(g, &g->n[k]) : 1;
 			bk[gid] = gp_count_add(gp_count_mul(t, nk[k]), gp_count_add(bk[gid], 1));
 			br[gid] = gp_count_add(gp_count_mul(t, nr[k]), br[gid]);
+			bc[gid] = gp_count_add(gp_count_mul(t, nc[k]), bc[gid]);
+			bg[gid] = gp_count_add(gp_count_mul(t, ngr[k]), bg[gid]);
+			for (j = 0; j < nl[k].n; j++)
+				glist_add(&bl[gid], &nl[k].v[j], t);
 		}
 		/* the holder runs this body once per its trip */
 		nk[h] = gp_count_add(nk[h], bk[gid]);
 		nr[h] = gp_count_add(nr[h], gp_count_add(br[gid], 1));
+		nc[h] = gp_count_add(nc[h], bc[gid]);
+		ngr[h] = gp_count_add(ngr[h], bg[gid]);
+		for (j = 0; j < bl[gid].n; j++)
+			glist_add(&nl[h], &bl[gid].v[j], 1);
 	}
 	/* per run of each control node of the main graph that is a kernel */
 	for (i = 0; i < g->nn; i++) {
 		int64_t t;
 
-		if (!P->member[i] || cls(&g->n[i]) != GP_C_CONTROL)
+		if (!P->member[i])
 			continue;
+		if (cls(&g->n[i]) != GP_C_CONTROL) {
+			out->convs |= conv1d(&g->n[i], &P->cost[i]) != 0;
+			continue;
+		}
 		t = strcmp(g->n[i].op, "If") ? gp_loop_trips(g, &g->n[i]) : 1;
 		nk[i] = gp_count_mul(t, nk[i]);
 		nr[i] = gp_count_mul(t, nr[i]);
+		nc[i] = gp_count_mul(t, nc[i]);
+		ngr[i] = gp_count_mul(t, ngr[i]);
+		for (j = 0; j < nl[i].n; j++)
+			nl[i].v[j].b = gp_count_mul(t, nl[i].v[j].b);
 		out->bodies |= nr[i] != 0;
+		out->convs |= nc[i] != 0;
 	}
 	P->bodyk = nk;
 	P->bodyr = nr;
+	P->bodyc = nc;
+	P->bodyg = ngr;
+	P->bodyl = nl;
+	for (i = 0; i < ng; i++)
+		free(bl[i].v);
+	free(bl);
 	free(bk);
 	free(br);
+	free(bc);
+	free(bg);
 	free(first);
 	free(next);
 }
@@ -253,6 +296,11 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.shapeof);
 	free(P.bodyk);
 	free(P.bodyr);
+	free(P.bodyc);
+	free(P.bodyg);
+	for (i = 0; P.bodyl && i < g->nn; i++)
+		free(P.bodyl[i].v);
+	free(P.bodyl);
 }
 
 void

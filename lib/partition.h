@@ -2,6 +2,8 @@
 #ifndef GP_PARTITION_H
 #define GP_PARTITION_H
 
+#include <string.h>
+
 #include "gp.h"
 
 /* The state of one gp_partition: the graph's nodes scanned (partition-scan.c),
@@ -34,12 +36,59 @@ struct part {
 	char *shapeof;              /* tensor: computed from an activation's shape */
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
+	int64_t *bodyc, *bodyg;     /* and its bodies' 1-D Conv calls and their groups */
+	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
 	int shape_nodes;
 	int *rbuf;                  /* reads() */
 	size_t rcap;
 	int *cand;                  /* group(): candidate groups */
 	int64_t folded_macs, folded_flops;
 };
+
+/* A growing list of GEMMs (malloc'd). */
+struct gp_glist {
+	struct gp_gemm *v;
+	int n, cap;
+};
+
+/* glist_add appends x to l with its b times mult */
+static inline void
+glist_add(struct gp_glist *l, const struct gp_gemm *x, int64_t mult)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4;
+		l->v = gp_xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+	}
+	l->v[l->n] = *x;
+	l->v[l->n++].b = gp_count_mul(x->b, mult);
+}
+
+/* conv1d_gemm: the GEMM of 1-D Conv node n (cost c) as a generic Conv runs
+ * it, into x: 1, or 0 when not known */
+static inline int
+conv1d_gemm(struct gp_graph *g, struct gp_node *n, const struct gp_cost *c, struct gp_gemm *x)
+{
+	struct gp_gemm v;
+
+	if (gp_node_gemms(g, n, &v, 1) != 1 || c->batch <= 0 || v.m < 0 || v.m % c->batch)
+		return 0;
+	x->b = gp_count_mul(v.b, c->batch);
+	x->m = v.n;
+	x->n = v.m / c->batch;
+	x->k = v.k;
+	return 1;
+}
+
+/* conv1d: groups of node n of cost c when it is a 1-D Conv (onnxruntime's
+ * generic Conv: a call, and an im2col and a GEMM per group), else 0 */
+static inline int64_t
+conv1d(const struct gp_node *n, const struct gp_cost *c)
+{
+	if (strcmp(n->op, "Conv") || !c->kind || strncmp(c->kind, "conv1d", 6) ||
+	    (c->kind[6] && c->kind[6] != '_'))
+		return 0;
+	return c->groups > 0 ? c->groups : 1;
+}
 
 static inline int64_t
 numel(const struct gp_tensor *t)

@@ -29,6 +29,11 @@ L kernels side by side on inputs of their own:
     concat      Concat on channels of inputs j and j + 1 of L + 1 inputs [1, C, HW, HW]
     gemv        Gemm [1, C] x [C, C]^T + bias (a classifier's GEMV, weights as
                 torch stores them), one after another; HW must be 1
+    conv1d      1-D convolutions C -> C, kernel 3, padding 1, over [1, C, HW]: what
+                onnxruntime's generic Conv costs a call (L = 1 and L = 200 give
+                the runtime profile's conv_call_s, tests/validate/predict)
+    dwconv1d    the same, depthwise (group C): C groups a call, each an im2col and
+                a GEMM of its own (conv_group_s)
 
 Weights and biases are seeded random values, embedded. FLOPs per
 convolution: 2 x C x HW^2 x 9 (depthwise), 2 x C^2 x HW^2 (dense). None of
@@ -42,7 +47,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 KINDS = ("depthwise", "dense", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
-         "gap", "transpose", "concat", "gelu", "gemv")
+         "gap", "transpose", "concat", "gelu", "gemv",
+         "conv1d", "dwconv1d")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -102,6 +108,8 @@ else:
         shape = [1, hw, c]
     elif kind == "gemv":
         shape = [1, c]
+    elif kind in ("conv1d", "dwconv1d"):
+        shape = [1, c, hw]
     prev = "x"
     for j in range(n):
         name = "y" if j == n - 1 else f"t{j}"
@@ -124,6 +132,12 @@ else:
             w = weight(f"w{j}", rng.standard_normal((c, c)) / np.sqrt(c))
             b = weight(f"b{j}", rng.standard_normal(c) / 10)
             nodes.append(helper.make_node("Gemm", [prev, w, b], [name], name=f"gemm{j}", transB=1))
+        elif kind in ("conv1d", "dwconv1d"):
+            grp = c if kind == "dwconv1d" else 1
+            w = rng.standard_normal((c, c // grp, 3)).astype(np.float32) / np.sqrt(3 * c // grp)
+            b = rng.standard_normal(c).astype(np.float32) / 10
+            nodes.append(helper.make_node("Conv", [prev, weight(f"w{j}", w), weight(f"b{j}", b)], [name],
+                                          name=f"conv{j}", group=grp, kernel_shape=[3], pads=[1, 1]))
         else:
             if kind == "depthwise":
                 w = rng.standard_normal((c, 1, 3, 3)).astype(np.float32) / 3

@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# A CPU runtime's generic Conv (conv_call_s, conv_group_s; lib/mapping.c,
+# docs/roofline.md "Runtimes"): onnxruntime runs a 1-D convolution, which no
+# NCHWc rewrite takes, through Conv<float>::Compute, MlasConvPrepare then
+# MlasConv, which loops over the groups, an im2col and a GEMM each. gp-partition
+# writes per subgraph its 1-D Conv calls and their groups (conv_calls,
+# conv_groups; its control nodes' bodies' per run), and gp-roofline charges
+# each call conv_call_s and each group conv_group_s; and, with conv_columns,
+# the columns its GEMM (MLAS's, Cout / g rows by output positions, conv_gemm)
+# pads to a multiple of it, at its matrix rate. Worked by hand on a tiny
+# stream; a runtime without the keys maps as before.
+
+setup() {
+	load test_helper
+}
+
+# A made-up one-core CPU with round numbers (1 GFLOP/s, 1 GB/s) and two
+# runtimes, kernel_s 1 us and run_s 10 us: $R0 without the keys, $R with
+# conv_call_s 2 us and conv_group_s 0.5 us.
+conv_core() {
+	P=$BATS_TEST_TMPDIR/core1.yaml
+	R0=$BATS_TEST_TMPDIR/rt0.yaml
+	R=$BATS_TEST_TMPDIR/rt.yaml
+	cat > "$P" <<'YAML'
+name: core1
+title: One core (round numbers)
+vendor: gp tests
+kind: cpu
+units: 1
+unit: core
+clock_hz: 1G
+threads_per_unit: 16
+peak_ops:
+  fp32: 1G
+memory:
+  - level: dram
+    bandwidth: 1G
+launch_s: 0
+sources:
+  - cite: made up for tests/0031-cpu-fixed-costs.bats
+    covers: [units, clock_hz, threads_per_unit, peak_ops, memory, launch_s]
+YAML
+	cat > "$R0" <<'YAML'
+name: rt0
+title: A runtime without fixed Conv costs (round numbers)
+runs_on: cpu
+kernel_s: 1u
+run_s: 10u
+sources:
+  - cite: made up for tests/0031-cpu-fixed-costs.bats
+    covers: [kernel_s, run_s, conv_call_s, conv_group_s, conv_columns]
+YAML
+	sed 's/^name: rt0$/name: rt/; s/without fixed/with fixed/' "$R0" > "$R"
+	printf 'conv_call_s: 2u\nconv_group_s: 500n\n' >> "$R"
+}
+
+# x float32 [1, 4, 8]: a depthwise 1-D Conv (group 4, kernel 3, padding 1),
+# then a pointwise one 4 -> 4 (kernel 1), then a 2-D Conv 4 -> 4 over
+# [1, 4, 1, 8] after a Reshape (not a generic one: NCHWc takes it)
+conv_stream() {
+	cat <<'EOF'
+##gp	1
+##source	hand
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x	y
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1,4,8]	input	128	.	0
+tensor	wd	float32	[4,1,3]	initializer	48	.	0
+tensor	wp	float32	[4,4,1]	initializer	64	.	0
+tensor	w2	float32	[4,4,1,1]	initializer	64	.	0
+tensor	s4	int64	[4]	initializer	32	[1,4,1,8]	0
+tensor	d	float32	[1,4,8]	.	128	.	0
+tensor	p	float32	[1,4,8]	.	128	.	0
+tensor	p4	float32	[1,4,1,8]	.	128	.	0
+tensor	y	float32	[1,4,1,8]	output	128	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	dw	Conv	ai.onnx	x,wd	d	group=4;kernel_shape=[3];pads=[1,1]	0
+node	pw	Conv	ai.onnx	d,wp	p	group=1;kernel_shape=[1]	0
+node	re	Reshape	ai.onnx	p,s4	p4	.	0
+node	c2	Conv	ai.onnx	p4,w2	y	group=1;kernel_shape=[1,1]	0
+##end	14
+EOF
+}
+
+@test "fixed Conv costs: the runtime profile with the keys is valid; a bad value is refused" {
+	conv_core
+	run -0 gp-roofline --check-runtime "$R" "$R0"
+	assert_line --index 0 --regexp "rt\.yaml	ok	rt$"
+	sed 's/^conv_group_s: 500n$/conv_group_s: -1u/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "conv_group_s"
+}
+
+@test "fixed Conv costs: gp-partition counts 1-D Conv calls and groups; none on a model without them" {
+	conv_stream | gp-partition > "$S"
+	run -0 col dw kind conv_calls conv_groups
+	assert_output $'conv1d_depthwise\t1\t4'
+	run -0 col pw kind conv_calls conv_groups
+	assert_output $'conv1d_pointwise\t1\t1'
+	run -0 col c2 kind conv_calls conv_groups
+	assert_output $'conv2d_pointwise\t0\t0'
+	# their GEMMs as MLAS runs them, per image and group: Cout / g rows,
+	# output positions columns, Cin / g x kernel deep; b = images x groups
+	run -0 col dw conv_gemm
+	assert_output 4x1x8x3
+	run -0 col pw conv_gemm
+	assert_output 1x4x8x4
+	run -0 col c2 conv_gemm
+	assert_output .
+	# a model without 1-D convolutions has no such columns
+	gp-load "$DATA/resnet18.onnx" | gp-partition > "$S"
+	run -1 grep -c 'conv_calls' "$S"
+	assert_output 0
+}
+
+@test "fixed Conv costs: each kernel's latency by hand, with and without the keys" {
+	conv_core
+	conv_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r0.gp
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(col dw latency_s) b=$(col pw latency_s) c=$(col c2 latency_s)
+	t0=$(hdr roofline latency_s "$S")
+	S=$BATS_TEST_TMPDIR/r.gp
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	# The depthwise Conv: one call (2 us) and 4 groups (4 x 0.5 us): 4 us more.
+	# The pointwise one: one call and one group, 2.5 us more. The 2-D Conv: none.
+	# The run: 4 + 2.5 = 6.5 us more.
+	run -0 awk -v a="$a" -v b="$b" -v c="$c" -v t="$t0" -v A="$(col dw latency_s)" -v B="$(col pw latency_s)" \
+		-v C="$(col c2 latency_s)" -v T="$(hdr roofline latency_s "$S")" \
+		'BEGIN { printf "%.4g %.4g %.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6, (C - c) * 1e6, (T - t) * 1e6 }'
+	assert_output "4 2.5 0 6.5"
+	# and the dw kernel in full: it reads x (128 B) and wd (48 B) and writes d
+	# (128 B): 304 B at 1 GB/s, 0.304 us; 4 x 8 x 3 = 96 MACs, 192 FLOPs, at
+	# 1 GFLOP/s 0.192 us (32 outputs fill the core's 16 threads): memory-bound,
+	# 0.304 us, its dispatch 1 us; with the keys 4 us more: 5.304 us
+	run -0 col dw memory_s latency_s
+	assert_output $'3.04e-07\t5.304e-06'
+}
+
+@test "fixed Conv costs: conv_columns pads the GEMM's columns, by hand" {
+	conv_core
+	Rc=$BATS_TEST_TMPDIR/rtc.yaml
+	sed 's/^name: rt0$/name: rtc/' "$R0" > "$Rc"
+	printf 'conv_columns: 16\n' >> "$Rc"
+	conv_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r0.gp
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(col dw compute_s) b=$(col pw compute_s)
+	S=$BATS_TEST_TMPDIR/rc.gp
+	gp-roofline -H "$P" -R "$Rc" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	# pw: 4 rows x 8 columns x 4 deep, the columns padded to 16: 2 x 4 x 4 x 8
+	# = 256 FLOPs more at 1 GFLOP/s, 0.256 us; dw: one row a group (a vector
+	# product), none
+	run -0 awk -v a="$a" -v b="$b" -v A="$(col dw compute_s)" -v B="$(col pw compute_s)" \
+		'BEGIN { printf "%.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6 }'
+	assert_output "0 0.256"
+	# a malformed list is refused
+	sed 's/\t1x4x8x4$/\t1x4x8/' "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/bad.gp"
+	run --separate-stderr gp-roofline -H "$P" -R "$Rc" < "$BATS_TEST_TMPDIR/bad.gp"
+	fails_cleanly "gp-roofline: stdin: subgraph 2: conv_gemm '1x4x8' is not a list of BxMxNxK"
+}
+
+@test "fixed Conv costs: a runtime without the keys maps the stream as it did without the columns" {
+	conv_core
+	conv_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/new.gp"
+	awk -F'\t' -v OFS='\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) if ($i == "conv_calls") k = i }
+		$1 == "#subgraph" || $1 == "subgraph" { NF = k - 1 } { print }' "$BATS_TEST_TMPDIR/p.gp" |
+		gp-roofline -H "$P" -R "$R0" > "$BATS_TEST_TMPDIR/old.gp"
+	run -0 cols "$BATS_TEST_TMPDIR/new.gp" name compute_s memory_s latency_s bound_hw
+	new=$output
+	run -0 cols "$BATS_TEST_TMPDIR/old.gp" name compute_s memory_s latency_s bound_hw
+	assert_output "$new"
+	run -0 hdr roofline latency_s "$BATS_TEST_TMPDIR/old.gp"
+	assert_output "$(hdr roofline latency_s "$BATS_TEST_TMPDIR/new.gp")"
+}
+
+@test "fixed Conv costs: the 1-D Convs of an If's branch count on the If, per run" {
+	conv_core
+	cat > "$BATS_TEST_TMPDIR/if.gp" <<'EOF'
+##gp	1
+##source	hand
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	c,x	y
+graph	1	then	subgraph	if	then_branch	.	.	t
+graph	2	else	subgraph	if	else_branch	.	.	e
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	c	bool	[]	input	1	.	0
+tensor	x	float32	[1,4,8]	input	128	.	0
+tensor	wd	float32	[4,1,3]	initializer	48	.	0
+tensor	y	float32	[1,4,8]	output	128	.	0
+tensor	t	float32	[1,4,8]	output	128	.	1
+tensor	e	float32	[1,4,8]	output	128	.	2
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	if	If	ai.onnx	c	y	then_branch=G:1;else_branch=G:2	0
+node	dw	Conv	ai.onnx	x,wd	t	group=4;kernel_shape=[3];pads=[1,1]	1
+node	erelu	Relu	ai.onnx	x	e	.	2
+##end	12
+EOF
+	# the then branch counts (the Conv's 192 FLOPs against the Relu's 32)
+	gp-partition < "$BATS_TEST_TMPDIR/if.gp" > "$S"
+	run -0 col if body_kernels body_runs conv_calls conv_groups conv_gemm
+	assert_output $'1\t1\t1\t4\t4x1x8x3'
+}
