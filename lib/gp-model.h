@@ -100,8 +100,11 @@ enum {
 	GP_FUSE_ATTENTION = 32,             /* "attention": scores, Softmax and the weighted sum in one */
 	GP_FUSE_TRANSPOSE = 64,             /* "matmul-transpose": a Transpose of the last two axes read
 	                                     * only by MatMuls is their operand's layout, no kernel */
-	GP_FUSE_NORM = 128,                 /* "norm": row ops join a kernel that starts with one (a
-	                                     * LayerNorm written out), not the element-wise op before it */
+	GP_FUSE_NORM = 128,                 /* "norm": a LayerNorm written out is one kernel, from its
+	                                     * first ReduceMean, not the element-wise op before it */
+	GP_FUSE_PATTERNS = 256,             /* "patterns": element-wise ops join an element-wise kernel
+	                                     * only along the activations a runtime fuses by name (GELU,
+	                                     * SiLU), and an activation a BatchNormalization */
 };
 /* The rules' names, bit i's at i: "conv-bn", "epilogue", ... NULL. */
 extern const char *const gp_fuse_rule_names[];

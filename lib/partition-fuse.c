@@ -88,7 +88,7 @@ activation(const struct gp_node *n)
 
 const char *const gp_fuse_rule_names[] = {
 	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", "matmul-transpose", "norm",
-	NULL,
+	"patterns", NULL,
 };
 
 int
@@ -154,6 +154,42 @@ dense_takes(struct part *P, int i, int G)
 	return 1;
 }
 
+/* group G starts a LayerNorm written out, as onnxruntime's LayerNormFusion
+ * finds one: with a ReduceMean (the norm rule lets its ops join it) */
+static int
+layernorm(struct part *P, int G)
+{
+	return !strcmp(P->g->n[P->first[G]].op, "ReduceMean");
+}
+
+/* node i, element-wise, continues group G along an activation onnxruntime
+ * fuses by name, written out: GELU (Div, Erf, Add, Mul, Mul: GeluFusion,
+ * a Gelu kernel) or SiLU (Sigmoid, Mul: QuickGeluFusion), the group's ops
+ * and i's a prefix of one; or i is an activation after a
+ * BatchNormalization, which onnxruntime's NCHWc transformer makes a
+ * depthwise convolution with the activation fused */
+static int
+along_pattern(struct part *P, int i, int G)
+{
+	static const char *const pats[][6] = {
+		{"Div", "Erf", "Add", "Mul", "Mul", NULL},
+		{"Sigmoid", "Mul", NULL},
+	};
+	size_t p;
+	int m, k;
+
+	if (!strcmp(P->g->n[P->first[G]].op, "BatchNormalization") && P->first[G] == P->last[G])
+		return activation(&P->g->n[i]) && strcmp(P->g->n[i].op, "Add") && sole_reader(P, i, G);
+	for (p = 0; p < sizeof pats / sizeof *pats; p++) {
+		for (m = P->first[G], k = 0; m >= 0 && pats[p][k]; m = P->next[m], k++)
+			if (strcmp(P->g->n[m].op, pats[p][k]))
+				break;
+		if (m < 0 && pats[p][k] && !strcmp(P->g->n[i].op, pats[p][k]))
+			return 1;
+	}
+	return 0;
+}
+
 /* can node i join group G (which produces one of the tensors it reads)? */
 static int
 fits(struct part *P, int i, int G)
@@ -185,14 +221,17 @@ fits(struct part *P, int i, int G)
 				return 0;
 		} else if (ca != GP_C_ELEM && ca != GP_C_ROW) {
 			return 0;
-		} else if (e > P->ext[G] || !rule(P, GP_FUSE_ELEMWISE)) {
+		} else if (e > P->ext[G]) {
+			return 0;
+		} else if (!rule(P, GP_FUSE_ELEMWISE) && !(rule(P, GP_FUSE_NORM) && layernorm(P, G)) &&
+		    !(rule(P, GP_FUSE_PATTERNS) && along_pattern(P, i, G))) {
 			return 0;
 		}
 	} else if (ci == GP_C_ROW) {
 		if (e > P->ext[G])
 			return 0;
 		if (!(rule(P, GP_FUSE_ROW) && (ca == GP_C_ELEM || ca == GP_C_ROW)) &&
-		    !(rule(P, GP_FUSE_NORM) && ca == GP_C_ROW))
+		    !(rule(P, GP_FUSE_NORM) && layernorm(P, G)))
 			return 0;
 	} else {
 		return 0;

@@ -404,3 +404,25 @@ part() {
 	run -0 col /encoder/layers.0/Add_1 ops
 	assert_output "Add"
 }
+
+@test "--fuse=onnxruntime-cpu fuses element-wise ops only along the activations onnxruntime fuses by name" {
+	# the patterns rule: GELU written out (Div, Erf, Add, Mul, Mul: onnxruntime's Gelu)
+	# is one kernel; BERT's mask arithmetic (Cast, Sub, Mul) is three, as onnxruntime
+	# runs them; the ideal compiler fuses the mask into one
+	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 > "$BATS_TEST_TMPDIR/shaped"
+	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /layers.0/act/Div ops
+	assert_output "Div+Erf+Add+Mul+Mul"
+	run -0 col /Cast_1 ops
+	assert_output Cast
+	run -0 col /Sub ops
+	assert_output Sub
+	gp-partition --fuse < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /Cast_1 ops
+	assert_output "Cast+Sub+Mul"
+	# a BatchNormalization takes the Relu after it (onnxruntime's NCHWc transformer makes
+	# it a depthwise convolution with the activation fused)
+	part "$DATA/densenet121.onnx" --fuse=onnxruntime-cpu
+	run -0 col /features/denseblock1/denselayer1/norm1/BatchNormalization ops
+	assert_output "BatchNormalization+Relu"
+}
