@@ -21,25 +21,7 @@ conv_core() {
 	P=$BATS_TEST_TMPDIR/core1.yaml
 	R0=$BATS_TEST_TMPDIR/rt0.yaml
 	R=$BATS_TEST_TMPDIR/rt.yaml
-	cat > "$P" <<'YAML'
-name: core1
-title: One core (round numbers)
-vendor: gp tests
-kind: cpu
-units: 1
-unit: core
-clock_hz: 1G
-threads_per_unit: 16
-peak_ops:
-  fp32: 1G
-memory:
-  - level: dram
-    bandwidth: 1G
-launch_s: 0
-sources:
-  - cite: made up for tests/0031-cpu-fixed-costs.bats
-    covers: [units, clock_hz, threads_per_unit, peak_ops, memory, launch_s]
-YAML
+	cp "$BATS_TEST_DIRNAME/data/hw/round-core1.yaml" "$P"
 	cat > "$R0" <<'YAML'
 name: rt0
 title: A runtime without fixed Conv costs (round numbers)
