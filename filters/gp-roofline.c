@@ -258,7 +258,6 @@ struct kcols {
 	int c_cm;                   /* conv_gemm, when the runtime has conv_columns; or -1 */
 	struct gp_gemm *cm;         /* its products, parsed */
 	int ncm;
-	double columns;             /* the runtime's conv_columns */
 	int bodies;                 /* the runtime runs bodies as graphs (they count) */
 	int scale, c_fe, c_fb, c_gemm, c_class;
 	double bits;
@@ -331,12 +330,9 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 		k->conv_calls = (double)K->cc[r];
 		k->conv_groups = (double)K->cg[r];
 	}
-	/* what its generic Convs' GEMM blocks compute beyond their products: the
-	 * columns (N) padded to conv_columns; a product of one row or one column
-	 * runs as a vector product (MlasSgemmOperation's M == 1 and N == 1 cases) */
+	/* its generic Convs' products, for the runtime's conv_columns */
 	if (K->c_cm >= 0) {
 		const char *v = gp_val(t, K->c_cm, r), *p;
-		double c = K->columns;
 		int n = 1;
 
 		for (p = v; *p; p++)
@@ -349,10 +345,10 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 		if (n < 0 && strcmp(v, "."))
 			gp_die("%s: subgraph %s: conv_gemm '%s' is not a list of BxMxNxK", src,
 			    gp_dag_id(d, (int)r), v);
-		for (i = 0; i < n; i++)
-			if (K->cm[i].m > 1 && K->cm[i].n > 1)
-				k->conv_waste += 2.0 * (double)K->cm[i].b * (double)K->cm[i].m * (double)K->cm[i].k *
-				    (ceil((double)K->cm[i].n / c) * c - (double)K->cm[i].n);
+		if (n > 0) {
+			k->conv_gemm = K->cm;
+			k->nconv_gemm = n;
+		}
 	}
 	/* a matrix kernel whose products gp-partition could not tell: no tile model */
 	if (k->ngemm == 0 && K->macs && K->macs[r] > 0)
@@ -447,8 +443,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 
 		K.cc = cc = conv ? gp_dag_counts(&d, "conv_calls") : NULL;
 		K.cg = cg = conv ? gp_dag_counts(&d, "conv_groups") : NULL;
-		K.columns = h->rt ? h->rt->conv_columns : 0;
-		K.c_cm = K.columns > 0 ? gp_table_col(t, "conv_gemm") : -1;
+		K.c_cm = h->rt && h->rt->conv_columns > 0 ? gp_table_col(t, "conv_gemm") : -1;
 	}
 	K.scale = scale;
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;

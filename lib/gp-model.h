@@ -399,8 +399,9 @@ struct gp_kernel {
 	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
 	double conv_calls, conv_groups;     /* 1-D Conv calls and their groups (struct gp_sub) */
-	double conv_waste;                  /* FLOPs its generic Convs' GEMM blocks compute beyond
-	                                     * theirs (conv_columns; gp-roofline) */
+	const struct gp_gemm *conv_gemm;    /* its generic Convs' products as they run them (struct
+	                                     * gp_sub's conv_gemm), or NULL */
+	int nconv_gemm;
 };
 /* Where the time of a kernel goes. */
 struct gp_mapped {

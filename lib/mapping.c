@@ -325,9 +325,21 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->overhead_s += k->conv_calls * h->rt->conv_call_s + k->conv_groups * h->rt->conv_group_s;
 	/* and its GEMM (MLAS's SGEMM) computes the output positions, the
 	 * product's N, in blocks of conv_columns: a convolution of 4 positions
-	 * pays for 16, at the rate of its matrix kernels */
-	if (h->rt && k->conv_waste > 0)
-		m->compute_s += k->conv_waste / (peak * h->eff_compute * h->rt->eff_matrix);
+	 * pays for 16, at the rate of its matrix kernels; a product of one row or
+	 * one column runs as a vector product (MlasSgemmOperation's M == 1 and
+	 * N == 1 cases) */
+	if (h->rt && h->rt->conv_columns > 0) {
+		double waste = 0, c = h->rt->conv_columns;
+
+		for (i = 0; i < k->nconv_gemm; i++) {
+			const struct gp_gemm *x = &k->conv_gemm[i];
+
+			if (x->m > 1 && x->n > 1)
+				waste += 2.0 * (double)x->b * (double)x->m * (double)x->k *
+				    (ceil((double)x->n / c) * c - (double)x->n);
+		}
+		m->compute_s += waste / (peak * h->eff_compute * h->rt->eff_matrix);
+	}
 	/* A CPU runtime on several threads splits a kernel over as many as its
 	 * work pays for: onnxruntime's cost model (Eigen's TensorCostModel) gives
 	 * a loop of cost c cycles floor((c - 100000) / 100000 + 0.9) threads, two
