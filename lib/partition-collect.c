@@ -293,7 +293,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 			struct gp_cost *c = &P->cost[m];
 
 			nm++;
-			if (cls(n) == GP_C_CONTROL) {
+			if (cls(n) == GP_C_CONTROL && P->bodyk) {
 				s->body_kernels = gp_count_add(s->body_kernels, P->bodyk[m]);
 				s->body_runs = gp_count_add(s->body_runs, P->bodyr[m]);
 				s->conv_calls = gp_count_add(s->conv_calls, P->bodyc[m]);

@@ -78,7 +78,8 @@ weights_prec(struct part *P)
  * their 1-D Conv calls and groups the same way (P->bodyc, P->bodyg), and
  * their GEMMs (P->bodyl).
  * out->bodies says whether any subgraph will have runs, out->convs whether
- * any will have 1-D Conv calls. Graph ids are
+ * any will have 1-D Conv calls. In a model without control nodes P->bodyk
+ * and the rest stay NULL (nothing per node is kept). Graph ids are
  * breadth first, so a body is done before the graph that holds its control
  * node. */
 static void
@@ -86,13 +87,25 @@ bodies(struct part *P, struct gp_part *out)
 {
 	struct gp_graph *g = P->g;
 	size_t ng = (size_t)g->ngraph + 1, i;
-	int64_t *bk = gp_xcalloc(ng, sizeof *bk), *br = gp_xcalloc(ng, sizeof *br);
-	int64_t *nk = gp_xcalloc(g->nn + 1, sizeof *nk), *nr = gp_xcalloc(g->nn + 1, sizeof *nr);
-	int64_t *bc = gp_xcalloc(ng, sizeof *bc), *bg = gp_xcalloc(ng, sizeof *bg);
-	int64_t *nc = gp_xcalloc(g->nn + 1, sizeof *nc), *ngr = gp_xcalloc(g->nn + 1, sizeof *ngr);
-	struct gp_glist *bl = gp_xcalloc(ng, sizeof *bl), *nl = gp_xcalloc(g->nn + 1, sizeof *nl);
-	int *first = gp_xcalloc(ng + 1, sizeof *first), *next = gp_xcalloc(g->nn + 1, sizeof *next);
+	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr;
+	struct gp_glist *bl, *nl;
+	int *first, *next;
 	int gid, k, j;
+
+	/* a model without control nodes: no per-node counts, only whether it has 1-D Convs */
+	for (gid = 1; gid < g->ngraph && g->gholder[gid] < 0; gid++)
+		;
+	if (gid >= g->ngraph) {
+		for (i = 0; i < g->nn && !out->convs; i++)
+			out->convs = P->member[i] && conv1d(&g->n[i], &P->cost[i]) != 0;
+		return;
+	}
+	bk = gp_xcalloc(ng, sizeof *bk), br = gp_xcalloc(ng, sizeof *br);
+	nk = gp_xcalloc(g->nn + 1, sizeof *nk), nr = gp_xcalloc(g->nn + 1, sizeof *nr);
+	bc = gp_xcalloc(ng, sizeof *bc), bg = gp_xcalloc(ng, sizeof *bg);
+	nc = gp_xcalloc(g->nn + 1, sizeof *nc), ngr = gp_xcalloc(g->nn + 1, sizeof *ngr);
+	bl = gp_xcalloc(ng, sizeof *bl), nl = gp_xcalloc(g->nn + 1, sizeof *nl);
+	first = gp_xcalloc(ng + 1, sizeof *first), next = gp_xcalloc(g->nn + 1, sizeof *next);
 
 	/* the nodes of each body, as lists */
 	for (gid = 0; gid < g->ngraph; gid++)
