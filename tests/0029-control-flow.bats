@@ -21,17 +21,8 @@ ctl_core() {
 	R0=$BATS_TEST_TMPDIR/rt0.yaml
 	R=$BATS_TEST_TMPDIR/rt.yaml
 	cp "$BATS_TEST_DIRNAME/data/hw/round-core1.yaml" "$P"
-	cat > "$R0" <<'YAML'
-name: rt0
-title: A runtime that runs a control node as one kernel (round numbers)
-runs_on: cpu
-kernel_s: 1u
-run_s: 10u
-sources:
-  - cite: made up for tests/0029-control-flow.bats
-    covers: [kernel_s, run_s, subgraph_s]
-YAML
-	sed 's/^name: rt0$/name: rt/; s/as one kernel/node by node/' "$R0" > "$R"
+	cp "$BATS_TEST_DIRNAME/data/hw/round-dispatch.yaml" "$R0"
+	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
 	printf 'subgraph_s: 5u\n' >> "$R"
 }
 

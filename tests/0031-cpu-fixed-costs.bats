@@ -22,17 +22,8 @@ conv_core() {
 	R0=$BATS_TEST_TMPDIR/rt0.yaml
 	R=$BATS_TEST_TMPDIR/rt.yaml
 	cp "$BATS_TEST_DIRNAME/data/hw/round-core1.yaml" "$P"
-	cat > "$R0" <<'YAML'
-name: rt0
-title: A runtime without fixed Conv costs (round numbers)
-runs_on: cpu
-kernel_s: 1u
-run_s: 10u
-sources:
-  - cite: made up for tests/0031-cpu-fixed-costs.bats
-    covers: [kernel_s, run_s, conv_call_s, conv_group_s, conv_columns]
-YAML
-	sed 's/^name: rt0$/name: rt/; s/without fixed/with fixed/' "$R0" > "$R"
+	cp "$BATS_TEST_DIRNAME/data/hw/round-dispatch.yaml" "$R0"
+	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
 	printf 'conv_call_s: 2u\nconv_group_s: 500n\n' >> "$R"
 }
 
