@@ -85,6 +85,7 @@ CALIB_OBJ = $(O)/filters/calibrate-kernels.o $(O)/filters/calibrate-pool.o $(O)/
 	$(O)/filters/calibrate-profile.o
 $(BIN)/gp-calibrate: $(CALIB_OBJ)
 $(CALIB_OBJ) $(O)/filters/gp-calibrate.o: filters/calibrate.h
+$(O)/filters/calibrate-kernels.o: filters/calibrate-simd.h
 $(CALIB_OBJ) $(O)/filters/gp-calibrate.o: override CFLAGS += -pthread
 $(BIN)/gp-calibrate: override LDFLAGS += -pthread
 

@@ -3,6 +3,7 @@
  *
  *   gp-calibrate.c        the command line and the measurement plan
  *   calibrate-kernels.c   the FMA and bandwidth kernels, one set per SIMD width
+ *   calibrate-simd.h      those kernels written once, included per width
  *   calibrate-pool.c      the pool of threads, the jobs it runs, timing them
  *   calibrate-sysinfo.c   /proc/cpuinfo, /proc/meminfo, the caches in /sys
  *   calibrate-profile.c   writing the hardware profile (YAML)
