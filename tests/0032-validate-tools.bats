@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# The tools make validate compares with (tests/validate/): kernel-classes
+# sums onnxruntime's profiled kernel times per kernel class beside gp's
+# predictions, each node's median run or, with --fastest, its fastest (what
+# predict compares, as it compares each model's fastest runs), less the
+# profiler's own time per node (--node-overhead). Worked by hand on a made-up
+# profile of three nodes, one with no gp kernel (a layout reorder).
+
+setup() {
+	load test_helper
+	K=$TOP/tests/validate/kernel-classes
+	P=$BATS_TEST_TMPDIR/prof.json
+	S=$BATS_TEST_TMPDIR/pred.gp
+	# conv runs 100, 140, 120 us (median 120, fastest 100); t 30, 20, 50
+	# (30, 20); the reorder 7, 5, 9 (7, 5)
+	{
+		printf '['
+		sep=
+		for e in conv:Conv:100 conv:Conv:140 conv:Conv:120 t:Transpose:30 t:Transpose:20 t:Transpose:50 \
+		    ReorderOutput:ReorderOutput:7 ReorderOutput:ReorderOutput:5 ReorderOutput:ReorderOutput:9; do
+			IFS=: read -r n op d <<< "$e"
+			printf '%s{"cat": "Node", "name": "%s_kernel_time", "dur": %s, "args": {"op_name": "%s"}}' "$sep" "$n" "$d" "$op"
+			sep=', '
+		done
+		printf ']\n'
+	} > "$P"
+	# gp's prediction: the conv 100 us, the transpose 10 us
+	printf '##gp\t1\n#node\tname\top\tsubgraph\nnode\tconv\tConv\t1\nnode\tt\tTranspose\t2\n' > "$S"
+	printf '#subgraph\tid\tkind\tlatency_s\nsubgraph\t1\tconv2d\t1e-4\nsubgraph\t2\ttranspose\t1e-5\n##end\t4\n' >> "$S"
+}
+
+@test "kernel-classes: each node's median run, per class, beside gp's kernels" {
+	run -0 "$K" "$P" "$S"
+	assert_output "$(printf '#class\tkernels\tmeasured_s\tpredicted_s\tratio
+conv\t1\t0.00012\t0.0001\t0.83
+move\t1\t3e-05\t1e-05\t0.33
+runtime\t0\t7e-06\t0\t0.00')"
+}
+
+@test "kernel-classes --fastest: each node's fastest run; --node-overhead comes off it, not below 0" {
+	run -0 "$K" --fastest "$P" "$S"
+	assert_output "$(printf '#class\tkernels\tmeasured_s\tpredicted_s\tratio
+conv\t1\t0.0001\t0.0001\t1.00
+move\t1\t2e-05\t1e-05\t0.50
+runtime\t0\t5e-06\t0\t0.00')"
+	run -0 "$K" --fastest --node-overhead 6e-6 --by-model "$P" "$S"
+	assert_output "$(printf '#model\tclass\tkernels\tmeasured_s\tpredicted_s\tratio
+prof\tconv\t1\t9.4e-05\t0.0001\t1.06
+prof\tmove\t1\t1.4e-05\t1e-05\t0.71
+prof\truntime\t0\t0\t0\t.')"
+}
+
+@test "kernel-classes: a bad overhead or a stream without latencies is an error" {
+	run -1 "$K" --node-overhead -1 "$P" "$S"
+	assert_output --partial "negative"
+	printf '##gp\t1\n#subgraph\tid\tkind\nsubgraph\t1\tconv2d\n##end\t1\n' > "$BATS_TEST_TMPDIR/bare.gp"
+	run -1 "$K" "$P" "$BATS_TEST_TMPDIR/bare.gp"
+	assert_output --partial "no latency_s (run gp-roofline first)"
+}
