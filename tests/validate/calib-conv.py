@@ -8,7 +8,10 @@ this machine (tests/validate/measure, predict):
 L kernels of one KIND over float32 tensors, one after another (each reading
 the one before) or, where a chain cannot keep its shape or onnxruntime would
 merge it (its common-subexpression elimination, its transpose optimizer),
-L kernels side by side on inputs of their own:
+L kernels side by side on inputs of their own, each input through a Relu
+first: a model's kernel reads what the kernel before it wrote, still in the
+caches, not an input the host handed in (predict fits a class on the class's
+kernels only, not on these Relus):
 
     depthwise   depthwise 3x3 convolutions (group C, padding 1) over [1, C, HW, HW]
     dense       1x1 convolutions C -> C over [1, C, HW, HW]
@@ -76,11 +79,21 @@ def weight(name, a):
 if kind in ("gap", "transpose", "concat", "gelu", "maxpool"):
     # side by side: inputs of their own, an output each
     nin = n + 1 if kind == "concat" else n
-    ins = [tensor(f"x{j}", shape) for j in range(nin)]
+    ins = [tensor(f"i{j}", shape) for j in range(nin)]
+
+    def relu(j):
+        """x_j = Relu(i_j): each input written by a kernel of the run, just
+        before the kernel that reads it (onnxruntime runs independent nodes in
+        the order they are listed)"""
+        nodes.append(helper.make_node("Relu", [f"i{j}"], [f"x{j}"], name=f"relu{j}"))
+
+    relu(0)
     if kind == "gelu":
         for name, v in (("sqrt2", np.sqrt(2)), ("one", 1.0), ("half", 0.5)):
             weight(name, np.array(v))
     for j in range(n):
+        if j + 1 < nin:
+            relu(j + 1)
         if kind == "gap":
             nodes.append(helper.make_node("GlobalAveragePool", [f"x{j}"], [f"y{j}"], name=f"gap{j}"))
             outs.append(tensor(f"y{j}", [1, c, 1, 1]))
