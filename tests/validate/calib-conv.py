@@ -9,9 +9,10 @@ L kernels of one KIND over float32 tensors, one after another (each reading
 the one before) or, where a chain cannot keep its shape or onnxruntime would
 merge it (its common-subexpression elimination, its transpose optimizer),
 L kernels side by side on inputs of their own, each input through a Relu
-first: a model's kernel reads what the kernel before it wrote, still in the
-caches, not an input the host handed in (predict fits a class on the class's
-kernels only, not on these Relus):
+first and each output into a MatMul by a column of ones: a model's kernel
+reads what the kernel before it wrote and writes what the next one reads,
+not an input the host handed in or an output handed back (predict fits a
+class on the class's kernels only, not on these Relus and MatMuls):
 
     depthwise   depthwise 3x3 convolutions (group C, padding 1) over [1, C, HW, HW]
     dense       1x1 convolutions C -> C over [1, C, HW, HW]
@@ -87,6 +88,21 @@ if kind in ("gap", "transpose", "concat", "gelu", "maxpool"):
         the order they are listed)"""
         nodes.append(helper.make_node("Relu", [f"i{j}"], [f"x{j}"], name=f"relu{j}"))
 
+    def reduce(j, dims):
+        """z_j = y_j x v, a product with a column of ones over the last axis,
+        the graph's output: the kernel writes an intermediate tensor, as a
+        model's kernels do, which onnxruntime's memory plan reuses run after
+        run; a graph output it allocates anew each run, and writing that
+        costs more (a Concat of two [1, 64, 56, 56] took 48 us writing an
+        intermediate, 138 us writing a graph output). A MatMul, because its
+        transpose optimizer pushes a Transpose through a reduction, and the
+        Transposes would be gone"""
+        last = dims[-1]
+        if f"ones{last}" not in [t.name for t in inits]:
+            weight(f"ones{last}", np.ones((last, 1)))
+        nodes.append(helper.make_node("MatMul", [f"y{j}", f"ones{last}"], [f"z{j}"], name=f"reduce{j}"))
+        outs.append(tensor(f"z{j}", dims[:-1] + [1]))
+
     relu(0)
     if kind == "gelu":
         for name, v in (("sqrt2", np.sqrt(2)), ("one", 1.0), ("half", 0.5)):
@@ -96,26 +112,26 @@ if kind in ("gap", "transpose", "concat", "gelu", "maxpool"):
             relu(j + 1)
         if kind == "gap":
             nodes.append(helper.make_node("GlobalAveragePool", [f"x{j}"], [f"y{j}"], name=f"gap{j}"))
-            outs.append(tensor(f"y{j}", [1, c, 1, 1]))
+            reduce(j, [1, c, 1, 1])
         elif kind == "maxpool":
             nodes.append(helper.make_node("MaxPool", [f"x{j}"], [f"y{j}"], name=f"maxpool{j}",
                                           kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]))
-            outs.append(tensor(f"y{j}", [1, c, (hw - 1) // 2 + 1, (hw - 1) // 2 + 1]))
+            reduce(j, [1, c, (hw - 1) // 2 + 1, (hw - 1) // 2 + 1])
         elif kind == "transpose":
             nodes.append(helper.make_node("Transpose", [f"x{j}"], [f"y{j}"], name=f"transpose{j}",
                                           perm=[0, 2, 1, 3]))
-            outs.append(tensor(f"y{j}", [1, hw, c, hw]))
+            reduce(j, [1, hw, c, hw])
         elif kind == "gelu":
             nodes += [helper.make_node("Div", [f"x{j}", "sqrt2"], [f"d{j}"], name=f"div{j}"),
                       helper.make_node("Erf", [f"d{j}"], [f"e{j}"], name=f"erf{j}"),
                       helper.make_node("Add", [f"e{j}", "one"], [f"a{j}"], name=f"add{j}"),
                       helper.make_node("Mul", [f"x{j}", f"a{j}"], [f"m{j}"], name=f"mul{j}"),
                       helper.make_node("Mul", [f"m{j}", "half"], [f"y{j}"], name=f"half{j}")]
-            outs.append(tensor(f"y{j}", shape))
+            reduce(j, shape)
         else:
             nodes.append(helper.make_node("Concat", [f"x{j}", f"x{j + 1}"], [f"y{j}"], name=f"concat{j}",
                                           axis=1))
-            outs.append(tensor(f"y{j}", [1, 2 * c, hw, hw]))
+            reduce(j, [1, 2 * c, hw, hw])
 else:
     if kind == "layernorm":
         shape = [1, hw, c]
