@@ -15,12 +15,7 @@ setup() {
 # vector kernels at 0.25 and memory at 0.5 of the bandwidths: $R0 without
 # class keys, $R with a rate for every class.
 class_core() {
-	P=$BATS_TEST_TMPDIR/core.yaml
-	R0=$BATS_TEST_TMPDIR/rt0.yaml
-	R=$BATS_TEST_TMPDIR/rt.yaml
-	cp "$BATS_TEST_DIRNAME/data/hw/round-core.yaml" "$P"
-	cp "$BATS_TEST_DIRNAME/data/hw/round-runtime.yaml" "$R0"
-	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
+	round_profiles round-core round-runtime
 	sed -i 's/^  memory: 0.5$/&\n  elementwise: 0.4\n  transcendental: 0.3\n  row: 0.25\n  pool: 0.2\n  move: 0.1\n  gemv: 0.4/' "$R"
 }
 

@@ -16,12 +16,7 @@ setup() {
 # at 0.25, memory at 0.5: $R0 without the thread keys, $R with them (a kernel
 # splits from 20 us of one thread's time on, a split costs 1 us).
 thread_core() {
-	P=$BATS_TEST_TMPDIR/core2.yaml
-	R0=$BATS_TEST_TMPDIR/rt0.yaml
-	R=$BATS_TEST_TMPDIR/rt.yaml
-	cp "$BATS_TEST_DIRNAME/data/hw/round-core2.yaml" "$P"
-	cp "$BATS_TEST_DIRNAME/data/hw/round-runtime.yaml" "$R0"
-	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
+	round_profiles round-core2 round-runtime
 	printf 'parallel_min_s: 20u\nparallel_s: 1u\n' >> "$R"
 }
 

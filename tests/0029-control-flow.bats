@@ -17,12 +17,7 @@ setup() {
 # 1 GB/s, no launch cost. Runtimes with kernel_s 1 us and run_s 10 us: $R0
 # without subgraph_s, $R with subgraph_s 5 us.
 ctl_core() {
-	P=$BATS_TEST_TMPDIR/core1.yaml
-	R0=$BATS_TEST_TMPDIR/rt0.yaml
-	R=$BATS_TEST_TMPDIR/rt.yaml
-	cp "$BATS_TEST_DIRNAME/data/hw/round-core1.yaml" "$P"
-	cp "$BATS_TEST_DIRNAME/data/hw/round-dispatch.yaml" "$R0"
-	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
+	round_profiles round-core1 round-dispatch
 	printf 'subgraph_s: 5u\n' >> "$R"
 }
 
@@ -128,6 +123,6 @@ EOF
 	if_stream | gp-partition | sed 's/^\(subgraph\t1\t.*\)\t2\t1$/\1\t2x\t1/' > "$BATS_TEST_TMPDIR/bad.gp"
 	run -0 grep -c $'\t2x\t1$' "$BATS_TEST_TMPDIR/bad.gp"
 	assert_output 1
-	run --separate-stderr gp-roofline -H "$BATS_TEST_TMPDIR/core1.yaml" -R "$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/bad.gp"
+	run --separate-stderr gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/bad.gp"
 	fails_cleanly "gp-roofline: stdin: subgraph 1: body_kernels '2x' is not a count"
 }

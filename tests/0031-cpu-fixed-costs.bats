@@ -18,12 +18,7 @@ setup() {
 # runtimes, kernel_s 1 us and run_s 10 us: $R0 without the keys, $R with
 # conv_call_s 2 us and conv_group_s 0.5 us.
 conv_core() {
-	P=$BATS_TEST_TMPDIR/core1.yaml
-	R0=$BATS_TEST_TMPDIR/rt0.yaml
-	R=$BATS_TEST_TMPDIR/rt.yaml
-	cp "$BATS_TEST_DIRNAME/data/hw/round-core1.yaml" "$P"
-	cp "$BATS_TEST_DIRNAME/data/hw/round-dispatch.yaml" "$R0"
-	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
+	round_profiles round-core1 round-dispatch
 	printf 'conv_call_s: 2u\nconv_group_s: 500n\n' >> "$R"
 }
 

@@ -74,3 +74,15 @@ shape_of() {
 	awk -F'\t' -v n="$1" '$1 == "#tensor" { for (i = 2; i <= NF; i++) c[$i] = i; next }
 		$1 == "tensor" && $c["name"] == n { print $c["dtype"], $c["shape"] }' "$S"
 }
+
+# round_profiles CORE RUNTIME: the made-up chip tests/data/hw/CORE.yaml as $P,
+# the made-up runtime tests/data/hw/RUNTIME.yaml as $R0, and a copy of it named
+# rt as $R, for a test to add the keys it is about to
+round_profiles() {
+	P=$BATS_TEST_TMPDIR/$1.yaml
+	R0=$BATS_TEST_TMPDIR/rt0.yaml
+	R=$BATS_TEST_TMPDIR/rt.yaml
+	cp "$BATS_TEST_DIRNAME/data/hw/$1.yaml" "$P"
+	cp "$BATS_TEST_DIRNAME/data/hw/$2.yaml" "$R0"
+	sed 's/^name: rt0$/name: rt/' "$R0" > "$R"
+}
