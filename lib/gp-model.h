@@ -353,6 +353,15 @@ struct gp_runtime {
 	 * thread is below parallel_min_s runs on one thread; one it splits pays
 	 * parallel_s; 0: not given (every kernel splits, for nothing) */
 	double parallel_min_s, parallel_s;
+	/* the ops whose kernels it splits over all its threads whatever their
+	 * size, and those it never splits (each a list of op types, matched
+	 * against a kernel's first op; NULL: none): neither follows
+	 * parallel_min_s */
+	const char *split_always, *split_never;
+	/* a matrix kernel (one with products) not in either list splits as
+	 * MLAS's GEMM does: floor(M N K / split_gemm_macs) + 1 pieces a product,
+	 * at least one a product of a batch; 0: not given (its cost decides) */
+	double split_gemm_macs;
 	/* it runs a control node's bodies as graphs of their own (subgraph_s
 	 * given): every node of a body is a kernel (kernel_s), and every run of a
 	 * body costs subgraph_s more; else a control node is one kernel */
@@ -397,6 +406,11 @@ struct gp_kernel {
 	double resident;                    /* bytes the model keeps across a run (weights + largest
 	                                     * activations): where weights live between runs */
 	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
+	const char *ops;                    /* its op types, gp-partition's ops field ("Conv+Relu"), or
+	                                     * the op a LayerNorm or Softmax written out runs as; NULL */
+	double items;                       /* the pieces a runtime that splits by op type divides it
+	                                     * into: rows of a row kernel (batch x spatial), else
+	                                     * batch x channels; <= 0 unknown */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
 	double conv_calls, conv_groups;     /* 1-D Conv calls and their groups (struct gp_sub) */
 	const struct gp_gemm *conv_gemm;    /* its generic Convs' products as they run them (struct

@@ -1,6 +1,7 @@
 /* hw-runtime.c - a runtime profile, hw/runtime/NAME.yaml: what a runtime adds
  * to a chip (docs/hardware.md), read and checked into struct gp_runtime
  */
+#include <ctype.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -9,8 +10,8 @@
 
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
-	"efficiency", "parallel_min_s", "parallel_s", "subgraph_s", "conv_call_s",
-	"conv_group_s", "conv_columns", "sources", NULL,
+	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs",
+	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "sources", NULL,
 };
 
 /* a list of words, each one of allowed; joined by ',' into an arena string */
@@ -35,6 +36,33 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 			gp_yaml_bad(R, w, "'%s': '%s' is not one of %s%s%s%s%s...", path, x, allowed[0],
 			    allowed[1] ? ", " : "", allowed[1] ? allowed[1] : "", allowed[1] && allowed[2] ? ", " : "",
 			    allowed[1] && allowed[2] ? allowed[2] : "");
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+		gp_buf_printf(&b, "%s%s", b.len ? "," : "", gp_yaml_text(R, gp_yaml_node(R, *it), path));
+	s = gp_arena_strdup(&R->h->arena, b.buf ? b.buf : "");
+	gp_buf_release(&b);
+	return s;
+}
+
+/* a list of op types (ONNX names: letters, digits, '_'), joined by ',' into
+ * an arena string */
+static const char *
+op_list(struct rd *R, yaml_node_t *v, const char *path)
+{
+	struct gp_buf b = {0};
+	yaml_node_item_t *it;
+	const char *s, *p;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		gp_yaml_bad(R, v, "'%s' must be a list of op types, e.g. [MaxPool, LayerNormalization]", path);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *w = gp_yaml_node(R, *it);
+		const char *x = gp_yaml_text(R, w, path);
+
+		for (p = x; *p && (isalnum((unsigned char)*p) || *p == '_'); p++)
+			;
+		if (!*x || *p)
+			gp_yaml_bad(R, w, "'%s': '%s' is not an op type", path, x);
 	}
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
 		gp_buf_printf(&b, "%s%s", b.len ? "," : "", gp_yaml_text(R, gp_yaml_node(R, *it), path));
@@ -98,6 +126,12 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->parallel_min_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "parallel_s"))
 		rt->parallel_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "split_always"))
+		rt->split_always = op_list(R, v, path);
+	else if (!strcmp(key, "split_never"))
+		rt->split_never = op_list(R, v, path);
+	else if (!strcmp(key, "split_gemm_macs"))
+		rt->split_gemm_macs = gp_yaml_number(R, v, path, 1, 1e15);
 	else if (!strcmp(key, "subgraph_s")) {
 		rt->subgraph_s = gp_yaml_number(R, v, path, 0, 10);
 		rt->bodies = 1;

@@ -233,6 +233,59 @@ tiled(const struct gp_hw *h, int prec, const struct gp_kernel *k, const struct g
 	o->fill = padded > 0 ? useful / padded : 1;
 }
 
+/* listed: whether s[0..n) is an item of the comma-separated list (NULL: none) */
+static int
+listed(const char *list, const char *s, size_t n)
+{
+	while (list && *list) {
+		size_t l = strcspn(list, ",");
+
+		if (l == n && !strncmp(list, s, n))
+			return 1;
+		list += l + (list[l] == ',');
+	}
+	return 0;
+}
+
+/* op_rule: how runtime rt splits a kernel whose op types are ops (its
+ * first op decides): 1 over every thread (split_always), -1 never
+ * (split_never), 0 by its cost */
+static int
+op_rule(const struct gp_runtime *rt, const char *ops)
+{
+	size_t n;
+
+	if (!ops)
+		return 0;
+	n = strcspn(ops, "+");
+	if (listed(rt->split_always, ops, n))
+		return 1;
+	if (listed(rt->split_never, ops, n))
+		return -1;
+	return 0;
+}
+
+/* gemm_pieces: the pieces runtime rt splits matrix kernel k into, as MLAS's
+ * GEMM does (sgemm.cpp MlasGemmBatch): floor(M N K / split_gemm_macs) + 1
+ * for one product, shared among a batch of them but at least one each; the
+ * most of its products' */
+static double
+gemm_pieces(const struct gp_runtime *rt, const struct gp_kernel *k)
+{
+	double most = 1, p;
+	int i;
+
+	for (i = 0; i < k->ngemm; i++) {
+		const struct gp_gemm *g = &k->gemm[i];
+		double b = g->b > 0 ? (double)g->b : 1;
+
+		p = floor((double)g->m * (double)g->n * (double)g->k / rt->split_gemm_macs) + 1;
+		p = ceil(p / b) * b;
+		most = fmax(most, p);
+	}
+	return most;
+}
+
 void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
@@ -346,12 +399,24 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * from 210,000 on; parallel_min_s is that threshold as one thread's time,
 	 * so a kernel taking t on one thread gets floor(2.1 t / parallel_min_s -
 	 * 0.1) of the units, each with its share of the units and bandwidths. One
-	 * it splits pays for handing the work to the others and joining them. */
-	if (cpu && h->rt && h->units > 1 && (h->rt->parallel_min_s > 0 || h->rt->parallel_s > 0)) {
+	 * it splits pays for handing the work to the others and joining them.
+	 * Its kernels of some ops follow no cost model: those of split_always
+	 * take every unit (one a piece at most: a row of a LayerNorm, a channel
+	 * of a pool), those of split_never one, and its other matrix kernels
+	 * the pieces its GEMM makes of them (split_gemm_macs). */
+	if (cpu && h->rt && h->units > 1 && (h->rt->parallel_min_s > 0 || h->rt->parallel_s > 0 ||
+	    h->rt->split_always || h->rt->split_never || h->rt->split_gemm_macs > 0)) {
 		double t1 = fmax(m->compute_s, m->memory_s) * h->units;
+		int rule = op_rule(h->rt, k->ops);
 
 		nth = h->units;
-		if (h->rt->parallel_min_s > 0)
+		if (rule > 0)
+			nth = k->items >= 1 ? fmin(h->units, k->items) : h->units;
+		else if (rule < 0)
+			nth = 1;
+		else if (h->rt->split_gemm_macs > 0 && k->ngemm > 0 && k->gemm)
+			nth = fmin(h->units, gemm_pieces(h->rt, k));
+		else if (h->rt->parallel_min_s > 0)
 			nth = fmin(h->units, fmax(1, floor(2.1 * t1 / h->rt->parallel_min_s - 0.1)));
 		if (t1 <= 0)
 			nth = 1;

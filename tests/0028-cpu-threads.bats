@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
-# A CPU runtime on more than one thread (parallel_min_s, parallel_s;
-# lib/mapping.c, docs/roofline.md "Threads"): onnxruntime keeps a kernel
-# whose work is small on the calling thread and splits a larger one over as
-# many threads as its cost model gives, each split paying parallel_s. Kernels
+# A CPU runtime on more than one thread (parallel_min_s, parallel_s,
+# split_always, split_never; lib/mapping.c, docs/roofline.md "Threads"):
+# onnxruntime keeps a kernel whose work is small on the calling thread and
+# splits a larger one over as many threads as its cost model gives, each
+# split paying parallel_s; the kernels of some ops split whatever their size,
+# others never. Kernels
 # worked out by hand on a made-up two-core CPU, and a runtime without the
 # keys, or a one-core profile, giving today's figures.
 
@@ -117,4 +119,90 @@ map() {
 		$1 == "subgraph" { l = $(c["latency_s"]); if (FNR == NR) a[$2] = l; else if (l + 1e-12 < a[$2]) bad++ }
 		END { print bad + 0 }' "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
 	assert_output 0
+}
+
+# The same runtime, saying which ops split whatever their size and which never
+# do (split_always, split_never): the kernel's first op type decides
+split_core() {
+	thread_core
+	printf 'split_always: [MaxPool, LayerNormalization]\nsplit_never: [Slice]\n' >> "$R"
+}
+
+@test "cpu threads: split_always and split_never are lists of op types; anything else is refused" {
+	split_core
+	run -0 gp-roofline --check-runtime "$R"
+	sed 's/^split_never: \[Slice\]$/split_never: [Sl-ice]/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "'split_never': 'Sl-ice' is not an op type"
+	sed 's/^split_always: .*$/split_always: MaxPool/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "'split_always' must be a list of op types"
+}
+
+@test "cpu threads: a small kernel of split_always splits, and pays parallel_s (by hand)" {
+	split_core
+	# the small Mul's bytes as a MaxPool over 64 channels: 4,096 B read and written, in the
+	# L2: 8,192 B / (200 GB/s x 0.5) = 81.92 ns on both cores, where its cost alone would keep
+	# it on one thread (163.84 ns, far below 20 us); plus the 1 us of the split, which is
+	# most of its time: bound by what it costs to start, which a runtime calls dispatch
+	run -0 map "$P" "$R" "0 4096 4096 0 1024 4 0 . pool MaxPool 64"
+	assert_output "$(printf '0\t8.192e-08\t1.08192e-06\tnone\t0\t1\t1\t0x0x0\tdispatch')"
+	# a Mul of the same bytes keeps to its cost: one thread, no split
+	run -0 map "$P" "$R" "0 4096 4096 0 1024 4 0 . elementwise Mul 64"
+	assert_output "$(printf '0\t1.6384e-07\t1.6384e-07\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth on 1 thread')"
+	# a LayerNorm of one row has one piece: one thread, whatever the list says
+	run -0 map "$P" "$R" "0 4096 4096 0 1024 4 0 . row LayerNormalization+Relu 1"
+	assert_output "$(printf '0\t1.6384e-07\t1.6384e-07\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth on 1 thread')"
+}
+
+@test "cpu threads: a large kernel of split_never stays on one thread (by hand)" {
+	split_core
+	# the large Mul's bytes as a Slice: 335.54432 us on both cores (above), twice that on
+	# one, and no split cost
+	run -0 map "$P" "$R" "0 4194304 4194304 0 1048576 4 0 . move Slice 1"
+	assert_output "$(printf '0\t0.000671089\t0.000671089\tnone\t0\t1\t1\t0x0x0\tdram bandwidth on 1 thread')"
+	# a Concat of them follows its cost: both cores
+	run -0 map "$P" "$R" "0 4194304 4194304 0 1048576 4 0 . move Concat 1"
+	assert_output "$(printf '0\t0.000335544\t0.000336544\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
+}
+
+@test "cpu threads: a LayerNorm written out splits as the LayerNormalization a runtime runs it as" {
+	split_core
+	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 |
+		gp-partition --fuse=onnxruntime-cpu > "$BATS_TEST_TMPDIR/p"
+	# its 4 layer norms: ReduceMean+Sub+...+Add, kind layernorm, 8 rows each
+	lim() {
+		gp-roofline -H "$P" -R "$1" -p fp32 < "$BATS_TEST_TMPDIR/p" |
+			awk -F'\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) c[$i] = i }
+				$1 == "subgraph" && $(c["kind"]) == "layernorm" { print $(c["ops"]) "\t" $(c["spatial"]) "\t" $(c["limit"]) }' |
+			sort | uniq -c | sed 's/^ *//'
+	}
+	run -0 lim "$R"
+	assert_output "4 ReduceMean+Sub+Pow+ReduceMean+Add+Sqrt+Div+Mul+Add	8	dispatch"
+	# without the lists, their cost keeps them on one thread
+	thread_core
+	run -0 lim "$R"
+	assert_output "4 ReduceMean+Sub+Pow+ReduceMean+Add+Sqrt+Div+Mul+Add	8	vector unit on 1 thread"
+}
+
+@test "cpu threads: with split_gemm_macs a matrix kernel splits as MLAS's GEMM does (by hand)" {
+	thread_core
+	# without the key, its cost keeps a 16 x 64 x 64 product on one thread (1.6384 us of
+	# compute on one core, below 20 us)
+	run -0 map "$P" "$R" "131072 4096 4096 16384 1024 4 0 1x16x64x64 other MatMul 16"
+	assert_output "$(printf '1.6384e-06\t2.4576e-07\t1.6384e-06\tmatrix\t0\t1\t1\t0x0x0\tmatrix unit on 1 thread')"
+	printf 'split_gemm_macs: 65536\n' >> "$R"
+	# 16 x 64 x 64 = 65,536 multiply-adds: floor(65536 / 65536) + 1 = 2 pieces, both cores:
+	# 131,072 FLOPs at 200 G x 0.8 = 0.8192 us (its 24,576 B from the L2 at the chip's 200
+	# GB/s, 0.12288 us, do not bound it), plus the 1 us of the split (most of it: dispatch)
+	run -0 map "$P" "$R" "131072 4096 4096 16384 1024 4 0 1x16x64x64 other MatMul 16"
+	assert_output "$(printf '8.192e-07\t1.2288e-07\t1.8192e-06\tmatrix\t0\t1\t1\t0x0x0\tdispatch')"
+	# 8 x 64 x 64: 32,768 multiply-adds, 1 piece: one core, 65,536 FLOPs at 100 G x 0.8 =
+	# 0.8192 us; 20,480 B at 100 GB/s = 0.2048 us
+	run -0 map "$P" "$R" "65536 2048 2048 16384 512 4 0 1x8x64x64 other MatMul 8"
+	assert_output "$(printf '8.192e-07\t2.048e-07\t8.192e-07\tmatrix\t0\t1\t1\t0x0x0\tmatrix unit on 1 thread')"
+	# a batch of 4 of them: at least a piece each, 4, of which 2 cores take 2
+	run -0 map "$P" "$R" "262144 8192 8192 16384 2048 4 0 4x8x64x64 other MatMul 32"
+	assert_line --regexp "	matrix unit$|	dispatch$"
+	refute_output --partial "on 1 thread"
 }

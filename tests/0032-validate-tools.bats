@@ -5,7 +5,9 @@
 # predict compares, as it compares each model's fastest runs), less the
 # profiler's own time per node (--node-overhead). Worked by hand on a made-up
 # profile of four nodes, two with no gp kernel: a layout reorder, which is
-# data movement, and a Reshape, a view onnxruntime runs (`runtime`).
+# data movement, and a Reshape, a view onnxruntime runs (`runtime`). With
+# --splits, which kernels onnxruntime split over its threads (its profiler
+# lists the thread pool's blocks for them) beside those gp splits.
 
 setup() {
 	load test_helper
@@ -58,4 +60,32 @@ prof\truntime\t0\t0\t0\t.')"
 	printf '##gp\t1\n#subgraph\tid\tkind\nsubgraph\t1\tconv2d\n##end\t1\n' > "$BATS_TEST_TMPDIR/bare.gp"
 	run -1 "$K" "$P" "$BATS_TEST_TMPDIR/bare.gp"
 	assert_output --partial "no latency_s (run gp-roofline first)"
+}
+
+@test "kernel-classes --splits: which kernels onnxruntime split (its thread pool's blocks), beside gp's" {
+	# three runs each: the conv split in all, the Transpose in one (not most), a MaxPool in
+	# two; gp: the conv on every thread, the Transpose on one, the MaxPool bound by its dispatch
+	{
+		printf '['
+		sep=
+		for e in conv:Conv:1 conv:Conv:1 conv:Conv:1 t:Transpose:1 t:Transpose:0 t:Transpose:0 \
+		    mp:MaxPool:1 mp:MaxPool:1 mp:MaxPool:0 ReorderOutput:ReorderOutput:1; do
+			IFS=: read -r n op b <<< "$e"
+			blocks=
+			[ "$b" = 0 ] || blocks='"block_size": [10, 12]'
+			printf '%s{"cat": "Node", "name": "%s_kernel_time", "dur": 5, "args": {"op_name": "%s", "thread_scheduling_stats": {"main_thread": {%s}}}}' \
+			    "$sep" "$n" "$op" "$blocks"
+			sep=', '
+		done
+		printf ']\n'
+	} > "$P"
+	printf '##gp\t1\n#node\tname\top\tsubgraph\nnode\tconv\tConv\t1\nnode\tt\tTranspose\t2\nnode\tmp\tMaxPool\t3\n' > "$S"
+	printf '#subgraph\tid\tkind\tlatency_s\tlimit\nsubgraph\t1\tconv2d\t1e-4\tmatrix%%20unit\n' >> "$S"
+	printf 'subgraph\t2\ttranspose\t1e-5\tl2%%20bandwidth%%20on%%201%%20thread\nsubgraph\t3\tmaxpool\t1e-6\tdispatch\n##end\t6\n' >> "$S"
+	run -0 "$K" --splits "$P" "$S"
+	assert_output "$(printf '#op\tnodes\tort_split\tgp_split\tagree\tgp_unknown
+Conv\t1\t1\t1\t1\t0
+MaxPool\t1\t1\t0\t0\t1
+Transpose\t1\t0\t0\t1\t0
+all\t3\t2\t1\t2\t1')"
 }

@@ -3,9 +3,11 @@
  *   t-mapping PROFILE PRECISION [RUNTIME] < KERNELS
  *
  * Each input line is one kernel: FLOPS RD WR WT THREADS ELEM RESIDENT GEMM
- * [CLASS] (bytes read, written and of weights; bytes per element; GEMM
- * "." or BxMxNxK;...; its class as gp-partition writes it: elementwise, row,
- * ...). Each output line: compute_s memory_s latency_s unit tiles
+ * [CLASS [OPS [ITEMS]]] (bytes read, written and of weights; bytes per
+ * element; GEMM "." or BxMxNxK;...; its class as gp-partition writes it:
+ * elementwise, row, ...; its op types as gp-partition's ops field, such as
+ * Conv+Relu; the pieces a runtime that splits by op type divides it into).
+ * Each output line: compute_s memory_s latency_s unit tiles
  * split fill tile limit, tab-separated, floats to 6 significant digits.
  */
 #include <stdlib.h>
@@ -31,16 +33,21 @@ main(int argc, char **argv)
 		struct gp_kernel k;
 		struct gp_mapped m;
 		struct gp_gemm g[GP_GEMM_MAX];
-		char gemm[2048], cls[64];
+		char gemm[2048], cls[64], ops[256];
 		int n;
 
 		memset(&k, 0, sizeof k);
-		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s", &k.flops, &k.rd, &k.wr, &k.wt,
-		    &k.threads, &k.elem, &k.resident, gemm, cls);
+		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s %255s %lf", &k.flops, &k.rd, &k.wr,
+		    &k.wt, &k.threads, &k.elem, &k.resident, gemm, cls, ops, &k.items);
 		if (n < 8)
-			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM [CLASS]", line);
-		if (n == 9)
+			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM [CLASS [OPS [ITEMS]]]",
+			    line);
+		if (n >= 9)
 			k.cls = gp_kclass_from_name(cls);
+		if (n >= 10)
+			k.ops = ops;
+		if (n < 11)
+			k.items = -1;
 		if ((k.ngemm = gp_gemm_parse(gemm, g, GP_GEMM_MAX)) < 0)
 			gp_die("stdin: '%s' is not a GEMM list", gemm);
 		k.gemm = g;
