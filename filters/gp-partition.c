@@ -401,9 +401,15 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	size_t k;
 
 	gp_graph_build(&g, s);
-	/* gp-shape's header says its shapes are inferred; without it (gp-load |
+	/* gp-shape's header says its shapes are inferred, and whether the
+	 * model's were fixed before it bound any; without it (gp-load |
 	 * gp-partition) they are inferred here, the one time */
-	if (!gp_hdr_get(s, "shape")) {
+	if (gp_hdr_get(s, "shape")) {
+		const char *dyn = gp_hdr_field(s, "shape", "dynamic");
+
+		o.dynamic = dyn && !strcmp(dyn, "1");
+	} else {
+		o.dynamic = gp_graph_dynamic(&g);
 		gp_kv_roles(&g);
 		gp_infer(&g, GP_INFER_QUIET);
 		gp_graph_store(&g);
@@ -493,7 +499,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const struct gp_cmd cmd = {usage, help, "", opts};
-	struct gp_part_opts o = {0, 0, 0};
+	struct gp_part_opts o = {0, 0, 0, 0};
 	const char *rtname = NULL;
 	struct gp_input in;
 	struct gp_stream s;

@@ -126,10 +126,14 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 {
 	struct gp_graph g;
 	const char **fixed = gp_xcalloc((size_t)ninput + 1, sizeof *fixed);
-	int i, unknown;
+	const char *was = gp_hdr_field(s, "shape", "dynamic");
+	int i, unknown, dynamic;
 
 	gp_graph_build(&g, s);
 	gp_kv_roles(&g);        /* from the graph as it came: before dims are bound */
+	/* the model's shapes as a runtime loading it sees them: fixed, or not
+	 * before it runs (what a gp-shape before this one bound counts too) */
+	dynamic = gp_graph_dynamic(&g) || (was && !strcmp(was, "1"));
 	for (i = 0; i < ndef; i++)
 		if (gp_bind(&g, defs[i].name, defs[i].v) == 0 && batch < 0)
 			gp_warn("%s: -D %s=%lld: no dim is named '%s'", s->src, defs[i].name,
@@ -144,7 +148,7 @@ shape(struct gp_stream *s, const struct def *defs, int ndef, int64_t batch, int 
 	unknown = gp_infer(&g, strict ? GP_INFER_STRICT : 0);
 	gp_graph_store(&g);
 	/* what tells gp-partition that shapes were inferred (docs/format.md) */
-	gp_hdr_set(s, "shape", gp_arena_printf(&s->arena, "unknown=%d", unknown));
+	gp_hdr_set(s, "shape", gp_arena_printf(&s->arena, "unknown=%d\tdynamic=%d", unknown, dynamic));
 	if (sweephdr) {
 		/* a sweep of a sweep: both sets of dims */
 		const char *had = gp_hdr_get(s, "sweep");

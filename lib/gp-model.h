@@ -89,6 +89,9 @@ struct gp_part_opts {
 	int fuse;                           /* fuse as an inference compiler would */
 	int dtype;                          /* count floating tensors at this dtype; 0: as they are */
 	unsigned rules;                     /* with fuse: the GP_FUSE_* rules to apply; 0: all */
+	int dynamic;                        /* the model's input dims are not all numbers (##shape
+	                                     * dynamic=1): a runtime's fusions that need fixed
+	                                     * shapes do not apply */
 };
 /* The fusion rules of --fuse (docs/counting.md), which a runtime profile names. */
 enum {

@@ -491,6 +491,8 @@ struct gp_tensor *gp_node_out(const struct gp_graph *g, const struct gp_node *n,
 int gp_node_graph(struct gp_graph *g, const struct gp_node *n, const char *key);
 /* The batch the model runs at: the leading dim of the main graph's first input; -1 if not known. */
 int64_t gp_graph_batch(const struct gp_graph *g);
+/* Whether a dim of the main graph's inputs is not a number (a name, or '?'): 1 or 0. */
+int gp_graph_dynamic(const struct gp_graph *g);
 /* The raw text of an attribute's value, or NULL. */
 const char *gp_attr_raw(struct gp_arena *a, const struct gp_node *n, const char *key);
 

@@ -573,6 +573,26 @@ gp_node_out(const struct gp_graph *g, const struct gp_node *n, int i)
 	return i >= 0 && i < n->nout && n->out[i] >= 0 ? &g->t[n->out[i]] : NULL;
 }
 
+int
+gp_graph_dynamic(const struct gp_graph *g)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < g->ntensor; i++) {
+		const struct gp_tensor *t = &g->t[i];
+
+		if (t->graph != 0 || t->kind != GP_K_INPUT)
+			continue;
+		if (t->shape.rank < 0)
+			return 1;
+		for (j = 0; j < t->shape.rank; j++)
+			if (t->shape.d[j].v < 0)
+				return 1;
+	}
+	return 0;
+}
+
 int64_t
 gp_graph_batch(const struct gp_graph *g)
 {

@@ -134,17 +134,29 @@ sole_reader(struct part *P, int i, int G)
 
 /* node i, an activation joining the dense kernel G under the activation
  * rule, is one a runtime fuses there: anything into a convolution (its
- * residual Add too: onnxruntime's NCHWc convolutions take a sum input), only
- * a bias Add, whose other operand is a constant, into a MatMul or Gemm
- * (onnxruntime's MatMulAddFusion makes a Gemm of it; a residual Add stays) */
+ * residual Add too: onnxruntime's NCHWc convolutions take a sum input);
+ * into a MatMul or Gemm only a bias Add, whose other operand is a constant
+ * (onnxruntime's MatMulAddFusion makes a Gemm of it; a residual Add stays),
+ * and not into a MatMul whose first input is not a matrix when the model's
+ * shapes are fixed only at run time (MatMulAddFusion reshapes that input to
+ * a matrix only when its shape is all numbers, matmul_add_fusion.cc); an
+ * activation into a Gemm, or a MatMul that took its bias Add and so is one
+ * (GemmActivationFusion), not into a bare MatMul */
 static int
 dense_takes(struct part *P, int i, int G)
 {
-	const struct gp_node *n = &P->g->n[i];
+	const struct gp_node *n = &P->g->n[i], *d = &P->g->n[P->first[G]];
 	int j, a = P->first[G];
 
-	if (strcmp(n->op, "Add") || !strncmp(P->cost[a].kind, "conv", 4))
+	if (!strncmp(P->cost[a].kind, "conv", 4))
 		return 1;
+	if (!strcmp(d->op, "MatMul") && strcmp(n->op, "Add"))
+		return P->last[G] != a;
+	if (strcmp(n->op, "Add"))
+		return 1;
+	if (!strcmp(d->op, "MatMul") && P->o->dynamic &&
+	    !(d->nin > 0 && d->in[0] >= 0 && P->g->t[d->in[0]].shape.rank == 2))
+		return 0;
 	for (j = 0; j < n->nin; j++) {
 		int t = n->in[j] >= 0 ? P->root[n->in[j]] : -1, p = t >= 0 ? P->g->t[t].producer : -1;
 
@@ -152,6 +164,24 @@ dense_takes(struct part *P, int i, int G)
 			return 0;
 	}
 	return 1;
+}
+
+/* bias_add: node i is an Add of a constant (a bias) to an activation */
+static int
+bias_add(struct part *P, int i)
+{
+	const struct gp_node *n = &P->g->n[i];
+	int j, c = 0, x = 0;
+
+	for (j = 0; j < n->nin; j++) {
+		int t = n->in[j] >= 0 ? P->root[n->in[j]] : -1;
+
+		if (t >= 0 && P->isconst[t])
+			c++;
+		else if (t >= 0)
+			x++;
+	}
+	return !strcmp(n->op, "Add") && c == 1 && x == 1;
 }
 
 /* group G starts a LayerNorm written out, as onnxruntime's LayerNormFusion
@@ -164,22 +194,28 @@ layernorm(struct part *P, int G)
 
 /* node i, element-wise, continues group G along an activation onnxruntime
  * fuses by name, written out: GELU (Div, Erf, Add, Mul, Mul: GeluFusion,
- * a Gelu kernel) or SiLU (Sigmoid, Mul: QuickGeluFusion), the group's ops
- * and i's a prefix of one; or i is an activation after a
- * BatchNormalization, which onnxruntime's NCHWc transformer makes a
- * depthwise convolution with the activation fused */
+ * a Gelu kernel), the same after the Add of a bias (a constant operand:
+ * BiasGeluFusion, a BiasGelu kernel; it runs after MatMulAddFusion, and
+ * finds the Adds that did not become a Gemm's) or SiLU (Sigmoid, Mul:
+ * QuickGeluFusion), the group's ops and i's a prefix of one; or i is an
+ * activation after a BatchNormalization, which onnxruntime's NCHWc
+ * transformer makes a depthwise convolution with the activation fused */
 static int
 along_pattern(struct part *P, int i, int G)
 {
-	static const char *const pats[][6] = {
+	static const char *const pats[][7] = {
 		{"Div", "Erf", "Add", "Mul", "Mul", NULL},
+		{"Add", "Div", "Erf", "Add", "Mul", "Mul", NULL},
 		{"Sigmoid", "Mul", NULL},
 	};
+	const struct gp_node *f = &P->g->n[P->first[G]];
 	size_t p;
 	int m, k;
 
-	if (!strcmp(P->g->n[P->first[G]].op, "BatchNormalization") && P->first[G] == P->last[G])
+	if (!strcmp(f->op, "BatchNormalization") && P->first[G] == P->last[G])
 		return activation(&P->g->n[i]) && strcmp(P->g->n[i].op, "Add") && sole_reader(P, i, G);
+	if (!strcmp(f->op, "Add") && !bias_add(P, P->first[G]))
+		return 0;
 	for (p = 0; p < sizeof pats / sizeof *pats; p++) {
 		for (m = P->first[G], k = 0; m >= 0 && pats[p][k]; m = P->next[m], k++)
 			if (strcmp(P->g->n[m].op, pats[p][k]))

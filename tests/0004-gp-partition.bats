@@ -382,13 +382,24 @@ part() {
 
 @test "--fuse=onnxruntime-cpu: a bias Add joins its MatMul, a residual Add neither it nor the LayerNorm after it" {
 	# onnxruntime's MatMulAddFusion makes a Gemm of a MatMul and the Add of a constant
-	# bias; the residual Add (two activations) and the LayerNormalization that reads it
-	# stay kernels of their own (its profile of BERT-tiny: Add 17, LayerNormalization 5,
-	# no SkipLayerNormalization); the ideal compiler fuses the residual Add
+	# bias, when the MatMul's first input is a matrix or has a shape the model fixes (it
+	# reshapes it to a matrix: matmul_add_fusion.cc); the residual Add (two activations)
+	# and the LayerNormalization that reads it stay kernels of their own; the ideal
+	# compiler fuses the residual Add. BERT-tiny's inputs are [batch,seq]: dims fixed only
+	# at run time (gp-shape's ##shape says dynamic=1), and its MatMuls read [1,32,128]:
+	# the bias Adds stay too (its profile: MatMul 14 and FusedMatMul 2, Add 17,
+	# BiasGelu 2, LayerNormalization 5, no Gemm, no SkipLayerNormalization)
 	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 > "$BATS_TEST_TMPDIR/shaped"
+	run -0 grep '^##shape' "$BATS_TEST_TMPDIR/shaped"
+	assert_output "$(printf '##shape\tunknown=0\tdynamic=1')"
 	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
 	run -0 col /layers.0/attn_out/MatMul ops
-	assert_output "MatMul+Add"
+	assert_output "MatMul"
+	run -0 col /layers.0/attn_out/Add ops
+	assert_output "Add"
+	run -0 awk -F'\t' '$1 == "subgraph" && $5 ~ /^(MatMul|Add)/ { n[$5]++ } END { for (k in n) print k, n[k] }' "$S"
+	assert_line "MatMul 16"
+	assert_line "Add 17"
 	run -0 col /layers.0/Add_1 ops
 	assert_output "Add"
 	run -0 col /layers.0/attn_norm/LayerNormalization ops
@@ -396,6 +407,19 @@ part() {
 	gp-partition --fuse < "$BATS_TEST_TMPDIR/shaped" > "$S"
 	run -0 col /layers.0/attn_out/MatMul ops
 	assert_output "MatMul+Add+Add"
+	# the same model exported at a fixed [1,32]: dynamic=0, and the bias Adds join
+	gp-load "$DATA/bert-tiny.onnx" | sed 's/\[batch,seq\]/[1,32]/' | gp-shape > "$BATS_TEST_TMPDIR/static"
+	run -0 grep '^##shape' "$BATS_TEST_TMPDIR/static"
+	assert_output "$(printf '##shape\tunknown=0\tdynamic=0')"
+	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/static" > "$S"
+	run -0 col /layers.0/attn_out/MatMul ops
+	assert_output "MatMul+Add"
+	run -0 col /layers.0/Add_1 ops
+	assert_output "Add"
+	# gp-partition inferring the shapes itself sees the same
+	gp-load "$DATA/bert-tiny.onnx" | gp-partition --fuse=onnxruntime-cpu 2>/dev/null > "$S"
+	run -0 col /layers.0/attn_out/MatMul ops
+	assert_output "MatMul"
 	# a LayerNorm written out is still one kernel under the norm rule: its reductions
 	# join the kernel that starts with the first of them, not the Add before it
 	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 | gp-partition --fuse=onnxruntime-cpu > "$S"
@@ -409,10 +433,18 @@ part() {
 	# the patterns rule: GELU written out (Div, Erf, Add, Mul, Mul: onnxruntime's Gelu)
 	# is one kernel; BERT's mask arithmetic (Cast, Sub, Mul) is three, as onnxruntime
 	# runs them; the ideal compiler fuses the mask into one
+	# after the Add of a bias that did not join its MatMul (dynamic dims, above), it is
+	# one kernel with that Add (onnxruntime's BiasGeluFusion: BiasGelu); at fixed dims
+	# the Add went into the MatMul's Gemm and the GELU is a kernel of its own
 	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 > "$BATS_TEST_TMPDIR/shaped"
 	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /layers.0/ffn_in/Add ops
+	assert_output "Add+Div+Erf+Add+Mul+Mul"
+	gp-load "$DATA/bert-tiny.onnx" | sed 's/\[batch,seq\]/[1,32]/' | gp-shape |
+		gp-partition --fuse=onnxruntime-cpu > "$S"
 	run -0 col /layers.0/act/Div ops
 	assert_output "Div+Erf+Add+Mul+Mul"
+	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
 	run -0 col /Cast_1 ops
 	assert_output Cast
 	run -0 col /Sub ops
