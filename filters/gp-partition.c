@@ -296,6 +296,7 @@ fuse_runtime(struct gp_part_opts *o, const char *spec, const char **name)
 		gp_die("%s: 'fuse': '%s' names a rule gp-partition does not know", h.rt->path, h.rt->fuse);
 	o->rules = (unsigned)r;
 	o->fuse = r != 0;
+	o->nchwc_block = h.rt->nchwc_block;
 	/* the runtime's name outlives its profile */
 	*name = gp_xstrdup(h.rt->name);
 	gp_hw_release(&h);
@@ -499,7 +500,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const struct gp_cmd cmd = {usage, help, "", opts};
-	struct gp_part_opts o = {0, 0, 0, 0};
+	struct gp_part_opts o = {0, 0, 0, 0, 0};
 	const char *rtname = NULL;
 	struct gp_input in;
 	struct gp_stream s;

@@ -92,6 +92,9 @@ struct gp_part_opts {
 	int dynamic;                        /* the model's input dims are not all numbers (##shape
 	                                     * dynamic=1): a runtime's fusions that need fixed
 	                                     * shapes do not apply */
+	int nchwc_block;                    /* with --fuse=RUNTIME, its nchwc_block: a 2-D Conv its
+	                                     * NCHWc layout does not take runs as its generic Conv
+	                                     * (conv_calls); 0: only 1-D ones do */
 };
 /* The fusion rules of --fuse (docs/counting.md), which a runtime profile names. */
 enum {
@@ -108,6 +111,8 @@ enum {
 	GP_FUSE_PATTERNS = 256,             /* "patterns": element-wise ops join an element-wise kernel
 	                                     * only along the activations a runtime fuses by name (GELU,
 	                                     * SiLU), and an activation a BatchNormalization */
+	GP_FUSE_SCALE = 512,                /* "matmul-scale": a Mul or Div by a constant scalar of a
+	                                     * MatMul's output, its only reader, into the MatMul */
 };
 /* The rules' names, bit i's at i: "conv-bn", "epilogue", ... NULL. */
 extern const char *const gp_fuse_rule_names[];
@@ -377,6 +382,9 @@ struct gp_runtime {
 	/* its GEMM computes a generic Conv's output positions (the product's N)
 	 * in blocks of conv_columns (MLAS: 16), the rest wasted; 0: not given */
 	double conv_columns;
+	/* the channel block of its NCHWc layout, into which it rewrites the 2-D
+	 * convolutions whose channels fit it (docs/counting.md); 0: not given */
+	int nchwc_block;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the

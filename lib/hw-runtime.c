@@ -11,7 +11,7 @@
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
 	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs",
-	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "sources", NULL,
+	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "nchwc_block", "sources", NULL,
 };
 
 /* a list of words, each one of allowed; joined by ',' into an arena string */
@@ -141,6 +141,13 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->conv_group_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "conv_columns"))
 		rt->conv_columns = gp_yaml_number(R, v, path, 1, 4096);
+	else if (!strcmp(key, "nchwc_block")) {
+		double b = gp_yaml_number(R, v, path, 1, 1024);
+
+		if (b != (double)(int)b)
+			gp_yaml_bad(R, v, "'nchwc_block' must be a whole number of channels");
+		rt->nchwc_block = (int)b;
+	}
 	else if (!strcmp(key, "copy")) {
 		const char *c = words(R, v, path, copies);
 

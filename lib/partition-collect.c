@@ -300,12 +300,12 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 				s->conv_groups = gp_count_add(s->conv_groups, P->bodyg[m]);
 				for (j = 0; j < P->bodyl[m].n; j++)
 					glist_add(&cg, &P->bodyl[m].v[j], 1);
-			} else if (conv1d(n, c)) {
+			} else if (conv_generic(P, n, c)) {
 				struct gp_gemm x;
 
 				s->conv_calls = gp_count_add(s->conv_calls, 1);
-				s->conv_groups = gp_count_add(s->conv_groups, conv1d(n, c));
-				if (conv1d_gemm(g, n, c, &x))
+				s->conv_groups = gp_count_add(s->conv_groups, conv_generic(P, n, c));
+				if (conv_gemm(g, n, c, &x))
 					glist_add(&cg, &x, 1);
 			}
 			if (ops.len)

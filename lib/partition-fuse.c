@@ -88,7 +88,7 @@ activation(const struct gp_node *n)
 
 const char *const gp_fuse_rule_names[] = {
 	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", "matmul-transpose", "norm",
-	"patterns", NULL,
+	"patterns", "matmul-scale", NULL,
 };
 
 int
@@ -137,7 +137,8 @@ sole_reader(struct part *P, int i, int G)
  * residual Add too: onnxruntime's NCHWc convolutions take a sum input);
  * into a MatMul or Gemm only a bias Add, whose other operand is a constant
  * (onnxruntime's MatMulAddFusion makes a Gemm of it; a residual Add stays),
- * and not into a MatMul whose first input is not a matrix when the model's
+ * and only into a MatMul whose second input is a matrix, and not into one
+ * whose first input is not a matrix when the model's
  * shapes are fixed only at run time (MatMulAddFusion reshapes that input to
  * a matrix only when its shape is all numbers, matmul_add_fusion.cc); an
  * activation into a Gemm, or a MatMul that took its bias Add and so is one
@@ -154,6 +155,8 @@ dense_takes(struct part *P, int i, int G)
 		return P->last[G] != a;
 	if (strcmp(n->op, "Add"))
 		return 1;
+	if (!strcmp(d->op, "MatMul") && !(d->nin > 1 && d->in[1] >= 0 && P->g->t[d->in[1]].shape.rank == 2))
+		return 0;
 	if (!strcmp(d->op, "MatMul") && P->o->dynamic &&
 	    !(d->nin > 0 && d->in[0] >= 0 && P->g->t[d->in[0]].shape.rank == 2))
 		return 0;
@@ -164,6 +167,56 @@ dense_takes(struct part *P, int i, int G)
 			return 0;
 	}
 	return 1;
+}
+
+/* scaled: the operand node i scales by a constant scalar, a Mul's either
+ * factor or a Div's dividend, when i is such a scale of an activation that
+ * has dims (onnxruntime's MatMulScaleFusion, GetScaleFromNode); else -1 */
+static int
+scaled(struct part *P, int i)
+{
+	const struct gp_node *n = &P->g->n[i];
+	int j;
+
+	if (n->nin != 2 || (strcmp(n->op, "Mul") && strcmp(n->op, "Div")))
+		return -1;
+	for (j = 0; j < 2; j++) {
+		int t = n->in[j] >= 0 ? P->root[n->in[j]] : -1;
+		int x = n->in[1 - j] >= 0 ? P->root[n->in[1 - j]] : -1;
+
+		if (t < 0 || !P->isconst[t] || numel(&P->g->t[t]) != 1 || (j == 0 && strcmp(n->op, "Mul")))
+			continue;
+		if (x >= 0 && !P->isconst[x] && P->g->t[x].shape.rank > 0)
+			return x;
+	}
+	return -1;
+}
+
+/* scale: node i, joining the bare MatMul G under the matmul-scale rule,
+ * multiplies or divides its output by a constant scalar (onnxruntime's
+ * MatMulScaleFusion makes a FusedMatMul of the two, its alpha the scale; a
+ * MatMul that took its bias is a Gemm, which it leaves) */
+static int
+scale(struct part *P, int i, int G)
+{
+	int a = P->first[G], x;
+
+	if (strcmp(P->g->n[a].op, "MatMul") || P->last[G] != a)
+		return 0;
+	x = scaled(P, i);
+	return x >= 0 && P->g->t[x].producer == a;
+}
+
+/* lead_scale: MatMul i, joining group G under the matmul-scale rule, reads
+ * what G's one node, a scale by a constant scalar, made of an activation,
+ * and nothing else reads it: the same fusion, the scale before the product */
+static int
+lead_scale(struct part *P, int i, int G)
+{
+	int a = P->first[G];
+
+	return !strcmp(P->g->n[i].op, "MatMul") && P->last[G] == a && scaled(P, a) >= 0 &&
+	    sole_reader(P, i, G);
 }
 
 /* bias_add: node i is an Add of a constant (a bias) to an activation */
@@ -253,7 +306,8 @@ fits(struct part *P, int i, int G)
 			if (e != part_main_numel(P, a))
 				return 0;
 			if (!rule(P, GP_FUSE_EPILOGUE) && !(rule(P, GP_FUSE_ACTIVATION) && activation(n) &&
-			    sole_reader(P, i, G) && dense_takes(P, i, G)))
+			    sole_reader(P, i, G) && dense_takes(P, i, G)) &&
+			    !(rule(P, GP_FUSE_SCALE) && sole_reader(P, i, G) && scale(P, i, G)))
 				return 0;
 		} else if (ca != GP_C_ELEM && ca != GP_C_ROW) {
 			return 0;
@@ -268,6 +322,9 @@ fits(struct part *P, int i, int G)
 			return 0;
 		if (!(rule(P, GP_FUSE_ROW) && (ca == GP_C_ELEM || ca == GP_C_ROW)) &&
 		    !(rule(P, GP_FUSE_NORM) && layernorm(P, G)))
+			return 0;
+	} else if (ci == GP_C_DENSE && ca == GP_C_ELEM && P->o->rules && rule(P, GP_FUSE_SCALE)) {
+		if (!lead_scale(P, i, G))
 			return 0;
 	} else {
 		return 0;

@@ -97,7 +97,7 @@ bodies(struct part *P, struct gp_part *out)
 		;
 	if (gid >= g->ngraph) {
 		for (i = 0; i < g->nn && !out->convs; i++)
-			out->convs = P->member[i] && conv1d(&g->n[i], &P->cost[i]) != 0;
+			out->convs = P->member[i] && conv_generic(P, &g->n[i], &P->cost[i]) != 0;
 		return;
 	}
 	bk = gp_xcalloc(ng, sizeof *bk), br = gp_xcalloc(ng, sizeof *br);
@@ -131,10 +131,10 @@ bodies(struct part *P, struct gp_part *out)
 				/* a body's nodes are costed with their control node: a Conv's groups here */
 				memset(&c, 0, sizeof c);
 				if (P->kernel[k] && !strcmp(g->n[k].op, "Conv") && gp_op_cost(g, &g->n[k], &c) == 0 &&
-				    conv1d(&g->n[k], &c)) {
+				    conv_generic(P, &g->n[k], &c)) {
 					bc[gid] = gp_count_add(bc[gid], 1);
-					bg[gid] = gp_count_add(bg[gid], conv1d(&g->n[k], &c));
-					if (conv1d_gemm(g, &g->n[k], &c, &x))
+					bg[gid] = gp_count_add(bg[gid], conv_generic(P, &g->n[k], &c));
+					if (conv_gemm(g, &g->n[k], &c, &x))
 						glist_add(&bl[gid], &x, 1);
 				}
 				continue;
@@ -163,7 +163,7 @@ bodies(struct part *P, struct gp_part *out)
 		if (!P->member[i])
 			continue;
 		if (cls(&g->n[i]) != GP_C_CONTROL) {
-			out->convs |= conv1d(&g->n[i], &P->cost[i]) != 0;
+			out->convs |= conv_generic(P, &g->n[i], &P->cost[i]) != 0;
 			continue;
 		}
 		t = strcmp(g->n[i].op, "If") ? gp_loop_trips(g, &g->n[i]) : 1;

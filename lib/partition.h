@@ -63,10 +63,11 @@ glist_add(struct gp_glist *l, const struct gp_gemm *x, int64_t mult)
 	l->v[l->n++].b = gp_count_mul(x->b, mult);
 }
 
-/* conv1d_gemm: the GEMM of 1-D Conv node n (cost c) as a generic Conv runs
- * it, into x: 1, or 0 when not known */
+/* conv_gemm: the GEMM of Conv node n (cost c) as a generic Conv runs it
+ * (per group and image, Cout / g x output positions x Cin / g x kernel),
+ * into x: 1, or 0 when not known */
 static inline int
-conv1d_gemm(struct gp_graph *g, struct gp_node *n, const struct gp_cost *c, struct gp_gemm *x)
+conv_gemm(struct gp_graph *g, struct gp_node *n, const struct gp_cost *c, struct gp_gemm *x)
 {
 	struct gp_gemm v;
 
@@ -79,15 +80,46 @@ conv1d_gemm(struct gp_graph *g, struct gp_node *n, const struct gp_cost *c, stru
 	return 1;
 }
 
-/* conv1d: groups of node n of cost c when it is a 1-D Conv (onnxruntime's
- * generic Conv: a call, and an im2col and a GEMM per group), else 0 */
-static inline int64_t
-conv1d(const struct gp_node *n, const struct gp_cost *c)
+/* nchwc_takes: whether onnxruntime's NCHWc transformer rewrites 2-D Conv
+ * node n of g (groups grp) into its NCHWc layout of channel blocks of bs
+ * (nchwc_transformer.cc, TransformConv): a constant 4-D weight [Cout,
+ * Cin / g, kh, kw]; grouped, a Cout that is a multiple of 4, and depthwise
+ * or with both channels per group multiples of bs; ungrouped, fewer than bs
+ * input channels, or a multiple of 4 */
+static inline int
+nchwc_takes(const struct gp_graph *g, const struct gp_node *n, int64_t grp, int bs)
 {
-	if (strcmp(n->op, "Conv") || !c->kind || strncmp(c->kind, "conv1d", 6) ||
-	    (c->kind[6] && c->kind[6] != '_'))
+	const struct gp_tensor *w = n->nin > 1 && n->in[1] >= 0 ? &g->t[n->in[1]] : NULL;
+	int64_t co, ci;
+
+	if (!w || (w->kind != GP_K_INIT && w->kind != GP_K_CONST) || w->shape.rank != 4 ||
+	    w->shape.d[0].v <= 0 || w->shape.d[1].v <= 0)
 		return 0;
-	return c->groups > 0 ? c->groups : 1;
+	co = w->shape.d[0].v;
+	ci = w->shape.d[1].v;
+	if (grp > 1)
+		return co % 4 == 0 && ((ci == 1 && co == grp) || (ci % bs == 0 && co % grp == 0 &&
+		    (co / grp) % bs == 0));
+	return ci < bs || ci % 4 == 0;
+}
+
+/* conv_generic: groups of node n of cost c when onnxruntime runs it as its
+ * generic Conv (a call, and an im2col and a GEMM per group), else 0: a 1-D
+ * Conv, and with the runtime's nchwc_block a 2-D one its NCHWc layout does
+ * not take */
+static inline int64_t
+conv_generic(const struct part *P, const struct gp_node *n, const struct gp_cost *c)
+{
+	int64_t grp = c->groups > 0 ? c->groups : 1;
+
+	if (strcmp(n->op, "Conv") || !c->kind || strncmp(c->kind, "conv", 4) || !c->kind[4] ||
+	    c->kind[5] != 'd' || (c->kind[6] && c->kind[6] != '_'))
+		return 0;
+	if (c->kind[4] == '1')
+		return grp;
+	if (c->kind[4] == '2' && P->o->nchwc_block > 0 && !nchwc_takes(P->g, n, grp, P->o->nchwc_block))
+		return grp;
+	return 0;
 }
 
 static inline int64_t

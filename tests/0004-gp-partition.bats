@@ -374,7 +374,7 @@ part() {
 	run -0 col /blocks.0/Transpose ops
 	assert_output Transpose
 	# a runtime without the rule keeps it
-	sed 's/, matmul-transpose\]/]/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
+	sed 's/, matmul-transpose//' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
 	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/shaped" > "$S"
 	run -0 col /blocks.0/Transpose_3 ops
 	assert_output Transpose
@@ -387,8 +387,9 @@ part() {
 	# and the LayerNormalization that reads it stay kernels of their own; the ideal
 	# compiler fuses the residual Add. BERT-tiny's inputs are [batch,seq]: dims fixed only
 	# at run time (gp-shape's ##shape says dynamic=1), and its MatMuls read [1,32,128]:
-	# the bias Adds stay too (its profile: MatMul 14 and FusedMatMul 2, Add 17,
-	# BiasGelu 2, LayerNormalization 5, no Gemm, no SkipLayerNormalization)
+	# the bias Adds stay too (its profile: MatMul 14 and FusedMatMul 2, the scores
+	# with their scale, below; Add 17, BiasGelu 2, LayerNormalization 5, no Gemm, no
+	# SkipLayerNormalization)
 	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 > "$BATS_TEST_TMPDIR/shaped"
 	run -0 grep '^##shape' "$BATS_TEST_TMPDIR/shaped"
 	assert_output "$(printf '##shape\tunknown=0\tdynamic=1')"
@@ -398,7 +399,8 @@ part() {
 	run -0 col /layers.0/attn_out/Add ops
 	assert_output "Add"
 	run -0 awk -F'\t' '$1 == "subgraph" && $5 ~ /^(MatMul|Add)/ { n[$5]++ } END { for (k in n) print k, n[k] }' "$S"
-	assert_line "MatMul 16"
+	assert_line "MatMul 14"
+	assert_line "MatMul+Div 2"
 	assert_line "Add 17"
 	run -0 col /layers.0/Add_1 ops
 	assert_output "Add"
@@ -457,4 +459,56 @@ part() {
 	part "$DATA/densenet121.onnx" --fuse=onnxruntime-cpu
 	run -0 col /features/denseblock1/denselayer1/norm1/BatchNormalization ops
 	assert_output "BatchNormalization+Relu"
+}
+
+@test "--fuse=onnxruntime-cpu: a scale by a constant scalar before or after a MatMul is in its kernel" {
+	# onnxruntime's MatMulScaleFusion makes a FusedMatMul of a MatMul and a Mul or Div
+	# by a constant scalar of its output (BERT-tiny's scores, divided by sqrt(d): its
+	# profile has no Div) or of an input (tiny-encoder's queries, divided before the
+	# product); a MatMul that took its bias (a Gemm) keeps a scale after it apart
+	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 > "$BATS_TEST_TMPDIR/shaped"
+	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /layers.0/MatMul ops
+	assert_output "MatMul+Div"
+	run -0 col /layers.0/MatMul kind
+	assert_output "matmul"
+	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 |
+		gp-partition --fuse=onnxruntime-cpu > "$S"
+	run -0 col /encoder/layers.0/self_attn/Div_2 ops
+	assert_output "Div+MatMul"
+	# without the rule, each is a kernel of its own
+	sed 's/, matmul-scale\]/]/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
+	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/shaped" > "$S"
+	run -0 col /layers.0/MatMul ops
+	assert_output "MatMul"
+	run -0 col /layers.0/Div ops
+	assert_output "Div"
+}
+
+@test "--fuse=onnxruntime-cpu: a bias Add joins a MatMul only when its second input is a matrix" {
+	# MatMulAddFusion wants the MatMul's B of 2 dims (a weight): x [1,4,8] times the
+	# weight w [8,4] takes its bias; x times an activation y [1,8,4] (attention's
+	# scores against their keys) does not, whatever the Add reads
+	mk() {  # mk B-TENSOR-RECORD: a MatMul of x and B, then the Add of a bias [4]
+		printf '##gp\t1\n#graph\tid\tname\tkind\tparent\tattr\tdomain\tinputs\toutputs\n'
+		printf 'graph\t0\tg\tmain\t.\t.\t.\tx\tz\n'
+		printf '#tensor\tname\tdtype\tshape\tkind\tbytes\tdata\tgraph\n'
+		printf 'tensor\tx\tfloat32\t[1,4,8]\tinput\t128\t.\t0\n%s\n' "$1"
+		printf 'tensor\tb\tfloat32\t[4]\tinitializer\t16\t.\t0\n'
+		printf 'tensor\tm\tfloat32\t[1,4,4]\tintermediate\t64\t.\t0\n'
+		printf 'tensor\tz\tfloat32\t[1,4,4]\toutput\t64\t.\t0\n'
+		printf '#node\tname\top\tdomain\tinputs\toutputs\tattrs\tgraph\n'
+		printf 'node\tmm\tMatMul\tai.onnx\tx,%s\tm\t.\t0\n' "$2"
+		printf 'node\tadd\tAdd\tai.onnx\tm,b\tz\t.\t0\n##end\t8\n'
+	}
+	mk "$(printf 'tensor\tw\tfloat32\t[8,4]\tinitializer\t128\t.\t0')" w | gp-shape |
+		gp-partition --fuse=onnxruntime-cpu > "$S"
+	run -0 col mm ops
+	assert_output "MatMul+Add"
+	mk "$(printf 'tensor\ty\tfloat32\t[1,8,4]\tinput\t128\t.\t0')" y | sed 's/^graph\t0\tg\tmain\t.\t.\t.\tx\tz$/graph\t0\tg\tmain\t.\t.\t.\tx,y\tz/' |
+		gp-shape | gp-partition --fuse=onnxruntime-cpu > "$S"
+	run -0 col mm ops
+	assert_output "MatMul"
+	run -0 col add ops
+	assert_output "Add"
 }

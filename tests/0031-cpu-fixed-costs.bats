@@ -170,3 +170,29 @@ EOF
 	run -0 col if body_kernels body_runs conv_calls conv_groups conv_gemm
 	assert_output $'1\t1\t1\t4\t4x1x8x3'
 }
+
+@test "fixed Conv costs: a 2-D Conv whose channels the NCHWc layout refuses is a generic one (nchwc_block)" {
+	# onnxruntime's NCHWc transformer takes an ungrouped 2-D Conv of fewer input channels
+	# than its block (8 with AVX2) or a multiple of 4: EfficientNet-B0's two squeeze-and-
+	# excitation expansions of 10 input channels (features.3.1 and 4.0) are neither, and
+	# run as its generic Conv, one call and one group each (its profile: 2 of 81 Convs
+	# without the _nchwc suffix); with a block of 16 (AVX-512), 10 is below it: none
+	count() {
+		gp-load "$DATA/efficientnet_b0.onnx" | gp-shape | gp-partition --fuse="$1" |
+			awk -F'\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) c[$i] = i }
+				$1 == "subgraph" && ("conv_calls" in c) && $(c["conv_calls"]) > 0 {
+					print $(c["name"]) "\t" $(c["conv_calls"]) "\t" $(c["conv_groups"]) }'
+	}
+	run -0 count onnxruntime-cpu
+	assert_output "$(printf '%s\t1\t1\n%s\t1\t1' /features/features.3/features.3.1/block/block.2/fc2/Conv \
+		/features/features.4/features.4.0/block/block.2/fc2/Conv)"
+	sed 's/^nchwc_block: 8$/nchwc_block: 16/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt16.yaml"
+	run -0 count "$BATS_TEST_TMPDIR/rt16.yaml"
+	assert_output ""
+	sed '/^nchwc_block: /d' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt0.yaml"
+	run -0 count "$BATS_TEST_TMPDIR/rt0.yaml"
+	assert_output ""
+	sed 's/^nchwc_block: 8$/nchwc_block: 8.5/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "'nchwc_block' must be a whole number of channels"
+}

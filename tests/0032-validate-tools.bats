@@ -7,7 +7,8 @@
 # profile of four nodes, two with no gp kernel: a layout reorder, which is
 # data movement, and a Reshape, a view onnxruntime runs (`runtime`). With
 # --splits, which kernels onnxruntime split over its threads (its profiler
-# lists the thread pool's blocks for them) beside those gp splits.
+# lists the thread pool's blocks for them) beside those gp splits; with
+# --kernels, how many kernels it ran beside gp's.
 
 setup() {
 	load test_helper
@@ -88,4 +89,18 @@ Conv\t1\t1\t1\t1\t0
 MaxPool\t1\t1\t0\t0\t1
 Transpose\t1\t0\t0\t1\t0
 all\t3\t2\t1\t2\t1')"
+}
+
+@test "kernel-classes --kernels: onnxruntime's kernels a run, less its views, beside gp's" {
+	# two runs of a conv, a Transpose and a Reshape (a view: not counted); gp has 2 kernels
+	{
+		printf '[{"cat": "Session", "name": "model_run", "dur": 9}, {"cat": "Session", "name": "model_run", "dur": 9}'
+		for e in conv:Conv t:Transpose flat:Reshape conv:Conv t:Transpose flat:Reshape; do
+			IFS=: read -r n op <<< "$e"
+			printf ', {"cat": "Node", "name": "%s_kernel_time", "dur": 1, "args": {"op_name": "%s"}}' "$n" "$op"
+		done
+		printf ']\n'
+	} > "$BATS_TEST_TMPDIR/m.json"
+	run -0 "$K" --kernels "$BATS_TEST_TMPDIR/m.json" "$S"
+	assert_output "$(printf '#model\tort_kernels\tgp_kernels\tort_generic_convs\tgp_generic_convs\nm\t2\t2\t1\t0')"
 }
