@@ -310,7 +310,8 @@ struct writer {
 	const struct gp_part *p;            /* what gp_partition says before the first */
 	struct gp_table *t;                 /* the subgraph records; NULL: totals only */
 	int c_bk, c_br;                     /* their body_kernels and body_runs columns, or -1 */
-	int c_cc, c_cg, c_cm;               /* their conv_calls, conv_groups, conv_gemm columns, or -1 */
+	int c_cc, c_cg, c_cm, c_cx;         /* their conv_calls, conv_groups, conv_gemm, conv_im2col
+	                                     * columns, or -1 */
 	struct gp_buf b;
 	struct totals tot;
 	struct unknowns u;
@@ -371,6 +372,7 @@ write_sub(void *arg, const struct gp_sub *sg)
 			W->c_cc = gp_table_addcol(s, t, "conv_calls");
 			W->c_cg = gp_table_addcol(s, t, "conv_groups");
 			W->c_cm = gp_table_addcol(s, t, "conv_gemm");
+			W->c_cx = gp_table_addcol(s, t, "conv_im2col");
 		}
 		gp_table_set_count(s, t, W->c_cc, r, sg->conv_calls);
 		gp_table_set_count(s, t, W->c_cg, r, sg->conv_groups);
@@ -379,6 +381,7 @@ write_sub(void *arg, const struct gp_sub *sg)
 		gp_buf_reset(&W->b);
 		gp_gemm_fmt(&W->b, sg->conv_gemm, cn < sg->nconv_gemm ? 0 : sg->nconv_gemm);
 		gp_table_set(s, t, W->c_cm, r, W->b.buf);
+		gp_table_set_count(s, t, W->c_cx, r, sg->conv_im2col);
 	}
 }
 
@@ -423,7 +426,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.u.first = -1;
 	W.u.strict = strict;
 	W.p = &p;
-	W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = -1;
+	W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = -1;
 	gp_table_drop(s, "subgraph");
 	W.t = gp_table_new(s, "subgraph", cols);
 	gp_partition(&g, &o, &p, write_sub, &W);

@@ -254,7 +254,7 @@ struct kcols {
 	const struct gp_dag *d;
 	const int64_t *macs;        /* or NULL */
 	const int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
-	const int64_t *cc, *cg;     /* conv_calls, conv_groups, or NULL */
+	const int64_t *cc, *cg, *cx; /* conv_calls, conv_groups, conv_im2col, or NULL */
 	int c_cm;                   /* conv_gemm, when the runtime has conv_columns; or -1 */
 	struct gp_gemm *cm;         /* its products, parsed */
 	int ncm;
@@ -344,6 +344,7 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 			return 0;
 		k->conv_calls = (double)K->cc[r];
 		k->conv_groups = (double)K->cg[r];
+		k->conv_im2col = K->cx && K->cx[r] > 0 ? (double)K->cx[r] : 0;
 	}
 	/* its generic Convs' products, for the runtime's conv_columns */
 	if (K->c_cm >= 0) {
@@ -385,7 +386,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs, *bk, *br, *cc, *cg, *bt, *ch, *sp;
+	int64_t *macs, *bk, *br, *cc, *cg, *cx, *bt, *ch, *sp;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -458,6 +459,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 
 		K.cc = cc = conv ? gp_dag_counts(&d, "conv_calls") : NULL;
 		K.cg = cg = conv ? gp_dag_counts(&d, "conv_groups") : NULL;
+		K.cx = cx = conv ? gp_dag_counts(&d, "conv_im2col") : NULL;
 		K.c_cm = h->rt && h->rt->conv_columns > 0 ? gp_table_col(t, "conv_gemm") : -1;
 	}
 	K.scale = scale;
@@ -527,6 +529,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(br);
 	free(cc);
 	free(cg);
+	free(cx);
 	free(bt);
 	free(ch);
 	free(sp);

@@ -141,9 +141,13 @@ struct gp_sub {
 	 * many times a body runs (an If's branch once, a Loop's body per trip);
 	 * 0 without control nodes, -1 unknown (a trip count) */
 	int64_t body_kernels, body_runs;
-	/* 1-D Conv nodes (its own and its bodies', per run) and their groups:
-	 * what a runtime's generic Conv pays per call and per group */
+	/* generic Conv nodes (its own and its bodies', per run) and their
+	 * groups: what a runtime's generic Conv pays per call and per group */
 	int64_t conv_calls, conv_groups;
+	/* the floats their im2col writes (and their GEMMs read back): Cin / g x
+	 * kernel x output positions a group and image; 0 for a pointwise one,
+	 * which multiplies its input as it is; -1 unknown */
+	int64_t conv_im2col;
 	/* their GEMMs as a runtime's generic Conv runs them (NCHW): per image and
 	 * group, Cout / g x output positions x Cin / g x kernel, b = images x
 	 * groups x runs; malloc'd, valid during emit */
@@ -423,7 +427,8 @@ struct gp_kernel {
 	                                     * into: rows of a row kernel (batch x spatial), else
 	                                     * batch x channels; <= 0 unknown */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
-	double conv_calls, conv_groups;     /* 1-D Conv calls and their groups (struct gp_sub) */
+	double conv_calls, conv_groups;     /* generic Conv calls and their groups (struct gp_sub) */
+	double conv_im2col;                 /* the floats their im2col writes (struct gp_sub) */
 	const struct gp_gemm *conv_gemm;    /* its generic Convs' products as they run them (struct
 	                                     * gp_sub's conv_gemm), or NULL */
 	int nconv_gemm;

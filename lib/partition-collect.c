@@ -298,6 +298,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 				s->body_runs = gp_count_add(s->body_runs, P->bodyr[m]);
 				s->conv_calls = gp_count_add(s->conv_calls, P->bodyc[m]);
 				s->conv_groups = gp_count_add(s->conv_groups, P->bodyg[m]);
+				s->conv_im2col = gp_count_add(s->conv_im2col, P->bodyx[m]);
 				for (j = 0; j < P->bodyl[m].n; j++)
 					glist_add(&cg, &P->bodyl[m].v[j], 1);
 			} else if (conv_generic(P, n, c)) {
@@ -305,6 +306,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 
 				s->conv_calls = gp_count_add(s->conv_calls, 1);
 				s->conv_groups = gp_count_add(s->conv_groups, conv_generic(P, n, c));
+				s->conv_im2col = gp_count_add(s->conv_im2col, conv_im2col(P, n, c));
 				if (conv_gemm(g, n, c, &x))
 					glist_add(&cg, &x, 1);
 			}

@@ -87,7 +87,7 @@ bodies(struct part *P, struct gp_part *out)
 {
 	struct gp_graph *g = P->g;
 	size_t ng = (size_t)g->ngraph + 1, i;
-	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr;
+	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr, *bx, *nx;
 	struct gp_glist *bl, *nl;
 	int *first, *next;
 	int gid, k, j;
@@ -104,6 +104,7 @@ bodies(struct part *P, struct gp_part *out)
 	nk = gp_xcalloc(g->nn + 1, sizeof *nk), nr = gp_xcalloc(g->nn + 1, sizeof *nr);
 	bc = gp_xcalloc(ng, sizeof *bc), bg = gp_xcalloc(ng, sizeof *bg);
 	nc = gp_xcalloc(g->nn + 1, sizeof *nc), ngr = gp_xcalloc(g->nn + 1, sizeof *ngr);
+	bx = gp_xcalloc(ng, sizeof *bx), nx = gp_xcalloc(g->nn + 1, sizeof *nx);
 	bl = gp_xcalloc(ng, sizeof *bl), nl = gp_xcalloc(g->nn + 1, sizeof *nl);
 	first = gp_xcalloc(ng + 1, sizeof *first), next = gp_xcalloc(g->nn + 1, sizeof *next);
 
@@ -134,6 +135,7 @@ bodies(struct part *P, struct gp_part *out)
 				    conv_generic(P, &g->n[k], &c)) {
 					bc[gid] = gp_count_add(bc[gid], 1);
 					bg[gid] = gp_count_add(bg[gid], conv_generic(P, &g->n[k], &c));
+					bx[gid] = gp_count_add(bx[gid], conv_im2col(P, &g->n[k], &c));
 					if (conv_gemm(g, &g->n[k], &c, &x))
 						glist_add(&bl[gid], &x, 1);
 				}
@@ -145,6 +147,7 @@ bodies(struct part *P, struct gp_part *out)
 			br[gid] = gp_count_add(gp_count_mul(t, nr[k]), br[gid]);
 			bc[gid] = gp_count_add(gp_count_mul(t, nc[k]), bc[gid]);
 			bg[gid] = gp_count_add(gp_count_mul(t, ngr[k]), bg[gid]);
+			bx[gid] = gp_count_add(gp_count_mul(t, nx[k]), bx[gid]);
 			for (j = 0; j < nl[k].n; j++)
 				glist_add(&bl[gid], &nl[k].v[j], t);
 		}
@@ -153,6 +156,7 @@ bodies(struct part *P, struct gp_part *out)
 		nr[h] = gp_count_add(nr[h], gp_count_add(br[gid], 1));
 		nc[h] = gp_count_add(nc[h], bc[gid]);
 		ngr[h] = gp_count_add(ngr[h], bg[gid]);
+		nx[h] = gp_count_add(nx[h], bx[gid]);
 		for (j = 0; j < bl[gid].n; j++)
 			glist_add(&nl[h], &bl[gid].v[j], 1);
 	}
@@ -171,6 +175,7 @@ bodies(struct part *P, struct gp_part *out)
 		nr[i] = gp_count_mul(t, nr[i]);
 		nc[i] = gp_count_mul(t, nc[i]);
 		ngr[i] = gp_count_mul(t, ngr[i]);
+		nx[i] = gp_count_mul(t, nx[i]);
 		for (j = 0; j < nl[i].n; j++)
 			nl[i].v[j].b = gp_count_mul(t, nl[i].v[j].b);
 		out->bodies |= nr[i] != 0;
@@ -180,6 +185,7 @@ bodies(struct part *P, struct gp_part *out)
 	P->bodyr = nr;
 	P->bodyc = nc;
 	P->bodyg = ngr;
+	P->bodyx = nx;
 	P->bodyl = nl;
 	for (i = 0; i < ng; i++)
 		free(bl[i].v);
@@ -188,6 +194,7 @@ bodies(struct part *P, struct gp_part *out)
 	free(br);
 	free(bc);
 	free(bg);
+	free(bx);
 	free(first);
 	free(next);
 }
@@ -311,6 +318,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.bodyr);
 	free(P.bodyc);
 	free(P.bodyg);
+	free(P.bodyx);
 	for (i = 0; P.bodyl && i < g->nn; i++)
 		free(P.bodyl[i].v);
 	free(P.bodyl);

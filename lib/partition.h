@@ -36,7 +36,8 @@ struct part {
 	char *shapeof;              /* tensor: computed from an activation's shape */
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
-	int64_t *bodyc, *bodyg;     /* and its bodies' 1-D Conv calls and their groups */
+	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */
+	int64_t *bodyx;             /* and the floats their im2col writes */
 	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
 	int shape_nodes;
 	int *rbuf;                  /* reads() */
@@ -78,6 +79,38 @@ conv_gemm(struct gp_graph *g, struct gp_node *n, const struct gp_cost *c, struct
 	x->n = v.m / c->batch;
 	x->k = v.k;
 	return 1;
+}
+
+/* conv_im2col: the floats generic Conv node n (cost c) of P's graph
+ * expands (MLAS's im2col: Cin / g x kernel x output positions, each group
+ * and image), 0 for a pointwise one (a 1 x 1 kernel, stride 1, no
+ * padding: MlasConvPrepare's GemmDirect multiplies the input as it is),
+ * -1 when not known */
+static inline int64_t
+conv_im2col(struct part *P, struct gp_node *n, const struct gp_cost *c)
+{
+	const struct gp_tensor *w = n->nin > 1 && n->in[1] >= 0 ? &P->g->t[n->in[1]] : NULL;
+	struct gp_gemm x;
+	int64_t *v, one = 1;
+	int k, m;
+
+	if (!w || w->shape.rank < 3 || !conv_gemm(P->g, n, c, &x) || x.b < 0 || x.k < 0 || x.n < 0)
+		return -1;
+	for (k = 2; k < w->shape.rank && w->shape.d[k].v == 1; k++)
+		;
+	if (k == w->shape.rank) {
+		/* (an attribute not given is its default: strides 1, pads 0) */
+		m = gp_attr_ints(&P->g->s->arena, n, "strides", &v);
+		for (k = 0; k < m && v[k] == 1; k++)
+			;
+		one = k >= m;
+		m = gp_attr_ints(&P->g->s->arena, n, "pads", &v);
+		for (k = 0; k < m && v[k] == 0; k++)
+			;
+		if (one && k >= m)
+			return 0;
+	}
+	return gp_count_mul(gp_count_mul(x.b, x.k), x.n);
 }
 
 /* nchwc_takes: whether onnxruntime's NCHWc transformer rewrites 2-D Conv

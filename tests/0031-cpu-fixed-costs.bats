@@ -5,7 +5,8 @@
 # MlasConv, which loops over the groups, an im2col and a GEMM each. gp-partition
 # writes per subgraph its 1-D Conv calls and their groups (conv_calls,
 # conv_groups; its control nodes' bodies' per run), and gp-roofline charges
-# each call conv_call_s and each group conv_group_s; and, with conv_columns,
+# each call conv_call_s and each group conv_group_s, and moves its im2col
+# (conv_im2col floats written and read back); and, with conv_columns,
 # the columns its GEMM (MLAS's, Cout / g rows by output positions, conv_gemm)
 # pads to a multiple of it, at its matrix rate. Worked by hand on a tiny
 # stream; a runtime without the keys maps as before.
@@ -75,6 +76,12 @@ EOF
 	assert_output 1x4x8x4
 	run -0 col c2 conv_gemm
 	assert_output .
+	# and what their im2col writes: dw 4 groups x 3 x 8 floats; pw, pointwise
+	# (kernel 1, stride 1, no padding), none: MLAS multiplies its input as it is
+	run -0 col dw conv_im2col
+	assert_output 96
+	run -0 col pw conv_im2col
+	assert_output 0
 	# a model without 1-D convolutions has no such columns
 	gp-load "$DATA/resnet18.onnx" | gp-partition > "$S"
 	run -1 grep -c 'conv_calls' "$S"
@@ -90,19 +97,21 @@ EOF
 	t0=$(hdr roofline latency_s "$S")
 	S=$BATS_TEST_TMPDIR/r.gp
 	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	# The depthwise Conv: one call (2 us) and 4 groups (4 x 0.5 us): 4 us more.
+	# The depthwise Conv: one call (2 us) and 4 groups (4 x 0.5 us): 4 us more,
+	# and its im2col, 96 floats written and read back, 768 B at 1 GB/s: 0.768 us.
 	# The pointwise one: one call and one group, 2.5 us more. The 2-D Conv: none.
-	# The run: 4 + 2.5 = 6.5 us more.
+	# The run: 4.768 + 2.5 = 7.268 us more.
 	run -0 awk -v a="$a" -v b="$b" -v c="$c" -v t="$t0" -v A="$(col dw latency_s)" -v B="$(col pw latency_s)" \
 		-v C="$(col c2 latency_s)" -v T="$(hdr roofline latency_s "$S")" \
 		'BEGIN { printf "%.4g %.4g %.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6, (C - c) * 1e6, (T - t) * 1e6 }'
-	assert_output "4 2.5 0 6.5"
+	assert_output "4.768 2.5 0 7.268"
 	# and the dw kernel in full: it reads x (128 B) and wd (48 B) and writes d
-	# (128 B): 304 B at 1 GB/s, 0.304 us; 4 x 8 x 3 = 96 MACs, 192 FLOPs, at
-	# 1 GFLOP/s 0.192 us (32 outputs fill the core's 16 threads): memory-bound,
-	# 0.304 us, its dispatch 1 us; with the keys 4 us more: 5.304 us
+	# (128 B): 304 B at 1 GB/s, 0.304 us, and its im2col 0.768 us: 1.072 us;
+	# 4 x 8 x 3 = 96 MACs, 192 FLOPs, at 1 GFLOP/s 0.192 us (32 outputs fill
+	# the core's 16 threads): memory-bound, 1.072 us, its dispatch 1 us, and
+	# 4 us of call and groups: 6.072 us
 	run -0 col dw memory_s latency_s
-	assert_output $'3.04e-07\t5.304e-06'
+	assert_output $'1.072e-06\t6.072e-06'
 }
 
 @test "fixed Conv costs: conv_columns pads the GEMM's columns, by hand" {
@@ -123,7 +132,7 @@ EOF
 		'BEGIN { printf "%.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6 }'
 	assert_output "0 0.256"
 	# a malformed list is refused
-	sed 's/\t1x4x8x4$/\t1x4x8/' "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/bad.gp"
+	sed 's/\t1x4x8x4\t/\t1x4x8\t/' "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/bad.gp"
 	run --separate-stderr gp-roofline -H "$P" -R "$Rc" < "$BATS_TEST_TMPDIR/bad.gp"
 	fails_cleanly "gp-roofline: stdin: subgraph 2: conv_gemm '1x4x8' is not a list of BxMxNxK"
 }
