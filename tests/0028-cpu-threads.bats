@@ -34,12 +34,8 @@ map() {
 	thread_core
 	run -0 gp-roofline --check-runtime "$R" "$R0"
 	assert_line --index 0 --regexp "rt\.yaml	ok	rt$"
-	sed 's/^parallel_s: 1u$/parallel_s: -1u/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
-	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
-	assert_output --partial "parallel_s"
-	sed 's/^parallel_min_s: 20u$/parallel_min_s: lots/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
-	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
-	assert_output --partial "parallel_min_s"
+	runtime_refused "$R" 's/^parallel_s: 1u$/parallel_s: -1u/' "parallel_s"
+	runtime_refused "$R" 's/^parallel_min_s: 20u$/parallel_min_s: lots/' "parallel_min_s"
 }
 
 @test "cpu threads: a small Mul runs on one thread, at one core's share (by hand)" {
@@ -131,12 +127,8 @@ split_core() {
 @test "cpu threads: split_always and split_never are lists of op types; anything else is refused" {
 	split_core
 	run -0 gp-roofline --check-runtime "$R"
-	sed 's/^split_never: \[Slice\]$/split_never: [Sl-ice]/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
-	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
-	assert_output --partial "'split_never': 'Sl-ice' is not an op type"
-	sed 's/^split_always: .*$/split_always: MaxPool/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
-	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
-	assert_output --partial "'split_always' must be a list of op types"
+	runtime_refused "$R" 's/^split_never: \[Slice\]$/split_never: [Sl-ice]/' "'split_never': 'Sl-ice' is not an op type"
+	runtime_refused "$R" 's/^split_always: .*$/split_always: MaxPool/' "'split_always' must be a list of op types"
 }
 
 @test "cpu threads: a small kernel of split_always splits, and pays parallel_s (by hand)" {

@@ -75,6 +75,14 @@ shape_of() {
 		$1 == "tensor" && $c["name"] == n { print $c["dtype"], $c["shape"] }' "$S"
 }
 
+# runtime_refused FILE SED MESSAGE: the runtime profile FILE edited by the
+# sed script SED is one gp-roofline --check-runtime refuses, saying MESSAGE
+runtime_refused() {
+	sed "$2" "$1" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "$3"
+}
+
 # round_profiles CORE RUNTIME: the made-up chip tests/data/hw/CORE.yaml as $P,
 # the made-up runtime tests/data/hw/RUNTIME.yaml as $R0, and a copy of it named
 # rt as $R, for a test to add the keys it is about to
