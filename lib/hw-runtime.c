@@ -14,15 +14,18 @@ static const char *const rtkeys[] = {
 	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "nchwc_block", "sources", NULL,
 };
 
-/* a list of words, each one of allowed; joined by ',' into an arena string */
+/* a list of words, each one of allowed (NULL: an op type, ONNX's letters,
+ * digits and '_'); joined by ',' into an arena string */
 static const char *
 words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed)
 {
 	struct gp_buf b = {0};
 	yaml_node_item_t *it;
-	const char *s;
+	const char *s, *p;
 	int i;
 
+	if (v->type != YAML_SEQUENCE_NODE && !allowed)
+		gp_yaml_bad(R, v, "'%s' must be a list of op types, e.g. [MaxPool, LayerNormalization]", path);
 	if (v->type != YAML_SEQUENCE_NODE)
 		gp_yaml_bad(R, v, "'%s' must be a list, e.g. [%s, %s]", path, allowed[0], allowed[1]);
 	/* every word checked before any is kept: a bad one dies with nothing allocated */
@@ -30,39 +33,19 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 		yaml_node_t *w = gp_yaml_node(R, *it);
 		const char *x = gp_yaml_text(R, w, path);
 
+		if (!allowed) {
+			for (p = x; *p && (isalnum((unsigned char)*p) || *p == '_'); p++)
+				;
+			if (!*x || *p)
+				gp_yaml_bad(R, w, "'%s': '%s' is not an op type", path, x);
+			continue;
+		}
 		for (i = 0; allowed[i] && strcmp(allowed[i], x); i++)
 			;
 		if (!allowed[i])
 			gp_yaml_bad(R, w, "'%s': '%s' is not one of %s%s%s%s%s...", path, x, allowed[0],
 			    allowed[1] ? ", " : "", allowed[1] ? allowed[1] : "", allowed[1] && allowed[2] ? ", " : "",
 			    allowed[1] && allowed[2] ? allowed[2] : "");
-	}
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-		gp_buf_printf(&b, "%s%s", b.len ? "," : "", gp_yaml_text(R, gp_yaml_node(R, *it), path));
-	s = gp_arena_strdup(&R->h->arena, b.buf ? b.buf : "");
-	gp_buf_release(&b);
-	return s;
-}
-
-/* a list of op types (ONNX names: letters, digits, '_'), joined by ',' into
- * an arena string */
-static const char *
-op_list(struct rd *R, yaml_node_t *v, const char *path)
-{
-	struct gp_buf b = {0};
-	yaml_node_item_t *it;
-	const char *s, *p;
-
-	if (v->type != YAML_SEQUENCE_NODE)
-		gp_yaml_bad(R, v, "'%s' must be a list of op types, e.g. [MaxPool, LayerNormalization]", path);
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		yaml_node_t *w = gp_yaml_node(R, *it);
-		const char *x = gp_yaml_text(R, w, path);
-
-		for (p = x; *p && (isalnum((unsigned char)*p) || *p == '_'); p++)
-			;
-		if (!*x || *p)
-			gp_yaml_bad(R, w, "'%s': '%s' is not an op type", path, x);
 	}
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
 		gp_buf_printf(&b, "%s%s", b.len ? "," : "", gp_yaml_text(R, gp_yaml_node(R, *it), path));
@@ -127,9 +110,9 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 	else if (!strcmp(key, "parallel_s"))
 		rt->parallel_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "split_always"))
-		rt->split_always = op_list(R, v, path);
+		rt->split_always = words(R, v, path, NULL);
 	else if (!strcmp(key, "split_never"))
-		rt->split_never = op_list(R, v, path);
+		rt->split_never = words(R, v, path, NULL);
 	else if (!strcmp(key, "split_gemm_macs"))
 		rt->split_gemm_macs = gp_yaml_number(R, v, path, 1, 1e15);
 	else if (!strcmp(key, "subgraph_s")) {

@@ -378,9 +378,9 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->overhead_s += k->conv_calls * h->rt->conv_call_s + k->conv_groups * h->rt->conv_group_s;
 	/* and moves its im2col: each group's expanded input written, and read
 	 * back by its GEMM, from the level a group's buffer fits in
-	 * (gp-partition's conv_im2col, in floats) */
+	 * (gp-partition's conv_im2col, in elements of the precision's size) */
 	if (h->rt && k->conv_im2col > 0) {
-		double b = k->conv_im2col * 4, set = b / fmax(1, k->conv_groups);
+		double b = k->conv_im2col * (k->elem > 0 ? k->elem : 4), set = b / fmax(1, k->conv_groups);
 		int lvl;
 
 		m->memory_s += gp_map_stream(h, b, b, set, &lvl) / kernel_memory(h, k, cpu);

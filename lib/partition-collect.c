@@ -270,6 +270,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 	struct gp_sub sub, *s = &sub;
 	const char *last_ops = NULL;
 	int G, r, m, j, k, *rd, nr, *v, *byrank;
+	int64_t grp;
 
 	out->nsg = P->ngrp;
 	byrank = gp_xcalloc((size_t)P->ngrp + 1, sizeof *byrank);
@@ -301,11 +302,11 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 				s->conv_im2col = gp_count_add(s->conv_im2col, P->bodyx[m]);
 				for (j = 0; j < P->bodyl[m].n; j++)
 					glist_add(&cg, &P->bodyl[m].v[j], 1);
-			} else if (conv_generic(P, n, c)) {
+			} else if ((grp = conv_generic(P, n, c)) != 0) {
 				struct gp_gemm x;
 
 				s->conv_calls = gp_count_add(s->conv_calls, 1);
-				s->conv_groups = gp_count_add(s->conv_groups, conv_generic(P, n, c));
+				s->conv_groups = gp_count_add(s->conv_groups, grp);
 				s->conv_im2col = gp_count_add(s->conv_im2col, conv_im2col(P, n, c));
 				if (conv_gemm(g, n, c, &x))
 					glist_add(&cg, &x, 1);

@@ -127,14 +127,15 @@ bodies(struct part *P, struct gp_part *out)
 			if (cls(&g->n[k]) != GP_C_CONTROL) {
 				struct gp_cost c;
 				struct gp_gemm x;
+				int64_t grp;
 
 				bk[gid] = gp_count_add(bk[gid], P->kernel[k]);
 				/* a body's nodes are costed with their control node: a Conv's groups here */
 				memset(&c, 0, sizeof c);
 				if (P->kernel[k] && !strcmp(g->n[k].op, "Conv") && gp_op_cost(g, &g->n[k], &c) == 0 &&
-				    conv_generic(P, &g->n[k], &c)) {
+				    (grp = conv_generic(P, &g->n[k], &c)) != 0) {
 					bc[gid] = gp_count_add(bc[gid], 1);
-					bg[gid] = gp_count_add(bg[gid], conv_generic(P, &g->n[k], &c));
+					bg[gid] = gp_count_add(bg[gid], grp);
 					bx[gid] = gp_count_add(bx[gid], conv_im2col(P, &g->n[k], &c));
 					if (conv_gemm(g, &g->n[k], &c, &x))
 						glist_add(&bl[gid], &x, 1);

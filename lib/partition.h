@@ -91,8 +91,8 @@ conv_im2col(struct part *P, struct gp_node *n, const struct gp_cost *c)
 {
 	const struct gp_tensor *w = n->nin > 1 && n->in[1] >= 0 ? &P->g->t[n->in[1]] : NULL;
 	struct gp_gemm x;
-	int64_t *v, one = 1;
-	int k, m;
+	int64_t *v;
+	int k, m, one;
 
 	if (!w || w->shape.rank < 3 || !conv_gemm(P->g, n, c, &x) || x.b < 0 || x.k < 0 || x.n < 0)
 		return -1;
