@@ -260,7 +260,7 @@ struct kcols {
 	int ncm;
 	int bodies;                 /* the runtime runs bodies as graphs (they count) */
 	int scale, c_fe, c_fb, c_gemm, c_class;
-	int c_ops, c_kind;          /* ops and kind, when the runtime splits by op type; or -1 */
+	int c_ops, c_kind;          /* ops and kind, when the runtime splits or costs by op type; or -1 */
 	const int64_t *bt, *ch, *sp; /* then batch, channels, spatial too (or NULL) */
 	double bits;
 	int classify;               /* read each kernel's class (the estimates' pass) */
@@ -465,7 +465,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	K.scale = scale;
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
-	K.c_ops = h->rt && (h->rt->split_always || h->rt->split_never) ? gp_table_col(t, "ops") : -1;
+	K.c_ops = h->rt && (h->rt->split_always || h->rt->split_never || h->rt->nop > 0) ?
+	    gp_table_col(t, "ops") : -1;
 	K.c_kind = K.c_ops >= 0 ? gp_table_col(t, "kind") : -1;
 	K.bt = bt = K.c_ops >= 0 ? gp_dag_counts(&d, "batch") : NULL;
 	K.ch = ch = K.c_ops >= 0 ? gp_dag_counts(&d, "channels") : NULL;

@@ -389,6 +389,13 @@ struct gp_runtime {
 	/* the channel block of its NCHWc layout, into which it rewrites the 2-D
 	 * convolutions whose channels fit it (docs/counting.md); 0: not given */
 	int nchwc_block;
+	/* per op type, what its kernel costs beyond kernel_s and its work (its
+	 * own set-up: a Slice's steps, a Transpose's strides, a LayerNorm's
+	 * rows), matched against a kernel's first op: op_name[i] costs
+	 * op_sec[i] seconds more; nop 0: none given */
+	int nop;
+	const char **op_name;
+	double *op_sec;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the

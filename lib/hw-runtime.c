@@ -11,8 +11,19 @@
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
 	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs",
-	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "nchwc_block", "sources", NULL,
+	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "nchwc_block", "op_s", "sources", NULL,
 };
+
+/* an op type: ONNX's letters, digits and '_' */
+static int
+op_type(const char *x)
+{
+	const char *p;
+
+	for (p = x; *p && (isalnum((unsigned char)*p) || *p == '_'); p++)
+		;
+	return *x && !*p;
+}
 
 /* a list of words, each one of allowed (NULL: an op type, ONNX's letters,
  * digits and '_'); joined by ',' into an arena string */
@@ -21,7 +32,7 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 {
 	struct gp_buf b = {0};
 	yaml_node_item_t *it;
-	const char *s, *p;
+	const char *s;
 	int i;
 
 	if (v->type != YAML_SEQUENCE_NODE && !allowed)
@@ -34,9 +45,7 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 		const char *x = gp_yaml_text(R, w, path);
 
 		if (!allowed) {
-			for (p = x; *p && (isalnum((unsigned char)*p) || *p == '_'); p++)
-				;
-			if (!*x || *p)
+			if (!op_type(x))
 				gp_yaml_bad(R, w, "'%s': '%s' is not an op type", path, x);
 			continue;
 		}
@@ -79,6 +88,18 @@ rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void
 			;
 		rt->eff_class[c] = x;   /* gp_yaml_map allowed only effkeys */
 	}
+}
+
+/* rtop_pair reads one pair of op_s: an op type and its seconds */
+static void
+rtop_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_runtime *rt = arg;
+
+	if (!op_type(key))
+		gp_yaml_bad(R, v, "'%s': '%s' is not an op type", path, key);
+	rt->op_sec[rt->nop] = gp_yaml_number(R, v, path, 0, 10);
+	rt->op_name[rt->nop++] = key;
 }
 
 /* rt_pair reads one top-level field of a runtime profile into R->h->rt; dies
@@ -146,6 +167,15 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->fuse = words(R, v, path, gp_fuse_rule_names);   /* docs/counting.md */
 	else if (!strcmp(key, "efficiency"))
 		gp_yaml_map(R, v, path, effkeys, rteff_pair, rt);
+	else if (!strcmp(key, "op_s")) {
+		size_t n = v->type == YAML_MAPPING_NODE ?
+		    (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) : 0;
+
+		rt->op_name = gp_arena_alloc(&R->h->arena, (n + 1) * sizeof *rt->op_name);
+		rt->op_sec = gp_arena_alloc(&R->h->arena, (n + 1) * sizeof *rt->op_sec);
+		rt->nop = 0;
+		gp_yaml_map(R, v, path, NULL, rtop_pair, rt);
+	}
 	else
 		gp_yaml_sources(R, v, &R->S);
 }

@@ -265,6 +265,23 @@ op_rule(const struct gp_runtime *rt, const char *ops)
 	return 0;
 }
 
+/* op_extra: what runtime rt's kernel whose op types are ops costs beyond
+ * kernel_s and its work (op_s; its first op decides, as for op_rule) */
+static double
+op_extra(const struct gp_runtime *rt, const char *ops)
+{
+	size_t n;
+	int i;
+
+	if (!ops || !rt->nop)
+		return 0;
+	n = strcspn(ops, "+");
+	for (i = 0; i < rt->nop; i++)
+		if (strlen(rt->op_name[i]) == n && !strncmp(rt->op_name[i], ops, n))
+			return rt->op_sec[i];
+	return 0;
+}
+
 /* gemm_pieces: the pieces runtime rt splits matrix kernel k into, as MLAS's
  * GEMM does (sgemm.cpp MlasGemmBatch): floor(M N K / split_gemm_macs) + 1
  * for one product, shared among a batch of them but at least one each; the
@@ -356,7 +373,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	}
 	/* per kernel: the runtime's dispatch, else the chip's launch */
 	if (h->rt)
-		m->overhead_s = h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0);
+		m->overhead_s = h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0) +
+		    op_extra(h->rt, k->ops);
 	else
 		m->overhead_s = h->launch_per_model ? 0 : h->launch_s;
 	/* A runtime that runs a control node's bodies as graphs of their own

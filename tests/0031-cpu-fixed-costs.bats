@@ -201,3 +201,62 @@ EOF
 	assert_output ""
 	runtime_refused "$TOP/hw/runtime/onnxruntime-cpu.yaml" 's/^nchwc_block: 8$/nchwc_block: 8.5/' "'nchwc_block' must be a whole number of channels"
 }
+
+# x [1, 4, 8] through a Relu, a Transpose, a Sigmoid, a Mul by a [4] vector
+# and a Transpose back (the Sigmoid and the Mul one kernel with --fuse)
+op_stream() {
+	cat <<'EOF2'
+##gp	1
+##source	hand
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x	y
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1,4,8]	input	128	.	0
+tensor	b	float32	[4]	initializer	16	.	0
+tensor	r	float32	[1,4,8]	.	128	.	0
+tensor	t	float32	[1,8,4]	.	128	.	0
+tensor	u	float32	[1,8,4]	.	128	.	0
+tensor	v	float32	[1,8,4]	.	128	.	0
+tensor	y	float32	[1,4,8]	output	128	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	re	Relu	ai.onnx	x	r	.	0
+node	tr	Transpose	ai.onnx	r	t	perm=[0,2,1]	0
+node	sg	Sigmoid	ai.onnx	t	u	.	0
+node	mu	Mul	ai.onnx	u,b	v	.	0
+node	tb	Transpose	ai.onnx	v	y	perm=[0,2,1]	0
+##end	13
+EOF2
+}
+
+@test "op costs: a kernel costs what op_s gives its first op beyond kernel_s, by hand" {
+	conv_core
+	printf 'op_s:\n  Transpose: 3u\n  Sigmoid: 2u\n  Mul: 500n\n' >> "$R"
+	run -0 gp-roofline --check-runtime "$R"
+	for f in "" --fuse; do
+		op_stream | gp-partition $f > "$BATS_TEST_TMPDIR/p.gp"
+		S=$BATS_TEST_TMPDIR/r0.gp
+		gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+		a=$(cols "$S" name latency_s) t0=$(hdr roofline latency_s "$S")
+		S=$BATS_TEST_TMPDIR/r.gp
+		gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+		b=$(cols "$S" name latency_s) t=$(hdr roofline latency_s "$S")
+		# per kernel, the difference in us; then the run's
+		paste <(echo "$a") <(echo "$b") |
+			awk -F'\t' '{ printf "%s %.4g\n", $1, ($4 - $2) * 1e6 }' > "$BATS_TEST_TMPDIR/d$f"
+		awk -v a="$t0" -v b="$t" 'BEGIN { printf "run %.4g\n", (b - a) * 1e6 }' >> "$BATS_TEST_TMPDIR/d$f"
+	done
+	# unfused: the Relu none, each Transpose 3 us, the Sigmoid 2, the Mul 0.5
+	run -0 cat "$BATS_TEST_TMPDIR/d"
+	assert_output "$(printf 're 0\ntr 3\nsg 2\nmu 0.5\ntb 3\nrun 8.5')"
+	# fused: the Sigmoid+Mul kernel is its first op's, 2 us
+	run -0 cat "$BATS_TEST_TMPDIR/d--fuse"
+	assert_output "$(printf 're 0\ntr 3\nsg 2\ntb 3\nrun 8')"
+}
+
+@test "op costs: op_s must map op types to seconds" {
+	conv_core
+	printf 'op_s:\n  Transpose: 3u\n' >> "$R"
+	runtime_refused "$R" 's/^  Transpose: 3u$/  Transpose: -1u/' "op_s.Transpose"
+	runtime_refused "$R" 's/^  Transpose: 3u$/  Trans-pose: 3u/' "'Trans-pose' is not an op type"
+	runtime_refused "$R" 's/^  Transpose: 3u$/  - Transpose/' "'op_s' must be a mapping"
+}
