@@ -38,6 +38,19 @@ class on the class's kernels only, not on these Relus and MatMuls):
                 the runtime profile's conv_call_s, tests/validate/predict)
     dwconv1d    the same, depthwise (group C): C groups a call, each an im2col and
                 a GEMM of its own (conv_group_s)
+    add, sub    the Add (Sub) of a [HW] vector to [1, C, HW] (a bias, broadcast)
+    div         quotients by a scalar, over [1, C, HW]
+    slice       Slices of [1, C, HW + L] that each drop the last element of the
+                last axis (L of them leave [1, C, HW])
+    matmul      MatMuls [1, C, 2, HW] x [HW, HW]
+    tmatmul     L pairs of a Transpose of the middle axes ([1, C, 2, HW] ->
+                [1, 2, C, HW], as attention's heads) and a MatMul by [HW, HW],
+                which onnxruntime neither fuses nor moves (its MatMul takes a
+                Transpose of the last two axes, its transpose optimizer moves none
+                past a MatMul): with the matmul chain, a Transpose's cost
+    The last seven, at a few hundred floats, give what a kernel of each op
+    costs beyond a Relu's dispatch (predict: the runtime profile's op_s),
+    with mul, layernorm and softmax at the same size.
 
 Weights and biases are seeded random values, embedded. FLOPs per
 convolution: 2 x C x HW^2 x 9 (depthwise), 2 x C^2 x HW^2 (dense). None of
@@ -52,7 +65,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 KINDS = ("depthwise", "dense", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "transpose", "concat", "gelu", "gemv",
-         "conv1d", "dwconv1d")
+         "conv1d", "dwconv1d", "add", "sub", "div", "slice", "matmul", "tmatmul")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -137,14 +150,38 @@ else:
         shape = [1, hw, c]
     elif kind == "gemv":
         shape = [1, c]
-    elif kind in ("conv1d", "dwconv1d"):
+    elif kind in ("conv1d", "dwconv1d", "add", "sub", "div"):
         shape = [1, c, hw]
+    elif kind == "slice":
+        shape = [1, c, hw + n]
+        for name, v in (("starts", 0), ("ends", -1), ("axes", 2)):
+            inits.append(numpy_helper.from_array(np.array([v], np.int64), name))
+    elif kind in ("matmul", "tmatmul"):
+        shape = [1, c, 2, hw]
     prev = "x"
+    oshape = [1, c, hw] if kind == "slice" else [1, 2, c, hw] if kind == "tmatmul" and n % 2 else shape
     for j in range(n):
         name = "y" if j == n - 1 else f"t{j}"
         if kind == "mul":
             nodes.append(helper.make_node("Mul", [prev, weight(f"s{j}", np.array([1.0001]))], [name],
                                           name=f"mul{j}"))
+        elif kind in ("add", "sub"):
+            op = kind.capitalize()
+            v = weight(f"v{j}", rng.standard_normal(hw) / 1000)
+            nodes.append(helper.make_node(op, [prev, v], [name], name=f"{kind}{j}"))
+        elif kind == "div":
+            nodes.append(helper.make_node("Div", [prev, weight(f"s{j}", np.array([1.0001]))], [name],
+                                          name=f"div{j}"))
+        elif kind == "slice":
+            nodes.append(helper.make_node("Slice", [prev, "starts", "ends", "axes"], [name], name=f"slice{j}"))
+        elif kind in ("matmul", "tmatmul"):
+            a = prev
+            if kind == "tmatmul":
+                nodes.append(helper.make_node("Transpose", [prev], [f"p{j}"], name=f"transpose{j}",
+                                              perm=[0, 2, 1, 3]))
+                a = f"p{j}"
+            w = weight(f"w{j}", rng.standard_normal((hw, hw)) / np.sqrt(hw))
+            nodes.append(helper.make_node("MatMul", [a, w], [name], name=f"matmul{j}"))
         elif kind == "bcastmul":
             s = 1 + rng.standard_normal((1, c, 1, 1)) / 1000
             nodes.append(helper.make_node("Mul", [prev, weight(f"s{j}", s)], [name], name=f"mul{j}"))
@@ -178,7 +215,7 @@ else:
             nodes.append(helper.make_node("Conv", [prev, weight(f"w{j}", w), weight(f"b{j}", b)], [name],
                                           name=f"conv{j}", **attrs))
         prev = name
-    ins, outs = [tensor("x", shape)], [tensor("y", shape)]
+    ins, outs = [tensor("x", shape)], [tensor("y", oshape)]
 g = helper.make_graph(nodes, f"calib_{kind}", ins, outs, initializer=inits)
 opset = 17 if kind == "layernorm" else 13
 m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="calib-conv.py")
