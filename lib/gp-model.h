@@ -180,8 +180,8 @@ struct gp_part {
 };
 /* Partition the main graph of g into p, handing each subgraph to emit (with
  * arg) in topological order, as it is made: they are not kept, so memory
- * does not grow with them. A subgraph's lists are arena memory of g's
- * stream; the struct itself lives until emit returns. Dies on overflow. */
+ * does not grow with them. A subgraph, its lists and its ops live until
+ * emit returns: emit copies what it keeps. Dies on overflow. */
 typedef void gp_part_emit(void *arg, const struct gp_sub *s);
 void gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *p, gp_part_emit *emit,
     void *arg);

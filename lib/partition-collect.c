@@ -263,13 +263,12 @@ void
 part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit *emit, void *arg)
 {
 	struct gp_graph *g = P->g;
-	struct gp_arena *A = &g->s->arena;
 	struct tlist in = {0}, w = {0}, o = {0};
 	struct gp_buf ops = {0};
 	struct gp_glist cg = {0};               /* its 1-D Convs' GEMMs */
 	struct gp_sub sub, *s = &sub;
-	const char *last_ops = NULL;
-	int G, r, m, j, k, *rd, nr, *v, *byrank;
+	int G, r, m, j, k, *rd, nr, *v = NULL, *byrank;
+	size_t nv = 0;
 	int64_t grp;
 
 	out->nsg = P->ngrp;
@@ -353,12 +352,13 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 					tl_add(&o, t, -1);
 			}
 		}
-		/* the op types, shared with the subgraph before when the same */
-		if (!last_ops || strcmp(last_ops, ops.buf ? ops.buf : ""))
-			last_ops = gp_arena_strdup(A, ops.buf ? ops.buf : "");
-		s->ops = last_ops;
-		/* its nodes and tensors in one piece of the arena */
-		v = gp_arena_alloc(A, (size_t)(nm + in.n + w.n + o.n + 1) * sizeof *v);
+		s->ops = ops.buf ? ops.buf : "";
+		/* its nodes and tensors in one buffer, used again for the next:
+		 * emit copies what it keeps */
+		if ((size_t)(nm + in.n + w.n + o.n + 1) > nv) {
+			nv = (size_t)(nm + in.n + w.n + o.n + 1) * 2;
+			v = gp_xreallocarray(v, nv, sizeof *v);
+		}
 		s->nodes = v;
 		for (m = P->first[G], k = 0; m >= 0; m = P->next[m])
 			s->nodes[k++] = m;
@@ -384,6 +384,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 		emit(arg, s);
 	}
 	free(cg.v);
+	free(v);
 	free(byrank);
 	free(in.v);
 	free(in.elems);
