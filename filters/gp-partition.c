@@ -460,8 +460,8 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 		ai_fmt(&b, tot.flops, tot.bytes);
 		gp_buf_printf(&h, "\tai=%s", b.buf);
 	}
-	gp_buf_printf(&h, "\tfolded_flops=%" PRId64 "\tfolded_macs=%" PRId64 "\tshape_nodes=%d", p.folded_flops,
-	    p.folded_macs, p.shape_nodes);
+	gp_buf_printf(&h, "\tfolded_flops=%" PRId64 "\tfolded_macs=%" PRId64 "\tshape_nodes=%d\tview_nodes=%d",
+	    p.folded_flops, p.folded_macs, p.shape_nodes, p.view_nodes);
 	gp_buf_printf(&h, "\tparams=%" PRId64 "\tbuffers=%" PRId64 "\tweight_bytes=%" PRId64, p.params,
 	    p.buffers, p.weight_bytes);
 	gp_buf_printf(&h, "\tweights_prec=%s", p.weights_prec >= 0 ? gp_prec_name(p.weights_prec) : ".");

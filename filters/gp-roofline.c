@@ -151,6 +151,17 @@ kvd(struct gp_buf *h, const char *k, double v)
 	gp_fmt_num(h, v, 6);
 }
 
+/* hdr_nodes: a count of nodes in gp-partition's header (shape_nodes,
+ * view_nodes); 0 when it has none */
+static double
+hdr_nodes(struct gp_stream *s, const char *key)
+{
+	const char *v = gp_hdr_field(s, "partition", key);
+	int64_t n = 0;
+
+	return v && gp_parse_i64(v, &n) == 0 && n > 0 ? (double)n : 0;
+}
+
 /* What gp-roofline needs of the main graph's tensor records, read in one
  * pass: the model's own dtype, and its inputs' and outputs' sizes. */
 struct gio {
@@ -391,7 +402,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
-	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0;
+	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0, view_s = 0;
 	int64_t batch, *stage = NULL;
 	int unknown = 0;
 
@@ -538,14 +549,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */
-	if (h->rt && h->rt->shape_nodes) {
-		const char *sn = gp_hdr_field(s, "partition", "shape_nodes");
-		int64_t n = 0;
-
-		if (sn && gp_parse_i64(sn, &n) == 0 && n > 0)
-			shape_s = (double)n * (h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
-	}
-	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + shape_s;
+	if (h->rt && h->rt->shape_nodes)
+		shape_s = hdr_nodes(s, "shape_nodes") * (h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
+	/* and one that runs the views gp finds free (a Reshape) as nodes, each one dispatch */
+	if (h->rt && h->rt->view_nodes)
+		view_s = hdr_nodes(s, "view_nodes") * (h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
+	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + shape_s + view_s;
 	lat += once;
 	tb[2] += once;
 	/* running what can run at once: stage by stage (gp-concur's stages, ASAP
@@ -608,6 +617,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 			kvd(&hd, "run_s", h->rt->run_s);
 			kvd(&hd, "copy_s", copy_s);
 			kvd(&hd, "shape_s", shape_s);
+			kvd(&hd, "view_s", view_s);
 		}
 		gp_buf_adds(&hd, "\tunknown=0");
 	}

@@ -177,6 +177,9 @@ struct gp_part {
 	int shape_nodes;                    /* of those, the nodes computing from activations' shapes
 	                                     * (Shape, Size and what follows them): folded by gp,
 	                                     * run by a runtime that does not know the shapes */
+	int view_nodes;                     /* the views of activations (Reshape, Flatten, Squeeze,
+	                                     * Unsqueeze) in the main graph: free in gp, run as
+	                                     * nodes by some runtimes */
 };
 /* Partition the main graph of g into p, handing each subgraph to emit (with
  * arg) in topological order, as it is made: they are not kept, so memory
@@ -355,6 +358,7 @@ struct gp_runtime {
 	double run_s;                       /* per run: the call, its synchronisation */
 	int copy_inputs, copy_outputs;      /* inputs and outputs cross the host link each run */
 	int shape_nodes;                    /* it executes the shape computations gp folds */
+	int view_nodes;                     /* it runs the views of activations as nodes */
 	double eff_matrix, eff_vector;      /* achieved fraction of a unit's matrix and vector peak; 1 */
 	double eff_memory;                  /* achieved fraction of the memory levels' bandwidth; 1 */
 	double eff_class[GP_KC_N];          /* per kernel class (GP_KC_*): the fraction of the levels'

@@ -9,7 +9,7 @@
 #include "hw.h"
 
 static const char *const rtkeys[] = {
-	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "fuse",
+	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "view_nodes", "fuse",
 	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs",
 	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "nchwc_block", "op_s", "sources", NULL,
 };
@@ -163,6 +163,12 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		if (strcmp(s, "executed") && strcmp(s, "folded"))
 			gp_yaml_bad(R, v, "'shape_nodes': '%s' is not executed or folded", s);
 		rt->shape_nodes = !strcmp(s, "executed");
+	} else if (!strcmp(key, "view_nodes")) {
+		const char *s = gp_yaml_text(R, v, path);
+
+		if (strcmp(s, "executed") && strcmp(s, "free"))
+			gp_yaml_bad(R, v, "'view_nodes': '%s' is not executed or free", s);
+		rt->view_nodes = !strcmp(s, "executed");
 	} else if (!strcmp(key, "fuse"))
 		rt->fuse = words(R, v, path, gp_fuse_rule_names);   /* docs/counting.md */
 	else if (!strcmp(key, "efficiency"))

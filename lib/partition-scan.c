@@ -200,6 +200,9 @@ part_scan(struct part *P)
 			int pass = c == GP_C_MOVE || gp_op_passes(n);
 
 			shape_source(P, n, src);
+			/* a view of an activation, which a runtime may run as a node */
+			if (c == GP_C_VIEW && n->graph == 0 && src >= 0 && !P->isconst[src] && !P->shapeof[src])
+				P->view_nodes++;
 
 			for (j = 0; j < n->nout; j++) {
 				if (n->out[j] < 0)

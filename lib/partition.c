@@ -265,6 +265,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;
 	out->shape_nodes = P.shape_nodes;
+	out->view_nodes = P.view_nodes;
 	out->folded_flops = P.folded_flops;
 	out->node_sg = gp_xcalloc(nn, sizeof *out->node_sg);
 	for (i = 0; i < g->nn; i++)

@@ -40,6 +40,7 @@ struct part {
 	int64_t *bodyx;             /* and the floats their im2col writes */
 	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
 	int shape_nodes;
+	int view_nodes;                     /* views of activations in the main graph */
 	int *rbuf;                  /* reads() */
 	size_t rcap;
 	int *cand;                  /* group(): candidate groups */

@@ -223,7 +223,7 @@ map() {
 	fails_cleanly "gp-partition: no runtime profile 'nothing'"
 }
 
-@test "a runtime's costs: per kernel on the device, per run, copies, and the shape computations it runs" {
+@test "a runtime's costs: per kernel on the device, per run, copies, and the shape computations and views it runs" {
 	# TensorRT on an A100: every kernel pays 10197 cycles at 1.41 GHz = 7.2319 us on top of its
 	# mapped time; a run pays 4.06 us and copies the 602,112-byte fp32 input and the 4,000-byte
 	# output over PCIe 4.0 x16 (31.5 GB/s): 606,112 B / 31.5 GB/s = 19.2417 us
@@ -249,6 +249,24 @@ map() {
 	assert_output 2.60408e-05
 	run -0 hdr roofline copy_s "$S"
 	assert_output 0
+	# and its 10 Reshapes of activations (its profile lists 10 Reshape nodes), each a
+	# kernel of onnxruntime's: 10 x 302.8 ns = 3.028 us; its views of shapes (the
+	# Unsqueezes after a Gather) are shape nodes, not these
+	run -0 hdr partition view_nodes "$BATS_TEST_TMPDIR/p"
+	assert_output 10
+	run -0 hdr roofline view_s "$S"
+	assert_output 3.028e-06
+	# ResNet-18's one Flatten; TensorRT runs none
+	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse=tensorrt > "$BATS_TEST_TMPDIR/p"
+	run -0 hdr partition view_nodes "$BATS_TEST_TMPDIR/p"
+	assert_output 1
+	gp-roofline -H a100-sxm -R tensorrt < "$BATS_TEST_TMPDIR/p" > "$S"
+	run -0 hdr roofline view_s "$S"
+	assert_output 0
+	# and a runtime profile says executed or free
+	sed 's/^view_nodes: executed$/view_nodes: sometimes/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
+	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/rt.yaml"
+	assert_output --partial "'view_nodes': 'sometimes' is not executed or free"
 }
 
 @test "gp-calibrate: read and write bandwidth inside every level, --runs reports the spread" {

@@ -91,16 +91,24 @@ Transpose\t1\t0\t0\t1\t0
 all\t3\t2\t1\t2\t1')"
 }
 
-@test "kernel-classes --kernels: onnxruntime's kernels a run, less its views, beside gp's" {
-	# two runs of a conv, a Transpose and a Reshape (a view: not counted); gp has 2 kernels
+@test "kernel-classes --kernels: onnxruntime's kernels a run, less its views, beside gp's; its views beside gp's" {
+	# two runs of a conv, a Transpose, a Reshape of a float tensor (a view: not a
+	# kernel, but a view of an activation) and an Unsqueeze of an int64 (a view of a
+	# shape: neither); gp has 2 kernels and no view_nodes in its header
 	{
 		printf '[{"cat": "Session", "name": "model_run", "dur": 9}, {"cat": "Session", "name": "model_run", "dur": 9}'
-		for e in conv:Conv t:Transpose flat:Reshape conv:Conv t:Transpose flat:Reshape; do
-			IFS=: read -r n op <<< "$e"
-			printf ', {"cat": "Node", "name": "%s_kernel_time", "dur": 1, "args": {"op_name": "%s"}}' "$n" "$op"
+		for e in conv:Conv:float t:Transpose:float flat:Reshape:float u:Unsqueeze:int64 \
+		    conv:Conv:float t:Transpose:float flat:Reshape:float u:Unsqueeze:int64; do
+			IFS=: read -r n op ty <<< "$e"
+			printf ', {"cat": "Node", "name": "%s_kernel_time", "dur": 1, "args": {"op_name": "%s", "input_type_shape": [{"%s": [1, 4]}]}}' \
+				"$n" "$op" "$ty"
 		done
 		printf ']\n'
 	} > "$BATS_TEST_TMPDIR/m.json"
 	run -0 "$K" --kernels "$BATS_TEST_TMPDIR/m.json" "$S"
-	assert_output "$(printf '#model\tort_kernels\tgp_kernels\tort_generic_convs\tgp_generic_convs\nm\t2\t2\t1\t0')"
+	assert_output "$(printf '#model\tort_kernels\tgp_kernels\tort_generic_convs\tgp_generic_convs\tort_views\tgp_views\nm\t2\t2\t1\t0\t1\t-1')"
+	# gp-partition's count, from its header
+	sed 's/^##gp\t1$/&\n##partition\tmode=fused\tview_nodes=1/' "$S" > "$BATS_TEST_TMPDIR/v.gp"
+	run -0 "$K" --kernels "$BATS_TEST_TMPDIR/m.json" "$BATS_TEST_TMPDIR/v.gp"
+	assert_line --index 1 "$(printf 'm\t2\t2\t1\t0\t1\t1')"
 }
