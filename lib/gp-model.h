@@ -113,6 +113,9 @@ enum {
 	                                     * SiLU), and an activation a BatchNormalization */
 	GP_FUSE_SCALE = 512,                /* "matmul-scale": a Mul or Div by a constant scalar of a
 	                                     * MatMul's output, its only reader, into the MatMul */
+	GP_FUSE_RESHAPE = 1024,             /* "reshape-shape": a Reshape's shape made of constants and
+	                                     * its input's own dims (Shape, Gather, Unsqueeze, Concat)
+	                                     * is a constant: those shape nodes are not run */
 };
 /* The rules' names, bit i's at i: "conv-bn", "epilogue", ... NULL. */
 extern const char *const gp_fuse_rule_names[];

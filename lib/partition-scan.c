@@ -13,13 +13,15 @@ holder(struct part *P, int gid, const int *top)
 	return gid > 0 ? top[gid] : -1;
 }
 
-/* shape_node counts n as a node computing from shapes, and its outputs as such tensors */
+/* shape_node counts n as a node computing from shapes (unless the runtime's
+ * fusion removes it), and its outputs as such tensors */
 static void
 shape_node(struct part *P, const struct gp_node *n)
 {
 	int j;
 
-	P->shape_nodes++;
+	if (!P->unrun || !P->unrun[n - P->g->n])
+		P->shape_nodes++;
 	for (j = 0; j < n->nout; j++)
 		if (n->out[j] >= 0)
 			P->shapeof[n->out[j]] = 1;
@@ -32,7 +34,7 @@ shape_source(struct part *P, const struct gp_node *n, int src)
 {
 	if (strcmp(n->op, "Shape") && strcmp(n->op, "Size")) {
 		/* a view of such a tensor (an Unsqueeze of a shape) is run too */
-		if (src >= 0 && P->shapeof[src] && gp_op_passes(n))
+		if (src >= 0 && P->shapeof[src] && gp_op_passes(n) && !(P->unrun && P->unrun[n - P->g->n]))
 			P->shape_nodes++;
 		return;
 	}
@@ -162,6 +164,123 @@ folds_into_matmul(struct part *P, const struct gp_node *n, const char *mm)
 	return perm[np - 2] == np - 1 && perm[np - 1] == np - 2;
 }
 
+/* made: the node that makes tensor t, if it is one of op in the main graph; else NULL */
+static const struct gp_node *
+made(const struct gp_graph *g, int t, const char *op)
+{
+	int p = t >= 0 ? g->t[t].producer : -1;
+
+	return p >= 0 && g->n[p].graph == 0 && !strcmp(g->n[p].op, op) &&
+	    gp_op_find(g->n[p].domain, op) == gp_op_find(NULL, op) ? &g->n[p] : NULL;
+}
+
+/* dim_of: whether element j of Reshape r's shape is dim j of its data input,
+ * taken by Unsqueeze(Gather(Shape(x), j)) of a tensor x with that dim: each
+ * node of that path in path[0..2] */
+static int
+dim_of(const struct gp_graph *g, const struct gp_node *r, int t, int j, const struct gp_node **path)
+{
+	const struct gp_node *u = made(g, t, "Unsqueeze"), *ga, *sh;
+	const struct gp_tensor *k, *x, *d;
+	int64_t v;
+
+	if (!u || u->nin < 1 || g->t[t].shape.rank != 1 || u->in[0] < 0 || g->t[u->in[0]].shape.rank != 0 ||
+	    !(ga = made(g, u->in[0], "Gather")) || ga->nin < 2 || ga->in[1] < 0 ||
+	    !(sh = made(g, ga->in[0], "Shape")) || sh->nin < 1 || sh->in[0] < 0 ||
+	    gp_attr_int(sh, "start", &v) == 0 || gp_attr_int(sh, "end", &v) == 0)
+		return 0;
+	k = &g->t[ga->in[1]];
+	if ((k->kind != GP_K_INIT && k->kind != GP_K_CONST && !made(g, ga->in[1], "Constant")) ||
+	    k->nval != 1 || !k->iv || !k->iv[0].known || k->iv[0].v != j)
+		return 0;
+	x = &g->t[sh->in[0]];
+	d = &g->t[r->in[0]];
+	if (sh->in[0] != r->in[0] && !(j < x->shape.rank && j < d->shape.rank && x->shape.d[j].v >= 0 &&
+	    x->shape.d[j].v == d->shape.d[j].v))
+		return 0;
+	path[0] = u;
+	path[1] = ga;
+	path[2] = sh;
+	return 1;
+}
+
+/* reshape_fused: with the reshape-shape rule, the shape computations a
+ * runtime's fusion removes (onnxruntime's ReshapeFusion, reshape_fusion.cc
+ * Fuse_Subgraph): a Reshape whose shape is a Concat, read by it alone, of
+ * constants and of its input's own dims, Unsqueeze(Gather(Shape(x), j)) at
+ * element j (Shape whole, x that tensor or one with the same dim j), gets a
+ * constant shape (0: copy the dim), and the Concat and every node of those
+ * paths that nothing else then reads is gone. NULL when the rule is off. */
+static char *
+reshape_fused(struct part *P)
+{
+	struct gp_graph *g = P->g;
+	char *cand, *gone;
+	int *live;
+	size_t i;
+	int j, k, any = 0;
+
+	if (!P->o->fuse || !rule(P, GP_FUSE_RESHAPE))
+		return NULL;
+	cand = gp_xcalloc(g->nn + 1, 1);
+	live = gp_xcalloc(g->ntensor + 1, sizeof *live);
+	for (i = 0; i < g->nn; i++)
+		for (j = 0; j < g->n[i].nin; j++)
+			if (g->n[i].in[j] >= 0)
+				live[g->n[i].in[j]]++;
+	for (i = 0; i < g->nn; i++) {
+		const struct gp_node *r = &g->n[i], *c, *path[3];
+		int64_t az;
+
+		if (r->graph != 0 || strcmp(r->op, "Reshape") || gp_op_find(r->domain, r->op) !=
+		    gp_op_find(NULL, "Reshape") || r->nin < 2 || r->in[0] < 0 ||
+		    (gp_attr_int(r, "allowzero", &az) == 0 && az != 0) ||
+		    !(c = made(g, r->in[1], "Concat")) || live[r->in[1]] != 1 ||
+		    g->t[r->in[1]].kind == GP_K_OUTPUT)
+			continue;
+		for (j = 0; j < c->nin; j++) {
+			const struct gp_tensor *e = c->in[j] >= 0 ? &g->t[c->in[j]] : NULL;
+
+			if (e && (e->kind == GP_K_INIT || e->kind == GP_K_CONST || made(g, c->in[j], "Constant")))
+				continue;
+			if (!e || !dim_of(g, r, c->in[j], j, path))
+				break;
+		}
+		if (j < c->nin)
+			continue;
+		cand[c - g->n] = 1;
+		live[r->in[1]] = 0;     /* the Reshape's shape is now a constant */
+		for (j = 0; j < c->nin; j++)
+			if (c->in[j] >= 0 && dim_of(g, r, c->in[j], j, path))
+				for (k = 0; k < 3; k++)
+					cand[path[k] - g->n] = 1;
+		any = 1;
+	}
+	gone = NULL;
+	if (any) {
+		/* last to first: a candidate goes when nothing reads its outputs */
+		gone = gp_xcalloc(g->nn + 1, 1);
+		for (i = g->nn; i-- > 0;) {
+			const struct gp_node *n = &g->n[i];
+
+			if (!cand[i])
+				continue;
+			for (j = 0; j < n->nout; j++)
+				if (n->out[j] >= 0 && (live[n->out[j]] > 0 || g->t[n->out[j]].kind == GP_K_OUTPUT))
+					break;
+			if (j < n->nout)
+				continue;
+			gone[i] = 1;
+			for (j = 0; j < n->nin; j++)
+				if (n->in[j] >= 0)
+					live[n->in[j]]--;
+		}
+	}
+	free(cand);
+	free(live);
+	return gone;
+}
+
 void
 part_scan(struct part *P)
 {
@@ -171,6 +290,7 @@ part_scan(struct part *P)
 	char *mm = matmul_only(P);
 	int j, total;
 
+	P->unrun = reshape_fused(P);
 	for (i = 0; i < g->ntensor; i++) {
 		P->root[i] = (int)i;
 		P->isconst[i] = g->t[i].kind == GP_K_INIT || g->t[i].kind == GP_K_CONST;
@@ -269,6 +389,8 @@ part_scan(struct part *P)
 	free(cnt);
 	free(top);
 	free(mm);
+	free(P->unrun);
+	P->unrun = NULL;
 	/* graph outputs, after views */
 	for (i = 0; i < g->ntensor; i++)
 		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_OUTPUT)

@@ -34,6 +34,8 @@ struct part {
 	int stamp;
 	char *folded;               /* node: a BatchNormalization folded into its Conv */
 	char *shapeof;              /* tensor: computed from an activation's shape */
+	char *unrun;                /* node: a shape computation the runtime's fusion removes
+	                             * (reshape-shape), counted in no shape_nodes; NULL: none */
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
 	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */
