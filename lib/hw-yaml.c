@@ -186,12 +186,18 @@ gp_yaml_map(struct rd *R, yaml_node_t *m, const char *path, const char *const *k
 		for (i = 0; keys && keys[i] && strcmp(keys[i], key); i++)
 			;
 		if (keys && !keys[i]) {
-			struct gp_buf b = {0};      /* freed at exit: gp_yaml_bad dies */
+			/* the list in the profile's arena, which outlives gp_yaml_bad's exit */
+			size_t len = 1;
+			char *list, *q;
 
 			for (i = 0; keys[i]; i++)
-				gp_buf_printf(&b, "%s%s", i ? keys[i + 1] ? ", " : " and " : "", keys[i]);
+				len += strlen(keys[i]) + 5;
+			q = list = gp_arena_alloc(&R->h->arena, len);
+			*q = '\0';
+			for (i = 0; keys[i]; i++)
+				q += sprintf(q, "%s%s", i ? keys[i + 1] ? ", " : " and " : "", keys[i]);
 			gp_yaml_bad(R, k, "unknown field '%s%s%s': it takes %s", *path ? path : "",
-			    *path ? "." : "", key, b.buf);
+			    *path ? "." : "", key, list);
 		}
 		if (at == twice)
 			gp_yaml_bad(R, k, "field '%s%s%s' appears twice", *path ? path : "", *path ? "." : "", key);
