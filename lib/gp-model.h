@@ -116,6 +116,8 @@ enum {
 	GP_FUSE_RESHAPE = 1024,             /* "reshape-shape": a Reshape's shape made of constants and
 	                                     * its input's own dims (Shape, Gather, Unsqueeze, Concat)
 	                                     * is a constant: those shape nodes are not run */
+	GP_FUSE_CSE = 2048,                 /* "shape-cse": a shape node that repeats one before it
+	                                     * (op, attributes, inputs) is not run */
 };
 /* The rules' names, bit i's at i: "conv-bn", "epilogue", ... NULL. */
 extern const char *const gp_fuse_rule_names[];

@@ -88,7 +88,7 @@ activation(const struct gp_node *n)
 
 const char *const gp_fuse_rule_names[] = {
 	"conv-bn", "epilogue", "activation", "elementwise", "row", "attention", "matmul-transpose", "norm",
-	"patterns", "matmul-scale", "reshape-shape", NULL,
+	"patterns", "matmul-scale", "reshape-shape", "shape-cse", NULL,
 };
 
 int

@@ -1,4 +1,5 @@
 /* partition-scan.c - gp_partition's first pass: every node classified, views resolved, who reads each tensor */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,14 +14,76 @@ holder(struct part *P, int gid, const int *top)
 	return gid > 0 ? top[gid] : -1;
 }
 
-/* shape_node counts n as a node computing from shapes (unless the runtime's
- * fusion removes it), and its outputs as such tensors */
+/* canon: the tensor t stands for (shape-cse) */
+static int
+canon(const struct part *P, int t)
+{
+	return t >= 0 && P->canon && P->canon[t] >= 0 ? P->canon[t] : t;
+}
+
+/* shape_dup: with shape-cse, whether shape node n repeats one met before it:
+ * the same op, domain and attributes on the same inputs, a constant by its
+ * values (onnxruntime's CommonSubexpressionElimination merges them,
+ * common_subexpression_elimination.cc, after its ConstantSharing made
+ * equal small constants one); n's outputs then stand for that node's. Else
+ * n is remembered. */
+static int
+shape_dup(struct part *P, const struct gp_node *n)
+{
+	struct gp_graph *g = P->g;
+	struct gp_buf b = {0};
+	const struct gp_node *m;
+	int64_t *at;
+	int j, k;
+
+	if (!P->canon)
+		return 0;
+	gp_buf_printf(&b, "%s\x1f%s\x1f%s", n->op, n->domain, n->attrs ? n->attrs : ".");
+	for (j = 0; j < n->nin; j++) {
+		int t = n->in[j];
+		const struct gp_tensor *x = t >= 0 ? &g->t[t] : NULL;
+
+		if (x && (x->kind == GP_K_INIT || x->kind == GP_K_CONST) && x->nval >= 0 && x->nval <= 16 && x->iv) {
+			gp_buf_printf(&b, "\x1fv%d:", x->dtype);
+			for (k = 0; k < x->nval; k++)
+				gp_buf_printf(&b, "%s%" PRId64, x->iv[k].known ? "," : ",?", x->iv[k].v);
+		} else {
+			gp_buf_printf(&b, "\x1ft%d", canon(P, t));
+		}
+	}
+	if (gp_map_put(&P->sig, gp_arena_strdup(&g->s->arena, b.buf), (int64_t)(n - g->n))) {
+		gp_buf_release(&b);
+		return 0;
+	}
+	at = gp_map_get(&P->sig, b.buf);
+	gp_buf_release(&b);
+	m = &g->n[*at];
+	for (j = 0; j < n->nout && j < m->nout; j++)
+		if (n->out[j] >= 0 && m->out[j] >= 0)
+			P->canon[n->out[j]] = canon(P, m->out[j]);
+	return 1;
+}
+
+/* shape_counts: whether shape node n is one a runtime runs: only in a model
+ * whose input dims are not all numbers (a runtime knows every shape of one
+ * whose dims are, and folds them all), not removed by its fusion
+ * (reshape-shape), not a repeat (shape-cse) */
+static int
+shape_counts(struct part *P, const struct gp_node *n)
+{
+	if (!P->o->dynamic || (P->unrun && P->unrun[n - P->g->n]))
+		return 0;
+	return !shape_dup(P, n);
+}
+
+/* shape_node counts n as a node computing from shapes (when the runtime
+ * runs it), and its outputs as such tensors */
 static void
 shape_node(struct part *P, const struct gp_node *n)
 {
 	int j;
 
-	if (!P->unrun || !P->unrun[n - P->g->n])
+	if (shape_counts(P, n))
 		P->shape_nodes++;
 	for (j = 0; j < n->nout; j++)
 		if (n->out[j] >= 0)
@@ -34,7 +97,7 @@ shape_source(struct part *P, const struct gp_node *n, int src)
 {
 	if (strcmp(n->op, "Shape") && strcmp(n->op, "Size")) {
 		/* a view of such a tensor (an Unsqueeze of a shape) is run too */
-		if (src >= 0 && P->shapeof[src] && gp_op_passes(n) && !(P->unrun && P->unrun[n - P->g->n]))
+		if (src >= 0 && P->shapeof[src] && gp_op_passes(n) && shape_counts(P, n))
 			P->shape_nodes++;
 		return;
 	}
@@ -291,6 +354,11 @@ part_scan(struct part *P)
 	int j, total;
 
 	P->unrun = reshape_fused(P);
+	if (P->o->fuse && rule(P, GP_FUSE_CSE)) {
+		P->canon = gp_xcalloc(g->ntensor + 1, sizeof *P->canon);
+		for (i = 0; i < g->ntensor; i++)
+			P->canon[i] = -1;
+	}
 	for (i = 0; i < g->ntensor; i++) {
 		P->root[i] = (int)i;
 		P->isconst[i] = g->t[i].kind == GP_K_INIT || g->t[i].kind == GP_K_CONST;
@@ -391,6 +459,9 @@ part_scan(struct part *P)
 	free(mm);
 	free(P->unrun);
 	P->unrun = NULL;
+	free(P->canon);
+	P->canon = NULL;
+	gp_map_release(&P->sig);
 	/* graph outputs, after views */
 	for (i = 0; i < g->ntensor; i++)
 		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_OUTPUT)

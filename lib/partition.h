@@ -36,6 +36,9 @@ struct part {
 	char *shapeof;              /* tensor: computed from an activation's shape */
 	char *unrun;                /* node: a shape computation the runtime's fusion removes
 	                             * (reshape-shape), counted in no shape_nodes; NULL: none */
+	int *canon;                 /* tensor: the first of the shape tensors it repeats, or -1
+	                             * (shape-cse); NULL: the rule is off */
+	struct gp_map sig;          /* a shape node's op, attributes and inputs -> the node */
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
 	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */

@@ -94,7 +94,7 @@ all\t3\t2\t1\t2\t1')"
 @test "kernel-classes --kernels: onnxruntime's kernels a run, less its views, beside gp's; its views beside gp's" {
 	# two runs of a conv, a Transpose, a Reshape of a float tensor (a view: not a
 	# kernel, but a view of an activation) and an Unsqueeze of an int64 (a view of a
-	# shape: neither); gp has 2 kernels and no view_nodes in its header
+	# shape: a node on shapes); gp has 2 kernels and no view_nodes in its header
 	{
 		printf '[{"cat": "Session", "name": "model_run", "dur": 9}, {"cat": "Session", "name": "model_run", "dur": 9}'
 		for e in conv:Conv:float t:Transpose:float flat:Reshape:float u:Unsqueeze:int64 \
@@ -106,9 +106,9 @@ all\t3\t2\t1\t2\t1')"
 		printf ']\n'
 	} > "$BATS_TEST_TMPDIR/m.json"
 	run -0 "$K" --kernels "$BATS_TEST_TMPDIR/m.json" "$S"
-	assert_output "$(printf '#model\tort_kernels\tgp_kernels\tort_generic_convs\tgp_generic_convs\tort_views\tgp_views\nm\t2\t2\t1\t0\t1\t-1')"
-	# gp-partition's count, from its header
-	sed 's/^##gp\t1$/&\n##partition\tmode=fused\tview_nodes=1/' "$S" > "$BATS_TEST_TMPDIR/v.gp"
+	assert_output "$(printf '#model\tort_kernels\tgp_kernels\tort_generic_convs\tgp_generic_convs\tort_views\tgp_views\tort_shape_nodes\tgp_shape_nodes\nm\t2\t2\t1\t0\t1\t-1\t1\t-1')"
+	# gp-partition's counts, from its header
+	sed 's/^##gp\t1$/&\n##partition\tmode=fused\tshape_nodes=3\tview_nodes=1/' "$S" > "$BATS_TEST_TMPDIR/v.gp"
 	run -0 "$K" --kernels "$BATS_TEST_TMPDIR/m.json" "$BATS_TEST_TMPDIR/v.gp"
-	assert_line --index 1 "$(printf 'm\t2\t2\t1\t0\t1\t1')"
+	assert_line --index 1 "$(printf 'm\t2\t2\t1\t0\t1\t1\t1\t3')"
 }
