@@ -513,6 +513,14 @@ part() {
 	assert_output "Add"
 }
 
+# shape_nodes SHAPED [SED]: the shape nodes gp-partition --fuse=onnxruntime-cpu
+# counts in the stream SHAPED, the runtime profile edited by the sed script SED
+shape_nodes() {
+	sed "${2:-}" "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
+	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$1" > "$S"
+	hdr partition shape_nodes "$S"
+}
+
 @test "--fuse=onnxruntime-cpu: a Reshape's shape made of its input's own dims is a constant (reshape-shape)" {
 	# onnxruntime's ReshapeFusion (reshape_fusion.cc) makes a constant of a Reshape's
 	# shape when it is a Concat of constants and Unsqueeze(Gather(Shape(x), j)) at
@@ -523,27 +531,18 @@ part() {
 	gp-partition < "$BATS_TEST_TMPDIR/shaped" > "$S"
 	run -0 hdr partition shape_nodes "$S"
 	assert_output 61
-	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
-	run -0 hdr partition shape_nodes "$S"
+	run -0 shape_nodes "$BATS_TEST_TMPDIR/shaped"
 	assert_output 5
-	# without it (nor shape-cse), every one counts
-	sed 's/, reshape-shape, shape-cse\]/]/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
-	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/shaped" > "$S"
-	run -0 hdr partition shape_nodes "$S"
+	# without it (nor shape-cse), every one counts; with shape-cse alone, 53
+	run -0 shape_nodes "$BATS_TEST_TMPDIR/shaped" 's/, reshape-shape, shape-cse\]/]/'
 	assert_output 61
+	run -0 shape_nodes "$BATS_TEST_TMPDIR/shaped" 's/, reshape-shape,/,/'
+	assert_output 53
 	# tiny-encoder's reshapes take dims it computes (a Mul of two), or its Shape_6 at
 	# another element than the dim it is (Reshape_4: its element 2 is dim 1): all stay
 	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 > "$BATS_TEST_TMPDIR/shaped"
-	sed 's/, shape-cse\]/]/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
-	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/shaped" > "$S"
-	run -0 hdr partition shape_nodes "$S"
+	run -0 shape_nodes "$BATS_TEST_TMPDIR/shaped" 's/, shape-cse\]/]/'
 	assert_output 86
-	# (bert-tiny without reshape-shape, with shape-cse: 53, its repeats merged)
-	gp-load "$DATA/bert-tiny.onnx" | gp-shape -D batch=1 -D seq=32 > "$BATS_TEST_TMPDIR/shaped"
-	sed 's/, reshape-shape,/,/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
-	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/shaped" > "$S"
-	run -0 hdr partition shape_nodes "$S"
-	assert_output 53
 }
 
 @test "--fuse=onnxruntime-cpu: a shape node repeating one before it runs once (shape-cse)" {
@@ -553,12 +552,9 @@ part() {
 	# and gathers the same dims from each; 86 shape nodes, 72 with the rule (its
 	# profile runs 66 nodes of int64 tensors)
 	gp-load "$DATA/tiny-encoder.onnx" | gp-shape -D batch=1 -D seq=8 > "$BATS_TEST_TMPDIR/shaped"
-	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/shaped" > "$S"
-	run -0 hdr partition shape_nodes "$S"
+	run -0 shape_nodes "$BATS_TEST_TMPDIR/shaped"
 	assert_output 72
-	sed 's/, shape-cse\]/]/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
-	gp-partition --fuse="$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/shaped" > "$S"
-	run -0 hdr partition shape_nodes "$S"
+	run -0 shape_nodes "$BATS_TEST_TMPDIR/shaped" 's/, shape-cse\]/]/'
 	assert_output 86
 	# the kernels are what they were
 	run -0 hdr partition subgraphs "$S"
@@ -567,7 +563,6 @@ part() {
 	# knows every shape and folds them (the same graph, said to be static)
 	sed 's/^##shape\tunknown=0\tdynamic=1$/##shape\tunknown=0\tdynamic=0/' "$BATS_TEST_TMPDIR/shaped" > "$BATS_TEST_TMPDIR/static"
 	run -0 grep -c 'dynamic=0' "$BATS_TEST_TMPDIR/static"
-	gp-partition --fuse=onnxruntime-cpu < "$BATS_TEST_TMPDIR/static" > "$S"
-	run -0 hdr partition shape_nodes "$S"
+	run -0 shape_nodes "$BATS_TEST_TMPDIR/static"
 	assert_output 0
 }
