@@ -413,5 +413,17 @@ part_group(struct part *P)
 		if (part_main_numel(P, (int)i) > P->ext[G])
 			P->ext[G] = part_main_numel(P, (int)i);
 	}
+	/* a MatMul that took its bias Add is a Gemm where a runtime makes one
+	 * (onnxruntime's MatMulAddFusion): a first input of more than 2 dims it
+	 * reshapes to a matrix, and the output back, two views it runs
+	 * (matmul_add_fusion.cc: gemm_input_reshape, gemm_output_reshape) */
+	for (j = 0; j < P->ngrp; j++) {
+		const struct gp_node *a = P->first[j] >= 0 ? &g->n[P->first[j]] : NULL;
+		int x = a && a->nin > 0 ? a->in[0] : -1;
+
+		if (a && !strcmp(a->op, "MatMul") && P->next[P->first[j]] >= 0 && bias_add(P, P->next[P->first[j]]) &&
+		    x >= 0 && g->t[x].shape.rank > 2)
+			P->view_nodes += 2;
+	}
 }
 

@@ -485,7 +485,7 @@ part() {
 	assert_output "Div"
 }
 
-@test "--fuse=onnxruntime-cpu: a bias Add joins a MatMul only when its second input is a matrix" {
+@test "--fuse=onnxruntime-cpu: a bias Add joins a MatMul only when its second input is a matrix; a Gemm of a more-than-2-D input runs two views" {
 	# MatMulAddFusion wants the MatMul's B of 2 dims (a weight): x [1,4,8] times the
 	# weight w [8,4] takes its bias; x times an activation y [1,8,4] (attention's
 	# scores against their keys) does not, whatever the Add reads
@@ -505,12 +505,26 @@ part() {
 		gp-partition --fuse=onnxruntime-cpu > "$S"
 	run -0 col mm ops
 	assert_output "MatMul+Add"
+	# its Gemm takes x [1,4,8] reshaped to [4,8], and gives [4,4] reshaped back: two
+	# views onnxruntime runs (MatMulAddFusion's gemm_input_reshape, gemm_output_reshape)
+	run -0 hdr partition view_nodes "$S"
+	assert_output 2
 	mk "$(printf 'tensor\ty\tfloat32\t[1,8,4]\tinput\t128\t.\t0')" y | sed 's/^graph\t0\tg\tmain\t.\t.\t.\tx\tz$/graph\t0\tg\tmain\t.\t.\t.\tx,y\tz/' |
 		gp-shape | gp-partition --fuse=onnxruntime-cpu > "$S"
 	run -0 col mm ops
 	assert_output "MatMul"
 	run -0 col add ops
 	assert_output "Add"
+	run -0 hdr partition view_nodes "$S"
+	assert_output 0
+	# a matrix x [4,8] needs no reshape
+	mk "$(printf 'tensor\tw\tfloat32\t[8,4]\tinitializer\t128\t.\t0')" w |
+		sed 's/^tensor\tx\tfloat32\t\[1,4,8\]/tensor\tx\tfloat32\t[4,8]/; s/\[1,4,4\]/[4,4]/g' |
+		gp-shape | gp-partition --fuse=onnxruntime-cpu > "$S"
+	run -0 col mm ops
+	assert_output "MatMul+Add"
+	run -0 hdr partition view_nodes "$S"
+	assert_output 0
 }
 
 # shape_nodes SHAPED [SED]: the shape nodes gp-partition --fuse=onnxruntime-cpu
