@@ -106,7 +106,8 @@ sum_counts(struct facts *F, const struct gp_dag *d, const char *src, const int64
 
 static const char *const partition_keys[] = {
 	"mode", "subgraphs_unfused", "unknown", "folded_flops", "folded_macs", "params", "buffers",
-	"weight_bytes", "bytes_unfused", "bytes_saved", "dtype", "compute_ai", "memory_ai", NULL,
+	"weight_bytes", "bytes_unfused", "bytes_saved", "dtype", "compute_ai", "memory_ai", "shape_nodes",
+	"view_nodes", NULL,
 };
 static const char *const concur_keys[] = {
 	"stages", "max_parallel", "max_antichain", "critical_weight", "critical_ops", "critical_flops",
@@ -119,7 +120,8 @@ static const char *const roofline_keys[] = {
 	"hw", "precision", "runtime", "latency_s", "latency_concurrent_s", "throughput_per_s", "energy_j",
 	"energy_per_inference_j", "power_w", "util", "compute_bound_share", "memory_bound_share",
 	"launch_bound_share", "peak_ops", "bandwidth", "ridge_ai", "energy_model", "vector_ops",
-	"roof_levels", "roof_bandwidths", "roof_classes", "roof_class_bandwidths", NULL,
+	"roof_levels", "roof_bandwidths", "roof_classes", "roof_class_bandwidths", "run_s", "copy_s",
+	"shape_s", "view_s", NULL,
 };
 
 double *
@@ -364,7 +366,8 @@ static const char *const summary_keys[] = {
 	"util", "compute_bound_share", "memory_bound_share", "launch_bound_share", "peak_ops",
 	"bandwidth", "ridge_ai", "energy_model", "hw_bytes", "hw_weight_bytes", "phase", "tokens",
 	"context", "kv_cache_bytes", "kv_bytes_per_token", "time_per_token_s", "tokens_per_s",
-	"batch_compute_bound", "batch_compute_bound_weights", NULL,
+	"batch_compute_bound", "batch_compute_bound_weights", "runtime", "run_s", "copy_s", "shape_s",
+	"view_s", NULL,
 };
 
 void

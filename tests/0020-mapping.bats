@@ -257,6 +257,13 @@ map() {
 	assert_output 10
 	run -0 hdr roofline view_s "$S"
 	assert_output 3.028e-06
+	# gp-report says what of the latency the runtime pays once a run: its call
+	# (run_s 13.76 us), the shape nodes and the views
+	run -0 gp-report < "$S"
+	assert_line "  per run             38.6 us of it, onnxruntime-cpu's: its call 13.8 us, 72 shape nodes 21.8 us, 10 views 3.03 us"
+	run -0 gp-report --summary < "$S"
+	assert_line "$(printf 'shape_s\t2.18016e-05')"
+	assert_line "$(printf 'view_s\t3.028e-06')"
 	# ResNet-18's one Flatten; TensorRT runs none
 	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse=tensorrt > "$BATS_TEST_TMPDIR/p"
 	run -0 hdr partition view_nodes "$BATS_TEST_TMPDIR/p"
@@ -264,6 +271,11 @@ map() {
 	gp-roofline -H a100-sxm -R tensorrt < "$BATS_TEST_TMPDIR/p" > "$S"
 	run -0 hdr roofline view_s "$S"
 	assert_output 0
+	run -0 gp-report < "$S"
+	assert_line --regexp "^  per run             [0-9.]+ us of it, tensorrt's: its call 4.06 us, copies [0-9.]+ us$"
+	# without a runtime, no such line
+	gp-roofline -H a100-sxm < "$BATS_TEST_TMPDIR/p" | gp-report > "$BATS_TEST_TMPDIR/r.txt"
+	run -1 grep -c 'per run' "$BATS_TEST_TMPDIR/r.txt"
 	# and a runtime profile says executed or free
 	sed 's/^view_nodes: executed$/view_nodes: sometimes/' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
 	run -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/rt.yaml"
