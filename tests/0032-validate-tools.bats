@@ -112,3 +112,16 @@ all\t3\t2\t1\t2\t1')"
 	run -0 "$K" --kernels "$BATS_TEST_TMPDIR/m.json" "$BATS_TEST_TMPDIR/v.gp"
 	assert_line --index 1 "$(printf 'm\t2\t2\t1\t0\t1\t1\t1\t3')"
 }
+
+@test "kernel-classes --overhead, --split-row, --chain-check: the one figures predict asks of profiles" {
+	# the profiler's time per node: the median of the nodes' fastest runs (conv 100,
+	# t 20, the reorder 5, the Reshape 2 us): 12.5 us
+	run -0 "$K" --overhead "$P"
+	assert_output "1.250e-05"
+	# every node event (12), none listing thread-pool blocks, their median 14.5 us
+	run -0 "$K" --split-row mul16 3e-6 "$P"
+	assert_output "$(printf 'mul16\t12\t0\t3e-6\t1.4500e-05')"
+	# a work directory without class chains
+	run -0 "$K" --chain-check "$BATS_TEST_TMPDIR" 1
+	assert_output "(not measured)"
+}
