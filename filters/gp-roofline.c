@@ -550,10 +550,10 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */
 	if (h->rt && h->rt->shape_nodes)
-		shape_s = hdr_nodes(s, "shape_nodes") * (h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
+		shape_s = hdr_nodes(s, "shape_nodes") * gp_map_dispatch(h);
 	/* and one that runs the views gp finds free (a Reshape) as nodes, each one dispatch */
 	if (h->rt && h->rt->view_nodes)
-		view_s = hdr_nodes(s, "view_nodes") * (h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
+		view_s = hdr_nodes(s, "view_nodes") * gp_map_dispatch(h);
 	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + shape_s + view_s;
 	lat += once;
 	tb[2] += once;

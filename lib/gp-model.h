@@ -467,6 +467,9 @@ struct gp_mapped {
 /* Map kernel k onto chip h at precision prec (h->rt, if set, adds its
  * dispatch cost and efficiencies); fills m. */
 void gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m);
+/* One dispatch of runtime h->rt (h->rt set): its kernel_s, and its
+ * kernel_cycles at the chip's clock. */
+double gp_map_dispatch(const struct gp_hw *h);
 /* Seconds to move rd bytes in and wr bytes out of memory whose working set
  * is set bytes: each level serves what fits in it and not in the level
  * inside it (a smooth transition across each capacity); *lvl is set to the

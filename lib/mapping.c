@@ -303,6 +303,12 @@ gemm_pieces(const struct gp_runtime *rt, const struct gp_kernel *k)
 	return most;
 }
 
+double
+gp_map_dispatch(const struct gp_hw *h)
+{
+	return h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0);
+}
+
 void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
@@ -373,8 +379,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	}
 	/* per kernel: the runtime's dispatch, else the chip's launch */
 	if (h->rt)
-		m->overhead_s = h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0) +
-		    op_extra(h->rt, k->ops);
+		m->overhead_s = gp_map_dispatch(h) + op_extra(h->rt, k->ops);
 	else
 		m->overhead_s = h->launch_per_model ? 0 : h->launch_s;
 	/* A runtime that runs a control node's bodies as graphs of their own
@@ -383,8 +388,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * of every kernel of the bodies, and subgraph_s for every run of a body
 	 * (its feeds, fetches and frame); their work is the control node's own */
 	if (h->rt && h->rt->bodies && k->body_kernels > 0)
-		m->overhead_s += k->body_kernels * (h->rt->kernel_s +
-		    (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0));
+		m->overhead_s += k->body_kernels * gp_map_dispatch(h);
 	if (h->rt && h->rt->bodies && k->body_runs > 0)
 		m->overhead_s += k->body_runs * h->rt->subgraph_s;
 	/* A runtime's generic Conv (onnxruntime's Conv<float>::Compute on a 1-D
