@@ -237,6 +237,21 @@ bias_add(struct part *P, int i)
 	return !strcmp(n->op, "Add") && c == 1 && x == 1;
 }
 
+/* gemm_reshaped: node i, joining the bare MatMul G, is its bias Add, and the
+ * MatMul's first input has more than 2 dims: a runtime that makes a Gemm of
+ * the two (onnxruntime's MatMulAddFusion) reshapes that input to a matrix
+ * and the output back, two views it runs (matmul_add_fusion.cc:
+ * gemm_input_reshape, gemm_output_reshape) */
+static int
+gemm_reshaped(struct part *P, int i, int G)
+{
+	const struct gp_node *a = &P->g->n[P->first[G]];
+	int x = a->nin > 0 ? a->in[0] : -1;
+
+	return P->first[G] == P->last[G] && !strcmp(a->op, "MatMul") && bias_add(P, i) && x >= 0 &&
+	    P->g->t[x].shape.rank > 2;
+}
+
 /* group G starts a LayerNorm written out, as onnxruntime's LayerNormFusion
  * finds one: with a ReduceMean (the norm rule lets its ops join it) */
 static int
@@ -404,6 +419,8 @@ part_group(struct part *P)
 			P->att[G] = 2;
 		} else if (P->att[G] == 2 && cls(&g->n[i]) == GP_C_DENSE) {
 			P->att[G] = 3;
+		} else if (gemm_reshaped(P, (int)i, G)) {
+			P->view_nodes += 2;
 		}
 		join(P, (int)i, G);
 		rd = part_reads(P, i, &nr);
@@ -412,18 +429,6 @@ part_group(struct part *P)
 				P->ext[G] = numel(&g->t[rd[j]]);
 		if (part_main_numel(P, (int)i) > P->ext[G])
 			P->ext[G] = part_main_numel(P, (int)i);
-	}
-	/* a MatMul that took its bias Add is a Gemm where a runtime makes one
-	 * (onnxruntime's MatMulAddFusion): a first input of more than 2 dims it
-	 * reshapes to a matrix, and the output back, two views it runs
-	 * (matmul_add_fusion.cc: gemm_input_reshape, gemm_output_reshape) */
-	for (j = 0; j < P->ngrp; j++) {
-		const struct gp_node *a = P->first[j] >= 0 ? &g->n[P->first[j]] : NULL;
-		int x = a && a->nin > 0 ? a->in[0] : -1;
-
-		if (a && !strcmp(a->op, "MatMul") && P->next[P->first[j]] >= 0 && bias_add(P, P->next[P->first[j]]) &&
-		    x >= 0 && g->t[x].shape.rank > 2)
-			P->view_nodes += 2;
 	}
 }
 

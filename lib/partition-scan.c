@@ -31,32 +31,31 @@ static int
 shape_dup(struct part *P, const struct gp_node *n)
 {
 	struct gp_graph *g = P->g;
-	struct gp_buf b = {0};
+	struct gp_buf *b = &P->sigbuf;
 	const struct gp_node *m;
 	int64_t *at;
 	int j, k;
 
 	if (!P->canon)
 		return 0;
-	gp_buf_printf(&b, "%s\x1f%s\x1f%s", n->op, n->domain, n->attrs ? n->attrs : ".");
+	gp_buf_reset(b);
+	gp_buf_printf(b, "%s\x1f%s\x1f%s", n->op, n->domain, n->attrs ? n->attrs : ".");
 	for (j = 0; j < n->nin; j++) {
 		int t = n->in[j];
 		const struct gp_tensor *x = t >= 0 ? &g->t[t] : NULL;
 
 		if (x && (x->kind == GP_K_INIT || x->kind == GP_K_CONST) && x->nval >= 0 && x->nval <= 16 && x->iv) {
-			gp_buf_printf(&b, "\x1fv%d:", x->dtype);
+			gp_buf_printf(b, "\x1fv%d:", x->dtype);
 			for (k = 0; k < x->nval; k++)
-				gp_buf_printf(&b, "%s%" PRId64, x->iv[k].known ? "," : ",?", x->iv[k].v);
+				gp_buf_printf(b, "%s%" PRId64, x->iv[k].known ? "," : ",?", x->iv[k].v);
 		} else {
-			gp_buf_printf(&b, "\x1ft%d", canon(P, t));
+			gp_buf_printf(b, "\x1ft%d", canon(P, t));
 		}
 	}
-	if (gp_map_put(&P->sig, gp_arena_strdup(&g->s->arena, b.buf), (int64_t)(n - g->n))) {
-		gp_buf_release(&b);
+	if ((at = gp_map_get(&P->sig, b->buf)) == NULL) {
+		gp_map_put(&P->sig, gp_arena_strdup(&g->s->arena, b->buf), (int64_t)(n - g->n));
 		return 0;
 	}
-	at = gp_map_get(&P->sig, b.buf);
-	gp_buf_release(&b);
 	m = &g->n[*at];
 	for (j = 0; j < n->nout && j < m->nout; j++)
 		if (n->out[j] >= 0 && m->out[j] >= 0)
@@ -278,21 +277,22 @@ static char *
 reshape_fused(struct part *P)
 {
 	struct gp_graph *g = P->g;
-	char *cand, *gone;
-	int *live;
+	char *gone;
+	int *live, *path = NULL, np, cap = 0;
 	size_t i;
 	int j, k, any = 0;
 
-	if (!P->o->fuse || !rule(P, GP_FUSE_RESHAPE))
+	/* (in a model whose dims are all numbers no shape node counts) */
+	if (!P->o->fuse || !rule(P, GP_FUSE_RESHAPE) || !P->o->dynamic)
 		return NULL;
-	cand = gp_xcalloc(g->nn + 1, 1);
+	gone = gp_xcalloc(g->nn + 1, 1);
 	live = gp_xcalloc(g->ntensor + 1, sizeof *live);
 	for (i = 0; i < g->nn; i++)
 		for (j = 0; j < g->n[i].nin; j++)
 			if (g->n[i].in[j] >= 0)
 				live[g->n[i].in[j]]++;
 	for (i = 0; i < g->nn; i++) {
-		const struct gp_node *r = &g->n[i], *c, *path[3];
+		const struct gp_node *r = &g->n[i], *c, *p3[3];
 		int64_t az;
 
 		if (r->graph != 0 || strcmp(r->op, "Reshape") || gp_op_find(r->domain, r->op) !=
@@ -301,46 +301,52 @@ reshape_fused(struct part *P)
 		    !(c = made(g, r->in[1], "Concat")) || live[r->in[1]] != 1 ||
 		    g->t[r->in[1]].kind == GP_K_OUTPUT)
 			continue;
-		for (j = 0; j < c->nin; j++) {
+		/* each element a constant or one of the input's dims, whose paths' nodes go in path */
+		if (cap < 3 * c->nin) {
+			cap = 3 * c->nin;
+			path = gp_xreallocarray(path, (size_t)cap, sizeof *path);
+		}
+		for (j = np = 0; j < c->nin; j++) {
 			const struct gp_tensor *e = c->in[j] >= 0 ? &g->t[c->in[j]] : NULL;
 
 			if (e && (e->kind == GP_K_INIT || e->kind == GP_K_CONST || made(g, c->in[j], "Constant")))
 				continue;
-			if (!e || !dim_of(g, r, c->in[j], j, path))
+			if (!e || !dim_of(g, r, c->in[j], j, p3))
 				break;
+			for (k = 0; k < 3; k++)
+				path[np++] = (int)(p3[k] - g->n);
 		}
 		if (j < c->nin)
 			continue;
-		cand[c - g->n] = 1;
+		gone[c - g->n] = 1;
 		live[r->in[1]] = 0;     /* the Reshape's shape is now a constant */
-		for (j = 0; j < c->nin; j++)
-			if (c->in[j] >= 0 && dim_of(g, r, c->in[j], j, path))
-				for (k = 0; k < 3; k++)
-					cand[path[k] - g->n] = 1;
+		for (k = 0; k < np; k++)
+			gone[path[k]] = 1;
 		any = 1;
 	}
-	gone = NULL;
-	if (any) {
-		/* last to first: a candidate goes when nothing reads its outputs */
-		gone = gp_xcalloc(g->nn + 1, 1);
-		for (i = g->nn; i-- > 0;) {
-			const struct gp_node *n = &g->n[i];
+	/* last to first: a candidate goes when nothing reads its outputs */
+	for (i = g->nn; any && i-- > 0;) {
+		const struct gp_node *n = &g->n[i];
 
-			if (!cand[i])
-				continue;
-			for (j = 0; j < n->nout; j++)
-				if (n->out[j] >= 0 && (live[n->out[j]] > 0 || g->t[n->out[j]].kind == GP_K_OUTPUT))
-					break;
-			if (j < n->nout)
-				continue;
-			gone[i] = 1;
-			for (j = 0; j < n->nin; j++)
-				if (n->in[j] >= 0)
-					live[n->in[j]]--;
+		if (!gone[i])
+			continue;
+		for (j = 0; j < n->nout; j++)
+			if (n->out[j] >= 0 && (live[n->out[j]] > 0 || g->t[n->out[j]].kind == GP_K_OUTPUT))
+				break;
+		if (j < n->nout) {
+			gone[i] = 0;
+			continue;
 		}
+		for (j = 0; j < n->nin; j++)
+			if (n->in[j] >= 0)
+				live[n->in[j]]--;
 	}
-	free(cand);
+	free(path);
 	free(live);
+	if (!any) {
+		free(gone);
+		gone = NULL;
+	}
 	return gone;
 }
 
@@ -354,7 +360,7 @@ part_scan(struct part *P)
 	int j, total;
 
 	P->unrun = reshape_fused(P);
-	if (P->o->fuse && rule(P, GP_FUSE_CSE)) {
+	if (P->o->fuse && rule(P, GP_FUSE_CSE) && P->o->dynamic) {
 		P->canon = gp_xcalloc(g->ntensor + 1, sizeof *P->canon);
 		for (i = 0; i < g->ntensor; i++)
 			P->canon[i] = -1;
@@ -462,6 +468,7 @@ part_scan(struct part *P)
 	free(P->canon);
 	P->canon = NULL;
 	gp_map_release(&P->sig);
+	gp_buf_release(&P->sigbuf);
 	/* graph outputs, after views */
 	for (i = 0; i < g->ntensor; i++)
 		if (g->t[i].graph == 0 && g->t[i].kind == GP_K_OUTPUT)

@@ -39,13 +39,15 @@ struct part {
 	int *canon;                 /* tensor: the first of the shape tensors it repeats, or -1
 	                             * (shape-cse); NULL: the rule is off */
 	struct gp_map sig;          /* a shape node's op, attributes and inputs -> the node */
+	struct gp_buf sigbuf;       /* (shape_dup's, used again for each) */
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
 	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */
 	int64_t *bodyx;             /* and the floats their im2col writes */
 	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
 	int shape_nodes;
-	int view_nodes;                     /* views of activations in the main graph */
+	int view_nodes;             /* views of activations in the main graph, and the two each
+	                             * Gemm of a more-than-2-D input needs */
 	int *rbuf;                  /* reads() */
 	size_t rcap;
 	int *cand;                  /* group(): candidate groups */
