@@ -310,6 +310,7 @@ struct writer {
 	const struct gp_part *p;            /* what gp_partition says before the first */
 	struct gp_table *t;                 /* the subgraph records; NULL: totals only */
 	int c_bk, c_br;                     /* their body_kernels and body_runs columns, or -1 */
+	int c_rows;                         /* their rows column, or -1 */
 	int c_cc, c_cg, c_cm, c_cx;         /* their conv_calls, conv_groups, conv_gemm, conv_im2col
 	                                     * columns, or -1 */
 	struct gp_buf b;
@@ -357,6 +358,12 @@ write_sub(void *arg, const struct gp_sub *sg)
 			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
 	}
 	geometry_fields(s, t, r, sg, &W->b);
+	/* the rows of its normalizations, softmaxes and reductions, where a model has any */
+	if (W->p->rows) {
+		if (W->c_rows < 0)
+			W->c_rows = gp_table_addcol(s, t, "rows");
+		gp_table_set_count(s, t, W->c_rows, r, sg->c.rows);
+	}
 	/* the kernels and runs of control nodes' bodies, where a model has any */
 	if (W->p->bodies) {
 		if (W->c_bk < 0) {
@@ -426,7 +433,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.u.first = -1;
 	W.u.strict = strict;
 	W.p = &p;
-	W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = -1;
+	W.c_rows = W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = -1;
 	gp_table_drop(s, "subgraph");
 	W.t = gp_table_new(s, "subgraph", cols);
 	gp_partition(&g, &o, &p, write_sub, &W);

@@ -273,6 +273,7 @@ struct kcols {
 	int scale, c_fe, c_fb, c_gemm, c_class;
 	int c_ops, c_kind;          /* ops and kind, when the runtime splits or costs by op type; or -1 */
 	const int64_t *bt, *ch, *sp; /* then batch, channels, spatial too (or NULL) */
+	const int64_t *rw;          /* and rows (or NULL) */
 	double bits;
 	int classify;               /* read each kernel's class (the estimates' pass) */
 	const char *cname;          /* the class field read last, */
@@ -335,6 +336,12 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 		else if (K->c_kind >= 0 && !strcmp(gp_val(t, K->c_kind, r), "softmax"))
 			k->ops = "Softmax";
 		k->items = b > 0 && x > 0 ? (double)b * (double)x : -1;
+		/* a row kernel's rows, where gp-partition wrote them: its pieces too */
+		if (K->rw && K->rw[r] > 0) {
+			k->rows = (double)K->rw[r];
+			if (k->cls == GP_KC_ROW)
+				k->items = k->rows;
+		}
 	}
 	k->ngemm = K->c_gemm >= 0 ? gp_gemm_parse(gp_val(t, K->c_gemm, r), gm, GP_GEMM_MAX) : -1;
 	if (k->ngemm > 0)
@@ -397,7 +404,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs, *bk, *br, *cc, *cg, *cx, *bt, *ch, *sp;
+	int64_t *macs, *bk, *br, *cc, *cg, *cx, *bt, *ch, *sp, *rw;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -476,12 +483,14 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	K.scale = scale;
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
-	K.c_ops = h->rt && (h->rt->split_always || h->rt->split_never || h->rt->nop > 0) ?
+	K.c_ops = h->rt && (h->rt->split_always || h->rt->split_never || h->rt->op_s.n > 0 ||
+	    h->rt->row_s.n > 0) ?
 	    gp_table_col(t, "ops") : -1;
 	K.c_kind = K.c_ops >= 0 ? gp_table_col(t, "kind") : -1;
 	K.bt = bt = K.c_ops >= 0 ? gp_dag_counts(&d, "batch") : NULL;
 	K.ch = ch = K.c_ops >= 0 ? gp_dag_counts(&d, "channels") : NULL;
 	K.sp = sp = K.c_ops >= 0 ? gp_dag_counts(&d, "spatial") : NULL;
+	K.rw = rw = K.c_ops >= 0 ? gp_dag_counts(&d, "rows") : NULL;
 	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);
 	ework = gp_xcalloc(t->nrow + 1, sizeof *ework);
 	/* a first pass for what every kernel's mapping needs of the others */
@@ -545,6 +554,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(bt);
 	free(ch);
 	free(sp);
+	free(rw);
 	free(K.cm);
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */

@@ -15,6 +15,10 @@ struct gp_cost {
 	int64_t threads;                    /* independent output elements */
 	int64_t groups;
 	int depthwise;
+	/* the rows a normalization, softmax or reduction goes along, each a pass
+	 * of its own (a LayerNorm's dims before its axis, a reduction's outputs);
+	 * 0 for any other op */
+	int64_t rows;
 	const char *kind;                   /* op family: conv2d, linear, relu, ... */
 	int64_t read0;                      /* elements read of input 0 when fewer than all (Gather, Slice); else -1 */
 	int branch;                         /* If: the branch counted, 1 then_branch, 2 else_branch; else 0 */
@@ -171,6 +175,8 @@ struct gp_part {
 	int bodies;                         /* some subgraph has runs of control nodes' bodies:
 	                                     * set before the first is handed to emit */
 	int convs;                          /* some subgraph has 1-D Conv calls (conv_calls): the same */
+	int rows;                           /* some subgraph has rows (a normalization, softmax or
+	                                     * reduction's, struct gp_cost): the same */
 	struct gp_branch *br;               /* the If nodes costed, outer ones first */
 	int nbr;
 	int *node_sg;                       /* node -> subgraph id, 0 if in none */
@@ -356,6 +362,12 @@ struct gp_hw_tile {
 };
 /* A runtime: what executing a model costs on top of its kernels, and the
  * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
+/* Seconds per op type: name[i] costs sec[i]. */
+struct gp_opsec {
+	int n;
+	const char **name;
+	double *sec;
+};
 struct gp_runtime {
 	const char *path, *name, *title, *runs_on;  /* runs_on: a chip kind, or "any" */
 	double kernel_s;                    /* per kernel, on the device (seconds) */
@@ -399,12 +411,13 @@ struct gp_runtime {
 	 * convolutions whose channels fit it (docs/counting.md); 0: not given */
 	int nchwc_block;
 	/* per op type, what its kernel costs beyond kernel_s and its work (its
-	 * own set-up: a Slice's steps, a Transpose's strides, a LayerNorm's
-	 * rows), matched against a kernel's first op: op_name[i] costs
-	 * op_sec[i] seconds more; nop 0: none given */
-	int nop;
-	const char **op_name;
-	double *op_sec;
+	 * own set-up: a Slice's steps, a Transpose's strides), matched against
+	 * a kernel's first op; none given: n 0 */
+	struct gp_opsec op_s;
+	/* per op type, what each of its kernel's rows costs beyond its bytes
+	 * (gp-partition's rows: a LayerNorm's or a Softmax's loop over them),
+	 * matched the same way; none given: n 0 */
+	struct gp_opsec row_s;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the
@@ -442,6 +455,8 @@ struct gp_kernel {
 	double items;                       /* the pieces a runtime that splits by op type divides it
 	                                     * into: rows of a row kernel (batch x spatial), else
 	                                     * batch x channels; <= 0 unknown */
+	double rows;                        /* of its normalization, softmax or reduction
+	                                     * (gp-partition's rows); 0 none or not given */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
 	double conv_calls, conv_groups;     /* generic Conv calls and their groups (struct gp_sub) */
 	double conv_im2col;                 /* the floats their im2col writes (struct gp_sub) */

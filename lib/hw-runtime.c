@@ -11,7 +11,7 @@
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "view_nodes", "fuse",
 	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs",
-	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "nchwc_block", "op_s", "sources", NULL,
+	"subgraph_s", "conv_call_s", "conv_group_s", "conv_columns", "nchwc_block", "op_s", "row_s", "sources", NULL,
 };
 
 /* an op type: ONNX's letters, digits and '_' */
@@ -90,16 +90,16 @@ rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void
 	}
 }
 
-/* rtop_pair reads one pair of op_s: an op type and its seconds */
+/* rtop_pair reads one pair of op_s or row_s (arg): an op type and its seconds */
 static void
 rtop_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
-	struct gp_runtime *rt = arg;
+	struct gp_opsec *o = arg;
 
 	if (!op_type(key))
 		gp_yaml_bad(R, v, "'%s': '%s' is not an op type", path, key);
-	rt->op_sec[rt->nop] = gp_yaml_number(R, v, path, 0, 10);
-	rt->op_name[rt->nop++] = key;
+	o->sec[o->n] = gp_yaml_number(R, v, path, 0, 10);
+	o->name[o->n++] = key;
 }
 
 /* rt_pair reads one top-level field of a runtime profile into R->h->rt; dies
@@ -173,14 +173,15 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->fuse = words(R, v, path, gp_fuse_rule_names);   /* docs/counting.md */
 	else if (!strcmp(key, "efficiency"))
 		gp_yaml_map(R, v, path, effkeys, rteff_pair, rt);
-	else if (!strcmp(key, "op_s")) {
+	else if (!strcmp(key, "op_s") || !strcmp(key, "row_s")) {
+		struct gp_opsec *o = !strcmp(key, "op_s") ? &rt->op_s : &rt->row_s;
 		size_t n = v->type == YAML_MAPPING_NODE ?
 		    (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) : 0;
 
-		rt->op_name = gp_arena_alloc(&R->h->arena, (n + 1) * sizeof *rt->op_name);
-		rt->op_sec = gp_arena_alloc(&R->h->arena, (n + 1) * sizeof *rt->op_sec);
-		rt->nop = 0;
-		gp_yaml_map(R, v, path, NULL, rtop_pair, rt);
+		o->name = gp_arena_alloc(&R->h->arena, (n + 1) * sizeof *o->name);
+		o->sec = gp_arena_alloc(&R->h->arena, (n + 1) * sizeof *o->sec);
+		o->n = 0;
+		gp_yaml_map(R, v, path, NULL, rtop_pair, o);
 	}
 	else
 		gp_yaml_sources(R, v, &R->S);

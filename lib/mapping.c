@@ -265,20 +265,20 @@ op_rule(const struct gp_runtime *rt, const char *ops)
 	return 0;
 }
 
-/* op_extra: what runtime rt's kernel whose op types are ops costs beyond
- * kernel_s and its work (op_s; its first op decides, as for op_rule) */
+/* op_sec: the seconds o gives the op type of a kernel whose op types are
+ * ops (its first op decides, as for op_rule); 0 when it gives none */
 static double
-op_extra(const struct gp_runtime *rt, const char *ops)
+op_sec(const struct gp_opsec *o, const char *ops)
 {
 	size_t n;
 	int i;
 
-	if (!ops || !rt->nop)
+	if (!ops || !o->n)
 		return 0;
 	n = strcspn(ops, "+");
-	for (i = 0; i < rt->nop; i++)
-		if (strlen(rt->op_name[i]) == n && !strncmp(rt->op_name[i], ops, n))
-			return rt->op_sec[i];
+	for (i = 0; i < o->n; i++)
+		if (strlen(o->name[i]) == n && !strncmp(o->name[i], ops, n))
+			return o->sec[i];
 	return 0;
 }
 
@@ -379,7 +379,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	}
 	/* per kernel: the runtime's dispatch, else the chip's launch */
 	if (h->rt)
-		m->overhead_s = gp_map_dispatch(h) + op_extra(h->rt, k->ops);
+		m->overhead_s = gp_map_dispatch(h) + op_sec(&h->rt->op_s, k->ops);
 	else
 		m->overhead_s = h->launch_per_model ? 0 : h->launch_s;
 	/* A runtime that runs a control node's bodies as graphs of their own
@@ -459,6 +459,12 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		if (nth > 1)
 			m->overhead_s += h->rt->parallel_s;
 	}
+	/* Each row of a normalization, softmax or reduction costs the runtime's
+	 * row_s for its op beyond its bytes (its loop's set-up and reductions,
+	 * which a row of a few dozen elements does not amortize), the rows
+	 * shared among the threads it runs on */
+	if (h->rt && k->rows > 0)
+		m->overhead_s += k->rows * op_sec(&h->rt->row_s, k->ops) / (nth >= 1 ? nth : 1);
 	/* a CPU dispatches on the core that then runs the kernel, and a runtime's
 	 * cost is between kernels: both add; an accelerator launches
 	 * asynchronously: a kernel takes at least its launch */

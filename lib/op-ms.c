@@ -450,6 +450,16 @@ gp_cost_skipnorm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int f
 		fpe--;
 	c->flops = mul(c, e, fpe);
 	c->kind = simple ? "rmsnorm" : "layernorm";
+	/* its rows: the hidden dim (the last) is one each */
+	{
+		struct gp_tensor *x = gp_node_in(g, n, 0);
+		int r = x ? x->shape.rank : -1;
+		int64_t h;
+
+		if (r < 1 || dimv(x, r - 1, &h) < 0 || h <= 0)
+			return -1;
+		c->rows = e / h;
+	}
 	return 0;
 }
 

@@ -185,16 +185,63 @@ gp_opshape_norm(struct gp_graph *g, struct gp_node *n)
 	return 0;
 }
 
-/* Reductions: fpe FLOPs per input element. */
+/* leading: the product of x's dims before axis a (its rows when what
+ * follows is one row each), -1 when one is not known */
+static int64_t
+leading(struct gp_cost *c, const struct gp_tensor *x, int a)
+{
+	int64_t r = 1, v;
+	int k;
+
+	for (k = 0; k < a; k++) {
+		if (dimv(x, k, &v) < 0)
+			return -1;
+		r = mul(c, r, v);
+	}
+	return r;
+}
+
+/* Reductions: fpe FLOPs per input element; a Reduce* or Arg* op's rows are
+ * its outputs, one reduced row each. */
 int
 gp_cost_reduce(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	int64_t e = numel(c, gp_node_in(g, n, 0));
+	int64_t e = numel(c, gp_node_in(g, n, 0)), o = numel(c, gp_node_out(g, n, 0));
 
-	if (e < 0 || numel(c, gp_node_out(g, n, 0)) < 0)
+	if (e < 0 || o < 0)
 		return -1;
 	c->flops = mul(c, e, fpe);
+	if (!strncmp(n->op, "Reduce", 6) || !strncmp(n->op, "Arg", 3))
+		c->rows = o;
 	return 0;
+}
+
+/* Softmax, LogSoftmax, Hardmax: fpe per element, over rows along axis: the
+ * last by default from opset 13, before it the input as a matrix whose rows
+ * are the dims before axis (default 1) */
+int
+gp_cost_softmax(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+	int64_t e = numel(c, gp_node_out(g, n, 0)), w;
+	int r = rank(x), a;
+
+	if (e < 0 || r < 0)
+		return -1;
+	c->flops = mul(c, e, fpe);
+	if (r == 0) {
+		c->rows = 1;
+		return 0;
+	}
+	if ((a = norm_axis(attr_i(n, "axis", g->opset >= 13 ? -1 : 1), r)) < 0)
+		return gp_op_fail("bad axis");
+	if (g->opset < 13)
+		c->rows = leading(c, x, a);
+	else if (dimv(x, a, &w) < 0)
+		return -1;
+	else
+		c->rows = w > 0 ? e / w : 0;
+	return c->rows < 0 ? -1 : 0;
 }
 
 /* Normalizations: fpe per element; LayerNormalization without a bias one less. */
@@ -208,6 +255,19 @@ gp_cost_norm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	if (!strcmp(n->op, "LayerNormalization") && !gp_node_in(g, n, 2))
 		fpe--;
 	c->flops = mul(c, e, fpe);
+	/* a LayerNorm's rows: the dims before its axis; an InstanceNorm's, the
+	 * images' channels */
+	if (!strcmp(n->op, "LayerNormalization") || !strcmp(n->op, "SimplifiedLayerNormalization")) {
+		struct gp_tensor *x = gp_node_in(g, n, 0);
+		int a = norm_axis(attr_i(n, "axis", -1), rank(x));
+
+		if (a < 0)
+			return gp_op_fail("bad axis");
+		if ((c->rows = leading(c, x, a)) < 0)
+			return -1;
+	} else if (!strcmp(n->op, "InstanceNormalization")) {
+		c->rows = leading(c, gp_node_in(g, n, 0), 2);
+	}
 	c->kind = !strcmp(n->op, "BatchNormalization") ? "batchnorm" :
 	    !strcmp(n->op, "LayerNormalization") ? "layernorm" :
 	    !strcmp(n->op, "SimplifiedLayerNormalization") ? "rmsnorm" :

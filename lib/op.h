@@ -88,6 +88,7 @@ GP_COST_FN(elem);
 GP_COST_FN(biaselem);
 GP_COST_FN(rotary);
 GP_COST_FN(reduce);
+GP_COST_FN(softmax);
 GP_COST_FN(norm);
 GP_COST_FN(skipnorm);
 GP_COST_FN(embedln);

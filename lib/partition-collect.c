@@ -310,6 +310,10 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 				if (conv_gemm(g, n, c, &x))
 					glist_add(&cg, &x, 1);
 			}
+			/* its rows: those of its widest normalization or reduction
+			 * (a LayerNorm written out reduces its rows twice) */
+			if (c->rows > s->c.rows)
+				s->c.rows = c->rows;
 			if (ops.len)
 				gp_buf_addc(&ops, '+');
 			gp_buf_adds(&ops, n->op);

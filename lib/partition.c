@@ -261,6 +261,8 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
 	part_order(&P, rank);
 	bodies(&P, out);
+	for (i = 0; i < g->nn && !out->rows; i++)
+		out->rows = P.member[i] && P.cost[i].rows > 0;
 	part_collect(&P, out, rank, emit, arg);
 	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;

@@ -260,3 +260,87 @@ EOF2
 	runtime_refused "$R" 's/^  Transpose: 3u$/  Trans-pose: 3u/' "'Trans-pose' is not an op type"
 	runtime_refused "$R" 's/^  Transpose: 3u$/  - Transpose/' "'op_s' must be a mapping"
 }
+
+# x float32 [2, 3, 4]: LayerNormalizations over the last axis (6 rows of 4)
+# and from axis 1 (2 rows of 12), a Softmax over the last axis (6 rows), a
+# ReduceMean over axis 1 (8 rows: its outputs), a Relu (none); OPSET is the
+# stream's (a Softmax before opset 13 goes over the dims from axis 1: 2 rows)
+row_stream() {
+	cat <<EOF2
+##gp	1
+##opset	ai.onnx	${1:-17}
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x	a,b,c,d,e
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[2,3,4]	input	96	.	0
+tensor	g4	float32	[4]	initializer	16	.	0
+tensor	g12	float32	[3,4]	initializer	48	.	0
+tensor	a	float32	[2,3,4]	output	96	.	0
+tensor	b	float32	[2,3,4]	output	96	.	0
+tensor	c	float32	[2,3,4]	output	96	.	0
+tensor	d	float32	[2,1,4]	output	32	.	0
+tensor	e	float32	[2,3,4]	output	96	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	ln	LayerNormalization	ai.onnx	x,g4	a	axis=-1	0
+node	ln1	LayerNormalization	ai.onnx	x,g12	b	axis=1	0
+node	sm	Softmax	ai.onnx	x	c	.	0
+node	rm	ReduceMean	ai.onnx	x	d	axes=[1];keepdims=1	0
+node	re	Relu	ai.onnx	x	e	.	0
+##end	14
+EOF2
+}
+
+@test "row costs: gp-partition counts each kernel's rows; a model without row ops has no column" {
+	row_stream | gp-partition > "$S"
+	run -0 every name rows
+	assert_output "$(printf 'ln\t6\nln1\t2\nsm\t6\nrm\t8\nre\t0')"
+	row_stream 11 | gp-partition > "$S"
+	run -0 col sm rows
+	assert_output 2
+	conv_stream | gp-partition > "$S"
+	run -1 grep -c $'^#subgraph\t.*\trows' "$S"
+	assert_output 0
+}
+
+@test "row costs: each row costs what row_s gives its kernel's first op, by hand" {
+	conv_core
+	printf 'row_s:\n  LayerNormalization: 1u\n  Softmax: 500n\n' >> "$R"
+	run -0 gp-roofline --check-runtime "$R"
+	row_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r0.gp
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(cols "$S" name latency_s)
+	S=$BATS_TEST_TMPDIR/r.gp
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	b=$(cols "$S" name latency_s)
+	# 6 and 2 LayerNorm rows at 1 us, 6 Softmax rows at 0.5 us; the
+	# ReduceMean's op has none given, the Relu no rows
+	run -0 bash -c 'paste <(echo "$1") <(echo "$2") | awk -F"\t" "{ printf \"%s %.4g\\n\", \$1, (\$4 - \$2) * 1e6 }"' _ "$a" "$b"
+	assert_output "$(printf 'ln 6\nln1 2\nsm 3\nrm 0\nre 0')"
+}
+
+@test "row costs: on two cores a kernel split over both shares its rows" {
+	round_profiles round-core2 round-runtime
+	printf 'split_always: [LayerNormalization]\nrow_s:\n  LayerNormalization: 1u\n' >> "$R"
+	sed -i 's/^split_always:.*//' "$R0"
+	printf 'split_always: [LayerNormalization]\n' >> "$R0"
+	run -0 gp-roofline --check-runtime "$R" "$R0"
+	row_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r0.gp
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(col ln latency_s)
+	S=$BATS_TEST_TMPDIR/r.gp
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	b=$(col ln latency_s)
+	# 6 rows at 1 us over 2 threads
+	run -0 awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4g\n", (b - a) * 1e6 }'
+	assert_output 3
+}
+
+@test "row costs: row_s must map op types to seconds" {
+	conv_core
+	printf 'row_s:\n  Softmax: 3n\n' >> "$R"
+	runtime_refused "$R" 's/^  Softmax: 3n$/  Softmax: -1n/' "row_s.Softmax"
+	runtime_refused "$R" 's/^  Softmax: 3n$/  Soft max: 3n/' "'Soft max' is not an op type"
+	runtime_refused "$R" 's/^  Softmax: 3n$/  - Softmax/' "'row_s' must be a mapping"
+}

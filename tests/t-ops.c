@@ -31,7 +31,7 @@ main(int argc, char **argv)
 			snprintf(per, sizeof per, "n-1 per output element (n inputs)");
 		else if (op->cost == gp_cost_elem && k == -2)
 			snprintf(per, sizeof per, "n per output element (n inputs)");
-		else if (op->cost == gp_cost_elem)
+		else if (op->cost == gp_cost_elem || op->cost == gp_cost_softmax)
 			snprintf(per, sizeof per, "%d per output element", k);
 		else if (op->cost == gp_cost_biaselem)
 			snprintf(per, sizeof per, "%d per output element; + 1 with a bias", k);
