@@ -234,7 +234,7 @@ gp_cost_softmax(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fp
 		return 0;
 	}
 	if ((a = norm_axis(attr_i(n, "axis", g->opset >= 13 ? -1 : 1), r)) < 0)
-		return gp_op_fail("bad axis");
+		return gp_op_fail("axis %lld of a rank %d input", (long long)attr_i(n, "axis", 0), r);
 	if (g->opset < 13)
 		c->rows = leading(c, x, a);
 	else if (dimv(x, a, &w) < 0)
@@ -262,7 +262,7 @@ gp_cost_norm(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 		int a = norm_axis(attr_i(n, "axis", -1), rank(x));
 
 		if (a < 0)
-			return gp_op_fail("bad axis");
+			return gp_op_fail("axis %lld of a rank %d input", (long long)attr_i(n, "axis", -1), rank(x));
 		if ((c->rows = leading(c, x, a)) < 0)
 			return -1;
 	} else if (!strcmp(n->op, "InstanceNormalization")) {

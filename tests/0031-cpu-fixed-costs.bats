@@ -302,6 +302,15 @@ EOF2
 	assert_output 0
 }
 
+@test "row costs: a LayerNormalization or Softmax whose axis is not one of its input's is refused" {
+	row_stream | sed 's/	sm	Softmax	ai.onnx	x	c	\.	0$/	sm	Softmax	ai.onnx	x	c	axis=3	0/' > "$BATS_TEST_TMPDIR/bad.gp"
+	run --separate-stderr gp-partition < "$BATS_TEST_TMPDIR/bad.gp"
+	fails_cleanly "gp-partition: stdin: node 'sm' \\(Softmax\\): axis 3 of a rank 3 input"
+	row_stream | sed 's/axis=1	0$/axis=-4	0/' > "$BATS_TEST_TMPDIR/bad.gp"
+	run --separate-stderr gp-partition < "$BATS_TEST_TMPDIR/bad.gp"
+	fails_cleanly "gp-partition: stdin: node 'ln1' \\(LayerNormalization\\): axis -4 of a rank 3 input"
+}
+
 @test "row costs: each row costs what row_s gives its kernel's first op, by hand" {
 	conv_core
 	printf 'row_s:\n  LayerNormalization: 1u\n  Softmax: 500n\n' >> "$R"
