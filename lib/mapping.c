@@ -313,7 +313,7 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s, em, nth = 0;
+	double vec_s, wt_s, em, nth = 0, rows_s = 0;
 	int alvl = 0, wlvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -463,8 +463,10 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * row_s for its op beyond its bytes (its loop's set-up and reductions,
 	 * which a row of a few dozen elements does not amortize), the rows
 	 * shared among the threads it runs on */
-	if (h->rt && k->rows > 0)
-		m->overhead_s += k->rows * op_sec(&h->rt->row_s, k->ops) / (nth >= 1 ? nth : 1);
+	if (h->rt && k->rows > 0) {
+		rows_s = k->rows * op_sec(&h->rt->row_s, k->ops) / (nth >= 1 ? nth : 1);
+		m->overhead_s += rows_s;
+	}
 	/* a CPU dispatches on the core that then runs the kernel, and a runtime's
 	 * cost is between kernels: both add; an accelerator launches
 	 * asynchronously: a kernel takes at least its launch */
@@ -478,8 +480,14 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s : 0);
 	m->bound = m->overhead_s > fmax(m->compute_s, m->memory_s) ? "launch" :
 	    m->compute_s >= m->memory_s ? "compute" : "memory";
+	/* a kernel whose rows cost most of its overhead, and more than its
+	 * compute or its memory, is bound by its row loops: its compute */
+	if (!strcmp(m->bound, "launch") && rows_s > m->overhead_s - rows_s)
+		m->bound = "compute";
 	/* what limits it, in words */
-	if (!strcmp(m->bound, "launch")) {
+	if (rows_s > 0 && !strcmp(m->bound, "compute") && rows_s >= m->compute_s) {
+		snprintf(m->limit, sizeof m->limit, "%.0f rows", k->rows);
+	} else if (!strcmp(m->bound, "launch")) {
 		snprintf(m->limit, sizeof m->limit, "%s", h->rt ? "dispatch" : "launch");
 	} else if (!strcmp(m->bound, "memory")) {
 		int l = wt_s > m->memory_s - wt_s ? wlvl : alvl;

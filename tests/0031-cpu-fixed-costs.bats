@@ -326,6 +326,11 @@ EOF2
 	# ReduceMean's op has none given, the Relu no rows
 	run -0 bash -c 'paste <(echo "$1") <(echo "$2") | awk -F"\t" "{ printf \"%s %.4g\\n\", \$1, (\$4 - \$2) * 1e6 }"' _ "$a" "$b"
 	assert_output "$(printf 'ln 6\nln1 2\nsm 3\nrm 0\nre 0')"
+	# rows that cost more than the kernel's dispatch and work are what limits it
+	run -0 col ln bound_hw limit
+	assert_output $'compute\t6 rows'
+	run -0 col re bound_hw limit
+	assert_output $'launch\tdispatch'
 }
 
 @test "row costs: on two cores a kernel split over both shares its rows" {
