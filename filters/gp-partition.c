@@ -82,6 +82,25 @@ set_name(struct gp_stream *st, struct gp_table *t, int c, size_t r, const char *
 	gp_table_set(st, t, c, r, b->buf);
 }
 
+/* field c of row r: the name of node (nodes) or tensor k; its record's own
+ * name field, shared, when that is the name itself (graph.c's, no escape)
+ * and one set_name writes as it is (plain), as it mostly is: a subgraph's
+ * name, nodes, inputs and outputs are names the stream holds already.
+ * fc: the name column of the node or tensor records, or -1. */
+static void
+share_name(struct gp_stream *st, struct gp_table *t, int c, size_t r, struct gp_graph *g, int k,
+    int nodes, int fc, struct gp_buf *b)
+{
+	const struct gp_table *from = nodes ? g->node_table : g->tensor_table;
+	const char *s = nodes ? g->n[k].name : g->t[k].name;
+	size_t row = nodes ? g->n[k].row : g->t[k].row;
+
+	if (fc >= 0 && row < from->nrow && gp_val(from, fc, row) == s && plain(s))
+		gp_table_share(t, c, r, from, fc, row);
+	else
+		set_name(st, t, c, r, s, b);
+}
+
 /* a list of tensor (or node) names, escaped and joined by commas */
 static void
 names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
@@ -98,13 +117,13 @@ names(struct gp_buf *b, struct gp_graph *g, const int *v, int n, int nodes)
 		gp_buf_adds(b, ".");
 }
 
-/* field c of row r: the list of names; one is shared as set_name does */
+/* field c of row r: the list of names; one is shared as share_name does (fc) */
 static void
 set_names(struct gp_stream *st, struct gp_table *t, int c, size_t r, struct gp_graph *g, const int *v,
-    int n, int nodes, struct gp_buf *b)
+    int n, int nodes, int fc, struct gp_buf *b)
 {
 	if (n == 1) {
-		set_name(st, t, c, r, nodes ? g->n[v[0]].name : g->t[v[0]].name, b);
+		share_name(st, t, c, r, g, v[0], nodes, fc, b);
 		return;
 	}
 	names(b, g, v, n, nodes);
@@ -311,6 +330,7 @@ struct writer {
 	struct gp_table *t;                 /* the subgraph records; NULL: totals only */
 	int c_bk, c_br;                     /* their body_kernels and body_runs columns, or -1 */
 	int c_rows;                         /* their rows column, or -1 */
+	int c_nname, c_tname;               /* the name columns of the node and tensor records */
 	int c_cc, c_cg, c_cm, c_cx;         /* their conv_calls, conv_groups, conv_gemm, conv_im2col
 	                                     * columns, or -1 */
 	struct gp_buf b;
@@ -342,13 +362,13 @@ write_sub(void *arg, const struct gp_sub *sg)
 		    sg->c.depthwise, sg->c.groups};
 
 		gp_table_set_count(s, t, 0, r, sg->id);
-		set_name(s, t, 1, r, W->g->n[sg->anchor].name, &W->b);
+		share_name(s, t, 1, r, W->g, sg->anchor, 1, W->c_nname, &W->b);
 		set_name(s, t, 2, r, sg->c.kind, &W->b);
 		set_name(s, t, 3, r, sg->ops, &W->b);
-		set_names(s, t, 4, r, W->g, sg->nodes, sg->nnode, 1, &W->b);
-		set_names(s, t, 5, r, W->g, sg->in, sg->nin, 0, &W->b);
-		set_names(s, t, 6, r, W->g, sg->w, sg->nw, 0, &W->b);
-		set_names(s, t, 7, r, W->g, sg->out, sg->nout, 0, &W->b);
+		set_names(s, t, 4, r, W->g, sg->nodes, sg->nnode, 1, W->c_nname, &W->b);
+		set_names(s, t, 5, r, W->g, sg->in, sg->nin, 0, W->c_tname, &W->b);
+		set_names(s, t, 6, r, W->g, sg->w, sg->nw, 0, W->c_tname, &W->b);
+		set_names(s, t, 7, r, W->g, sg->out, sg->nout, 0, W->c_tname, &W->b);
 		for (cn = 0; cn < 5; cn++)
 			gp_table_set_count(s, t, 8 + cn, r, v[cn]);
 		gp_table_set_g(s, t, 13, r, sg->c.flops < 0 || bytes <= 0 ? -1 :
@@ -434,6 +454,8 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.u.strict = strict;
 	W.p = &p;
 	W.c_rows = W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = -1;
+	W.c_nname = g.node_table ? gp_table_col(g.node_table, "name") : -1;
+	W.c_tname = g.tensor_table ? gp_table_col(g.tensor_table, "name") : -1;
 	gp_table_drop(s, "subgraph");
 	W.t = gp_table_new(s, "subgraph", cols);
 	gp_partition(&g, &o, &p, write_sub, &W);

@@ -352,6 +352,9 @@ int gp_table_addcol(struct gp_stream *s, struct gp_table *t, const char *name);
 size_t gp_table_addrow(struct gp_stream *s, struct gp_table *t);
 /* Set a field: the text is copied into the arena as it is (already escaped). */
 void gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text);
+/* Set a field to the text of field fcol of row frow of table from, a table
+ * of the same stream: shared, not copied. */
+void gp_table_share(struct gp_table *t, int col, size_t row, const struct gp_table *from, int fcol, size_t frow);
 void gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, const char *text, size_t n);
 /* Set a field to a count, or to '.' when v < 0 (unknown). */
 void gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v);

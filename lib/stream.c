@@ -317,6 +317,12 @@ gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const
 }
 
 void
+gp_table_share(struct gp_table *t, int col, size_t row, const struct gp_table *from, int fcol, size_t frow)
+{
+	t->val[col][row] = from->val[fcol][frow];
+}
+
+void
 gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v)
 {
 	char text[24], *p = text + sizeof text;
