@@ -24,6 +24,9 @@ class on the class's kernels only, not on these Relus and MatMuls):
     maxpool     MaxPool 3x3, stride 2, padding 1 (the models' pools halve the size) of L
                 inputs [1, C, HW, HW], side by side
     gap         GlobalAveragePool of L inputs [1, C, HW, HW], side by side
+    reducemean  ReduceMean over the last two axes (keepdims, a global average as
+                torch's x.mean([2, 3]) exports it: C rows of HW^2) of L inputs
+                [1, C, HW, HW], side by side, each output the graph's
     transpose   Transpose [1, C, HW, HW] -> [1, HW, C, HW] (the last axis stays, as in
                 the models' transposes: attention heads, windows, channel shuffles)
                 of L inputs, side by side
@@ -64,7 +67,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 KINDS = ("depthwise", "dense", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
-         "gap", "transpose", "concat", "gelu", "gemv",
+         "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
          "conv1d", "dwconv1d", "add", "sub", "div", "slice", "matmul", "tmatmul")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
@@ -90,7 +93,7 @@ def weight(name, a):
     return name
 
 
-if kind in ("gap", "transpose", "concat", "gelu", "maxpool"):
+if kind in ("gap", "reducemean", "transpose", "concat", "gelu", "maxpool"):
     # side by side: inputs of their own, an output each
     nin = n + 1 if kind == "concat" else n
     ins = [tensor(f"i{j}", shape) for j in range(nin)]
@@ -126,6 +129,12 @@ if kind in ("gap", "transpose", "concat", "gelu", "maxpool"):
         if kind == "gap":
             nodes.append(helper.make_node("GlobalAveragePool", [f"x{j}"], [f"y{j}"], name=f"gap{j}"))
             reduce(j, [1, c, 1, 1])
+        elif kind == "reducemean":
+            # its output is the graph's: a MatMul by a column of ones would be
+            # one of C rows, whose cost grows with C as the ReduceMean's does
+            nodes.append(helper.make_node("ReduceMean", [f"x{j}"], [f"y{j}"], name=f"reducemean{j}",
+                                          axes=[2, 3], keepdims=1))
+            outs.append(tensor(f"y{j}", [1, c, 1, 1]))
         elif kind == "maxpool":
             nodes.append(helper.make_node("MaxPool", [f"x{j}"], [f"y{j}"], name=f"maxpool{j}",
                                           kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]))
