@@ -360,14 +360,14 @@ struct gp_hw {
 struct gp_hw_tile {
 	int64_t m, n, k;
 };
-/* A runtime: what executing a model costs on top of its kernels, and the
- * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
 /* Seconds per op type: name[i] costs sec[i]. */
 struct gp_opsec {
 	int n;
 	const char **name;
 	double *sec;
 };
+/* A runtime: what executing a model costs on top of its kernels, and the
+ * kernels' achieved efficiency, measured or fitted (docs/hardware.md). */
 struct gp_runtime {
 	const char *path, *name, *title, *runs_on;  /* runs_on: a chip kind, or "any" */
 	double kernel_s;                    /* per kernel, on the device (seconds) */
@@ -453,8 +453,8 @@ struct gp_kernel {
 	const char *ops;                    /* its op types, gp-partition's ops field ("Conv+Relu"), or
 	                                     * the op a LayerNorm or Softmax written out runs as; NULL */
 	double items;                       /* the pieces a runtime that splits by op type divides it
-	                                     * into: rows of a row kernel (batch x spatial), else
-	                                     * batch x channels; <= 0 unknown */
+	                                     * into: rows of a row kernel (its rows, else batch x
+	                                     * spatial), else batch x channels; <= 0 unknown */
 	double rows;                        /* of its normalization, softmax or reduction
 	                                     * (gp-partition's rows); 0 none or not given */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */

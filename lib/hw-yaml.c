@@ -187,15 +187,11 @@ gp_yaml_map(struct rd *R, yaml_node_t *m, const char *path, const char *const *k
 			;
 		if (keys && !keys[i]) {
 			/* the list in the profile's arena, which outlives gp_yaml_bad's exit */
-			size_t len = 1;
-			char *list, *q;
+			const char *list = "";
 
 			for (i = 0; keys[i]; i++)
-				len += strlen(keys[i]) + 5;
-			q = list = gp_arena_alloc(&R->h->arena, len);
-			*q = '\0';
-			for (i = 0; keys[i]; i++)
-				q += sprintf(q, "%s%s", i ? keys[i + 1] ? ", " : " and " : "", keys[i]);
+				list = gp_arena_printf(&R->h->arena, "%s%s%s", list,
+				    i ? keys[i + 1] ? ", " : " and " : "", keys[i]);
 			gp_yaml_bad(R, k, "unknown field '%s%s%s': it takes %s", *path ? path : "",
 			    *path ? "." : "", key, list);
 		}
