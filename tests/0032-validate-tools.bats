@@ -3,7 +3,8 @@
 # sums onnxruntime's profiled kernel times per kernel class beside gp's
 # predictions, each node's median run or, with --fastest, its fastest (what
 # predict compares, as it compares each model's fastest runs), less the
-# profiler's own time per node (--node-overhead). Worked by hand on a made-up
+# profiler's own time per node (--node-overhead) and per split one
+# (--split-overhead). Worked by hand on a made-up
 # profile of four nodes, two with no gp kernel: a layout reorder, which is
 # data movement, and a Reshape, a view onnxruntime runs (`runtime`). With
 # --splits, which kernels onnxruntime split over its threads (its profiler
@@ -89,6 +90,33 @@ Conv\t1\t1\t1\t1\t0
 MaxPool\t1\t1\t0\t0\t1
 Transpose\t1\t0\t0\t1\t0
 all\t3\t2\t1\t2\t1')"
+}
+
+@test "kernel-classes --split-overhead: comes off the nodes onnxruntime split in most of their runs, too" {
+	# the conv split in its three runs (100, 110, 120 us), the Transpose in one of
+	# three (30, 20, 50 us): fastest less 5 us each, and 10 us more the conv
+	{
+		printf '['
+		sep=
+		for e in conv:Conv:100:1 conv:Conv:110:1 conv:Conv:120:1 t:Transpose:30:1 t:Transpose:20:0 \
+		    t:Transpose:50:0; do
+			IFS=: read -r n op d b <<< "$e"
+			blocks=
+			[ "$b" = 0 ] || blocks='"block_size": [10, 12]'
+			printf '%s{"cat": "Node", "name": "%s_kernel_time", "dur": %s, "args": {"op_name": "%s", "thread_scheduling_stats": {"main_thread": {%s}}}}' \
+			    "$sep" "$n" "$d" "$op" "$blocks"
+			sep=', '
+		done
+		printf ']\n'
+	} > "$P"
+	run -0 "$K" --fastest --node-overhead 5e-6 --split-overhead 1e-5 --by-model "$P" "$S"
+	assert_output "$(printf '#model\tclass\tkernels\tmeasured_s\tpredicted_s\tratio
+prof\tconv\t1\t8.5e-05\t0.0001\t1.18
+prof\tmove\t1\t1.5e-05\t1e-05\t0.67')"
+	run -1 "$K" --split-overhead -1e-6 "$P" "$S"
+	assert_output --partial "--split-overhead -1e-6 is negative"
+	run -1 "$K" --split-overhead x "$P" "$S"
+	assert_output --partial "--split-overhead wants seconds"
 }
 
 @test "kernel-classes --kernels: onnxruntime's kernels a run, less its views, beside gp's; its views beside gp's" {
