@@ -484,7 +484,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
 	K.c_ops = h->rt && (h->rt->split_always || h->rt->split_never || h->rt->op_s.n > 0 ||
-	    h->rt->row_s.n > 0) ?
+	    h->rt->row_s.n > 0 || h->rt->act_s.n > 0) ?
 	    gp_table_col(t, "ops") : -1;
 	K.c_kind = K.c_ops >= 0 ? gp_table_col(t, "kind") : -1;
 	K.bt = bt = K.c_ops >= 0 ? gp_dag_counts(&d, "batch") : NULL;

@@ -418,6 +418,11 @@ struct gp_runtime {
 	 * (gp-partition's rows: a LayerNorm's or a Softmax's loop over them),
 	 * matched the same way; none given: n 0 */
 	struct gp_opsec row_s;
+	/* per op type of an activation fused into a convolution that it runs
+	 * after the convolution's kernel, in place (MLAS: every one but Relu),
+	 * what each output element costs; matched against the ops after a
+	 * kernel's first, a Conv; none given: n 0 */
+	struct gp_opsec act_s;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the

@@ -282,6 +282,27 @@ op_sec(const struct gp_opsec *o, const char *ops)
 	return 0;
 }
 
+/* act_sec: the seconds an output element costs for the activation o names
+ * among the ops after the first of a kernel whose first op is a Conv (the
+ * first such op); 0 when it names none */
+static double
+act_sec(const struct gp_opsec *o, const char *ops)
+{
+	const char *p;
+	size_t n;
+	int i;
+
+	if (!ops || !o->n || strncmp(ops, "Conv+", 5))
+		return 0;
+	for (p = ops + 4; *p == '+'; p += n) {
+		n = strcspn(++p, "+");
+		for (i = 0; i < o->n; i++)
+			if (strlen(o->name[i]) == n && !strncmp(o->name[i], p, n))
+				return o->sec[i];
+	}
+	return 0;
+}
+
 /* gemm_pieces: the pieces runtime rt splits matrix kernel k into, as MLAS's
  * GEMM does (sgemm.cpp MlasGemmBatch): floor(M N K / split_gemm_macs) + 1
  * for one product, shared among a batch of them but at least one each; the
@@ -467,6 +488,12 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		rows_s = k->rows * op_sec(&h->rt->row_s, k->ops) / (nth >= 1 ? nth : 1);
 		m->overhead_s += rows_s;
 	}
+	/* A convolution's fused activation that the runtime runs after the
+	 * convolution's kernel (MLAS's NCHWc and generic Conv: every one but
+	 * Relu, snchwc.cpp DoActivation) costs act_s a written element, the
+	 * elements shared among the threads it runs on */
+	if (h->rt && k->elem > 0 && k->wr > 0)
+		m->overhead_s += k->wr / k->elem * act_sec(&h->rt->act_s, k->ops) / (nth >= 1 ? nth : 1);
 	/* a CPU dispatches on the core that then runs the kernel, and a runtime's
 	 * cost is between kernels: both add; an accelerator launches
 	 * asynchronously: a kernel takes at least its launch */

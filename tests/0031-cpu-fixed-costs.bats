@@ -9,7 +9,11 @@
 # (conv_im2col floats written and read back); and, with conv_columns,
 # the columns its GEMM (MLAS's, Cout / g rows by output positions, conv_gemm)
 # pads to a multiple of it, at its matrix rate. Worked by hand on a tiny
-# stream; a runtime without the keys maps as before.
+# stream; a runtime without the keys maps as before. Then what a kernel of
+# an op costs beyond its dispatch (op_s), what a row of a normalization,
+# softmax or reduction costs (row_s), and what an output element of an
+# activation fused into a Conv costs where the runtime runs it after the
+# Conv's kernel (act_s), each shared among the threads a split kernel runs on.
 
 setup() {
 	load test_helper
@@ -357,4 +361,75 @@ EOF2
 	runtime_refused "$R" 's/^  Softmax: 3n$/  Softmax: -1n/' "row_s.Softmax"
 	runtime_refused "$R" 's/^  Softmax: 3n$/  Soft max: 3n/' "'Soft max' is not an op type"
 	runtime_refused "$R" 's/^  Softmax: 3n$/  - Softmax/' "'row_s' must be a mapping"
+}
+
+# x float32 [1, 2, 4, 4] through three 1x1 Convs 2 -> 2 (32 outputs each),
+# one followed by a Clip, one by a LeakyRelu and one by a Relu
+act_stream() {
+	cat <<'STREAM'
+##gp	1
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x	y1,y2,y3
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1,2,4,4]	input	128	.	0
+tensor	w	float32	[2,2,1,1]	initializer	16	.	0
+tensor	c1	float32	[1,2,4,4]	.	128	.	0
+tensor	c2	float32	[1,2,4,4]	.	128	.	0
+tensor	c3	float32	[1,2,4,4]	.	128	.	0
+tensor	y1	float32	[1,2,4,4]	output	128	.	0
+tensor	y2	float32	[1,2,4,4]	output	128	.	0
+tensor	y3	float32	[1,2,4,4]	output	128	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	cv1	Conv	ai.onnx	x,w	c1	kernel_shape=[1,1]	0
+node	cl	Clip	ai.onnx	c1	y1	.	0
+node	cv2	Conv	ai.onnx	x,w	c2	kernel_shape=[1,1]	0
+node	lk	LeakyRelu	ai.onnx	c2	y2	alpha=0.1	0
+node	cv3	Conv	ai.onnx	x,w	c3	kernel_shape=[1,1]	0
+node	re	Relu	ai.onnx	c3	y3	.	0
+##end	15
+STREAM
+}
+
+# act_diff FUSE: each kernel's latency on $R less on $R0, in us, one "name us" a line
+act_diff() {
+	act_stream | gp-partition $1 > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r0.gp
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(cols "$S" name latency_s)
+	S=$BATS_TEST_TMPDIR/r.gp
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	b=$(cols "$S" name latency_s)
+	paste <(echo "$a") <(echo "$b") | awk -F'\t' '{ printf "%s %.4g\n", $1, ($4 - $2) * 1e6 }'
+}
+
+@test "activation costs: a Conv's fused activation costs what act_s gives it an output element, by hand" {
+	conv_core
+	printf 'act_s:\n  Clip: 1u\n  LeakyRelu: 500n\n' >> "$R"
+	run -0 gp-roofline --check-runtime "$R"
+	# fused into the Convs: 32 outputs at 1 us (the Clip) and 0.5 us (the
+	# LeakyRelu); a Relu, which act_s does not name, nothing
+	run -0 act_diff --fuse=onnxruntime-cpu
+	assert_output "$(printf 'cv1 32\ncv2 16\ncv3 0')"
+	# not fused: an activation of its own is a kernel like any other
+	run -0 act_diff
+	assert_output "$(printf 'cv1 0\ncl 0\ncv2 0\nlk 0\ncv3 0\nre 0')"
+}
+
+@test "activation costs: on two cores a Conv split over both shares its outputs" {
+	round_profiles round-core2 round-runtime
+	printf 'split_always: [Conv]\nact_s:\n  Clip: 1u\n' >> "$R"
+	sed -i 's/^split_always:.*//' "$R0"
+	printf 'split_always: [Conv]\n' >> "$R0"
+	run -0 gp-roofline --check-runtime "$R" "$R0"
+	# 32 outputs at 1 us over 2 threads
+	run -0 act_diff --fuse=onnxruntime-cpu
+	assert_output "$(printf 'cv1 16\ncv2 0\ncv3 0')"
+}
+
+@test "activation costs: act_s must map op types to seconds" {
+	conv_core
+	printf 'act_s:\n  Clip: 3n\n' >> "$R"
+	runtime_refused "$R" 's/^  Clip: 3n$/  Clip: -1n/' "act_s.Clip"
+	runtime_refused "$R" 's/^  Clip: 3n$/  Cl ip: 3n/' "'Cl ip' is not an op type"
+	runtime_refused "$R" 's/^  Clip: 3n$/  - Clip/' "'act_s' must be a mapping"
 }

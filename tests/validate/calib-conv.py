@@ -16,6 +16,11 @@ class on the class's kernels only, not on these Relus and MatMuls):
 
     depthwise   depthwise 3x3 convolutions (group C, padding 1) over [1, C, HW, HW]
     dense       1x1 convolutions C -> C over [1, C, HW, HW]
+    denserelu, denseclip, denseleaky
+                the same, each followed by a Relu, a Clip to [0, 6] (ReLU6) or a
+                LeakyRelu (alpha 0.1), which onnxruntime fuses into the
+                convolution: MLAS runs a Relu inside its kernel and the others
+                after it, over the output (predict: the runtime profile's act_s)
     mul         products with a scalar, over [1, C, HW, HW]
     bcastmul    products of [1, C, HW, HW] by a [1, C, 1, 1] weight (broadcast)
     sigmoid     Sigmoid over [1, C, HW, HW] (a transcendental element-wise kernel)
@@ -66,7 +71,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-KINDS = ("depthwise", "dense", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
+KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
          "conv1d", "dwconv1d", "add", "sub", "div", "slice", "matmul", "tmatmul")
 if len(sys.argv) != 6:
@@ -221,8 +226,16 @@ else:
                 w = rng.standard_normal((c, c, 1, 1)).astype(np.float32) / np.sqrt(c)
                 attrs = dict(kernel_shape=[1, 1])
             b = rng.standard_normal(c).astype(np.float32) / 10
-            nodes.append(helper.make_node("Conv", [prev, weight(f"w{j}", w), weight(f"b{j}", b)], [name],
+            y = f"c{j}" if kind in ("denserelu", "denseclip", "denseleaky") else name
+            nodes.append(helper.make_node("Conv", [prev, weight(f"w{j}", w), weight(f"b{j}", b)], [y],
                                           name=f"conv{j}", **attrs))
+            if kind == "denserelu":
+                nodes.append(helper.make_node("Relu", [y], [name], name=f"relu{j}"))
+            elif kind == "denseclip":
+                nodes.append(helper.make_node("Clip", [y, weight(f"lo{j}", np.array(0.0)),
+                                                       weight(f"hi{j}", np.array(6.0))], [name], name=f"clip{j}"))
+            elif kind == "denseleaky":
+                nodes.append(helper.make_node("LeakyRelu", [y], [name], name=f"leaky{j}", alpha=0.1))
         prev = name
     ins, outs = [tensor("x", shape)], [tensor("y", oshape)]
 g = helper.make_graph(nodes, f"calib_{kind}", ins, outs, initializer=inits)
