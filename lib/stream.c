@@ -322,19 +322,40 @@ gp_table_share(struct gp_table *t, int col, size_t row, const struct gp_table *f
 	t->val[col][row] = from->val[fcol][frow];
 }
 
+/* A count set is mostly the one set last in its column (a batch, a 0, a
+ * chain's same kernel): each column number (mod 64) remembers its last
+ * count's text, a handle of its stream's, and a count equal to it takes the
+ * handle without being written out and looked up again */
+static struct {
+	unsigned gen;
+	uint32_t h;
+	int64_t v;
+} lastcount[64];
+
 void
 gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row, int64_t v)
 {
 	char text[24], *p = text + sizeof text;
+	int k = col & 63;
+	int64_t x = v;
 
 	if (v < 0) {
 		t->val[col][row] = 0;
 		return;
 	}
+	if (!s->gen)
+		s->gen = ++generation;  /* a stream never given to gp_stream_init */
+	if (lastcount[k].gen == s->gen && lastcount[k].v == v) {
+		t->val[col][row] = lastcount[k].h;
+		return;
+	}
 	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
+		*--p = (char)('0' + x % 10);
+	while (x /= 10);
 	gp_table_setn(s, t, col, row, p, (size_t)(text + sizeof text - p));
+	lastcount[k].gen = s->gen;
+	lastcount[k].h = t->val[col][row];
+	lastcount[k].v = v;
 }
 
 /* fmt_g writes v >= 0 as printf's "%.*g" does with prec (1 to 6) significant
