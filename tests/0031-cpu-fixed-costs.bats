@@ -294,6 +294,17 @@ node	re	Relu	ai.onnx	x	e	.	0
 EOF2
 }
 
+# latency_diff STREAM [FUSE]: the stream the function STREAM writes, through
+# gp-partition [FUSE], each kernel's latency on $R less on $R0 in us, one
+# "name us" a line (the streams in $BATS_TEST_TMPDIR/r0.gp and r.gp)
+latency_diff() {
+	"$1" | gp-partition ${2:+"$2"} > "$BATS_TEST_TMPDIR/p.gp"
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/r0.gp"
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/r.gp"
+	paste <(cols "$BATS_TEST_TMPDIR/r0.gp" name latency_s) <(cols "$BATS_TEST_TMPDIR/r.gp" name latency_s) |
+		awk -F'\t' '{ printf "%s %.4g\n", $1, ($4 - $2) * 1e6 }'
+}
+
 @test "row costs: gp-partition counts each kernel's rows; a model without row ops has no column" {
 	row_stream | gp-partition > "$S"
 	run -0 every name rows
@@ -319,17 +330,11 @@ EOF2
 	conv_core
 	printf 'row_s:\n  LayerNormalization: 1u\n  Softmax: 500n\n' >> "$R"
 	run -0 gp-roofline --check-runtime "$R"
-	row_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
-	S=$BATS_TEST_TMPDIR/r0.gp
-	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	a=$(cols "$S" name latency_s)
-	S=$BATS_TEST_TMPDIR/r.gp
-	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	b=$(cols "$S" name latency_s)
 	# 6 and 2 LayerNorm rows at 1 us, 6 Softmax rows at 0.5 us; the
 	# ReduceMean's op has none given, the Relu no rows
-	run -0 bash -c 'paste <(echo "$1") <(echo "$2") | awk -F"\t" "{ printf \"%s %.4g\\n\", \$1, (\$4 - \$2) * 1e6 }"' _ "$a" "$b"
+	run -0 latency_diff row_stream
 	assert_output "$(printf 'ln 6\nln1 2\nsm 3\nrm 0\nre 0')"
+	S=$BATS_TEST_TMPDIR/r.gp
 	# rows that cost more than the kernel's dispatch and work are what limits it
 	run -0 col ln bound_hw limit
 	assert_output $'compute\t6 rows'
@@ -390,28 +395,16 @@ node	re	Relu	ai.onnx	c3	y3	.	0
 STREAM
 }
 
-# act_diff FUSE: each kernel's latency on $R less on $R0, in us, one "name us" a line
-act_diff() {
-	act_stream | gp-partition $1 > "$BATS_TEST_TMPDIR/p.gp"
-	S=$BATS_TEST_TMPDIR/r0.gp
-	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	a=$(cols "$S" name latency_s)
-	S=$BATS_TEST_TMPDIR/r.gp
-	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	b=$(cols "$S" name latency_s)
-	paste <(echo "$a") <(echo "$b") | awk -F'\t' '{ printf "%s %.4g\n", $1, ($4 - $2) * 1e6 }'
-}
-
 @test "activation costs: a Conv's fused activation costs what act_s gives it an output element, by hand" {
 	conv_core
 	printf 'act_s:\n  Clip: 1u\n  LeakyRelu: 500n\n' >> "$R"
 	run -0 gp-roofline --check-runtime "$R"
 	# fused into the Convs: 32 outputs at 1 us (the Clip) and 0.5 us (the
 	# LeakyRelu); a Relu, which act_s does not name, nothing
-	run -0 act_diff --fuse=onnxruntime-cpu
+	run -0 latency_diff act_stream --fuse=onnxruntime-cpu
 	assert_output "$(printf 'cv1 32\ncv2 16\ncv3 0')"
 	# not fused: an activation of its own is a kernel like any other
-	run -0 act_diff
+	run -0 latency_diff act_stream
 	assert_output "$(printf 'cv1 0\ncl 0\ncv2 0\nlk 0\ncv3 0\nre 0')"
 }
 
@@ -422,7 +415,7 @@ act_diff() {
 	printf 'split_always: [Conv]\n' >> "$R0"
 	run -0 gp-roofline --check-runtime "$R" "$R0"
 	# 32 outputs at 1 us over 2 threads
-	run -0 act_diff --fuse=onnxruntime-cpu
+	run -0 latency_diff act_stream --fuse=onnxruntime-cpu
 	assert_output "$(printf 'cv1 16\ncv2 0\ncv3 0')"
 }
 
