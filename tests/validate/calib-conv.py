@@ -16,11 +16,12 @@ class on the class's kernels only, not on these Relus and MatMuls):
 
     depthwise   depthwise 3x3 convolutions (group C, padding 1) over [1, C, HW, HW]
     dense       1x1 convolutions C -> C over [1, C, HW, HW]
-    denserelu, denseclip, denseleaky
-                the same, each followed by a Relu, a Clip to [0, 6] (ReLU6) or a
-                LeakyRelu (alpha 0.1), which onnxruntime fuses into the
-                convolution: MLAS runs a Relu inside its kernel and the others
-                after it, over the output (predict: the runtime profile's act_s)
+    denserelu, denseclip, denseleaky, densesigmoid, densetanh, densehardsigmoid
+                the same, each followed by a Relu, a Clip to [0, 6] (ReLU6), a
+                LeakyRelu (alpha 0.1), a Sigmoid, a Tanh or a HardSigmoid, which
+                onnxruntime fuses into the convolution: MLAS runs a Relu inside
+                its kernel and the others after it, over the output (predict:
+                the runtime profile's act_s)
     mul         products with a scalar, over [1, C, HW, HW]
     bcastmul    products of [1, C, HW, HW] by a [1, C, 1, 1] weight (broadcast)
     sigmoid     Sigmoid over [1, C, HW, HW] (a transcendental element-wise kernel)
@@ -71,7 +72,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
+KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "densesigmoid", "densetanh",
+         "densehardsigmoid", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
          "conv1d", "dwconv1d", "add", "sub", "div", "slice", "matmul", "tmatmul")
 if len(sys.argv) != 6:
@@ -226,7 +228,7 @@ else:
                 w = rng.standard_normal((c, c, 1, 1)).astype(np.float32) / np.sqrt(c)
                 attrs = dict(kernel_shape=[1, 1])
             b = rng.standard_normal(c).astype(np.float32) / 10
-            y = f"c{j}" if kind in ("denserelu", "denseclip", "denseleaky") else name
+            y = f"c{j}" if kind.startswith("dense") and kind not in ("dense", "densepool") else name
             nodes.append(helper.make_node("Conv", [prev, weight(f"w{j}", w), weight(f"b{j}", b)], [y],
                                           name=f"conv{j}", **attrs))
             if kind == "denserelu":
@@ -236,6 +238,9 @@ else:
                                                        weight(f"hi{j}", np.array(6.0))], [name], name=f"clip{j}"))
             elif kind == "denseleaky":
                 nodes.append(helper.make_node("LeakyRelu", [y], [name], name=f"leaky{j}", alpha=0.1))
+            elif kind in ("densesigmoid", "densetanh", "densehardsigmoid"):
+                op = {"densesigmoid": "Sigmoid", "densetanh": "Tanh", "densehardsigmoid": "HardSigmoid"}[kind]
+                nodes.append(helper.make_node(op, [y], [name], name=f"{kind[5:]}{j}"))
         prev = name
     ins, outs = [tensor("x", shape)], [tensor("y", oshape)]
 g = helper.make_graph(nodes, f"calib_{kind}", ins, outs, initializer=inits)
