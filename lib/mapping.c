@@ -265,21 +265,29 @@ op_rule(const struct gp_runtime *rt, const char *ops)
 	return 0;
 }
 
+/* opsec_of: the seconds o gives op type p[0..n), or -1 when it gives none */
+static double
+opsec_of(const struct gp_opsec *o, const char *p, size_t n)
+{
+	int i;
+
+	for (i = 0; i < o->n; i++)
+		if (strlen(o->name[i]) == n && !strncmp(o->name[i], p, n))
+			return o->sec[i];
+	return -1;
+}
+
 /* op_sec: the seconds o gives the op type of a kernel whose op types are
  * ops (its first op decides, as for op_rule); 0 when it gives none */
 static double
 op_sec(const struct gp_opsec *o, const char *ops)
 {
-	size_t n;
-	int i;
+	double x;
 
 	if (!ops || !o->n)
 		return 0;
-	n = strcspn(ops, "+");
-	for (i = 0; i < o->n; i++)
-		if (strlen(o->name[i]) == n && !strncmp(o->name[i], ops, n))
-			return o->sec[i];
-	return 0;
+	x = opsec_of(o, ops, strcspn(ops, "+"));
+	return x > 0 ? x : 0;
 }
 
 /* act_sec: the seconds an output element costs for the activation o names
@@ -289,16 +297,15 @@ static double
 act_sec(const struct gp_opsec *o, const char *ops)
 {
 	const char *p;
+	double x;
 	size_t n;
-	int i;
 
 	if (!ops || !o->n || strncmp(ops, "Conv+", 5))
 		return 0;
 	for (p = ops + 4; *p == '+'; p += n) {
 		n = strcspn(++p, "+");
-		for (i = 0; i < o->n; i++)
-			if (strlen(o->name[i]) == n && !strncmp(o->name[i], p, n))
-				return o->sec[i];
+		if ((x = opsec_of(o, p, n)) >= 0)
+			return x;
 	}
 	return 0;
 }
