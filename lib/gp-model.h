@@ -14,7 +14,6 @@ struct gp_cost {
 	int64_t batch, channels, spatial;   /* of the main output */
 	int64_t threads;                    /* independent output elements */
 	int64_t groups;
-	int depthwise;
 	/* the rows a normalization, softmax or reduction goes along, each a pass
 	 * of its own (a LayerNorm's dims before its axis, a reduction's outputs);
 	 * 0 for any other op */
@@ -24,6 +23,7 @@ struct gp_cost {
 	int branch;                         /* If: the branch counted, 1 then_branch, 2 else_branch; else 0 */
 	int cond;                           /* If: 1 when its condition's value chose it, 0 when the larger counts */
 	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
+	int depthwise;                      /* (beside the other ints: a node's cost is 8 bytes less) */
 	int overflow;
 };
 /* How an op runs, which decides how gp-partition treats it. */

@@ -245,25 +245,48 @@ int64_t gp_tensor_bytes(int dt, int64_t numel);
  * records and columns a filter does not touch pass through byte for byte. A
  * field is a 4-byte handle into its stream's text (gp_val reads it): the text
  * is copied out of the input as it is read, a field equal to the one above it
- * shared, so a stream costs about 4 bytes a field and its distinct text. */
+ * shared. A column's rows are held in blocks of GP_BLOCK: a block whose rows
+ * so far are all one handle (a constant column, a long run) holds that handle
+ * alone, any other a handle a row. So a stream costs at most 4 bytes a field
+ * and its distinct text, and a column that repeats one value almost nothing. */
+#define GP_BLOCK_BITS 10
+#define GP_BLOCK ((size_t)1 << GP_BLOCK_BITS)
+struct gp_block {
+	uint32_t *h;                        /* a handle a row (GP_BLOCK, or the table's cap
+	                                     * when smaller), or NULL: */
+	uint32_t same, n;                   /* the handle of the block's first n rows; the
+	                                     * others are "." (handle 0) */
+};
 struct gp_table {
 	char *type;
 	int ncol;
 	char **col;                         /* column names */
-	uint32_t **val;                     /* val[c][r]: handle of the text of column c, row r */
+	struct gp_block **val;              /* val[c][r >> GP_BLOCK_BITS]: the block of column c
+	                                     * that holds row r (stream.c, gp_table_put) */
 	char **text;                        /* the stream's text segments, which handles index */
 	size_t nrow, cap;
+	uint32_t *last;                     /* the reader's: each column's handle in the row it
+	                                     * read last (stream-read.c, record) */
 };
 /* A handle: the segment in its top 10 bits (GP_TEXT_SEGS of them), the offset
  * in it in the low GP_TEXT_OFFBITS; handle 0 is ".". A stream holds at most
  * 4 GiB of distinct text. */
 #define GP_TEXT_OFFBITS 22
 #define GP_TEXT_SEGS 1024
+/* The handle of field c of row r. */
+static inline uint32_t
+gp_handle(const struct gp_table *t, int c, size_t r)
+{
+	const struct gp_block *b = &t->val[c][r >> GP_BLOCK_BITS];
+	uint32_t i = (uint32_t)(r & (GP_BLOCK - 1));
+
+	return b->h ? b->h[i] : i < b->n ? b->same : 0;
+}
 /* The text of field c of row r: NUL-terminated, as long as the stream lives. */
 static inline char *
 gp_val(const struct gp_table *t, int c, size_t r)
 {
-	uint32_t h = t->val[c][r];
+	uint32_t h = gp_handle(t, c, r);
 
 	return t->text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
 }
@@ -276,8 +299,12 @@ gp_table_prefetch(const struct gp_table *t, size_t r)
 	int c;
 
 	if (r % 16 == 0 && r + 32 < t->nrow)
-		for (c = 0; c < t->ncol; c++)
-			__builtin_prefetch(&t->val[c][r + 32]);
+		for (c = 0; c < t->ncol; c++) {
+			const struct gp_block *b = &t->val[c][(r + 32) >> GP_BLOCK_BITS];
+
+			if (b->h)
+				__builtin_prefetch(&b->h[(r + 32) & (GP_BLOCK - 1)]);
+		}
 }
 struct gp_hdr {
 	char *key;

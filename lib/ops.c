@@ -286,11 +286,28 @@ gp_tensor_root(const struct gp_graph *g, int t)
 	return t;
 }
 
+/* lower: the name of node n's op in lower case, the kind of a node whose
+ * cost function names none. A known op's (op) is made once, as its table
+ * entry lives as long as the program; an unknown one's is copied into g's
+ * arena. */
 static const char *
-lower(struct gp_graph *g, const char *op)
+lower(struct gp_graph *g, const struct gp_op *op, const struct gp_node *n)
 {
-	char *s = gp_arena_strdup(A, op), *p;
+	static struct {
+		const struct gp_op *op;
+		char kind[32];
+	} seen[64];
+	size_t k = op ? ((uintptr_t)op / sizeof *op) & 63 : 0;
+	char *s, *p;
 
+	if (op && seen[k].op == op)
+		return seen[k].kind;
+	if (op && strlen(n->op) < sizeof seen[k].kind) {
+		seen[k].op = op;
+		s = strcpy(seen[k].kind, n->op);
+	} else {
+		s = gp_arena_strdup(A, n->op);
+	}
 	for (p = s; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
@@ -372,7 +389,7 @@ gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c)
 	if (rc == -2)
 		gp_die("%s: node '%s' (%s): %s", g->s->src, n->name, n->op, gp_op_err);
 	if (!c->kind)
-		c->kind = lower(g, n->op);
+		c->kind = lower(g, op, n);
 	parallelism(g, n, c);
 	return rc;
 }

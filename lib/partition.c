@@ -217,11 +217,11 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	P.escapes = gp_xcalloc(nt, 1);
 	P.cons0 = gp_xcalloc(nt + 1, sizeof *P.cons0);
 	P.extra0 = gp_xcalloc(nn + 1, sizeof *P.extra0);
-	P.member = gp_xcalloc(nn, sizeof *P.member);
+	P.member = gp_xcalloc(nn, 1);
 	P.kernel = gp_xcalloc(nn, 1);
 	P.counted = gp_xcalloc((size_t)g->ngraph + 1, 1);
 	P.cost = gp_xcalloc(nn, sizeof *P.cost);
-	P.known = gp_xcalloc(nn, sizeof *P.known);
+	P.known = gp_xcalloc(nn, 1);
 	P.grp = gp_xcalloc(nn, sizeof *P.grp);
 	P.next = gp_xcalloc(nn, sizeof *P.next);
 	P.first = gp_xcalloc(nn, sizeof *P.first);

@@ -17,13 +17,13 @@ struct part {
 	char *escapes;              /* tensor: a graph output (after views) */
 	int *cons, *cons0;          /* consumers: cons[cons0[t] .. cons0[t+1]) are nodes */
 	int *extra, *extra0;        /* outer-scope tensors read by a control node's bodies */
-	int *member;                /* node -> 1 if it is part of a subgraph */
+	char *member;               /* node -> 1 if it is part of a subgraph */
 	char *kernel;               /* body node -> it would be a kernel (not a view, not folded) */
 	char *counted;              /* graph -> a body whose cost counts (an If's counted branch) */
 	struct gp_branch *br;       /* the If nodes costed, at any depth */
 	int nbr;
 	struct gp_cost *cost;       /* per node */
-	int *known;                 /* per node: its cost is known */
+	char *known;                /* per node: its cost is known */
 	int *grp;                   /* node -> group, -1 */
 	int *next;                  /* node -> next node of its group, -1 */
 	int *first, *last;          /* group -> its first and last node */

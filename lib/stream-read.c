@@ -10,7 +10,8 @@
  * parsed: a megabyte was slower. Each line in it is cut into fields whose
  * text is copied into the stream (gp_text_add), or shared: "." is handle 0,
  * and a field equal to the one above it in its column is the same text. So
- * memory is 4 bytes a field and the distinct text, not the input. Any flaw
+ * memory is at most 4 bytes a field (a run of one handle is held once) and
+ * the distinct text, not the input. Any flaw
  * is fatal: a filter never works on a stream it could not read whole. */
 
 #define BLOCK ((size_t)1 << 17)
@@ -255,22 +256,26 @@ keep(struct gp_stream *s, const char *f, size_t n)
  * at a time (a control byte that ends no field is passed over), and a field
  * shorter than a word is that one word, masked, compared with the field
  * above and copied. "." is handle 0, a field equal to the one above it
- * shares its handle, any other is copied (keep). Every window ends in a NUL
- * (and no other NUL is in it), so the scan stops inside the window whatever
- * the line holds. */
+ * shares its handle (gp_table_put), any other is copied (keep). Every window
+ * ends in a NUL (and no other NUL is in it), so the scan stops inside the
+ * window whatever the line holds. */
 static const char *
 record(struct gp_stream *s, struct gp_table *t, const char *q)
 {
-	size_t r = t->nrow, n;
+	size_t r = t->nrow, n, blk = r >> GP_BLOCK_BITS;
 	uint64_t m, w;
-	uint32_t *v, h;
+	uint32_t h, i = (uint32_t)(r & (GP_BLOCK - 1));
 	int c, ncol = t->ncol;
 	char *const *text = t->text;    /* (a copy may change the segments, not this table of them) */
+	uint32_t *last = t->last;
+	struct gp_block **val;
 
 	if (r == t->cap)
 		gp_table_grow(t);
+	val = t->val;                   /* (in locals: a store might be to t, as far as the compiler knows) */
 	for (c = 0;; c++) {
 		const char *f = q, *up;
+		struct gp_block *b;
 
 		if (c >= ncol)
 			return NULL;
@@ -286,8 +291,7 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 		}
 		if (!(n = (size_t)(q - f)))
 			return NULL;
-		v = t->val[c];
-		h = r > 0 ? v[r - 1] : 0;       /* the field above, "." for none */
+		h = last[c];                    /* the field above, "." for none */
 		up = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
 		if (n < 8) {
 			w = gp_load8(f) & low[n];
@@ -298,7 +302,14 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 		} else if (!same(up, f, n)) {
 			h = keep(s, f, n);
 		}
-		v[r] = h;
+		last[c] = h;
+		b = &val[c][blk];
+		if (b->h)
+			b->h[i] = h;
+		else if (h != b->same || (h && i != b->n))
+			gp_table_put(t, c, r, h);
+		else
+			b->n += h != 0;         /* the block's handle once more, or "." where all is */
 		if (*q != '\t')
 			break;
 		q++;
@@ -447,6 +458,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 			t = gp_table_make(s, type);
 			t->col = gp_xreallocarray(NULL, (size_t)nf - 1, sizeof *t->col);
 			t->val = gp_xcalloc((size_t)nf - 1, sizeof *t->val);
+			t->last = gp_xcalloc((size_t)nf - 1, sizeof *t->last);
 			for (i = 1; i < nf; i++) {
 				if (!len[i])
 					READERR("empty column name in header of '%.40s'", t->type);

@@ -84,9 +84,14 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 		size_t tl = strlen(t->type);
 		/* (in locals: a byte stored in the buffer might be any of t's,
 		 * so that t's would be read again for every field) */
-		uint32_t *const *val = t->val;
+		struct gp_block *const *val = t->val;
 		char *const *text = t->text;
 		int ncol = t->ncol;
+		/* each column's block of the rows being written: its handles, or
+		 * the text of its one handle and the rows that have it */
+		const uint32_t **hs = gp_xreallocarray(NULL, (size_t)ncol + 1, sizeof *hs);
+		const char **one = gp_xreallocarray(NULL, (size_t)ncol + 1, sizeof *one);
+		uint32_t *lim = gp_xreallocarray(NULL, (size_t)ncol + 1, sizeof *lim);
 
 		outs(&o, f, "#");
 		out(&o, f, t->type, tl);
@@ -96,7 +101,19 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 		}
 		outs(&o, f, "\n");
 		for (r = 0; r < t->nrow; r++) {
+			uint32_t k = (uint32_t)(r & (GP_BLOCK - 1));
 			char *q, *e;
+
+			if (!k) {
+				for (c = 0; c < ncol; c++) {
+					const struct gp_block *bk = &val[c][r >> GP_BLOCK_BITS];
+
+					hs[c] = bk->h;
+					lim[c] = bk->n;
+					one[c] = text[bk->same >> GP_TEXT_OFFBITS] +
+					    (bk->same & ((1u << GP_TEXT_OFFBITS) - 1));
+				}
+			}
 
 			gp_table_prefetch(t, r);
 			/* the type, and the fields copied a word at a time while
@@ -110,8 +127,15 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			q = o.buf + o.len;
 			e = o.buf + o.cap - 2;
 			for (c = 0; c < ncol; c++) {
-				uint32_t h = val[c][r];
-				const char *v = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
+				const char *v;
+
+				if (hs[c]) {
+					uint32_t h = hs[c][k];
+
+					v = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
+				} else {
+					v = k < lim[c] ? one[c] : text[0];
+				}
 
 				*q++ = '\t';
 				for (;; q += 8, v += 8) {
@@ -137,6 +161,9 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			o.len = (size_t)(q - o.buf);
 		}
 		nrec += t->nrow;
+		free(hs);
+		free(one);
+		free(lim);
 	}
 	snprintf(num, sizeof num, "##end\t%zu\n", nrec);
 	outs(&o, f, num);

@@ -61,15 +61,27 @@ gp_text_add(struct gp_stream *s, const char *p, size_t n)
 	return h;
 }
 
+/* blocks: how many blocks cover rows rows */
+static size_t
+blocks(size_t rows)
+{
+	return (rows + GP_BLOCK - 1) >> GP_BLOCK_BITS;
+}
+
 static void
 table_free(struct gp_table *t)
 {
+	size_t k;
 	int c;
 
-	for (c = 0; c < t->ncol; c++)
+	for (c = 0; c < t->ncol; c++) {
+		for (k = 0; k < blocks(t->cap); k++)
+			free(t->val[c][k].h);
 		free(t->val[c]);
+	}
 	free(t->val);
 	free(t->col);
+	free(t->last);
 }
 
 void
@@ -198,7 +210,7 @@ gp_table_addcol(struct gp_stream *s, struct gp_table *t, const char *name)
 	t->col = gp_xreallocarray(t->col, (size_t)t->ncol + 1, sizeof *t->col);
 	t->val = gp_xreallocarray(t->val, (size_t)t->ncol + 1, sizeof *t->val);
 	t->col[t->ncol] = gp_arena_strdup(&s->arena, name);
-	t->val[t->ncol] = gp_xcalloc(t->cap ? t->cap : 1, sizeof **t->val);  /* every row "." */
+	t->val[t->ncol] = gp_xcalloc(blocks(t->cap) ? blocks(t->cap) : 1, sizeof **t->val);  /* every row "." */
 	return t->ncol++;
 }
 
@@ -229,27 +241,68 @@ gp_table_new(struct gp_stream *s, const char *type, const char *const *cols)
 	return t;
 }
 
+/* A table's capacity doubles from 8 rows; while it is under a block, its
+ * one block holds a handle a row for its capacity only, so that a table of a
+ * few rows and many columns stays small. */
 void
 gp_table_grow(struct gp_table *t)
 {
+	size_t cap, nb, ob = blocks(t->cap);
 	int c;
 
 	if (t->nrow < t->cap)
 		return;
-	t->cap = t->cap ? 2 * t->cap : 8;
-	for (c = 0; c < t->ncol; c++)
-		t->val[c] = gp_xreallocarray(t->val[c], t->cap, sizeof **t->val);
+	cap = t->cap ? 2 * t->cap : 8;
+	nb = blocks(cap);
+	for (c = 0; c < t->ncol; c++) {
+		struct gp_block *b = t->val[c];
+
+		if (nb > ob) {
+			b = gp_xreallocarray(b, nb, sizeof *b);
+			memset(b + ob, 0, (nb - ob) * sizeof *b);
+			t->val[c] = b;
+		}
+		if (ob && t->cap < GP_BLOCK && b[0].h) {
+			size_t n = cap < GP_BLOCK ? cap : GP_BLOCK;
+
+			b[0].h = gp_xreallocarray(b[0].h, n, sizeof *b[0].h);
+			memset(b[0].h + t->cap, 0, (n - t->cap) * sizeof *b[0].h);
+		}
+	}
+	t->cap = cap;
+}
+
+void
+gp_block_split(const struct gp_table *t, struct gp_block *b, uint32_t i, uint32_t h)
+{
+	size_t n = t->cap < GP_BLOCK ? t->cap : GP_BLOCK, k;
+
+	b->h = gp_xreallocarray(NULL, n, sizeof *b->h);
+	for (k = 0; k < b->n; k++)
+		b->h[k] = b->same;
+	memset(b->h + k, 0, (n - k) * sizeof *b->h);
+	b->h[i] = h;
 }
 
 size_t
 gp_table_addrow(struct gp_stream *s, struct gp_table *t)
 {
+	uint32_t i;
 	int c;
 
 	(void)s;
 	gp_table_grow(t);
-	for (c = 0; c < t->ncol; c++)
-		t->val[c][t->nrow] = 0;
+	/* the new row is "." in every column (a row begun and not finished,
+	 * which reading dies of, may have left fields in it) */
+	i = (uint32_t)(t->nrow & (GP_BLOCK - 1));
+	for (c = 0; c < t->ncol; c++) {
+		struct gp_block *b = &t->val[c][t->nrow >> GP_BLOCK_BITS];
+
+		if (b->h)
+			b->h[i] = 0;
+		else if (b->n > i)
+			b->n = i;
+	}
 	return t->nrow++;
 }
 
@@ -274,7 +327,7 @@ gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, cons
 	size_t i;
 
 	if (!n || (n == 1 && *text == '.')) {
-		t->val[col][row] = 0;
+		gp_table_put(t, col, row, 0);
 		return;
 	}
 	if (row > 0) {
@@ -288,12 +341,12 @@ gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, cons
 		for (; i < n && up[i] == text[i]; i++)
 			;
 		if (i == n && up[n] == '\0') {
-			t->val[col][row] = t->val[col][row - 1];
+			gp_table_put(t, col, row, gp_handle(t, col, row - 1));
 			return;
 		}
 	}
 	if (n > CACHED) {
-		t->val[col][row] = gp_text_add(s, text, n);
+		gp_table_put(t, col, row, gp_text_add(s, text, n));
 		return;
 	}
 	if (!s->gen)
@@ -307,7 +360,7 @@ gp_table_setn(struct gp_stream *s, struct gp_table *t, int col, size_t row, cons
 		cache[h].gen = s->gen;
 		cache[h].n = n;
 	}
-	t->val[col][row] = cache[h].h;
+	gp_table_put(t, col, row, cache[h].h);
 }
 
 void
@@ -319,7 +372,7 @@ gp_table_set(struct gp_stream *s, struct gp_table *t, int col, size_t row, const
 void
 gp_table_share(struct gp_table *t, int col, size_t row, const struct gp_table *from, int fcol, size_t frow)
 {
-	t->val[col][row] = from->val[fcol][frow];
+	gp_table_put(t, col, row, gp_handle(from, fcol, frow));
 }
 
 /* A count set is mostly the one set last in its column (a batch, a 0, a
@@ -340,13 +393,13 @@ gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row,
 	int64_t x = v;
 
 	if (v < 0) {
-		t->val[col][row] = 0;
+		gp_table_put(t, col, row, 0);
 		return;
 	}
 	if (!s->gen)
 		s->gen = ++generation;  /* a stream never given to gp_stream_init */
 	if (lastcount[k].gen == s->gen && lastcount[k].v == v) {
-		t->val[col][row] = lastcount[k].h;
+		gp_table_put(t, col, row, lastcount[k].h);
 		return;
 	}
 	do
@@ -354,7 +407,7 @@ gp_table_set_count(struct gp_stream *s, struct gp_table *t, int col, size_t row,
 	while (x /= 10);
 	gp_table_setn(s, t, col, row, p, (size_t)(text + sizeof text - p));
 	lastcount[k].gen = s->gen;
-	lastcount[k].h = t->val[col][row];
+	lastcount[k].h = gp_handle(t, col, row);
 	lastcount[k].v = v;
 }
 
@@ -490,7 +543,7 @@ gp_table_set_g(struct gp_stream *s, struct gp_table *t, int col, size_t row, dou
 	uint64_t bits, h;
 
 	if (v < 0 || !isfinite(v)) {
-		t->val[col][row] = 0;
+		gp_table_put(t, col, row, 0);
 		return;
 	}
 	memcpy(&bits, &v, sizeof bits);

@@ -32,6 +32,27 @@ uint32_t gp_text_add(struct gp_stream *s, const char *p, size_t n);
 struct gp_table *gp_table_make(struct gp_stream *s, char *type);
 /* Room for one more row in every column of t. */
 void gp_table_grow(struct gp_table *t);
+/* Block b of table t, which holds one handle, made to hold one a row, with
+ * handle h at its row i. */
+void gp_block_split(const struct gp_table *t, struct gp_block *b, uint32_t i, uint32_t h);
+
+/* gp_table_put makes field c of row r (below t's cap) handle h. A block that
+ * holds one handle takes the next row of it, or a first one, as a count;
+ * what it cannot hold so (another handle, or a gap) makes it hold one a row. */
+static inline void
+gp_table_put(struct gp_table *t, int c, size_t r, uint32_t h)
+{
+	struct gp_block *b = &t->val[c][r >> GP_BLOCK_BITS];
+	uint32_t i = (uint32_t)(r & (GP_BLOCK - 1));
+
+	if (b->h)
+		b->h[i] = h;
+	else if (h && i == b->n && (h == b->same || !b->n)) {
+		b->same = h;
+		b->n++;
+	} else if (i < b->n ? h != b->same : h != 0)
+		gp_block_split(t, b, i, h);
+}
 /* Copy what waits in the spool (gp_stream_emit with more set) to standard output. */
 void gp_spool_out(void);
 

@@ -153,3 +153,61 @@ setup() {
 	run --separate-stderr t-stream < <(printf '##gp\t1\n#t\ta\tb\nt\t1\t2\nt\tabcdefghij\tx\ry\n##end\t2\n')
 	fails_cleanly "t-stream: stdin: line 4: carriage return in line"
 }
+
+@test "tables: fields set through the library, in runs and not, on rows old and new, come out as set" {
+	# A column's rows are held in blocks of 1,024: a block of one repeated
+	# value holds it once, until another value, a gap or a change to an old
+	# row makes it hold a value a row. Random changes (seeded) through
+	# gp_table_set, gp_table_set_count and gp_table_addrow, on a table of
+	# 3,000 rows and on one that grows from 3 rows to 2,503, against awk's
+	# own copy of the tables.
+	awk -v inf="$BATS_TEST_TMPDIR/in" -v ops="$BATS_TEST_TMPDIR/ops" -v want="$BATS_TEST_TMPDIR/want" '
+	function col(T, c) { if (!((T, c) in at)) { at[T, c] = ++nc[T]; name[T, nc[T]] = c } return at[T, c] }
+	function set(T, c, r, v) { printf "set %s %s %d %s\n", T, c, r, v > ops; f[T, col(T, c), r] = v }
+	function cnt(T, c, r, v) { printf "count %s %s %d %d\n", T, c, r, v > ops; f[T, col(T, c), r] = v < 0 ? "." : v }
+	function row(T) { printf "row %s\n", T > ops; n[T]++ }
+	BEGIN {
+		srand(7)
+		long = "abcdefghijklmnopqrstuvwxyz0123456789"
+		split("k z . k k " long, vals, " ")
+		printf "##gp\t1\n#t\ta\tb\n#u\tp\n" > inf
+		col("t", "a"); col("t", "b"); col("u", "p")
+		for (i = 0; i < 3000; i++) {
+			a = i < 1500 ? "k" : i < 2100 ? "." : "m"; b = i % 5 ? "w" : "v" i
+			printf "t\t%s\t%s\n", a, b > inf; f["t", 1, i] = a; f["t", 2, i] = b
+		}
+		split("1 1 2", u0, " ")
+		for (i = 0; i < 3; i++) { printf "u\t%s\n", u0[i + 1] > inf; f["u", 1, i] = u0[i + 1] }
+		printf "##end\t3003\n" > inf
+		n["t"] = 3000; n["u"] = 3
+		for (step = 0; step < 2500; step++) {
+			row("u"); r = n["u"] - 1
+			if (rand() < 0.9) set("u", "p", r, rand() < 0.97 ? "c" : "d")
+			if (rand() < 0.05) set("u", "q", int(rand() * n["u"]), "e" step)
+			x = rand()
+			if (x < 0.6) set("t", substr("abcd", 1 + int(rand() * 4), 1), int(rand() * n["t"]), vals[1 + int(rand() * 6)])
+			else if (x < 0.8) cnt("t", "e", int(rand() * n["t"]), rand() < 0.3 ? -1 : rand() < 0.5 ? 7 : 123456789)
+			else if (x < 0.81) { s = int(rand() * n["t"]); for (j = s; j < n["t"] && j < s + 1500; j++) set("t", "c", j, "r") }
+			else if (x < 0.83) row("t")
+		}
+		printf "##gp\t1\n" > want
+		split("t u", types, " ")
+		for (k = 1; k <= 2; k++) {
+			T = types[k]; line = "#" T
+			for (c = 1; c <= nc[T]; c++) line = line "\t" name[T, c]
+			print line > want
+			for (r = 0; r < n[T]; r++) {
+				line = T
+				for (c = 1; c <= nc[T]; c++) line = line "\t" ((T, c, r) in f ? f[T, c, r] : ".")
+				print line > want
+			}
+			tot += n[T]
+		}
+		printf "##end\t%d\n", tot > want }'
+	t-stream --ops "$BATS_TEST_TMPDIR/ops" < "$BATS_TEST_TMPDIR/in" | grep -v '^##prog	t-stream' > "$BATS_TEST_TMPDIR/out"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+	# the changes did change something in every way named
+	for w in 'row u' 'row t' 'set t c' 'count t e' 'set u q'; do
+		grep -q "^$w" "$BATS_TEST_TMPDIR/ops"
+	done
+}
