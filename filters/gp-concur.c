@@ -15,6 +15,9 @@
 
 #include "gp.h"
 
+/* the tables it reads: the others pass through as their lines (gp_stream_lazy) */
+static const char *const tables[] = {"subgraph", "tensor", NULL};
+
 static const char usage[] =
     "[--weight ops|flops|bytes|time] [--order topo|best] [--max-states N]\n"
     "       [-H PROFILE | --units N [--threads-per-unit N]] [--budget BYTES] < STREAM";
@@ -357,6 +360,7 @@ main(int argc, char **argv)
 		gp_hw_release(&h);
 	}
 
+	gp_stream_lazy(tables);
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
 		if (concur(&s, &O) != GP_EXIT_OK)

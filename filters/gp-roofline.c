@@ -14,6 +14,9 @@
 
 #include "gp.h"
 
+/* the tables it reads: the others pass through as their lines (gp_stream_lazy) */
+static const char *const tables[] = {"subgraph", "tensor", NULL};
+
 static const char usage[] =
     "-H PROFILE [-R RUNTIME] [-p PRECISION] < STREAM\n"
     "       gp-roofline --list | --list-runtimes\n"
@@ -765,6 +768,7 @@ main(int argc, char **argv)
 	if (rtname)
 		gp_hw_load_runtime(&h, rtname);
 
+	gp_stream_lazy(tables);
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
 		roofline(&s, &h, prec);

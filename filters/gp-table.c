@@ -141,7 +141,11 @@ load(struct input *in, const char *type)
 	struct gp_table *t;
 	int cap = 0, i, k;
 
+	static const char *want[2];
+
 	memset(in, 0, sizeof *in);
+	want[0] = type;                 /* (with a type, the others are only passed over) */
+	gp_stream_lazy(type ? want : NULL);
 	gp_input_init(&in->gi, stdin, "stdin");
 	for (;;) {
 		if (in->n == cap) {
@@ -278,6 +282,19 @@ found:
 	return r;
 }
 
+/* held: the table of type type of s as it holds it, or NULL: its rows are
+ * counted, but it may not be cut into fields (gp_table_get cuts it) */
+static const struct gp_table *
+held(const struct gp_stream *s, const char *type)
+{
+	int k;
+
+	for (k = 0; k < s->ntab; k++)
+		if (!strcmp(s->tab[k]->type, type))
+			return s->tab[k];
+	return NULL;
+}
+
 /* The record types of the input, first seen first, with their rows; dies
  * when want is given and is not one of them. */
 static void
@@ -291,7 +308,7 @@ types(const struct input *in, const char *want, int print)
 		for (k = 0; k < in->st[i].s.ntab; k++) {
 			const char *t = in->st[i].s.tab[k]->type;
 
-			for (j = 0; j < i && !gp_table_get(&in->st[j].s, t); j++)
+			for (j = 0; j < i && !held(&in->st[j].s, t); j++)
 				;
 			if (j < i)
 				continue;
@@ -300,8 +317,8 @@ types(const struct input *in, const char *want, int print)
 				return;
 			}
 			for (rows = 0, m = i; m < in->n; m++)
-				if (gp_table_get(&in->st[m].s, t))
-					rows += gp_table_get(&in->st[m].s, t)->nrow;
+				if (held(&in->st[m].s, t))
+					rows += held(&in->st[m].s, t)->nrow;
 			if (print)
 				printf("%s\t%zu\n", t, rows);
 			gp_buf_printf(&b, "%s%s", b.len ? " " : "", t);
@@ -514,8 +531,19 @@ static void
 put_field(struct out *o, struct gp_arena *a, const char *raw, const struct at *at)
 {
 	const char *v = raw;
-	size_t n = strlen(raw), i;
+	size_t n, i;
 
+	if (o->fmt == F_TSV && raw[0] != '"' && (raw[0] != '.' || raw[1])) {
+		/* the common case, a field with nothing to decode or hide, in
+		 * one pass: written as it is */
+		for (i = 0; raw[i] && (unsigned char)raw[i] >= 0x20 && raw[i] != 0x7f && raw[i] != '%'; i++)
+			;
+		if (!raw[i]) {
+			oput(raw, i);
+			return;
+		}
+	}
+	n = strlen(raw);
 	if (!strcmp(raw, ".")) {
 		if (o->fmt == F_JSON)
 			oputs("null");
@@ -596,6 +624,7 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 	struct at at = {0, in->n, type, NULL, 0};
 	char num[16];
 	int *idx = gp_xcalloc((size_t)ncol, sizeof *idx), i, c;
+	struct gp_block *b = NULL;
 	size_t r;
 
 	if (o->fmt != F_JSON) {
@@ -612,15 +641,17 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 			txt[c] = cols[c].kind == C_REC ? "." : cols[c].kind == C_STREAM ? num :
 			    hdr_text(&in->st[i], &cols[c]);
 		}
+		b = gp_xreallocarray(b, (size_t)t->ncol + 1, sizeof *b);
 		for (r = 0; r < t->nrow; r++) {
-			gp_table_prefetch(t, r);
+			gp_table_row(t, r, b);
 			for (c = 0; c < ncol; c++) {
 				if (o->fmt == F_JSON)
 					put_title(o, cols[c].title, c == 0);
 				else if (c)
 					oputc(o->fmt == F_CSV ? ',' : '\t');
 				at.stream = i + 1, at.row = r + 1, at.col = cols[c].title;
-				put_field(o, &a, idx[c] >= 0 ? gp_val(t, idx[c], r) : txt[c], &at);
+				put_field(o, &a, idx[c] >= 0 ? gp_text(t, gp_block_handle(&b[idx[c]], r)) :
+				    txt[c], &at);
 			}
 			oputs(o->fmt == F_JSON ? "}\n" : "\n");
 			if (r % 1024 == 1023)
@@ -629,6 +660,7 @@ table(struct input *in, struct out *o, const char *type, const struct col *cols,
 		gp_arena_release(&a);
 	}
 	oflush();
+	free(b);
 	free(idx);
 	free(txt);
 }

@@ -18,6 +18,9 @@
 
 #include "report.h"
 
+/* the tables it reads: the others pass through as their lines (gp_stream_lazy) */
+static const char *const tables[] = {"subgraph", "tensor", NULL};
+
 void
 fact_put(struct facts *F, const char *k, const char *v)
 {
@@ -387,6 +390,7 @@ read_all(FILE *f, const char *src, struct rep ***R, int n)
 	struct gp_input in;
 	struct rep *r;
 
+	gp_stream_lazy(tables);
 	gp_input_init(&in, f, src);
 	for (;;) {
 		r = gp_xcalloc(1, sizeof *r);

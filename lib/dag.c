@@ -369,7 +369,7 @@ static void
 views(struct gp_dag *d, struct gp_map *want, size_t pending)
 {
 	struct gp_stream *s = d->stream;
-	const struct gp_table *nt = gp_table_get(s, "node");
+	const struct gp_table *nt = pending ? gp_table_get(s, "node") : NULL;
 	int c_op, c_dom, c_in, c_out, c_graph, k;
 	size_t r, n, ni;
 	const char *o, *in;

@@ -267,44 +267,60 @@ struct gp_table {
 	size_t nrow, cap;
 	uint32_t *last;                     /* the reader's: each column's handle in the row it
 	                                     * read last (stream-read.c, record) */
+	char *raw;                          /* or, before gp_table_get asks for the table (see
+	                                     * gp_stream_lazy), its nrow lines as read, rawlen bytes */
+	size_t rawlen, rawcap;
 };
 /* A handle: the segment in its top 10 bits (GP_TEXT_SEGS of them), the offset
  * in it in the low GP_TEXT_OFFBITS; handle 0 is ".". A stream holds at most
  * 4 GiB of distinct text. */
 #define GP_TEXT_OFFBITS 22
 #define GP_TEXT_SEGS 1024
-/* The handle of field c of row r. */
+/* The handle of row r in block b, the block of its column that holds it. */
 static inline uint32_t
-gp_handle(const struct gp_table *t, int c, size_t r)
+gp_block_handle(const struct gp_block *b, size_t r)
 {
-	const struct gp_block *b = &t->val[c][r >> GP_BLOCK_BITS];
 	uint32_t i = (uint32_t)(r & (GP_BLOCK - 1));
 
 	return b->h ? b->h[i] : i < b->n ? b->same : 0;
 }
-/* The text of field c of row r: NUL-terminated, as long as the stream lives. */
+/* The handle of field c of row r. */
+static inline uint32_t
+gp_handle(const struct gp_table *t, int c, size_t r)
+{
+	return gp_block_handle(&t->val[c][r >> GP_BLOCK_BITS], r);
+}
+/* The text of a handle of t: NUL-terminated, as long as the stream lives. */
+static inline char *
+gp_text(const struct gp_table *t, uint32_t h)
+{
+	return t->text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
+}
+/* The text of field c of row r. */
 static inline char *
 gp_val(const struct gp_table *t, int c, size_t r)
 {
-	uint32_t h = gp_handle(t, c, r);
-
-	return t->text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
+	return gp_text(t, gp_handle(t, c, r));
 }
 /* A reader of t row by row (gp_stream_write, gp-table) reads every column
- * at once: the handles of a later block of rows, on their way to the cache.
- * Call it for each row r in order. */
+ * at once. For each row r in order it calls gp_table_row, which copies into
+ * b (t->ncol blocks) the blocks of every column that hold the rows from r
+ * on, when r starts them, side by side where they stay in the cache, and
+ * starts the handles of a later row on their way to it; the reader then
+ * takes field c's handle with gp_block_handle(&b[c], r). */
 static inline void
-gp_table_prefetch(const struct gp_table *t, size_t r)
+gp_table_row(const struct gp_table *t, size_t r, struct gp_block *b)
 {
+	size_t i = r & (GP_BLOCK - 1);
 	int c;
 
-	if (r % 16 == 0 && r + 32 < t->nrow)
-		for (c = 0; c < t->ncol; c++) {
-			const struct gp_block *b = &t->val[c][(r + 32) >> GP_BLOCK_BITS];
-
-			if (b->h)
-				__builtin_prefetch(&b->h[(r + 32) & (GP_BLOCK - 1)]);
-		}
+	if (!i)
+		for (c = 0; c < t->ncol; c++)
+			b[c] = t->val[c][r >> GP_BLOCK_BITS];
+	if (i % 16 == 0 && i + 32 < GP_BLOCK)
+		for (c = 0; c < t->ncol; c++)
+			if (b[c].h)
+				__builtin_prefetch(&b[c].h[i + 32]);
 }
 struct gp_hdr {
 	char *key;
@@ -324,6 +340,12 @@ struct gp_stream {
 	char *buf;                          /* freed with the stream (an input's buffer given to it) */
 };
 void gp_stream_init(struct gp_stream *s, const char *src);
+/* A filter that reads some tables of the streams it reads calls this once,
+ * before reading, with the types of those (NULL-terminated; NULL, the
+ * default: all): the lines of any other table are checked as they are read,
+ * as every line is, and kept as they are, to be written back unchanged or
+ * cut into fields when gp_table_get first asks for their table. */
+void gp_stream_lazy(const char *const *types);
 /* Read a whole stream from f, and nothing after it; on any error, die naming src and the line. */
 void gp_stream_read(struct gp_stream *s, FILE *f);
 /* An input of one or more streams, one after another (gp-shape --sweep
@@ -367,7 +389,9 @@ void gp_hdr_set(struct gp_stream *s, const char *key, const char *val);
 void gp_hdr_add(struct gp_stream *s, const char *key, const char *val);
 /* The value of NAME in a "##KEY<TAB>name=value<TAB>..." header, in arena memory; NULL if absent. */
 const char *gp_hdr_field(struct gp_stream *s, const char *key, const char *name);
-/* Tables: find by type, or create one with these columns (NULL-terminated). */
+/* Tables: find by type (cutting a table kept as lines into fields: the
+ * stream is changed only in how it holds them), or create one with these
+ * columns (NULL-terminated). */
 struct gp_table *gp_table_get(const struct gp_stream *s, const char *type);
 struct gp_table *gp_table_new(struct gp_stream *s, const char *type, const char *const *cols);
 void gp_table_drop(struct gp_stream *s, const char *type);   /* remove a table, if there is one */

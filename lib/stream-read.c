@@ -1,4 +1,4 @@
-/* stream-read.c - reading the gp stream: the input a block at a time, each line cut into fields, their text kept in the stream */
+/* stream-read.c - reading the gp stream: the input a block at a time, each line cut into fields (or kept whole, for a table not asked for), their text kept in the stream */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,29 @@
  * is fatal: a filter never works on a stream it could not read whole. */
 
 #define BLOCK ((size_t)1 << 17)
+
+/* gp_stream_lazy's types: the tables cut into fields as they are read */
+static const char *const *eager;
+
+void
+gp_stream_lazy(const char *const *types)
+{
+	eager = types;
+}
+
+/* lazy: whether a table of type type is kept as lines */
+static int
+lazy(const char *type)
+{
+	const char *const *e;
+
+	if (!eager)
+		return 0;
+	for (e = eager; *e; e++)
+		if (strcmp(*e, type) == 0)
+			return 0;
+	return 1;
+}
 
 /* the bytes that end a field */
 static const char stop[256] = {['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
@@ -320,6 +343,92 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 	return q + 1;
 }
 
+/* the high bit of every byte of x equal to c, exactly */
+static inline uint64_t
+eq8(uint64_t x, unsigned char c)
+{
+	const uint64_t low7 = GP_ONES * 0x7f;
+
+	x ^= GP_ONES * c;
+	return ~(((x & low7) + low7) | x) & (GP_ONES << 7);
+}
+
+/* valid: the length of the record at q (after its type and tab) with its
+ * newline when it has ncol fields, none empty, and no carriage return; 0 if
+ * not, which parse's checks then name. What record checks, a word at a time
+ * without cutting the fields, for a table kept as lines. */
+static size_t
+valid(const char *q, int ncol)
+{
+	const char *p;
+	uint64_t w, t, nl, below, before = 1;   /* the byte before: a tab or the start */
+	long tabs = 0;
+
+	for (p = q;; p += 8) {
+		w = gp_load8(p);
+		t = eq8(w, '\t');
+		nl = eq8(w, '\n');
+		nl &= -nl;                      /* the first newline */
+		below = nl ? nl - 1 : ~0ULL;    /* the bytes before it */
+		t &= below;
+		if (eq8(w, '\r') & below)
+			return 0;
+		/* a tab or the newline right after a tab or the start: an empty field */
+		if ((t | nl) & (t << 8 | (before ? 0x80 : 0)))
+			return 0;
+		tabs += (long)((t >> 7) * GP_ONES >> 56);     /* (its bytes' count: no popcount call) */
+		if (nl)
+			return tabs == ncol - 1 ? (size_t)(p - q) + (__builtin_ctzll(nl) >> 3) + 1 : 0;
+		before = t >> 63;
+	}
+}
+
+/* keepline: line[0..n), a whole line of table t, appended to its lines */
+static void
+keepline(struct gp_table *t, const char *line, size_t n)
+{
+	if (t->rawlen + n + 1 + GP_SLACK > t->rawcap) {
+		t->rawcap = 2 * t->rawcap > t->rawlen + n + 1 + GP_SLACK ? 2 * t->rawcap :
+		    t->rawlen + n + 1 + GP_SLACK;
+		t->raw = gp_xrealloc(t->raw, t->rawcap);
+	}
+	memcpy(t->raw + t->rawlen, line, n);
+	t->rawlen += n;
+	t->nrow++;
+}
+
+/* cut: the lines of table t, kept as they were read, cut into its fields */
+static void
+cut(struct gp_stream *s, struct gp_table *t)
+{
+	char *raw = t->raw;
+	const char *q = raw;
+	size_t n = t->nrow, tl = strlen(t->type);
+
+
+	memset(raw + t->rawlen, 0, 1 + GP_SLACK);       /* (the slack record reads in) */
+	t->raw = NULL;
+	t->nrow = 0;
+	while (t->nrow < n)
+		if (!(q = record(s, t, q + tl + 1)))
+			gp_die("%s: a %s record read before cannot be cut into its fields", s->src, t->type);
+	free(raw);
+	t->rawlen = t->rawcap = 0;
+}
+
+/* (here, beside cut: the reader's, as a table kept as lines is) */
+struct gp_table *
+gp_table_get(const struct gp_stream *s, const char *type)
+{
+	struct gp_table *t = gp_table_find(s, type);
+
+	/* (every stream is made writable; a table kept as lines is the same
+	 * stream cut into fields, once) */
+	if (t && t->raw)
+		cut((struct gp_stream *)s, t);
+	return t;
+}
+
 /* lead: the first bytes of a line of a type tlen bytes long, as a word: the
  * type and its tab, or the type's first 8 bytes */
 static inline uint64_t
@@ -361,9 +470,18 @@ parse(struct gp_input *in, struct gp_stream *s)
 	for (;; in->pos += n + 1, in->line++, first = 0) {
 		while (last && in->pos < end) {
 			line = in->buf + in->pos;
-			if (line[0] == '#' || !typed(line, last->type, tlen, key) ||
-			    !(next = record(s, last, line + tlen + 1)))
+			if (line[0] == '#' || !typed(line, last->type, tlen, key))
 				break;
+			if (last->raw) {
+				size_t k = valid(line + tlen + 1, last->ncol);
+
+				if (!k)
+					break;
+				keepline(last, line, tlen + 1 + k);
+				next = line + tlen + 1 + k;
+			} else if (!(next = record(s, last, line + tlen + 1))) {
+				break;
+			}
 			in->pos = (size_t)(next - in->buf);
 			in->line++;
 			nrec++;
@@ -451,7 +569,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 			if (len[0] == 1)
 				READERR("column header with no record type");
 			type = gp_arena_strndup(&s->arena, fld[0] + 1, len[0] - 1);
-			if (gp_table_get(s, type))
+			if (gp_table_find(s, type))
 				READERR("second column header for record type '%.40s'", type);
 			if (nf < 2)
 				READERR("column header for '%.40s' names no columns", type);
@@ -459,6 +577,10 @@ parse(struct gp_input *in, struct gp_stream *s)
 			t->col = gp_xreallocarray(NULL, (size_t)nf - 1, sizeof *t->col);
 			t->val = gp_xcalloc((size_t)nf - 1, sizeof *t->val);
 			t->last = gp_xcalloc((size_t)nf - 1, sizeof *t->last);
+			if (lazy(type)) {
+				t->rawcap = 4096;
+				t->raw = gp_xmalloc(t->rawcap);
+			}
 			for (i = 1; i < nf; i++) {
 				if (!len[i])
 					READERR("empty column name in header of '%.40s'", t->type);
@@ -475,7 +597,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 		if (!last || strncmp(fld[0], last->type, len[0]) != 0 || last->type[len[0]]) {
 			char *type = gp_arena_strndup(&s->arena, fld[0], len[0]);
 
-			if (!(last = gp_table_get(s, type)))
+			if (!(last = gp_table_find(s, type)))
 				READERR("record type '%.40s' has no column header", type);
 		}
 		t = last;
@@ -487,7 +609,10 @@ parse(struct gp_input *in, struct gp_stream *s)
 		for (i = 1; i < nf; i++)
 			if (!len[i])
 				READERR("empty field in column '%.40s' (a missing value is '.')", t->col[i - 1]);
-		record(s, t, fld[1]);   /* cannot fail: its checks are those above */
+		if (t->raw)
+			keepline(t, line, n + 1);
+		else
+			record(s, t, fld[1]);   /* cannot fail: its checks are those above */
 		nrec++;
 	}
 }

@@ -84,14 +84,9 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 		size_t tl = strlen(t->type);
 		/* (in locals: a byte stored in the buffer might be any of t's,
 		 * so that t's would be read again for every field) */
-		struct gp_block *const *val = t->val;
 		char *const *text = t->text;
 		int ncol = t->ncol;
-		/* each column's block of the rows being written: its handles, or
-		 * the text of its one handle and the rows that have it */
-		const uint32_t **hs = gp_xreallocarray(NULL, (size_t)ncol + 1, sizeof *hs);
-		const char **one = gp_xreallocarray(NULL, (size_t)ncol + 1, sizeof *one);
-		uint32_t *lim = gp_xreallocarray(NULL, (size_t)ncol + 1, sizeof *lim);
+		struct gp_block *b = gp_xreallocarray(NULL, (size_t)ncol + 1, sizeof *b);
 
 		outs(&o, f, "#");
 		out(&o, f, t->type, tl);
@@ -100,22 +95,12 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			outs(&o, f, t->col[c]);
 		}
 		outs(&o, f, "\n");
-		for (r = 0; r < t->nrow; r++) {
-			uint32_t k = (uint32_t)(r & (GP_BLOCK - 1));
+		if (t->raw)                     /* its lines as they were read */
+			out(&o, f, t->raw, t->rawlen);
+		for (r = 0; r < t->nrow && !t->raw; r++) {
 			char *q, *e;
 
-			if (!k) {
-				for (c = 0; c < ncol; c++) {
-					const struct gp_block *bk = &val[c][r >> GP_BLOCK_BITS];
-
-					hs[c] = bk->h;
-					lim[c] = bk->n;
-					one[c] = text[bk->same >> GP_TEXT_OFFBITS] +
-					    (bk->same & ((1u << GP_TEXT_OFFBITS) - 1));
-				}
-			}
-
-			gp_table_prefetch(t, r);
+			gp_table_row(t, r, b);
 			/* the type, and the fields copied a word at a time while
 			 * there is room (the text has slack), the rest by out */
 			if (o.len + tl + 8 >= o.cap) {
@@ -127,15 +112,8 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			q = o.buf + o.len;
 			e = o.buf + o.cap - 2;
 			for (c = 0; c < ncol; c++) {
-				const char *v;
-
-				if (hs[c]) {
-					uint32_t h = hs[c][k];
-
-					v = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
-				} else {
-					v = k < lim[c] ? one[c] : text[0];
-				}
+				uint32_t h = gp_block_handle(&b[c], r);
+				const char *v = text[h >> GP_TEXT_OFFBITS] + (h & ((1u << GP_TEXT_OFFBITS) - 1));
 
 				*q++ = '\t';
 				for (;; q += 8, v += 8) {
@@ -161,9 +139,7 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 			o.len = (size_t)(q - o.buf);
 		}
 		nrec += t->nrow;
-		free(hs);
-		free(one);
-		free(lim);
+		free(b);
 	}
 	snprintf(num, sizeof num, "##end\t%zu\n", nrec);
 	outs(&o, f, num);

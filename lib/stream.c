@@ -82,6 +82,7 @@ table_free(struct gp_table *t)
 	free(t->val);
 	free(t->col);
 	free(t->last);
+	free(t->raw);
 }
 
 void
@@ -152,7 +153,7 @@ gp_hdr_set(struct gp_stream *s, const char *key, const char *val)
 }
 
 struct gp_table *
-gp_table_get(const struct gp_stream *s, const char *type)
+gp_table_find(const struct gp_stream *s, const char *type)
 {
 	int i;
 
@@ -161,6 +162,7 @@ gp_table_get(const struct gp_stream *s, const char *type)
 			return s->tab[i];
 	return NULL;
 }
+
 
 void
 gp_table_drop(struct gp_stream *s, const char *type)

@@ -53,6 +53,9 @@ gp_table_put(struct gp_table *t, int c, size_t r, uint32_t h)
 	} else if (i < b->n ? h != b->same : h != 0)
 		gp_block_split(t, b, i, h);
 }
+/* The table of type type in s, as it is held (gp_table_get cuts a table kept
+ * as lines into fields; this does not), or NULL. */
+struct gp_table *gp_table_find(const struct gp_stream *s, const char *type);
 /* Copy what waits in the spool (gp_stream_emit with more set) to standard output. */
 void gp_spool_out(void);
 
