@@ -360,7 +360,7 @@ main(int argc, char **argv)
 		gp_hw_release(&h);
 	}
 
-	gp_stream_lazy(tables);
+	gp_stream_lazy(tables, 1);
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
 		if (concur(&s, &O) != GP_EXIT_OK)

@@ -768,7 +768,7 @@ main(int argc, char **argv)
 	if (rtname)
 		gp_hw_load_runtime(&h, rtname);
 
-	gp_stream_lazy(tables);
+	gp_stream_lazy(tables, 1);
 	gp_input_init(&in, stdin, "stdin");
 	while (gp_stream_next(&in, &s)) {
 		roofline(&s, &h, prec);

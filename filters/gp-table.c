@@ -144,8 +144,8 @@ load(struct input *in, const char *type)
 	static const char *want[2];
 
 	memset(in, 0, sizeof *in);
-	want[0] = type;                 /* (with a type, the others are only passed over) */
-	gp_stream_lazy(type ? want : NULL);
+	want[0] = type;                 /* (with a type, the others are only checked and counted) */
+	gp_stream_lazy(type ? want : NULL, 0);
 	gp_input_init(&in->gi, stdin, "stdin");
 	for (;;) {
 		if (in->n == cap) {

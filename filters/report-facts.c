@@ -390,7 +390,7 @@ read_all(FILE *f, const char *src, struct rep ***R, int n)
 	struct gp_input in;
 	struct rep *r;
 
-	gp_stream_lazy(tables);
+	gp_stream_lazy(tables, 1);
 	gp_input_init(&in, f, src);
 	for (;;) {
 		r = gp_xcalloc(1, sizeof *r);

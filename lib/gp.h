@@ -270,6 +270,7 @@ struct gp_table {
 	char *raw;                          /* or, before gp_table_get asks for the table (see
 	                                     * gp_stream_lazy), its nrow lines as read, rawlen bytes */
 	size_t rawlen, rawcap;
+	int skipped;                        /* or its nrow lines were checked and not kept */
 };
 /* A handle: the segment in its top 10 bits (GP_TEXT_SEGS of them), the offset
  * in it in the low GP_TEXT_OFFBITS; handle 0 is ".". A stream holds at most
@@ -344,8 +345,10 @@ void gp_stream_init(struct gp_stream *s, const char *src);
  * before reading, with the types of those (NULL-terminated; NULL, the
  * default: all): the lines of any other table are checked as they are read,
  * as every line is, and kept as they are, to be written back unchanged or
- * cut into fields when gp_table_get first asks for their table. */
-void gp_stream_lazy(const char *const *types);
+ * cut into fields when gp_table_get first asks for their table. With keep
+ * 0 (a program that writes no stream) they are only counted (nrow), and
+ * gp_table_get must not ask for their table. */
+void gp_stream_lazy(const char *const *types, int keep);
 /* Read a whole stream from f, and nothing after it; on any error, die naming src and the line. */
 void gp_stream_read(struct gp_stream *s, FILE *f);
 /* An input of one or more streams, one after another (gp-shape --sweep

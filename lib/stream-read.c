@@ -16,13 +16,16 @@
 
 #define BLOCK ((size_t)1 << 17)
 
-/* gp_stream_lazy's types: the tables cut into fields as they are read */
+/* gp_stream_lazy's types: the tables cut into fields as they are read; and
+ * whether the lines of the others are kept */
 static const char *const *eager;
+static int keeping = 1;
 
 void
-gp_stream_lazy(const char *const *types)
+gp_stream_lazy(const char *const *types, int keep)
 {
 	eager = types;
+	keeping = keep;
 }
 
 /* lazy: whether a table of type type is kept as lines */
@@ -387,6 +390,10 @@ valid(const char *q, int ncol)
 static void
 keepline(struct gp_table *t, const char *line, size_t n)
 {
+	if (t->skipped) {
+		t->nrow++;
+		return;
+	}
 	if (t->rawlen + n + 1 + GP_SLACK > t->rawcap) {
 		t->rawcap = 2 * t->rawcap > t->rawlen + n + 1 + GP_SLACK ? 2 * t->rawcap :
 		    t->rawlen + n + 1 + GP_SLACK;
@@ -422,6 +429,8 @@ gp_table_get(const struct gp_stream *s, const char *type)
 {
 	struct gp_table *t = gp_table_find(s, type);
 
+	if (t && t->skipped)
+		gp_die("%s: the %s records were passed over, not kept (gp_stream_lazy)", s->src, type);
 	/* (every stream is made writable; a table kept as lines is the same
 	 * stream cut into fields, once) */
 	if (t && t->raw)
@@ -580,6 +589,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 			if (lazy(type)) {
 				t->rawcap = 4096;
 				t->raw = gp_xmalloc(t->rawcap);
+				t->skipped = !keeping;
 			}
 			for (i = 1; i < nf; i++) {
 				if (!len[i])

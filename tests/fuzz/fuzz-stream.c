@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0 || !(f = fmemopen((void *)data, size, "r")))
 		return 0;
-	gp_stream_lazy(size & 1 ? none : NULL);
+	gp_stream_lazy(size & 1 ? none : NULL, 1);
 	gp_input_init(&in, f, "fuzz");
 	if (setjmp(fuzz_env) == 0) {
 		while (gp_stream_next(&in, &s)) {
