@@ -11,8 +11,8 @@
  * text is copied into the stream (gp_text_add), or shared: "." is handle 0,
  * and a field equal to the one above it in its column is the same text. So
  * memory is at most 4 bytes a field (a run of one handle is held once) and
- * the distinct text, not the input. Any flaw
- * is fatal: a filter never works on a stream it could not read whole. */
+ * the distinct text, not the input. Any flaw is fatal: a filter never works
+ * on a stream it could not read whole. */
 
 #define BLOCK ((size_t)1 << 17)
 
@@ -412,7 +412,6 @@ cut(struct gp_stream *s, struct gp_table *t)
 	const char *q = raw;
 	size_t n = t->nrow, tl = strlen(t->type);
 
-
 	memset(raw + t->rawlen, 0, 1 + GP_SLACK);       /* (the slack record reads in) */
 	t->raw = NULL;
 	t->nrow = 0;
@@ -423,7 +422,7 @@ cut(struct gp_stream *s, struct gp_table *t)
 	t->rawlen = t->rawcap = 0;
 }
 
-/* (here, beside cut: the reader's, as a table kept as lines is) */
+/* (gp_table_get is here, beside cut, which it calls) */
 struct gp_table *
 gp_table_get(const struct gp_stream *s, const char *type)
 {
@@ -586,7 +585,7 @@ parse(struct gp_input *in, struct gp_stream *s)
 			t->col = gp_xreallocarray(NULL, (size_t)nf - 1, sizeof *t->col);
 			t->val = gp_xcalloc((size_t)nf - 1, sizeof *t->val);
 			t->last = gp_xcalloc((size_t)nf - 1, sizeof *t->last);
-			if (lazy(type)) {
+			if (lazy(type)) {                /* (raw, even if only counted: kept as lines) */
 				t->rawcap = 4096;
 				t->raw = gp_xmalloc(t->rawcap);
 				t->skipped = !keeping;

@@ -41,6 +41,10 @@ gp_stream_write(struct gp_stream *s, FILE *f, int argc, char **argv)
 	int i, c;
 	char num[32];
 
+	for (i = 0; i < s->ntab; i++)   /* (a program that writes no stream counts them only) */
+		if (s->tab[i]->skipped)
+			gp_die("%s: the %s records were counted, not kept: the stream cannot be written",
+			    s->src, s->tab[i]->type);
 	gp_buf_grow(&o, OUTBUF - 1);    /* OUTBUF bytes in all */
 	outs(&o, f, "##gp\t" GP_STREAM_VERSION "\n");
 	for (i = 0; i < s->nhdr; i++) {
