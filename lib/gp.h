@@ -318,7 +318,7 @@ gp_table_row(const struct gp_table *t, size_t r, struct gp_block *b)
 	if (!i)
 		for (c = 0; c < t->ncol; c++)
 			b[c] = t->val[c][r >> GP_BLOCK_BITS];
-	if (i % 16 == 0 && i + 32 < GP_BLOCK)
+	if (i % 16 == 0 && i + 32 < GP_BLOCK && r + 32 < t->nrow)
 		for (c = 0; c < t->ncol; c++)
 			if (b[c].h)
 				__builtin_prefetch(&b[c].h[i + 32]);

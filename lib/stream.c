@@ -163,7 +163,6 @@ gp_table_find(const struct gp_stream *s, const char *type)
 	return NULL;
 }
 
-
 void
 gp_table_drop(struct gp_stream *s, const char *type)
 {
