@@ -287,9 +287,10 @@ gp_tensor_root(const struct gp_graph *g, int t)
 }
 
 /* lower: the name of node n's op in lower case, the kind of a node whose
- * cost function names none. A known op's (op) is made once, as its table
- * entry lives as long as the program; an unknown one's is copied into g's
- * arena. */
+ * cost function names none. A known op's (op) is made once into a slot of
+ * its own, kept as long as the program (as its table entry is: every cost
+ * holding it may still be read); one whose slot another op holds, or an
+ * unknown one, is copied into g's arena. */
 static const char *
 lower(struct gp_graph *g, const struct gp_op *op, const struct gp_node *n)
 {
@@ -302,7 +303,7 @@ lower(struct gp_graph *g, const struct gp_op *op, const struct gp_node *n)
 
 	if (op && seen[k].op == op)
 		return seen[k].kind;
-	if (op && strlen(n->op) < sizeof seen[k].kind) {
+	if (op && !seen[k].op && strlen(n->op) < sizeof seen[k].kind) {
 		seen[k].op = op;
 		s = strcpy(seen[k].kind, n->op);
 	} else {
