@@ -282,19 +282,6 @@ found:
 	return r;
 }
 
-/* held: the table of type type of s as it holds it, or NULL: its rows are
- * counted, but it may not be cut into fields (gp_table_get cuts it) */
-static const struct gp_table *
-held(const struct gp_stream *s, const char *type)
-{
-	int k;
-
-	for (k = 0; k < s->ntab; k++)
-		if (!strcmp(s->tab[k]->type, type))
-			return s->tab[k];
-	return NULL;
-}
-
 /* The record types of the input, first seen first, with their rows; dies
  * when want is given and is not one of them. */
 static void
@@ -308,7 +295,7 @@ types(const struct input *in, const char *want, int print)
 		for (k = 0; k < in->st[i].s.ntab; k++) {
 			const char *t = in->st[i].s.tab[k]->type;
 
-			for (j = 0; j < i && !held(&in->st[j].s, t); j++)
+			for (j = 0; j < i && !gp_table_find(&in->st[j].s, t); j++)
 				;
 			if (j < i)
 				continue;
@@ -317,8 +304,8 @@ types(const struct input *in, const char *want, int print)
 				return;
 			}
 			for (rows = 0, m = i; m < in->n; m++)
-				if (held(&in->st[m].s, t))
-					rows += held(&in->st[m].s, t)->nrow;
+				if (gp_table_find(&in->st[m].s, t))
+					rows += gp_table_find(&in->st[m].s, t)->nrow;
 			if (print)
 				printf("%s\t%zu\n", t, rows);
 			gp_buf_printf(&b, "%s%s", b.len ? " " : "", t);

@@ -396,6 +396,9 @@ const char *gp_hdr_field(struct gp_stream *s, const char *key, const char *name)
  * stream is changed only in how it holds them), or create one with these
  * columns (NULL-terminated). */
 struct gp_table *gp_table_get(const struct gp_stream *s, const char *type);
+/* The table of type type as s holds it, or NULL: its rows are counted, but
+ * it may be kept as lines (gp_table_get cuts it; this does not). */
+struct gp_table *gp_table_find(const struct gp_stream *s, const char *type);
 struct gp_table *gp_table_new(struct gp_stream *s, const char *type, const char *const *cols);
 void gp_table_drop(struct gp_stream *s, const char *type);   /* remove a table, if there is one */
 /* Index of a column, or -1; gp_table_addcol finds it or appends it filled with ".". */

@@ -301,7 +301,7 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 	val = t->val;                   /* (in locals: a store might be to t, as far as the compiler knows) */
 	for (c = 0;; c++) {
 		const char *f = q, *up;
-		struct gp_block *b;
+		struct gp_block *b;     /* (the column's block of row r) */
 
 		if (c >= ncol)
 			return NULL;
@@ -330,12 +330,7 @@ record(struct gp_stream *s, struct gp_table *t, const char *q)
 		}
 		last[c] = h;
 		b = &val[c][blk];
-		if (b->h)
-			b->h[i] = h;
-		else if (h != b->same || (h && i != b->n))
-			gp_table_put(t, c, r, h);
-		else
-			b->n += h != 0;         /* the block's handle once more, or "." where all is */
+		gp_block_put(t, b, i, h);
 		if (*q != '\t')
 			break;
 		q++;

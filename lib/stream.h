@@ -36,15 +36,12 @@ void gp_table_grow(struct gp_table *t);
  * handle h at its row i. */
 void gp_block_split(const struct gp_table *t, struct gp_block *b, uint32_t i, uint32_t h);
 
-/* gp_table_put makes field c of row r (below t's cap) handle h. A block that
+/* gp_block_put makes row i of block b of table t handle h. A block that
  * holds one handle takes the next row of it, or a first one, as a count;
  * what it cannot hold so (another handle, or a gap) makes it hold one a row. */
 static inline void
-gp_table_put(struct gp_table *t, int c, size_t r, uint32_t h)
+gp_block_put(const struct gp_table *t, struct gp_block *b, uint32_t i, uint32_t h)
 {
-	struct gp_block *b = &t->val[c][r >> GP_BLOCK_BITS];
-	uint32_t i = (uint32_t)(r & (GP_BLOCK - 1));
-
 	if (b->h)
 		b->h[i] = h;
 	else if (h && i == b->n && (h == b->same || !b->n)) {
@@ -53,9 +50,12 @@ gp_table_put(struct gp_table *t, int c, size_t r, uint32_t h)
 	} else if (i < b->n ? h != b->same : h != 0)
 		gp_block_split(t, b, i, h);
 }
-/* The table of type type in s, as it is held (gp_table_get cuts a table kept
- * as lines into fields; this does not), or NULL. */
-struct gp_table *gp_table_find(const struct gp_stream *s, const char *type);
+/* gp_table_put makes field c of row r (below t's cap) handle h. */
+static inline void
+gp_table_put(struct gp_table *t, int c, size_t r, uint32_t h)
+{
+	gp_block_put(t, &t->val[c][r >> GP_BLOCK_BITS], (uint32_t)(r & (GP_BLOCK - 1)), h);
+}
 /* Copy what waits in the spool (gp_stream_emit with more set) to standard output. */
 void gp_spool_out(void);
 
