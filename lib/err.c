@@ -18,20 +18,6 @@ int gp_warn_off;
  * megabytes long, and a message is one line for a person to read. */
 #define MSG_MAX 4096
 
-/* gp_init names the program after argv[0]'s last component. gp never calls
- * setlocale, so numbers are always read and written in the C locale. */
-void
-gp_init(char **argv)
-{
-	const char *p;
-
-	if (argv[0] && *argv[0]) {
-		p = strrchr(argv[0], '/');
-		gp_prog = p ? p + 1 : argv[0];
-		argv[0] = (char *)gp_prog;      /* getopt's messages name it too */
-	}
-}
-
 /* vmsg writes "PROG: PREFIXmessage" as one line, the message cut after
  * MSG_MAX bytes (at a UTF-8 character's start) with the length it had. It
  * allocates nothing: it reports running out of memory too. */

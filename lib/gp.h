@@ -26,7 +26,8 @@ extern const char *gp_prog;                 /* program name, set by gp_init() */
 extern void (*gp_die_hook)(void);           /* if set, gp_die calls it (a fuzzer longjmps out) */
 extern void (*gp_die_cleanup)(void);        /* if set, gp_die calls it first: free what is held */
 extern const char *gp_err_src;              /* the input being read, named when memory runs out */
-void gp_init(char **argv);                  /* set gp_prog from argv[0] (and shorten argv[0]) */
+void gp_init(char **argv);                  /* init.c: set gp_prog from argv[0] (and shorten
+                                             * argv[0]), and the allocator's policy */
 /* A format ending in ':' has ": " and strerror(errno) appended (as sbase's eprintf). */
 void gp_die(const char *fmt, ...)           /* "PROG: msg\n" on stderr, exit 1 */
 	__attribute__((noreturn, format(printf, 1, 2)));
