@@ -11,33 +11,48 @@
 static const char hexdig[] = "0123456789ABCDEF";
 
 /* reserved reports whether byte c must be percent-encoded anywhere in a field:
- * it would break a line or a field, or it separates items inside one. */
-static int
+ * it would break a line or a field, or it separates items inside one (NUL
+ * too: a field holds none). */
+static inline int
 reserved(unsigned char c)
 {
-	return c < 0x20 || c == 0x7f || strchr("%,;=[]\"", c) != NULL;
+	return c < 0x20 || c == 0x7f || c == '%' || c == ',' || c == ';' || c == '=' ||
+	    c == '[' || c == ']' || c == '"';
 }
 
 static void
+hex(struct gp_buf *b, unsigned char c)
+{
+	char e[3] = { '%', hexdig[c >> 4], hexdig[c & 15] };
+
+	gp_buf_add(b, e, 3);
+}
+
+/* esc1 appends s[0..n) encoded: each run of bytes that need no escape in one
+ * copy. Besides the reserved bytes, a first byte is encoded when the field
+ * would read as something else: "." or "?" alone (none, unknown), or, for a
+ * symbol (sym), a digit or sign, which would read as a number. */
+static void
 esc1(struct gp_buf *b, const char *s, size_t n, int sym)
 {
-	size_t i;
+	size_t i = 0, j;
 	unsigned char c;
-	int first;
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		first = i == 0 && ((n == 1 && (c == '.' || c == '?')) ||
-		    (sym && ((c >= '0' && c <= '9') || c == '-' || c == '+')));
-		if (c && (reserved(c) || first)) {
-			gp_buf_addc(b, '%');
-			gp_buf_addc(b, hexdig[c >> 4]);
-			gp_buf_addc(b, hexdig[c & 15]);
-		} else if (c == 0) {
-			gp_buf_adds(b, "%00");
-		} else {
-			gp_buf_addc(b, c);
-		}
+	if (n && ((n == 1 && (s[0] == '.' || s[0] == '?')) ||
+	    (sym && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+')))) {
+		hex(b, (unsigned char)s[0]);
+		i = 1;
+	}
+	while (i < n) {
+		for (j = i; j < n && !reserved((unsigned char)s[j]); j++)
+			;
+		if (j > i)
+			gp_buf_add(b, s + i, j - i);
+		if (j == n)
+			break;
+		c = (unsigned char)s[j];
+		hex(b, c);
+		i = j + 1;
 	}
 }
 
