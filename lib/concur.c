@@ -26,6 +26,22 @@ gp_dag_stages(const struct gp_dag *d, int *stage)
 	return most;
 }
 
+/* the widest ASAP stage */
+int
+gp_dag_widest(const struct gp_dag *d)
+{
+	int *stage = gp_xcalloc((size_t)d->n + 1, sizeof *stage), *width, ns, v, w = 0;
+
+	ns = gp_dag_stages(d, stage);
+	width = gp_xcalloc((size_t)ns + 1, sizeof *width);
+	for (v = 0; v < d->n; v++)
+		if (++width[stage[v]] > w)
+			w = width[stage[v]];
+	free(stage);
+	free(width);
+	return w;
+}
+
 /* ---- the largest antichain: Dilworth's theorem as a minimum flow ----
  *
  * The most subgraphs that can run at once is the largest set of which none
@@ -685,90 +701,3 @@ gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states)
 	free(topo);
 	return 0;
 }
-
-/* ---- the batch that fills a chip, the user guide's way ---- */
-
-int
-gp_dag_widest(const struct gp_dag *d)
-{
-	int *stage = gp_xcalloc((size_t)d->n + 1, sizeof *stage), *width, ns, v, w = 0;
-
-	ns = gp_dag_stages(d, stage);
-	width = gp_xcalloc((size_t)ns + 1, sizeof *width);
-	for (v = 0; v < d->n; v++)
-		if (++width[stage[v]] > w)
-			w = width[stage[v]];
-	free(stage);
-	free(width);
-	return w;
-}
-
-int64_t
-gp_batch_to_fill_graph(double units, int widest)
-{
-	return widest > 0 && units > 0 ? (int64_t)ceil(units / widest) : -1;
-}
-
-/* ---- thread-level parallelism ---- */
-
-void
-gp_dag_threads(const struct gp_dag *d, int64_t *avg, int64_t *max)
-{
-	double sum = 0;
-	int v, n = 0;
-
-	*max = -1;
-	for (v = 0; v < d->n; v++) {
-		if (d->threads[v] < 0)
-			continue;
-		n++;
-		sum += (double)d->threads[v];
-		if (d->threads[v] > *max)
-			*max = d->threads[v];
-	}
-	*avg = n ? (int64_t)llround(sum / n) : -1;
-}
-
-/* ---- the batch that fills a chip ---- */
-
-struct need {
-	double batch, flops;
-};
-
-static int
-cmp_need(const void *a, const void *b)
-{
-	const struct need *x = a, *y = b;
-
-	return (x->batch > y->batch) - (x->batch < y->batch);
-}
-
-double
-gp_dag_batch_to_fill(const struct gp_dag *d, double lanes, int64_t batch)
-{
-	struct need *n;
-	double tot = 0, acc = 0, ans = -1;
-	int m = 0, v, i;
-
-	if (batch < 1)
-		return -1;
-	n = gp_xcalloc((size_t)d->n + 1, sizeof *n);
-
-	for (v = 0; v < d->n; v++) {
-		double per;
-
-		if (d->threads[v] <= 0 || d->flops[v] <= 0)
-			continue;
-		per = (double)d->threads[v] / (double)batch;
-		n[m].batch = ceil(lanes / per);
-		n[m++].flops = (double)d->flops[v];
-		tot += (double)d->flops[v];
-	}
-	qsort(n, (size_t)m, sizeof *n, cmp_need);
-	for (i = 0; i < m && ans < 0; i++)
-		if ((acc += n[i].flops) * 2 >= tot)
-			ans = n[i].batch;
-	free(n);
-	return ans;
-}
-

@@ -295,6 +295,8 @@ int64_t gp_dag_peak(const struct gp_dag *d, const int *order, int64_t *live, int
 int gp_dag_best_order(const struct gp_dag *d, int *order, size_t max_states);
 /* The most subgraphs in one ASAP stage (gp_dag_stages): the widest stage. */
 int gp_dag_widest(const struct gp_dag *d);
+
+/* ---- fill.c: how much of a chip a model fills ---- */
 /* The user guide's batch to fill units compute units: (subgraphs at once) x
  * batch >= units, with widest the widest stage; -1 if either is not positive. */
 int64_t gp_batch_to_fill_graph(double units, int widest);
