@@ -80,6 +80,9 @@ def main():
     ap.add_argument("-o", "--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "npm"))
     ap.add_argument("--keep", help="also write the unstripped models into this directory")
     args = ap.parse_args()
+    for d in (args.out, args.keep):
+        if d:
+            os.makedirs(d, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         tarballs = {}
         for name, package, version, what in MODELS:
