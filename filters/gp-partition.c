@@ -252,6 +252,23 @@ triple(struct gp_buf *b, const int64_t *v)
 	gp_fmt_count(b, v[2]);
 }
 
+/* set_triple: field c of row r the counts v as triple writes them; the
+ * field above's text when v is what was set there (last: that row's counts,
+ * kept here; a kernel's float elements and bytes mostly repeat the last
+ * kernel's), without writing them out again */
+static void
+set_triple(struct gp_stream *s, struct gp_table *t, int c, size_t r, const int64_t *v, int64_t *last,
+    struct gp_buf *b)
+{
+	if (r > 0 && v[0] == last[0] && v[1] == last[1] && v[2] == last[2]) {
+		gp_table_share(t, c, r, t, c, r - 1);
+		return;
+	}
+	memcpy(last, v, 3 * sizeof *v);
+	triple(b, v);
+	gp_table_set(s, t, c, r, b->buf);
+}
+
 /* branches writes one branch record per If node costed (replacing those of
  * a previous run): which branch counts and why, and the FLOPs of each. */
 static void
@@ -287,18 +304,17 @@ branches(struct gp_stream *s, struct gp_graph *g, const struct gp_part *p)
 	gp_buf_release(&b);
 }
 
-/* a subgraph's gemm, float_elems, float_bytes and class fields (docs/format.md) */
+/* a subgraph's gemm, float_elems, float_bytes and class fields
+ * (docs/format.md); last holds the float counts of the row above */
 static void
 geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct gp_sub *sg,
-    struct gp_buf *b)
+    int64_t last[2][3], struct gp_buf *b)
 {
 	gp_buf_reset(b);
 	gp_gemm_fmt(b, sg->gemm, sg->ngemm);
 	gp_table_set(s, t, 21, r, b->buf);
-	triple(b, sg->felem);
-	gp_table_set(s, t, 22, r, b->buf);
-	triple(b, sg->fbytes);
-	gp_table_set(s, t, 23, r, b->buf);
+	set_triple(s, t, 22, r, sg->felem, last[0], b);
+	set_triple(s, t, 23, r, sg->fbytes, last[1], b);
 	gp_table_set(s, t, 24, r, gp_kclass_names[sg->kcls]);
 }
 
@@ -333,6 +349,7 @@ struct writer {
 	int c_nname, c_tname;               /* the name columns of the node and tensor records */
 	int c_cc, c_cg, c_cm, c_cx;         /* their conv_calls, conv_groups, conv_gemm, conv_im2col
 	                                     * columns, or -1 */
+	int64_t last[2][3];                 /* the float_elems and float_bytes of the last record */
 	struct gp_buf b;
 	struct totals tot;
 	struct unknowns u;
@@ -377,7 +394,7 @@ write_sub(void *arg, const struct gp_sub *sg)
 		for (cn = 0; cn < 6; cn++)
 			gp_table_set_count(s, t, 15 + cn, r, sg->c.threads > 0 ? par[cn] : -1);
 	}
-	geometry_fields(s, t, r, sg, &W->b);
+	geometry_fields(s, t, r, sg, W->last, &W->b);
 	/* the rows of its normalizations, softmaxes and reductions, where a model has any */
 	if (W->p->rows) {
 		if (W->c_rows < 0)

@@ -74,6 +74,7 @@ extern const char *const gp_kclass_names[GP_KC_N + 1];  /* "other", "elementwise
 int gp_kclass_from_name(const char *name);
 const struct gp_op *gp_op_find(const char *domain, const char *op);
 const struct gp_op *gp_op_at(size_t i);     /* the table's i-th entry, NULL past the end */
+size_t gp_op_index(const struct gp_op *op); /* i such that gp_op_at(i) is op (an entry it returned) */
 /* Count node n's cost: 0 done, -1 unknown (no cost function, or shapes
  * unknown), with c's parallelism filled from its main output. */
 int gp_op_cost(struct gp_graph *g, struct gp_node *n, struct gp_cost *c);

@@ -210,6 +210,24 @@ gp_op_at(size_t i)
 	return i < NMSOPS ? &msops[i] : NULL;
 }
 
+size_t
+gp_op_index(const struct gp_op *op)
+{
+	/* (addresses compared as integers: the four tables are separate arrays) */
+	uintptr_t a = (uintptr_t)op;
+	size_t base = 0;
+
+	if (a >= (uintptr_t)ops && a < (uintptr_t)(ops + NOPS))
+		return (size_t)(op - ops);
+	base += NOPS;
+	if (a >= (uintptr_t)gp_tflite_ops && a < (uintptr_t)(gp_tflite_ops + gp_tflite_nops))
+		return base + (size_t)(op - gp_tflite_ops);
+	base += gp_tflite_nops;
+	if (a >= (uintptr_t)gp_tflite_custom_ops && a < (uintptr_t)(gp_tflite_custom_ops + gp_tflite_ncustom))
+		return base + (size_t)(op - gp_tflite_custom_ops);
+	return base + gp_tflite_ncustom + (size_t)(op - msops);
+}
+
 /* gp_op_find: op in the table of its domain (none, "" and "ai.onnx" are the
  * default one; "com.microsoft"; "tflite", "tflite.custom"), by binary search;
  * NULL if gp does not know it. The ops found last are remembered by the first

@@ -85,7 +85,7 @@ geometry(struct part *P, int G, struct gp_sub *s)
 	s->gemm = NULL;
 	s->ngemm = 0;
 	for (m = P->first[G]; m >= 0; m = P->next[m]) {
-		if (cls(&P->g->n[m]) != GP_C_DENSE || P->folded[m])
+		if (cls(P, &P->g->n[m]) != GP_C_DENSE || P->folded[m])
 			continue;
 		k = n < 0 ? -1 : gp_node_gemms(P->g, &P->g->n[m], v + n, GP_GEMM_MAX - n);
 		n = k < 0 ? -1 : n + k;
@@ -127,7 +127,7 @@ lead(struct part *P, int G)
 	int64_t most = -1, e;
 
 	for (m = P->first[G]; m >= 0; m = P->next[m]) {
-		if (cls(&P->g->n[m]) == GP_C_DENSE)
+		if (cls(P, &P->g->n[m]) == GP_C_DENSE)
 			return m;
 		if ((e = part_main_numel(P, m)) > most) {
 			most = e;
@@ -160,7 +160,7 @@ family(struct part *P, int G, int *kc)
 	for (m = P->first[G]; m >= 0; m = P->next[m]) {
 		const struct gp_node *n = &P->g->n[m];
 
-		op = gp_op_find(n->domain, n->op);
+		op = nop(P, n);
 		if (op && op->cls == GP_C_DENSE)
 			return P->cost[m].kind;
 		trans |= op && (op->flags & GP_OP_TRANS);
@@ -180,7 +180,7 @@ family(struct part *P, int G, int *kc)
 		return "softmax";
 	if (norm)
 		return norm;
-	op = gp_op_find(f->domain, f->op);
+	op = nop(P, f);
 	switch (op ? op->cls : GP_C_UNKNOWN) {
 	case GP_C_ELEM:
 		*kc = !op->fpe ? GP_KC_MOVE : trans ? GP_KC_TRANSCENDENTAL : GP_KC_ELEMENTWISE;
@@ -293,7 +293,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 			struct gp_cost *c = &P->cost[m];
 
 			nm++;
-			if (cls(n) == GP_C_CONTROL && P->bodyk) {
+			if (cls(P, n) == GP_C_CONTROL && P->bodyk) {
 				s->body_kernels = gp_count_add(s->body_kernels, P->bodyk[m]);
 				s->body_runs = gp_count_add(s->body_runs, P->bodyr[m]);
 				s->conv_calls = gp_count_add(s->conv_calls, P->bodyc[m]);

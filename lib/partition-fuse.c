@@ -300,7 +300,7 @@ fits(struct part *P, int i, int G)
 {
 	struct gp_node *n = &P->g->n[i];
 	int a = P->first[G], *rd, nr, j;
-	enum gp_class ca = cls(&P->g->n[a]), ci = cls(n);
+	enum gp_class ca = cls(P, &P->g->n[a]), ci = cls(P, n);
 	int64_t e = part_main_numel(P, i);
 
 	if (e < 0 || n->nout != 1)
@@ -413,11 +413,11 @@ part_group(struct part *P)
 			P->first[G] = P->last[G] = -1;
 			P->ext[G] = 0;
 			/* a MatMul of two activations may be attention's scores */
-			P->att[G] = P->o->fuse && rule(P, GP_FUSE_ATTENTION) && cls(&g->n[i]) == GP_C_DENSE &&
+			P->att[G] = P->o->fuse && rule(P, GP_FUSE_ATTENTION) && cls(P, &g->n[i]) == GP_C_DENSE &&
 			    P->cost[i].kind && !strcmp(P->cost[i].kind, "matmul");
 		} else if (P->att[G] == 1 && !strcmp(g->n[i].op, "Softmax")) {
 			P->att[G] = 2;
-		} else if (P->att[G] == 2 && cls(&g->n[i]) == GP_C_DENSE) {
+		} else if (P->att[G] == 2 && cls(P, &g->n[i]) == GP_C_DENSE) {
 			P->att[G] = 3;
 		} else if (gemm_reshaped(P, (int)i, G)) {
 			P->view_nodes += 2;

@@ -373,7 +373,7 @@ part_scan(struct part *P)
 		top[j] = g->gholder[j] >= 0 && g->n[g->gholder[j]].graph == 0 ? g->gholder[j] : -1;
 	for (i = 0; i < g->nn; i++) {
 		struct gp_node *n = &g->n[i];
-		enum gp_class c = cls(n);
+		enum gp_class c = cls(P, n);
 		int allconst = 1;
 
 		for (j = 0; j < n->nin; j++)

@@ -48,7 +48,7 @@ weights_prec(struct part *P)
 
 		if (P->member[i] && (!P->known[i] || P->cost[i].macs <= 0))
 			continue;               /* costed already: no MACs */
-		op = gp_op_find(n->domain, n->op);
+		op = nop(P, n);
 		if (!op || op->cls != GP_C_DENSE)
 			continue;
 		if (P->member[i])
@@ -124,7 +124,7 @@ bodies(struct part *P, struct gp_part *out)
 		for (k = first[gid]; k >= 0; k = next[k]) {
 			int64_t t;
 
-			if (cls(&g->n[k]) != GP_C_CONTROL) {
+			if (cls(P, &g->n[k]) != GP_C_CONTROL) {
 				struct gp_cost c;
 				struct gp_gemm x;
 				int64_t grp;
@@ -167,7 +167,7 @@ bodies(struct part *P, struct gp_part *out)
 
 		if (!P->member[i])
 			continue;
-		if (cls(&g->n[i]) != GP_C_CONTROL) {
+		if (cls(P, &g->n[i]) != GP_C_CONTROL) {
 			out->convs |= conv_generic(P, &g->n[i], &P->cost[i]) != 0;
 			continue;
 		}
@@ -231,6 +231,12 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	P.mark = gp_xcalloc(nn, sizeof *P.mark);
 	P.folded = gp_xcalloc(nn, 1);
 	P.shapeof = gp_xcalloc(nt, 1);
+	P.opx = gp_xcalloc(nn, sizeof *P.opx);
+	for (i = 0; i < g->nn; i++) {
+		const struct gp_op *op = gp_op_find(g->n[i].domain, g->n[i].op);
+
+		P.opx[i] = op ? (uint16_t)(gp_op_index(op) + 1) : 0;
+	}
 	for (i = 0; i < g->nn; i++)
 		P.grp[i] = P.next[i] = -1;
 	part_scan(&P);
@@ -317,6 +323,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.att);
 	free(P.mark);
 	free(P.folded);
+	free(P.opx);
 	free(P.shapeof);
 	free(P.bodyk);
 	free(P.bodyr);

@@ -17,6 +17,7 @@ struct part {
 	char *escapes;              /* tensor: a graph output (after views) */
 	int *cons, *cons0;          /* consumers: cons[cons0[t] .. cons0[t+1]) are nodes */
 	int *extra, *extra0;        /* outer-scope tensors read by a control node's bodies */
+	uint16_t *opx;              /* node -> gp_op_index of its op + 1; 0: one gp does not know */
 	char *member;               /* node -> 1 if it is part of a subgraph */
 	char *kernel;               /* body node -> it would be a kernel (not a view, not folded) */
 	char *counted;              /* graph -> a body whose cost counts (an If's counted branch) */
@@ -192,10 +193,20 @@ rule(const struct part *P, unsigned r)
 	return !P->o->rules || (P->o->rules & r);
 }
 
-static inline enum gp_class
-cls(const struct gp_node *n)
+/* nop: the op of node n (of P's graph), as gp_op_find finds it, found once
+ * for every node (P->opx) */
+static inline const struct gp_op *
+nop(const struct part *P, const struct gp_node *n)
 {
-	const struct gp_op *op = gp_op_find(n->domain, n->op);
+	unsigned k = P->opx[n - P->g->n];
+
+	return k ? gp_op_at(k - 1) : NULL;
+}
+
+static inline enum gp_class
+cls(const struct part *P, const struct gp_node *n)
+{
+	const struct gp_op *op = nop(P, n);
 
 	return op ? op->cls : GP_C_UNKNOWN;
 }
