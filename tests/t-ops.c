@@ -1,7 +1,8 @@
 /* t-ops - print the op table as docs/counting.md lists it: one line per op,
  * "| op | class | FLOPs |" (a com.microsoft op as "com.microsoft.Op", a TFLite
  * one as "tflite.OP" or "tflite.custom.Op"), so a
- * test can check that the docs say what the code does */
+ * test can check that the docs say what the code does; dies if an op's
+ * gp_op_index is not its place in the table */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,11 @@ main(int argc, char **argv)
 	for (i = 0; (op = gp_op_at(i)); i++) {
 		char per[96];
 		int k = op->fpe;
+
+		/* gp-partition keeps each node's op as gp_op_index + 1 in 2 bytes */
+		if (gp_op_index(op) != i || i + 1 > UINT16_MAX)
+			gp_die("op %zu (%s): gp_op_index gives %zu, or more ops than 2 bytes number",
+			    i, op->name, gp_op_index(op));
 
 		if (op->domain && !strncmp(op->domain, "tflite", 6))
 			snprintf(per, sizeof per, "%s", gp_tflite_op_doc(op));
