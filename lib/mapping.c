@@ -337,6 +337,20 @@ gp_map_dispatch(const struct gp_hw *h)
 	return h->rt->kernel_s + (h->clock_hz > 0 ? h->rt->kernel_cycles / h->clock_hz : 0);
 }
 
+/* say: m's limit is a then b, cut as snprintf would cut it (most kernels'
+ * limit is a word or a level's name: no format to parse, a kernel at a time) */
+static void
+say(struct gp_mapped *m, const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), n = sizeof m->limit - 1;
+
+	na = na < n ? na : n;
+	nb = nb < n - na ? nb : n - na;
+	memcpy(m->limit, a, na);
+	memcpy(m->limit + na, b, nb);
+	m->limit[na + nb] = '\0';
+}
+
 void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
@@ -522,13 +536,13 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	if (rows_s > 0 && !strcmp(m->bound, "compute") && rows_s >= m->compute_s) {
 		snprintf(m->limit, sizeof m->limit, "%.0f rows", k->rows);
 	} else if (!strcmp(m->bound, "launch")) {
-		snprintf(m->limit, sizeof m->limit, "%s", h->rt ? "dispatch" : "launch");
+		say(m, h->rt ? "dispatch" : "launch", "");
 	} else if (!strcmp(m->bound, "memory")) {
 		int l = wt_s > m->memory_s - wt_s ? wlvl : alvl;
 
-		snprintf(m->limit, sizeof m->limit, "%s bandwidth", h->mem[l].level);
+		say(m, h->mem[l].level, " bandwidth");
 	} else if (m->unit == 1 && lim) {
-		snprintf(m->limit, sizeof m->limit, "%s bandwidth", h->mem[1].level);
+		say(m, h->mem[1].level, " bandwidth");
 	} else if (m->unit == 1 && m->tiles > 0 && (m->tiles < h->units || m->split > 1)) {
 		if (m->split > 1)
 			snprintf(m->limit, sizeof m->limit, "tiles %lld/%.0f %s split-k %lld",
@@ -539,11 +553,11 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	} else if (m->unit == 1 && m->fill < 0.5) {
 		snprintf(m->limit, sizeof m->limit, "edge tiles fill %.2f", m->fill);
 	} else if (m->unit == 1) {
-		snprintf(m->limit, sizeof m->limit, "matrix unit");
+		say(m, "matrix unit", "");
 	} else if (occ < 0.5) {
 		snprintf(m->limit, sizeof m->limit, "vector unit occupancy %.2f", occ);
 	} else {
-		snprintf(m->limit, sizeof m->limit, "vector unit");
+		say(m, "vector unit", "");
 	}
 	/* a kernel the runtime does not split over every thread says on how many it runs */
 	if (nth > 0 && nth < h->units && strcmp(m->bound, "launch")) {
