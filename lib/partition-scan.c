@@ -196,8 +196,7 @@ matmul_only(struct part *P)
 		mm[i] = 1;
 	for (i = 0; i < g->nn; i++) {
 		const struct gp_node *n = &g->n[i];
-		int matmul = n->graph == 0 && !strcmp(n->op, "MatMul") && gp_op_find(n->domain, n->op) ==
-		    gp_op_find(NULL, "MatMul");
+		int matmul = n->graph == 0 && nop(P, n) == gp_op_find(NULL, "MatMul");
 
 		for (j = 0; j < n->nin; j++)
 			if (n->in[j] >= 0 && !(matmul && j < 2))
@@ -295,8 +294,7 @@ reshape_fused(struct part *P)
 		const struct gp_node *r = &g->n[i], *c, *p3[3];
 		int64_t az;
 
-		if (r->graph != 0 || strcmp(r->op, "Reshape") || gp_op_find(r->domain, r->op) !=
-		    gp_op_find(NULL, "Reshape") || r->nin < 2 || r->in[0] < 0 ||
+		if (r->graph != 0 || nop(P, r) != gp_op_find(NULL, "Reshape") || r->nin < 2 || r->in[0] < 0 ||
 		    (gp_attr_int(r, "allowzero", &az) == 0 && az != 0) ||
 		    !(c = made(g, r->in[1], "Concat")) || live[r->in[1]] != 1 ||
 		    g->t[r->in[1]].kind == GP_K_OUTPUT)
