@@ -355,8 +355,8 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s, em, nth = 0, rows_s = 0;
-	int alvl = 0, wlvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
+	double vec_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0;
+	int alvl = 0, wlvl = 0, plvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
 
@@ -442,12 +442,15 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->overhead_s += k->conv_calls * h->rt->conv_call_s + k->conv_groups * h->rt->conv_group_s;
 	/* and moves its im2col: each group's expanded input written, and read
 	 * back by its GEMM, from the level a group's buffer fits in
-	 * (gp-partition's conv_im2col, in elements of the precision's size) */
+	 * (gp-partition's conv_im2col, in elements of the precision's size).
+	 * It is a pass of its own, before the GEMM and not under it: MLAS's
+	 * MlasConvOperation expands a slice of columns (MlasConvIm2Col), then
+	 * multiplies it (MlasSgemmOperation, which packs it first), one after
+	 * the other; its time adds to the kernel's */
 	if (h->rt && k->conv_im2col > 0) {
 		double b = k->conv_im2col * (k->elem > 0 ? k->elem : 4), set = b / fmax(1, k->conv_groups);
-		int lvl;
 
-		m->memory_s += gp_map_stream(h, b, b, set, &lvl) / kernel_memory(h, k, cpu);
+		pass_s = gp_map_stream(h, b, b, set, &plvl) / kernel_memory(h, k, cpu);
 	}
 	/* and its GEMM (MLAS's SGEMM) computes the output positions, the
 	 * product's N, in blocks of conv_columns: a convolution of 4 positions
@@ -497,6 +500,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 			m->compute_s *= h->units / nth;
 			m->memory_s *= h->units / nth;
 			wt_s *= h->units / nth;
+			pass_s *= h->units / nth;
 		}
 		if (nth > 1)
 			m->overhead_s += h->rt->parallel_s;
@@ -519,14 +523,15 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * cost is between kernels: both add; an accelerator launches
 	 * asynchronously: a kernel takes at least its launch */
 	if (cpu || h->rt)
-		m->latency_s = fmax(m->compute_s, m->memory_s) + m->overhead_s;
+		m->latency_s = fmax(m->compute_s, m->memory_s) + m->overhead_s + pass_s;
 	else
 		m->latency_s = fmax(fmax(m->compute_s, m->memory_s), m->overhead_s);
 	m->work_s = fmax(k->flops / ((m->unit == 1 ? peak * eff_matrix(h) : vpeak * eff_vector(h))),
-	    m->memory_s) + (cpu || h->rt ? m->overhead_s : 0);
+	    m->memory_s) + (cpu || h->rt ? m->overhead_s + pass_s : 0);
 	if (k->flops <= 0)
-		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s : 0);
-	m->bound = m->overhead_s > fmax(m->compute_s, m->memory_s) ? "launch" :
+		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s + pass_s : 0);
+	m->bound = m->overhead_s > fmax(fmax(m->compute_s, m->memory_s), pass_s) ? "launch" :
+	    pass_s > fmax(m->compute_s, m->memory_s) ? "memory" :
 	    m->compute_s >= m->memory_s ? "compute" : "memory";
 	/* a kernel whose rows cost most of its overhead, and more than its
 	 * compute or its memory, is bound by its row loops: its compute */
@@ -537,6 +542,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		snprintf(m->limit, sizeof m->limit, "%.0f rows", k->rows);
 	} else if (!strcmp(m->bound, "launch")) {
 		say(m, h->rt ? "dispatch" : "launch", "");
+	} else if (!strcmp(m->bound, "memory") && pass_s > m->memory_s) {
+		say(m, "im2col from ", h->mem[plvl].level);
 	} else if (!strcmp(m->bound, "memory")) {
 		int l = wt_s > m->memory_s - wt_s ? wlvl : alvl;
 

@@ -108,12 +108,20 @@ EOF
 		'BEGIN { printf "%.4g %.4g %.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6, (C - c) * 1e6, (T - t) * 1e6 }'
 	assert_output "4.768 2.5 0 7.268"
 	# and the dw kernel in full: it reads x (128 B) and wd (48 B) and writes d
-	# (128 B): 304 B at 1 GB/s, 0.304 us, and its im2col 0.768 us: 1.072 us;
-	# 4 x 8 x 3 = 96 MACs, 192 FLOPs, at 1 GFLOP/s 0.192 us (32 outputs fill
-	# the core's 16 threads): memory-bound, 1.072 us, its dispatch 1 us, and
-	# 4 us of call and groups: 6.072 us
-	run -0 col dw memory_s latency_s
-	assert_output $'1.072e-06\t6.072e-06'
+	# (128 B): 304 B at 1 GB/s, 0.304 us; 4 x 8 x 3 = 96 MACs, 192 FLOPs, at
+	# 1 GFLOP/s 0.192 us (32 outputs fill the core's 16 threads): 0.304 us,
+	# and its im2col, a pass before its GEMM that nothing overlaps, 0.768 us
+	# more, its dispatch 1 us, and 4 us of call and groups: 6.072 us, bound
+	# by its dispatch and calls
+	run -0 col dw memory_s latency_s bound_hw limit
+	assert_output $'3.04e-07\t6.072e-06\tlaunch\tdispatch'
+	# a runtime whose dispatch costs nothing and a call and a group 1 ns:
+	# 0.304 + 0.768 + 0.005 us, and what limits the kernel is the im2col
+	sed 's/^kernel_s: 1u$/kernel_s: 0/; s/^conv_call_s: 2u$/conv_call_s: 1n/; s/^conv_group_s: 500n$/conv_group_s: 1n/' \
+		"$R" > "$BATS_TEST_TMPDIR/r-free.yaml"
+	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/r-free.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	run -0 col dw latency_s bound_hw limit
+	assert_output $'1.077e-06\tmemory\tim2col from dram'
 }
 
 @test "fixed Conv costs: conv_columns pads the GEMM's columns, by hand" {
