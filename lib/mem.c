@@ -43,11 +43,18 @@ static void *
 huge(void *p, size_t n)
 {
 #if defined(MADV_HUGEPAGE) && defined(__GLIBC__)
-	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+	static uintptr_t page;
+	uintptr_t a;
 
-	if (n >= 1u << 20 && p > sbrk(0))
-		madvise((void *)a, (uintptr_t)p + malloc_usable_size(p) - a,
-		    MADV_HUGEPAGE);
+	if (n < 1u << 20 || (uintptr_t)p <= (uintptr_t)sbrk(0))
+		return p;
+	if (!page) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		page = ps > 0 ? (uintptr_t)ps : 4096;
+	}
+	a = (uintptr_t)p & ~(page - 1);
+	madvise((void *)a, (uintptr_t)p + malloc_usable_size(p) - a, MADV_HUGEPAGE);
 #else
 	(void)n;
 #endif
