@@ -140,6 +140,7 @@ load(struct input *in, const char *type)
 {
 	struct gp_table *t;
 	int cap = 0, i, k;
+
 	static const char *want[2];
 
 	memset(in, 0, sizeof *in);

@@ -37,7 +37,7 @@ oom(size_t n, size_t size)
  * touched once: in 2 MiB pages it takes fewer page faults and TLB misses
  * (make bench's million-node chain: gp-partition's page faults 127k ->
  * 41k, gp-roofline's 92k -> 39k; each filter's CPU time 0.64-0.83 of what
- * it was, peak memory within 5 MiB). It is advice: where it fails, nothing
+ * it was, peak memory within 6 MiB). It is advice: where it fails, nothing
  * changes. */
 static void *
 huge(void *p, size_t n)
