@@ -355,7 +355,7 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0;
+	double vec_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0, im2col_rows_s = 0;
 	int alvl = 0, wlvl = 0, plvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -446,11 +446,16 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * It is a pass of its own, before the GEMM and not under it: MLAS's
 	 * MlasConvOperation expands a slice of columns (MlasConvIm2Col), then
 	 * multiplies it (MlasSgemmOperation, which packs it first), one after
-	 * the other; its time adds to the kernel's */
+	 * the other; its time adds to the kernel's. MlasConvIm2Col copies
+	 * each row of the column matrix in pieces, one an output row a slice
+	 * spans, each a loop of its own with its padding tests: conv_row_s a
+	 * piece (gp-partition's conv_im2col_rows), which at a few output
+	 * columns costs more than the bytes */
 	if (h->rt && k->conv_im2col > 0) {
 		double b = k->conv_im2col * (k->elem > 0 ? k->elem : 4), set = b / fmax(1, k->conv_groups);
 
 		pass_s = gp_map_stream(h, b, b, set, &plvl) / kernel_memory(h, k, cpu);
+		im2col_rows_s = k->conv_im2col_rows * h->rt->conv_row_s;
 	}
 	/* and its GEMM (MLAS's SGEMM) computes the output positions, the
 	 * product's N, in blocks of conv_columns: a convolution of 4 positions
@@ -505,6 +510,15 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		if (nth > 1)
 			m->overhead_s += h->rt->parallel_s;
 	}
+	/* The rows of an im2col are a thread's work, shared among the threads
+	 * the kernel runs on (MLAS gives each its groups, or its slice of the
+	 * positions) */
+	if (im2col_rows_s > 0) {
+		im2col_rows_s /= nth >= 1 ? nth : 1;
+		if (im2col_rows_s > pass_s)
+			plvl = -1;
+		pass_s += im2col_rows_s;
+	}
 	/* Each row of a normalization, softmax or reduction costs the runtime's
 	 * row_s for its op beyond its bytes (its loop's set-up and reductions,
 	 * which a row of a few dozen elements does not amortize), the rows
@@ -542,6 +556,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		snprintf(m->limit, sizeof m->limit, "%.0f rows", k->rows);
 	} else if (!strcmp(m->bound, "launch")) {
 		say(m, h->rt ? "dispatch" : "launch", "");
+	} else if (!strcmp(m->bound, "memory") && pass_s > m->memory_s && plvl < 0) {
+		say(m, "im2col rows", "");
 	} else if (!strcmp(m->bound, "memory") && pass_s > m->memory_s) {
 		say(m, "im2col from ", h->mem[plvl].level);
 	} else if (!strcmp(m->bound, "memory")) {

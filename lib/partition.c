@@ -87,7 +87,7 @@ bodies(struct part *P, struct gp_part *out)
 {
 	struct gp_graph *g = P->g;
 	size_t ng = (size_t)g->ngraph + 1, i;
-	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr, *bx, *nx;
+	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr, *bx, *nx, *bw, *nw;
 	struct gp_glist *bl, *nl;
 	int *first, *next;
 	int gid, k, j;
@@ -105,6 +105,7 @@ bodies(struct part *P, struct gp_part *out)
 	bc = gp_xcalloc(ng, sizeof *bc), bg = gp_xcalloc(ng, sizeof *bg);
 	nc = gp_xcalloc(g->nn + 1, sizeof *nc), ngr = gp_xcalloc(g->nn + 1, sizeof *ngr);
 	bx = gp_xcalloc(ng, sizeof *bx), nx = gp_xcalloc(g->nn + 1, sizeof *nx);
+	bw = gp_xcalloc(ng, sizeof *bw), nw = gp_xcalloc(g->nn + 1, sizeof *nw);
 	bl = gp_xcalloc(ng, sizeof *bl), nl = gp_xcalloc(g->nn + 1, sizeof *nl);
 	first = gp_xcalloc(ng + 1, sizeof *first), next = gp_xcalloc(g->nn + 1, sizeof *next);
 
@@ -137,6 +138,7 @@ bodies(struct part *P, struct gp_part *out)
 					bc[gid] = gp_count_add(bc[gid], 1);
 					bg[gid] = gp_count_add(bg[gid], grp);
 					bx[gid] = gp_count_add(bx[gid], conv_im2col(P, &g->n[k], &c));
+					bw[gid] = gp_count_add(bw[gid], conv_im2col_rows(P, &g->n[k], &c));
 					if (conv_gemm(g, &g->n[k], &c, &x))
 						glist_add(&bl[gid], &x, 1);
 				}
@@ -149,6 +151,7 @@ bodies(struct part *P, struct gp_part *out)
 			bc[gid] = gp_count_add(gp_count_mul(t, nc[k]), bc[gid]);
 			bg[gid] = gp_count_add(gp_count_mul(t, ngr[k]), bg[gid]);
 			bx[gid] = gp_count_add(gp_count_mul(t, nx[k]), bx[gid]);
+			bw[gid] = gp_count_add(gp_count_mul(t, nw[k]), bw[gid]);
 			for (j = 0; j < nl[k].n; j++)
 				glist_add(&bl[gid], &nl[k].v[j], t);
 		}
@@ -158,6 +161,7 @@ bodies(struct part *P, struct gp_part *out)
 		nc[h] = gp_count_add(nc[h], bc[gid]);
 		ngr[h] = gp_count_add(ngr[h], bg[gid]);
 		nx[h] = gp_count_add(nx[h], bx[gid]);
+		nw[h] = gp_count_add(nw[h], bw[gid]);
 		for (j = 0; j < bl[gid].n; j++)
 			glist_add(&nl[h], &bl[gid].v[j], 1);
 	}
@@ -177,6 +181,7 @@ bodies(struct part *P, struct gp_part *out)
 		nc[i] = gp_count_mul(t, nc[i]);
 		ngr[i] = gp_count_mul(t, ngr[i]);
 		nx[i] = gp_count_mul(t, nx[i]);
+		nw[i] = gp_count_mul(t, nw[i]);
 		for (j = 0; j < nl[i].n; j++)
 			nl[i].v[j].b = gp_count_mul(t, nl[i].v[j].b);
 		out->bodies |= nr[i] != 0;
@@ -187,6 +192,7 @@ bodies(struct part *P, struct gp_part *out)
 	P->bodyc = nc;
 	P->bodyg = ngr;
 	P->bodyx = nx;
+	P->bodyw = nw;
 	P->bodyl = nl;
 	for (i = 0; i < ng; i++)
 		free(bl[i].v);
@@ -196,6 +202,7 @@ bodies(struct part *P, struct gp_part *out)
 	free(bc);
 	free(bg);
 	free(bx);
+	free(bw);
 	free(first);
 	free(next);
 }
@@ -330,6 +337,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.bodyc);
 	free(P.bodyg);
 	free(P.bodyx);
+	free(P.bodyw);
 	for (i = 0; P.bodyl && i < g->nn; i++)
 		free(P.bodyl[i].v);
 	free(P.bodyl);

@@ -44,7 +44,7 @@ struct part {
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
 	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */
-	int64_t *bodyx;             /* and the floats their im2col writes */
+	int64_t *bodyx, *bodyw;     /* and the floats their im2col writes, and its rows */
 	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
 	int shape_nodes;
 	int view_nodes;             /* views of activations in the main graph, and the two each
@@ -120,6 +120,44 @@ conv_im2col(struct part *P, struct gp_node *n, const struct gp_cost *c)
 			return 0;
 	}
 	return gp_count_mul(gp_count_mul(x.b, x.k), x.n);
+}
+
+/* conv_im2col_rows: the rows generic Conv node n (cost c) of P's graph
+ * copies into its im2col, each a loop of its own in MLAS's MlasConvIm2Col
+ * (convolve.cpp): per group and image, each of the K = Cin / g x kernel rows
+ * of the column matrix once for every output row a slice of columns spans.
+ * MlasConvOperation expands and multiplies slices of StrideN positions by
+ * StrideK of K, both 128 (mlasi.h MLAS_SGEMM_STRIDEN, _STRIDEK) and traded
+ * against each other: StrideN doubles while K fits in half of StrideK,
+ * else halves (not below 16) while the positions fit in half of it; the
+ * K slices cover K once. ExpandThenGemm (Cout / g above the positions)
+ * expands all positions at once. 0 for a pointwise one (conv_im2col's),
+ * -1 when not known. */
+static inline int64_t
+conv_im2col_rows(struct part *P, struct gp_node *n, const struct gp_cost *c)
+{
+	const struct gp_tensor *y = n->nout > 0 && n->out[0] >= 0 ? &P->g->t[n->out[0]] : NULL;
+	struct gp_gemm x;
+	int64_t e = conv_im2col(P, n, c), ow, sn = 128, sk = 128, at, cnt, rows = 0;
+
+	if (e <= 0)
+		return e;
+	if (!y || y->shape.rank < 3 || !conv_gemm(P->g, n, c, &x) || x.n <= 0 || x.k <= 0 ||
+	    (ow = y->shape.d[y->shape.rank - 1].v) <= 0 || x.n % ow)
+		return -1;
+	if (x.m > x.n)
+		sn = x.n;
+	else if (x.n >= x.k)
+		for (; sk / 2 >= x.k; sk /= 2)
+			sn *= 2;
+	else
+		for (; sn > 16 && sn / 2 >= x.n; sn /= 2)
+			sk *= 2;
+	for (at = 0; at < x.n; at += cnt) {
+		cnt = x.n - at < sn ? x.n - at : sn;
+		rows += (at + cnt - 1) / ow - at / ow + 1;
+	}
+	return gp_count_mul(gp_count_mul(x.b, x.k), rows);
 }
 
 /* nchwc_takes: whether onnxruntime's NCHWc transformer rewrites 2-D Conv

@@ -1,12 +1,13 @@
 #!/usr/bin/env bats
-# A CPU runtime's generic Conv (conv_call_s, conv_group_s; lib/mapping.c,
+# A CPU runtime's generic Conv (conv_call_s, conv_group_s, conv_row_s; lib/mapping.c,
 # docs/roofline.md "Runtimes"): onnxruntime runs a 1-D convolution, which no
 # NCHWc rewrite takes, through Conv<float>::Compute, MlasConvPrepare then
 # MlasConv, which loops over the groups, an im2col and a GEMM each. gp-partition
 # writes per subgraph its 1-D Conv calls and their groups (conv_calls,
 # conv_groups; its control nodes' bodies' per run), and gp-roofline charges
 # each call conv_call_s and each group conv_group_s, and moves its im2col
-# (conv_im2col floats written and read back); and, with conv_columns,
+# (conv_im2col floats written and read back, in conv_im2col_rows rows of
+# conv_row_s each); and, with conv_columns,
 # the columns its GEMM (MLAS's, Cout / g rows by output positions, conv_gemm)
 # pads to a multiple of it, at its matrix rate. Worked by hand on a tiny
 # stream; a runtime without the keys maps as before. Then what a kernel of
@@ -212,6 +213,88 @@ EOF
 	run -0 count "$BATS_TEST_TMPDIR/rt0.yaml"
 	assert_output ""
 	runtime_refused "$TOP/hw/runtime/onnxruntime-cpu.yaml" 's/^nchwc_block: 8$/nchwc_block: 8.5/' "'nchwc_block' must be a whole number of channels"
+}
+
+# x float32 [1, 8, 20, 20] through a grouped 3 x 3 Conv 8 -> 8 (2 groups of 4,
+# padding 1): generic under a block of 8 (4 channels a group are no multiple
+# of it); and z [1, 32, 4] through a 1-D Conv 32 -> 32 (kernel 3, padding 1)
+rows_stream() {
+	cat <<'EOF2'
+##gp	1
+##source	hand
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x,z	y,v
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1,8,20,20]	input	12800	.	0
+tensor	z	float32	[1,32,4]	input	512	.	0
+tensor	wg	float32	[8,4,3,3]	initializer	1152	.	0
+tensor	wz	float32	[32,32,3]	initializer	12288	.	0
+tensor	y	float32	[1,8,20,20]	output	12800	.	0
+tensor	v	float32	[1,32,4]	output	512	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	gc	Conv	ai.onnx	x,wg	y	group=2;kernel_shape=[3,3];pads=[1,1,1,1]	0
+node	nc	Conv	ai.onnx	z,wz	v	group=1;kernel_shape=[3];pads=[1,1]	0
+##end	9
+EOF2
+}
+
+@test "im2col rows: gp-partition counts the rows a generic Conv's im2col copies, as MLAS slices it" {
+	# dw: 4 groups x K = 3 rows x one output row; pw: pointwise, no im2col
+	conv_stream | gp-partition > "$S"
+	run -0 col dw conv_im2col_rows
+	assert_output 12
+	run -0 col pw conv_im2col_rows
+	assert_output 0
+	# gc: 400 positions, K = 4 x 9 = 36. MlasConvOperation's slices: StrideN
+	# 128 doubles to 256 while K fits in half of StrideK (128 -> 64), so
+	# positions 0-255 (output rows 0-12: 13) and 256-399 (rows 12-19: 8),
+	# 21 rows of the 20-wide output: 2 groups x 36 x 21 = 1512
+	rows_stream | gp-partition --fuse="$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$S"
+	run -0 col gc conv_calls conv_groups conv_im2col conv_im2col_rows
+	assert_output $'1\t2\t28800\t1512'
+	# nc: 32 filters over 4 positions, more filters than positions: MLAS
+	# expands all positions at once (ExpandThenGemm), K = 96 rows of 1
+	run -0 col nc conv_im2col_rows
+	assert_output 96
+}
+
+@test "im2col rows: each costs conv_row_s, by hand; a bad value is refused" {
+	conv_core
+	printf 'conv_row_s: 100n\n' >> "$R"
+	run -0 gp-roofline --check-runtime "$R"
+	runtime_refused "$R" 's/^conv_row_s: 100n$/conv_row_s: -1u/' "conv_row_s"
+	conv_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r.gp
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	# dw as above (6.072 us), and its 12 rows at 0.1 us: 7.272 us
+	run -0 col dw latency_s
+	assert_output 7.272e-06
+	# a runtime whose dispatch costs nothing, a call and a group 1 ns: 0.304 +
+	# 0.768 + 1.2 + 0.005 us; the im2col's rows take longer than its bytes
+	sed 's/^kernel_s: 1u$/kernel_s: 0/; s/^conv_call_s: 2u$/conv_call_s: 1n/; s/^conv_group_s: 500n$/conv_group_s: 1n/' \
+		"$R" > "$BATS_TEST_TMPDIR/r-free.yaml"
+	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/r-free.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	run -0 col dw latency_s bound_hw limit
+	assert_output $'2.277e-06\tmemory\tim2col rows'
+}
+
+@test "im2col rows: on two cores a Conv split over both shares its rows" {
+	round_profiles round-core2 round-runtime
+	printf 'split_always: [Conv]\nconv_row_s: 1u\n' >> "$R"
+	sed -i 's/^split_always:.*//' "$R0"
+	printf 'split_always: [Conv]\n' >> "$R0"
+	run -0 gp-roofline --check-runtime "$R" "$R0"
+	conv_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r0.gp
+	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(col dw latency_s)
+	S=$BATS_TEST_TMPDIR/r.gp
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	b=$(col dw latency_s)
+	# dw's 12 rows at 1 us over 2 threads, and its im2col's 768 B, which only
+	# a runtime that charges generic Convs moves (0.015 us here)
+	run -0 awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4g\n", (b - a) * 1e6 }'
+	assert_output 6.015
 }
 
 # x [1, 4, 8] through a Relu, a Transpose, a Sigmoid, a Mul by a [4] vector

@@ -47,6 +47,10 @@ class on the class's kernels only, not on these Relus and MatMuls):
                 the runtime profile's conv_call_s, tests/validate/predict)
     dwconv1d    the same, depthwise (group C): C groups a call, each an im2col and
                 a GEMM of its own (conv_group_s)
+    gconv       grouped 3x3 convolutions C -> C, 4 channels a group, padding 1, over
+                [1, C, HW, HW]: a generic Conv on every NCHWc block (4 is no
+                multiple of 8 or 16), whose im2col copies 36 x HW rows a group,
+                each a loop of its own (conv_row_s)
     add, sub    the Add (Sub) of a [HW] vector to [1, C, HW] (a bias, broadcast)
     div         quotients by a scalar, over [1, C, HW]
     slice       Slices of [1, C, HW + L] that each drop the last element of the
@@ -75,7 +79,7 @@ from onnx import TensorProto, helper, numpy_helper
 KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "densesigmoid", "densetanh",
          "densehardsigmoid", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
-         "conv1d", "dwconv1d", "add", "sub", "div", "slice", "matmul", "tmatmul")
+         "conv1d", "dwconv1d", "gconv", "add", "sub", "div", "slice", "matmul", "tmatmul")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -85,6 +89,8 @@ if c < 1 or hw < 1 or n < 1:
     sys.exit("calib-conv.py: C, HW and L must be positive")
 if kind == "gemv" and hw != 1:
     sys.exit("calib-conv.py: gemv: HW must be 1")
+if kind == "gconv" and c % 4:
+    sys.exit("calib-conv.py: gconv: C must be a multiple of 4")
 rng = np.random.default_rng(0)
 nodes, inits = [], []
 shape = [1, c, hw, hw]
@@ -224,6 +230,9 @@ else:
             if kind == "depthwise":
                 w = rng.standard_normal((c, 1, 3, 3)).astype(np.float32) / 3
                 attrs = dict(group=c, kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+            elif kind == "gconv":
+                w = rng.standard_normal((c, 4, 3, 3)).astype(np.float32) / 6
+                attrs = dict(group=c // 4, kernel_shape=[3, 3], pads=[1, 1, 1, 1])
             else:
                 w = rng.standard_normal((c, c, 1, 1)).astype(np.float32) / np.sqrt(c)
                 attrs = dict(kernel_shape=[1, 1])
