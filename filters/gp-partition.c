@@ -347,8 +347,8 @@ struct writer {
 	int c_bk, c_br;                     /* their body_kernels and body_runs columns, or -1 */
 	int c_rows;                         /* their rows column, or -1 */
 	int c_nname, c_tname;               /* the name columns of the node and tensor records */
-	int c_cc, c_cg, c_cm, c_cx, c_cw;   /* their conv_calls, conv_groups, conv_gemm, conv_im2col,
-	                                     * conv_im2col_rows columns, or -1 */
+	int c_cc, c_cg, c_cm, c_cx, c_cw, c_cs; /* their conv_calls, conv_groups, conv_gemm, conv_im2col,
+	                                     * conv_im2col_rows, conv_im2col_strided columns, or -1 */
 	int64_t last[2][3];                 /* the float_elems and float_bytes of the last record */
 	struct gp_buf b;
 	struct totals tot;
@@ -418,6 +418,7 @@ write_sub(void *arg, const struct gp_sub *sg)
 			W->c_cm = gp_table_addcol(s, t, "conv_gemm");
 			W->c_cx = gp_table_addcol(s, t, "conv_im2col");
 			W->c_cw = gp_table_addcol(s, t, "conv_im2col_rows");
+			W->c_cs = gp_table_addcol(s, t, "conv_im2col_strided");
 		}
 		gp_table_set_count(s, t, W->c_cc, r, sg->conv_calls);
 		gp_table_set_count(s, t, W->c_cg, r, sg->conv_groups);
@@ -428,6 +429,7 @@ write_sub(void *arg, const struct gp_sub *sg)
 		gp_table_set(s, t, W->c_cm, r, W->b.buf);
 		gp_table_set_count(s, t, W->c_cx, r, sg->conv_im2col);
 		gp_table_set_count(s, t, W->c_cw, r, sg->conv_im2col_rows);
+		gp_table_set_count(s, t, W->c_cs, r, sg->conv_im2col_strided);
 	}
 }
 
@@ -472,7 +474,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.u.first = -1;
 	W.u.strict = strict;
 	W.p = &p;
-	W.c_rows = W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = W.c_cw = -1;
+	W.c_rows = W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = W.c_cw = W.c_cs = -1;
 	W.c_nname = g.node_table ? gp_table_col(g.node_table, "name") : -1;
 	W.c_tname = g.tensor_table ? gp_table_col(g.tensor_table, "name") : -1;
 	gp_table_drop(s, "subgraph");

@@ -268,8 +268,8 @@ struct kcols {
 	const struct gp_dag *d;
 	const int64_t *macs;        /* or NULL */
 	const int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
-	const int64_t *cc, *cg, *cx, *cw; /* conv_calls, conv_groups, conv_im2col, conv_im2col_rows,
-	                                   * or NULL */
+	const int64_t *cc, *cg, *cx, *cw, *cs; /* conv_calls, conv_groups, conv_im2col,
+	                                   * conv_im2col_rows, conv_im2col_strided, or NULL */
 	int c_cm;                   /* conv_gemm, when the runtime has conv_columns; or -1 */
 	struct gp_gemm *cm;         /* its products, parsed */
 	int ncm;
@@ -368,6 +368,7 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 		k->conv_groups = (double)K->cg[r];
 		k->conv_im2col = K->cx && K->cx[r] > 0 ? (double)K->cx[r] : 0;
 		k->conv_im2col_rows = K->cw && K->cw[r] > 0 ? (double)K->cw[r] : 0;
+		k->conv_im2col_strided = K->cs && K->cs[r] > 0 ? (double)K->cs[r] : 0;
 	}
 	/* its generic Convs' products, for the runtime's conv_columns */
 	if (K->c_cm >= 0) {
@@ -409,7 +410,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs, *bk, *br, *cc, *cg, *cx, *cw, *bt, *ch, *sp, *rw;
+	int64_t *macs, *bk, *br, *cc, *cg, *cx, *cw, *cs, *bt, *ch, *sp, *rw;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
 	size_t r;
@@ -478,12 +479,15 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	K.bk = bk = K.bodies ? gp_dag_counts(&d, "body_kernels") : NULL;
 	K.br = br = K.bodies ? gp_dag_counts(&d, "body_runs") : NULL;
 	{
-		int conv = h->rt && (h->rt->conv_call_s > 0 || h->rt->conv_group_s > 0 || h->rt->conv_row_s > 0);
+		/* a runtime that says anything of its generic Conv moves its im2col */
+		int conv = h->rt && (h->rt->conv_call_s > 0 || h->rt->conv_group_s > 0 || h->rt->conv_row_s > 0 ||
+		    h->rt->conv_gather_s > 0 || h->rt->conv_columns > 0);
 
 		K.cc = cc = conv ? gp_dag_counts(&d, "conv_calls") : NULL;
 		K.cg = cg = conv ? gp_dag_counts(&d, "conv_groups") : NULL;
 		K.cx = cx = conv ? gp_dag_counts(&d, "conv_im2col") : NULL;
 		K.cw = cw = conv && h->rt->conv_row_s > 0 ? gp_dag_counts(&d, "conv_im2col_rows") : NULL;
+		K.cs = cs = conv && h->rt->conv_gather_s > 0 ? gp_dag_counts(&d, "conv_im2col_strided") : NULL;
 		K.c_cm = h->rt && h->rt->conv_columns > 0 ? gp_table_col(t, "conv_gemm") : -1;
 	}
 	K.scale = scale;
@@ -558,6 +562,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(cg);
 	free(cx);
 	free(cw);
+	free(cs);
 	free(bt);
 	free(ch);
 	free(sp);

@@ -161,6 +161,9 @@ struct gp_sub {
 	/* the rows it copies them in, each a loop of its own (partition.h
 	 * conv_im2col_rows); 0 for a pointwise one, -1 unknown */
 	int64_t conv_im2col_rows;
+	/* and those it copies one at a time, a stride along the last axis
+	 * above 1 (partition.h conv_im2col_strided); -1 unknown */
+	int64_t conv_im2col_strided;
 	/* their GEMMs as a runtime's generic Conv runs them (NCHW): per image and
 	 * group, Cout / g x output positions x Cin / g x kernel, b = images x
 	 * groups x runs; malloc'd, valid during emit */
@@ -408,9 +411,10 @@ struct gp_runtime {
 	double subgraph_s;
 	/* its generic Conv (a 1-D one: no NCHWc rewrite) costs conv_call_s a
 	 * call and conv_group_s a group (an im2col and a GEMM each) beyond its
-	 * work, and conv_row_s a row its im2col copies (a loop of its own:
-	 * gp-partition's conv_im2col_rows); 0: not given */
-	double conv_call_s, conv_group_s, conv_row_s;
+	 * work, conv_row_s a row its im2col copies (a loop of its own:
+	 * gp-partition's conv_im2col_rows) and conv_gather_s a float it copies
+	 * one at a time (conv_im2col_strided); 0: not given */
+	double conv_call_s, conv_group_s, conv_row_s, conv_gather_s;
 	/* its GEMM computes a generic Conv's output positions (the product's N)
 	 * in blocks of conv_columns (MLAS: 16), the rest wasted; 0: not given */
 	double conv_columns;
@@ -473,6 +477,7 @@ struct gp_kernel {
 	double conv_calls, conv_groups;     /* generic Conv calls and their groups (struct gp_sub) */
 	double conv_im2col;                 /* the floats their im2col writes (struct gp_sub) */
 	double conv_im2col_rows;            /* and the rows it copies them in (struct gp_sub) */
+	double conv_im2col_strided;         /* and those it copies one at a time (struct gp_sub) */
 	const struct gp_gemm *conv_gemm;    /* its generic Convs' products as they run them (struct
 	                                     * gp_sub's conv_gemm), or NULL */
 	int nconv_gemm;

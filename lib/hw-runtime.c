@@ -11,7 +11,7 @@
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "view_nodes", "fuse",
 	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs",
-	"subgraph_s", "conv_call_s", "conv_group_s", "conv_row_s", "conv_columns", "nchwc_block", "op_s", "row_s", "act_s", "sources",
+	"subgraph_s", "conv_call_s", "conv_group_s", "conv_row_s", "conv_gather_s", "conv_columns", "nchwc_block", "op_s", "row_s", "act_s", "sources",
 	NULL,
 };
 
@@ -146,6 +146,8 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->conv_group_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "conv_row_s"))
 		rt->conv_row_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "conv_gather_s"))
+		rt->conv_gather_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "conv_columns"))
 		rt->conv_columns = gp_yaml_number(R, v, path, 1, 4096);
 	else if (!strcmp(key, "nchwc_block")) {

@@ -450,12 +450,14 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * each row of the column matrix in pieces, one an output row a slice
 	 * spans, each a loop of its own with its padding tests: conv_row_s a
 	 * piece (gp-partition's conv_im2col_rows), which at a few output
-	 * columns costs more than the bytes */
+	 * columns costs more than the bytes; and along a stride it copies one
+	 * float at a time: conv_gather_s each (conv_im2col_strided) */
 	if (h->rt && k->conv_im2col > 0) {
 		double b = k->conv_im2col * (k->elem > 0 ? k->elem : 4), set = b / fmax(1, k->conv_groups);
 
 		pass_s = gp_map_stream(h, b, b, set, &plvl) / kernel_memory(h, k, cpu);
-		im2col_rows_s = k->conv_im2col_rows * h->rt->conv_row_s;
+		im2col_rows_s = k->conv_im2col_rows * h->rt->conv_row_s +
+		    k->conv_im2col_strided * h->rt->conv_gather_s;
 	}
 	/* and its GEMM (MLAS's SGEMM) computes the output positions, the
 	 * product's N, in blocks of conv_columns: a convolution of 4 positions

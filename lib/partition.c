@@ -87,7 +87,7 @@ bodies(struct part *P, struct gp_part *out)
 {
 	struct gp_graph *g = P->g;
 	size_t ng = (size_t)g->ngraph + 1, i;
-	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr, *bx, *nx, *bw, *nw;
+	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr, *bx, *nx, *bw, *nw, *bs, *ns;
 	struct gp_glist *bl, *nl;
 	int *first, *next;
 	int gid, k, j;
@@ -106,6 +106,7 @@ bodies(struct part *P, struct gp_part *out)
 	nc = gp_xcalloc(g->nn + 1, sizeof *nc), ngr = gp_xcalloc(g->nn + 1, sizeof *ngr);
 	bx = gp_xcalloc(ng, sizeof *bx), nx = gp_xcalloc(g->nn + 1, sizeof *nx);
 	bw = gp_xcalloc(ng, sizeof *bw), nw = gp_xcalloc(g->nn + 1, sizeof *nw);
+	bs = gp_xcalloc(ng, sizeof *bs), ns = gp_xcalloc(g->nn + 1, sizeof *ns);
 	bl = gp_xcalloc(ng, sizeof *bl), nl = gp_xcalloc(g->nn + 1, sizeof *nl);
 	first = gp_xcalloc(ng + 1, sizeof *first), next = gp_xcalloc(g->nn + 1, sizeof *next);
 
@@ -139,6 +140,7 @@ bodies(struct part *P, struct gp_part *out)
 					bg[gid] = gp_count_add(bg[gid], grp);
 					bx[gid] = gp_count_add(bx[gid], conv_im2col(P, &g->n[k], &c));
 					bw[gid] = gp_count_add(bw[gid], conv_im2col_rows(P, &g->n[k], &c));
+					bs[gid] = gp_count_add(bs[gid], conv_im2col_strided(P, &g->n[k], &c));
 					if (conv_gemm(g, &g->n[k], &c, &x))
 						glist_add(&bl[gid], &x, 1);
 				}
@@ -152,6 +154,7 @@ bodies(struct part *P, struct gp_part *out)
 			bg[gid] = gp_count_add(gp_count_mul(t, ngr[k]), bg[gid]);
 			bx[gid] = gp_count_add(gp_count_mul(t, nx[k]), bx[gid]);
 			bw[gid] = gp_count_add(gp_count_mul(t, nw[k]), bw[gid]);
+			bs[gid] = gp_count_add(gp_count_mul(t, ns[k]), bs[gid]);
 			for (j = 0; j < nl[k].n; j++)
 				glist_add(&bl[gid], &nl[k].v[j], t);
 		}
@@ -162,6 +165,7 @@ bodies(struct part *P, struct gp_part *out)
 		ngr[h] = gp_count_add(ngr[h], bg[gid]);
 		nx[h] = gp_count_add(nx[h], bx[gid]);
 		nw[h] = gp_count_add(nw[h], bw[gid]);
+		ns[h] = gp_count_add(ns[h], bs[gid]);
 		for (j = 0; j < bl[gid].n; j++)
 			glist_add(&nl[h], &bl[gid].v[j], 1);
 	}
@@ -182,6 +186,7 @@ bodies(struct part *P, struct gp_part *out)
 		ngr[i] = gp_count_mul(t, ngr[i]);
 		nx[i] = gp_count_mul(t, nx[i]);
 		nw[i] = gp_count_mul(t, nw[i]);
+		ns[i] = gp_count_mul(t, ns[i]);
 		for (j = 0; j < nl[i].n; j++)
 			nl[i].v[j].b = gp_count_mul(t, nl[i].v[j].b);
 		out->bodies |= nr[i] != 0;
@@ -193,6 +198,7 @@ bodies(struct part *P, struct gp_part *out)
 	P->bodyg = ngr;
 	P->bodyx = nx;
 	P->bodyw = nw;
+	P->bodys = ns;
 	P->bodyl = nl;
 	for (i = 0; i < ng; i++)
 		free(bl[i].v);
@@ -203,6 +209,7 @@ bodies(struct part *P, struct gp_part *out)
 	free(bg);
 	free(bx);
 	free(bw);
+	free(bs);
 	free(first);
 	free(next);
 }
@@ -338,6 +345,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.bodyg);
 	free(P.bodyx);
 	free(P.bodyw);
+	free(P.bodys);
 	for (i = 0; P.bodyl && i < g->nn; i++)
 		free(P.bodyl[i].v);
 	free(P.bodyl);

@@ -45,6 +45,7 @@ struct part {
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
 	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */
 	int64_t *bodyx, *bodyw;     /* and the floats their im2col writes, and its rows */
+	int64_t *bodys;             /* and those it copies one at a time (a stride) */
 	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
 	int shape_nodes;
 	int view_nodes;             /* views of activations in the main graph, and the two each
@@ -158,6 +159,22 @@ conv_im2col_rows(struct part *P, struct gp_node *n, const struct gp_cost *c)
 		rows += (at + cnt - 1) / ow - at / ow + 1;
 	}
 	return gp_count_mul(gp_count_mul(x.b, x.k), rows);
+}
+
+/* conv_im2col_strided: the floats of generic Conv node n's im2col (cost c,
+ * conv_im2col's) that MlasConvIm2Col copies one at a time, its loop of a
+ * stride along the last axis above 1: all of them for such a Conv, else 0;
+ * -1 when not known */
+static inline int64_t
+conv_im2col_strided(struct part *P, struct gp_node *n, const struct gp_cost *c)
+{
+	int64_t e = conv_im2col(P, n, c), *v;
+	int m;
+
+	if (e <= 0)
+		return e;
+	m = gp_attr_ints(&P->g->s->arena, n, "strides", &v);
+	return m > 0 && v[m - 1] > 1 ? e : 0;
 }
 
 /* nchwc_takes: whether onnxruntime's NCHWc transformer rewrites 2-D Conv

@@ -216,25 +216,29 @@ EOF
 }
 
 # x float32 [1, 8, 20, 20] through a grouped 3 x 3 Conv 8 -> 8 (2 groups of 4,
-# padding 1): generic under a block of 8 (4 channels a group are no multiple
-# of it); and z [1, 32, 4] through a 1-D Conv 32 -> 32 (kernel 3, padding 1)
+# padding 1), and through the same with stride 2: generic under a block of 8
+# (4 channels a group are no multiple of it); and z [1, 32, 4] through a 1-D
+# Conv 32 -> 32 (kernel 3, padding 1)
 rows_stream() {
 	cat <<'EOF2'
 ##gp	1
 ##source	hand
 #graph	id	name	kind	parent	attr	domain	inputs	outputs
-graph	0	g	main	.	.	.	x,z	y,v
+graph	0	g	main	.	.	.	x,z	y,u,v
 #tensor	name	dtype	shape	kind	bytes	data	graph
 tensor	x	float32	[1,8,20,20]	input	12800	.	0
 tensor	z	float32	[1,32,4]	input	512	.	0
 tensor	wg	float32	[8,4,3,3]	initializer	1152	.	0
+tensor	ws	float32	[8,4,3,3]	initializer	1152	.	0
 tensor	wz	float32	[32,32,3]	initializer	12288	.	0
 tensor	y	float32	[1,8,20,20]	output	12800	.	0
+tensor	u	float32	[1,8,10,10]	output	3200	.	0
 tensor	v	float32	[1,32,4]	output	512	.	0
 #node	name	op	domain	inputs	outputs	attrs	graph
 node	gc	Conv	ai.onnx	x,wg	y	group=2;kernel_shape=[3,3];pads=[1,1,1,1]	0
+node	sc	Conv	ai.onnx	x,ws	u	group=2;kernel_shape=[3,3];pads=[1,1,1,1];strides=[2,2]	0
 node	nc	Conv	ai.onnx	z,wz	v	group=1;kernel_shape=[3];pads=[1,1]	0
-##end	9
+##end	12
 EOF2
 }
 
@@ -250,8 +254,12 @@ EOF2
 	# positions 0-255 (output rows 0-12: 13) and 256-399 (rows 12-19: 8),
 	# 21 rows of the 20-wide output: 2 groups x 36 x 21 = 1512
 	rows_stream | gp-partition --fuse="$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$S"
-	run -0 col gc conv_calls conv_groups conv_im2col conv_im2col_rows
-	assert_output $'1\t2\t28800\t1512'
+	run -0 col gc conv_calls conv_groups conv_im2col conv_im2col_rows conv_im2col_strided
+	assert_output $'1\t2\t28800\t1512\t0'
+	# sc: 100 positions in one slice (StrideN 256), its 10 output rows: 2 x
+	# 36 x 10 = 720 rows; its stride copies all 7200 floats one at a time
+	run -0 col sc conv_im2col conv_im2col_rows conv_im2col_strided
+	assert_output $'7200\t720\t7200'
 	# nc: 32 filters over 4 positions, more filters than positions: MLAS
 	# expands all positions at once (ExpandThenGemm), K = 96 rows of 1
 	run -0 col nc conv_im2col_rows
@@ -276,6 +284,25 @@ EOF2
 	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/r-free.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
 	run -0 col dw latency_s bound_hw limit
 	assert_output $'2.277e-06\tmemory\tim2col rows'
+}
+
+@test "im2col rows: a float copied one at a time costs conv_gather_s, by hand" {
+	conv_core
+	printf 'nchwc_block: 8\nconv_row_s: 1n\n' >> "$R"
+	sed 's/^name: rt$/name: rtg/' "$R" > "$BATS_TEST_TMPDIR/rtg.yaml"
+	printf 'conv_gather_s: 1n\n' >> "$BATS_TEST_TMPDIR/rtg.yaml"
+	run -0 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/rtg.yaml"
+	runtime_refused "$BATS_TEST_TMPDIR/rtg.yaml" 's/^conv_gather_s: 1n$/conv_gather_s: x/' "conv_gather_s"
+	rows_stream | gp-partition --fuse="$R" > "$BATS_TEST_TMPDIR/p.gp"
+	S=$BATS_TEST_TMPDIR/r.gp
+	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	a=$(col sc latency_s) b=$(col gc latency_s)
+	S=$BATS_TEST_TMPDIR/rg.gp
+	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/rtg.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	# sc's 7200 floats at 1 ns; gc, stride 1, none
+	run -0 awk -v a="$a" -v b="$b" -v A="$(col sc latency_s)" -v B="$(col gc latency_s)" \
+		'BEGIN { printf "%.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6 }'
+	assert_output "7.2 0"
 }
 
 @test "im2col rows: on two cores a Conv split over both shares its rows" {

@@ -51,6 +51,9 @@ class on the class's kernels only, not on these Relus and MatMuls):
                 [1, C, HW, HW]: a generic Conv on every NCHWc block (4 is no
                 multiple of 8 or 16), whose im2col copies 36 x HW rows a group,
                 each a loop of its own (conv_row_s)
+    sgconv      the same with stride 2, L of them side by side on one input [1, C,
+                2 HW, 2 HW], their outputs summed by one Sum: its im2col copies a
+                float at a time (conv_gather_s)
     add, sub    the Add (Sub) of a [HW] vector to [1, C, HW] (a bias, broadcast)
     div         quotients by a scalar, over [1, C, HW]
     slice       Slices of [1, C, HW + L] that each drop the last element of the
@@ -79,7 +82,7 @@ from onnx import TensorProto, helper, numpy_helper
 KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "densesigmoid", "densetanh",
          "densehardsigmoid", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
-         "conv1d", "dwconv1d", "gconv", "add", "sub", "div", "slice", "matmul", "tmatmul")
+         "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -89,8 +92,8 @@ if c < 1 or hw < 1 or n < 1:
     sys.exit("calib-conv.py: C, HW and L must be positive")
 if kind == "gemv" and hw != 1:
     sys.exit("calib-conv.py: gemv: HW must be 1")
-if kind == "gconv" and c % 4:
-    sys.exit("calib-conv.py: gconv: C must be a multiple of 4")
+if kind in ("gconv", "sgconv") and c % 4:
+    sys.exit("calib-conv.py: " + kind + ": C must be a multiple of 4")
 rng = np.random.default_rng(0)
 nodes, inits = [], []
 shape = [1, c, hw, hw]
@@ -106,7 +109,16 @@ def weight(name, a):
     return name
 
 
-if kind in ("gap", "reducemean", "transpose", "concat", "gelu", "maxpool"):
+if kind == "sgconv":
+    # side by side on one input: a stride-2 chain cannot keep its shape
+    ins = [tensor("x", [1, c, 2 * hw, 2 * hw])]
+    for j in range(n):
+        w = rng.standard_normal((c, 4, 3, 3)).astype(np.float32) / 6
+        nodes.append(helper.make_node("Conv", ["x", weight(f"w{j}", w)], [f"y{j}"], name=f"conv{j}",
+                                      group=c // 4, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2]))
+    nodes.append(helper.make_node("Sum", [f"y{j}" for j in range(n)], ["y"], name="sum"))
+    outs = [tensor("y", shape)]
+elif kind in ("gap", "reducemean", "transpose", "concat", "gelu", "maxpool"):
     # side by side: inputs of their own, an output each
     nin = n + 1 if kind == "concat" else n
     ins = [tensor(f"i{j}", shape) for j in range(nin)]
