@@ -139,7 +139,7 @@ conv_im2col_rows(struct part *P, struct gp_node *n, const struct gp_cost *c)
 {
 	const struct gp_tensor *y = n->nout > 0 && n->out[0] >= 0 ? &P->g->t[n->out[0]] : NULL;
 	struct gp_gemm x;
-	int64_t e = conv_im2col(P, n, c), ow, sn = 128, sk = 128, at, cnt, rows = 0;
+	int64_t e = conv_im2col(P, n, c), ow, sn = 128, sk = 128, m, a, g, rows;
 
 	if (e <= 0)
 		return e;
@@ -154,10 +154,19 @@ conv_im2col_rows(struct part *P, struct gp_node *n, const struct gp_cost *c)
 	else
 		for (; sn > 16 && sn / 2 >= x.n; sn /= 2)
 			sk *= 2;
-	for (at = 0; at < x.n; at += cnt) {
-		cnt = x.n - at < sn ? x.n - at : sn;
-		rows += (at + cnt - 1) / ow - at / ow + 1;
+	/* m slices, each spanning the output rows from its first position's to
+	 * its last's: (N - 1) / ow + 1 in all, and one more for every slice
+	 * that starts inside a row, i.e. at a position i x sn (0 < i < m) that
+	 * is no multiple of ow; those that are come every ow / gcd(sn, ow)
+	 * slices. In closed form: a hostile stream's positions are not looped */
+	m = (x.n - 1) / sn + 1;
+	for (a = sn, g = ow; g;) {
+		int64_t t = a % g;
+
+		a = g;
+		g = t;
 	}
+	rows = (x.n - 1) / ow + m - (m - 1) / (ow / a);
 	return gp_count_mul(gp_count_mul(x.b, x.k), rows);
 }
 
