@@ -28,6 +28,14 @@ conv_core() {
 	printf 'conv_call_s: 2u\nconv_group_s: 500n\n' >> "$R"
 }
 
+# free_calls: $BATS_TEST_TMPDIR/p.gp mapped into $S on $R with no dispatch
+# cost and a call and a group of 1 ns (conv_core's runtime, as r-free.yaml)
+free_calls() {
+	sed 's/^kernel_s: 1u$/kernel_s: 0/; s/^conv_call_s: 2u$/conv_call_s: 1n/; s/^conv_group_s: 500n$/conv_group_s: 1n/' \
+		"$R" > "$BATS_TEST_TMPDIR/r-free.yaml"
+	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/r-free.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+}
+
 # x float32 [1, 4, 8]: a depthwise 1-D Conv (group 4, kernel 3, padding 1),
 # then a pointwise one 4 -> 4 (kernel 1), then a 2-D Conv 4 -> 4 over
 # [1, 4, 1, 8] after a Reshape (not a generic one: NCHWc takes it)
@@ -118,9 +126,7 @@ EOF
 	assert_output $'3.04e-07\t6.072e-06\tlaunch\tdispatch'
 	# a runtime whose dispatch costs nothing and a call and a group 1 ns:
 	# 0.304 + 0.768 + 0.005 us, and what limits the kernel is the im2col
-	sed 's/^kernel_s: 1u$/kernel_s: 0/; s/^conv_call_s: 2u$/conv_call_s: 1n/; s/^conv_group_s: 500n$/conv_group_s: 1n/' \
-		"$R" > "$BATS_TEST_TMPDIR/r-free.yaml"
-	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/r-free.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	free_calls
 	run -0 col dw latency_s bound_hw limit
 	assert_output $'1.077e-06\tmemory\tim2col from dram'
 }
@@ -279,9 +285,7 @@ EOF2
 	assert_output 7.272e-06
 	# a runtime whose dispatch costs nothing, a call and a group 1 ns: 0.304 +
 	# 0.768 + 1.2 + 0.005 us; the im2col's rows take longer than its bytes
-	sed 's/^kernel_s: 1u$/kernel_s: 0/; s/^conv_call_s: 2u$/conv_call_s: 1n/; s/^conv_group_s: 500n$/conv_group_s: 1n/' \
-		"$R" > "$BATS_TEST_TMPDIR/r-free.yaml"
-	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/r-free.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
+	free_calls
 	run -0 col dw latency_s bound_hw limit
 	assert_output $'2.277e-06\tmemory\tim2col rows'
 }
@@ -289,39 +293,23 @@ EOF2
 @test "im2col rows: a float copied one at a time costs conv_gather_s, by hand" {
 	conv_core
 	printf 'nchwc_block: 8\nconv_row_s: 1n\n' >> "$R"
-	sed 's/^name: rt$/name: rtg/' "$R" > "$BATS_TEST_TMPDIR/rtg.yaml"
-	printf 'conv_gather_s: 1n\n' >> "$BATS_TEST_TMPDIR/rtg.yaml"
-	run -0 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/rtg.yaml"
-	runtime_refused "$BATS_TEST_TMPDIR/rtg.yaml" 's/^conv_gather_s: 1n$/conv_gather_s: x/' "conv_gather_s"
-	rows_stream | gp-partition --fuse="$R" > "$BATS_TEST_TMPDIR/p.gp"
-	S=$BATS_TEST_TMPDIR/r.gp
-	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	a=$(col sc latency_s) b=$(col gc latency_s)
-	S=$BATS_TEST_TMPDIR/rg.gp
-	gp-roofline -H "$P" -R "$BATS_TEST_TMPDIR/rtg.yaml" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	# sc's 7200 floats at 1 ns; gc, stride 1, none
-	run -0 awk -v a="$a" -v b="$b" -v A="$(col sc latency_s)" -v B="$(col gc latency_s)" \
-		'BEGIN { printf "%.4g %.4g\n", (A - a) * 1e6, (B - b) * 1e6 }'
-	assert_output "7.2 0"
+	R0=$BATS_TEST_TMPDIR/rt-rows.yaml
+	cp "$R" "$R0"
+	printf 'conv_gather_s: 1n\n' >> "$R"
+	run -0 gp-roofline --check-runtime "$R"
+	runtime_refused "$R" 's/^conv_gather_s: 1n$/conv_gather_s: x/' "conv_gather_s"
+	# sc's 7200 floats at 1 ns; gc, stride 1, and nc none
+	run -0 latency_diff rows_stream --fuse="$R0"
+	assert_output "$(printf 'gc 0\nsc 7.2\nnc 0')"
 }
 
 @test "im2col rows: on two cores a Conv split over both shares its rows" {
-	round_profiles round-core2 round-runtime
-	printf 'split_always: [Conv]\nconv_row_s: 1u\n' >> "$R"
-	sed -i 's/^split_always:.*//' "$R0"
-	printf 'split_always: [Conv]\n' >> "$R0"
-	run -0 gp-roofline --check-runtime "$R" "$R0"
-	conv_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
-	S=$BATS_TEST_TMPDIR/r0.gp
-	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	a=$(col dw latency_s)
-	S=$BATS_TEST_TMPDIR/r.gp
-	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	b=$(col dw latency_s)
+	two_cores Conv 'conv_row_s: 1u\n'
 	# dw's 12 rows at 1 us over 2 threads, and its im2col's 768 B, which only
-	# a runtime that charges generic Convs moves (0.015 us here)
-	run -0 awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4g\n", (b - a) * 1e6 }'
-	assert_output 6.015
+	# a runtime that charges generic Convs moves (0.015 us here); pw, pointwise,
+	# has no im2col
+	run -0 latency_diff conv_stream
+	assert_output "$(printf 'dw 6.015\npw 0\nc2 0')"
 }
 
 # x [1, 4, 8] through a Relu, a Transpose, a Sigmoid, a Mul by a [4] vector
@@ -412,6 +400,17 @@ node	re	Relu	ai.onnx	x	e	.	0
 EOF2
 }
 
+# two_cores OP KEYS: the made-up two-core chip as $P, and two runtimes that
+# split every kernel of OP over both cores: $R0, and $R with KEYS (printf's
+# format) more
+two_cores() {
+	round_profiles round-core2 round-runtime
+	printf "split_always: [%s]\n$2" "$1" >> "$R"
+	sed -i 's/^split_always:.*//' "$R0"
+	printf 'split_always: [%s]\n' "$1" >> "$R0"
+	run -0 gp-roofline --check-runtime "$R" "$R0"
+}
+
 # latency_diff STREAM [FUSE]: the stream the function STREAM writes, through
 # gp-partition [FUSE], each kernel's latency on $R less on $R0 in us, one
 # "name us" a line (the streams in $BATS_TEST_TMPDIR/r0.gp and r.gp)
@@ -461,21 +460,10 @@ latency_diff() {
 }
 
 @test "row costs: on two cores a kernel split over both shares its rows" {
-	round_profiles round-core2 round-runtime
-	printf 'split_always: [LayerNormalization]\nrow_s:\n  LayerNormalization: 1u\n' >> "$R"
-	sed -i 's/^split_always:.*//' "$R0"
-	printf 'split_always: [LayerNormalization]\n' >> "$R0"
-	run -0 gp-roofline --check-runtime "$R" "$R0"
-	row_stream | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
-	S=$BATS_TEST_TMPDIR/r0.gp
-	gp-roofline -H "$P" -R "$R0" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	a=$(col ln latency_s)
-	S=$BATS_TEST_TMPDIR/r.gp
-	gp-roofline -H "$P" -R "$R" < "$BATS_TEST_TMPDIR/p.gp" > "$S"
-	b=$(col ln latency_s)
-	# 6 rows at 1 us over 2 threads
-	run -0 awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4g\n", (b - a) * 1e6 }'
-	assert_output 3
+	two_cores LayerNormalization 'row_s:\n  LayerNormalization: 1u\n'
+	# ln's 6 rows at 1 us over 2 threads, ln1's 2; the others are no LayerNormalization
+	run -0 latency_diff row_stream
+	assert_output "$(printf 'ln 3\nln1 1\nsm 0\nrm 0\nre 0')"
 }
 
 @test "row costs: row_s must map op types to seconds" {
@@ -527,11 +515,7 @@ STREAM
 }
 
 @test "activation costs: on two cores a Conv split over both shares its outputs" {
-	round_profiles round-core2 round-runtime
-	printf 'split_always: [Conv]\nact_s:\n  Clip: 1u\n' >> "$R"
-	sed -i 's/^split_always:.*//' "$R0"
-	printf 'split_always: [Conv]\n' >> "$R0"
-	run -0 gp-roofline --check-runtime "$R" "$R0"
+	two_cores Conv 'act_s:\n  Clip: 1u\n'
 	# 32 outputs at 1 us over 2 threads
 	run -0 latency_diff act_stream --fuse=onnxruntime-cpu
 	assert_output "$(printf 'cv1 16\ncv2 0\ncv3 0')"
