@@ -546,8 +546,9 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	    m->memory_s) + (cpu || h->rt ? m->overhead_s + pass_s : 0);
 	if (k->flops <= 0)
 		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s + pass_s : 0);
+	/* (an im2col whose loops cost more than its bytes is bound by them: its compute) */
 	m->bound = m->overhead_s > fmax(fmax(m->compute_s, m->memory_s), pass_s) ? "launch" :
-	    pass_s > fmax(m->compute_s, m->memory_s) ? "memory" :
+	    pass_s > fmax(m->compute_s, m->memory_s) ? (plvl < 0 ? "compute" : "memory") :
 	    m->compute_s >= m->memory_s ? "compute" : "memory";
 	/* a kernel whose rows cost most of its overhead, and more than its
 	 * compute or its memory, is bound by its row loops: its compute */
@@ -558,7 +559,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		snprintf(m->limit, sizeof m->limit, "%.0f rows", k->rows);
 	} else if (!strcmp(m->bound, "launch")) {
 		say(m, h->rt ? "dispatch" : "launch", "");
-	} else if (!strcmp(m->bound, "memory") && pass_s > m->memory_s && plvl < 0) {
+	} else if (!strcmp(m->bound, "compute") && pass_s > m->compute_s && plvl < 0) {
 		say(m, "im2col rows", "");
 	} else if (!strcmp(m->bound, "memory") && pass_s > m->memory_s) {
 		say(m, "im2col from ", h->mem[plvl].level);

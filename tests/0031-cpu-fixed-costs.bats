@@ -284,10 +284,11 @@ EOF2
 	run -0 col dw latency_s
 	assert_output 7.272e-06
 	# a runtime whose dispatch costs nothing, a call and a group 1 ns: 0.304 +
-	# 0.768 + 1.2 + 0.005 us; the im2col's rows take longer than its bytes
+	# 0.768 + 1.2 + 0.005 us; the im2col's rows take longer than its bytes:
+	# its loops bound it, its compute
 	free_calls
 	run -0 col dw latency_s bound_hw limit
-	assert_output $'2.277e-06\tmemory\tim2col rows'
+	assert_output $'2.277e-06\tcompute\tim2col rows'
 }
 
 @test "im2col rows: a float copied one at a time costs conv_gather_s, by hand" {
