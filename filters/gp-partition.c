@@ -427,9 +427,9 @@ write_sub(void *arg, const struct gp_sub *sg)
 		gp_buf_reset(&W->b);
 		gp_gemm_fmt(&W->b, sg->conv_gemm, cn < sg->nconv_gemm ? 0 : sg->nconv_gemm);
 		gp_table_set(s, t, W->c_cm, r, W->b.buf);
-		gp_table_set_count(s, t, W->c_cx, r, sg->conv_im2col);
-		gp_table_set_count(s, t, W->c_cw, r, sg->conv_im2col_rows);
-		gp_table_set_count(s, t, W->c_cs, r, sg->conv_im2col_strided);
+		gp_table_set_count(s, t, W->c_cx, r, sg->im2col.floats);
+		gp_table_set_count(s, t, W->c_cw, r, sg->im2col.rows);
+		gp_table_set_count(s, t, W->c_cs, r, sg->im2col.strided);
 	}
 }
 

@@ -26,6 +26,15 @@ struct gp_cost {
 	int depthwise;                      /* (beside the other ints: a node's cost is 8 bytes less) */
 	int overflow;
 };
+/* What a runtime's generic Conv expands in its im2col (partition.h
+ * conv_im2col), each -1 when not known: the floats it writes (and its GEMM
+ * reads back), Cin / g x kernel x output positions a group and image, 0 for
+ * a pointwise one, which multiplies its input as it is; the rows it copies
+ * them in, each a loop of its own; and the floats it copies one at a time,
+ * along a stride above 1 on the last axis. */
+struct gp_im2col {
+	int64_t floats, rows, strided;
+};
 /* How an op runs, which decides how gp-partition treats it. */
 enum gp_class {
 	GP_C_UNKNOWN,                       /* no cost function: reported, never zero */
@@ -154,16 +163,8 @@ struct gp_sub {
 	/* generic Conv nodes (its own and its bodies', per run) and their
 	 * groups: what a runtime's generic Conv pays per call and per group */
 	int64_t conv_calls, conv_groups;
-	/* the floats their im2col writes (and their GEMMs read back): Cin / g x
-	 * kernel x output positions a group and image; 0 for a pointwise one,
-	 * which multiplies its input as it is; -1 unknown */
-	int64_t conv_im2col;
-	/* the rows it copies them in, each a loop of its own (partition.h
-	 * conv_im2col_rows); 0 for a pointwise one, -1 unknown */
-	int64_t conv_im2col_rows;
-	/* and those it copies one at a time, a stride along the last axis
-	 * above 1 (partition.h conv_im2col_strided); -1 unknown */
-	int64_t conv_im2col_strided;
+	/* what their im2col expands (struct gp_im2col) */
+	struct gp_im2col im2col;
 	/* their GEMMs as a runtime's generic Conv runs them (NCHW): per image and
 	 * group, Cout / g x output positions x Cin / g x kernel, b = images x
 	 * groups x runs; malloc'd, valid during emit */

@@ -355,8 +355,8 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0, im2col_rows_s = 0;
-	int alvl = 0, wlvl = 0, plvl = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
+	double vec_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0, loop_s = 0;
+	int alvl = 0, wlvl = 0, plvl = 0, loops = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
 
@@ -456,7 +456,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		double b = k->conv_im2col * (k->elem > 0 ? k->elem : 4), set = b / fmax(1, k->conv_groups);
 
 		pass_s = gp_map_stream(h, b, b, set, &plvl) / kernel_memory(h, k, cpu);
-		im2col_rows_s = k->conv_im2col_rows * h->rt->conv_row_s +
+		loop_s = k->conv_im2col_rows * h->rt->conv_row_s +
 		    k->conv_im2col_strided * h->rt->conv_gather_s;
 	}
 	/* and its GEMM (MLAS's SGEMM) computes the output positions, the
@@ -512,14 +512,13 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		if (nth > 1)
 			m->overhead_s += h->rt->parallel_s;
 	}
-	/* The rows of an im2col are a thread's work, shared among the threads
+	/* The loops of an im2col are a thread's work, shared among the threads
 	 * the kernel runs on (MLAS gives each its groups, or its slice of the
 	 * positions) */
-	if (im2col_rows_s > 0) {
-		im2col_rows_s /= nth >= 1 ? nth : 1;
-		if (im2col_rows_s > pass_s)
-			plvl = -1;
-		pass_s += im2col_rows_s;
+	if (loop_s > 0) {
+		loop_s /= nth >= 1 ? nth : 1;
+		loops = loop_s > pass_s;
+		pass_s += loop_s;
 	}
 	/* Each row of a normalization, softmax or reduction costs the runtime's
 	 * row_s for its op beyond its bytes (its loop's set-up and reductions,
@@ -548,7 +547,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s + pass_s : 0);
 	/* (an im2col whose loops cost more than its bytes is bound by them: its compute) */
 	m->bound = m->overhead_s > fmax(fmax(m->compute_s, m->memory_s), pass_s) ? "launch" :
-	    pass_s > fmax(m->compute_s, m->memory_s) ? (plvl < 0 ? "compute" : "memory") :
+	    pass_s > fmax(m->compute_s, m->memory_s) ? (loops ? "compute" : "memory") :
 	    m->compute_s >= m->memory_s ? "compute" : "memory";
 	/* a kernel whose rows cost most of its overhead, and more than its
 	 * compute or its memory, is bound by its row loops: its compute */
@@ -559,7 +558,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		snprintf(m->limit, sizeof m->limit, "%.0f rows", k->rows);
 	} else if (!strcmp(m->bound, "launch")) {
 		say(m, h->rt ? "dispatch" : "launch", "");
-	} else if (!strcmp(m->bound, "compute") && pass_s > m->compute_s && plvl < 0) {
+	} else if (!strcmp(m->bound, "compute") && pass_s > m->compute_s && loops) {
 		say(m, "im2col rows", "");
 	} else if (!strcmp(m->bound, "memory") && pass_s > m->memory_s) {
 		say(m, "im2col from ", h->mem[plvl].level);

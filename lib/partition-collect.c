@@ -298,20 +298,17 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 				s->body_runs = gp_count_add(s->body_runs, P->bodyr[m]);
 				s->conv_calls = gp_count_add(s->conv_calls, P->bodyc[m]);
 				s->conv_groups = gp_count_add(s->conv_groups, P->bodyg[m]);
-				s->conv_im2col = gp_count_add(s->conv_im2col, P->bodyx[m]);
-				s->conv_im2col_rows = gp_count_add(s->conv_im2col_rows, P->bodyw[m]);
-				s->conv_im2col_strided = gp_count_add(s->conv_im2col_strided, P->bodys[m]);
+				im2col_add(&s->im2col, &P->bodyi[m], 1);
 				for (j = 0; j < P->bodyl[m].n; j++)
 					glist_add(&cg, &P->bodyl[m].v[j], 1);
 			} else if ((grp = conv_generic(P, n, c)) != 0) {
 				struct gp_gemm x;
+				struct gp_im2col ex;
 
 				s->conv_calls = gp_count_add(s->conv_calls, 1);
 				s->conv_groups = gp_count_add(s->conv_groups, grp);
-				s->conv_im2col = gp_count_add(s->conv_im2col, conv_im2col(P, n, c));
-				s->conv_im2col_rows = gp_count_add(s->conv_im2col_rows, conv_im2col_rows(P, n, c));
-				s->conv_im2col_strided = gp_count_add(s->conv_im2col_strided,
-				    conv_im2col_strided(P, n, c));
+				conv_im2col(P, n, c, &ex);
+				im2col_add(&s->im2col, &ex, 1);
 				if (conv_gemm(g, n, c, &x))
 					glist_add(&cg, &x, 1);
 			}

@@ -87,7 +87,8 @@ bodies(struct part *P, struct gp_part *out)
 {
 	struct gp_graph *g = P->g;
 	size_t ng = (size_t)g->ngraph + 1, i;
-	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr, *bx, *nx, *bw, *nw, *bs, *ns;
+	int64_t *bk, *br, *nk, *nr, *bc, *bg, *nc, *ngr;
+	struct gp_im2col *bi, *ni;
 	struct gp_glist *bl, *nl;
 	int *first, *next;
 	int gid, k, j;
@@ -104,9 +105,7 @@ bodies(struct part *P, struct gp_part *out)
 	nk = gp_xcalloc(g->nn + 1, sizeof *nk), nr = gp_xcalloc(g->nn + 1, sizeof *nr);
 	bc = gp_xcalloc(ng, sizeof *bc), bg = gp_xcalloc(ng, sizeof *bg);
 	nc = gp_xcalloc(g->nn + 1, sizeof *nc), ngr = gp_xcalloc(g->nn + 1, sizeof *ngr);
-	bx = gp_xcalloc(ng, sizeof *bx), nx = gp_xcalloc(g->nn + 1, sizeof *nx);
-	bw = gp_xcalloc(ng, sizeof *bw), nw = gp_xcalloc(g->nn + 1, sizeof *nw);
-	bs = gp_xcalloc(ng, sizeof *bs), ns = gp_xcalloc(g->nn + 1, sizeof *ns);
+	bi = gp_xcalloc(ng, sizeof *bi), ni = gp_xcalloc(g->nn + 1, sizeof *ni);
 	bl = gp_xcalloc(ng, sizeof *bl), nl = gp_xcalloc(g->nn + 1, sizeof *nl);
 	first = gp_xcalloc(ng + 1, sizeof *first), next = gp_xcalloc(g->nn + 1, sizeof *next);
 
@@ -129,6 +128,7 @@ bodies(struct part *P, struct gp_part *out)
 			if (cls(P, &g->n[k]) != GP_C_CONTROL) {
 				struct gp_cost c;
 				struct gp_gemm x;
+				struct gp_im2col ex;
 				int64_t grp;
 
 				bk[gid] = gp_count_add(bk[gid], P->kernel[k]);
@@ -138,9 +138,8 @@ bodies(struct part *P, struct gp_part *out)
 				    (grp = conv_generic(P, &g->n[k], &c)) != 0) {
 					bc[gid] = gp_count_add(bc[gid], 1);
 					bg[gid] = gp_count_add(bg[gid], grp);
-					bx[gid] = gp_count_add(bx[gid], conv_im2col(P, &g->n[k], &c));
-					bw[gid] = gp_count_add(bw[gid], conv_im2col_rows(P, &g->n[k], &c));
-					bs[gid] = gp_count_add(bs[gid], conv_im2col_strided(P, &g->n[k], &c));
+					conv_im2col(P, &g->n[k], &c, &ex);
+					im2col_add(&bi[gid], &ex, 1);
 					if (conv_gemm(g, &g->n[k], &c, &x))
 						glist_add(&bl[gid], &x, 1);
 				}
@@ -152,9 +151,7 @@ bodies(struct part *P, struct gp_part *out)
 			br[gid] = gp_count_add(gp_count_mul(t, nr[k]), br[gid]);
 			bc[gid] = gp_count_add(gp_count_mul(t, nc[k]), bc[gid]);
 			bg[gid] = gp_count_add(gp_count_mul(t, ngr[k]), bg[gid]);
-			bx[gid] = gp_count_add(gp_count_mul(t, nx[k]), bx[gid]);
-			bw[gid] = gp_count_add(gp_count_mul(t, nw[k]), bw[gid]);
-			bs[gid] = gp_count_add(gp_count_mul(t, ns[k]), bs[gid]);
+			im2col_add(&bi[gid], &ni[k], t);
 			for (j = 0; j < nl[k].n; j++)
 				glist_add(&bl[gid], &nl[k].v[j], t);
 		}
@@ -163,9 +160,7 @@ bodies(struct part *P, struct gp_part *out)
 		nr[h] = gp_count_add(nr[h], gp_count_add(br[gid], 1));
 		nc[h] = gp_count_add(nc[h], bc[gid]);
 		ngr[h] = gp_count_add(ngr[h], bg[gid]);
-		nx[h] = gp_count_add(nx[h], bx[gid]);
-		nw[h] = gp_count_add(nw[h], bw[gid]);
-		ns[h] = gp_count_add(ns[h], bs[gid]);
+		im2col_add(&ni[h], &bi[gid], 1);
 		for (j = 0; j < bl[gid].n; j++)
 			glist_add(&nl[h], &bl[gid].v[j], 1);
 	}
@@ -184,9 +179,12 @@ bodies(struct part *P, struct gp_part *out)
 		nr[i] = gp_count_mul(t, nr[i]);
 		nc[i] = gp_count_mul(t, nc[i]);
 		ngr[i] = gp_count_mul(t, ngr[i]);
-		nx[i] = gp_count_mul(t, nx[i]);
-		nw[i] = gp_count_mul(t, nw[i]);
-		ns[i] = gp_count_mul(t, ns[i]);
+		{
+			struct gp_im2col one = ni[i];
+
+			memset(&ni[i], 0, sizeof ni[i]);
+			im2col_add(&ni[i], &one, t);
+		}
 		for (j = 0; j < nl[i].n; j++)
 			nl[i].v[j].b = gp_count_mul(t, nl[i].v[j].b);
 		out->bodies |= nr[i] != 0;
@@ -196,9 +194,7 @@ bodies(struct part *P, struct gp_part *out)
 	P->bodyr = nr;
 	P->bodyc = nc;
 	P->bodyg = ngr;
-	P->bodyx = nx;
-	P->bodyw = nw;
-	P->bodys = ns;
+	P->bodyi = ni;
 	P->bodyl = nl;
 	for (i = 0; i < ng; i++)
 		free(bl[i].v);
@@ -207,9 +203,7 @@ bodies(struct part *P, struct gp_part *out)
 	free(br);
 	free(bc);
 	free(bg);
-	free(bx);
-	free(bw);
-	free(bs);
+	free(bi);
 	free(first);
 	free(next);
 }
@@ -343,9 +337,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.bodyr);
 	free(P.bodyc);
 	free(P.bodyg);
-	free(P.bodyx);
-	free(P.bodyw);
-	free(P.bodys);
+	free(P.bodyi);
 	for (i = 0; P.bodyl && i < g->nn; i++)
 		free(P.bodyl[i].v);
 	free(P.bodyl);

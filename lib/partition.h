@@ -44,8 +44,7 @@ struct part {
 	int64_t *bodyk, *bodyr;     /* control node of the main graph: its bodies' kernels and
 	                             * runs per run of it (partition.c, bodies); -1 unknown */
 	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */
-	int64_t *bodyx, *bodyw;     /* and the floats their im2col writes, and its rows */
-	int64_t *bodys;             /* and those it copies one at a time (a stride) */
+	struct gp_im2col *bodyi;    /* and what their im2col expands */
 	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
 	int shape_nodes;
 	int view_nodes;             /* views of activations in the main graph, and the two each
@@ -91,61 +90,52 @@ conv_gemm(struct gp_graph *g, struct gp_node *n, const struct gp_cost *c, struct
 	return 1;
 }
 
-/* conv_im2col: the floats generic Conv node n (cost c) of P's graph
- * expands (MLAS's im2col: Cin / g x kernel x output positions, each group
- * and image), 0 for a pointwise one (a 1 x 1 kernel, stride 1, no
- * padding: MlasConvPrepare's GemmDirect multiplies the input as it is),
- * -1 when not known */
-static inline int64_t
-conv_im2col(struct part *P, struct gp_node *n, const struct gp_cost *c)
+/* conv_im2col: what generic Conv node n (cost c) of P's graph expands in
+ * MLAS's im2col (convolve.cpp MlasConvIm2Col), into *o: its floats, Cin / g
+ * x kernel x output positions for each group and image; the rows it copies
+ * them in, each a loop of its own: each of the K = Cin / g x kernel rows of
+ * the column matrix once for every output row a slice of columns spans; and
+ * the floats it copies one at a time, all of them along a stride above 1
+ * on the last axis. MlasConvOperation expands and multiplies slices of
+ * StrideN positions by StrideK of K, both 128 (mlasi.h MLAS_SGEMM_STRIDEN,
+ * _STRIDEK) and traded against each other: StrideN doubles while K fits in
+ * half of StrideK, else halves (not below 16) while the positions fit in
+ * half of it; the K slices cover K once. ExpandThenGemm (Cout / g above the
+ * positions) expands all positions at once. All 0 for a pointwise one (a
+ * 1 x 1 kernel, stride 1, no padding: MlasConvPrepare's GemmDirect
+ * multiplies the input as it is); -1 what is not known. */
+static inline void
+conv_im2col(struct part *P, struct gp_node *n, const struct gp_cost *c, struct gp_im2col *o)
 {
 	const struct gp_tensor *w = n->nin > 1 && n->in[1] >= 0 ? &P->g->t[n->in[1]] : NULL;
+	const struct gp_tensor *y = n->nout > 0 && n->out[0] >= 0 ? &P->g->t[n->out[0]] : NULL;
 	struct gp_gemm x;
-	int64_t *v;
-	int k, m, one;
+	int64_t *st, *pd, ow, sn = 128, sk = 128, m, a, g;
+	int ns, np, k;
 
+	o->floats = o->rows = o->strided = -1;
 	if (!w || w->shape.rank < 3 || !conv_gemm(P->g, n, c, &x) || x.b < 0 || x.k < 0 || x.n < 0)
-		return -1;
+		return;
+	/* (an attribute not given is its default: strides 1, pads 0) */
+	ns = gp_attr_ints(&P->g->s->arena, n, "strides", &st);
+	np = gp_attr_ints(&P->g->s->arena, n, "pads", &pd);
 	for (k = 2; k < w->shape.rank && w->shape.d[k].v == 1; k++)
 		;
 	if (k == w->shape.rank) {
-		/* (an attribute not given is its default: strides 1, pads 0) */
-		m = gp_attr_ints(&P->g->s->arena, n, "strides", &v);
-		for (k = 0; k < m && v[k] == 1; k++)
+		for (k = 0; k < ns && st[k] == 1; k++)
 			;
-		one = k >= m;
-		m = gp_attr_ints(&P->g->s->arena, n, "pads", &v);
-		for (k = 0; k < m && v[k] == 0; k++)
+		for (m = 0; m < np && pd[m] == 0; m++)
 			;
-		if (one && k >= m)
-			return 0;
+		if (k >= ns && m >= np) {
+			o->floats = o->rows = o->strided = 0;
+			return;
+		}
 	}
-	return gp_count_mul(gp_count_mul(x.b, x.k), x.n);
-}
-
-/* conv_im2col_rows: the rows generic Conv node n (cost c) of P's graph
- * copies into its im2col, each a loop of its own in MLAS's MlasConvIm2Col
- * (convolve.cpp): per group and image, each of the K = Cin / g x kernel rows
- * of the column matrix once for every output row a slice of columns spans.
- * MlasConvOperation expands and multiplies slices of StrideN positions by
- * StrideK of K, both 128 (mlasi.h MLAS_SGEMM_STRIDEN, _STRIDEK) and traded
- * against each other: StrideN doubles while K fits in half of StrideK,
- * else halves (not below 16) while the positions fit in half of it; the
- * K slices cover K once. ExpandThenGemm (Cout / g above the positions)
- * expands all positions at once. 0 for a pointwise one (conv_im2col's),
- * -1 when not known. */
-static inline int64_t
-conv_im2col_rows(struct part *P, struct gp_node *n, const struct gp_cost *c)
-{
-	const struct gp_tensor *y = n->nout > 0 && n->out[0] >= 0 ? &P->g->t[n->out[0]] : NULL;
-	struct gp_gemm x;
-	int64_t e = conv_im2col(P, n, c), ow, sn = 128, sk = 128, m, a, g, rows;
-
-	if (e <= 0)
-		return e;
-	if (!y || y->shape.rank < 3 || !conv_gemm(P->g, n, c, &x) || x.n <= 0 || x.k <= 0 ||
+	o->floats = gp_count_mul(gp_count_mul(x.b, x.k), x.n);
+	o->strided = ns > 0 && st[ns - 1] > 1 ? o->floats : 0;
+	if (!y || y->shape.rank < 3 || x.n <= 0 || x.k <= 0 ||
 	    (ow = y->shape.d[y->shape.rank - 1].v) <= 0 || x.n % ow)
-		return -1;
+		return;
 	if (x.m > x.n)
 		sn = x.n;
 	else if (x.n >= x.k)
@@ -153,7 +143,7 @@ conv_im2col_rows(struct part *P, struct gp_node *n, const struct gp_cost *c)
 			sn *= 2;
 	else
 		for (; sn > 16 && sn / 2 >= x.n; sn /= 2)
-			sk *= 2;
+			;
 	/* m slices, each spanning the output rows from its first position's to
 	 * its last's: (N - 1) / ow + 1 in all, and one more for every slice
 	 * that starts inside a row, i.e. at a position i x sn (0 < i < m) that
@@ -166,24 +156,16 @@ conv_im2col_rows(struct part *P, struct gp_node *n, const struct gp_cost *c)
 		a = g;
 		g = t;
 	}
-	rows = (x.n - 1) / ow + m - (m - 1) / (ow / a);
-	return gp_count_mul(gp_count_mul(x.b, x.k), rows);
+	o->rows = gp_count_mul(gp_count_mul(x.b, x.k), (x.n - 1) / ow + m - (m - 1) / (ow / a));
 }
 
-/* conv_im2col_strided: the floats of generic Conv node n's im2col (cost c,
- * conv_im2col's) that MlasConvIm2Col copies one at a time, its loop of a
- * stride along the last axis above 1: all of them for such a Conv, else 0;
- * -1 when not known */
-static inline int64_t
-conv_im2col_strided(struct part *P, struct gp_node *n, const struct gp_cost *c)
+/* im2col_add: b's counts, mult times, into a's (unknown stays unknown) */
+static inline void
+im2col_add(struct gp_im2col *a, const struct gp_im2col *b, int64_t mult)
 {
-	int64_t e = conv_im2col(P, n, c), *v;
-	int m;
-
-	if (e <= 0)
-		return e;
-	m = gp_attr_ints(&P->g->s->arena, n, "strides", &v);
-	return m > 0 && v[m - 1] > 1 ? e : 0;
+	a->floats = gp_count_add(a->floats, gp_count_mul(mult, b->floats));
+	a->rows = gp_count_add(a->rows, gp_count_mul(mult, b->rows));
+	a->strided = gp_count_add(a->strided, gp_count_mul(mult, b->strided));
 }
 
 /* nchwc_takes: whether onnxruntime's NCHWc transformer rewrites 2-D Conv
