@@ -349,6 +349,7 @@ struct writer {
 	int c_nname, c_tname;               /* the name columns of the node and tensor records */
 	int c_cc, c_cg, c_cm, c_cx, c_cw, c_cs; /* their conv_calls, conv_groups, conv_gemm, conv_im2col,
 	                                     * conv_im2col_rows, conv_im2col_strided columns, or -1 */
+	int c_ro[3];                        /* their reorders, reorder_bytes_in and _out columns, or -1 */
 	int64_t last[2][3];                 /* the float_elems and float_bytes of the last record */
 	struct gp_buf b;
 	struct totals tot;
@@ -431,6 +432,17 @@ write_sub(void *arg, const struct gp_sub *sg)
 		gp_table_set_count(s, t, W->c_cw, r, sg->im2col.rows);
 		gp_table_set_count(s, t, W->c_cs, r, sg->im2col.strided);
 	}
+	/* the NCHWc layout reorders beside it, where a runtime's layout has any */
+	if (W->p->reorders) {
+		if (W->c_ro[0] < 0) {
+			W->c_ro[0] = gp_table_addcol(s, t, "reorders");
+			W->c_ro[1] = gp_table_addcol(s, t, "reorder_bytes_in");
+			W->c_ro[2] = gp_table_addcol(s, t, "reorder_bytes_out");
+		}
+		gp_table_set_count(s, t, W->c_ro[0], r, sg->reorders.n);
+		gp_table_set_count(s, t, W->c_ro[1], r, sg->reorders.in);
+		gp_table_set_count(s, t, W->c_ro[2], r, sg->reorders.out);
+	}
 }
 
 /* Partition one stream. */
@@ -475,6 +487,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.u.strict = strict;
 	W.p = &p;
 	W.c_rows = W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = W.c_cw = W.c_cs = -1;
+	W.c_ro[0] = W.c_ro[1] = W.c_ro[2] = -1;
 	W.c_nname = g.node_table ? gp_table_col(g.node_table, "name") : -1;
 	W.c_tname = g.tensor_table ? gp_table_col(g.tensor_table, "name") : -1;
 	gp_table_drop(s, "subgraph");

@@ -35,6 +35,12 @@ struct gp_cost {
 struct gp_im2col {
 	int64_t floats, rows, strided;
 };
+/* The layout reorders a runtime's NCHWc transformer puts beside a kernel
+ * (partition-nchwc.c): how many, and the bytes they read and write in all,
+ * each -1 when not known. */
+struct gp_reorders {
+	int64_t n, in, out;
+};
 /* How an op runs, which decides how gp-partition treats it. */
 enum gp_class {
 	GP_C_UNKNOWN,                       /* no cost function: reported, never zero */
@@ -165,6 +171,9 @@ struct gp_sub {
 	int64_t conv_calls, conv_groups;
 	/* what their im2col expands (struct gp_im2col) */
 	struct gp_im2col im2col;
+	/* the NCHWc layout reorders the runtime runs for its tensors (struct
+	 * gp_reorders): of its inputs, before it, and of its outputs, after it */
+	struct gp_reorders reorders;
 	/* their GEMMs as a runtime's generic Conv runs them (NCHW): per image and
 	 * group, Cout / g x output positions x Cin / g x kernel, b = images x
 	 * groups x runs; malloc'd, valid during emit */
@@ -183,6 +192,7 @@ struct gp_part {
 	int bodies;                         /* some subgraph has runs of control nodes' bodies:
 	                                     * set before the first is handed to emit */
 	int convs;                          /* some subgraph has 1-D Conv calls (conv_calls): the same */
+	int reorders;                       /* some subgraph has NCHWc reorders (struct gp_reorders): the same */
 	int rows;                           /* some subgraph has rows (a normalization, softmax or
 	                                     * reduction's, struct gp_cost): the same */
 	struct gp_branch *br;               /* the If nodes costed, outer ones first */

@@ -312,6 +312,11 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 				if (conv_gemm(g, n, c, &x))
 					glist_add(&cg, &x, 1);
 			}
+			if (P->reo) {
+				s->reorders.n = gp_count_add(s->reorders.n, P->reo[m].n);
+				s->reorders.in = gp_count_add(s->reorders.in, P->reo[m].in);
+				s->reorders.out = gp_count_add(s->reorders.out, P->reo[m].out);
+			}
 			/* its rows: those of its widest normalization or reduction
 			 * (a LayerNorm written out reduces its rows twice) */
 			if (c->rows > s->c.rows)

@@ -275,6 +275,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
 	part_order(&P, rank);
 	bodies(&P, out);
+	out->reorders = part_nchwc(&P, rank);
 	for (i = 0; i < g->nn && !out->rows; i++)
 		out->rows = P.member[i] && P.cost[i].rows > 0;
 	part_collect(&P, out, rank, emit, arg);
@@ -338,6 +339,7 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	free(P.bodyc);
 	free(P.bodyg);
 	free(P.bodyi);
+	free(P.reo);
 	for (i = 0; P.bodyl && i < g->nn; i++)
 		free(P.bodyl[i].v);
 	free(P.bodyl);

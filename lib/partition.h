@@ -46,6 +46,8 @@ struct part {
 	int64_t *bodyc, *bodyg;     /* and its bodies' generic Conv calls and their groups */
 	struct gp_im2col *bodyi;    /* and what their im2col expands */
 	struct gp_glist *bodyl;     /* and their GEMMs (struct gp_sub's conv_gemm) */
+	struct gp_reorders *reo;    /* node -> the NCHWc reorders beside it (partition-nchwc.c);
+	                             * NULL: the runtime has no NCHWc layout */
 	int shape_nodes;
 	int view_nodes;             /* views of activations in the main graph, and the two each
 	                             * Gemm of a more-than-2-D input needs */
@@ -274,5 +276,8 @@ void part_group(struct part *P);
  * handing each to emit in that order (partition-collect.c) */
 void part_order(struct part *P, int *rank);
 void part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit *emit, void *arg);
+/* with the runtime's nchwc_block, the layout reorders its NCHWc transformer
+ * adds, into P->reo; returns whether there are any (partition-nchwc.c) */
+int part_nchwc(struct part *P, const int *rank);
 
 #endif
