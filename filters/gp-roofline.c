@@ -270,6 +270,8 @@ struct kcols {
 	const int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
 	const int64_t *cc, *cg, *cx, *cw, *cs; /* conv_calls, conv_groups, conv_im2col,
 	                                   * conv_im2col_rows, conv_im2col_strided, or NULL */
+	const int64_t *ro, *ri, *rx; /* reorders, reorder_bytes_in and _out, when the runtime
+	                              * has an NCHWc layout; or NULL */
 	int c_cm;                   /* conv_gemm, when the runtime has conv_columns; or -1 */
 	struct gp_gemm *cm;         /* its products, parsed */
 	int ncm;
@@ -370,6 +372,14 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 		k->conv_im2col_rows = K->cw && K->cw[r] > 0 ? (double)K->cw[r] : 0;
 		k->conv_im2col_strided = K->cs && K->cs[r] > 0 ? (double)K->cs[r] : 0;
 	}
+	/* the NCHWc reorders beside it (float32 tensors: at the precision's size) */
+	if (K->ro && K->ri && K->rx && K->ro[r] > 0) {
+		if (K->ri[r] < 0 || K->rx[r] < 0)
+			return 0;
+		k->reorders = (double)K->ro[r];
+		k->reorder_rd = (double)K->ri[r] * (K->scale ? K->bits / 32 : 1);
+		k->reorder_wr = (double)K->rx[r] * (K->scale ? K->bits / 32 : 1);
+	}
 	/* its generic Convs' products, for the runtime's conv_columns */
 	if (K->c_cm >= 0) {
 		const char *v = gp_val(t, K->c_cm, r), *p;
@@ -410,9 +420,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs, *bk, *br, *cc, *cg, *cx, *cw, *cs, *bt, *ch, *sp, *rw;
+	int64_t *macs, *bk, *br, *cc, *cg, *cx, *cw, *cs, *bt, *ch, *sp, *rw, *ro, *ri, *rx;
 	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
-	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en;
+	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en, c_ro;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
 	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0, view_s = 0;
@@ -490,6 +500,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		K.cs = cs = conv && h->rt->conv_gather_s > 0 ? gp_dag_counts(&d, "conv_im2col_strided") : NULL;
 		K.c_cm = h->rt && h->rt->conv_columns > 0 ? gp_table_col(t, "conv_gemm") : -1;
 	}
+	K.ro = ro = h->rt && h->rt->nchwc_block > 0 ? gp_dag_counts(&d, "reorders") : NULL;
+	K.ri = ri = ro ? gp_dag_counts(&d, "reorder_bytes_in") : NULL;
+	K.rx = rx = ro ? gp_dag_counts(&d, "reorder_bytes_out") : NULL;
 	K.scale = scale;
 	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
 	K.bits = bits;
@@ -522,6 +535,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	c_limit = gp_table_addcol(s, t, "limit");
 	c_util = gp_table_addcol(s, t, "util");
 	c_en = gp_table_addcol(s, t, "energy_j");
+	/* of latency_s, the NCHWc reorders' beside it, where there are any */
+	c_ro = ro ? gp_table_addcol(s, t, "reorder_s") : -1;
 	K.classify = 1;
 	for (r = 0; r < t->nrow; r++) {
 		if (!kernel_at(&K, r, &k, gm)) {
@@ -530,6 +545,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 			unknown++;
 			for (i = 0; i < 9; i++)
 				gp_table_set(s, t, hw[i], r, ".");
+			if (c_ro >= 0)
+				gp_table_set(s, t, c_ro, r, ".");
 			continue;
 		}
 		k.resident = resident;
@@ -554,6 +571,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		gp_table_set(s, t, c_limit, r, b.buf);
 		setd(s, t, c_util, r, e.util);
 		setd(s, t, c_en, r, e.energy_j);
+		if (c_ro >= 0)
+			setd(s, t, c_ro, r, e.m.reorder_s);
 	}
 	free(macs);
 	free(bk);
@@ -562,6 +581,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(cg);
 	free(cx);
 	free(cw);
+	free(ro);
+	free(ri);
+	free(rx);
 	free(cs);
 	free(bt);
 	free(ch);

@@ -492,6 +492,8 @@ struct gp_kernel {
 	const struct gp_gemm *conv_gemm;    /* its generic Convs' products as they run them (struct
 	                                     * gp_sub's conv_gemm), or NULL */
 	int nconv_gemm;
+	double reorders;                    /* the NCHWc layout reorders the runtime runs beside it */
+	double reorder_rd, reorder_wr;      /* and the bytes they read and write (struct gp_reorders) */
 };
 /* Where the time of a kernel goes. */
 struct gp_mapped {
@@ -500,6 +502,7 @@ struct gp_mapped {
 	double overhead_s;                  /* per kernel: the runtime's dispatch, or the chip's launch */
 	double latency_s;                   /* the kernel's time */
 	double work_s;                      /* the same work with the whole chip to itself (no waves) */
+	double reorder_s;                   /* of latency_s, its NCHWc reorders' (kernels of their own) */
 	int unit;                           /* 0 none (no FLOPs), 1 matrix, 2 vector */
 	int64_t tiles, split;               /* matrix: tiles (after split-K), K split factor */
 	struct gp_hw_tile tile;             /* matrix: the tile chosen */

@@ -534,6 +534,25 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * elements shared among the threads it runs on */
 	if (h->rt && k->elem > 0 && k->wr > 0)
 		m->overhead_s += k->wr / k->elem * act_sec(&h->rt->act_s, k->ops) / (nth >= 1 ? nth : 1);
+	/* The layout reorders a runtime's NCHWc transformer runs beside the
+	 * kernel (gp-partition's reorders: a ReorderInput before it, a
+	 * ReorderOutput after it) are kernels of their own, data movement: each
+	 * its dispatch, their bytes moved as the runtime moves that class's,
+	 * split over the threads as such a kernel is */
+	if (h->rt && k->reorders > 0 && k->reorder_rd + k->reorder_wr > 0) {
+		struct gp_kernel x;
+		struct gp_mapped mx;
+
+		memset(&x, 0, sizeof x);
+		x.rd = k->reorder_rd;
+		x.wr = k->reorder_wr;
+		x.elem = k->elem;
+		x.threads = k->elem > 0 ? k->reorder_wr / k->elem : -1;
+		x.items = -1;
+		x.cls = GP_KC_MOVE;
+		gp_map_kernel(h, prec, &x, &mx);
+		m->reorder_s = mx.latency_s + (k->reorders - 1) * gp_map_dispatch(h);
+	}
 	/* a CPU dispatches on the core that then runs the kernel, and a runtime's
 	 * cost is between kernels: both add; an accelerator launches
 	 * asynchronously: a kernel takes at least its launch */
@@ -545,6 +564,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	    m->memory_s) + (cpu || h->rt ? m->overhead_s + pass_s : 0);
 	if (k->flops <= 0)
 		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s + pass_s : 0);
+	m->latency_s += m->reorder_s;
+	m->work_s += m->reorder_s;
 	/* (an im2col whose loops cost more than its bytes is bound by them: its compute) */
 	m->bound = m->overhead_s > fmax(fmax(m->compute_s, m->memory_s), pass_s) ? "launch" :
 	    pass_s > fmax(m->compute_s, m->memory_s) ? (loops ? "compute" : "memory") :
