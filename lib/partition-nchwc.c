@@ -32,8 +32,10 @@
  *     ReorderOutput a tensor, however many read it (Finalize).
  * A ReorderInput is one a tensor too (reorder_inputs_). Checked against the
  * graphs onnxruntime 1.30 writes for the validation models (its
- * optimizedModelFilePath at level "all"): the same reorders, tensor for
- * tensor, on every model of tests/validate/models.tsv (docs/validation.md).
+ * optimizedModelFilePath at level "all", blocks of 16): as many reorders
+ * on each of the 23 models of tests/validate/models.tsv (tests/validate
+ * kernel-classes --kernels counts them with gp's kernels, docs/validation.md
+ * "Kernels"; ConvNeXt's and Swin's Transposes to NHWC aside).
  * Not followed: Resize (nearest, integer scales), which it keeps NCHWc and
  * gp reorders, and the bodies of If, Loop and Scan, which it transforms
  * too and gp leaves alone.
@@ -70,13 +72,15 @@ image(const struct gp_graph *g, int t)
 	return t >= 0 && g->t[t].dtype == 1 && g->t[t].shape.rank == 4 && g->t[t].shape.d[1].v > 0;
 }
 
-/* add: one reorder of tensor t (elements; blocked: its blocked side) to node m's */
+/* add: one reorder of tensor t to node m's: a ReorderInput (blocked_in 0:
+ * it reads t and writes it in blocks) or a ReorderOutput (1: it reads the
+ * blocks and writes t), the blocked side's channels padded to whole blocks */
 static void
 add(struct walk *W, int m, int t, int blocked_in)
 {
 	struct part *P = W->P;
 	const struct gp_tensor *x = &P->g->t[t];
-	int64_t e = numel(x), c = x->shape.d[1].v, pad = -1, plain, padded;
+	int64_t e = numel(x), c = x->shape.rank >= 2 ? x->shape.d[1].v : -1, pad = -1, plain, padded;
 	struct gp_reorders *r = &P->reo[m];
 
 	if (e < 0 || c <= 0 || __builtin_mul_overflow(e / c, (c + W->bs - 1) / W->bs * W->bs, &pad))

@@ -113,3 +113,19 @@ reorders() {
 	run -0 awk -v a="$l1" -v b="$output" 'BEGIN { d = a - b - (1.8384e-05 + 1.128e-06 + 1.736e-05); print (d < 1e-12 && d > -1e-12) ? "same" : d }'
 	assert_output same
 }
+
+@test "NCHWc reorders: a tensor of unknown shape or rank has reorders of unknown bytes, and no crash" {
+	# a Conv whose output's shape is not known ('?', ##shape says inference ran)
+	printf '##gp\t1\n##shape\tunknown=1\tdynamic=0\n#graph\tid\tname\tkind\tparent\tattr\tdomain\tinputs\toutputs\ngraph\t0\tg\tmain\t.\t.\t.\tx\ty\n#tensor\tname\tdtype\tshape\tkind\tbytes\tdata\tgraph\ntensor\tx\tfloat32\t[1,16,8,8]\tinput\t4096\t.\t0\ntensor\tw\tfloat32\t[16,16,1,1]\tinitializer\t1024\t.\t0\ntensor\ty\tfloat32\t%s\toutput\t.\t.\t0\n#node\tname\top\tdomain\tinputs\toutputs\tattrs\tgraph\nnode\tc\tConv\tai.onnx\tx,w\ty\tgroup=1;kernel_shape=[1,1]\t0\n##end\t5\n' '?' > "$BATS_TEST_TMPDIR/h.gp"
+	run -0 sh -c "gp-partition --fuse=onnxruntime-cpu < '$BATS_TEST_TMPDIR/h.gp' 2>/dev/null |
+		awk -F'\t' '\$1 == \"#subgraph\" { for (i = 1; i <= NF; i++) c[\$i] = i }
+			\$1 == \"subgraph\" { print \$(c[\"reorders\"]), \$(c[\"reorder_bytes_in\"]), \$(c[\"reorder_bytes_out\"]) }'"
+	assert_output '2 . .'
+	# and of rank 0: one element, written back by the ReorderOutput (4 bytes), its
+	# blocked side unknown (no channels)
+	sed 's/\t?\toutput/\t[]\toutput/' "$BATS_TEST_TMPDIR/h.gp" > "$BATS_TEST_TMPDIR/h0.gp"
+	run -0 sh -c "gp-partition --fuse=onnxruntime-cpu < '$BATS_TEST_TMPDIR/h0.gp' 2>/dev/null |
+		awk -F'\t' '\$1 == \"#subgraph\" { for (i = 1; i <= NF; i++) c[\$i] = i }
+			\$1 == \"subgraph\" { print \$(c[\"reorders\"]), \$(c[\"reorder_bytes_in\"]), \$(c[\"reorder_bytes_out\"]) }'"
+	assert_output '2 . 4100'
+}
