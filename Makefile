@@ -80,6 +80,11 @@ REPORT_OBJ = $(O)/filters/report-facts.o $(O)/filters/report-text.o $(O)/filters
 $(BIN)/gp-report: $(REPORT_OBJ)
 $(REPORT_OBJ) $(O)/filters/gp-report.o: filters/report.h
 
+# gp-roofline: what the subgraph records give each kernel
+ROOF_OBJ = $(O)/filters/roofline-kernel.o
+$(BIN)/gp-roofline: $(ROOF_OBJ)
+$(ROOF_OBJ) $(O)/filters/gp-roofline.o: filters/roofline.h
+
 # gp-calibrate measures with threads; its kernels, pool, system facts and profile writer
 CALIB_OBJ = $(O)/filters/calibrate-kernels.o $(O)/filters/calibrate-pool.o $(O)/filters/calibrate-sysinfo.o \
 	$(O)/filters/calibrate-profile.o

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gp.h"
+#include "roofline.h"
 
 /* the tables it reads: the others pass through as their lines (gp_stream_lazy) */
 static const char *const tables[] = {"subgraph", "tensor", NULL};
@@ -239,173 +240,6 @@ io_bytes(const struct gio *io, int out, int prec, int scale)
 	return b;
 }
 
-/* the three counts of a float_elems or float_bytes field; -1 if malformed */
-static int
-triple(const char *f, double *v)
-{
-	char part[32];
-	int64_t x;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		size_t n = strcspn(f, ",");
-
-		if (n == 0 || n >= sizeof part || (i < 2) != (f[n] == ','))
-			return -1;
-		memcpy(part, f, n);
-		part[n] = 0;
-		if (gp_parse_i64(part, &x) < 0 || x < 0)
-			return -1;
-		v[i] = (double)x;
-		f += n + (i < 2);
-	}
-	return 0;
-}
-
-/* What the subgraph records give each kernel, read once per pass: the
- * columns and whether bytes are scaled to the precision's element size. */
-struct kcols {
-	const struct gp_dag *d;
-	const int64_t *macs;        /* or NULL */
-	const int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
-	const int64_t *cc, *cg, *cx, *cw, *cs; /* conv_calls, conv_groups, conv_im2col,
-	                                   * conv_im2col_rows, conv_im2col_strided, or NULL */
-	const int64_t *ro, *ri, *rx; /* reorders, reorder_bytes_in and _out, when the runtime
-	                              * has an NCHWc layout; or NULL */
-	int c_cm;                   /* conv_gemm, when the runtime has conv_columns; or -1 */
-	struct gp_gemm *cm;         /* its products, parsed */
-	int ncm;
-	int bodies;                 /* the runtime runs bodies as graphs (they count) */
-	int scale, c_fe, c_fb, c_gemm, c_class;
-	int c_ops, c_kind;          /* ops and kind, when the runtime splits or costs by op type; or -1 */
-	const int64_t *bt, *ch, *sp; /* then batch, channels, spatial too (or NULL) */
-	const int64_t *rw;          /* and rows (or NULL) */
-	double bits;
-	int classify;               /* read each kernel's class (the estimates' pass) */
-	const char *cname;          /* the class field read last, */
-	int cls;                    /* and its class: rows alike need no new search */
-};
-
-/* kernel_at fills k with subgraph r as the mapping sees it, its products
- * in gm (GP_GEMM_MAX of them): 1, or 0 when its counts are not known; dies
- * on a malformed float_elems, float_bytes or gemm field. */
-static int
-kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
-{
-	const struct gp_dag *d = K->d;
-	const struct gp_table *t = d->t;
-	const char *src = d->src;
-	double v[3] = {(double)d->bin[r], (double)d->bout[r], (double)d->bw[r]}, fe[3], fb[3];
-	int i;
-
-	memset(k, 0, sizeof *k);
-	if (!(d->flops[r] >= 0 && d->bin[r] >= 0 && d->bout[r] >= 0 && d->bw[r] >= 0))
-		return 0;
-	if (K->scale) {
-		if (!strcmp(gp_val(t, K->c_fe, r), ".") || !strcmp(gp_val(t, K->c_fb, r), "."))
-			return 0;
-		if (triple(gp_val(t, K->c_fe, r), fe) < 0 || triple(gp_val(t, K->c_fb, r), fb) < 0)
-			gp_die("%s: subgraph %s: float_elems '%s' or float_bytes '%s' is not IN,OUT,WEIGHT",
-			    src, gp_dag_id(d, (int)r), gp_val(t, K->c_fe, r), gp_val(t, K->c_fb, r));
-		for (i = 0; i < 3; i++) {
-			if (fb[i] > v[i])
-				gp_die("%s: subgraph %s: float_bytes '%s' exceed its bytes", src,
-				    gp_dag_id(d, (int)r), gp_val(t, K->c_fb, r));
-			v[i] = v[i] - fb[i] + ceil(fe[i] * K->bits / 8);
-		}
-	}
-	k->flops = (double)d->flops[r];
-	k->rd = v[0];
-	k->wr = v[1];
-	k->wt = v[2];
-	k->threads = (double)d->threads[r];
-	k->elem = K->bits / 8;
-	/* its class (gp-partition's), for a runtime's per-class memory efficiency */
-	if (K->classify && K->c_class >= 0) {
-		const char *name = gp_val(t, K->c_class, r);
-
-		if (name != K->cname) {
-			K->cls = gp_kclass_from_name(name);
-			K->cname = name;
-		}
-		k->cls = K->cls;
-	}
-	if (K->c_ops >= 0) {
-		int64_t b = K->bt ? K->bt[r] : -1, x = k->cls == GP_KC_ROW ? (K->sp ? K->sp[r] : -1) :
-		    (K->ch ? K->ch[r] : -1);
-
-		k->ops = gp_val(t, K->c_ops, r);
-		/* a LayerNorm or Softmax gp-partition found written out runs as the
-		 * one op a runtime's fusion makes of it */
-		if (K->c_kind >= 0 && !strcmp(gp_val(t, K->c_kind, r), "layernorm"))
-			k->ops = "LayerNormalization";
-		else if (K->c_kind >= 0 && !strcmp(gp_val(t, K->c_kind, r), "softmax"))
-			k->ops = "Softmax";
-		k->items = b > 0 && x > 0 ? (double)b * (double)x : -1;
-		/* a row kernel's rows, where gp-partition wrote them: its pieces too */
-		if (K->rw && K->rw[r] > 0) {
-			k->rows = (double)K->rw[r];
-			if (k->cls == GP_KC_ROW)
-				k->items = k->rows;
-		}
-	}
-	k->ngemm = K->c_gemm >= 0 ? gp_gemm_parse(gp_val(t, K->c_gemm, r), gm, GP_GEMM_MAX) : -1;
-	if (k->ngemm > 0)
-		k->gemm = gm;
-	if (K->c_gemm >= 0 && k->ngemm < 0 && strcmp(gp_val(t, K->c_gemm, r), "."))
-		gp_die("%s: subgraph %s: gemm '%s' is not a list of BxMxNxK", src, gp_dag_id(d, (int)r),
-		    gp_val(t, K->c_gemm, r));
-	/* its control nodes' bodies, when the runtime runs them node by node */
-	if (K->bodies && K->bk && K->br) {
-		if (K->bk[r] < 0 || K->br[r] < 0)
-			return 0;
-		k->body_kernels = (double)K->bk[r];
-		k->body_runs = (double)K->br[r];
-	}
-	/* its 1-D Conv calls, when the runtime costs them */
-	if (K->cc && K->cg) {
-		if (K->cc[r] < 0 || K->cg[r] < 0)
-			return 0;
-		k->conv_calls = (double)K->cc[r];
-		k->conv_groups = (double)K->cg[r];
-		k->conv_im2col = K->cx && K->cx[r] > 0 ? (double)K->cx[r] : 0;
-		k->conv_im2col_rows = K->cw && K->cw[r] > 0 ? (double)K->cw[r] : 0;
-		k->conv_im2col_strided = K->cs && K->cs[r] > 0 ? (double)K->cs[r] : 0;
-	}
-	/* the NCHWc reorders beside it (float32 tensors: at the precision's size) */
-	if (K->ro && K->ri && K->rx && K->ro[r] > 0) {
-		if (K->ri[r] < 0 || K->rx[r] < 0)
-			return 0;
-		k->reorders = (double)K->ro[r];
-		k->reorder_rd = (double)K->ri[r] * (K->scale ? K->bits / 32 : 1);
-		k->reorder_wr = (double)K->rx[r] * (K->scale ? K->bits / 32 : 1);
-	}
-	/* its generic Convs' products, for the runtime's conv_columns */
-	if (K->c_cm >= 0) {
-		const char *v = gp_val(t, K->c_cm, r), *p;
-		int n = 1;
-
-		for (p = v; *p; p++)
-			n += *p == ';';
-		if (n > K->ncm) {
-			K->cm = gp_xreallocarray(K->cm, (size_t)n, sizeof *K->cm);
-			K->ncm = n;
-		}
-		n = gp_gemm_parse(v, K->cm, n);
-		if (n < 0 && strcmp(v, "."))
-			gp_die("%s: subgraph %s: conv_gemm '%s' is not a list of BxMxNxK", src,
-			    gp_dag_id(d, (int)r), v);
-		if (n > 0) {
-			k->conv_gemm = K->cm;
-			k->nconv_gemm = n;
-		}
-	}
-	/* a matrix kernel whose products gp-partition could not tell: no tile model */
-	if (k->ngemm == 0 && K->macs && K->macs[r] > 0)
-		k->ngemm = -1;
-	return 1;
-}
-
 /* Put one stream on the chip h. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
@@ -420,8 +254,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	struct kcols K;
 	struct gio io;
 	struct gp_gemm gm[GP_GEMM_MAX];
-	int64_t *macs, *bk, *br, *cc, *cg, *cx, *cw, *cs, *bt, *ch, *sp, *rw, *ro, *ri, *rx;
-	int counted, wprec, i, scale, c_fe, c_fb, c_gemm, c_class;
+	int counted, wprec, i, scale;
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en, c_ro;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
@@ -466,13 +299,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	/* only when -p asks for another precision than the weights': a quantized
 	 * model at its int8 peak keeps the bytes its dtypes have */
 	scale = prec >= 0 && C.prec != wprec && bits != gp_dtype_bits(counted);
-	c_fe = gp_table_col(t, "float_elems");
-	c_fb = gp_table_col(t, "float_bytes");
-	if (scale && (c_fe < 0 || c_fb < 0))
+	if (scale && (gp_table_col(t, "float_elems") < 0 || gp_table_col(t, "float_bytes") < 0))
 		gp_die("%s: the #subgraph header has no float_elems and float_bytes, which counting bytes "
 		    "at %s needs (gp-partition writes them)", s->src, gp_prec_name(C.prec));
-	c_gemm = gp_table_col(t, "gemm");
-	c_class = gp_table_col(t, "class");
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
 	batch = d.batch;
@@ -482,38 +311,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(io.fe[0]);
 	free(io.fe[1]);
 
-	memset(&K, 0, sizeof K);
-	K.d = &d;
-	K.macs = macs = gp_dag_counts(&d, "macs");
-	K.bodies = h->rt && h->rt->bodies;
-	K.bk = bk = K.bodies ? gp_dag_counts(&d, "body_kernels") : NULL;
-	K.br = br = K.bodies ? gp_dag_counts(&d, "body_runs") : NULL;
-	{
-		/* a runtime that says anything of its generic Conv moves its im2col */
-		int conv = h->rt && (h->rt->conv_call_s > 0 || h->rt->conv_group_s > 0 || h->rt->conv_row_s > 0 ||
-		    h->rt->conv_gather_s > 0 || h->rt->conv_columns > 0);
-
-		K.cc = cc = conv ? gp_dag_counts(&d, "conv_calls") : NULL;
-		K.cg = cg = conv ? gp_dag_counts(&d, "conv_groups") : NULL;
-		K.cx = cx = conv ? gp_dag_counts(&d, "conv_im2col") : NULL;
-		K.cw = cw = conv && h->rt->conv_row_s > 0 ? gp_dag_counts(&d, "conv_im2col_rows") : NULL;
-		K.cs = cs = conv && h->rt->conv_gather_s > 0 ? gp_dag_counts(&d, "conv_im2col_strided") : NULL;
-		K.c_cm = h->rt && h->rt->conv_columns > 0 ? gp_table_col(t, "conv_gemm") : -1;
-	}
-	K.ro = ro = h->rt && h->rt->nchwc_block > 0 ? gp_dag_counts(&d, "reorders") : NULL;
-	K.ri = ri = ro ? gp_dag_counts(&d, "reorder_bytes_in") : NULL;
-	K.rx = rx = ro ? gp_dag_counts(&d, "reorder_bytes_out") : NULL;
-	K.scale = scale;
-	K.c_fe = c_fe, K.c_fb = c_fb, K.c_gemm = c_gemm, K.c_class = c_class;
-	K.bits = bits;
-	K.c_ops = h->rt && (h->rt->split_always || h->rt->split_never || h->rt->op_s.n > 0 ||
-	    h->rt->row_s.n > 0 || h->rt->act_s.n > 0) ?
-	    gp_table_col(t, "ops") : -1;
-	K.c_kind = K.c_ops >= 0 ? gp_table_col(t, "kind") : -1;
-	K.bt = bt = K.c_ops >= 0 ? gp_dag_counts(&d, "batch") : NULL;
-	K.ch = ch = K.c_ops >= 0 ? gp_dag_counts(&d, "channels") : NULL;
-	K.sp = sp = K.c_ops >= 0 ? gp_dag_counts(&d, "spatial") : NULL;
-	K.rw = rw = K.c_ops >= 0 ? gp_dag_counts(&d, "rows") : NULL;
+	kcols_open(&K, &d, h, scale, bits);
 	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);
 	ework = gp_xcalloc(t->nrow + 1, sizeof *ework);
 	/* a first pass for what every kernel's mapping needs of the others */
@@ -536,7 +334,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	c_util = gp_table_addcol(s, t, "util");
 	c_en = gp_table_addcol(s, t, "energy_j");
 	/* of latency_s, the NCHWc reorders' beside it, where there are any */
-	c_ro = ro ? gp_table_addcol(s, t, "reorder_s") : -1;
+	c_ro = K.ro ? gp_table_addcol(s, t, "reorder_s") : -1;
 	K.classify = 1;
 	for (r = 0; r < t->nrow; r++) {
 		if (!kernel_at(&K, r, &k, gm)) {
@@ -574,22 +372,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		if (c_ro >= 0)
 			setd(s, t, c_ro, r, e.m.reorder_s);
 	}
-	free(macs);
-	free(bk);
-	free(br);
-	free(cc);
-	free(cg);
-	free(cx);
-	free(cw);
-	free(ro);
-	free(ri);
-	free(rx);
-	free(cs);
-	free(bt);
-	free(ch);
-	free(sp);
-	free(rw);
-	free(K.cm);
+	kcols_close(&K);
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */
