@@ -1,4 +1,4 @@
-/* partition.h - what partition.c and its partition-scan.c, partition-fuse.c and partition-collect.c share, and no other file */
+/* partition.h - what partition.c and its partition-scan.c, partition-fuse.c, partition-collect.c and partition-nchwc.c share, and no other file */
 #ifndef GP_PARTITION_H
 #define GP_PARTITION_H
 
