@@ -76,7 +76,7 @@ static int
 activation(const struct gp_node *n)
 {
 	static const char *const ops[] = {
-		"Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "Add", NULL,
+		"Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Add", NULL,
 	};
 	int i;
 
@@ -142,7 +142,7 @@ sole_reader(struct part *P, int i, int G)
  * shapes are fixed only at run time (MatMulAddFusion reshapes that input to
  * a matrix only when its shape is all numbers, matmul_add_fusion.cc); an
  * activation into a Gemm, or a MatMul that took its bias Add and so is one
- * (GemmActivationFusion), not into a bare MatMul */
+ * (GemmActivationFusion), not into a bare MatMul; a HardSwish into a Conv only */
 static int
 dense_takes(struct part *P, int i, int G)
 {
@@ -151,6 +151,10 @@ dense_takes(struct part *P, int i, int G)
 
 	if (!strncmp(P->cost[a].kind, "conv", 4))
 		return 1;
+	/* a HardSwish only into a Conv: after a Gemm it stays apart (onnxruntime
+	 * 1.30 runs MobileNet-V3's as a HardSigmoid and a Mul) */
+	if (!strcmp(n->op, "HardSwish"))
+		return 0;
 	if (!strcmp(d->op, "MatMul") && strcmp(n->op, "Add"))
 		return P->last[G] != a;
 	if (strcmp(n->op, "Add"))

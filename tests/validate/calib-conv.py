@@ -16,9 +16,11 @@ class on the class's kernels only, not on these Relus and MatMuls):
 
     depthwise   depthwise 3x3 convolutions (group C, padding 1) over [1, C, HW, HW]
     dense       1x1 convolutions C -> C over [1, C, HW, HW]
-    denserelu, denseclip, denseleaky, densesigmoid, densetanh, densehardsigmoid
+    denserelu, denseclip, denseleaky, densesigmoid, densetanh, densehardsigmoid,
+    densehardswish
                 the same, each followed by a Relu, a Clip to [0, 6] (ReLU6), a
-                LeakyRelu (alpha 0.1), a Sigmoid, a Tanh or a HardSigmoid, which
+                LeakyRelu (alpha 0.1), a Sigmoid, a Tanh, a HardSigmoid or a
+                HardSwish (opset 14), which
                 onnxruntime fuses into the convolution: MLAS runs a Relu inside
                 its kernel and the others after it, over the output (predict:
                 the runtime profile's act_s)
@@ -80,7 +82,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "densesigmoid", "densetanh",
-         "densehardsigmoid", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
+         "densehardsigmoid", "densehardswish", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
          "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul")
 if len(sys.argv) != 6:
@@ -259,13 +261,14 @@ else:
                                                        weight(f"hi{j}", np.array(6.0))], [name], name=f"clip{j}"))
             elif kind == "denseleaky":
                 nodes.append(helper.make_node("LeakyRelu", [y], [name], name=f"leaky{j}", alpha=0.1))
-            elif kind in ("densesigmoid", "densetanh", "densehardsigmoid"):
-                op = {"densesigmoid": "Sigmoid", "densetanh": "Tanh", "densehardsigmoid": "HardSigmoid"}[kind]
+            elif kind in ("densesigmoid", "densetanh", "densehardsigmoid", "densehardswish"):
+                op = {"densesigmoid": "Sigmoid", "densetanh": "Tanh", "densehardsigmoid": "HardSigmoid",
+                      "densehardswish": "HardSwish"}[kind]
                 nodes.append(helper.make_node(op, [y], [name], name=f"{kind[5:]}{j}"))
         prev = name
     ins, outs = [tensor("x", shape)], [tensor("y", oshape)]
 g = helper.make_graph(nodes, f"calib_{kind}", ins, outs, initializer=inits)
-opset = 17 if kind == "layernorm" else 13
+opset = 17 if kind == "layernorm" else 14 if kind == "densehardswish" else 13
 m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="calib-conv.py")
 onnx.checker.check_model(m)
 with open(out, "wb") as f:
