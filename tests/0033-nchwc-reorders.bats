@@ -6,7 +6,8 @@
 # --fuse=RUNTIME (a runtime with nchwc_block) counts them beside the kernel
 # each runs for (reorders, reorder_bytes_in, reorder_bytes_out), and
 # gp-roofline maps them as data movement kernels (reorder_s). Worked by hand
-# on a squeeze-and-excitation block, whose scale Mul the layout refuses.
+# on a squeeze-and-excitation block, whose scale Mul the layout refuses; and
+# the activation onnxruntime 1.30 fuses into a Conv and not a Gemm (HardSwish).
 
 setup() {
 	load test_helper
@@ -128,4 +129,12 @@ reorders() {
 		awk -F'\t' '\$1 == \"#subgraph\" { for (i = 1; i <= NF; i++) c[\$i] = i }
 			\$1 == \"subgraph\" { print \$(c[\"reorders\"]), \$(c[\"reorder_bytes_in\"]), \$(c[\"reorder_bytes_out\"]) }'"
 	assert_output '2 . 4100'
+}
+
+@test "--fuse=onnxruntime-cpu: a HardSwish joins the Conv before it, not a Gemm" {
+	# onnxruntime 1.30 runs MobileNet-V3's HardSwish after a Conv inside the NCHWc Conv
+	# (its activation) and the classifier's after the Gemm as a HardSigmoid and a Mul
+	printf '##gp\t1\n#graph\tid\tname\tkind\tparent\tattr\tdomain\tinputs\toutputs\ngraph\t0\tg\tmain\t.\t.\t.\tx\ty\n#tensor\tname\tdtype\tshape\tkind\tbytes\tdata\tgraph\ntensor\tx\tfloat32\t[1,16,8,8]\tinput\t4096\t.\t0\ntensor\tw\tfloat32\t[16,16,1,1]\tinitializer\t1024\t.\t0\ntensor\twg\tfloat32\t[10,16]\tinitializer\t640\t.\t0\ntensor\tc\tfloat32\t?\t.\t.\t.\t0\ntensor\th\tfloat32\t?\t.\t.\t.\t0\ntensor\tg\tfloat32\t?\t.\t.\t.\t0\ntensor\tf\tfloat32\t?\t.\t.\t.\t0\ntensor\tm\tfloat32\t?\t.\t.\t.\t0\ntensor\ty\tfloat32\t?\toutput\t.\t.\t0\n#node\tname\top\tdomain\tinputs\toutputs\tattrs\tgraph\nnode\tconv\tConv\tai.onnx\tx,w\tc\tkernel_shape=[1,1]\t0\nnode\ths1\tHardSwish\tai.onnx\tc\th\t.\t0\nnode\tgap\tGlobalAveragePool\tai.onnx\th\tg\t.\t0\nnode\tflat\tFlatten\tai.onnx\tg\tf\t.\t0\nnode\tfc\tGemm\tai.onnx\tf,wg\tm\ttransB=1\t0\nnode\ths2\tHardSwish\tai.onnx\tm\ty\t.\t0\n##end\t16\n' > "$BATS_TEST_TMPDIR/hs.gp"
+	run -0 sh -c "gp-partition --fuse=onnxruntime-cpu < '$BATS_TEST_TMPDIR/hs.gp' | gp-table subgraph name ops | tail -n +2"
+	assert_output "$(printf '%s\n' 'conv	Conv+HardSwish' 'gap	GlobalAveragePool' 'fc	Gemm' 'hs2	HardSwish')"
 }
