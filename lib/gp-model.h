@@ -114,7 +114,8 @@ struct gp_part_opts {
 	                                     * shapes do not apply */
 	int nchwc_block;                    /* with --fuse=RUNTIME, its nchwc_block: a 2-D Conv its
 	                                     * NCHWc layout does not take runs as its generic Conv
-	                                     * (conv_calls); 0: only 1-D ones do */
+	                                     * (conv_calls), and the layout's reorders are counted
+	                                     * (partition-nchwc.c); 0: only 1-D ones do, none */
 };
 /* The fusion rules of --fuse (docs/counting.md), which a runtime profile names. */
 enum {

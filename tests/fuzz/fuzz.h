@@ -47,11 +47,13 @@ fuzz_sub(void *arg, const struct gp_sub *sg)
 	for (i = 0; i < sg->nout; i++)
 		*sum += sg->out[i];
 	*sum += sg->kcls + (sg->ops ? (int64_t)strlen(sg->ops) : 0);
+	*sum += sg->reorders.n + sg->reorders.in + sg->reorders.out;
 }
 
 /* fuzz_filters runs on s what every filter runs on its input: the graph view
  * (in g, for the caller to release), KV-cache roles, shape inference,
- * partitioning into p (plain, then fused at dtype), and writing the stream */
+ * partitioning into p (plain, fused at dtype, then fused for a runtime with
+ * an NCHWc layout of blocks of 8: its reorders), and writing the stream */
 static inline void
 fuzz_filters(struct gp_stream *s, struct gp_graph *g, struct gp_part *p, int dtype)
 {
@@ -62,8 +64,9 @@ fuzz_filters(struct gp_stream *s, struct gp_graph *g, struct gp_part *p, int dty
 	gp_kv_roles(g);
 	gp_infer(g, GP_INFER_QUIET);
 	gp_graph_store(g);
-	for (fuse = 0; fuse < 2; fuse++) {
-		struct gp_part_opts o = {.fuse = fuse, .dtype = fuse ? dtype : 0};
+	for (fuse = 0; fuse < 3; fuse++) {
+		struct gp_part_opts o = {.fuse = fuse > 0, .dtype = fuse ? dtype : 0,
+		    .nchwc_block = fuse == 2 ? 8 : 0};
 
 		gp_partition(g, &o, p, fuzz_sub, &sum);
 		gp_part_release(p);
