@@ -23,7 +23,7 @@
  *     of NCHWc tensors whose channels are whole blocks, Relu, Sigmoid, Tanh
  *     and BatchNormalization of an NCHWc tensor, stay NCHWc; so does an
  *     activation its level-2 ConvActivationFusion put into the Conv before
- *     (Clip, LeakyRelu, HardSigmoid, HardSwish of a Conv's only reader);
+ *     (the partition's `activation` rule put it in the Conv's kernel);
  *   - a Transpose to NHWC of an NCHWc tensor becomes a ReorderOutput in its
  *     place (the Transpose is a kernel gp counts already);
  *   - a Pad read only by a Conv or pool is gone by then (its level-1
@@ -59,10 +59,13 @@ struct walk {
 	int *by;                    /* NCHWc tensor: the node that made it so */
 };
 
+/* whether node n is op name of the default domain, as the op table knows it */
 static int
-is(const struct gp_node *n, const char *op)
+is(const struct part *P, const struct gp_node *n, const char *name)
 {
-	return !strcmp(n->op, op) && (!*n->domain || !strcmp(n->domain, "ai.onnx"));
+	const struct gp_op *op = nop(P, n);
+
+	return op && !op->domain && !strcmp(op->name, name);
 }
 
 /* a float32 tensor of rank 4 whose channels are known */
@@ -172,19 +175,15 @@ take_all(struct walk *W, const struct gp_node *n)
 			W->uses[n->in[j]]--;
 }
 
-/* an activation onnxruntime's ConvActivationFusion puts into the Conv that
- * writes its input, which nothing else reads: the Conv's own */
+/* whether node m, which reads x, is in the kernel of the Conv that writes
+ * x: an activation the runtime's ConvActivationFusion put into it, as the
+ * partition's fusion rules did (partition-fuse.c) */
 static int
-fused_act(struct walk *W, const struct gp_node *n)
+in_conv(const struct part *P, int m, int x)
 {
-	const struct gp_graph *g = W->P->g;
-	int x = n->in[0], p;
+	int p = P->g->t[x].producer, G = P->grp[m];
 
-	if (!(is(n, "Clip") || is(n, "LeakyRelu") || is(n, "HardSigmoid") || is(n, "HardSwish")))
-		return 0;
-	if ((p = g->t[x].producer) < 0 || W->total[x] != 1)
-		return 0;
-	return is(&g->n[p], "Conv") || (is(&g->n[p], "BatchNormalization") && W->P->folded[p]);
+	return p >= 0 && G >= 0 && P->grp[p] == G && is(P, &P->g->n[P->first[G]], "Conv");
 }
 
 /* one node, as the transformer treats it */
@@ -201,11 +200,11 @@ node(struct walk *W, int m)
 		return;
 	/* a Pad its PadFusion put into the Conv or pool that is its only reader
 	 * (level 1, before the layout): the Conv or pool reads what it pads */
-	if ((is(n, "Conv") || is(n, "MaxPool") || is(n, "AveragePool")) && g->t[x].producer >= 0 &&
-	    is(&g->n[g->t[x].producer], "Pad") && W->total[x] == 1 && g->n[g->t[x].producer].nin > 0 &&
+	if ((is(P, n, "Conv") || is(P, n, "MaxPool") || is(P, n, "AveragePool")) && g->t[x].producer >= 0 &&
+	    is(P, &g->n[g->t[x].producer], "Pad") && W->total[x] == 1 && g->n[g->t[x].producer].nin > 0 &&
 	    g->n[g->t[x].producer].in[0] >= 0)
 		x = g->n[g->t[x].producer].in[0];
-	if (is(n, "Conv")) {
+	if (is(P, n, "Conv")) {
 		const struct gp_tensor *w = n->nin > 1 && n->in[1] >= 0 ? &g->t[n->in[1]] : NULL;
 		const struct gp_tensor *b = n->nin > 2 && n->in[2] >= 0 ? &g->t[n->in[2]] : NULL;
 
@@ -216,7 +215,7 @@ node(struct walk *W, int m)
 		if (grp > 1 || w->shape.d[1].v >= W->bs)
 			blocked(W, m, x);
 		makes(W, m, y, w->shape.d[0].v);
-	} else if (is(n, "MaxPool") || is(n, "AveragePool")) {
+	} else if (is(P, n, "MaxPool") || is(P, n, "AveragePool")) {
 		if (!image(g, x) || (n->nout > 1 && n->out[1] >= 0) || g->t[x].shape.d[1].v % W->bs)
 			return;
 		blocked(W, m, x);
@@ -224,26 +223,26 @@ node(struct walk *W, int m)
 	} else if (!W->nc[x]) {
 		/* the rest keep a layout only of inputs in NCHWc */
 		return;
-	} else if (is(n, "GlobalAveragePool") || is(n, "GlobalMaxPool")) {
+	} else if (is(P, n, "GlobalAveragePool") || is(P, n, "GlobalMaxPool")) {
 		if (image(g, x) && g->t[x].shape.d[1].v % W->bs == 0) {
 			W->uses[x]--;
 			makes(W, m, y, W->chan[x]);
 		}
-	} else if (is(n, "Add") || is(n, "Sum") || is(n, "Mul")) {
-		if (all_nc(W, n, 1, 0, &c) && (!is(n, "Mul") || one_shape(g, n))) {
+	} else if (is(P, n, "Add") || is(P, n, "Sum") || is(P, n, "Mul")) {
+		if (all_nc(W, n, 1, 0, &c) && (!is(P, n, "Mul") || one_shape(g, n))) {
 			take_all(W, n);
 			makes(W, m, y, W->chan[x]);
 		}
-	} else if (is(n, "Concat")) {
+	} else if (is(P, n, "Concat")) {
 		if (gp_attr_int(n, "axis", &grp) == 0 && grp == 1 && all_nc(W, n, 0, 1, &c)) {
 			take_all(W, n);
 			makes(W, m, y, c);
 		}
-	} else if (is(n, "Relu") || is(n, "Sigmoid") || is(n, "Tanh") || fused_act(W, n) ||
-	    (is(n, "BatchNormalization") && n->nout == 1)) {
+	} else if (is(P, n, "Relu") || is(P, n, "Sigmoid") || is(P, n, "Tanh") || in_conv(P, m, x) ||
+	    (is(P, n, "BatchNormalization") && n->nout == 1)) {
 		W->uses[x]--;
 		makes(W, m, y, W->chan[x]);
-	} else if (is(n, "Transpose")) {
+	} else if (is(P, n, "Transpose")) {
 		if (gp_attr_ints(&g->s->arena, n, "perm", &perm) == 4 && perm[0] == 0 && perm[1] == 2 &&
 		    perm[2] == 3 && perm[3] == 1)
 			W->uses[x]--;
@@ -270,7 +269,9 @@ part_nchwc(struct part *P, const int *rank)
 	W.chan = gp_xcalloc(nt, sizeof *W.chan);
 	W.by = gp_xcalloc(nt, sizeof *W.by);
 	P->reo = gp_xcalloc(g->nn + 1, sizeof *P->reo);
-	/* every use: each input of every node (a body's too), and the graph's outputs */
+	/* every use: each input of every node (a body's too), and the graph's
+	 * outputs; of a tensor itself, not of what it views as P->cons lists
+	 * them: a view (a Flatten) reads its input in NCHW */
 	for (i = 0; i < g->nn; i++)
 		for (j = 0; j < g->n[i].nin; j++)
 			if (g->n[i].in[j] >= 0)
