@@ -107,6 +107,9 @@ reorders() {
 		paste '$BATS_TEST_TMPDIR/a' '$BATS_TEST_TMPDIR/b' |
 			awk -F'\t' '{ d = \$1 - \$2 - \$3; if (d > 1e-15 || d < -1e-15) print NR, \$0 }'"
 	assert_output ""
+	# (the comparison saw all six kernels, each with both latencies)
+	run -0 sh -c "paste '$BATS_TEST_TMPDIR/a' '$BATS_TEST_TMPDIR/b' | awk -F'\t' 'NF == 3 && \$1 != \"\" && \$3 != \"\"' | wc -l"
+	assert_output 6
 	# the run's latency holds them too
 	run -0 sh -c "gp-report --summary < '$BATS_TEST_TMPDIR/r.gp' | awk -F'\t' '\$1 == \"latency_s\" { print \$2 }'"
 	l1=$output
