@@ -206,30 +206,43 @@ family(struct part *P, int G, int *kc)
  * node joining an earlier group can make it read a later one's output),
  * smallest first node first; rank[G] is G's place. The groups are numbered
  * by their first nodes for gp_topo_order (topo.c), whose smallest ready item
- * goes first. */
+ * goes first: when every edge already goes from a smaller number to a larger
+ * (the common case), that order is the numbering itself, and no edge is
+ * kept. */
 void
 part_order(struct part *P, int *rank)
 {
 	struct gp_graph *g = P->g;
-	size_t G = (size_t)P->ngrp, ne = 0, cap = 64, i, k, *lab, *grp, *edge, *order;
-	int m, j, nr, *rd;
+	size_t G = (size_t)P->ngrp, ne = 0, cap = 64, i, k, *grp, *edge, *order;
+	int m, j, nr, *rd, fwd = 1;
 
-	/* lab[G]: G's place among the groups by first node; grp the inverse */
-	lab = gp_xcalloc(G + 1, sizeof *lab);
-	grp = gp_xcalloc(G + 1, sizeof *grp);
-	order = gp_xcalloc(G + 1, sizeof *order);
+	/* rank[G]: G's place among the groups by first node, to start with */
 	{
-		size_t *byfirst = gp_xcalloc(g->nn + 1, sizeof *byfirst), n = 0;
+		int *byfirst = gp_xcalloc(g->nn + 1, sizeof *byfirst), n = 0;
 
 		for (k = 0; k < G; k++)
-			byfirst[P->first[k]] = k + 1;   /* 0: no group starts there */
+			byfirst[P->first[k]] = (int)k + 1;   /* 0: no group starts there */
 		for (i = 0; i < g->nn; i++)
-			if (byfirst[i]) {
-				lab[byfirst[i] - 1] = n;
-				grp[n++] = byfirst[i] - 1;
-			}
+			if (byfirst[i])
+				rank[byfirst[i] - 1] = n++;
 		free(byfirst);
 	}
+	for (k = 0; k < G && fwd; k++)
+		for (m = P->first[k]; m >= 0 && fwd; m = P->next[m]) {
+			rd = part_reads(P, (size_t)m, &nr);
+			for (j = 0; j < nr; j++) {
+				int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
+
+				if (H >= 0 && (size_t)H != k && !P->isconst[rd[j]] && rank[H] > rank[k])
+					fwd = 0;
+			}
+		}
+	if (fwd)
+		return;
+	grp = gp_xcalloc(G + 1, sizeof *grp);
+	order = gp_xcalloc(G + 1, sizeof *order);
+	for (k = 0; k < G; k++)
+		grp[rank[k]] = k;
 	edge = gp_xcalloc(2 * cap, sizeof *edge);
 	for (k = 0; k < G; k++)
 		for (m = P->first[k]; m >= 0; m = P->next[m]) {
@@ -243,8 +256,8 @@ part_order(struct part *P, int *rank)
 					cap *= 2;
 					edge = gp_xreallocarray(edge, 2 * cap, sizeof *edge);
 				}
-				edge[2 * ne] = lab[H];
-				edge[2 * ne + 1] = lab[k];
+				edge[2 * ne] = (size_t)rank[H];
+				edge[2 * ne + 1] = (size_t)rank[k];
 				ne++;
 			}
 		}
@@ -252,7 +265,6 @@ part_order(struct part *P, int *rank)
 		gp_die("%s: the subgraphs make a cycle (a gp bug: please report it)", g->s->src);
 	for (i = 0; i < G; i++)
 		rank[grp[order[i]]] = (int)i;
-	free(lab);
 	free(grp);
 	free(edge);
 	free(order);
