@@ -85,6 +85,7 @@ void *gp_xcalloc(size_t n, size_t size);    /* calloc or die, overflow checked *
 void *gp_xrealloc(void *p, size_t n);       /* realloc or die */
 void *gp_xreallocarray(void *p, size_t n, size_t size); /* realloc n*size or die */
 char *gp_xstrdup(const char *s);
+void gp_mem_init(void);                     /* the allocator's policy (gp_init calls it) */
 
 /* An arena: many small objects freed together. */
 struct gp_arena {

@@ -28,33 +28,105 @@ oom(size_t n, size_t size)
 	gp_die("out of memory (%s)", what);
 }
 
-/* huge asks the kernel to back p, a block of n bytes just allocated, with
- * transparent huge pages where it does so only when asked (enabled is
- * "madvise" in /sys/kernel/mm/transparent_hugepage, Debian's default). A
- * block of 1 MiB or more has a mapping of its own (gp_init), which is
- * advised whole, so that realloc can still move it with mremap; a block in
- * the heap is left alone. A filter's memory is a few hundred MiB of arrays
- * touched once: in 2 MiB pages it takes fewer page faults and TLB misses
- * (make bench's million-node chain: gp-partition's page faults 127k ->
- * 41k, gp-roofline's 92k -> 39k; each filter's CPU time 0.64-0.83 of what
- * it was, peak memory within 6 MiB). It is advice: where it fails, nothing
- * changes. */
+/* A filter's memory is a few hundred MiB of arrays touched once, and on a
+ * virtual machine each page fault costs microseconds: in 2 MiB pages
+ * (transparent huge pages, which the kernel gives only where asked when
+ * /sys/kernel/mm/transparent_hugepage/enabled is "madvise", Debian's
+ * default) a million-node stream takes a few thousand faults instead of a
+ * hundred thousand, and fewer TLB misses. Two kinds of memory are asked for
+ * so, both only once they are large, so that a small model's run keeps its
+ * 4 KiB pages and its few milliseconds:
+ *
+ * A block of 1 MiB or more has a mapping of its own (gp_mem_init), which a
+ * 2 MiB page can back only where it covers an aligned 2 MiB whole. So the
+ * request is rounded up to fill its mapping's last 2 MiB page, when that
+ * adds less than an eighth (the kernel places a mapping of whole 2 MiB
+ * pages on a 2 MiB boundary), and the mapping is advised (MADV_HUGEPAGE).
+ * Its first 2 MiB, which malloc's header has touched already in a 4 KiB
+ * page, is collapsed into one (MADV_COLLAPSE, Linux 6.1) when the block is
+ * 8 MiB or more: a smaller one may be a buffer that is mostly never used
+ * (a stream's first text segment, gp-load's copy of a model's graph), whose
+ * 2 MiB page would cost a small model's run more than it saves. realloc can
+ * still move the mapping with mremap.
+ *
+ * The heap, where smaller blocks come from, is advised too once it has
+ * grown past HEAP_HUGE, and from then on grows 64 MiB at a time, so that
+ * only the page holding malloc's next header is touched before the advice.
+ *
+ * All of it is advice: where it fails (another kernel, another libc),
+ * nothing changes but the speed. */
+#if defined(__linux__) && !defined(MADV_COLLAPSE)
+#define MADV_COLLAPSE 25                /* Linux's <asm-generic/mman-common.h> */
+#endif
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+#define HEAP_HUGE ((uintptr_t)8 << 20)
+
+static uintptr_t heap0, advised;        /* the heap's start, and how far it is advised */
+
+/* gp_mem_init sets the allocator's policy for a program that lives for one
+ * stream (gp_init calls it). A block of 1 MiB or more gets a mapping of its
+ * own: calloc need not zero it, realloc moves it with mremap instead of
+ * copying it, and huge can advise it. What is freed of the heap stays there
+ * for the next allocation instead of going back to the kernel, to be
+ * faulted in and zeroed again. Where mallopt is not glibc's, none of this
+ * is done. */
+void
+gp_mem_init(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+#if defined(MADV_HUGEPAGE) && defined(__GLIBC__)
+	heap0 = advised = (uintptr_t)sbrk(0);
+#endif
+}
+
+/* whole: the size to ask malloc for n bytes, rounded up as above. */
+static size_t
+whole(size_t n)
+{
+#if defined(MADV_HUGEPAGE) && defined(__GLIBC__)
+	size_t w;
+
+	if (n < 1u << 20 || n > SIZE_MAX / 2)
+		return n ? n : 1;
+	w = (n + 32 + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE - 32;
+	return w - n < n / 8 ? w : n;
+#else
+	return n ? n : 1;
+#endif
+}
+
+/* huge gives the advice above for p, a block of n bytes just allocated. */
 static void *
 huge(void *p, size_t n)
 {
 #if defined(MADV_HUGEPAGE) && defined(__GLIBC__)
 	static uintptr_t page;
-	uintptr_t a;
+	uintptr_t a, brk = (uintptr_t)sbrk(0);
 
-	if (n < 1u << 20 || (uintptr_t)p <= (uintptr_t)sbrk(0))
-		return p;
 	if (!page) {
 		long ps = sysconf(_SC_PAGESIZE);
 
 		page = ps > 0 ? (uintptr_t)ps : 4096;
 	}
+	if (heap0 && brk > advised && brk - heap0 >= HEAP_HUGE) {
+		if (advised - heap0 < HEAP_HUGE)
+			mallopt(M_TOP_PAD, 64 << 20);
+		a = (advised + page - 1) & ~(page - 1);
+		if (brk > a)
+			madvise((void *)a, brk - a, MADV_HUGEPAGE);
+		advised = brk;
+	}
+	if (n < 1u << 20 || (uintptr_t)p <= brk)
+		return p;
 	a = (uintptr_t)p & ~(page - 1);
 	madvise((void *)a, (uintptr_t)p + malloc_usable_size(p) - a, MADV_HUGEPAGE);
+#ifdef MADV_COLLAPSE
+	if (!(a & (HUGE_PAGE - 1)) && n >= 4 * HUGE_PAGE)
+		madvise((void *)a, HUGE_PAGE, MADV_COLLAPSE);
+#endif
 #else
 	(void)n;
 #endif
@@ -64,7 +136,7 @@ huge(void *p, size_t n)
 void *
 gp_xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = malloc(whole(n));
 
 	if (!p)
 		oom(n, 1);
@@ -74,18 +146,20 @@ gp_xmalloc(size_t n)
 void *
 gp_xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	size_t t;
+	void *p;
 
-	if (!p)
+	if (__builtin_mul_overflow(n, size, &t))
 		oom(n, size);
-	return huge(p, n * size);
+	if (!(p = calloc(whole(t), 1)))
+		oom(n, size);
+	return huge(p, t);
 }
 
 void *
 gp_xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
-	if (!p)
+	if (!(p = realloc(p, whole(n))))
 		oom(n, 1);
 	return huge(p, n);
 }
