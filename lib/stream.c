@@ -12,9 +12,6 @@ static unsigned generation;     /* of the last stream made: the value cache's ow
 static char unknown[1 + GP_SLACK] = ".";
 
 #define SEGSIZE ((size_t)1 << GP_TEXT_OFFBITS)
-/* a segment's text: a little less than SEGSIZE, so that with its slack and
- * malloc's header it fills a mapping of whole 2 MiB pages (mem.c) */
-#define SEGTEXT (SEGSIZE - 64)
 
 void
 gp_stream_init(struct gp_stream *s, const char *src)
@@ -47,7 +44,7 @@ gp_text_add(struct gp_stream *s, const char *p, size_t n)
 
 	texts(s);
 	if (s->tused + n + 1 > s->tsize) {
-		size_t size = n + 1 > SEGTEXT / 4 ? n + 1 : SEGTEXT;
+		size_t size = n + 1 > SEGSIZE / 4 ? n + 1 : SEGSIZE;
 
 		if (s->ntext == GP_TEXT_SEGS)
 			gp_die("%s: more than %d MiB of text in one stream", s->src,
