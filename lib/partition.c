@@ -248,6 +248,8 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	for (i = 0; i < g->nn; i++)
 		P.grp[i] = P.next[i] = -1;
 	part_scan(&P);
+	free(P.shapeof);                /* the scan's alone: its memory goes to what follows */
+	P.shapeof = NULL;
 	part_consumers(&P);
 	{
 		size_t most = 1;
@@ -272,6 +274,10 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 		P.known[i] = rc == 0;
 	}
 	part_group(&P);
+	/* the grouping's alone: their memory goes to the subgraphs' records */
+	free(P.last), free(P.ext), free(P.mark), free(P.cand);
+	P.last = P.mark = P.cand = NULL;
+	P.ext = NULL;
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
 	part_order(&P, rank);
 	bodies(&P, out);
