@@ -240,6 +240,23 @@ io_bytes(const struct gio *io, int out, int prec, int scale)
 	return b;
 }
 
+/* widest: the most subgraphs in one stage, gp-concur's max_parallel where it
+ * has run (a count of them, or it dies), else counted from the DAG. */
+static int
+widest(struct gp_stream *s, const struct gp_dag *d)
+{
+	const char *v;
+	int64_t n;
+
+	if (!gp_hdr_get(s, "concur"))
+		return gp_dag_widest(d);
+	if (!(v = gp_hdr_field(s, "concur", "max_parallel")) || gp_parse_i64(v, &n) < 0 || n < 0 ||
+	    n > d->n || (n == 0 && d->n > 0))
+		gp_die("%s: the ##concur header's max_parallel '%s' is not a count of its %d subgraphs "
+		    "(run gp-concur again)", s->src, v ? v : "", d->n);
+	return (int)n;
+}
+
 /* Put one stream on the chip h. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
@@ -262,7 +279,13 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	int64_t batch, *stage = NULL;
 	int unknown = 0;
 
-	gp_dag_build(&d, s);
+	/* what the subgraph records say is all gp-roofline reads of them; the
+	 * DAG between them, checked and measured, is gp-concur's (its ##concur
+	 * header), and is built here only where gp-concur has not run */
+	if (gp_hdr_get(s, "concur"))
+		gp_dag_records(&d, s);
+	else
+		gp_dag_build(&d, s);
 	t = d.t;
 
 	memset(&C, 0, sizeof C);
@@ -457,7 +480,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	/* the batch that fills this chip, counted as gp-concur --units counts it
 	 * (docs/concurrency.md): gp-report takes it from here */
 	{
-		int64_t by_graph = gp_batch_to_fill_graph(h->units, gp_dag_widest(&d));
+		int64_t by_graph = gp_batch_to_fill_graph(h->units, widest(s, &d));
 		double by_threads = gp_dag_batch_to_fill(&d, h->units * h->threads_per_unit, batch);
 
 		if (by_graph > 0)

@@ -131,6 +131,30 @@ profile() {
 	run -0 grep -o 'critical_weight=time	critical_ops=1	.*critical_latency_s=0.0021483	' "$BATS_TEST_TMPDIR/t"
 }
 
+@test "the widest stage is gp-concur's where it has run, and counted from the DAG where not" {
+	# three independent kernels on 10 units: ceil(10 / 3) = 4 batches fill the chip, both ways
+	roof "$TDATA/roof.onnx" -H "$CHIP"
+	run -0 key batch_to_fill_graph
+	assert_output 4
+	gp-load "$TDATA/roof.onnx" | gp-partition | gp-concur > "$BATS_TEST_TMPDIR/c"
+	gp-roofline -H "$CHIP" < "$BATS_TEST_TMPDIR/c" > "$S"
+	run -0 key batch_to_fill_graph
+	assert_output 4
+	# gp-roofline takes gp-concur's max_parallel, not its own count: 2 makes it 5, and more
+	# than the subgraphs is refused
+	sed 's/max_parallel=3/max_parallel=5/' "$BATS_TEST_TMPDIR/c" > "$BATS_TEST_TMPDIR/five"
+	run --separate-stderr -1 gp-roofline -H "$CHIP" < "$BATS_TEST_TMPDIR/five"
+	fails_cleanly "gp-roofline: stdin: the ##concur header's max_parallel '5' is not a count of its 3 subgraphs"
+	sed 's/max_parallel=3/max_parallel=2/' "$BATS_TEST_TMPDIR/c" | gp-roofline -H "$CHIP" > "$S"
+	run -0 key batch_to_fill_graph
+	assert_output 5
+	for v in 0 x -1 ''; do
+		sed "s/max_parallel=3/max_parallel=$v/" "$BATS_TEST_TMPDIR/c" > "$BATS_TEST_TMPDIR/bad"
+		run --separate-stderr -1 gp-roofline -H "$CHIP" < "$BATS_TEST_TMPDIR/bad"
+		fails_cleanly "gp-roofline: stdin: the ##concur header's max_parallel '$v' is not a count of its 3 subgraphs \(run gp-concur again\)$"
+	done
+}
+
 @test "per-op energies replace the TDP model; launch_per model pays the launch once, run_s every run" {
 	profile 's/^launch_s: 10u/launch_s: 10u\nlaunch_per: model\npj_per_flop:\n  fp32: 2/; s/covers: \[units/covers: [pj_per_flop, units/'
 	roof "$TDATA/roof.onnx" -H "$P"
