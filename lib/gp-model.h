@@ -20,11 +20,12 @@ struct gp_cost {
 	int64_t rows;
 	const char *kind;                   /* op family: conv2d, linear, relu, ... */
 	int64_t read0;                      /* elements read of input 0 when fewer than all (Gather, Slice); else -1 */
-	int branch;                         /* If: the branch counted, 1 then_branch, 2 else_branch; else 0 */
-	int cond;                           /* If: 1 when its condition's value chose it, 0 when the larger counts */
 	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
-	int depthwise;                      /* (beside the other ints: a node's cost is 8 bytes less) */
-	int overflow;
+	/* flags, a byte each (gp-partition holds a cost per node) */
+	signed char branch;                 /* If: the branch counted, 1 then_branch, 2 else_branch; else 0 */
+	signed char cond;                   /* If: 1 when its condition's value chose it, 0 when the larger counts */
+	signed char depthwise;
+	signed char overflow;
 };
 /* What a runtime's generic Conv expands in its im2col (partition.h
  * conv_im2col), each -1 when not known: the floats it writes (and its GEMM

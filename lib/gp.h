@@ -480,15 +480,15 @@ struct gp_ival {
 enum gp_kind { GP_K_OTHER, GP_K_INPUT, GP_K_INIT, GP_K_CONST, GP_K_OUTPUT, GP_K_INTER };
 struct gp_tensor {
 	const char *name;                   /* decoded */
-	int graph;
-	int dtype;                          /* ONNX number; 0 unknown; -1 not a tensor type */
 	struct gp_shape shape;
-	enum gp_kind kind;
-	int producer;                       /* node index, or -1 */
-	int nval;                           /* values, when known: -1 none */
 	struct gp_ival *iv;                 /* for integer and bool dtypes */
 	double *fv;                         /* for float dtypes */
 	size_t row;
+	int graph;
+	int dtype;                          /* ONNX number; 0 unknown; -1 not a tensor type */
+	enum gp_kind kind;
+	int producer;                       /* node index, or -1 */
+	int nval;                           /* values, when known: -1 none */
 	int dirty;                          /* changed: write it back */
 };
 struct gp_node {
