@@ -36,7 +36,8 @@ oom(size_t n, size_t size)
  * Blocks come from the heap up to MAPPED, glibc's largest threshold: what
  * a filter frees there (a graph's scratch arrays, a DAG's temporaries) is
  * used again for the next block instead of going back to the kernel, to be
- * faulted in and zeroed again; the heap is never trimmed. Once the heap
+ * faulted in and zeroed again (the heap is trimmed only past 1 GiB free).
+ * Once the heap
  * has grown past HEAP_HUGE it is advised for transparent huge pages (which
  * the kernel gives only where asked when
  * /sys/kernel/mm/transparent_hugepage/enabled is "madvise", Debian's
@@ -55,10 +56,8 @@ oom(size_t n, size_t size)
  * page, is collapsed into one (MADV_COLLAPSE, Linux 6.1).
  *
  * All of it is advice: where it fails (another kernel, another libc),
- * nothing changes but the speed. The million-node chain of make bench,
- * side by side with 1 MiB mappings advised whole and a heap left alone
- * (README.md, "Speed and memory"): CPU time 0.6-0.8x, peak memory within
- * 25 MiB. */
+ * nothing changes but the speed. What it buys on make bench's million-node
+ * chain: README.md, "Speed and memory" (the sixth round). */
 #if defined(__linux__) && !defined(MADV_COLLAPSE)
 #define MADV_COLLAPSE 25                /* Linux's <asm-generic/mman-common.h> */
 #endif
