@@ -25,16 +25,17 @@ struct part {
 	int nbr;
 	struct gp_cost *cost;       /* per node */
 	char *known;                /* per node: its cost is known */
+	/* the arrays marked part_scan's or part_group's are freed when it is done */
 	int *grp;                   /* node -> group, -1 */
 	int *next;                  /* node -> next node of its group, -1 */
-	int *first, *last;          /* group -> its first and last node */
-	int64_t *ext;               /* group -> largest activation it touches, elements */
+	int *first, *last;          /* group -> its first and last node (last: part_group's alone) */
+	int64_t *ext;               /* group -> largest activation it touches, elements (part_group's) */
 	char *att;                  /* group -> attention so far: 1 scores (QK^T), 2 + Softmax, 3 + AV */
 	int ngrp;
-	int *mark;                  /* group -> DFS stamp */
+	int *mark;                  /* group -> DFS stamp (part_group's) */
 	int stamp;
 	char *folded;               /* node: a BatchNormalization folded into its Conv */
-	char *shapeof;              /* tensor: computed from an activation's shape */
+	char *shapeof;              /* tensor: computed from an activation's shape (part_scan's) */
 	char *unrun;                /* node: a shape computation the runtime's fusion removes
 	                             * (reshape-shape), counted in no shape_nodes; NULL: none */
 	int *canon;                 /* tensor: the first of the shape tensors it repeats, or -1
@@ -53,7 +54,7 @@ struct part {
 	                             * Gemm of a more-than-2-D input needs */
 	int *rbuf;                  /* reads() */
 	size_t rcap;
-	int *cand;                  /* group(): candidate groups */
+	int *cand;                  /* group(): candidate groups (part_group's) */
 	int64_t folded_macs, folded_flops;
 };
 
