@@ -490,7 +490,11 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.c_ro[0] = W.c_ro[1] = W.c_ro[2] = -1;
 	W.c_nname = g.node_table ? gp_table_col(g.node_table, "name") : -1;
 	W.c_tname = g.tensor_table ? gp_table_col(g.tensor_table, "name") : -1;
+	/* new subgraphs: what gp-concur and gp-roofline said of the old ones goes with them */
 	gp_table_drop(s, "subgraph");
+	gp_table_drop(s, "stage");
+	gp_hdr_drop(s, "concur");
+	gp_hdr_drop(s, "roofline");
 	W.t = gp_table_new(s, "subgraph", cols);
 	gp_partition(&g, &o, &p, write_sub, &W);
 	unknown_shapes(&g, &W.u);

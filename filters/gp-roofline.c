@@ -241,7 +241,8 @@ io_bytes(const struct gio *io, int out, int prec, int scale)
 }
 
 /* widest: the most subgraphs in one stage, gp-concur's max_parallel where it
- * has run (a count of them, or it dies), else counted from the DAG. */
+ * has run on these subgraphs (a count of them, or it dies), else counted from
+ * the DAG. */
 static int
 widest(struct gp_stream *s, const struct gp_dag *d)
 {
@@ -250,6 +251,9 @@ widest(struct gp_stream *s, const struct gp_dag *d)
 
 	if (!gp_hdr_get(s, "concur"))
 		return gp_dag_widest(d);
+	if (!(v = gp_hdr_field(s, "concur", "subgraphs")) || gp_parse_i64(v, &n) < 0 || n != d->n)
+		gp_die("%s: the ##concur header counts %s subgraphs, the stream has %d (run gp-concur "
+		    "again)", s->src, v ? v : "no", d->n);
 	if (!(v = gp_hdr_field(s, "concur", "max_parallel")) || gp_parse_i64(v, &n) < 0 || n < 0 ||
 	    n > d->n || (n == 0 && d->n > 0))
 		gp_die("%s: the ##concur header's max_parallel '%s' is not a count of its %d subgraphs "

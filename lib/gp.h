@@ -388,10 +388,12 @@ void gp_stream_emit(struct gp_stream *s, int argc, char **argv, int more);
 void gp_stdout_hold(void);
 void gp_stdout_release(void);
 void gp_stream_release(struct gp_stream *s);
-/* Headers: the first with this key, or NULL; set replaces it (or appends); add appends. */
+/* Headers: the first with this key, or NULL; set replaces it (or appends); add appends;
+ * drop removes every one with this key. */
 const char *gp_hdr_get(const struct gp_stream *s, const char *key);
 void gp_hdr_set(struct gp_stream *s, const char *key, const char *val);
 void gp_hdr_add(struct gp_stream *s, const char *key, const char *val);
+void gp_hdr_drop(struct gp_stream *s, const char *key);
 /* The value of NAME in a "##KEY<TAB>name=value<TAB>..." header, in arena memory; NULL if absent. */
 const char *gp_hdr_field(struct gp_stream *s, const char *key, const char *name);
 /* Tables: find by type (cutting a table kept as lines into fields: the

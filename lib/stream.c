@@ -152,6 +152,17 @@ gp_hdr_set(struct gp_stream *s, const char *key, const char *val)
 	gp_hdr_add(s, key, val);
 }
 
+void
+gp_hdr_drop(struct gp_stream *s, const char *key)
+{
+	int i, k = 0;
+
+	for (i = 0; i < s->nhdr; i++)
+		if (strcmp(s->hdr[i].key, key) != 0)
+			s->hdr[k++] = s->hdr[i];
+	s->nhdr = k;
+}
+
 struct gp_table *
 gp_table_find(const struct gp_stream *s, const char *type)
 {

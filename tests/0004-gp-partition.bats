@@ -603,3 +603,17 @@ shape_nodes() {
 	run -0 awk -F'\t' 'NR > 1 && tolower($1) != $2' <<< "$output"
 	assert_output ""
 }
+
+@test "partitioning again drops what gp-concur and gp-roofline said of the old subgraphs" {
+	gp-load "$DATA/resnet18.onnx" | gp-partition | gp-concur | gp-roofline -H t4 > "$BATS_TEST_TMPDIR/a.gp"
+	run -0 grep -c '^##concur	\|^##roofline	\|^stage	' "$BATS_TEST_TMPDIR/a.gp"
+	assert_output 47       # the two headers and 45 stages
+	gp-partition --fuse < "$BATS_TEST_TMPDIR/a.gp" > "$BATS_TEST_TMPDIR/b.gp"
+	run -1 grep '^##concur	\|^##roofline	\|^#stage	\|^stage	' "$BATS_TEST_TMPDIR/b.gp"
+	run -0 hdr partition subgraphs "$BATS_TEST_TMPDIR/b.gp"
+	assert_output 23
+	# what runs after it sees the new subgraphs only, as after a first partition
+	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse | gp-concur | gp-roofline -H t4 > "$BATS_TEST_TMPDIR/c.gp"
+	gp-concur < "$BATS_TEST_TMPDIR/b.gp" | gp-roofline -H t4 > "$BATS_TEST_TMPDIR/d.gp"
+	run -0 diff <(grep -v '^##prog' "$BATS_TEST_TMPDIR/c.gp") <(grep -v '^##prog' "$BATS_TEST_TMPDIR/d.gp")
+}

@@ -148,6 +148,10 @@ profile() {
 	sed 's/max_parallel=3/max_parallel=2/' "$BATS_TEST_TMPDIR/c" | gp-roofline -H "$CHIP" > "$S"
 	run -0 key batch_to_fill_graph
 	assert_output 5
+	# and a header of other subgraphs than the stream's
+	sed '/^##concur/s/subgraphs=3/subgraphs=4/' "$BATS_TEST_TMPDIR/c" > "$BATS_TEST_TMPDIR/bad"
+	run --separate-stderr -1 gp-roofline -H "$CHIP" < "$BATS_TEST_TMPDIR/bad"
+	fails_cleanly "gp-roofline: stdin: the ##concur header counts 4 subgraphs, the stream has 3 \(run gp-concur again\)$"
 	for v in 0 x -1 ''; do
 		sed "s/max_parallel=3/max_parallel=$v/" "$BATS_TEST_TMPDIR/c" > "$BATS_TEST_TMPDIR/bad"
 		run --separate-stderr -1 gp-roofline -H "$CHIP" < "$BATS_TEST_TMPDIR/bad"
