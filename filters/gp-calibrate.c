@@ -62,17 +62,6 @@ static const char help[] =
     "more than 10% over --runs) is said on standard error and in the profile.\n";
 
 
-static void *
-xaligned(size_t align, size_t n)
-{
-	void *p;
-
-	n = (n + align - 1) / align * align;
-	if (!(p = aligned_alloc(align, n)))
-		gp_die("out of memory (%zu bytes)", n);
-	return p;
-}
-
 /* The write bandwidth a triad implies, given the read bandwidth: a triad
  * element reads 16 bytes and writes 8 (STREAM's 24), so 24 / triad = 16 /
  * read + 8 / write; the triad bandwidth itself when that says nothing
@@ -92,9 +81,9 @@ static void
 triad_arrays(struct pool *p, struct job *j, size_t len, int nthr)
 {
 	j->len = len;
-	j->a = xaligned(4096, len * sizeof(double));
-	j->b = xaligned(4096, len * sizeof(double));
-	j->c = xaligned(4096, len * sizeof(double));
+	j->a = gp_pages(len * sizeof(double));
+	j->b = gp_pages(len * sizeof(double));
+	j->c = gp_pages(len * sizeof(double));
 	j->nthr = nthr;
 	if (nthr > 1)
 		pool_run(p, run_touch, j);
@@ -105,9 +94,9 @@ triad_arrays(struct pool *p, struct job *j, size_t len, int nthr)
 static void
 triad_free(struct job *j)
 {
-	free(j->a);
-	free(j->b);
-	free(j->c);
+	gp_pages_free(j->a);
+	gp_pages_free(j->b);
+	gp_pages_free(j->c);
 	j->a = j->b = j->c = NULL;
 }
 
@@ -121,7 +110,7 @@ read_once(const struct opts *o, struct pool *p, const struct result *r, float *s
 	size_t n = bytes / sizeof(float), k;
 	double bw;
 
-	buf[0] = xaligned(64, bytes);
+	buf[0] = gp_pages(bytes);
 	for (k = 0; k < n; k++)
 		buf[0][k] = (float)(k % 7) * 0.125f;
 	memset(&j, 0, sizeof j);
@@ -131,7 +120,7 @@ read_once(const struct opts *o, struct pool *p, const struct result *r, float *s
 	j.nfl = n;
 	j.nthr = 1;
 	bw = measure(o, p, run_read, &j, (double)bytes, what);
-	free(buf[0]);
+	gp_pages_free(buf[0]);
 	return bw;
 }
 
@@ -181,7 +170,7 @@ measure_caches(const struct opts *o, struct pool *p, struct info *in, struct res
 			if ((size_t)t < nbuf) {
 				size_t nf = t == 0 && n1 > nn ? n1 : nn;
 
-				buf[t] = xaligned(64, nf * sizeof(float));
+				buf[t] = gp_pages(nf * sizeof(float));
 				for (k = 0; k < nf; k++)
 					buf[t][k] = (float)(k % 7) * 0.125f;
 			} else {
@@ -209,7 +198,7 @@ measure_caches(const struct opts *o, struct pool *p, struct info *in, struct res
 			c->bwn = c->bw1;
 		}
 		for (t = 0; (size_t)t < nbuf; t++)
-			free(buf[t]);
+			gp_pages_free(buf[t]);
 		/* triad inside the level: the same bytes in three arrays, split over the threads */
 		memset(&j, 0, sizeof j);
 		j.k = r->k;

@@ -86,6 +86,8 @@ void *gp_xrealloc(void *p, size_t n);       /* realloc or die */
 void *gp_xreallocarray(void *p, size_t n, size_t size); /* realloc n*size or die */
 char *gp_xstrdup(const char *s);
 void gp_mem_init(void);                     /* the allocator's policy (gp_init calls it) */
+void *gp_pages(size_t n);                   /* fresh pages of its own, page-aligned, or die: a benchmark's buffer */
+void gp_pages_free(void *p);
 
 /* An arena: many small objects freed together. */
 struct gp_arena {

@@ -168,6 +168,42 @@ gp_xreallocarray(void *p, size_t n, size_t size)
 	return gp_xrealloc(p, t);
 }
 
+/* A benchmark's buffer (gp-calibrate's) must be what a program that knows
+ * nothing of the policy above gets: fresh pages, first touched by the
+ * threads that use them, in the pages the system gives unasked (4 KiB where
+ * transparent huge pages are "madvise"), never memory the heap had before.
+ * So it is mapped on its own, whatever its size, one page before it holding
+ * the mapping's length. */
+void *
+gp_pages(size_t n)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t page = ps > 0 ? (size_t)ps : 4096, len;
+	unsigned char *p;
+
+	if (n > SIZE_MAX - 2 * page)
+		oom(n, 1);
+	len = page + (n + page - 1) / page * page;
+	if ((p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		oom(n, 1);
+	memcpy(p, &len, sizeof len);
+	return p + page;
+}
+
+void
+gp_pages_free(void *q)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t page = ps > 0 ? (size_t)ps : 4096, len;
+	unsigned char *p;
+
+	if (!q)
+		return;
+	p = (unsigned char *)q - page;
+	memcpy(&len, p, sizeof len);
+	munmap(p, len);
+}
+
 char *
 gp_xstrdup(const char *s)
 {
