@@ -202,6 +202,41 @@ family(struct part *P, int G, int *kc)
 	return P->cost[P->first[G]].kind;
 }
 
+/* deps walks every dependency of a group on another (it reads what the
+ * other wrote, a constant aside), as ranks from rank[]: with edge NULL it
+ * says whether one goes from a larger rank to a smaller (1 at the first),
+ * else it appends each to *edge as (from, to), growing it, and returns 0. */
+static int
+deps(struct part *P, const int *rank, size_t **edge, size_t *ne, size_t *cap)
+{
+	struct gp_graph *g = P->g;
+	int k, m, j, nr, *rd;
+
+	for (k = 0; k < P->ngrp; k++)
+		for (m = P->first[k]; m >= 0; m = P->next[m]) {
+			rd = part_reads(P, (size_t)m, &nr);
+			for (j = 0; j < nr; j++) {
+				int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
+
+				if (H < 0 || H == k || P->isconst[rd[j]])
+					continue;
+				if (!edge) {
+					if (rank[H] > rank[k])
+						return 1;
+					continue;
+				}
+				if (*ne == *cap) {
+					*cap *= 2;
+					*edge = gp_xreallocarray(*edge, 2 * *cap, sizeof **edge);
+				}
+				(*edge)[2 * *ne] = (size_t)rank[H];
+				(*edge)[2 * *ne + 1] = (size_t)rank[k];
+				(*ne)++;
+			}
+		}
+	return 0;
+}
+
 /* order: number the groups in a topological order of the subgraph DAG (a
  * node joining an earlier group can make it read a later one's output),
  * smallest first node first; rank[G] is G's place. The groups are numbered
@@ -214,7 +249,6 @@ part_order(struct part *P, int *rank)
 {
 	struct gp_graph *g = P->g;
 	size_t G = (size_t)P->ngrp, ne = 0, cap = 64, i, k, *grp, *edge, *order;
-	int m, j, nr, *rd, fwd = 1;
 
 	/* rank[G]: G's place among the groups by first node, to start with */
 	{
@@ -227,40 +261,14 @@ part_order(struct part *P, int *rank)
 				rank[byfirst[i] - 1] = n++;
 		free(byfirst);
 	}
-	for (k = 0; k < G && fwd; k++)
-		for (m = P->first[k]; m >= 0 && fwd; m = P->next[m]) {
-			rd = part_reads(P, (size_t)m, &nr);
-			for (j = 0; j < nr; j++) {
-				int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
-
-				if (H >= 0 && (size_t)H != k && !P->isconst[rd[j]] && rank[H] > rank[k])
-					fwd = 0;
-			}
-		}
-	if (fwd)
+	if (!deps(P, rank, NULL, NULL, NULL))
 		return;
 	grp = gp_xcalloc(G + 1, sizeof *grp);
 	order = gp_xcalloc(G + 1, sizeof *order);
 	for (k = 0; k < G; k++)
 		grp[rank[k]] = k;
 	edge = gp_xcalloc(2 * cap, sizeof *edge);
-	for (k = 0; k < G; k++)
-		for (m = P->first[k]; m >= 0; m = P->next[m]) {
-			rd = part_reads(P, (size_t)m, &nr);
-			for (j = 0; j < nr; j++) {
-				int p = g->t[rd[j]].producer, H = p >= 0 ? P->grp[p] : -1;
-
-				if (H < 0 || (size_t)H == k || P->isconst[rd[j]])
-					continue;
-				if (ne == cap) {
-					cap *= 2;
-					edge = gp_xreallocarray(edge, 2 * cap, sizeof *edge);
-				}
-				edge[2 * ne] = (size_t)rank[H];
-				edge[2 * ne + 1] = (size_t)rank[k];
-				ne++;
-			}
-		}
+	deps(P, rank, &edge, &ne, &cap);
 	if (gp_topo_order(G, edge, ne, order) < G)
 		gp_die("%s: the subgraphs make a cycle (a gp bug: please report it)", g->s->src);
 	for (i = 0; i < G; i++)

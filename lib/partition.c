@@ -275,7 +275,10 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	}
 	part_group(&P);
 	/* the grouping's alone: their memory goes to the subgraphs' records */
-	free(P.last), free(P.ext), free(P.mark), free(P.cand);
+	free(P.last);
+	free(P.ext);
+	free(P.mark);
+	free(P.cand);
 	P.last = P.mark = P.cand = NULL;
 	P.ext = NULL;
 	rank = gp_xcalloc((size_t)P.ngrp + 1, sizeof *rank);
