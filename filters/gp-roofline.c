@@ -241,15 +241,15 @@ io_bytes(const struct gio *io, int out, int prec, int scale)
 }
 
 /* widest: the most subgraphs in one stage, gp-concur's max_parallel where it
- * has run on these subgraphs (a count of them, or it dies), else counted from
- * the DAG. */
+ * has run on these subgraphs (concur: a count of them, or it dies), else
+ * counted from the DAG. */
 static int
-widest(struct gp_stream *s, const struct gp_dag *d)
+widest(struct gp_stream *s, const struct gp_dag *d, int concur)
 {
 	const char *v;
 	int64_t n;
 
-	if (!gp_hdr_get(s, "concur"))
+	if (!concur)
 		return gp_dag_widest(d);
 	if (!(v = gp_hdr_field(s, "concur", "subgraphs")) || gp_parse_i64(v, &n) < 0 || n != d->n)
 		gp_die("%s: the ##concur header counts %s subgraphs, the stream has %d (run gp-concur "
@@ -281,12 +281,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
 	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0, view_s = 0;
 	int64_t batch, *stage = NULL;
-	int unknown = 0;
+	int unknown = 0, concur;
 
 	/* what the subgraph records say is all gp-roofline reads of them; the
 	 * DAG between them, checked and measured, is gp-concur's (its ##concur
 	 * header), and is built here only where gp-concur has not run */
-	if (gp_hdr_get(s, "concur"))
+	if ((concur = gp_hdr_get(s, "concur") != NULL))
 		gp_dag_records(&d, s);
 	else
 		gp_dag_build(&d, s);
@@ -484,7 +484,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	/* the batch that fills this chip, counted as gp-concur --units counts it
 	 * (docs/concurrency.md): gp-report takes it from here */
 	{
-		int64_t by_graph = gp_batch_to_fill_graph(h->units, widest(s, &d));
+		int64_t by_graph = gp_batch_to_fill_graph(h->units, widest(s, &d, concur));
 		double by_threads = gp_dag_batch_to_fill(&d, h->units * h->threads_per_unit, batch);
 
 		if (by_graph > 0)
