@@ -24,13 +24,16 @@ Writes, into the directory given (default build/validate/mlperf):
   the NMS_OPT_TRT plugin the engine ends in takes fp32 NCHW tensors, one per
   level (code/plugin/NMSOptPlugin/src/nmsPluginOpt.cpp), so there is no
   torchvision reshape, transpose or concatenation of the heads. The plugin's
-  work that does not depend on the image follows: every class score read
-  once, in fp32, by a kernel parallel over them (its fused
-  transpose-sigmoid-threshold kernel; here a TopK of the best of each
-  position's 9 x 264 scores, one thread a position), the image's best 1000
-  of those, and their boxes gathered. Which scores it keeps per class, its
-  segmented sort and its suppression of them depend on the scores, and are
-  left out. The outputs are the engine's size (1000
+  work that does not depend on the image follows: each level's class scores
+  transposed in fp32 into one [anchors, classes] array (its top-k step's
+  batched_transpose_pf_kernel, one launch a level, before its segmented
+  sort: every score read and written), then every score read once more by a
+  kernel parallel over them (its fused transpose-sigmoid-threshold kernel,
+  which writes only the scores above the threshold; here a TopK of the best
+  of each position's 9 x 264 scores, one thread a position), the image's
+  best 1000 of those, and their boxes gathered. Which scores pass the
+  threshold, the segmented sort and the suppression of them depend on the
+  scores, and are left out. The outputs are the engine's size (1000
   detections), not the heads' 120,087 anchors x 268 values.
 - bert-large.onnx: BERT-Large (the MLPerf Inference SQuAD model): 24
   layers of width 1024, 16 heads of 64, feed-forward 4096, vocabulary
@@ -191,19 +194,23 @@ def retinanet():
             # the class scores as they are, the box deltas flattened for the gather
             parts.append(y if head == 0 else g.op("Reshape", [y, flat]))
         per_level.append(parts)
-    # NMS_OPT_TRT's work that does not depend on the image: every class score read once, in
-    # fp32, by a kernel parallel over them (its fused transpose-sigmoid-threshold kernel; here
-    # the best of each position's 9 x 264 scores), the image's best 1000 of those kept, and
-    # their boxes gathered. Which scores it keeps per class, and its sort and suppression of
-    # them, depend on the scores, and are left out.
-    rows = g.const("rows", [0, A * C, -1])
+    # NMS_OPT_TRT's work that does not depend on the image: each level's class scores
+    # transposed, fp32, into one [anchors, classes] array (its top-k step's
+    # batched_transpose_pf_kernel, one launch a level: every score read and written), then
+    # every score read once more by a kernel parallel over them (its fused
+    # transpose-sigmoid-threshold kernel, which writes only the scores above the threshold;
+    # here the best of each position's 9 x 264 scores), the image's best 1000 of those kept,
+    # and their boxes gathered. Which scores pass the threshold, and the segmented sort and
+    # suppression of them, depend on the scores, and are left out.
+    rows = g.const("rows", [0, -1, A * C])
     best = []
     for y in per_level[0]:
         t = g.name("TopK")
+        y = g.op("Transpose", [y], perm=[0, 2, 3, 1])
         g.nodes.append(helper.make_node("TopK", [g.op("Reshape", [y, rows]), g.const("k", [1])],
-                                        [t, t + "_i"], name=t, axis=1))
+                                        [t, t + "_i"], name=t, axis=2))
         best.append(t)
-    cand = g.op("Reshape", [g.op("Concat", best, axis=2), flat])
+    cand = g.op("Reshape", [g.op("Concat", best, axis=1), flat])
     t = g.name("TopK")
     g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [1000])], ["scores", "labels"],
                                     name=t, axis=-1))
