@@ -153,3 +153,27 @@ prof\tmove\t1\t1.5e-05\t1e-05\t0.67')"
 	run -0 "$K" --chain-check "$BATS_TEST_TMPDIR" 1
 	assert_output "(not measured)"
 }
+
+@test "kernel-classes: an If's event times its branch's nodes too; only its own time counts (by hand)" {
+	# one run: the If from 0 to 100 us; inside it a Relu of 30 and a nested If
+	# of 50 (from 40), inside which a Relu of 20; a Relu after them all of 10.
+	# Its own time: 100 - 30 - 50 = 20 us; the nested If's 50 - 20 = 30 us.
+	# The Relus of another thread inside its time do not come off it.
+	Q=$BATS_TEST_TMPDIR/if.json
+	cat > "$Q" <<'J'
+[{"cat": "Node", "name": "if_kernel_time", "tid": 1, "ts": 0, "dur": 100, "args": {"op_name": "If"}},
+ {"cat": "Node", "name": "r1_kernel_time", "tid": 1, "ts": 5, "dur": 30, "args": {"op_name": "Relu"}},
+ {"cat": "Node", "name": "inner_kernel_time", "tid": 1, "ts": 40, "dur": 50, "args": {"op_name": "If"}},
+ {"cat": "Node", "name": "r2_kernel_time", "tid": 1, "ts": 45, "dur": 20, "args": {"op_name": "Relu"}},
+ {"cat": "Node", "name": "r3_kernel_time", "tid": 2, "ts": 10, "dur": 40, "args": {"op_name": "Relu"}},
+ {"cat": "Node", "name": "r4_kernel_time", "tid": 1, "ts": 110, "dur": 10, "args": {"op_name": "Relu"}}]
+J
+	printf '##gp\t1\n#node\tname\top\tsubgraph\nnode\tif\tIf\t1\nnode\tinner\tIf\t2\n' > "$S"
+	printf 'node\tr1\tRelu\t3\nnode\tr2\tRelu\t3\nnode\tr3\tRelu\t3\nnode\tr4\tRelu\t3\n' >> "$S"
+	printf '#subgraph\tid\tkind\tlatency_s\nsubgraph\t1\tif\t1e-5\nsubgraph\t2\tif\t1e-5\n' >> "$S"
+	printf 'subgraph\t3\trelu\t1e-4\n##end\t7\n' >> "$S"
+	run -0 "$K" --fastest "$Q" "$S"
+	assert_output "$(printf '#class\tkernels\tmeasured_s\tpredicted_s\tratio
+elementwise\t1\t0.0001\t0.0001\t1.00
+other\t2\t5e-05\t2e-05\t0.40')"
+}
