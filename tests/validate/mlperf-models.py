@@ -35,6 +35,29 @@ Writes, into the directory given (default build/validate/mlperf):
   threshold, the segmented sort and the suppression of them depend on the
   scores, and are left out. The outputs are the engine's size (1000
   detections), not the heads' 120,087 anchors x 268 values.
+- ssd-resnet34.onnx: SSD-ResNet34 (SSD-Large, the MLPerf Inference object
+  detector until v2.0) as NVIDIA's TensorRT engine runs it
+  (inference_results_v1.1, closed/NVIDIA/code/ssd-resnet34/tensorrt/
+  SSDResNet34.py; the reference: mlcommons/inference,
+  vision/classification_and_detection/python/models/ssd_r34.py and
+  base_model_r34.py): torchvision's ResNet-34 through layer3, layer3's
+  first block at stride 1 (256 x 150 x 150 from 1200 x 1200); five extra
+  blocks of a 1x1 and a 3x3 convolution, each with a bias and a ReLU
+  (256 -> 256 -> 512, 512 -> 256 -> 512, 512 -> 128 -> 256 at stride 2 with
+  padding 1; 256 -> 128 -> 256 at stride 2 and 128 -> 256 at stride 1, no
+  padding: 75, 38, 19, 9 and 7 square); on each of the six maps (150 and
+  those five) one 3x3 convolution at stride 3, padding 1 (the reference's
+  loc and conf heads both take strides[0] and strides[1], 3 and 3), which
+  NVIDIA's engine merges into one of 4 x 85 or 6 x 85 outputs (4 box
+  values and 81 class scores per default box; add_conv_merge), maps of 50,
+  25, 13, 7, 3 and 3: 15,130 boxes. In int8 as the engine builds it (input
+  int8[1,3,1200,1200], linear; preprocess_data.py), each merged head
+  writing fp32 NCHW for the NMS_OPT_TRT plugin (confSoftmax 1, 81 classes,
+  keepTopK 200). The plugin's work that does not depend on the image, as
+  for RetinaNet: each level transposed into one [boxes, 85] array (every
+  value read and written), a softmax over each box's values (the 81
+  scores; the 4 box values ride along, 5% more), every score read once
+  more (the best per box), the best 200 kept and their boxes gathered.
 - bert-large.onnx: BERT-Large (the MLPerf Inference SQuAD model): 24
   layers of width 1024, 16 heads of 64, feed-forward 4096, vocabulary
   30522, input_ids i64[batch,seq], the SQuAD span head (2 logits per token).
@@ -229,6 +252,75 @@ def retinanet():
                              producer_name="mlperf-models.py")
 
 
+def ssd_resnet34():
+    g = Graph()
+    i8 = TensorProto.INT8
+
+    def scalar(base, dtype, value):
+        t = helper.make_tensor(g.name(base), dtype, [], [value])
+        g.inits.append(t)
+        return t.name
+
+    qs, qz = scalar("scale", TensorProto.FLOAT, 0.05), scalar("zero", i8, 0)
+
+    def conv(x, cin, cout, k, stride=1, relu=True, pad=None, out_f32=False):
+        # an int8 convolution as in retinanet(): QLinearConv, int32 bias
+        w = g.weight("w", [cout, cin, k, k], i8)
+        b = g.weight("b", [cout], TensorProto.INT32)
+        p = k // 2 if pad is None else pad
+        y = g.op("QLinearConv", [x, qs, qz, w, qs, qz, qs, qz, b], "conv", kernel_shape=[k, k],
+                 strides=[stride, stride], pads=[p, p, p, p])
+        if out_f32:
+            return g.op("DequantizeLinear", [y, qs, qz])
+        return g.op("Relu", [y]) if relu else y
+
+    # ResNet-34 through layer3: basic blocks, layer3's first at stride 1
+    x = conv("input", 3, 64, 7, 2)
+    x = g.op("MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    cin = 64
+    for width, blocks, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 1)):
+        for i in range(blocks):
+            s = stride if i == 0 else 1
+            y = conv(conv(x, cin, width, 3, s), width, width, 3, relu=False)
+            short = conv(x, cin, width, 1, s, relu=False) if cin != width or s != 1 else x
+            x = g.op("Relu", [g.op("Add", [y, short])])
+            cin = width
+    feats = [(x, 256)]
+    for mid, out, stride, pad in ((256, 512, 2, 1), (256, 512, 2, 1), (128, 256, 2, 1),
+                                  (128, 256, 2, 0), (128, 256, 1, 0)):
+        x = conv(conv(x, cin, mid, 1), mid, out, 3, stride, pad=pad)
+        feats.append((x, out))
+        cin = out
+    # the merged heads, stride 3, fp32 for the plugin; each level transposed into [boxes, 85]
+    rows = g.const("rows", [0, -1, 85])
+    levels = []
+    for (f, c), nd in zip(feats, (4, 6, 6, 6, 4, 4)):
+        y = conv(f, c, nd * 85, 3, 3, out_f32=True)
+        levels.append(g.op("Reshape", [g.op("Transpose", [y], perm=[0, 2, 3, 1]), rows]))
+    allb = g.op("Concat", levels, axis=1)
+    prob = g.op("Softmax", [allb], axis=-1)
+    t = g.name("TopK")
+    g.nodes.append(helper.make_node("TopK", [prob, g.const("k", [1])], [t, t + "_i"], name=t,
+                                    axis=2))
+    flat = g.const("flat", [0, -1])
+    cand = g.op("Reshape", [t, flat])
+    t = g.name("TopK")
+    g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [200])], ["scores", "labels"],
+                                    name=t, axis=-1))
+    pick = g.op("Mod", ["labels", g.const("nbox", [15130 * 85])])
+    g.nodes.append(helper.make_node("GatherElements", [g.op("Reshape", [allb, flat]), pick],
+                                    ["boxes"], name="boxes", axis=1))
+    graph = helper.make_graph(
+        g.nodes, "ssd_resnet34_1200_int8",
+        [helper.make_tensor_value_info("input", i8, [1, 3, 1200, 1200])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 200]),
+         helper.make_tensor_value_info("labels", TensorProto.INT64, [1, 200]),
+         helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, 200])],
+        g.inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                             producer_name="mlperf-models.py")
+
+
 def bert_large():
     L, D, H, FF, V = 24, 1024, 16, 4096, 30522
     g = Graph()
@@ -273,7 +365,8 @@ def bert_large():
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "build/validate/mlperf"
     os.makedirs(out, exist_ok=True)
-    for name, make in (("resnet50", resnet50), ("retinanet", retinanet), ("bert-large", bert_large)):
+    for name, make in (("resnet50", resnet50), ("retinanet", retinanet), ("ssd-resnet34", ssd_resnet34),
+                       ("bert-large", bert_large)):
         m = make()
         m.ir_version = 8
         path = os.path.join(out, name + ".onnx")
