@@ -107,6 +107,30 @@ class Graph:
         self.nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
         return out
 
+    def qconv(self, x, cin, cout, k, stride=1, relu=True, groups=1, w=None, b=None,
+              out_f32=False, pad=None):
+        # an int8 convolution (QLinearConv: int8 input, weights and output, int32 bias), as
+        # TensorRT builds it from the calibration cache; out_f32: its output dequantized to
+        # fp32, as the NMS plugin takes it. One quantization (scale, zero point) for every
+        # int8 tensor, made at the first: gp counts bytes, not values
+        if not hasattr(self, "qs"):
+            self.qs, self.qz = self.scalar("scale", TensorProto.FLOAT, 0.05), \
+                self.scalar("zero", TensorProto.INT8, 0)
+        qs, qz = self.qs, self.qz
+        w = w or self.weight("w", [cout, cin // groups, k, k], TensorProto.INT8)
+        b = b or self.weight("b", [cout], TensorProto.INT32)
+        p = k // 2 if pad is None else pad
+        y = self.op("QLinearConv", [x, qs, qz, w, qs, qz, qs, qz, b], "conv", kernel_shape=[k, k],
+                    strides=[stride, stride], pads=[p, p, p, p], group=groups)
+        if out_f32:
+            return self.op("DequantizeLinear", [y, qs, qz])
+        return self.op("Relu", [y]) if relu else y
+
+    def scalar(self, base, dtype, value):
+        t = helper.make_tensor(self.name(base), dtype, [], [value])
+        self.inits.append(t)
+        return t.name
+
 
 def resnet50():
     g = Graph()
@@ -143,31 +167,26 @@ def resnet50():
                              producer_name="mlperf-models.py")
 
 
+def detector(g, name, side, keep):
+    # a detector's model: int8 image input [1,3,side,side], its best `keep` scores, their
+    # labels and boxes out
+    graph = helper.make_graph(
+        g.nodes, name,
+        [helper.make_tensor_value_info("input", TensorProto.INT8, [1, 3, side, side])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, keep]),
+         helper.make_tensor_value_info("labels", TensorProto.INT64, [1, keep]),
+         helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, keep])],
+        g.inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                             producer_name="mlperf-models.py")
+
+
 def retinanet():
     A, C = 9, 264
     g = Graph()
     i8 = TensorProto.INT8
 
-    def scalar(base, dtype, value):
-        t = helper.make_tensor(g.name(base), dtype, [], [value])
-        g.inits.append(t)
-        return t.name
-
-    # one quantization (scale, zero point) for every int8 tensor: gp counts bytes, not values
-    qs, qz = scalar("scale", TensorProto.FLOAT, 0.05), scalar("zero", i8, 0)
-
-    def conv(x, cin, cout, k, stride=1, relu=True, groups=1, w=None, b=None, out_f32=False):
-        # an int8 convolution (QLinearConv: int8 input, weights and output, int32 bias), as
-        # TensorRT builds it from the calibration cache; out_f32: its output dequantized to
-        # fp32, as the NMS plugin takes it
-        w = w or g.weight("w", [cout, cin // groups, k, k], i8)
-        b = b or g.weight("b", [cout], TensorProto.INT32)
-        p = k // 2
-        y = g.op("QLinearConv", [x, qs, qz, w, qs, qz, qs, qz, b], "conv", kernel_shape=[k, k],
-                 strides=[stride, stride], pads=[p, p, p, p], group=groups)
-        if out_f32:
-            return g.op("DequantizeLinear", [y, qs, qz])
-        return g.op("Relu", [y]) if relu else y
+    conv = g.qconv
 
     # ResNeXt-50 32x4d: bottleneck width 2 x planes in 32 groups, the stride in the 3x3
     x = conv("input", 3, 64, 7, 2)
@@ -241,38 +260,12 @@ def retinanet():
     nbox = g.const("nbox", [120087 * 4])
     pick = g.op("Mod", ["labels", nbox])
     g.nodes.append(helper.make_node("GatherElements", [boxes, pick], ["boxes"], name="boxes", axis=1))
-    graph = helper.make_graph(
-        g.nodes, "retinanet_resnext50_32x4d_fpn_int8",
-        [helper.make_tensor_value_info("input", i8, [1, 3, 800, 800])],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 1000]),
-         helper.make_tensor_value_info("labels", TensorProto.INT64, [1, 1000]),
-         helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, 1000])],
-        g.inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                             producer_name="mlperf-models.py")
+    return detector(g, "retinanet_resnext50_32x4d_fpn_int8", 800, 1000)
 
 
 def ssd_resnet34():
     g = Graph()
-    i8 = TensorProto.INT8
-
-    def scalar(base, dtype, value):
-        t = helper.make_tensor(g.name(base), dtype, [], [value])
-        g.inits.append(t)
-        return t.name
-
-    qs, qz = scalar("scale", TensorProto.FLOAT, 0.05), scalar("zero", i8, 0)
-
-    def conv(x, cin, cout, k, stride=1, relu=True, pad=None, out_f32=False):
-        # an int8 convolution as in retinanet(): QLinearConv, int32 bias
-        w = g.weight("w", [cout, cin, k, k], i8)
-        b = g.weight("b", [cout], TensorProto.INT32)
-        p = k // 2 if pad is None else pad
-        y = g.op("QLinearConv", [x, qs, qz, w, qs, qz, qs, qz, b], "conv", kernel_shape=[k, k],
-                 strides=[stride, stride], pads=[p, p, p, p])
-        if out_f32:
-            return g.op("DequantizeLinear", [y, qs, qz])
-        return g.op("Relu", [y]) if relu else y
+    conv = g.qconv
 
     # ResNet-34 through layer3: basic blocks, layer3's first at stride 1
     x = conv("input", 3, 64, 7, 2)
@@ -310,15 +303,7 @@ def ssd_resnet34():
     pick = g.op("Mod", ["labels", g.const("nbox", [15130 * 85])])
     g.nodes.append(helper.make_node("GatherElements", [g.op("Reshape", [allb, flat]), pick],
                                     ["boxes"], name="boxes", axis=1))
-    graph = helper.make_graph(
-        g.nodes, "ssd_resnet34_1200_int8",
-        [helper.make_tensor_value_info("input", i8, [1, 3, 1200, 1200])],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 200]),
-         helper.make_tensor_value_info("labels", TensorProto.INT64, [1, 200]),
-         helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, 200])],
-        g.inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                             producer_name="mlperf-models.py")
+    return detector(g, "ssd_resnet34_1200_int8", 1200, 200)
 
 
 def bert_large():
