@@ -133,3 +133,17 @@ EOF
 	run -0 hdr roofline copy_s "$S"
 	assert_output 5.48e-07
 }
+
+@test "accel mapping: SSD-ResNet34 as tests/validate/mlperf-models.py writes it has the MACs and boxes a hand count gives" {
+	/usr/bin/python3 tests/validate/mlperf-models.py "$BATS_TEST_TMPDIR" 2>/dev/null
+	gp-load "$BATS_TEST_TMPDIR/ssd-resnet34.onnx" | gp-shape > "$BATS_TEST_TMPDIR/s"
+	# by hand, sum of cout x cin x k x k x out^2: ResNet-34 at 1200 to layer3
+	# (layer3 at stride 1: 150 square), the five extra blocks (75, 38, 19, 9, 7)
+	# and the six merged heads at stride 3 (50, 25, 13, 7, 3, 3 square, 4 or 6
+	# boxes of 85 values): 216,415,931,904
+	run -0 sh -c "gp-partition < '$BATS_TEST_TMPDIR/s' | gp-report --summary | awk -F'\t' '\$1 == \"macs\" { print \$2 }'"
+	assert_output 216415931904
+	# the boxes: 4 x 2500 + 6 x 625 + 6 x 169 + 6 x 49 + 4 x 9 + 4 x 9 = 15,130
+	run -0 awk -F'\t' '$1 == "node" && $3 == "Concat" { c = $6 } $1 == "tensor" { s[$2] = $4 } END { print s[c] }' "$BATS_TEST_TMPDIR/s"
+	assert_output '[1,15130,85]'
+}
