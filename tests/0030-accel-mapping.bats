@@ -147,3 +147,18 @@ EOF
 	run -0 awk -F'\t' '$1 == "node" && $3 == "Concat" { c = $6 } $1 == "tensor" { s[$2] = $4 } END { print s[c] }' "$BATS_TEST_TMPDIR/s"
 	assert_output '[1,15130,85]'
 }
+
+@test "accel mapping: SSD-MobileNet as tests/validate/mlperf-models.py writes it has the MACs and boxes a hand count gives" {
+	/usr/bin/python3 tests/validate/mlperf-models.py "$BATS_TEST_TMPDIR" 2>/dev/null
+	gp-load "$BATS_TEST_TMPDIR/ssd-mobilenet.onnx" | gp-shape > "$BATS_TEST_TMPDIR/s"
+	# by hand, with TensorFlow's SAME padding (out = ceil(in / stride)): the first
+	# convolution 32 x 3 x 9 x 150^2; each block a depthwise c x 9 x out^2 and a
+	# pointwise cout x c x out^2 (150, 75, 75, 38, 38, 19 x 6, 10, 10); the extra
+	# blocks' 1x1 on the map before and 3x3 on the map after (10 -> 5 -> 3 -> 2 ->
+	# 1); the six merged heads, anchors x 95 x c x out^2: 1,237,129,408
+	run -0 sh -c "gp-partition < '$BATS_TEST_TMPDIR/s' | gp-report --summary | awk -F'\t' '\$1 == \"macs\" { print \$2 }'"
+	assert_output 1237129408
+	# the boxes: 3 x 361 + 6 x 100 + 6 x 25 + 6 x 9 + 6 x 4 + 6 x 1 = 1,917
+	run -0 awk -F'\t' '$1 == "node" && $3 == "Concat" { c = $6 } $1 == "tensor" { s[$2] = $4 } END { print s[c] }' "$BATS_TEST_TMPDIR/s"
+	assert_output '[1,1917,95]'
+}

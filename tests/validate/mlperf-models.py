@@ -58,6 +58,26 @@ Writes, into the directory given (default build/validate/mlperf):
   value read and written), a softmax over each box's values (the 81
   scores; the 4 box values ride along, 5% more), every score read once
   more (the best per box), the best 200 kept and their boxes gathered.
+- ssd-mobilenet.onnx: SSD-MobileNet (SSD-Small, the MLPerf Inference edge
+  detector until v2.0) as NVIDIA's TensorRT engine runs it
+  (inference_results_v1.1, closed/NVIDIA/code/ssd-mobilenet/tensorrt/
+  SSDMobileNet.py, from TensorFlow's ssd_mobilenet_v1_coco; the reference:
+  mlcommons/inference, vision/classification_and_detection/python/models/
+  ssd_mobilenet_v1.py): MobileNet-V1 at 300 x 300 with TensorFlow's SAME
+  padding (a 3x3 convolution 3 -> 32 at stride 2, 13 blocks of a depthwise
+  3x3 and a pointwise 1x1), the maps of blocks 11 and 13 (512 x 19 x 19,
+  1024 x 10 x 10), four extra blocks of a 1x1 and a 3x3 at stride 2 (1024
+  -> 256 -> 512, 512 -> 128 -> 256, 256 -> 128 -> 256, 256 -> 64 -> 128: 5, 3,
+  2 and 1 square); on each of the six maps the box and class 1x1
+  convolutions merged into one (mergeLocConfConv) of 3 or 6 anchors x (4 +
+  91) outputs: 1,917 boxes (the engine's prior box constant, 2 x 7,668).
+  1,237,129,408 MACs. In int8 (input int8[1,3,300,300]), each merged head
+  writing fp32 NCHW for the NMS_OPT_TRT plugin (confSigmoid 1, 91 classes,
+  keepTopK 100). The plugin's work that does not depend on the image, as
+  for SSD-ResNet34 but with no softmax (its sigmoid is in its threshold
+  kernel, as RetinaNet's): each level transposed into one [boxes, 95] array,
+  every score read once more (the best per box), the best 100 kept and
+  their boxes gathered.
 - bert-large.onnx: BERT-Large (the MLPerf Inference SQuAD model): 24
   layers of width 1024, 16 heads of 64, feed-forward 4096, vocabulary
   30522, input_ids i64[batch,seq], the SQuAD span head (2 logits per token).
@@ -119,9 +139,12 @@ class Graph:
         qs, qz = self.qs, self.qz
         w = w or self.weight("w", [cout, cin // groups, k, k], TensorProto.INT8)
         b = b or self.weight("b", [cout], TensorProto.INT32)
+        # pad: k // 2 on every side by default; "same": TensorFlow's SAME (SAME_UPPER: the
+        # output ceil(in / stride), the odd pixel of padding after)
         p = k // 2 if pad is None else pad
+        padding = {"auto_pad": "SAME_UPPER"} if p == "same" else {"pads": [p, p, p, p]}
         y = self.op("QLinearConv", [x, qs, qz, w, qs, qz, qs, qz, b], "conv", kernel_shape=[k, k],
-                    strides=[stride, stride], pads=[p, p, p, p], group=groups)
+                    strides=[stride, stride], group=groups, **padding)
         if out_f32:
             return self.op("DequantizeLinear", [y, qs, qz])
         return self.op("Relu", [y]) if relu else y
@@ -306,6 +329,52 @@ def ssd_resnet34():
     return detector(g, "ssd_resnet34_1200_int8", 1200, 200)
 
 
+def ssd_mobilenet():
+    g = Graph()
+    conv = g.qconv
+
+    # MobileNet-V1 at 300 x 300, TensorFlow's SAME padding: a 3x3 convolution 3 -> 32 at
+    # stride 2, then 13 blocks of a depthwise 3x3 and a pointwise 1x1; the maps of block 11
+    # (512 x 19 x 19) and block 13 (1024 x 10 x 10) feed the heads. Each ReLU6 is a Relu here:
+    # TensorRT fuses either into its convolution
+    x = conv("input", 3, 32, 3, 2, pad="same")
+    cin, feats = 32, []
+    for i, (cout, s) in enumerate(((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+                                   (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2),
+                                   (1024, 1)), 1):
+        x = conv(conv(x, cin, cin, 3, s, groups=cin, pad="same"), cin, cout, 1)
+        cin = cout
+        if i in (11, 13):
+            feats.append((x, cin))
+    # four extra blocks of a 1x1 and a 3x3 at stride 2 (5, 3, 2 and 1 square)
+    for mid, out in ((256, 512), (128, 256), (128, 256), (64, 128)):
+        x = conv(conv(x, cin, mid, 1), mid, out, 3, 2, pad="same")
+        feats.append((x, out))
+        cin = out
+    # each level's box and class 1x1 convolutions merged into one (mergeLocConfConv) of
+    # anchors x (4 + 91) outputs, fp32 for the plugin; each level transposed into [boxes, 95]
+    rows = g.const("rows", [0, -1, 95])
+    levels = []
+    for (f, c), anchors in zip(feats, (3, 6, 6, 6, 6, 6)):
+        y = conv(f, c, anchors * 95, 1, out_f32=True)
+        levels.append(g.op("Reshape", [g.op("Transpose", [y], perm=[0, 2, 3, 1]), rows]))
+    allb = g.op("Concat", levels, axis=1)
+    # every score read once more (the plugin's fused sigmoid and threshold: the best per box
+    # here), the best 100 kept and their boxes gathered
+    t = g.name("TopK")
+    g.nodes.append(helper.make_node("TopK", [allb, g.const("k", [1])], [t, t + "_i"], name=t,
+                                    axis=2))
+    flat = g.const("flat", [0, -1])
+    cand = g.op("Reshape", [t, flat])
+    t = g.name("TopK")
+    g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [100])], ["scores", "labels"],
+                                    name=t, axis=-1))
+    pick = g.op("Mod", ["labels", g.const("nbox", [1917 * 95])])
+    g.nodes.append(helper.make_node("GatherElements", [g.op("Reshape", [allb, flat]), pick],
+                                    ["boxes"], name="boxes", axis=1))
+    return detector(g, "ssd_mobilenet_v1_300_int8", 300, 100)
+
+
 def bert_large():
     L, D, H, FF, V = 24, 1024, 16, 4096, 30522
     g = Graph()
@@ -351,6 +420,7 @@ def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "build/validate/mlperf"
     os.makedirs(out, exist_ok=True)
     for name, make in (("resnet50", resnet50), ("retinanet", retinanet), ("ssd-resnet34", ssd_resnet34),
+                       ("ssd-mobilenet", ssd_mobilenet),
                        ("bert-large", bert_large)):
         m = make()
         m.ir_version = 8
