@@ -33,9 +33,12 @@
 // tests/validate/measure installs it), then the usual node places.
 // Errors: one line `ort-time: FILE: what` on stderr and exit status 1
 // (usage errors: exit status 2). When the process got less than --min-cpu
-// (default 0.95) CPU-seconds per thread per second while timing, i.e. other
-// processes took the CPU from it, it prints `ort-time: FILE: warning: ...`
-// on stderr (the line on stdout is still printed, exit status 0).
+// (default 0.95) CPU-seconds per second while timing, or other processes
+// took more than 1 - --min-cpu of a CPU meanwhile (the machine's busy time
+// in /proc/stat, less this process's: on more than one thread, a worker
+// thread others starve leaves the main thread its CPU, and only this
+// sees it), it prints `ort-time: FILE: warning: ...` on stderr (the line
+// on stdout is still printed, exit status 0).
 'use strict';
 
 const fs = require('fs');
@@ -220,6 +223,24 @@ function randomFloats(n, seed) {
 	return a;
 }
 
+// The CPU time, in clock ticks, every CPU spent busy (/proc/stat: user,
+// nice, system, irq, softirq and steal, the hypervisor's share) and in all,
+// and this process's own (/proc/self/stat: utime, stime); null where /proc
+// cannot say.
+function ticks() {
+	try {
+		const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+		const self = fs.readFileSync('/proc/self/stat', 'utf8');
+		const f = self.slice(self.lastIndexOf(')') + 2).split(' ');  // from field 3, the state
+		if (cpu.length < 8 || cpu.some(isNaN))
+			return null;
+		return { busy: cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7], all: cpu.reduce((x, y) => x + y, 0),
+			own: Number(f[11]) + Number(f[12]) };
+	} catch (e) {
+		return null;
+	}
+}
+
 function quantile(sorted, q) {  // linear interpolation, as numpy's default
 	const pos = (sorted.length - 1) * q;
 	const lo = Math.floor(pos), hi = Math.ceil(pos);
@@ -257,6 +278,7 @@ async function timeModel(ort, file, o) {
 	const times = [];
 	const budget = BigInt(Math.round(o.time * 1e9));
 	const cpu0 = process.cpuUsage();
+	const tick0 = ticks();
 	const start = process.hrtime.bigint();
 	for (;;) {
 		const t0 = process.hrtime.bigint();
@@ -273,9 +295,18 @@ async function timeModel(ort, file, o) {
 	// One CPU, whatever the threads: a model whose kernels do not split keeps
 	// one thread busy, and the others wait for it.
 	const share = (cpu.user + cpu.system) / wall;
+	const tick1 = ticks();
 	if (share < o.minCpu)
 		warn(file, `got only ${(share * 100).toFixed(0)}% of a CPU while timing: ` +
 			'other processes competed for the CPU, the times are too long');
+	else if (tick0 && tick1 && tick1.all > tick0.all) {
+		// the others' busy ticks as CPUs: all ticks over the window are its CPUs' count
+		const ncpu = require('os').cpus().length;
+		const others = ((tick1.busy - tick0.busy) - (tick1.own - tick0.own)) / (tick1.all - tick0.all) * ncpu;
+		if (others > 1 - o.minCpu)
+			warn(file, `other processes took ${(others * 100).toFixed(0)}% of a CPU while timing: ` +
+				'they competed for the CPU, the times are too long');
+	}
 	await session.release();
 	times.sort((a, b) => a - b);
 	return { runs: times.length, median: quantile(times, 0.5), min: times[0], p90: quantile(times, 0.9) };
