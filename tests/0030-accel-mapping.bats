@@ -134,31 +134,35 @@ EOF
 	assert_output 5.48e-07
 }
 
+# ssd_counts MODEL: tests/validate/mlperf-models.py's MODEL: its MACs, then
+# the shape of the Concat of its boxes (the only Concat of an SSD's graph)
+ssd_counts() {
+	/usr/bin/python3 tests/validate/mlperf-models.py "$BATS_TEST_TMPDIR" 2>/dev/null || return 1
+	gp-load "$BATS_TEST_TMPDIR/$1.onnx" | gp-shape > "$BATS_TEST_TMPDIR/s" || return 1
+	gp-partition < "$BATS_TEST_TMPDIR/s" | gp-report --summary | awk -F'\t' '$1 == "macs" { print $2 }'
+	awk -F'\t' '$1 == "node" && $3 == "Concat" { c = $6 } $1 == "tensor" { s[$2] = $4 } END { print s[c] }' \
+		"$BATS_TEST_TMPDIR/s"
+}
+
 @test "accel mapping: SSD-ResNet34 as tests/validate/mlperf-models.py writes it has the MACs and boxes a hand count gives" {
-	/usr/bin/python3 tests/validate/mlperf-models.py "$BATS_TEST_TMPDIR" 2>/dev/null
-	gp-load "$BATS_TEST_TMPDIR/ssd-resnet34.onnx" | gp-shape > "$BATS_TEST_TMPDIR/s"
 	# by hand, sum of cout x cin x k x k x out^2: ResNet-34 at 1200 to layer3
 	# (layer3 at stride 1: 150 square), the five extra blocks (75, 38, 19, 9, 7)
 	# and the six merged heads at stride 3 (50, 25, 13, 7, 3, 3 square, 4 or 6
-	# boxes of 85 values): 216,415,931,904
-	run -0 sh -c "gp-partition < '$BATS_TEST_TMPDIR/s' | gp-report --summary | awk -F'\t' '\$1 == \"macs\" { print \$2 }'"
-	assert_output 216415931904
-	# the boxes: 4 x 2500 + 6 x 625 + 6 x 169 + 6 x 49 + 4 x 9 + 4 x 9 = 15,130
-	run -0 awk -F'\t' '$1 == "node" && $3 == "Concat" { c = $6 } $1 == "tensor" { s[$2] = $4 } END { print s[c] }' "$BATS_TEST_TMPDIR/s"
-	assert_output '[1,15130,85]'
+	# boxes of 85 values): 216,415,931,904; the boxes: 4 x 2500 + 6 x 625 + 6 x
+	# 169 + 6 x 49 + 4 x 9 + 4 x 9 = 15,130
+	run -0 ssd_counts ssd-resnet34
+	assert_output "216415931904
+[1,15130,85]"
 }
 
 @test "accel mapping: SSD-MobileNet as tests/validate/mlperf-models.py writes it has the MACs and boxes a hand count gives" {
-	/usr/bin/python3 tests/validate/mlperf-models.py "$BATS_TEST_TMPDIR" 2>/dev/null
-	gp-load "$BATS_TEST_TMPDIR/ssd-mobilenet.onnx" | gp-shape > "$BATS_TEST_TMPDIR/s"
 	# by hand, with TensorFlow's SAME padding (out = ceil(in / stride)): the first
 	# convolution 32 x 3 x 9 x 150^2; each block a depthwise c x 9 x out^2 and a
 	# pointwise cout x c x out^2 (150, 75, 75, 38, 38, 19 x 6, 10, 10); the extra
 	# blocks' 1x1 on the map before and 3x3 on the map after (10 -> 5 -> 3 -> 2 ->
-	# 1); the six merged heads, anchors x 95 x c x out^2: 1,237,129,408
-	run -0 sh -c "gp-partition < '$BATS_TEST_TMPDIR/s' | gp-report --summary | awk -F'\t' '\$1 == \"macs\" { print \$2 }'"
-	assert_output 1237129408
-	# the boxes: 3 x 361 + 6 x 100 + 6 x 25 + 6 x 9 + 6 x 4 + 6 x 1 = 1,917
-	run -0 awk -F'\t' '$1 == "node" && $3 == "Concat" { c = $6 } $1 == "tensor" { s[$2] = $4 } END { print s[c] }' "$BATS_TEST_TMPDIR/s"
-	assert_output '[1,1917,95]'
+	# 1); the six merged heads, anchors x 95 x c x out^2: 1,237,129,408; the
+	# boxes: 3 x 361 + 6 x 100 + 6 x 25 + 6 x 9 + 6 x 4 + 6 x 1 = 1,917
+	run -0 ssd_counts ssd-mobilenet
+	assert_output "1237129408
+[1,1917,95]"
 }

@@ -204,6 +204,23 @@ def detector(g, name, side, keep):
                              producer_name="mlperf-models.py")
 
 
+def best_boxes(g, scores, allb, values, keep):
+    # an SSD's NMS plugin, what does not depend on the image: every score of [1, boxes, values]
+    # read once more (the best per box), the best `keep` kept (outputs scores and labels), and
+    # their boxes gathered from allb, flattened (values in all) into the output boxes
+    t = g.name("TopK")
+    g.nodes.append(helper.make_node("TopK", [scores, g.const("k", [1])], [t, t + "_i"], name=t,
+                                    axis=2))
+    flat = g.const("flat", [0, -1])
+    cand = g.op("Reshape", [t, flat])
+    t = g.name("TopK")
+    g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [keep])], ["scores", "labels"],
+                                    name=t, axis=-1))
+    pick = g.op("Mod", ["labels", g.const("nbox", [values])])
+    g.nodes.append(helper.make_node("GatherElements", [g.op("Reshape", [allb, flat]), pick],
+                                    ["boxes"], name="boxes", axis=1))
+
+
 def retinanet():
     A, C = 9, 264
     g = Graph()
@@ -314,18 +331,7 @@ def ssd_resnet34():
         y = conv(f, c, nd * 85, 3, 3, out_f32=True)
         levels.append(g.op("Reshape", [g.op("Transpose", [y], perm=[0, 2, 3, 1]), rows]))
     allb = g.op("Concat", levels, axis=1)
-    prob = g.op("Softmax", [allb], axis=-1)
-    t = g.name("TopK")
-    g.nodes.append(helper.make_node("TopK", [prob, g.const("k", [1])], [t, t + "_i"], name=t,
-                                    axis=2))
-    flat = g.const("flat", [0, -1])
-    cand = g.op("Reshape", [t, flat])
-    t = g.name("TopK")
-    g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [200])], ["scores", "labels"],
-                                    name=t, axis=-1))
-    pick = g.op("Mod", ["labels", g.const("nbox", [15130 * 85])])
-    g.nodes.append(helper.make_node("GatherElements", [g.op("Reshape", [allb, flat]), pick],
-                                    ["boxes"], name="boxes", axis=1))
+    best_boxes(g, g.op("Softmax", [allb], axis=-1), allb, 15130 * 85, 200)
     return detector(g, "ssd_resnet34_1200_int8", 1200, 200)
 
 
@@ -359,19 +365,8 @@ def ssd_mobilenet():
         y = conv(f, c, anchors * 95, 1, out_f32=True)
         levels.append(g.op("Reshape", [g.op("Transpose", [y], perm=[0, 2, 3, 1]), rows]))
     allb = g.op("Concat", levels, axis=1)
-    # every score read once more (the plugin's fused sigmoid and threshold: the best per box
-    # here), the best 100 kept and their boxes gathered
-    t = g.name("TopK")
-    g.nodes.append(helper.make_node("TopK", [allb, g.const("k", [1])], [t, t + "_i"], name=t,
-                                    axis=2))
-    flat = g.const("flat", [0, -1])
-    cand = g.op("Reshape", [t, flat])
-    t = g.name("TopK")
-    g.nodes.append(helper.make_node("TopK", [cand, g.const("k", [100])], ["scores", "labels"],
-                                    name=t, axis=-1))
-    pick = g.op("Mod", ["labels", g.const("nbox", [1917 * 95])])
-    g.nodes.append(helper.make_node("GatherElements", [g.op("Reshape", [allb, flat]), pick],
-                                    ["boxes"], name="boxes", axis=1))
+    # the plugin's sigmoid is in its threshold kernel: the scores as the heads wrote them
+    best_boxes(g, allb, allb, 1917 * 95, 100)
     return detector(g, "ssd_mobilenet_v1_300_int8", 300, 100)
 
 
