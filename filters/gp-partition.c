@@ -346,6 +346,7 @@ struct writer {
 	struct gp_table *t;                 /* the subgraph records; NULL: totals only */
 	int c_bk, c_br;                     /* their body_kernels and body_runs columns, or -1 */
 	int c_rows;                         /* their rows column, or -1 */
+	int c_copy, c_run;                  /* their copy_elems and copy_run columns, or -1 */
 	int c_nname, c_tname;               /* the name columns of the node and tensor records */
 	int c_cc, c_cg, c_cm, c_cx, c_cw, c_cs; /* their conv_calls, conv_groups, conv_gemm, conv_im2col,
 	                                     * conv_im2col_rows, conv_im2col_strided columns, or -1 */
@@ -401,6 +402,15 @@ write_sub(void *arg, const struct gp_sub *sg)
 		if (W->c_rows < 0)
 			W->c_rows = gp_table_addcol(s, t, "rows");
 		gp_table_set_count(s, t, W->c_rows, r, sg->c.rows);
+	}
+	/* what its Concat, Split or Transpose copies, where a model has any */
+	if (W->p->copies) {
+		if (W->c_copy < 0) {
+			W->c_copy = gp_table_addcol(s, t, "copy_elems");
+			W->c_run = gp_table_addcol(s, t, "copy_run");
+		}
+		gp_table_set_count(s, t, W->c_copy, r, sg->c.copy);
+		gp_table_set_count(s, t, W->c_run, r, sg->c.copy_run);
 	}
 	/* the kernels and runs of control nodes' bodies, where a model has any */
 	if (W->p->bodies) {
@@ -486,7 +496,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	W.u.first = -1;
 	W.u.strict = strict;
 	W.p = &p;
-	W.c_rows = W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = W.c_cw = W.c_cs = -1;
+	W.c_rows = W.c_copy = W.c_run = W.c_bk = W.c_br = W.c_cc = W.c_cg = W.c_cm = W.c_cx = W.c_cw = W.c_cs = -1;
 	W.c_ro[0] = W.c_ro[1] = W.c_ro[2] = -1;
 	W.c_nname = g.node_table ? gp_table_col(g.node_table, "name") : -1;
 	W.c_tname = g.tensor_table ? gp_table_col(g.tensor_table, "name") : -1;

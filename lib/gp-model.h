@@ -18,6 +18,12 @@ struct gp_cost {
 	 * of its own (a LayerNorm's dims before its axis, a reduction's outputs);
 	 * 0 for any other op */
 	int64_t rows;
+	/* what a Concat, Split or Transpose copies: the elements of its largest
+	 * piece (a Concat's input, a Split's output, a Transpose's tensor), and a
+	 * Transpose's contiguous run, the elements that keep their order
+	 * together (1 when its innermost axis moves, all of them when only axes
+	 * of size 1 do); 0 for any other op, -1 not known */
+	int64_t copy, copy_run;
 	const char *kind;                   /* op family: conv2d, linear, relu, ... */
 	int64_t read0;                      /* elements read of input 0 when fewer than all (Gather, Slice); else -1 */
 	int64_t alt_flops;                  /* If whose condition is not known: the other branch's FLOPs */
@@ -197,6 +203,8 @@ struct gp_part {
 	int reorders;                       /* some subgraph has NCHWc reorders (struct gp_reorders): the same */
 	int rows;                           /* some subgraph has rows (a normalization, softmax or
 	                                     * reduction's, struct gp_cost): the same */
+	int copies;                         /* some subgraph copies (a Concat, Split or Transpose's
+	                                     * copy, struct gp_cost): the same */
 	struct gp_branch *br;               /* the If nodes costed, outer ones first */
 	int nbr;
 	int *node_sg;                       /* node -> subgraph id, 0 if in none */
@@ -413,6 +421,14 @@ struct gp_runtime {
 	 * against a kernel's first op; NULL: none): neither follows
 	 * parallel_min_s */
 	const char *split_always, *split_never;
+	/* a copy kernel's (a Concat, Split or Transpose: gp-partition's
+	 * copy_elems and copy_run) threads by a cost model in cycles, its largest
+	 * piece's elements at element_cycles each and byte_cycles a byte of one:
+	 * floor((cost - startup_cycles) / thread_cycles + 0.9) of them; a
+	 * Transpose of one run a plain copy, on one thread, one of runs of a
+	 * single element on every thread (split_copy set: given) */
+	int split_copy;
+	double copy_byte_cycles, copy_element_cycles, copy_startup_cycles, copy_thread_cycles;
 	/* a matrix kernel (one with products) not in either list splits as
 	 * MLAS's GEMM does: floor(M N K / split_gemm_macs) + 1 pieces a product,
 	 * at least one a product of a batch; 0: not given (its cost decides) */
@@ -486,6 +502,8 @@ struct gp_kernel {
 	                                     * spatial), else batch x channels; <= 0 unknown */
 	double rows;                        /* of its normalization, softmax or reduction
 	                                     * (gp-partition's rows); 0 none or not given */
+	double copy, copy_run;              /* of its Concat, Split or Transpose (gp-partition's
+	                                     * copy_elems, copy_run); 0 none or not given */
 	double body_kernels, body_runs;     /* of its control nodes' bodies (struct gp_sub) */
 	double conv_calls, conv_groups;     /* generic Conv calls and their groups (struct gp_sub) */
 	double conv_im2col;                 /* the floats their im2col writes (struct gp_sub) */

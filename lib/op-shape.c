@@ -628,3 +628,79 @@ gp_cost_move(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 	}
 	return 0;
 }
+
+/* Concat copies each input into its place, Split each output out of its
+ * input: a piece at a time; the largest piece's elements are its copy */
+static int
+cost_pieces(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe, int outs)
+{
+	int rc = gp_cost_move(g, n, c, fpe), i, k = outs ? n->nout : n->nin;
+	int64_t e;
+
+	for (i = 0; rc == 0 && i < k; i++) {
+		struct gp_tensor *t = outs ? gp_node_out(g, n, i) : gp_node_in(g, n, i);
+
+		if (!t)
+			continue;
+		if ((e = numel(c, t)) < 0) {
+			c->copy = -1;
+			break;
+		}
+		if (e > c->copy)
+			c->copy = e;
+	}
+	return rc;
+}
+
+int
+gp_cost_concat(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	return cost_pieces(g, n, c, fpe, 0);
+}
+
+int
+gp_cost_split(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	return cost_pieces(g, n, c, fpe, 1);
+}
+
+/* Transpose copies its whole tensor; its run is the elements of the input's
+ * innermost axes that stay innermost and in order, axes of size 1 left out
+ * (a runtime merges them): 1 when the innermost moves, all of them when no
+ * axis of more than one element changes its order */
+int
+gp_cost_transpose(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0);
+	int rc = gp_cost_move(g, n, c, fpe), r = rank(x), np, i, k, q[16], nq = 0, want;
+	int64_t *perm, v, run = 1;
+
+	if (rc != 0)
+		return rc;
+	c->copy = c->copy_run = -1;
+	if (r < 0 || r > 16 || (c->copy = numel(c, x)) < 0)
+		return 0;
+	np = gp_attr_ints(A, n, "perm", &perm);
+	if (np >= 0 && np != r)
+		return 0;
+	/* the input axes of more than one element, in the output's order */
+	for (i = 0; i < r; i++) {
+		k = np < 0 ? r - 1 - i : norm_axis(perm[i], r);
+		if (k < 0)
+			return 0;
+		if (x->shape.d[k].v != 1)
+			q[nq++] = k;
+	}
+	/* from the innermost: while the input's innermost such axes come last,
+	 * in their order */
+	for (want = r - 1, i = nq - 1; i >= 0; i--, want--) {
+		while (want >= 0 && x->shape.d[want].v == 1)
+			want--;
+		if (q[i] != want)
+			break;
+		v = x->shape.d[q[i]].v;
+		run *= v;
+	}
+	c->copy_run = nq == 0 ? 1 : run;
+	return 0;
+}

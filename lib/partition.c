@@ -287,6 +287,8 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	out->reorders = part_nchwc(&P, rank);
 	for (i = 0; i < g->nn && !out->rows; i++)
 		out->rows = P.member[i] && P.cost[i].rows > 0;
+	for (i = 0; i < g->nn && !out->copies; i++)
+		out->copies = P.member[i] && P.cost[i].copy != 0;
 	part_collect(&P, out, rank, emit, arg);
 	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;

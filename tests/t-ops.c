@@ -59,7 +59,8 @@ main(int argc, char **argv)
 			snprintf(per, sizeof per, "log2(K), rounded up, at least 1, per input element");
 		else if (op->cost == gp_cost_resize)
 			snprintf(per, sizeof per, "0 nearest; linear, cubic: see Resize");
-		else if (op->cost == gp_cost_move || op->cost == gp_cost_none)
+		else if (op->cost == gp_cost_move || op->cost == gp_cost_concat || op->cost == gp_cost_split ||
+		    op->cost == gp_cost_transpose || op->cost == gp_cost_none)
 			snprintf(per, sizeof per, "0");
 		else if (op->cost == gp_cost_control)
 			snprintf(per, sizeof per, "its bodies: see control flow");
