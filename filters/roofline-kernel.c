@@ -88,6 +88,12 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 				k->items = k->rows;
 		}
 	}
+	/* what its Concat, Split or Transpose copies, where the runtime splits
+	 * copies by their size */
+	if (K->cp && K->cr && K->cp[r] > 0) {
+		k->copy = (double)K->cp[r];
+		k->copy_run = K->cr[r] > 0 ? (double)K->cr[r] : 0;
+	}
 	k->ngemm = K->c_gemm >= 0 ? gp_gemm_parse(gp_val(t, K->c_gemm, r), gm, GP_GEMM_MAX) : -1;
 	if (k->ngemm > 0)
 		k->gemm = gm;
@@ -183,13 +189,15 @@ kcols_open(struct kcols *K, const struct gp_dag *d, const struct gp_hw *h, int s
 	K->ch = K->c_ops >= 0 ? gp_dag_counts(d, "channels") : NULL;
 	K->sp = K->c_ops >= 0 ? gp_dag_counts(d, "spatial") : NULL;
 	K->rw = K->c_ops >= 0 ? gp_dag_counts(d, "rows") : NULL;
+	K->cp = h->rt && h->rt->split_copy ? gp_dag_counts(d, "copy_elems") : NULL;
+	K->cr = K->cp ? gp_dag_counts(d, "copy_run") : NULL;
 }
 
 void
 kcols_close(struct kcols *K)
 {
 	int64_t *const v[] = {K->macs, K->bk, K->br, K->cc, K->cg, K->cx, K->cw, K->cs, K->ro, K->ri,
-	    K->rx, K->bt, K->ch, K->sp, K->rw};
+	    K->rx, K->bt, K->ch, K->sp, K->rw, K->cp, K->cr};
 	size_t i;
 
 	for (i = 0; i < sizeof v / sizeof *v; i++)

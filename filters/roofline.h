@@ -26,6 +26,8 @@ struct kcols {
 	int c_ops, c_kind;          /* ops and kind, when the runtime splits or costs by op type; or -1 */
 	int64_t *bt, *ch, *sp; /* then batch, channels, spatial too (or NULL) */
 	int64_t *rw;          /* and rows (or NULL) */
+	int64_t *cp, *cr;     /* copy_elems and copy_run, when the runtime splits copies by
+	                       * their size (or NULL) */
 	double bits;
 	int classify;               /* read each kernel's class (the estimates' pass) */
 	const char *cname;          /* the class field read last, */

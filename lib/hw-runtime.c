@@ -10,7 +10,7 @@
 
 static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "view_nodes", "fuse",
-	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs",
+	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs", "split_copy",
 	"subgraph_s", "conv_call_s", "conv_group_s", "conv_row_s", "conv_gather_s", "conv_columns", "nchwc_block", "op_s", "row_s", "act_s", "sources",
 	NULL,
 };
@@ -103,6 +103,25 @@ rtop_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void 
 	o->name[o->n++] = key;
 }
 
+/* copy_pair reads one field of a runtime's split_copy */
+static void
+copy_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+	struct gp_runtime *rt = arg;
+	double x = gp_yaml_number(R, v, path, 0, 1e12);
+
+	if (!strcmp(key, "byte_cycles"))
+		rt->copy_byte_cycles = x;
+	else if (!strcmp(key, "element_cycles"))
+		rt->copy_element_cycles = x;
+	else if (!strcmp(key, "startup_cycles"))
+		rt->copy_startup_cycles = x;
+	else if (x > 0)
+		rt->copy_thread_cycles = x;     /* thread_cycles, the last key it takes */
+	else
+		gp_yaml_bad(R, v, "'%s' must be above 0", path);
+}
+
 /* rt_pair reads one top-level field of a runtime profile into R->h->rt; dies
  * on a value the schema does not allow */
 static void
@@ -137,6 +156,16 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->split_never = words(R, v, path, NULL);
 	else if (!strcmp(key, "split_gemm_macs"))
 		rt->split_gemm_macs = gp_yaml_number(R, v, path, 1, 1e15);
+	else if (!strcmp(key, "split_copy")) {
+		static const char *const keys[] = {"byte_cycles", "element_cycles", "startup_cycles",
+		    "thread_cycles", NULL};
+
+		rt->copy_thread_cycles = 0;
+		gp_yaml_map(R, v, path, keys, copy_pair, rt);
+		if (rt->copy_thread_cycles <= 0)
+			gp_yaml_bad(R, v, "'%s' needs thread_cycles", path);
+		rt->split_copy = 1;
+	}
 	else if (!strcmp(key, "subgraph_s")) {
 		rt->subgraph_s = gp_yaml_number(R, v, path, 0, 10);
 		rt->bodies = 1;

@@ -310,6 +310,27 @@ act_sec(const struct gp_opsec *o, const char *ops)
 	return 0;
 }
 
+/* copy_threads: the threads runtime rt (split_copy) gives copy kernel k on
+ * a CPU of units threads: a Transpose of one run (only axes of size 1 move)
+ * is a plain copy, on one; one whose runs are single elements a matrix
+ * transpose, on all of them; any other copy asks the runtime's cost model
+ * (Eigen's TensorCostModel, which onnxruntime's thread pool asks) with the
+ * cycles of its largest piece (a Concat's input, a Split's output, the
+ * Transpose's tensor), each of its elements element_cycles plus
+ * byte_cycles a byte */
+static double
+copy_threads(const struct gp_runtime *rt, const struct gp_kernel *k, double units)
+{
+	double b = k->threads > 0 && k->wr > 0 ? k->wr / k->threads : k->elem, c;
+
+	if (k->copy_run > 0 && k->copy_run >= k->copy)
+		return 1;
+	if (k->copy_run == 1)
+		return units;
+	c = k->copy * (rt->copy_element_cycles + b * rt->copy_byte_cycles);
+	return fmin(units, fmax(1, floor((c - rt->copy_startup_cycles) / rt->copy_thread_cycles + 0.9)));
+}
+
 /* gemm_pieces: the pieces runtime rt splits matrix kernel k into, as MLAS's
  * GEMM does (sgemm.cpp MlasGemmBatch): floor(M N K / split_gemm_macs) + 1
  * for one product, shared among a batch of them but at least one each; the
@@ -488,7 +509,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * of a pool), those of split_never one, and its other matrix kernels
 	 * the pieces its GEMM makes of them (split_gemm_macs). */
 	if (cpu && h->rt && h->units > 1 && (h->rt->parallel_min_s > 0 || h->rt->parallel_s > 0 ||
-	    h->rt->split_always || h->rt->split_never || h->rt->split_gemm_macs > 0)) {
+	    h->rt->split_always || h->rt->split_never || h->rt->split_gemm_macs > 0 || h->rt->split_copy)) {
 		double t1 = fmax(m->compute_s, m->memory_s) * h->units;
 		int rule = op_rule(h->rt, k->ops);
 
@@ -497,6 +518,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 			nth = k->items >= 1 ? fmin(h->units, k->items) : h->units;
 		else if (rule < 0)
 			nth = 1;
+		else if (h->rt->split_copy && k->copy > 0)
+			nth = copy_threads(h->rt, k, h->units);
 		else if (h->rt->split_gemm_macs > 0 && k->ngemm > 0 && k->gemm)
 			nth = fmin(h->units, gemm_pieces(h->rt, k));
 		else if (h->rt->parallel_min_s > 0)

@@ -198,3 +198,90 @@ split_core() {
 	assert_line --regexp "	matrix unit$|	dispatch$"
 	refute_output --partial "on 1 thread"
 }
+
+# The same runtime, splitting its copies by their size as onnxruntime does
+# (split_copy: Eigen's cost model, the cycles of the largest piece)
+copy_core() {
+	thread_core
+	printf 'split_copy: {byte_cycles: 0.34375, element_cycles: 1, startup_cycles: 100000, thread_cycles: 100000}\n' >> "$R"
+}
+
+@test "cpu threads: split_copy takes four numbers of cycles; anything else is refused" {
+	copy_core
+	run -0 gp-roofline --check-runtime "$R"
+	runtime_refused "$R" 's/thread_cycles: 100000}/thread_cycles: 0}/' "must be above 0"
+	runtime_refused "$R" 's/, thread_cycles: 100000}/}/' "needs thread_cycles"
+	runtime_refused "$R" 's/byte_cycles:/bytes:/' "unknown field 'split_copy.bytes'"
+}
+
+@test "cpu threads: a copy splits by the cycles of its largest piece, not by its time (by hand)" {
+	copy_core
+	# a Concat writing 200,000 floats: 1.6 MB read and written, in the L2 at 100 GB/s: 16 us on
+	# two cores, 32 us on one, past 20 us: the time rule splits it (16 + 1 us). By its pieces:
+	# 88,421 floats cost 88,421 x (1 + 4 x 0.34375) = 209,999.9 cycles, floor(1.09999 + 0.9) = 1
+	# thread (32 us); 88,422 cost 210,002.3, 2 threads (16 + 1 us)
+	run -0 map "$P" "$R" "0 800000 800000 0 200000 4 0 . move Concat -1 88421 0" \
+		"0 800000 800000 0 200000 4 0 . move Concat -1 88422 0"
+	assert_line --index 0 "$(printf '0\t3.2e-05\t3.2e-05\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth on 1 thread')"
+	assert_line --index 1 "$(printf '0\t1.6e-05\t1.7e-05\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth')"
+	# a byte costs cycles too: 400,000 uint8 (a byte each: written bytes over elements), 8 us
+	# on two cores, 16 us on one, below 20 us, yet a piece of 156,280 costs 210,001.3 cycles:
+	# 2 threads (8 + 1 us); of 156,279, 209,999.9: one (16 us)
+	run -0 map "$P" "$R" "0 400000 400000 0 400000 4 0 . move Concat -1 156280 0" \
+		"0 400000 400000 0 400000 4 0 . move Concat -1 156279 0"
+	assert_line --index 0 "$(printf '0\t8e-06\t9e-06\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth')"
+	assert_line --index 1 "$(printf '0\t1.6e-05\t1.6e-05\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth on 1 thread')"
+}
+
+@test "cpu threads: a Transpose of one run stays on one thread, one of single elements splits (by hand)" {
+	copy_core
+	# 4 MiB read and written (above: 335.5 us on two cores): a Transpose that moves only axes
+	# of size 1 is one run, a plain copy: one thread, 671.1 us, no split cost
+	run -0 map "$P" "$R" "0 4194304 4194304 0 1048576 4 0 . move Transpose -1 1048576 1048576"
+	assert_output "$(printf '0\t0.000671089\t0.000671089\tnone\t0\t1\t1\t0x0x0\tdram bandwidth on 1 thread')"
+	# 1,024 floats whose innermost axis moves (runs of one element): both cores, 81.92 ns,
+	# and the 1 us of the split; in runs of 32, its 2,432 cycles keep it on one (163.84 ns)
+	run -0 map "$P" "$R" "0 4096 4096 0 1024 4 0 . move Transpose -1 1024 1" \
+		"0 4096 4096 0 1024 4 0 . move Transpose -1 1024 32"
+	assert_line --index 0 "$(printf '0\t8.192e-08\t1.08192e-06\tnone\t0\t1\t1\t0x0x0\tdispatch')"
+	assert_line --index 1 "$(printf '0\t1.6384e-07\t1.6384e-07\tnone\t0\t1\t1\t0x0x0\tl2 bandwidth on 1 thread')"
+}
+
+# Concat, Split and Transpose nodes, for what gp-partition writes of their copies
+copy_stream() {
+	cat <<'EOF2'
+##gp	1
+##source	hand
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x,a,b,w	t1,t2,s1,s2,q,r
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1,2,58,28,28]	input	363776	.	0
+tensor	a	float32	[1,256,14,14]	input	200704	.	0
+tensor	b	float32	[1,32,14,14]	input	25088	.	0
+tensor	w	float32	[1,1,7,1,7,8]	input	1568	.	0
+tensor	t1	float32	[1,58,2,28,28]	output	363776	.	0
+tensor	t2	float32	[1,2,58,28,28]	output	363776	.	0
+tensor	c	float32	[1,288,14,14]	.	225792	.	0
+tensor	s1	float32	[1,144,14,14]	output	112896	.	0
+tensor	s2	float32	[1,144,14,14]	output	112896	.	0
+tensor	q	float32	[1,1,1,7,7,8]	output	1568	.	0
+tensor	r	float32	[1,2,58,28,28]	output	363776	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	shuffle	Transpose	ai.onnx	x	t1	perm=[0,2,1,3,4]	0
+node	inner	Transpose	ai.onnx	x	t2	perm=[0,1,2,4,3]	0
+node	cat	Concat	ai.onnx	a,b	c	axis=1	0
+node	halves	Split	ai.onnx	c	s1,s2	axis=1	0
+node	ones	Transpose	ai.onnx	w	q	perm=[0,1,3,2,4,5]	0
+node	relu	Relu	ai.onnx	x	r	.	0
+##end	18
+EOF2
+}
+
+@test "cpu threads: gp-partition writes each copy's largest piece and a Transpose's run (by hand)" {
+	copy_stream | gp-shape | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	run -0 cols "$BATS_TEST_TMPDIR/p.gp" name copy_elems copy_run
+	# the shuffle: 90,944 floats, its runs the 28 x 28 that stay innermost; the one that swaps
+	# the innermost two: runs of one; the Concat: its larger input, 256 x 14 x 14; the Split:
+	# an output, 144 x 14 x 14; a Transpose of axes of size 1: one run, all 392; no copy: 0
+	assert_output "$(printf 'shuffle\t90944\t784\ninner\t90944\t1\ncat\t50176\t0\nhalves\t28224\t0\nones\t392\t392\nrelu\t0\t0')"
+}

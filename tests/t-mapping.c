@@ -3,10 +3,11 @@
  *   t-mapping PROFILE PRECISION [RUNTIME] < KERNELS
  *
  * Each input line is one kernel: FLOPS RD WR WT THREADS ELEM RESIDENT GEMM
- * [CLASS [OPS [ITEMS]]] (bytes read, written and of weights; bytes per
- * element; GEMM "." or BxMxNxK;...; its class as gp-partition writes it:
+ * [CLASS [OPS [ITEMS [COPY RUN]]]] (bytes read, written and of weights; bytes
+ * per element; GEMM "." or BxMxNxK;...; its class as gp-partition writes it:
  * elementwise, row, ...; its op types as gp-partition's ops field, such as
- * Conv+Relu; the pieces a runtime that splits by op type divides it into).
+ * Conv+Relu; the pieces a runtime that splits by op type divides it into;
+ * gp-partition's copy_elems and copy_run).
  * Each output line: compute_s memory_s latency_s unit tiles
  * split fill tile limit, tab-separated, floats to 6 significant digits.
  */
@@ -37,11 +38,12 @@ main(int argc, char **argv)
 		int n;
 
 		memset(&k, 0, sizeof k);
-		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s %255s %lf", &k.flops, &k.rd, &k.wr,
-		    &k.wt, &k.threads, &k.elem, &k.resident, gemm, cls, ops, &k.items);
-		if (n < 8)
-			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM [CLASS [OPS [ITEMS]]]",
-			    line);
+		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s %255s %lf %lf %lf", &k.flops, &k.rd,
+		    &k.wr, &k.wt, &k.threads, &k.elem, &k.resident, gemm, cls, ops, &k.items, &k.copy,
+		    &k.copy_run);
+		if (n < 8 || n == 12)
+			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM "
+			    "[CLASS [OPS [ITEMS [COPY RUN]]]]", line);
 		if (n >= 9)
 			k.cls = gp_kclass_from_name(cls);
 		if (n >= 10)
