@@ -3,8 +3,9 @@
 # sums onnxruntime's profiled kernel times per kernel class beside gp's
 # predictions, each node's median run or, with --fastest, its fastest (what
 # predict compares, as it compares each model's fastest runs), less the
-# profiler's own time per node (--node-overhead) and per split one
-# (--split-overhead). Worked by hand on a made-up
+# profiler's own time per node (--node-overhead), per split one
+# (--split-overhead) and per node of a control-flow body outside its event
+# (--node-gap). Worked by hand on a made-up
 # profile of four nodes, two with no gp kernel: a layout reorder, which is
 # data movement, and a Reshape, a view onnxruntime runs (`runtime`). With
 # --splits, which kernels onnxruntime split over its threads (its profiler
@@ -154,11 +155,14 @@ prof\tmove\t1\t1.5e-05\t1e-05\t0.67')"
 	assert_output "(not measured)"
 }
 
-@test "kernel-classes: an If's event times its branch's nodes too; only its own time counts (by hand)" {
+@test "kernel-classes: an If's event times its branch's nodes too; only its own time counts, its body's in its class (by hand)" {
 	# one run: the If from 0 to 100 us; inside it a Relu of 30 and a nested If
 	# of 50 (from 40), inside which a Relu of 20; a Relu after them all of 10.
 	# Its own time: 100 - 30 - 50 = 20 us; the nested If's 50 - 20 = 30 us.
-	# The Relus of another thread inside its time do not come off it.
+	# The Relus of another thread inside its time do not come off it. Its
+	# body's nodes, the nested If and both its Relus, count where gp counts
+	# their work: in the outer If's kernel, class other (20 + 30 + 30 + 20 us,
+	# against gp's 10 + 10); the other Relus are element-wise (40 + 10 us).
 	Q=$BATS_TEST_TMPDIR/if.json
 	cat > "$Q" <<'J'
 [{"cat": "Node", "name": "if_kernel_time", "tid": 1, "ts": 0, "dur": 100, "args": {"op_name": "If"}},
@@ -174,6 +178,27 @@ J
 	printf 'subgraph\t3\trelu\t1e-4\n##end\t7\n' >> "$S"
 	run -0 "$K" --fastest "$Q" "$S"
 	assert_output "$(printf '#class\tkernels\tmeasured_s\tpredicted_s\tratio
-elementwise\t1\t0.0001\t0.0001\t1.00
-other\t2\t5e-05\t2e-05\t0.40')"
+other\t2\t0.0001\t2e-05\t0.20
+elementwise\t1\t5e-05\t0.0001\t2.00')"
+	# the profiler's 5 us a node outside its event comes off the If holding
+	# the node: 20 - 2 x 5 = 10 us, the nested If's 30 - 5 = 25 us
+	run -0 "$K" --fastest --node-gap 5e-6 "$Q" "$S"
+	assert_line --index 1 "$(printf 'other\t2\t8.5e-05\t2e-05\t0.24')"
+}
+
+@test "kernel-classes --gap: what the profiler spends on a node outside its event (by hand)" {
+	# two runs of a chain of 4 nodes, each event 10 us: the first run 100 us,
+	# the second 80; the fastest less its events (40) less the unprofiled run
+	# (8 us) over its 4 nodes: 8 us
+	Q=$BATS_TEST_TMPDIR/chain.json
+	{
+		printf '[{"cat": "Session", "name": "model_run", "ts": 0, "dur": 100},\n'
+		printf ' {"cat": "Session", "name": "model_run", "ts": 200, "dur": 80}'
+		for t in 10 30 50 70 210 230 250 270; do
+			printf ',\n {"cat": "Node", "name": "r%d_kernel_time", "ts": %d, "dur": 10, "args": {"op_name": "Relu"}}' "$t" "$t"
+		done
+		printf ']\n'
+	} > "$Q"
+	run -0 "$K" --gap 8e-6 "$Q"
+	assert_output "8.000e-06"
 }
