@@ -701,6 +701,6 @@ gp_cost_transpose(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int 
 		v = x->shape.d[q[i]].v;
 		run *= v;
 	}
-	c->copy_run = nq == 0 ? 1 : run;
+	c->copy_run = nq == 0 ? c->copy : run;       /* no axis of more than one element: one run */
 	return 0;
 }
