@@ -116,10 +116,10 @@ copy_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void 
 		rt->copy_element_cycles = x;
 	else if (!strcmp(key, "startup_cycles"))
 		rt->copy_startup_cycles = x;
-	else if (x > 0)
-		rt->copy_thread_cycles = x;     /* thread_cycles, the last key it takes */
-	else
+	else if (!(x > 0))
 		gp_yaml_bad(R, v, "'%s' must be above 0", path);
+	else
+		rt->copy_thread_cycles = x;     /* thread_cycles: gp_yaml_map allowed no other key */
 }
 
 /* rt_pair reads one top-level field of a runtime profile into R->h->rt; dies

@@ -285,10 +285,11 @@ gp_partition(struct gp_graph *g, const struct gp_part_opts *o, struct gp_part *o
 	part_order(&P, rank);
 	bodies(&P, out);
 	out->reorders = part_nchwc(&P, rank);
-	for (i = 0; i < g->nn && !out->rows; i++)
-		out->rows = P.member[i] && P.cost[i].rows > 0;
-	for (i = 0; i < g->nn && !out->copies; i++)
-		out->copies = P.member[i] && P.cost[i].copy != 0;
+	for (i = 0; i < g->nn; i++)
+		if (P.member[i]) {
+			out->rows |= P.cost[i].rows > 0;
+			out->copies |= P.cost[i].copy != 0;
+		}
 	part_collect(&P, out, rank, emit, arg);
 	out->weights_prec = weights_prec(&P);
 	out->folded_macs = P.folded_macs;
