@@ -196,6 +196,39 @@ run_triad(void *arg, int i)
 	    q * (size_t)(i + 1) / (size_t)j->nthr * 4, j->n);
 }
 
+/* every thread of the job at barrier k (1, 2, ...): each waits for the others */
+static void
+barrier(struct job *j, long k)
+{
+	atomic_fetch_add(j->arrive, 1);
+	while (atomic_load(j->arrive) < k * j->nthr)
+		;
+}
+
+/* j->n rounds of: each thread writes its own buffer, then, once every
+ * thread has, reads the next thread's once; the seconds it spent reading
+ * into j->rd_s[i]. *j->arrive is 0 before it runs. */
+void
+run_handoff(void *arg, int i)
+{
+	struct job *j = arg;
+	float *mine = j->buf[i], *next = j->buf[(i + 1) % j->nthr];
+	double t = 0, t0;
+	long r;
+	size_t k;
+
+	for (r = 0; r < j->n; r++) {
+		for (k = 0; k < j->nfl; k++)
+			mine[k] = (float)((k + (size_t)r) % 7) * 0.125f;
+		barrier(j, 2 * r + 1);
+		t0 = now();
+		j->sum[i] += j->k->read(next, j->nfl, 1);
+		t += now() - t0;
+		barrier(j, 2 * r + 2);
+	}
+	j->rd_s[i] = t;
+}
+
 /* Fill the thread's part of the triad arrays: its pages become its own. */
 void
 run_touch(void *arg, int i)

@@ -216,6 +216,11 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 		gp_buf_adds(b, "power:\n");
 		kv_num(b, "  tdp_w", tdp, "given with --tdp");
 	}
+	if (r->units > 1 && r->cross > 0) {
+		snprintf(c1, sizeof c1, "bytes/s: %d threads each reading the %s the next thread wrote", r->units,
+		    hbytes(t1, sizeof t1, (double)r->cross_bytes));
+		kv_num(b, "cross_core_bandwidth", r->cross, c1);
+	}
 	if (r->units > 1) {
 		snprintf(c1, sizeof c1, "wake %d %s worker%s, empty kernel, join; from sleep: %.4g",
 		    r->units - 1, r->spin ? "spinning" : "sleeping", r->units == 2 ? "" : "s", r->launch_cold);
@@ -241,7 +246,8 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 		if (probed(in, r, i))
 			gp_buf_printf(b, ", memory.%s.capacity", level_name[i]);
 	}
-	gp_buf_adds(b, ", launch_s, per_thread]\n");
+	gp_buf_adds(b, r->units > 1 && r->cross > 0 ? ", cross_core_bandwidth, launch_s, per_thread]\n" :
+	    ", launch_s, per_thread]\n");
 	snprintf(c1, sizeof c1, "/proc/cpuinfo, /proc/meminfo and the cache sizes of %s",
 	    in->c[0].from_sys || in->c[1].from_sys || in->c[2].from_sys ?
 	    "/sys/devices/system/cpu/cpu0/cache" : "sysconf(3)");

@@ -78,6 +78,8 @@ struct job {
 	size_t len;                     /* triad: their elements, a multiple of 4 */
 	struct pool *pool;              /* dispatch */
 	float *sum;                     /* each thread's result, kept */
+	atomic_long *arrive;            /* handoff: threads at its barriers so far */
+	double *rd_s;                   /* handoff: each thread's seconds reading */
 };
 
 struct opts {
@@ -98,6 +100,7 @@ void run_triad(void *arg, int i);
 void run_touch(void *arg, int i);
 void run_dispatch(void *arg, int i);
 void run_call(void *arg, int i);
+void run_handoff(void *arg, int i);
 
 double measure(const struct opts *o, struct pool *p, void (*fn)(void *, int), struct job *j,
     double units_per_n, const char *what);
@@ -140,6 +143,8 @@ struct result {
 	double fma1, fman, triad1, triadn, launch, launch_cold;
 	double dram_read, dram_write;   /* read-only bandwidth, and the write one triad implies */
 	double dram_read1;              /* read-only, 1 thread */
+	double cross;                   /* reading what another thread wrote, all threads; 0 on 1 */
+	size_t cross_bytes;             /* the buffer each thread wrote and another read */
 	size_t triad_bytes;
 	int runs;                       /* --runs: whole measurements, the median kept */
 	double spread;                  /* the largest (max - min) / median of a figure over them */

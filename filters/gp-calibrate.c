@@ -2,7 +2,8 @@
  *
  * Peak fp32 FMA throughput, DRAM read and STREAM-triad bandwidth, the read
  * and triad bandwidth inside each cache level (and the last level's capacity
- * as its bandwidth shows it) and the cost of dispatching a kernel to a pool
+ * as its bandwidth shows it), the rate a thread reads what another wrote,
+ * and the cost of dispatching a kernel to a pool
  * of threads, on one thread and on all of them; with the CPU's name, clock,
  * cache sizes and memory from /proc and /sys. The profile is what gp-roofline
  * reads from hw/. Every figure is the best of several timed runs; --runs
@@ -33,8 +34,9 @@ static const char usage[] = "[--threads N] [--name NAME] [--tdp W] [--runs N] [-
 static const char help[] =
     "Measure this machine and write a hardware profile (YAML, the schema of hw/)\n"
     "on standard output: peak fp32 FMA throughput, STREAM-triad memory bandwidth,\n"
-    "the read bandwidth of each cache level, and the cost of dispatching a kernel\n"
-    "to a pool of threads, on one thread and on N. It takes a few seconds; keep\n"
+    "the read bandwidth of each cache level, the rate a thread reads what another\n"
+    "wrote (on N > 1), and the cost of dispatching a kernel to a pool of threads,\n"
+    "on one thread and on N. It takes a few seconds; keep\n"
     "the machine otherwise idle.\n\n"
     "  --threads N     use N threads (default: the CPUs this process may run on)\n"
     "  --name NAME     the profile's name (default host)\n"
@@ -292,6 +294,59 @@ measure_dram(const struct opts *o, struct pool *p, const struct info *in, struct
 	triad_free(&j);
 }
 
+/* Measure, on more than one thread, reading what another thread wrote: each
+ * writes a buffer of half its L2 (256 KiB where that is not known), then
+ * reads the next one's, as a kernel reads the tensor a kernel split over
+ * the threads wrote; the sum of the threads' read rates, the best of the
+ * runs. On a CPU whose cores share a cache that is that cache's rate; on
+ * one whose cores do not (chiplets, a virtual machine's vCPUs on
+ * different ones) it is the rate of the way between them. */
+static void
+measure_cross(const struct opts *o, struct pool *p, const struct info *in, struct result *r, float *sum)
+{
+	struct job j;
+	atomic_long arrive;
+	double *rd_s = gp_xcalloc((size_t)r->units, sizeof *rd_s), bw;
+	float **buf = gp_xcalloc((size_t)r->units, sizeof *buf);
+	size_t n = chunks(in->c[1].size > 0 ? (double)in->c[1].size / 2 : 256 * 1024.0);
+	int t, rep;
+
+	r->cross = 0;
+	r->cross_bytes = n * sizeof(float);
+	if (r->units < 2) {
+		free(rd_s);
+		free(buf);
+		return;
+	}
+	for (t = 0; t < r->units; t++)
+		buf[t] = gp_pages(n * sizeof(float));
+	memset(&j, 0, sizeof j);
+	j.k = r->k;
+	j.buf = buf;
+	j.sum = sum;
+	j.nfl = n;
+	j.nthr = r->units;
+	j.arrive = &arrive;
+	j.rd_s = rd_s;
+	/* rounds for about o->t seconds at 10 GB/s */
+	j.n = (long)(o->t * 1e10 / (2.0 * (double)r->cross_bytes)) + 1;
+	for (rep = 0; rep < o->reps; rep++) {
+		atomic_store(&arrive, 0);
+		pool_run(p, run_handoff, &j);
+		for (bw = 0, t = 0; t < r->units; t++)
+			bw += rd_s[t] > 0 ? (double)r->cross_bytes * (double)j.n / rd_s[t] : 0;
+		if (bw > r->cross)
+			r->cross = bw;
+	}
+	for (t = 0; t < r->units; t++)
+		gp_pages_free(buf[t]);
+	free(buf);
+	free(rd_s);
+	if (o->verbose)
+		gp_note("read of what another thread wrote, %d threads, %zu KiB each, bytes/s: %.4g", r->units,
+		    r->cross_bytes / 1024, r->cross);
+}
+
 /* The 1-minute load average; -1 if unreadable. */
 static double
 loadavg(void)
@@ -333,6 +388,7 @@ measure_all(const struct opts *o, struct pool *p, struct info *in, struct result
 	/* DRAM first: a cache's capacity is probed against it */
 	measure_dram(o, p, in, r, sum);
 	measure_caches(o, p, in, r, sum);
+	measure_cross(o, p, in, r, sum);
 	/* the dispatch is measured from the caller alone: it drives the pool */
 	memset(&j, 0, sizeof j);
 	j.nthr = 1;
@@ -360,6 +416,7 @@ static const struct {
 	{offsetof(struct result, dram_read), "DRAM read"},
 	{offsetof(struct result, dram_read1), "DRAM read, 1 thread"},
 	{offsetof(struct result, dram_write), "DRAM write"},
+	{offsetof(struct result, cross), "cross-core read"},
 	{offsetof(struct result, launch), "dispatch"},
 	{offsetof(struct result, launch_cold), "dispatch from sleep"},
 }, cfig[] = {

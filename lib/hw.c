@@ -169,7 +169,7 @@ tile_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void 
 static const char *const topkeys[] = {
 	"name", "title", "vendor", "kind", "units", "unit", "clock_hz", "threads_per_unit",
 	"peak_ops", "memory", "power", "pj_per_flop", "efficiency", "launch_s", "launch_per", "run_s",
-	"sources", "per_thread", "matrix", "vector_ops", "host_link", NULL,
+	"sources", "per_thread", "matrix", "vector_ops", "host_link", "cross_core_bandwidth", NULL,
 };
 
 /* top_pair reads one top-level field of a chip profile into R->h; dies on a
@@ -232,6 +232,8 @@ top_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *
 		gp_yaml_map(R, v, path, preckeys, peak_pair, h->vpeak);
 	else if (!strcmp(key, "host_link"))
 		h->host_link = gp_yaml_number(R, v, path, 1, 1e18);
+	else if (!strcmp(key, "cross_core_bandwidth"))
+		h->cross_bw = gp_yaml_number(R, v, path, 1, 1e18);
 	else
 		gp_yaml_map(R, v, path, NULL, per_thread_pair, NULL);
 }
@@ -262,7 +264,7 @@ init(struct gp_hw *h)
 	int i;
 
 	memset(h, 0, sizeof *h);
-	h->tdp_w = h->idle_w = h->host_link = -1;
+	h->tdp_w = h->idle_w = h->host_link = h->cross_bw = -1;
 	h->eff_compute = h->eff_memory = 1;
 	for (i = 0; i < GP_PREC_N; i++)
 		h->pj_per_flop[i] = -1;

@@ -93,6 +93,7 @@ EOF
 	assert_line "name: host"
 	assert_line "kind: cpu"
 	refute_line --partial "power:"
+	refute_line --partial "cross_core_bandwidth"
 	run -0 profile "$BATS_TEST_TMPDIR/p.yaml" 1
 	assert_output ok
 	# gp's own profile reader takes it: every number has a source
@@ -119,6 +120,8 @@ EOF
 	assert_line "name: test-box"
 	assert_line --regexp "^  tdp_w: 65 +# given with --tdp$"
 	assert_line --regexp "^title: .*, 2 threads$"
+	# on more than one thread, the rate a thread reads what another wrote
+	assert_line --regexp "^cross_core_bandwidth: [0-9.e+]+ +# bytes/s: 2 threads each reading the [0-9.]+ [KM]iB the next thread wrote$"
 	# a file that cannot be written: one line, status 1, nothing left behind
 	run --separate-stderr gp-calibrate --quick --threads 1 --tdp 1 -o "$BATS_TEST_TMPDIR/o/none/p.yaml"
 	fails_cleanly "gp-calibrate: $BATS_TEST_TMPDIR/o/none/p.yaml: cannot write: No such file or directory"
