@@ -261,6 +261,32 @@ widest(struct gp_stream *s, const struct gp_dag *d, int concur)
 	return (int)n;
 }
 
+/* Of subgraph v's input bytes (bytes_in), the share that kernels which ran
+ * on more than one unit (split[p]) wrote; -1 when a size is not known. Such
+ * a tensor's size is its record's, else its writer's bytes_out over its
+ * outputs. */
+static double
+split_share(const struct gp_dag *d, int v, const char *split)
+{
+	double sp = 0;
+	int i, t, p;
+
+	if (d->bin[v] <= 0)
+		return d->bin[v] == 0 ? 0 : -1;
+	for (i = d->i0[v]; i < d->i0[v + 1]; i++) {
+		t = d->in[i];
+		if ((p = d->tprod[t]) < 0 || !split[p])
+			continue;
+		if (d->tbytes && d->tbytes[t] >= 0)
+			sp += (double)d->tbytes[t];
+		else if (d->bout[p] >= 0 && d->o0[p + 1] > d->o0[p])
+			sp += (double)d->bout[p] / (d->o0[p + 1] - d->o0[p]);
+		else
+			return -1;
+	}
+	return fmin(1, sp / (double)d->bin[v]);
+}
+
 /* Put one stream on the chip h. */
 static void
 roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
@@ -281,7 +307,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
 	double resident = 0, most = 0, once, copy_s = 0, shape_s = 0, view_s = 0;
 	int64_t batch, *stage = NULL;
-	int unknown = 0, concur;
+	int unknown = 0, concur, cross;
+	char *split = NULL;
 
 	/* what the subgraph records say is all gp-roofline reads of them; the
 	 * DAG between them, checked and measured, is gp-concur's (its ##concur
@@ -338,6 +365,15 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	free(io.fe[0]);
 	free(io.fe[1]);
 
+	/* on a CPU runtime's several threads, what a kernel reads of what a kernel
+	 * split over them wrote (lib/mapping.c): the edges, where gp-concur's
+	 * records left them out */
+	cross = h->rt && h->units > 1 && h->cross_bw > 0 && !strcmp(h->kind, "cpu");
+	if (cross) {
+		if (concur)
+			gp_dag_edges(&d);
+		split = gp_xcalloc(t->nrow + 1, 1);
+	}
 	kcols_open(&K, &d, h, scale, bits);
 	elat = gp_xcalloc(t->nrow + 1, sizeof *elat);
 	ework = gp_xcalloc(t->nrow + 1, sizeof *ework);
@@ -375,8 +411,15 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 			continue;
 		}
 		k.resident = resident;
+		if (cross) {
+			double f = split_share(&d, (int)r, split);
+
+			k.rd_split = f >= 0 ? f * k.rd : -1;
+		}
 		memset(&e, 0, sizeof e);
 		estimate(&C, &k, &e);
+		if (cross)
+			split[r] = e.m.threads > 1;
 		lat += e.m.latency_s;
 		en += e.energy_j;
 		bytes += e.bytes;
@@ -400,6 +443,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 			setd(s, t, c_ro, r, e.m.reorder_s);
 	}
 	kcols_close(&K);
+	free(split);
 	/* what every run pays once: the runtime's call, or the one launch of a
 	 * whole-model program; and the copies of inputs and outputs over the host link */
 	/* a runtime that does not know the shapes runs the shape computations gp folded */

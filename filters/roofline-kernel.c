@@ -38,6 +38,7 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 	int i;
 
 	memset(k, 0, sizeof *k);
+	k->rd_split = -1;
 	if (!(d->flops[r] >= 0 && d->bin[r] >= 0 && d->bout[r] >= 0 && d->bw[r] >= 0))
 		return 0;
 	if (K->scale) {

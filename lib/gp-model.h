@@ -381,6 +381,7 @@ struct gp_hw {
 	int ntile[GP_PREC_N];               /* 0: no tile model for that precision */
 	double vpeak[GP_PREC_N];            /* the vector unit's ops/s; 0: the same as peak */
 	double host_link;                   /* host <-> device bytes/s; -1 none (the host itself) */
+	double cross_bw;                    /* bytes/s the units read of what other units wrote; -1 not given */
 	/* the runtime (hw/runtime/NAME.yaml), when gp_hw_load_runtime applied one */
 	struct gp_runtime *rt;
 };
@@ -487,6 +488,8 @@ int gp_hw_list_runtimes(char ***paths);
 struct gp_kernel {
 	double flops;                       /* FLOPs, MACs counted 2 */
 	double rd, wr;                      /* activation bytes read and written */
+	double rd_split;                    /* of rd, what kernels run on more than one unit wrote
+	                                     * (gp-roofline's); -1 not known */
 	double wt;                          /* weight bytes read */
 	double threads;                     /* independent outputs; <= 0 unknown */
 	const struct gp_gemm *gemm;         /* its products, or NULL */
@@ -524,6 +527,7 @@ struct gp_mapped {
 	double work_s;                      /* the same work with the whole chip to itself (no waves) */
 	double reorder_s;                   /* of latency_s, its NCHWc reorders' (kernels of their own) */
 	int unit;                           /* 0 none (no FLOPs), 1 matrix, 2 vector */
+	double threads;                     /* a CPU runtime's: the units it splits it over; 0 not split by one */
 	int64_t tiles, split;               /* matrix: tiles (after split-K), K split factor */
 	struct gp_hw_tile tile;             /* matrix: the tile chosen */
 	double fill;                        /* matrix: useful MACs / MACs the tiles compute */

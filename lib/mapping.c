@@ -377,7 +377,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
 	double vec_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0, loop_s = 0;
-	int alvl = 0, wlvl = 0, plvl = 0, loops = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, i;
+	int alvl = 0, wlvl = 0, plvl = 0, loops = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, xlim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
 
@@ -526,6 +526,26 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 			nth = fmin(h->units, fmax(1, floor(2.1 * t1 / h->rt->parallel_min_s - 0.1)));
 		if (t1 <= 0)
 			nth = 1;
+		/* What one core reads of what another wrote comes from that core's
+		 * cache, at cross_core_bandwidth: of a tensor a kernel split over the
+		 * units wrote, the others' share, and of one a kernel on one unit
+		 * wrote, what the units a kernel split over other than that one read
+		 * (its thread pool hands out the pieces as the threads come, so a
+		 * piece is any thread's); not faster than its own level would serve it */
+		if (h->cross_bw > 0 && k->rd_split >= 0 && k->rd > 0) {
+			double x = fmin(k->rd, fmin(k->rd_split, k->rd) * (h->units - 1) / h->units +
+			    fmax(k->rd - k->rd_split, 0) * (nth > 1 ? (nth - 1) / nth : 0));
+
+			if (x > 0) {
+				double set = k->rd + k->wr, rest = stream(h, k->rd - x, k->wr, set, NULL, em);
+				double own = stream(h, x, 0, set, NULL, em), xs = x / (h->cross_bw * em);
+
+				m->memory_s += rest + fmax(xs, own) - stream(h, k->rd, k->wr, set, NULL, em);
+				/* its limit where the way between the cores takes most of the traffic's time */
+				xlim = xs > own && xs > rest + wt_s;
+			}
+		}
+		m->threads = nth;
 		if (nth < h->units) {
 			m->compute_s *= h->units / nth;
 			m->memory_s *= h->units / nth;
@@ -572,6 +592,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		x.elem = k->elem;
 		x.threads = k->elem > 0 ? k->reorder_wr / k->elem : -1;
 		x.items = -1;
+		x.rd_split = -1;
 		x.cls = GP_KC_MOVE;
 		gp_map_kernel(h, prec, &x, &mx);
 		m->reorder_s = mx.latency_s + (k->reorders - 1) * gp_map_dispatch(h);
@@ -606,6 +627,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		say(m, "im2col rows", "");
 	} else if (!strcmp(m->bound, "memory") && pass_s > m->memory_s) {
 		say(m, "im2col from ", h->mem[plvl].level);
+	} else if (!strcmp(m->bound, "memory") && xlim) {
+		say(m, "cross-core", " bandwidth");
 	} else if (!strcmp(m->bound, "memory")) {
 		int l = wt_s > m->memory_s - wt_s ? wlvl : alvl;
 

@@ -285,3 +285,79 @@ EOF2
 	# an output, 144 x 14 x 14; a Transpose of axes of size 1: one run, all 392; no copy: 0
 	assert_output "$(printf 'shuffle\t90944\t784\ninner\t90944\t1\ncat\t50176\t0\nhalves\t28224\t0\nones\t392\t392\nrelu\t0\t0')"
 }
+
+# cross_core_bandwidth (lib/mapping.c, docs/roofline.md "Threads"): what one
+# core reads of what another wrote comes at the rate between them. On the
+# two-core CPU with 20 GB/s between its cores (10 GB/s at the runtime's 0.5):
+# t-mapping's last field, RD_SPLIT, is the bytes of RD a kernel split over
+# the cores wrote (-1 not known).
+cross_core() {
+	thread_core
+	printf 'cross_core_bandwidth: 20G\n' >> "$P"
+	sed -i 's/covers: \[units,/covers: [cross_core_bandwidth, units,/' "$P"
+}
+
+@test "cpu threads: a kernel on one core reads half of what a split kernel wrote from the other (by hand)" {
+	cross_core
+	# the small Mul above, its 4,096 B input written by a kernel split over both cores:
+	# 2,048 B of it from the other core at 10 GB/s, 204.8 ns; the other 2,048 B and the
+	# 4,096 B written from the L2 at 100 GB/s, 61.44 ns: 266.24 ns on both cores, on
+	# one (its 163.84 ns of one thread's time is below 20 us) 532.48 ns
+	run -0 map "$P" "$R" "1024 4096 4096 0 1024 4 0 . elementwise . -1 0 0 4096"
+	assert_output "$(printf '4.096e-08\t5.3248e-07\t5.3248e-07\tvector\t0\t1\t1\t0x0x0\tcross-core bandwidth on 1 thread')"
+	# its input written on one core, and it on one core: nothing from the other
+	run -0 map "$P" "$R" "1024 4096 4096 0 1024 4 0 . elementwise . -1 0 0 0"
+	assert_output "$(printf '4.096e-08\t1.6384e-07\t1.6384e-07\tvector\t0\t1\t1\t0x0x0\tl2 bandwidth on 1 thread')"
+	# not known (-1), or no cross_core_bandwidth in the profile: as before
+	run -0 map "$P" "$R" "1024 4096 4096 0 1024 4 0 . elementwise . -1 0 0 -1"
+	assert_output "$(printf '4.096e-08\t1.6384e-07\t1.6384e-07\tvector\t0\t1\t1\t0x0x0\tl2 bandwidth on 1 thread')"
+}
+
+@test "cpu threads: a split kernel reads half of what one core wrote from the other (by hand)" {
+	cross_core
+	# the large Mul above, its 4 MiB input written on one core: the other core reads its half,
+	# 2,097,152 B at 10 GB/s, 209.7152 us, slower than its share of the levels (83.88608 us);
+	# the rest, 2 MiB read and 4 MiB written, a quarter from the L2 at 100 GB/s and three
+	# quarters from DRAM at 20 GB/s: 15.72864 + 235.9296 us; 461.37344 us, + 1 us the split
+	run -0 map "$P" "$R" "0 4194304 4194304 0 1048576 4 0 . elementwise . -1 0 0 0"
+	assert_output "$(printf '0\t0.000461373\t0.000462373\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
+	# between the cores as fast as the L2: each byte at the slower of its level's rate and
+	# that, which is its level's: as without the key
+	sed -i 's/^cross_core_bandwidth: 20G$/cross_core_bandwidth: 200G/' "$P"
+	run -0 map "$P" "$R" "0 4194304 4194304 0 1048576 4 0 . elementwise . -1 0 0 0"
+	assert_output "$(printf '0\t0.000335544\t0.000336544\tnone\t0\t1\t1\t0x0x0\tdram bandwidth')"
+}
+
+@test "cpu threads: gp-roofline finds which inputs a split kernel wrote (by hand)" {
+	cross_core
+	# two Relu over 4 MiB, one after the other: each splits over both cores (as the large Mul
+	# above), the first reading the graph's input, which the caller wrote on one core, the
+	# second the first's output, which both cores wrote: each reads half of its input from
+	# the other core, 462.373 us; without cross_core_bandwidth, 336.544 us
+	cat > "$BATS_TEST_TMPDIR/m.gp" <<'EOF2'
+##gp	1
+##source	hand
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x	z
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1048576]	input	4194304	.	0
+tensor	y	float32	[1048576]	.	4194304	.	0
+tensor	z	float32	[1048576]	output	4194304	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	first	Relu	ai.onnx	x	y	.	0
+node	second	Relu	ai.onnx	y	z	.	0
+##end	6
+EOF2
+	gp-shape < "$BATS_TEST_TMPDIR/m.gp" | gp-partition > "$BATS_TEST_TMPDIR/p.gp"
+	gp-roofline -H "$P" -R "$R" -p fp32 < "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/r.gp"
+	run -0 cols "$BATS_TEST_TMPDIR/r.gp" name latency_s limit
+	assert_output "$(printf 'first\t0.000462373\tdram bandwidth\nsecond\t0.000462373\tdram bandwidth')"
+	# the same after gp-concur, whose records leave the edges out
+	gp-concur < "$BATS_TEST_TMPDIR/p.gp" | gp-roofline -H "$P" -R "$R" -p fp32 > "$BATS_TEST_TMPDIR/r.gp"
+	run -0 cols "$BATS_TEST_TMPDIR/r.gp" name latency_s
+	assert_output "$(printf 'first\t0.000462373\nsecond\t0.000462373')"
+	sed -i '/^cross_core_bandwidth:/d; s/covers: \[cross_core_bandwidth, /covers: [/' "$P"
+	gp-roofline -H "$P" -R "$R" -p fp32 < "$BATS_TEST_TMPDIR/p.gp" > "$BATS_TEST_TMPDIR/r.gp"
+	run -0 cols "$BATS_TEST_TMPDIR/r.gp" name latency_s
+	assert_output "$(printf 'first\t0.000336544\nsecond\t0.000336544')"
+}

@@ -38,12 +38,13 @@ main(int argc, char **argv)
 		int n;
 
 		memset(&k, 0, sizeof k);
-		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s %255s %lf %lf %lf", &k.flops, &k.rd,
+		k.rd_split = -1;
+		n = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %2047s %63s %255s %lf %lf %lf %lf", &k.flops, &k.rd,
 		    &k.wr, &k.wt, &k.threads, &k.elem, &k.resident, gemm, cls, ops, &k.items, &k.copy,
-		    &k.copy_run);
+		    &k.copy_run, &k.rd_split);
 		if (n < 8 || n == 12)
 			gp_die("stdin: '%s' is not FLOPS RD WR WT THREADS ELEM RESIDENT GEMM "
-			    "[CLASS [OPS [ITEMS [COPY RUN]]]]", line);
+			    "[CLASS [OPS [ITEMS [COPY RUN [RD_SPLIT]]]]]", line);
 		if (n >= 9)
 			k.cls = gp_kclass_from_name(cls);
 		if (n >= 10)
