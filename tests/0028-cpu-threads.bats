@@ -297,6 +297,20 @@ cross_core() {
 	sed -i 's/covers: \[units,/covers: [cross_core_bandwidth, units,/' "$P"
 }
 
+@test "cpu threads: cross_core_bandwidth is a rate with a source; anything else is refused" {
+	cross_core
+	run -0 gp-roofline --check "$P"
+	sed 's/^cross_core_bandwidth: 20G$/cross_core_bandwidth: -5/' "$P" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "'cross_core_bandwidth': -5 is out of range"
+	sed 's/^cross_core_bandwidth: 20G$/cross_core_bandwidth: lots/' "$P" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "'cross_core_bandwidth': 'lots' is not a number"
+	sed 's/covers: \[cross_core_bandwidth, /covers: [/' "$P" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 gp-roofline --check "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "'cross_core_bandwidth' has no source"
+}
+
 @test "cpu threads: a kernel on one core reads half of what a split kernel wrote from the other (by hand)" {
 	cross_core
 	# the small Mul above, its 4,096 B input written by a kernel split over both cores:
