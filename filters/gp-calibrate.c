@@ -306,18 +306,17 @@ measure_cross(const struct opts *o, struct pool *p, const struct info *in, struc
 {
 	struct job j;
 	atomic_long arrive;
-	double *rd_s = gp_xcalloc((size_t)r->units, sizeof *rd_s), bw;
-	float **buf = gp_xcalloc((size_t)r->units, sizeof *buf);
+	double *rd_s, bw;
+	float **buf;
 	size_t n = chunks(in->c[1].size > 0 ? (double)in->c[1].size / 2 : 256 * 1024.0);
 	int t, rep;
 
 	r->cross = 0;
 	r->cross_bytes = n * sizeof(float);
-	if (r->units < 2) {
-		free(rd_s);
-		free(buf);
+	if (r->units < 2)
 		return;
-	}
+	rd_s = gp_xcalloc((size_t)r->units, sizeof *rd_s);
+	buf = gp_xcalloc((size_t)r->units, sizeof *buf);
 	for (t = 0; t < r->units; t++)
 		buf[t] = gp_pages(n * sizeof(float));
 	memset(&j, 0, sizeof j);

@@ -376,7 +376,7 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0, loop_s = 0;
+	double vec_s, act_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0, loop_s = 0;
 	int alvl = 0, wlvl = 0, plvl = 0, loops = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, xlim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -387,9 +387,9 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	/* memory: activations from where the previous kernel left them, weights from where
 	 * they live; at the runtime's memory efficiency for what runs on the vector unit */
 	em = kernel_memory(h, k, cpu);
-	m->memory_s = stream(h, k->rd, k->wr, k->rd + k->wr, &alvl, em);
+	act_s = stream(h, k->rd, k->wr, k->rd + k->wr, &alvl, em);
 	wt_s = stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl, em);
-	m->memory_s += wt_s;
+	m->memory_s = act_s + wt_s;
 	m->act_level = alvl;
 	m->wt_level = wlvl;
 	/* compute: the vector unit at the occupancy the outputs allow */
@@ -540,7 +540,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 				double set = k->rd + k->wr, rest = stream(h, k->rd - x, k->wr, set, NULL, em);
 				double own = stream(h, x, 0, set, NULL, em), xs = x / (h->cross_bw * em);
 
-				m->memory_s += rest + fmax(xs, own) - stream(h, k->rd, k->wr, set, NULL, em);
+				m->memory_s += rest + fmax(xs, own) - act_s;
 				/* its limit where the way between the cores takes most of the traffic's time */
 				xlim = xs > own && xs > rest + wt_s;
 			}
