@@ -176,8 +176,8 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	snprintf(c1, sizeof c1, "bytes/s: triad on %d thread%s, 24 bytes per element, arrays of %s",
 	    r->units, r->units == 1 ? "" : "s", hbytes(t1, sizeof t1, (double)r->triad_bytes));
 	kv_num(b, "    bandwidth", r->triadn, c1);
-	snprintf(c1, sizeof c1, "bytes/s: reading the same arrays on %d thread%s", r->units,
-	    r->units == 1 ? "" : "s");
+	snprintf(c1, sizeof c1, "bytes/s: reading the first array on %d thread%s, %s each", r->units,
+	    r->units == 1 ? "" : "s", hbytes(t2, sizeof t2, (double)r->read_bytes));
 	kv_num(b, "    read_bandwidth", r->dram_read, c1);
 	kv_num(b, "    write_bandwidth", r->dram_write, "bytes/s: what the triad implies: 24 / triad = 16 / read + 8 / write");
 	for (i = NLEVEL - 1; i >= 0; i--) {

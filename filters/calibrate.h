@@ -146,6 +146,7 @@ struct result {
 	double cross;                   /* reading what another thread wrote, all threads; 0 on 1 */
 	size_t cross_bytes;             /* the buffer each thread wrote and another read */
 	size_t triad_bytes;
+	size_t read_bytes;              /* DRAM read: each thread's bytes */
 	int runs;                       /* --runs: whole measurements, the median kept */
 	double spread;                  /* the largest (max - min) / median of a figure over them */
 	const char *spread_of;          /* that figure */

@@ -244,15 +244,23 @@ measure_dram(const struct opts *o, struct pool *p, const struct info *in, struct
 {
 	struct job j;
 	char what[128];
-	long long llc = 0, bytes;
+	long long llc = 0, inst = 0, bytes;
 	float **buf = gp_xcalloc((size_t)r->units, sizeof *buf);
 	size_t part;
 	int i;
 
 	for (i = 0; i < NLEVEL; i++)
-		if (in->c[i].size > 0)
-			llc = in->c[i].size * instances(&in->c[i], i, in->ncpu);
+		if (in->c[i].size > 0) {
+			inst = in->c[i].size;
+			llc = inst * instances(&in->c[i], i, in->ncpu);
+		}
+	/* Four times the last-level cache, and at least so much that each
+	 * thread's part of the read (array a, a third of the bytes) is twice
+	 * one instance of it: threads a virtual machine puts on instances of
+	 * their own, which its /sys does not say, read DRAM, not their cache. */
 	bytes = 4 * llc;
+	if (bytes < 6 * inst * r->units)
+		bytes = 6 * inst * r->units;
 	if (in->memtotal > 0 && bytes > in->memtotal / 4)
 		bytes = in->memtotal / 4;
 	if (bytes < 64LL << 20)
@@ -278,6 +286,7 @@ measure_dram(const struct opts *o, struct pool *p, const struct info *in, struct
 		buf[i] = (float *)j.a + (size_t)i * part;
 	j.buf = buf;
 	j.nfl = part;
+	r->read_bytes = part * sizeof(float);
 	j.nthr = 1;
 	snprintf(what, sizeof what, "read, 1 thread, %zu MiB, bytes/s", part * sizeof(float) >> 20);
 	r->dram_read1 = measure(o, p, run_read, &j, (double)(part * sizeof(float)), what);

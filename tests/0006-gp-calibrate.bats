@@ -111,6 +111,13 @@ EOF
 	assert_equal "$output" ""
 	assert_regex "$stderr" "fp32 FMA \([a-z0-9+]+\), 2 threads, FLOP/s: [0-9]"
 	assert_regex "$stderr" "triad, 1 thread, [0-9]+ MiB, bytes/s: [0-9]"
+	# DRAM's read: each thread reads at least twice the largest cache
+	# instance /sys names, so a thread on an instance of its own reads DRAM
+	read=$(printf '%s\n' "$stderr" | sed -n 's/.*read, 2 threads, \([0-9]*\) MiB, bytes\/s.*/\1/p' | head -1)
+	[ -n "$read" ]
+	llc=$(cat /sys/devices/system/cpu/cpu0/cache/index*/size 2>/dev/null |
+		awk '/K$/ { v = $0 + 0 } /M$/ { v = ($0 + 0) * 1024 } v > m { m = v } END { print m + 0 }')
+	[ "$((read * 1024 / 2))" -ge "$((2 * llc))" ]
 	run -0 ls "$BATS_TEST_TMPDIR/o"
 	assert_output p.yaml
 	run -0 profile "$BATS_TEST_TMPDIR/o/p.yaml" 2
@@ -120,6 +127,7 @@ EOF
 	assert_line "name: test-box"
 	assert_line --regexp "^  tdp_w: 65 +# given with --tdp$"
 	assert_line --regexp "^title: .*, 2 threads$"
+	assert_line --regexp "^    read_bandwidth: [0-9.e+]+ +# bytes/s: reading the first array on 2 threads, [0-9.]+ [MG]iB each$"
 	# on more than one thread, the rate a thread reads what another wrote
 	assert_line --regexp "^cross_core_bandwidth: [0-9.e+]+ +# bytes/s: 2 threads each reading the [0-9.]+ [KM]iB the next thread wrote$"
 	# a file that cannot be written: one line, status 1, nothing left behind
