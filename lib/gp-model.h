@@ -495,8 +495,9 @@ struct gp_kernel {
 	const struct gp_gemm *gemm;         /* its products, or NULL */
 	int ngemm;                          /* 0: not a matrix kernel; -1: one whose products are not known */
 	double elem;                        /* bytes of one operand element at the precision */
-	double resident;                    /* bytes the model keeps across a run (weights + largest
-	                                     * activations): where weights live between runs */
+	double resident;                    /* bytes a weight shares the memory levels with between
+	                                     * runs (weights + what the run writes; a TPU's: +
+	                                     * its largest activations): where weights live */
 	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
 	const char *ops;                    /* its op types, gp-partition's ops field ("Conv+Relu"), or
 	                                     * the op a LayerNorm or Softmax written out runs as; NULL */
