@@ -202,7 +202,7 @@ barrier(struct job *j, long k)
 {
 	atomic_fetch_add(j->arrive, 1);
 	while (atomic_load(j->arrive) < k * j->nthr)
-		;
+		relax();
 }
 
 /* j->n rounds of: each thread writes its own buffer, then, once every

@@ -305,7 +305,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en, c_ro;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
-	double resident = 0, most = 0, wrote = 0, once, copy_s = 0, shape_s = 0, view_s = 0;
+	double resident, wt = 0, most = 0, wrote = 0, once, copy_s = 0, shape_s = 0, view_s = 0;
 	int64_t batch, *stage = NULL;
 	int unknown = 0, concur, cross;
 	char *split = NULL;
@@ -381,17 +381,12 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	for (r = 0; r < t->nrow; r++) {
 		if (!kernel_at(&K, r, &k, gm))
 			continue;
-		resident += k.wt;
+		wt += k.wt;
 		most = fmax(most, k.rd + k.wr);
 		wrote += k.wr;
 	}
-	/* what a weight's bytes share the memory levels with between two runs:
-	 * the model's weights and, in a cache, everything the run writes, which
-	 * passes through it (a CPU's, a GPU's: on the validation VM's CPU a
-	 * CNN's classifier reads its weights at DRAM's rate, docs/roofline.md);
-	 * in the on-chip memory a TPU's compiler places the weights in, only
-	 * its largest activations beside them */
-	resident += !strcmp(h->kind, "tpu") ? most : wrote;
+	/* where weights live between runs (lib/mapping.c) */
+	resident = gp_map_resident(h, wt, wrote, most);
 	/* each subgraph's estimate, into its columns as it is made */
 	c_by = gp_table_addcol(s, t, "bytes_hw");
 	c_ai = gp_table_addcol(s, t, "ai_hw");

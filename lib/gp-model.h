@@ -547,6 +547,11 @@ double gp_map_dispatch(const struct gp_hw *h);
  * inside it (a smooth transition across each capacity); *lvl is set to the
  * level whose share takes the most time. */
 double gp_map_stream(const struct gp_hw *h, double rd, double wr, double set, int *lvl);
+/* The bytes a model's weights share chip h's memory levels with between two
+ * runs (its resident set, gp_kernel.resident), from the model's weight
+ * bytes, the bytes its kernels write and the largest kernel's reads and
+ * writes. */
+double gp_map_resident(const struct gp_hw *h, double weights, double written, double largest);
 
 /* ---- infer.c: shape inference over a graph ---- */
 enum { GP_INFER_STRICT = 1, GP_INFER_QUIET = 2, GP_INFER_TRY = 4 };

@@ -352,6 +352,18 @@ gemm_pieces(const struct gp_runtime *rt, const struct gp_kernel *k)
 	return most;
 }
 
+/* Between two runs' reads of a weight, a cache (a CPU's, a GPU's L2) holds
+ * it beside the model's other weights and everything the run writes, which
+ * passes through the cache on its way out (on the validation VM's CPU a
+ * CNN's classifier reads its weights at DRAM's rate, docs/roofline.md); the
+ * on-chip memory a TPU's compiler places the weights in holds them beside
+ * the largest activation set only. */
+double
+gp_map_resident(const struct gp_hw *h, double weights, double written, double largest)
+{
+	return weights + (!strcmp(h->kind, "tpu") ? largest : written);
+}
+
 double
 gp_map_dispatch(const struct gp_hw *h)
 {
