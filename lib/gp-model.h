@@ -464,6 +464,13 @@ struct gp_runtime {
 	 * what each output element costs; matched against the ops after a
 	 * kernel's first, a Conv; none given: n 0 */
 	struct gp_opsec act_s;
+	/* per op type, what each output element of its kernel costs beyond its
+	 * bytes where the runtime computes the element in a loop of its own,
+	 * one at a time (onnxruntime's bilinear Resize: four inputs gathered
+	 * through index tables an output), matched against a kernel's first op,
+	 * of a kernel that computes (FLOPs above 0: an interpolating Resize, not
+	 * a nearest one, which copies); none given: n 0 */
+	struct gp_opsec elem_s;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the

@@ -388,7 +388,7 @@ void
 gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct gp_mapped *m)
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
-	double vec_s, act_s, wt_s, em, nth = 0, rows_s = 0, pass_s = 0, loop_s = 0;
+	double vec_s, act_s, wt_s, em, nth = 0, rows_s = 0, elems_s = 0, pass_s = 0, loop_s = 0;
 	int alvl = 0, wlvl = 0, plvl = 0, loops = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, xlim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -583,6 +583,16 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		rows_s = k->rows * op_sec(&h->rt->row_s, k->ops) / (nth >= 1 ? nth : 1);
 		m->overhead_s += rows_s;
 	}
+	/* An output element the runtime computes in a loop of its own, one at a
+	 * time (onnxruntime's bilinear Resize, upsample.h UpsampleBilinear: four
+	 * inputs gathered through index tables an output, weighted and summed),
+	 * costs elem_s for the kernel's first op beyond its bytes, the elements
+	 * shared among the threads it runs on; only where the kernel computes
+	 * (a nearest Resize copies: its bytes are its cost) */
+	if (h->rt && k->elem > 0 && k->wr > 0 && k->flops > 0) {
+		elems_s = k->wr / k->elem * op_sec(&h->rt->elem_s, k->ops) / (nth >= 1 ? nth : 1);
+		m->overhead_s += elems_s;
+	}
 	/* A convolution's fused activation that the runtime runs after the
 	 * convolution's kernel (MLAS's NCHWc and generic Conv: every one but
 	 * Relu, snchwc.cpp DoActivation) costs act_s a written element, the
@@ -630,9 +640,14 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * compute or its memory, is bound by its row loops: its compute */
 	if (!strcmp(m->bound, "launch") && rows_s > m->overhead_s - rows_s)
 		m->bound = "compute";
+	/* and so is one whose element loop costs most of its overhead */
+	if (!strcmp(m->bound, "launch") && elems_s > m->overhead_s - elems_s)
+		m->bound = "compute";
 	/* what limits it, in words */
 	if (rows_s > 0 && !strcmp(m->bound, "compute") && rows_s >= m->compute_s) {
 		snprintf(m->limit, sizeof m->limit, "%.0f rows", k->rows);
+	} else if (elems_s > 0 && !strcmp(m->bound, "compute") && elems_s >= m->compute_s) {
+		say(m, "element loop", "");
 	} else if (!strcmp(m->bound, "launch")) {
 		say(m, h->rt ? "dispatch" : "launch", "");
 	} else if (!strcmp(m->bound, "compute") && pass_s > m->compute_s && loops) {

@@ -14,7 +14,9 @@
 # an op costs beyond its dispatch (op_s), what a row of a normalization,
 # softmax or reduction costs (row_s), and what an output element of an
 # activation fused into a Conv costs where the runtime runs it after the
-# Conv's kernel (act_s), each shared among the threads a split kernel runs on.
+# Conv's kernel (act_s), and what an output element of an interpolating
+# Resize costs where the runtime computes one at a time (elem_s), each shared
+# among the threads a split kernel runs on.
 
 setup() {
 	load test_helper
@@ -528,4 +530,55 @@ STREAM
 	runtime_refused "$R" 's/^  Clip: 3n$/  Clip: -1n/' "act_s.Clip"
 	runtime_refused "$R" 's/^  Clip: 3n$/  Cl ip: 3n/' "'Cl ip' is not an op type"
 	runtime_refused "$R" 's/^  Clip: 3n$/  - Clip/' "'act_s' must be a mapping"
+}
+
+# x float32 [1, 2, 4, 4] resized to [1, 2, 8, 8] (128 outputs) twice: by
+# linear interpolation (FLOPs: 3 a lerp, 3 lerps an output) and by the
+# nearest input (a copy, no FLOPs)
+resize_stream() {
+	cat <<'STREAM'
+##gp	1
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x	y1,y2
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1,2,4,4]	input	128	.	0
+tensor	sc	float32	[4]	initializer	16	[1,1,2,2]	0
+tensor	y1	float32	[1,2,8,8]	output	512	.	0
+tensor	y2	float32	[1,2,8,8]	output	512	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	lin	Resize	ai.onnx	x,,sc	y1	mode="linear"	0
+node	nn	Resize	ai.onnx	x,,sc	y2	mode="nearest"	0
+##end	7
+STREAM
+}
+
+@test "element costs: an interpolating Resize costs what elem_s gives it an output element, by hand" {
+	conv_core
+	printf 'elem_s:\n  Resize: 1u\n' >> "$R"
+	run -0 gp-roofline --check-runtime "$R"
+	# 128 outputs at 1 us; the nearest one copies (no FLOPs): nothing
+	run -0 latency_diff resize_stream
+	assert_output "$(printf 'lin 128\nnn 0')"
+	# its loop is what limits it
+	S=$BATS_TEST_TMPDIR/r.gp
+	run -0 col lin bound_hw limit
+	assert_output $'compute\telement loop'
+	# and an op elem_s does not name pays nothing
+	sed -i 's/^  Resize: 1u$/  Relu: 1u/' "$R"
+	run -0 latency_diff resize_stream
+	assert_output "$(printf 'lin 0\nnn 0')"
+}
+
+@test "element costs: on two cores a Resize split over both shares its outputs" {
+	two_cores Resize 'elem_s:\n  Resize: 1u\n'
+	run -0 latency_diff resize_stream
+	assert_output "$(printf 'lin 64\nnn 0')"
+}
+
+@test "element costs: elem_s must map op types to seconds" {
+	conv_core
+	printf 'elem_s:\n  Resize: 3n\n' >> "$R"
+	runtime_refused "$R" 's/^  Resize: 3n$/  Resize: -1n/' "elem_s.Resize"
+	runtime_refused "$R" 's/^  Resize: 3n$/  Re size: 3n/' "'Re size' is not an op type"
+	runtime_refused "$R" 's/^  Resize: 3n$/  - Resize/' "'elem_s' must be a mapping"
 }
