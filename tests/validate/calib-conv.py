@@ -66,7 +66,11 @@ class on the class's kernels only, not on these Relus and MatMuls):
                 which onnxruntime neither fuses nor moves (its MatMul takes a
                 Transpose of the last two axes, its transpose optimizer moves none
                 past a MatMul): with the matmul chain, a Transpose's cost
-    The last seven, at a few hundred floats, give what a kernel of each op
+    resize      Resizes, linear (half_pixel, as torch exports a bilinear upsampling),
+                alternately up by 2 from [1, C, HW, HW] and down by 2 back to it:
+                onnxruntime computes each output on its own, four inputs gathered
+                through index tables (predict: the runtime profile's elem_s)
+    The last seven before resize, at a few hundred floats, give what a kernel of each op
     costs beyond a Relu's dispatch (predict: the runtime profile's op_s),
     with mul, layernorm and softmax at the same size.
 
@@ -84,7 +88,7 @@ from onnx import TensorProto, helper, numpy_helper
 KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "densesigmoid", "densetanh",
          "densehardsigmoid", "densehardswish", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
-         "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul")
+         "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul", "resize")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -194,8 +198,13 @@ else:
             inits.append(numpy_helper.from_array(np.array([v], np.int64), name))
     elif kind in ("matmul", "tmatmul"):
         shape = [1, c, 2, hw]
+    elif kind == "resize":
+        for name, v in (("up", 2.0), ("down", 0.5)):
+            weight(name, np.array([1, 1, v, v]))
     prev = "x"
     oshape = [1, c, hw] if kind == "slice" else [1, 2, c, hw] if kind == "tmatmul" and n % 2 else shape
+    if kind == "resize" and n % 2:
+        oshape = [1, c, 2 * hw, 2 * hw]
     for j in range(n):
         name = "y" if j == n - 1 else f"t{j}"
         if kind == "mul":
@@ -218,6 +227,10 @@ else:
                 a = f"p{j}"
             w = weight(f"w{j}", rng.standard_normal((hw, hw)) / np.sqrt(hw))
             nodes.append(helper.make_node("MatMul", [a, w], [name], name=f"matmul{j}"))
+        elif kind == "resize":
+            nodes.append(helper.make_node("Resize", [prev, "", "down" if j % 2 else "up"], [name],
+                                          name=f"resize{j}", mode="linear",
+                                          coordinate_transformation_mode="half_pixel"))
         elif kind == "bcastmul":
             s = 1 + rng.standard_normal((1, c, 1, 1)) / 1000
             nodes.append(helper.make_node("Mul", [prev, weight(f"s{j}", s)], [name], name=f"mul{j}"))
