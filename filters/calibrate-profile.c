@@ -135,9 +135,10 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 		gp_buf_printf(b, "# the median of %d runs; the figures spread at most %.1f%% (%s)\n", r->runs,
 		    100 * r->spread, r->spread_of);
 	if (r->busy)
-		gp_buf_printf(b, "# warning: measured on a busy machine (load average %.2f before, %.2f after, on %d "
+		gp_buf_printf(b, "# warning: measured on %s machine (load average %.2f before, %.2f after, on %d "
 		    "CPUs%s): every figure is a lower bound, not this machine's; measure it again idle\n",
-		    r->load0, r->load1, in->ncpu, r->runs > 1 && r->spread > 0.10 ? ", figures spreading over 10%" : "");
+		    r->busy == 1 ? "a busy" : "an unsteady", r->load0, r->load1, in->ncpu,
+		    r->runs > 1 && r->spread > 0.10 ? ", figures spreading over 10%" : "");
 	gp_buf_adds(b, "name: ");
 	str(b, name);
 	snprintf(c1, sizeof c1, "%s, %d thread%s", in->model[0] ? in->model : "this machine", r->units,
@@ -191,7 +192,7 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 		if (probed(in, r, i)) {
 			gp_buf_printf(b, "    capacity: %lld", c->eff);
 			snprintf(c1, sizeof c1, "measured: read bandwidth falls to DRAM's past %s%s (the system says %lld x %s)",
-			    hbytes(t1, sizeof t1, (double)c->eff / ni), r->busy ? " on a busy machine" : "", ni,
+			    hbytes(t1, sizeof t1, (double)c->eff / ni), r->busy == 1 ? " on a busy machine" : r->busy ? " on an unsteady machine" : "", ni,
 			    hbytes(t2, sizeof t2, (double)c->size));
 		} else {
 			gp_buf_printf(b, "    capacity: %lld", c->size * ni);
@@ -234,7 +235,7 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 	gp_buf_adds(b, "sources:\n");
 	snprintf(c1, sizeof c1, "measured by %s %s on this machine (%d thread%s, best of %d runs%s)",
 	    gp_prog, GP_VERSION, r->units, r->units == 1 ? "" : "s", r->reps,
-	    r->busy ? "; busy: lower bounds" : "");
+	    r->busy == 1 ? "; busy: lower bounds" : r->busy ? "; unsteady: lower bounds" : "");
 	cite(b, c1);
 	gp_buf_adds(b, "    covers: [peak_ops, memory.dram.bandwidth, memory.dram.read_bandwidth, "
 	    "memory.dram.write_bandwidth");

@@ -151,7 +151,7 @@ struct result {
 	double spread;                  /* the largest (max - min) / median of a figure over them */
 	const char *spread_of;          /* that figure */
 	double load0, load1;            /* the 1-minute load average before and after */
-	int busy;                       /* the machine was busy: the figures are lower bounds */
+	int busy;                       /* 1: the machine was busy, 2: unsteady; the figures are lower bounds */
 };
 
 extern const char *const level_name[NLEVEL];

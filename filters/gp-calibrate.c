@@ -60,8 +60,9 @@ static const char help[] =
     "of the --runs, when that is less than the system says (a virtual machine may\n"
     "report the host's), busy or not.\n"
     "Cache sizes come from /sys/devices/system/cpu/cpu0/cache, else sysconf(3).\n"
-    "A busy machine (a load average above the idle CPUs, or figures that spread\n"
-    "more than 10% over --runs) is said on standard error and in the profile.\n";
+    "A busy machine (a load average above the idle CPUs) or an unsteady one (figures\n"
+    "that spread more than 10% over --runs without such a load) is said on standard\n"
+    "error and in the profile.\n";
 
 
 /* The write bandwidth a triad implies, given the read bandwidth: a triad
@@ -623,15 +624,23 @@ main(int argc, char **argv)
 	r.load0 = loadavg();
 	measure_runs(&o, &pool, &in, &r, sum);
 	r.load1 = loadavg();
-	/* a busy machine: others' load above the CPUs this run left idle, or a
-	 * spread between runs that its own noise does not make */
-	if (r.load0 > in.ncpu - r.units + 0.5 || r.load1 > in.ncpu + 0.5 || r.spread > 0.10) {
+	/* a busy machine: others' load above the CPUs this run left idle; an
+	 * unsteady one: a spread between runs that its own noise does not make,
+	 * with no such load (a neighbour on the host, a vCPU moved, the clock) */
+	if (r.load0 > in.ncpu - r.units + 0.5 || r.load1 > in.ncpu + 0.5) {
 		r.busy = 1;
 		gp_warn("the machine was busy (load average %.2f before, %.2f after, on %d CPU%s%s%s): "
 		    "the figures are lower bounds, not this machine's", r.load0, r.load1, in.ncpu,
 		    in.ncpu == 1 ? "" : "s", r.runs > 1 ? "; figures spread " : "",
 		    r.runs > 1 ? gp_arena_printf(&arena, "%.0f%% (%s) over %d runs", 100 * r.spread,
 		    r.spread_of, r.runs) : "");
+	} else if (r.spread > 0.10) {
+		r.busy = 2;
+		gp_warn("the machine was unsteady: the figures spread %.0f%% (%s) over %d runs while the load "
+		    "average stayed at %.2f before and %.2f after, on %d CPU%s (something it does not count: "
+		    "a neighbour on the host, a moved vCPU, the clock): the figures are lower bounds, not "
+		    "this machine's", 100 * r.spread, r.spread_of, r.runs, r.load0, r.load1, in.ncpu,
+		    in.ncpu == 1 ? "" : "s");
 	}
 	pool_release(&pool);
 	free(sum);
