@@ -471,12 +471,6 @@ struct gp_runtime {
 	 * of a kernel that computes (FLOPs above 0: an interpolating Resize, not
 	 * a nearest one, which copies); none given: n 0 */
 	struct gp_opsec elem_s;
-	/* per op type, what each element its kernel reads costs beyond its
-	 * bytes where the runtime's loop visits every input element (a
-	 * reduction: onnxruntime's ReduceMean sums each row in a loop of its
-	 * own, whose cost grows with the row's length beyond what row_s gives
-	 * the row), matched against a kernel's first op; none given: n 0 */
-	struct gp_opsec in_elem_s;
 };
 /* Load the profile spec names: a path (with a '/' or ending in .yaml), or a
  * name looked up in $GP_HW_PATH, hw/ beside the programs' directory, and the

@@ -593,17 +593,6 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		elems_s = k->wr / k->elem * op_sec(&h->rt->elem_s, k->ops) / (nth >= 1 ? nth : 1);
 		m->overhead_s += elems_s;
 	}
-	/* An element a reduction reads costs in_elem_s for the kernel's first op
-	 * beyond its bytes (onnxruntime's ReduceMean sums a row in a loop whose
-	 * cost grows with the row's length, beyond its set-up, which row_s
-	 * gives), the elements shared among the threads it runs on: the same
-	 * element loop */
-	if (h->rt && k->elem > 0 && k->rd > 0 && h->rt->in_elem_s.n > 0) {
-		double x = k->rd / k->elem * op_sec(&h->rt->in_elem_s, k->ops) / (nth >= 1 ? nth : 1);
-
-		elems_s += x;
-		m->overhead_s += x;
-	}
 	/* A convolution's fused activation that the runtime runs after the
 	 * convolution's kernel (MLAS's NCHWc and generic Conv: every one but
 	 * Relu, snchwc.cpp DoActivation) costs act_s a written element, the

@@ -582,29 +582,3 @@ STREAM
 	runtime_refused "$R" 's/^  Resize: 3n$/  Re size: 3n/' "'Re size' is not an op type"
 	runtime_refused "$R" 's/^  Resize: 3n$/  - Resize/' "'elem_s' must be a mapping"
 }
-
-@test "input element costs: a reduction costs what in_elem_s gives it an element it reads, beside its rows, by hand" {
-	conv_core
-	printf 'in_elem_s:\n  ReduceMean: 1u\n' >> "$R"
-	run -0 gp-roofline --check-runtime "$R"
-	# row_stream's ReduceMean reads x's 24 elements at 1 us; no other op is named
-	run -0 latency_diff row_stream
-	assert_output "$(printf 'ln 0\nln1 0\nsm 0\nrm 24\nre 0')"
-	S=$BATS_TEST_TMPDIR/r.gp
-	run -0 col rm bound_hw limit
-	assert_output $'compute\telement loop'
-	# with row_s, its 8 rows at 1 us and its elements at 0.1 us: the rows limit it
-	conv_core
-	printf 'in_elem_s:\n  ReduceMean: 100n\nrow_s:\n  ReduceMean: 1u\n' >> "$R"
-	run -0 latency_diff row_stream
-	assert_output "$(printf 'ln 0\nln1 0\nsm 0\nrm 10.4\nre 0')"
-	run -0 col rm limit
-	assert_output '8 rows'
-	runtime_refused "$R" 's/^  ReduceMean: 100n$/  ReduceMean: -1n/' "in_elem_s.ReduceMean"
-}
-
-@test "input element costs: on two cores a reduction split over both shares the elements it reads" {
-	two_cores ReduceMean 'in_elem_s:\n  ReduceMean: 1u\n'
-	run -0 latency_diff row_stream
-	assert_output "$(printf 'ln 0\nln1 0\nsm 0\nrm 12\nre 0')"
-}
