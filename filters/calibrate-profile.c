@@ -192,7 +192,8 @@ profile(struct gp_buf *b, const char *name, double tdp, const struct info *in, c
 		if (probed(in, r, i)) {
 			gp_buf_printf(b, "    capacity: %lld", c->eff);
 			snprintf(c1, sizeof c1, "measured: read bandwidth falls to DRAM's past %s%s (the system says %lld x %s)",
-			    hbytes(t1, sizeof t1, (double)c->eff / ni), r->busy == 1 ? " on a busy machine" : r->busy ? " on an unsteady machine" : "", ni,
+			    hbytes(t1, sizeof t1, (double)c->eff / ni),
+			    r->busy == 1 ? " on a busy machine" : r->busy ? " on an unsteady machine" : "", ni,
 			    hbytes(t2, sizeof t2, (double)c->size));
 		} else {
 			gp_buf_printf(b, "    capacity: %lld", c->size * ni);
