@@ -183,7 +183,8 @@ kcols_open(struct kcols *K, const struct gp_dag *d, const struct gp_hw *h, int s
 	K->c_class = gp_table_col(d->t, "class");
 	K->bits = bits;
 	K->c_ops = h->rt && (h->rt->split_always || h->rt->split_never || h->rt->op_s.n > 0 ||
-	    h->rt->row_s.n > 0 || h->rt->act_s.n > 0 || h->rt->elem_s.n > 0) ?
+	    h->rt->row_s.n > 0 || h->rt->row_elem_s.n > 0 || h->rt->act_s.n > 0 ||
+	    h->rt->elem_s.n > 0) ?
 	    gp_table_col(d->t, "ops") : -1;
 	K->c_kind = K->c_ops >= 0 ? gp_table_col(d->t, "kind") : -1;
 	K->bt = K->c_ops >= 0 ? gp_dag_counts(d, "batch") : NULL;

@@ -459,6 +459,12 @@ struct gp_runtime {
 	 * (gp-partition's rows: a LayerNorm's or a Softmax's loop over them),
 	 * matched the same way; none given: n 0 */
 	struct gp_opsec row_s;
+	/* per op type, what each element its kernel's rows read costs beyond
+	 * its bytes, where the runtime reduces a row in one loop of dependent
+	 * steps (onnxruntime's global pool in NCHW, MlasPoolGlobalKernel: one
+	 * running vector of 4 a channel), matched the same way, of a kernel with
+	 * rows (in the NCHWc layout a global pool has none); none given: n 0 */
+	struct gp_opsec row_elem_s;
 	/* per op type of an activation fused into a convolution that it runs
 	 * after the convolution's kernel, in place (MLAS: every one but Relu),
 	 * what each output element costs; matched against the ops after a

@@ -12,7 +12,7 @@ static const char *const rtkeys[] = {
 	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "view_nodes", "fuse",
 	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs", "split_copy",
 	"subgraph_s", "conv_call_s", "conv_group_s", "conv_row_s", "conv_gather_s", "conv_columns", "nchwc_block", "op_s",
-	"row_s", "act_s", "elem_s", "sources",
+	"row_s", "row_elem_s", "act_s", "elem_s", "sources",
 	NULL,
 };
 
@@ -92,7 +92,7 @@ rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void
 	}
 }
 
-/* rtop_pair reads one pair of op_s, row_s, act_s or elem_s (arg): an op type and its seconds */
+/* rtop_pair reads one pair of op_s, row_s, row_elem_s, act_s or elem_s (arg): an op type and its seconds */
 static void
 rtop_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
@@ -208,9 +208,10 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->fuse = words(R, v, path, gp_fuse_rule_names);   /* docs/counting.md */
 	else if (!strcmp(key, "efficiency"))
 		gp_yaml_map(R, v, path, effkeys, rteff_pair, rt);
-	else if (!strcmp(key, "op_s") || !strcmp(key, "row_s") || !strcmp(key, "act_s") || !strcmp(key, "elem_s")) {
+	else if (!strcmp(key, "op_s") || !strcmp(key, "row_s") || !strcmp(key, "row_elem_s") ||
+	    !strcmp(key, "act_s") || !strcmp(key, "elem_s")) {
 		struct gp_opsec *o = !strcmp(key, "op_s") ? &rt->op_s : !strcmp(key, "row_s") ? &rt->row_s :
-		    !strcmp(key, "act_s") ? &rt->act_s : &rt->elem_s;
+		    !strcmp(key, "row_elem_s") ? &rt->row_elem_s : !strcmp(key, "act_s") ? &rt->act_s : &rt->elem_s;
 		size_t n = v->type == YAML_MAPPING_NODE ?
 		    (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) : 0;
 

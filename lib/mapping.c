@@ -581,6 +581,11 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	 * shared among the threads it runs on */
 	if (h->rt && k->rows > 0) {
 		rows_s = k->rows * op_sec(&h->rt->row_s, k->ops) / (nth >= 1 ? nth : 1);
+		/* and each element they read row_elem_s, where the runtime reduces
+		 * a row in one loop of dependent steps (a global pool in NCHW):
+		 * the loops are the rows' too */
+		if (k->elem > 0)
+			rows_s += k->rd / k->elem * op_sec(&h->rt->row_elem_s, k->ops) / (nth >= 1 ? nth : 1);
 		m->overhead_s += rows_s;
 	}
 	/* An output element the runtime computes in a loop of its own, one at a

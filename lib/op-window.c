@@ -352,6 +352,9 @@ gp_cost_pool(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 		return -1;
 	if (!strncmp(n->op, "Global", 6) || !strcmp(n->op, "QLinearGlobalAveragePool")) {
 		c->flops = mul(c, numel(c, x), fpe);
+		/* a global pool is a reduction: its rows are its outputs, an
+		 * image's channel each */
+		c->rows = e;
 	} else {
 		nk = gp_attr_ints(A, n, "kernel_shape", &ks);
 		if (nk < 0)

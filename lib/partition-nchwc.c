@@ -227,6 +227,9 @@ node(struct walk *W, int m)
 		if (image(g, x) && g->t[x].shape.d[1].v % W->bs == 0) {
 			W->uses[x]--;
 			makes(W, m, y, W->chan[x]);
+			/* it reduces a block of channels at once, a vector a
+			 * position (MlasNchwcPool): no row of its own loops */
+			P->cost[m].rows = 0;
 		}
 	} else if (is(P, n, "Add") || is(P, n, "Sum") || is(P, n, "Mul")) {
 		if (all_nc(W, n, 1, 0, &c) && (!is(P, n, "Mul") || one_shape(g, n))) {

@@ -477,6 +477,55 @@ latency_diff() {
 	runtime_refused "$R" 's/^  Softmax: 3n$/  - Softmax/' "'row_s' must be a mapping"
 }
 
+# x float32 [1, 4, 2, 2] reduced over its 2 x 2 positions by a
+# GlobalAveragePool and by a ReduceMean (4 rows of 4 each)
+pool_stream() {
+	cat <<'STREAM'
+##gp	1
+#graph	id	name	kind	parent	attr	domain	inputs	outputs
+graph	0	g	main	.	.	.	x	a,b
+#tensor	name	dtype	shape	kind	bytes	data	graph
+tensor	x	float32	[1,4,2,2]	input	64	.	0
+tensor	a	float32	[1,4,1,1]	output	16	.	0
+tensor	b	float32	[1,4,1,1]	output	16	.	0
+#node	name	op	domain	inputs	outputs	attrs	graph
+node	gap	GlobalAveragePool	ai.onnx	x	a	.	0
+node	rm	ReduceMean	ai.onnx	x	b	axes=[2,3];keepdims=1	0
+##end	6
+STREAM
+}
+
+@test "row costs: a global pool's rows are its channels; each element they read costs row_elem_s, by hand" {
+	pool_stream | gp-partition > "$S"
+	run -0 every name rows
+	assert_output "$(printf 'gap\t4\nrm\t4')"
+	conv_core
+	printf 'row_s:\n  GlobalAveragePool: 1u\nrow_elem_s:\n  GlobalAveragePool: 100n\n' >> "$R"
+	run -0 gp-roofline --check-runtime "$R"
+	# 4 rows at 1 us and the 16 elements they read at 0.1 us; the
+	# ReduceMean's op has neither
+	run -0 latency_diff pool_stream
+	assert_output "$(printf 'gap 5.6\nrm 0')"
+	# its row loops are what limits it
+	S=$BATS_TEST_TMPDIR/r.gp
+	run -0 col gap bound_hw limit
+	assert_output $'compute\t4 rows'
+}
+
+@test "row costs: on two cores a global pool split over both shares what its rows read" {
+	two_cores GlobalAveragePool 'row_elem_s:\n  GlobalAveragePool: 100n\n'
+	run -0 latency_diff pool_stream
+	assert_output "$(printf 'gap 0.8\nrm 0')"
+}
+
+@test "row costs: row_elem_s must map op types to seconds" {
+	conv_core
+	printf 'row_elem_s:\n  GlobalAveragePool: 3n\n' >> "$R"
+	runtime_refused "$R" 's/^  GlobalAveragePool: 3n$/  GlobalAveragePool: -1n/' "row_elem_s.GlobalAveragePool"
+	runtime_refused "$R" 's/^  GlobalAveragePool: 3n$/  Global Pool: 3n/' "'Global Pool' is not an op type"
+	runtime_refused "$R" 's/^  GlobalAveragePool: 3n$/  - GlobalAveragePool/' "'row_elem_s' must be a mapping"
+}
+
 # x float32 [1, 2, 4, 4] through three 1x1 Convs 2 -> 2 (32 outputs each),
 # one followed by a Clip, one by a LeakyRelu and one by a Relu
 act_stream() {

@@ -89,6 +89,24 @@ reorders() {
 	assert_output "$(printf '%s\t1\t2048\t2048' /avgpool/GlobalAveragePool)"
 }
 
+@test "NCHWc layout: a global pool of blocks has no rows; one in NCHW, a row a channel" {
+	# c1 writes a in blocks, which the pool reduces a block of channels at a
+	# time (MlasNchwcPool): no loop a row, so no rows (and no row costs):
+	# no kernel has any, and the stream no rows column
+	se_stream | gp-partition --fuse=onnxruntime-cpu > "$S"
+	run -1 grep -c $'^#subgraph\t.*\trows' "$S"
+	assert_output 0
+	# without the layout (unfused, or a runtime with no nchwc_block) it reads
+	# NCHW: a row of 64 a channel (MlasPoolGlobalKernel)
+	se_stream | gp-partition > "$S"
+	run -0 col gap rows
+	assert_output 16
+	sed '/^nchwc_block: /d' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt0.yaml"
+	se_stream | gp-partition --fuse="$BATS_TEST_TMPDIR/rt0.yaml" > "$S"
+	run -0 col gap rows
+	assert_output 16
+}
+
 @test "NCHWc reorders: gp-roofline maps them as data movement kernels beside the kernel, by hand" {
 	# One core of 1 GB/s, 1 us a kernel: c1's two reorders move 16,384 bytes (16.384 us)
 	# and take two dispatches; cs2's one, 128 bytes and one; c3's, 15,360 bytes and two
