@@ -15,8 +15,8 @@ struct gp_cost {
 	int64_t threads;                    /* independent output elements */
 	int64_t groups;
 	/* the rows a normalization, softmax or reduction goes along, each a pass
-	 * of its own (a LayerNorm's dims before its axis, a reduction's outputs);
-	 * 0 for any other op */
+	 * of its own (a LayerNorm's dims before its axis, a reduction's or a
+	 * global pool's outputs); 0 for any other op */
 	int64_t rows;
 	/* what a Concat, Split or Transpose copies: the elements of its largest
 	 * piece (a Concat's input, a Split's output, a Transpose's tensor), and a

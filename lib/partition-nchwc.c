@@ -17,7 +17,9 @@
  *     which reads NCHW as it is;
  *   - MaxPool and AveragePool (2-D, one output, channels a multiple of the
  *     block) likewise; GlobalAveragePool and GlobalMaxPool only when their
- *     input is NCHWc already;
+ *     input is NCHWc already, and then without rows (it reduces a block
+ *     of channels a vector, not a channel at a time: row_s and row_elem_s
+ *     do not apply);
  *   - Add and Sum of NCHWc tensors of equal channels, Mul of NCHWc tensors
  *     of equal shape (not a [N,C,H,W] x [N,C,1,1] scale), Concat on axis 1
  *     of NCHWc tensors whose channels are whole blocks, Relu, Sigmoid, Tanh
