@@ -469,12 +469,16 @@ latency_diff() {
 	assert_output "$(printf 'ln 3\nln1 1\nsm 0\nrm 0\nre 0')"
 }
 
-@test "row costs: row_s must map op types to seconds" {
+@test "row costs: row_s and row_elem_s must map op types to seconds" {
 	conv_core
-	printf 'row_s:\n  Softmax: 3n\n' >> "$R"
-	runtime_refused "$R" 's/^  Softmax: 3n$/  Softmax: -1n/' "row_s.Softmax"
-	runtime_refused "$R" 's/^  Softmax: 3n$/  Soft max: 3n/' "'Soft max' is not an op type"
-	runtime_refused "$R" 's/^  Softmax: 3n$/  - Softmax/' "'row_s' must be a mapping"
+	cp "$R" "$BATS_TEST_TMPDIR/base.yaml"
+	for key in row_s row_elem_s; do
+		cp "$BATS_TEST_TMPDIR/base.yaml" "$R"
+		printf '%s:\n  Softmax: 3n\n' "$key" >> "$R"
+		runtime_refused "$R" 's/^  Softmax: 3n$/  Softmax: -1n/' "$key.Softmax"
+		runtime_refused "$R" 's/^  Softmax: 3n$/  Soft max: 3n/' "'Soft max' is not an op type"
+		runtime_refused "$R" 's/^  Softmax: 3n$/  - Softmax/' "'$key' must be a mapping"
+	done
 }
 
 # x float32 [1, 4, 2, 2] reduced over its 2 x 2 positions by a
@@ -516,14 +520,6 @@ STREAM
 	two_cores GlobalAveragePool 'row_elem_s:\n  GlobalAveragePool: 100n\n'
 	run -0 latency_diff pool_stream
 	assert_output "$(printf 'gap 0.8\nrm 0')"
-}
-
-@test "row costs: row_elem_s must map op types to seconds" {
-	conv_core
-	printf 'row_elem_s:\n  GlobalAveragePool: 3n\n' >> "$R"
-	runtime_refused "$R" 's/^  GlobalAveragePool: 3n$/  GlobalAveragePool: -1n/' "row_elem_s.GlobalAveragePool"
-	runtime_refused "$R" 's/^  GlobalAveragePool: 3n$/  Global Pool: 3n/' "'Global Pool' is not an op type"
-	runtime_refused "$R" 's/^  GlobalAveragePool: 3n$/  - GlobalAveragePool/' "'row_elem_s' must be a mapping"
 }
 
 # x float32 [1, 2, 4, 4] through three 1x1 Convs 2 -> 2 (32 outputs each),
