@@ -131,7 +131,7 @@ sweep_section(struct out *O, struct rep **R, int n)
 	struct gp_grid T, K;
 	char **dims, *al;
 	const char **rc;
-	int nd = 0, i, j, c, ncol, xd = -1, nvary = 0, roof = 1, conc = 1;
+	int nd = 0, i, j, c, ncol, xd = -1, nvary = 0, roof = 1, conc = 1, hwb = 1;
 	double *x, *y;
 	const char *keys[] = {"flops", "macs", "bytes", "peak_bytes", "latency_s"};
 	const char *names[] = {"FLOPs", "MACs", "bytes moved", "peak memory", "latency"};
@@ -142,7 +142,12 @@ sweep_section(struct out *O, struct rep **R, int n)
 	for (i = 0; i < n; i++) {
 		roof &= fact(&R[i]->F, "latency_s") != NULL;
 		conc &= fact(&R[i]->F, "peak_bytes") != NULL;
+		hwb &= fact(&R[i]->F, "hw_bytes") != NULL;
 	}
+	/* on a chip, the bytes at the precision gp-roofline counted them in,
+	 * beside the latency they take there (as the heaviest subgraphs' table) */
+	if (roof && hwb)
+		keys[2] = "hw_bytes";
 	/* x: the dim that varies, if one does */
 	for (j = 0; j < nd; j++)
 		for (i = 1; i < n; i++)
@@ -164,7 +169,8 @@ sweep_section(struct out *O, struct rep **R, int n)
 		rc[c++] = dims[j];
 	rc[c++] = "FLOPs";
 	rc[c++] = "MACs";
-	rc[c++] = "bytes";
+	rc[c++] = !strcmp(keys[2], "hw_bytes") && fact(&R[0]->F, "precision") ?
+	    gp_arena_printf(a, "bytes at %s", fact(&R[0]->F, "precision")) : "bytes";
 	if (conc)
 		rc[c++] = "peak memory";
 	if (roof)
@@ -178,7 +184,7 @@ sweep_section(struct out *O, struct rep **R, int n)
 			rc[c++] = gp_arena_printf(a, "%g", sweep_value(R[i], dims[j]));
 		rc[c++] = hcount(a, fact_n(F, "flops"));
 		rc[c++] = hcount(a, fact_n(F, "macs"));
-		rc[c++] = hbytes(a, fact_n(F, "bytes"));
+		rc[c++] = hbytes(a, fact_n(F, keys[2]));
 		if (conc)
 			rc[c++] = hbytes(a, fact_n(F, "peak_bytes"));
 		if (roof)

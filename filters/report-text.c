@@ -287,10 +287,17 @@ llm_section(struct out *O, struct rep *R)
 		kv(&K, "tokens per second", gp_arena_printf(a, "%s (batch %s)",
 		    hcount(a, fact_n(F, "tokens_per_s")), fact(F, "batch")));
 		kv(&K, "time memory-bound", hpct(a, fact_n(F, "memory_bound_share")));
-		if (fact(F, "hw_bytes") && fact(F, "bandwidth"))
-			kv(&K, "memory floor", gp_arena_printf(a, "%s: %s moved (weights %s) over %sB/s",
-			    htime(a, fact_n(F, "hw_bytes") / fact_n(F, "bandwidth")), hbytes(a, fact_n(F, "hw_bytes")),
-			    hbytes(a, fact_n(F, "hw_weight_bytes")), hcount(a, fact_n(F, "bandwidth"))));
+		/* what no cache can serve: the weights and the KV cache, each read
+		 * once from the chip's memory (the rest it moves may come from a
+		 * cache, so all its bytes over the bandwidth is no floor) */
+		if (fact(F, "hw_bytes") && fact(F, "hw_weight_bytes") && fact(F, "bandwidth")) {
+			double w = fact_n(F, "hw_weight_bytes"), c = fact(F, "kv_cache_bytes") ? fact_n(F, "kv_cache_bytes") : 0;
+
+			kv(&K, "memory floor", gp_arena_printf(a, "%s: the weights (%s)%s%s, each moved once at %sB/s; the step moves %s in all",
+			    htime(a, (w + c) / fact_n(F, "bandwidth")), hbytes(a, w), c > 0 ? " and the KV cache " : "",
+			    c > 0 ? gp_arena_printf(a, "(%s)", hbytes(a, c)) : "", hcount(a, fact_n(F, "bandwidth")),
+			    hbytes(a, fact_n(F, "hw_bytes"))));
+		}
 		if (fact(F, "batch_compute_bound"))
 			kv(&K, "compute-bound from", strcmp(fact(F, "batch_compute_bound"), "never") ?
 			    gp_arena_printf(a, "batch %s (the arithmetic intensity of a step reaches the ridge, %.3g)",

@@ -133,6 +133,21 @@ macs() {
 	assert_line "Decode: one token at context 2049"
 	assert_line --regexp '^  KV cache +1 GiB \(512 KiB per token, all layers, keys and values\)$'
 	assert_line --regexp '^  compute-bound from +no batch: each sequence.s KV cache keeps a step below the ridge$'
+	# the sweep's bytes are gp-roofline's, at fp16, beside its latency (not the
+	# model's fp32 bytes, 68.8 and 30.6 GiB)
+	run -0 awk -F'\t' '/^##roofline/ { split($0, f, "\tbytes="); split(f[2], v, "\t"); printf "%.1f\n", v[1] / 2^30 }' "$BATS_TEST_TMPDIR/r"
+	assert_output "$(printf '34.4\n15.3')"
+	run -0 gp-report < "$BATS_TEST_TMPDIR/r"
+	assert_line --regexp '^   seq  past   FLOPs    MACs  bytes at fp16  peak memory  latency$'
+	assert_line --regexp '^  2048 +0 +29.3 T +14.6 T +34.4 GiB +[0-9.]+ GiB +[0-9.]+ ms$'
+	assert_line --regexp '^     1 +2048 +14.3 G +7.14 G +15.3 GiB +[0-9.]+ GiB +[0-9.]+ ms$'
+	# the memory floor: the weights and the KV cache once over the bandwidth, which
+	# the step's time is not below (its other bytes may come from the L2)
+	run -0 awk -F'\t' '/^$/ { b++ } b == 1 && $1 == "hw_weight_bytes" { w = $2 } b == 1 && $1 == "kv_cache_bytes" { c = $2 }
+		b == 1 && $1 == "latency_s" { t = $2 } END { f = (w + c) / 2.039e12; printf "%.2f ms %s\n", f * 1e3, (t >= f ? "below the time" : "above") }' "$BATS_TEST_TMPDIR/s"
+	assert_output "7.01 ms below the time"
+	run -0 gp-report < "$BATS_TEST_TMPDIR/r"
+	assert_line --regexp '^  memory floor +7.01 ms: the weights \(12.3 GiB\) and the KV cache \(1 GiB\), each moved once at 2.04 TB/s; the step moves 15.3 GiB in all$'
 	# counting the weights alone, the rule of thumb: about 2 bytes and 2 FLOPs per parameter,
 	# so the ridge itself (312 / 2.039 = 153)
 	run -0 awk -F'\t' '/^$/ { b++ } b == 1 && $1 == "batch_compute_bound_weights" { print ($2 >= 140 && $2 <= 170) ? "ok" : $2 }' "$BATS_TEST_TMPDIR/s"
