@@ -304,7 +304,7 @@ branches(struct gp_stream *s, struct gp_graph *g, const struct gp_part *p)
 	gp_buf_release(&b);
 }
 
-/* a subgraph's gemm, float_elems, float_bytes and class fields
+/* a subgraph's gemm, float_elems, float_bytes, class and bytes_input fields
  * (docs/format.md); last holds the float counts of the row above */
 static void
 geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct gp_sub *sg,
@@ -316,6 +316,7 @@ geometry_fields(struct gp_stream *s, struct gp_table *t, size_t r, const struct 
 	set_triple(s, t, 22, r, sg->felem, last[0], b);
 	set_triple(s, t, 23, r, sg->fbytes, last[1], b);
 	gp_table_set(s, t, 24, r, gp_kclass_names[sg->kcls]);
+	gp_table_set_count(s, t, 25, r, sg->bytes_input);
 }
 
 /* --fuse=RUNTIME: the fusion rules of that runtime profile; *name its name */
@@ -463,7 +464,7 @@ partition(struct gp_stream *s, const struct gp_part_opts *op, const char *rtname
 	static const char *const cols[] = {
 		"id", "name", "kind", "ops", "nodes", "inputs", "weights", "outputs", "flops", "macs",
 		"bytes_in", "bytes_out", "bytes_weight", "ai", "bound", "batch", "channels", "spatial",
-		"threads", "depthwise", "groups", "gemm", "float_elems", "float_bytes", "class", NULL,
+		"threads", "depthwise", "groups", "gemm", "float_elems", "float_bytes", "class", "bytes_input", NULL,
 	};
 	struct gp_part_opts o = *op;
 	struct gp_graph g;

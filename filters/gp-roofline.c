@@ -123,8 +123,8 @@ estimate(const struct ctx *C, const struct gp_kernel *k, struct est *e)
 	e->util = m->latency_s > 0 ? k->flops / (m->latency_s * h->peak[C->prec]) : 0;
 	if (C->energy == 2) {
 		e->energy_j = k->flops * h->pj_per_flop[C->prec] * 1e-12 +
-		    (k->rd + k->wr) * fmax(h->mem[m->act_level].pj_per_byte, 0) * 1e-12 +
-		    k->wt * fmax(h->mem[m->wt_level].pj_per_byte, 0) * 1e-12 +
+		    (k->rd - k->inp + k->wr) * fmax(h->mem[m->act_level].pj_per_byte, 0) * 1e-12 +
+		    (k->wt + k->inp) * fmax(h->mem[m->wt_level].pj_per_byte, 0) * 1e-12 +
 		    fmax(h->idle_w, 0) * m->latency_s;
 	} else if (C->energy == 1) {
 		/* static power all the time, the rest in proportion to how busy the
@@ -305,7 +305,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en, c_ro;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
-	double resident, wt = 0, most = 0, wrote = 0, once, copy_s = 0, shape_s = 0, view_s = 0;
+	double resident, wt = 0, most = 0, wrote = 0, once, copy_s = 0, shape_s = 0, view_s = 0, inb;
 	int64_t batch, *stage = NULL;
 	int unknown = 0, concur, cross;
 	char *split = NULL;
@@ -359,8 +359,10 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 
 	C.energy = h->pj_per_flop[C.prec] >= 0 ? 2 : h->tdp_w > 0 ? 1 : 0;
 	batch = d.batch;
+	/* the graph's inputs, which live between runs beside the weights */
+	inb = io_bytes(&io, 0, C.prec, scale);
 	if (h->rt && h->host_link > 0)
-		copy_s = ((h->rt->copy_inputs ? io_bytes(&io, 0, C.prec, scale) : 0) +
+		copy_s = ((h->rt->copy_inputs ? inb : 0) +
 		    (h->rt->copy_outputs ? io_bytes(&io, 1, C.prec, scale) : 0)) / h->host_link;
 	free(io.fe[0]);
 	free(io.fe[1]);
@@ -385,8 +387,8 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		most = fmax(most, k.rd + k.wr);
 		wrote += k.wr;
 	}
-	/* where weights live between runs (lib/mapping.c) */
-	resident = gp_map_resident(h, wt, wrote, most);
+	/* where weights and the graph's inputs live between runs (lib/mapping.c) */
+	resident = gp_map_resident(h, wt + inb, wrote, most);
 	/* each subgraph's estimate, into its columns as it is made */
 	c_by = gp_table_addcol(s, t, "bytes_hw");
 	c_ai = gp_table_addcol(s, t, "ai_hw");

@@ -58,6 +58,12 @@ kernel_at(struct kcols *K, size_t r, struct gp_kernel *k, struct gp_gemm *gm)
 	k->rd = v[0];
 	k->wr = v[1];
 	k->wt = v[2];
+	/* of what it reads, the graph's inputs' share (scaled as the rest) */
+	if (K->bi && K->bi[r] > d->bin[r])
+		gp_die("%s: subgraph %s: bytes_input %lld exceed its bytes_in %lld", src, gp_dag_id(d, (int)r),
+		    (long long)K->bi[r], (long long)d->bin[r]);
+	if (K->bi && K->bi[r] > 0)
+		k->inp = k->rd * (double)K->bi[r] / (double)d->bin[r];
 	k->threads = (double)d->threads[r];
 	k->elem = K->bits / 8;
 	/* its class (gp-partition's), for a runtime's per-class memory efficiency */
@@ -158,6 +164,7 @@ kcols_open(struct kcols *K, const struct gp_dag *d, const struct gp_hw *h, int s
 	memset(K, 0, sizeof *K);
 	K->d = d;
 	K->macs = gp_dag_counts(d, "macs");
+	K->bi = gp_dag_counts(d, "bytes_input");
 	K->bodies = h->rt && h->rt->bodies;
 	K->bk = K->bodies ? gp_dag_counts(d, "body_kernels") : NULL;
 	K->br = K->bodies ? gp_dag_counts(d, "body_runs") : NULL;
@@ -198,7 +205,7 @@ kcols_open(struct kcols *K, const struct gp_dag *d, const struct gp_hw *h, int s
 void
 kcols_close(struct kcols *K)
 {
-	int64_t *const v[] = {K->macs, K->bk, K->br, K->cc, K->cg, K->cx, K->cw, K->cs, K->ro, K->ri,
+	int64_t *const v[] = {K->macs, K->bi, K->bk, K->br, K->cc, K->cg, K->cx, K->cw, K->cs, K->ro, K->ri,
 	    K->rx, K->bt, K->ch, K->sp, K->rw, K->cp, K->cr};
 	size_t i;
 

@@ -13,6 +13,7 @@
 struct kcols {
 	const struct gp_dag *d;
 	int64_t *macs;        /* or NULL */
+	int64_t *bi;          /* bytes_input, or NULL (a stream from before it) */
 	int64_t *bk, *br;     /* body_kernels, body_runs, or NULL */
 	int64_t *cc, *cg, *cx, *cw, *cs; /* conv_calls, conv_groups, conv_im2col,
 	                                   * conv_im2col_rows, conv_im2col_strided, or NULL */

@@ -165,6 +165,9 @@ struct gp_sub {
 	const char *ops;                    /* op types joined by '+' */
 	struct gp_cost c;                   /* macs, flops (-1 unknown) and the anchor's parallelism */
 	int64_t bytes_in, bytes_out, bytes_weight;  /* -1 unknown */
+	/* of bytes_in, what the graph's inputs hold (the caller's tensors, which
+	 * live between runs as the weights do, not where a kernel left them) */
+	int64_t bytes_input;
 	/* of floating tensors (what a precision change scales): elements and
 	 * bytes read, written and of weights; -1 unknown */
 	int64_t felem[3], fbytes[3];
@@ -504,13 +507,16 @@ struct gp_kernel {
 	double rd_split;                    /* of rd, what kernels run on more than one unit wrote
 	                                     * (gp-roofline's); -1 not known */
 	double wt;                          /* weight bytes read */
+	double inp;                         /* of rd, the graph's inputs: they live between runs
+	                                     * where the weights do (resident) */
 	double threads;                     /* independent outputs; <= 0 unknown */
 	const struct gp_gemm *gemm;         /* its products, or NULL */
 	int ngemm;                          /* 0: not a matrix kernel; -1: one whose products are not known */
 	double elem;                        /* bytes of one operand element at the precision */
 	double resident;                    /* bytes a weight shares the memory levels with between
-	                                     * runs (weights + what the run writes; a TPU's: +
-	                                     * its largest activations): where weights live */
+	                                     * runs (weights and the graph's inputs + what the run
+	                                     * writes; a TPU's: + its largest activations): where
+	                                     * weights and inputs live */
 	int cls;                            /* enum gp_kclass, gp-partition's (0: other) */
 	const char *ops;                    /* its op types, gp-partition's ops field ("Conv+Relu"), or
 	                                     * the op a LayerNorm or Softmax written out runs as; NULL */
@@ -545,7 +551,7 @@ struct gp_mapped {
 	int64_t tiles, split;               /* matrix: tiles (after split-K), K split factor */
 	struct gp_hw_tile tile;             /* matrix: the tile chosen */
 	double fill;                        /* matrix: useful MACs / MACs the tiles compute */
-	int act_level, wt_level;            /* the memory levels serving most activation and weight bytes */
+	int act_level, wt_level;            /* the memory levels serving most activation bytes, and most weight and input bytes */
 	const char *bound;                  /* compute, memory or launch */
 	char limit[64];                     /* what limits it, in words: "tiles 8/108 SM", "l2", ... */
 };

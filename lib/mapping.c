@@ -14,7 +14,7 @@
  * occupancy its outputs allow. Memory traffic comes from the levels that
  * hold it, each serving the part of the working set that fits in it and not
  * in the level inside it, so time grows smoothly across every capacity;
- * weights come from where they live between runs, by the same rule applied
+ * weights and the graph's inputs come from where they live between runs, by the same rule applied
  * to what the model keeps, at the memory efficiency the runtime gives the
  * kernel's class (gp-partition's, from the op table: element-wise, row,
  * pool, data movement; a GEMV by its products), else its one. Every number comes from the profile (cited) or its
@@ -357,7 +357,9 @@ gemm_pieces(const struct gp_runtime *rt, const struct gp_kernel *k)
  * passes through the cache on its way out (on the validation VM's CPU a
  * CNN's classifier reads its weights at DRAM's rate, docs/roofline.md); the
  * on-chip memory a TPU's compiler places the weights in holds them beside
- * the largest activation set only. */
+ * the largest activation set only. The graph's inputs, which the caller
+ * hands in and the run only reads (an image, a decoder's past keys and
+ * values), live beside the weights and count with them. */
 double
 gp_map_resident(const struct gp_hw *h, double weights, double written, double largest)
 {
@@ -389,6 +391,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 {
 	double peak = h->peak[prec], vpeak = vector_peak(h, prec), occ = occupancy(h, k->threads);
 	double vec_s, act_s, wt_s, em, nth = 0, rows_s = 0, elems_s = 0, pass_s = 0, loop_s = 0;
+	double ard = fmax(k->rd - k->inp, 0), lives = k->wt + fmin(k->inp, k->rd);
 	int alvl = 0, wlvl = 0, plvl = 0, loops = 0, cpu = !strcmp(h->kind, "cpu"), lim = 0, xlim = 0, i;
 	struct mm best = {0}, o;
 	const char *unit = h->unit;
@@ -396,11 +399,12 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	memset(m, 0, sizeof *m);
 	m->split = 1;
 	m->fill = 1;
-	/* memory: activations from where the previous kernel left them, weights from where
-	 * they live; at the runtime's memory efficiency for what runs on the vector unit */
+	/* memory: activations from where the previous kernel left them, weights and the
+	 * graph's inputs from where they live between runs; at the runtime's memory
+	 * efficiency for what runs on the vector unit */
 	em = kernel_memory(h, k, cpu);
-	act_s = stream(h, k->rd, k->wr, k->rd + k->wr, &alvl, em);
-	wt_s = stream(h, k->wt, 0, fmax(k->resident, k->wt), &wlvl, em);
+	act_s = stream(h, ard, k->wr, k->rd + k->wr, &alvl, em);
+	wt_s = stream(h, lives, 0, fmax(k->resident, lives), &wlvl, em);
 	m->memory_s = act_s + wt_s;
 	m->act_level = alvl;
 	m->wt_level = wlvl;
@@ -544,12 +548,12 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		 * wrote, what the units a kernel split over other than that one read
 		 * (its thread pool hands out the pieces as the threads come, so a
 		 * piece is any thread's); not faster than its own level would serve it */
-		if (h->cross_bw > 0 && k->rd_split >= 0 && k->rd > 0) {
-			double x = fmin(k->rd, fmin(k->rd_split, k->rd) * (h->units - 1) / h->units +
-			    fmax(k->rd - k->rd_split, 0) * (nth > 1 ? (nth - 1) / nth : 0));
+		if (h->cross_bw > 0 && k->rd_split >= 0 && ard > 0) {
+			double x = fmin(ard, fmin(k->rd_split, ard) * (h->units - 1) / h->units +
+			    fmax(ard - k->rd_split, 0) * (nth > 1 ? (nth - 1) / nth : 0));
 
 			if (x > 0) {
-				double set = k->rd + k->wr, rest = stream(h, k->rd - x, k->wr, set, NULL, em);
+				double set = k->rd + k->wr, rest = stream(h, ard - x, k->wr, set, NULL, em);
 				double own = stream(h, x, 0, set, NULL, em), xs = x / (h->cross_bw * em);
 
 				m->memory_s += rest + fmax(xs, own) - act_s;

@@ -48,6 +48,26 @@ sum_bytes(struct part *P, const struct tlist *l)
 	return s;
 }
 
+/* of l's bytes, those of the main graph's inputs (or views of them) */
+static int64_t
+input_bytes(struct part *P, const struct tlist *l)
+{
+	int64_t s = 0, b;
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		const struct gp_tensor *t = &P->g->t[P->root[l->v[k]]];
+
+		if (t->graph != 0 || t->kind != GP_K_INPUT)
+			continue;
+		if ((b = tbytes(P, &P->g->t[l->v[k]], l->elems[k])) < 0)
+			return -1;
+		if (__builtin_add_overflow(s, b, &s))
+			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
+	}
+	return s;
+}
+
 /* the elements and bytes of the floating tensors of l: what a precision change scales */
 static void
 float_sums(struct part *P, const struct tlist *l, int64_t *elems, int64_t *bytes)
@@ -404,6 +424,7 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 		s->out = copy_list(s->w, &w);
 		copy_list(s->out, &o);
 		s->bytes_in = sum_bytes(P, &in);
+		s->bytes_input = s->bytes_in < 0 ? -1 : input_bytes(P, &in);
 		s->bytes_weight = sum_bytes(P, &w);
 		s->bytes_out = sum_bytes(P, &o);
 		float_sums(P, &in, &s->felem[0], &s->fbytes[0]);

@@ -55,31 +55,37 @@ profile() {
 @test "a big GEMM is compute-bound, a big ReLU memory-bound, a tiny ReLU launch-bound (by hand)" {
 	roof "$TDATA/roof.onnx" -H "$CHIP"
 	# GEMM 1024^3: 2^31 FLOPs on 1 TFLOP/s x occupancy 10486/10490 (1M threads in waves of
-	# 10 units x 100; the test chip has no tiles). Activations in and out, 8 MiB: the 2 MiB
-	# SRAM serves a quarter, DRAM the rest: 8 MiB x (0.75 / 100 GB/s + 0.25 / 1 TB/s) =
-	# 65.0117 us. Weights, 4 MiB, live where the model's resident set (4 MiB of weights +
-	# the 20 MiB and 64 bytes the kernels write) does: 2/24 from SRAM, 22/24 from DRAM:
-	# 4 MiB x 9.25 ps = 38.7974 us.
+	# 10 units x 100; the test chip has no tiles). Every kernel reads a graph input, which
+	# lives between runs as the weights do. The output, 4 MiB, from its working set of 8
+	# MiB: the 2 MiB SRAM serves a quarter, DRAM the rest: 4 MiB x (0.75 / 100 GB/s +
+	# 0.25 / 1 TB/s) = 32.5059 us. Its input and weights, 8 MiB, live where the model's
+	# resident set (4 MiB of weights + the 20 MiB and 64 bytes of inputs + the 20 MiB and
+	# 64 bytes the kernels write, 44 MiB and 128 bytes) does: 2/44 from SRAM, the rest
+	# from DRAM: 8 MiB x 9.59091 ps = 80.4544 us.
 	# Energy 2.1483 ms x (20 W + 80 W x 0.9996)
 	run -0 every name compute_s memory_s latency_s bound_hw util energy_j limit
-	assert_line --index 0 "$(printf 'g\t0.0021483\t0.000103809\t0.0021483\tcompute\t0.999619\t0.214765\tmatrix unit')"
-	# on a TPU the compiler places the weights in its on-chip memory beside the largest
-	# activation set only (the ReLU's 32 MiB), not beside all the run writes: 2/36 from SRAM,
-	# 34/36 from DRAM: 4 MiB x 9.5 ps = 39.8459 us, and 65.0117 us of activations
+	assert_line --index 0 "$(printf 'g\t0.0021483\t0.00011296\t0.0021483\tcompute\t0.999619\t0.214765\tmatrix unit')"
+	# on a TPU the compiler places the weights (and the inputs) in its on-chip memory beside
+	# the largest activation set only (the ReLU's 32 MiB), not beside all the run writes:
+	# 2 MiB of 56 MiB and 64 bytes from SRAM, the rest from DRAM: 8 MiB x 9.67858 ps =
+	# 81.1898 us, and 32.5059 us of the output
 	profile 's/^kind: gpu/kind: tpu/'
 	gp-load "$TDATA/roof.onnx" | gp-partition | gp-roofline -H "$P" > "$BATS_TEST_TMPDIR/tpu.gp"
 	run -0 cols "$BATS_TEST_TMPDIR/tpu.gp" name memory_s
-	assert_line --index 0 "$(printf 'g\t0.000104858')"
+	assert_line --index 0 "$(printf 'g\t0.000113696')"
 	run -0 every name compute_s memory_s latency_s bound_hw util energy_j limit
-	# ReLU of 4Mi floats: 32 MiB, 2 of them from SRAM: 32 MiB x (15/16 / 100 GB/s + 1/16 / 1 TB/s)
-	assert_line --index 1 "$(printf 'r\t4.1949e-06\t0.00031667\t0.00031667\tmemory\t0.013245\t0.031667\tdram bandwidth')"
-	# ReLU of 16 floats: 128 bytes from SRAM at 1 TB/s; the 10 us launch dominates
-	assert_line --index 2 "$(printf 't\t1.6e-10\t1.28e-10\t1e-05\tlaunch\t1.6e-06\t0.00020001\tlaunch')"
+	# ReLU of 4Mi floats: its output, 16 MiB of a working set of 32 MiB, 2 of them from
+	# SRAM: 16 MiB x (15/16 / 100 GB/s + 1/16 / 1 TB/s) = 158.335 us; its input, 16 MiB,
+	# where the resident set lives: 16 MiB x 9.59091 ps = 160.909 us
+	assert_line --index 1 "$(printf 'r\t4.1949e-06\t0.000319244\t0.000319244\tmemory\t0.0131382\t0.0319244\tdram bandwidth')"
+	# ReLU of 16 floats: its output, 64 bytes, from SRAM at 1 TB/s, and its input, 64
+	# bytes, at 9.59091 ps a byte; the 10 us launch dominates
+	assert_line --index 2 "$(printf 't\t1.6e-10\t6.77818e-10\t1e-05\tlaunch\t1.6e-06\t0.000200054\tlaunch')"
 	# gp-partition's own bound (by fixed AI thresholds) is left as it was
 	run -0 every name bound
 	assert_line --index 1 "$(printf 'r\tmemory')"
 	run -0 key latency_s
-	assert_output 0.00247497
+	assert_output 0.00247755
 	run -0 key energy_model
 	assert_output tdp
 	run -0 key precision
@@ -100,11 +106,12 @@ profile() {
 
 @test "-p fp16: twice the peak, half the bytes, from gp-partition's floating elements" {
 	roof "$TDATA/roof.onnx" -H "$CHIP" -p fp16
-	# compute 2^31 / (2 TFLOP/s x 10486/10490); activations 4 MiB, half from SRAM:
-	# 4 MiB x (0.5 / 100 GB/s + 0.5 / 1 TB/s) = 23.0687 us; weights 2 MiB of a resident
-	# 12 MiB (and 32 bytes): 2 MiB x (10/12 / 100 GB/s + 2/12 / 1 TB/s) = 17.8258 us
+	# compute 2^31 / (2 TFLOP/s x 10486/10490); the output, 2 MiB of a working set of
+	# 4 MiB, half from SRAM: 2 MiB x (0.5 / 100 GB/s + 0.5 / 1 TB/s) = 11.5343 us; the
+	# input and the weights, 4 MiB of a resident 22 MiB (and 64 bytes): 4 MiB x (20/22 /
+	# 100 GB/s + 2/22 / 1 TB/s) = 38.5113 us
 	run -0 every name compute_s memory_s bytes_hw
-	assert_line --index 0 "$(printf 'g\t0.00107415\t4.08945e-05\t6.29146e+06')"
+	assert_line --index 0 "$(printf 'g\t0.00107415\t5.00457e-05\t6.29146e+06')"
 	run -0 key precision
 	assert_output fp16
 	run --separate-stderr -1 gp-roofline -H "$CHIP" -p int8 < "$S"
@@ -124,11 +131,11 @@ profile() {
 	run -0 key latency_concurrent_s
 	assert_output .
 	gp-load "$TDATA/roof.onnx" | gp-partition | gp-concur | gp-roofline -H "$CHIP" > "$BATS_TEST_TMPDIR/s"
-	# the three kernels are independent (one stage): 2^31/1e12 + 316.67 us + 1.28e-10
+	# the three kernels are independent (one stage): 2^31/1e12 + 319.244 us + 6.78e-10
 	run -0 key latency_concurrent_s
-	assert_output 0.00246415
+	assert_output 0.00246673
 	run -0 key latency_s
-	assert_output 0.00247497
+	assert_output 0.00247755
 	# a stage that is no stage is refused
 	gp-load "$TDATA/roof.onnx" | gp-partition | gp-concur | awk -F'\t' -v OFS='\t' '
 		$1 == "#subgraph" { for (i = 2; i <= NF; i++) if ($i == "stage") c = i }
@@ -176,19 +183,21 @@ profile() {
 	# 2 pJ per FLOP + 20 W idle x latency (no pj_per_byte given)
 	run -0 every name energy_j
 	assert_line --index 0 "$(printf 'g\t%s' "$(awk 'BEGIN { printf "%.6g", 2147483648 * 2e-12 + 20 * 0.0021483 }')")"
+	# the tiny ReLU: 0.678 ns of memory (its input where the resident set lives) against
+	# 0.16 ns of compute
 	run -0 every name bound_hw latency_s
-	assert_line --index 2 "$(printf 't\tcompute\t1.6e-10')"
-	# 2.1483 ms + 316.67 us + 0.16 ns + one 10 us launch
+	assert_line --index 2 "$(printf 't\tmemory\t6.77818e-10')"
+	# 2.1483 ms + 319.244 us + 0.68 ns + one 10 us launch
 	run -0 key latency_s
-	assert_output 0.00247497
+	assert_output 0.00247755
 	# a fixed 1 ms per run on top (the runtime's call)
 	profile 's/^launch_s: 10u/launch_s: 10u\nrun_s: 1m/; s/covers: \[units/covers: [run_s, units/'
 	roof "$TDATA/roof.onnx" -H "$P"
 	run -0 key latency_s
-	assert_output 0.00347497
-	# the tiny ReLU's 10 us launch and the 1 ms run, of 3.47497 ms
+	assert_output 0.00347755
+	# the tiny ReLU's 10 us launch and the 1 ms run, of 3.47755 ms
 	run -0 key launch_bound_share
-	assert_output 0.29065
+	assert_output 0.290435
 }
 
 @test "a profile without power estimates no energy; without a source, nothing" {

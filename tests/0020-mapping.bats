@@ -344,3 +344,41 @@ map() {
 	# at the counted precision nothing is scaled: the floats are not needed
 	run -0 gp-roofline -H t4 -p fp32 < "$BATS_TEST_TMPDIR/f"
 }
+
+@test "the graph's inputs come from where the weights live between runs, not from where a kernel left them" {
+	# gp-partition counts them apart: ResNet-18's stem reads the image, 1 x 3 x 224 x 224
+	# floats, and no other kernel reads a graph input
+	gp-load "$DATA/resnet18.onnx" | gp-partition > "$BATS_TEST_TMPDIR/p"
+	run -0 awk -F'\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) c[$i] = i }
+		$1 == "subgraph" && $c["bytes_input"] > 0 { print $c["name"], $c["bytes_input"], $c["bytes_in"] }
+		$1 == "subgraph" { s += $c["bytes_input"] } END { print s }' "$BATS_TEST_TMPDIR/p"
+	assert_output "$(printf '/conv1/Conv %d %d\n%d' $((3 * 224 * 224 * 4)) $((3 * 224 * 224 * 4)) $((3 * 224 * 224 * 4)))"
+	# a decode step of LLaMA-7B's dims at context 2049: each layer's Concat reads its past
+	# keys (1 x 32 x 2048 x 128 floats, 32 MiB) of 32 MiB and 16 KiB; at fp16, 16 MiB that
+	# no L2 kept from the step before (the A100's 40 MB holds 16 MiB, but not beside 12.3
+	# GiB of weights): from the HBM, 16 MiB / 2.039 TB/s = 8.23 us, where the L2 would
+	# serve them in 2.3 us
+	gp-load "$TDATA/llama-7b-shape.onnx" | gp-shape -D batch=1 -D seq=1 -D past=2048 | gp-partition --fuse |
+		gp-roofline -H a100-sxm -p fp16 > "$BATS_TEST_TMPDIR/d"
+	run -0 awk -F'\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) c[$i] = i }
+		$1 == "subgraph" && $c["name"] == "l0.cat_key" { print $c["bytes_input"], $c["bytes_in"], $c["limit"], ($c["latency_s"] > 16 * 2^20 / 2.039e12) ? "above" : "below" }' "$BATS_TEST_TMPDIR/d"
+	assert_output "$((32 * 2048 * 128 * 4)) $((32 * 2048 * 128 * 4 + 32 * 128 * 4)) hbm bandwidth above"
+	# more graph input than input is refused
+	awk -F'\t' -v OFS='\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) c[$i] = i }
+		$1 == "subgraph" && $2 == 1 { $c["bytes_input"] = $c["bytes_in"] + 1 } { print }' "$BATS_TEST_TMPDIR/p" > "$BATS_TEST_TMPDIR/b"
+	run --separate-stderr -1 gp-roofline -H t4 -p fp16 < "$BATS_TEST_TMPDIR/b"
+	fails_cleanly "gp-roofline: stdin: subgraph 1: bytes_input 602113 exceed its bytes_in 602112"
+	# a stream from before the column: every input where a kernel left it, as then (the
+	# image from the T4's L2, not from its GDDR6 beside the weights)
+	awk -F'\t' -v OFS='\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) if ($i == "bytes_input") c = i }
+		($1 == "#subgraph" || $1 == "subgraph") && c { for (i = c; i < NF; i++) $i = $(i + 1); NF-- } { print }' \
+		"$BATS_TEST_TMPDIR/p" > "$BATS_TEST_TMPDIR/old"
+	run -0 sh -c "gp-roofline -H t4 -p fp16 < '$BATS_TEST_TMPDIR/old' | awk -F'\t' '\$1 == \"subgraph\" && \$2 == 1 { print \$3 }'"
+	assert_output /conv1/Conv
+	for f in old p; do
+		gp-roofline -H t4 -p fp16 < "$BATS_TEST_TMPDIR/$f" | awk -F'\t' '$1 == "#subgraph" { for (i = 1; i <= NF; i++) c[$i] = i }
+			$1 == "subgraph" && $2 == 1 { print $c["memory_s"] }' > "$BATS_TEST_TMPDIR/$f.m"
+	done
+	run -0 awk 'NR == FNR { a = $1; next } { print ($1 > a) ? "slower from where it lives" : "not" }' "$BATS_TEST_TMPDIR/old.m" "$BATS_TEST_TMPDIR/p.m"
+	assert_output "slower from where it lives"
+}
