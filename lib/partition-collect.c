@@ -32,35 +32,21 @@ tl_add(struct tlist *l, int t, int64_t elems)
 	l->elems[l->n++] = elems;
 }
 
+/* the bytes of l's tensors: all of them, or (inputs) only the main graph's
+ * inputs and views of them; -1 when one is not known */
 static int64_t
-sum_bytes(struct part *P, const struct tlist *l)
+sum_bytes(struct part *P, const struct tlist *l, int inputs)
 {
 	int64_t s = 0, b;
 	int k;
 
 	for (k = 0; k < l->n; k++) {
+		const struct gp_tensor *r = &P->g->t[P->root[l->v[k]]];
+
+		if (inputs && (r->graph != 0 || r->kind != GP_K_INPUT))
+			continue;
 		b = tbytes(P, &P->g->t[l->v[k]], l->elems[k]);
 		if (b < 0)
-			return -1;
-		if (__builtin_add_overflow(s, b, &s))
-			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
-	}
-	return s;
-}
-
-/* of l's bytes, those of the main graph's inputs (or views of them) */
-static int64_t
-input_bytes(struct part *P, const struct tlist *l)
-{
-	int64_t s = 0, b;
-	int k;
-
-	for (k = 0; k < l->n; k++) {
-		const struct gp_tensor *t = &P->g->t[P->root[l->v[k]]];
-
-		if (t->graph != 0 || t->kind != GP_K_INPUT)
-			continue;
-		if ((b = tbytes(P, &P->g->t[l->v[k]], l->elems[k])) < 0)
 			return -1;
 		if (__builtin_add_overflow(s, b, &s))
 			gp_die("%s: byte count overflows 64 bits", P->g->s->src);
@@ -423,10 +409,10 @@ part_collect(struct part *P, struct gp_part *out, const int *rank, gp_part_emit 
 		s->nout = o.n;
 		s->out = copy_list(s->w, &w);
 		copy_list(s->out, &o);
-		s->bytes_in = sum_bytes(P, &in);
-		s->bytes_input = s->bytes_in < 0 ? -1 : input_bytes(P, &in);
-		s->bytes_weight = sum_bytes(P, &w);
-		s->bytes_out = sum_bytes(P, &o);
+		s->bytes_in = sum_bytes(P, &in, 0);
+		s->bytes_input = s->bytes_in < 0 ? -1 : sum_bytes(P, &in, 1);
+		s->bytes_weight = sum_bytes(P, &w, 0);
+		s->bytes_out = sum_bytes(P, &o, 0);
 		float_sums(P, &in, &s->felem[0], &s->fbytes[0]);
 		float_sums(P, &o, &s->felem[1], &s->fbytes[1]);
 		float_sums(P, &w, &s->felem[2], &s->fbytes[2]);
