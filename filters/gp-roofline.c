@@ -174,6 +174,7 @@ struct gio {
 	size_t nfe[2], cap[2];
 	double other[2];            /* the bytes of the others, in their own dtypes */
 	double own[2];              /* the float ones' bytes in their own dtypes */
+	int n[2];                   /* how many inputs and outputs, of any dtype */
 };
 
 static void
@@ -192,7 +193,10 @@ graph_io(struct gp_stream *s, struct gio *io)
 			if (!io->first[k] && tr.kind == (k % 2 ? GP_K_INIT : GP_K_INPUT) &&
 			    (k >= 2 || gp_dtype_isfloat(tr.dtype)) && gp_prec_of_dtype(tr.dtype) >= 0)
 				io->first[k] = tr.dtype;
-		if ((tr.kind != GP_K_INPUT && !out) || (e = gp_trec_numel(&tr)) <= 0)
+		if (tr.kind != GP_K_INPUT && !out)
+			continue;
+		io->n[out]++;
+		if ((e = gp_trec_numel(&tr)) <= 0)
 			continue;
 		if (!gp_dtype_isfloat(tr.dtype)) {
 			if (gp_dtype_bits(tr.dtype) > 0)
@@ -305,7 +309,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	int c_lat, c_by, c_ai, c_cs, c_ms, c_bound, c_limit, c_util, c_en, c_ro;
 	size_t r;
 	double lat = 0, en = 0, flops = 0, tb[3] = {0, 0, 0}, conc = 0, bytes = 0, wbytes = 0, bits;
-	double resident, wt = 0, most = 0, wrote = 0, once, copy_s = 0, shape_s = 0, view_s = 0, inb;
+	double resident, wt = 0, most = 0, wrote = 0, once, copy_s = 0, shape_s = 0, view_s = 0, io_s = 0, inb;
 	int64_t batch, *stage = NULL;
 	int unknown = 0, concur, cross;
 	char *split = NULL;
@@ -364,6 +368,11 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	if (h->rt && h->host_link > 0)
 		copy_s = ((h->rt->copy_inputs ? inb : 0) +
 		    (h->rt->copy_outputs ? io_bytes(&io, 1, C.prec, scale) : 0)) / h->host_link;
+	/* and the runtime's binding of each input and output past the first of each,
+	 * which its run_s holds */
+	if (h->rt)
+		io_s = (io.n[0] > 1 ? io.n[0] - 1 : 0) * h->rt->input_s +
+		    (io.n[1] > 1 ? io.n[1] - 1 : 0) * h->rt->output_s;
 	free(io.fe[0]);
 	free(io.fe[1]);
 
@@ -455,7 +464,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 	/* and one that runs the views gp finds free (a Reshape) as nodes, each one dispatch */
 	if (h->rt && h->rt->view_nodes)
 		view_s = hdr_nodes(s, "view_nodes") * gp_map_dispatch(h);
-	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + shape_s + view_s;
+	once = (h->rt ? h->rt->run_s : h->run_s) + (h->launch_per_model ? h->launch_s : 0) + copy_s + io_s + shape_s + view_s;
 	lat += once;
 	tb[2] += once;
 	/* running what can run at once: stage by stage (gp-concur's stages, ASAP
@@ -517,6 +526,7 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 		if (h->rt) {
 			kvd(&hd, "run_s", h->rt->run_s);
 			kvd(&hd, "copy_s", copy_s);
+			kvd(&hd, "io_s", io_s);
 			kvd(&hd, "shape_s", shape_s);
 			kvd(&hd, "view_s", view_s);
 		}

@@ -124,7 +124,7 @@ static const char *const roofline_keys[] = {
 	"energy_per_inference_j", "power_w", "util", "compute_bound_share", "memory_bound_share",
 	"launch_bound_share", "peak_ops", "bandwidth", "ridge_ai", "energy_model", "vector_ops",
 	"roof_levels", "roof_bandwidths", "roof_classes", "roof_class_bandwidths", "run_s", "copy_s",
-	"shape_s", "view_s", NULL,
+	"io_s", "shape_s", "view_s", NULL,
 };
 
 double *
@@ -369,8 +369,8 @@ static const char *const summary_keys[] = {
 	"util", "compute_bound_share", "memory_bound_share", "launch_bound_share", "peak_ops",
 	"bandwidth", "ridge_ai", "energy_model", "hw_bytes", "hw_weight_bytes", "phase", "tokens",
 	"context", "kv_cache_bytes", "kv_bytes_per_token", "time_per_token_s", "tokens_per_s",
-	"batch_compute_bound", "batch_compute_bound_weights", "runtime", "run_s", "copy_s", "shape_s",
-	"view_s", NULL,
+	"batch_compute_bound", "batch_compute_bound_weights", "runtime", "run_s", "copy_s", "io_s",
+	"shape_s", "view_s", NULL,
 };
 
 void

@@ -66,13 +66,13 @@ hsi(struct gp_arena *a, double v, const char *unit)
 }
 
 /* per_run: what the runtime pays once a run (gp-roofline's run_s, copy_s,
- * shape_s, view_s), in words: "38.6 us of it, onnxruntime-cpu's: its call 13.8 us,
+ * io_s, shape_s, view_s), in words: "38.6 us of it, onnxruntime-cpu's: its call 13.8 us,
  * 72 shape nodes 21.8 us, 10 views 3.03 us" */
 static const char *
 per_run(struct gp_arena *a, const struct facts *F)
 {
 	static const char *const part[][3] = {
-		{"run_s", "its call", NULL}, {"copy_s", "copies", NULL},
+		{"run_s", "its call", NULL}, {"copy_s", "copies", NULL}, {"io_s", "more inputs and outputs", NULL},
 		{"shape_s", "shape nodes", "shape_nodes"}, {"view_s", "views", "view_nodes"},
 	};
 	double tot = 0, v;

@@ -407,6 +407,8 @@ struct gp_runtime {
 	double kernel_s;                    /* per kernel, on the device (seconds) */
 	double kernel_cycles;               /* per kernel, in the chip's clock cycles */
 	double run_s;                       /* per run: the call, its synchronisation */
+	double input_s, output_s;           /* per run, each of the graph's inputs and outputs past
+					     * the first (run_s holds one of each) */
 	int copy_inputs, copy_outputs;      /* inputs and outputs cross the host link each run */
 	int shape_nodes;                    /* it executes the shape computations gp folds */
 	int view_nodes;                     /* it runs the views of activations as nodes */

@@ -9,7 +9,7 @@
 #include "hw.h"
 
 static const char *const rtkeys[] = {
-	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "copy", "shape_nodes", "view_nodes", "fuse",
+	"name", "title", "runs_on", "kernel_s", "kernel_cycles", "run_s", "input_s", "output_s", "copy", "shape_nodes", "view_nodes", "fuse",
 	"efficiency", "parallel_min_s", "parallel_s", "split_always", "split_never", "split_gemm_macs", "split_copy",
 	"subgraph_s", "conv_call_s", "conv_group_s", "conv_row_s", "conv_gather_s", "conv_columns", "nchwc_block", "op_s",
 	"row_s", "row_elem_s", "act_s", "elem_s", "sources",
@@ -147,6 +147,10 @@ rt_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *a
 		rt->kernel_cycles = gp_yaml_number(R, v, path, 0, 1e9);
 	else if (!strcmp(key, "run_s"))
 		rt->run_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "input_s"))
+		rt->input_s = gp_yaml_number(R, v, path, 0, 10);
+	else if (!strcmp(key, "output_s"))
+		rt->output_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "parallel_min_s"))
 		rt->parallel_min_s = gp_yaml_number(R, v, path, 0, 10);
 	else if (!strcmp(key, "parallel_s"))

@@ -223,6 +223,33 @@ map() {
 	fails_cleanly "gp-partition: no runtime profile 'nothing'"
 }
 
+@test "a runtime's call binds each input and output past the first: input_s and output_s" {
+	# silero VAD (legacy) has 4 inputs (input, sr, h, c) and 3 outputs (output, hn, cn);
+	# onnxruntime-cpu's run_s holds one of each, and each more costs input_s 1.57 us or
+	# output_s 2.13 us: 3 x 1.57 + 2 x 2.13 = 8.97 us
+	S=$BATS_TEST_TMPDIR/s
+	gp-load "$DATA/npm/silero-vad-legacy.onnx" | gp-shape -D batch=1 --input input=1x512 |
+		gp-partition --fuse=onnxruntime-cpu > "$BATS_TEST_TMPDIR/p"
+	gp-roofline -H i7-12700k -R onnxruntime-cpu < "$BATS_TEST_TMPDIR/p" > "$S"
+	run -0 hdr roofline io_s "$S"
+	assert_output 8.97e-06
+	run -0 gp-report < "$S"
+	assert_line --regexp "^  per run             [0-9.]+ us of it, onnxruntime-cpu's: its call 13.8 us, more inputs and outputs 8.97 us, "
+	# a profile without them pays nothing more, and the latency is that much shorter
+	grep -v '^input_s:\|^output_s:' "$TOP/hw/runtime/onnxruntime-cpu.yaml" > "$BATS_TEST_TMPDIR/rt.yaml"
+	gp-roofline -H i7-12700k -R "$BATS_TEST_TMPDIR/rt.yaml" < "$BATS_TEST_TMPDIR/p" > "$BATS_TEST_TMPDIR/n"
+	run -0 hdr roofline io_s "$BATS_TEST_TMPDIR/n"
+	assert_output 0
+	a=$(hdr roofline latency_s "$S")
+	b=$(hdr roofline latency_s "$BATS_TEST_TMPDIR/n")
+	run -0 awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4g\n", a - b }'
+	assert_output 8.97e-06
+	# one input and one output (ResNet-18) pay none
+	gp-load "$DATA/resnet18.onnx" | gp-partition --fuse=onnxruntime-cpu | gp-roofline -H i7-12700k -R onnxruntime-cpu > "$S"
+	run -0 hdr roofline io_s "$S"
+	assert_output 0
+}
+
 @test "a runtime's costs: per kernel on the device, per run, copies, and the shape computations and views it runs" {
 	# TensorRT on an A100: every kernel pays 10197 cycles at 1.41 GHz = 7.2319 us on top of its
 	# mapped time; a run pays 4.06 us and copies the 602,112-byte fp32 input and the 4,000-byte

@@ -70,6 +70,11 @@ class on the class's kernels only, not on these Relus and MatMuls):
                 alternately up by 2 from [1, C, HW, HW] and down by 2 back to it:
                 onnxruntime computes each output on its own, four inputs gathered
                 through index tables (predict: the runtime profile's elem_s)
+    inputs      the Sum of L inputs [1, C, HW, HW] into one output
+    outputs     L Relus of one input [1, C, HW, HW], each output the graph's: with
+                inputs, what the runtime's call costs each input and output
+                beyond the first (the runtime profile's input_s and output_s:
+                L = 200 against L = 1; docs/hardware.md)
     The last seven before resize, at a few hundred floats, give what a kernel of each op
     costs beyond a Relu's dispatch (predict: the runtime profile's op_s),
     with mul, layernorm and softmax at the same size.
@@ -88,7 +93,8 @@ from onnx import TensorProto, helper, numpy_helper
 KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "densesigmoid", "densetanh",
          "densehardsigmoid", "densehardswish", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
-         "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul", "resize")
+         "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul", "resize",
+         "inputs", "outputs")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
 kind, c, hw, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -124,6 +130,14 @@ if kind == "sgconv":
                                       group=c // 4, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2]))
     nodes.append(helper.make_node("Sum", [f"y{j}" for j in range(n)], ["y"], name="sum"))
     outs = [tensor("y", shape)]
+elif kind == "inputs":
+    ins = [tensor(f"x{j}", shape) for j in range(n)]
+    nodes.append(helper.make_node("Sum", [f"x{j}" for j in range(n)], ["y"], name="sum"))
+    outs = [tensor("y", shape)]
+elif kind == "outputs":
+    ins = [tensor("x", shape)]
+    nodes.extend(helper.make_node("Relu", ["x"], [f"y{j}"], name=f"relu{j}") for j in range(n))
+    outs = [tensor(f"y{j}", shape) for j in range(n)]
 elif kind in ("gap", "reducemean", "transpose", "concat", "gelu", "maxpool"):
     # side by side: inputs of their own, an output each
     nin = n + 1 if kind == "concat" else n
