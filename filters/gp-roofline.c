@@ -590,6 +590,9 @@ roofline(struct gp_stream *s, const struct gp_hw *h, int prec)
 			gp_fmt_num(&hd, h->mem[0].read_bw * h->eff_memory * h->rt->eff_class[i], 6);
 		}
 	}
+	/* and what a GEMV's products reach, when the runtime says (efficiency.gemv_compute) */
+	if (h->rt && h->rt->eff_gemv_compute > 0)
+		kvd(&hd, "roof_gemv_ops", h->peak[C.prec] * h->eff_compute * h->rt->eff_gemv_compute);
 	gp_buf_printf(&hd, "\tenergy_model=%s", C.energy == 2 ? "per-op" : C.energy == 1 ? "tdp" : "none");
 	gp_hdr_set(s, "roofline", hd.buf);
 

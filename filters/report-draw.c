@@ -137,7 +137,7 @@ gpstr(struct gp_buf *b, const char *s)
  * the outermost, read bandwidth against peak: from gp-roofline's
  * vector_ops, roof_levels and roof_bandwidths; and, when the runtime
  * gives them, the roofs of its kernel classes (roof_classes,
- * roof_class_bandwidths). An older stream without them draws the one roof. */
+ * roof_class_bandwidths, roof_gemv_ops). An older stream without them draws the one roof. */
 static void
 class_roofs(struct rep *R, struct gp_buf *b, double peak)
 {
@@ -145,7 +145,7 @@ class_roofs(struct rep *R, struct gp_buf *b, double peak)
 	static const char *const ccolor[] = {"#117864", "#b9770e", "#6c3483", "#1f618d", "#922b21", "#7d6608"};
 	char *end2;
 	const char *names = fact(&R->F, "roof_levels"), *bws = fact(&R->F, "roof_bandwidths");
-	double v = fact_n(&R->F, "vector_ops");
+	double v = fact_n(&R->F, "vector_ops"), gv;
 	int i;
 
 	if (v > 0 && v < peak) {
@@ -169,7 +169,9 @@ class_roofs(struct rep *R, struct gp_buf *b, double peak)
 		bws += nb + (bws[nb] == ',');
 	}
 	/* the runtime's kernel classes: from the outermost level, up to the
-	 * vector unit (a GEMV's products, to the chip's peak) */
+	 * vector unit (a GEMV's products, to the chip's peak, or to what the
+	 * runtime's one-row products reach, roof_gemv_ops) */
+	gv = fact_n(&R->F, "roof_gemv_ops");
 	names = fact(&R->F, "roof_classes");
 	bws = fact(&R->F, "roof_class_bandwidths");
 	for (i = 0; names && bws && *names && *bws; i++) {
@@ -177,7 +179,7 @@ class_roofs(struct rep *R, struct gp_buf *b, double peak)
 		double bw = strtod(bws, &end2), top;
 		int gemv = nn == 4 && !strncmp(names, "gemv", 4);
 
-		top = gemv || !(v > 0 && v < peak) ? peak : v;
+		top = gemv && gv > 0 && gv < peak ? gv : gemv || !(v > 0 && v < peak) ? peak : v;
 		if (end2 == bws + nb && bw > 0) {
 			gp_buf_printf(b, ", \\\n  (x * %g < %g ? x * %g : %g) with lines dt 4 lw 1 lc rgb '%s' title \"",
 			    bw, top, bw, top, ccolor[i % 6]);

@@ -123,7 +123,7 @@ static const char *const roofline_keys[] = {
 	"hw", "precision", "runtime", "latency_s", "latency_concurrent_s", "throughput_per_s", "energy_j",
 	"energy_per_inference_j", "power_w", "util", "compute_bound_share", "memory_bound_share",
 	"launch_bound_share", "peak_ops", "bandwidth", "ridge_ai", "energy_model", "vector_ops",
-	"roof_levels", "roof_bandwidths", "roof_classes", "roof_class_bandwidths", "run_s", "copy_s",
+	"roof_levels", "roof_bandwidths", "roof_classes", "roof_class_bandwidths", "roof_gemv_ops", "run_s", "copy_s",
 	"io_s", "shape_s", "view_s", NULL,
 };
 

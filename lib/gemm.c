@@ -2,7 +2,8 @@
  *
  * A kernel library runs every multiply-accumulate op as matrix products: a
  * convolution as its implicit GEMM (one per group), a batched MatMul as B
- * products, attention as its two products per head. gp-partition writes
+ * products, attention as its two products per head, a recurrent op as its
+ * input's product and its hidden state's, step by step (rnn.c). gp-partition writes
  * this view in the subgraph records (the `gemm` column, docs/format.md) so
  * that gp-roofline can map a kernel onto a chip's tiles (lib/mapping.c)
  * without the graph. Every view's B x M x N x K products sum to the node's
@@ -250,6 +251,7 @@ gp_node_gemms(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int ma
 		{"DynamicQuantizeMatMul", matmul}, {"MatMulNBits", matmulnbits},
 		{"Attention", attention}, {"MultiHeadAttention", attention},
 		{"GroupQueryAttention", attention}, {"Einsum", einsum},
+		{"LSTM", gp_gemms_rnn}, {"GRU", gp_gemms_rnn}, {"RNN", gp_gemms_rnn},
 	};
 	size_t i;
 

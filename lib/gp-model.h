@@ -413,6 +413,8 @@ struct gp_runtime {
 	int shape_nodes;                    /* it executes the shape computations gp folds */
 	int view_nodes;                     /* it runs the views of activations as nodes */
 	double eff_matrix, eff_vector;      /* achieved fraction of a unit's matrix and vector peak; 1 */
+	double eff_gemv_compute;            /* a GEMV's (every product one row): the fraction of the
+	                                     * matrix peak its kernels reach; 0: not given (eff_matrix) */
 	double eff_memory;                  /* achieved fraction of the memory levels' bandwidth; 1 */
 	double eff_class[GP_KC_N];          /* per kernel class (GP_KC_*): the fraction of the levels'
 	                                     * bandwidth its kernels of that class reach; 0: not given

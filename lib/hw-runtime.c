@@ -65,13 +65,14 @@ words(struct rd *R, yaml_node_t *v, const char *path, const char *const *allowed
 	return s;
 }
 
-/* the keys of efficiency: the units', the memory's, then one per kernel
- * class of gp_kclass_names (its "other" is memory) */
+/* the keys of efficiency: the units', a GEMV's compute, the memory's, then
+ * one per kernel class of gp_kclass_names (its "other" is memory) */
 static const char *const effkeys[] = {
-	"matrix", "vector", "memory", "elementwise", "transcendental", "row", "pool", "move", "gemv", NULL,
+	"matrix", "vector", "gemv_compute", "memory", "elementwise", "transcendental", "row", "pool", "move",
+	"gemv", NULL,
 };
 
-/* rteff_pair reads one efficiency: matrix, vector, memory, or a kernel class's */
+/* rteff_pair reads one efficiency: matrix, vector, a GEMV's compute, memory, or a kernel class's */
 static void
 rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
@@ -83,6 +84,8 @@ rteff_pair(struct rd *R, const char *key, yaml_node_t *v, const char *path, void
 		rt->eff_matrix = x;
 	else if (!strcmp(key, "vector"))
 		rt->eff_vector = x;
+	else if (!strcmp(key, "gemv_compute"))
+		rt->eff_gemv_compute = x;
 	else if (!strcmp(key, "memory"))
 		rt->eff_memory = x;
 	else {

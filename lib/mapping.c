@@ -133,6 +133,19 @@ gemv(const struct gp_kernel *k)
 	return k->ngemm > 0;
 }
 
+/* the matrix efficiency kernel k sees without a tile model: a GEMV's the
+ * runtime's efficiency.gemv_compute when it gives one (a product of one row
+ * has one row of accumulators for its library's register-blocked kernel to
+ * keep busy: MLAS reaches 0.1-0.15 of the FMA peak on it, from any cache),
+ * any other's efficiency.matrix */
+static double
+eff_matrix_kernel(const struct gp_hw *h, const struct gp_kernel *k)
+{
+	if (h->rt && h->rt->eff_gemv_compute > 0 && gemv(k))
+		return h->eff_compute * h->rt->eff_gemv_compute;
+	return eff_matrix(h);
+}
+
 /* The memory efficiency kernel k sees: a matrix kernel's the chip's own, a
  * GEMV's the runtime's efficiency.gemv when it gives one; a vector kernel's
  * (element-wise, reductions, data movement, a CPU's depthwise convolution) the
@@ -453,7 +466,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->unit = 2;
 	} else if (k->ngemm != 0 && k->flops > 0) {
 		/* no tile model for this precision: the peak at the occupancy of the outputs */
-		m->compute_s = k->flops / (peak * h->eff_compute * (h->rt ? h->rt->eff_matrix : 1) * occ);
+		m->compute_s = k->flops / (peak * eff_matrix_kernel(h, k) * occ);
 		m->unit = 1;
 	}
 	/* per kernel: the runtime's dispatch, else the chip's launch */
@@ -635,7 +648,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 		m->latency_s = fmax(m->compute_s, m->memory_s) + m->overhead_s + pass_s;
 	else
 		m->latency_s = fmax(fmax(m->compute_s, m->memory_s), m->overhead_s);
-	m->work_s = fmax(k->flops / ((m->unit == 1 ? peak * eff_matrix(h) : vpeak * eff_vector(h))),
+	m->work_s = fmax(k->flops / ((m->unit == 1 ? peak * (m->tiles > 0 ? eff_matrix(h) :
+	    eff_matrix_kernel(h, k)) : vpeak * eff_vector(h))),
 	    m->memory_s) + (cpu || h->rt ? m->overhead_s + pass_s : 0);
 	if (k->flops <= 0)
 		m->work_s = m->memory_s + (cpu || h->rt ? m->overhead_s + pass_s : 0);
@@ -681,7 +695,8 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	} else if (m->unit == 1 && m->fill < 0.5) {
 		snprintf(m->limit, sizeof m->limit, "edge tiles fill %.2f", m->fill);
 	} else if (m->unit == 1) {
-		say(m, "matrix unit", "");
+		say(m, "matrix unit", m->tiles == 0 && h->rt && h->rt->eff_gemv_compute > 0 && gemv(k) ?
+		    " (one row)" : "");
 	} else if (occ < 0.5) {
 		snprintf(m->limit, sizeof m->limit, "vector unit occupancy %.2f", occ);
 	} else {

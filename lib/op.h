@@ -113,8 +113,9 @@ GP_COST_FN(control);
 GP_COST_FN(rnn);                        /* rnn.c */
 #undef GP_COST_FN
 
-/* the recurrent ops LSTM, GRU, RNN (rnn.c) */
+/* the recurrent ops LSTM, GRU, RNN (rnn.c): shapes, and products (gemm.c's view) */
 int gp_opshape_rnn(struct gp_graph *g, struct gp_node *n);
+int gp_gemms_rnn(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max);
 /* the branch an If takes: 1 then, 0 else, -1 when its condition's value is not known (op-control.c) */
 int gp_if_taken(struct gp_graph *g, struct gp_node *n);
 

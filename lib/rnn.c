@@ -209,6 +209,64 @@ gp_opshape_rnn(struct gp_graph *g, struct gp_node *n)
 	return 0;
 }
 
+/* seq: the sequence length s, the batch b and the input size of X into
+ * *s, *b, *in, and the steps the batch rows run in all into *rows: the sum
+ * of sequence_lens (each clipped to 0 .. s) when its values are known, else
+ * b x s (-2 on overflow); -1 when a dim is not known */
+static int
+seq(struct gp_graph *g, struct gp_node *n, int64_t layout, int64_t *s, int64_t *b, int64_t *in,
+    int64_t *rows)
+{
+	struct gp_tensor *x = gp_node_in(g, n, 0), *sl = gp_node_in(g, n, 4);
+	int64_t sum = 0;
+	int i;
+
+	if (!x || x->shape.rank != 3 || !known(x->shape.d[0]) || !known(x->shape.d[1]) ||
+	    !known(x->shape.d[2]))
+		return -1;
+	*s = x->shape.d[layout ? 1 : 0].v;
+	*b = x->shape.d[layout ? 0 : 1].v;
+	*in = x->shape.d[2].v;
+	if (__builtin_mul_overflow(*b, *s, rows))
+		return -2;
+	if (sl && sl->nval == *b && sl->iv) {
+		/* the lengths are known: each batch row runs its own */
+		for (i = 0; i < sl->nval && sl->iv[i].known; i++)
+			if (__builtin_add_overflow(sum, sl->iv[i].v < 0 ? 0 : sl->iv[i].v > *s ? *s : sl->iv[i].v,
+			    &sum))
+				break;
+		if (i == sl->nval)
+			*rows = sum;
+	}
+	return 0;
+}
+
+/* gp_gemms_rnn: the products a recurrent node runs, per direction: the
+ * input's for every step at once (rows x gates x hidden x input) and the
+ * hidden state's, one step after another (steps products of batch x gates
+ * x hidden x hidden); their MACs are gp_cost_rnn's. -1 when a dim is not
+ * known, or when the batch rows run steps of their own (sequence_lens on a
+ * batch of more than one). */
+int
+gp_gemms_rnn(struct gp_graph *g, struct gp_node *n, struct gp_gemm *out, int max)
+{
+	struct gp_dim hd = hidden(g, n);
+	int64_t layout, s, b, in, rows, gh, steps;
+	int ndir, dir;
+
+	if (geometry(n, &ndir, &layout) < 0 || !known(hd) || seq(g, n, layout, &s, &b, &in, &rows) < 0 ||
+	    __builtin_mul_overflow((int64_t)ngate[kind(n)], hd.v, &gh) || 2 * ndir > max)
+		return -1;
+	if (rows != b * s && b != 1)
+		return -1;
+	steps = b == 1 ? rows : s;
+	for (dir = 0; dir < ndir; dir++) {
+		out[2 * dir] = (struct gp_gemm){1, rows, gh, in};
+		out[2 * dir + 1] = (struct gp_gemm){steps, b, gh, hd.v};
+	}
+	return 2 * ndir;
+}
+
 /* gp_cost_rnn: per direction, batch row and time step, every one of the
  * G x hidden gate values (G = 4, 3, 1) takes input + hidden MACs; the
  * element-wise work per hidden unit is cell_flops' count. The steps are the
@@ -217,37 +275,20 @@ gp_opshape_rnn(struct gp_graph *g, struct gp_node *n)
 int
 gp_cost_rnn(struct gp_graph *g, struct gp_node *n, struct gp_cost *c, int fpe)
 {
-	struct gp_tensor *x = gp_node_in(g, n, 0), *sl = gp_node_in(g, n, 4);
 	struct gp_dim hd = hidden(g, n);
-	int k = kind(n), ndir, dir, f[3], bias = gp_node_in(g, n, 3) != NULL, i;
+	int k = kind(n), ndir, dir, f[3], bias = gp_node_in(g, n, 3) != NULL, rc;
 	int64_t layout, s, b, in, h, rows, macs = 0, extra = 0, clip = 0, iforget = 0, per;
 	double cl;
 
 	(void)fpe;
 	c->kind = k == LSTM ? "lstm" : k == GRU ? "gru" : "rnn";
-	if (geometry(n, &ndir, &layout) < 0 || !x || x->shape.rank != 3 || !known(hd))
+	if (geometry(n, &ndir, &layout) < 0 || !known(hd) || (rc = seq(g, n, layout, &s, &b, &in, &rows)) == -1)
 		return -1;
-	if (!known(x->shape.d[0]) || !known(x->shape.d[1]) || !known(x->shape.d[2]))
-		return -1;
-	s = x->shape.d[layout ? 1 : 0].v;
-	b = x->shape.d[layout ? 0 : 1].v;
-	in = x->shape.d[2].v;
-	h = hd.v;
-	if (__builtin_mul_overflow(b, s, &rows)) {
+	if (rc < 0) {
 		c->overflow = 1;
 		return 0;
 	}
-	if (sl && sl->nval == b && sl->iv) {
-		/* the lengths are known: each batch row runs its own */
-		int64_t sum = 0;
-
-		for (i = 0; i < sl->nval && sl->iv[i].known; i++)
-			if (__builtin_add_overflow(sum, sl->iv[i].v < 0 ? 0 : sl->iv[i].v > s ? s : sl->iv[i].v,
-			    &sum))
-				break;
-		if (i == sl->nval)
-			rows = sum;
-	}
+	h = hd.v;
 	clip = gp_attr_float(n, "clip", &cl) == 0;
 	if (k == LSTM)
 		gp_attr_int(n, "input_forget", &iforget);

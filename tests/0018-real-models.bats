@@ -69,6 +69,42 @@ part() {
 	assert_output "$(printf 'yh2\t%d' $((3 * 2 * 8 * 4)))"
 }
 
+@test "LSTM, GRU, RNN: their products (the gemm column), by hand" {
+	part "$TDATA/rnn.onnx"
+	L=5 B=3 I=10 H=8
+	# per direction: the input's product for every step at once, L x B rows of I by
+	# I x (gates x H), then the hidden state's, L steps one after another, each B
+	# rows of H by H x (gates x H); their MACs are the node's
+	run -0 col lstm gemm macs
+	assert_output "$(printf '1x%dx%dx%d;%dx%dx%dx%d	8640' $((L * B)) $((4 * H)) $I $L $B $((4 * H)) $H)"
+	run -0 col gru gemm
+	g="1x$((L * B))x$((3 * H))x$I;${L}x${B}x$((3 * H))x$H"
+	assert_output "$g;$g"
+	run -0 col rnn gemm
+	assert_output "1x$((L * B))x${H}x$I;${L}x${B}x${H}x$H"
+	# sequence_lens [5, 2, 4] on a batch of 3: each row runs steps of its own, not
+	# products of the batch: none given
+	run -0 col lstm_bi gemm
+	assert_output "."
+	# a batch of one with its length known runs that many steps: 2 of 5
+	/usr/bin/python3 - "$BATS_TEST_TMPDIR/one.onnx" <<'EOF'
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+w = numpy_helper.from_array(np.zeros((1, 32, 10), np.float32), "w")
+r = numpy_helper.from_array(np.zeros((1, 32, 8), np.float32), "r")
+sl = numpy_helper.from_array(np.array([2], np.int32), "sl")
+g = helper.make_graph([helper.make_node("LSTM", ["x", "w", "r", "", "sl"], ["y"], name="one", hidden_size=8)],
+                      "one", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [5, 1, 10])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], initializer=[w, r, sl])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)]), sys.argv[1])
+EOF
+	part "$BATS_TEST_TMPDIR/one.onnx"
+	run -0 col one gemm macs
+	assert_output "$(printf '1x2x32x10;2x1x32x8	%d' $((2 * 32 * (10 + 8))))"
+}
+
 @test "recurrent ops: dims that contradict each other or an attribute ONNX does not allow are errors" {
 	gp-load "$TDATA/rnn.onnx" > "$BATS_TEST_TMPDIR/g"
 	# EDIT|WHAT: the stream edited by sed EDIT is refused with "gp-shape: stdin: WHAT"

@@ -107,6 +107,24 @@ map() {
 	assert_output "$(printf '1.28125e-05\t0.000151794\t0.000151794\tmatrix\t0\t1\t1\t0x0x0\tdram bandwidth')"
 }
 
+@test "cpu classes: a GEMV's FLOPs at efficiency.gemv_compute; two rows, and no key, at efficiency.matrix (by hand)" {
+	class_core
+	sed -i 's/^  matrix: 0.8$/&\n  gemv_compute: 0.1/' "$R"
+	# 1 x 256 by 256 x 256 plus a bias: 131,328 FLOPs; 263,168 B of weights from the
+	# L2 and 2,048 B of activations, at the gemv rate (100 GB/s x 0.4): 6.6304 us.
+	# With the key, the FLOPs at 100 G x 0.1: 13.1328 us, compute-bound, "(one row)"
+	run -0 map "$R" "131328 1024 1024 263168 256 4 0 1x1x256x256 other"
+	assert_output "$(printf '1.31328e-05\t6.6304e-06\t1.31328e-05\tmatrix\t0\t1\t1\t0x0x0\tmatrix unit (one row)')"
+	# without it, at efficiency.matrix (0.8): 1.6416 us, memory-bound
+	sed '/^  gemv_compute: /d' "$R" > "$BATS_TEST_TMPDIR/nokey.yaml"
+	run -0 map "$BATS_TEST_TMPDIR/nokey.yaml" "131328 1024 1024 263168 256 4 0 1x1x256x256 other"
+	assert_output "$(printf '1.6416e-06\t6.6304e-06\t6.6304e-06\tmatrix\t0\t1\t1\t0x0x0\tl2 bandwidth')"
+	# two rows are a GEMM: 262,656 FLOPs at 100 G x 0.8 = 3.2832 us with the key too
+	# (263,168 B of weights and 4,096 B of activations at the chip's rate, 100 GB/s: 2.67264 us)
+	run -0 map "$R" "262656 2048 2048 263168 512 4 0 1x2x256x256 other"
+	assert_output "$(printf '3.2832e-06\t2.67264e-06\t3.2832e-06\tmatrix\t0\t1\t1\t0x0x0\tmatrix unit')"
+}
+
 @test "cpu classes: element-wise and transcendental kernels at their rates (by hand)" {
 	class_core
 	# 1 MiB read and 1 MiB written, in the L2 and DRAM: 1 MiB / 100 GB/s + 1 MiB / 20 GB/s
@@ -170,7 +188,7 @@ map() {
 	class_core
 	sed 's/^  row: 0.25$/  softmax: 0.25/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
 	run --separate-stderr -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
-	fails_cleanly "gp-roofline: .*bad.yaml:[0-9]+:[0-9]+: unknown field 'efficiency.softmax': it takes matrix, vector, memory, elementwise, transcendental, row, pool, move and gemv"
+	fails_cleanly "gp-roofline: .*bad.yaml:[0-9]+:[0-9]+: unknown field 'efficiency.softmax': it takes matrix, vector, gemv_compute, memory, elementwise, transcendental, row, pool, move and gemv"
 	sed 's/^  pool: 0.2$/  pool: 1.5/' "$R" > "$BATS_TEST_TMPDIR/bad.yaml"
 	run --separate-stderr -1 gp-roofline --check-runtime "$BATS_TEST_TMPDIR/bad.yaml"
 	fails_cleanly "gp-roofline: .*bad.yaml:[0-9]+:[0-9]+: 'efficiency.pool': 1.5 is out of range"
@@ -194,9 +212,14 @@ map() {
 	run -0 gp-report --roofline "$BATS_TEST_TMPDIR/r.svg" < "$BATS_TEST_TMPDIR/r.gp"
 	run -0 grep -c 'row kernels (onnxruntime-cpu): ' "$BATS_TEST_TMPDIR/r.svg"
 	run -0 grep -c 'gemv kernels (onnxruntime-cpu): ' "$BATS_TEST_TMPDIR/r.svg"
+	# where the GEMV roof flattens: the peak at efficiency.gemv_compute
+	g=$(awk -v p="$(hdr roofline peak_ops "$BATS_TEST_TMPDIR/r.gp")" '$1 == "gemv_compute:" { printf "%.6g", p * $2 }' \
+		hw/runtime/onnxruntime-cpu.yaml)
+	run -0 hdr roofline roof_gemv_ops "$BATS_TEST_TMPDIR/r.gp"
+	assert_output "$g"
 	# a runtime without class keys, or none: no such roofs
 	gp-load "$DATA/resnet18.onnx" | gp-partition | gp-concur | gp-roofline -H t4 > "$BATS_TEST_TMPDIR/t.gp"
-	run -1 grep -c 'roof_classes' "$BATS_TEST_TMPDIR/t.gp"
+	run -1 grep -c 'roof_classes\|roof_gemv_ops' "$BATS_TEST_TMPDIR/t.gp"
 	run -0 gp-report --roofline "$BATS_TEST_TMPDIR/t.svg" < "$BATS_TEST_TMPDIR/t.gp"
 	run -1 grep -c 'kernels (' "$BATS_TEST_TMPDIR/t.svg"
 }

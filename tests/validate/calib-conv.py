@@ -66,6 +66,9 @@ class on the class's kernels only, not on these Relus and MatMuls):
                 which onnxruntime neither fuses nor moves (its MatMul takes a
                 Transpose of the last two axes, its transpose optimizer moves none
                 past a MatMul): with the matmul chain, a Transpose's cost
+    lstm        LSTMs of hidden size C (4 gates) over HW steps of [HW, 1, C], each
+                Y's direction axis squeezed away for the next (a view): what an
+                LSTM costs a call beyond its products (predict: op_s)
     resize      Resizes, linear (half_pixel, as torch exports a bilinear upsampling),
                 alternately up by 2 from [1, C, HW, HW] and down by 2 back to it:
                 onnxruntime computes each output on its own, four inputs gathered
@@ -77,7 +80,8 @@ class on the class's kernels only, not on these Relus and MatMuls):
                 L = 200 against L = 1; docs/hardware.md)
     The last seven before resize, at a few hundred floats, give what a kernel of each op
     costs beyond a Relu's dispatch (predict: the runtime profile's op_s),
-    with mul, layernorm and softmax at the same size.
+    with mul, layernorm and softmax at the same size, and lstm at a hidden
+    size of 16.
 
 Weights and biases are seeded random values, embedded. FLOPs per
 convolution: 2 x C x HW^2 x 9 (depthwise), 2 x C^2 x HW^2 (dense). None of
@@ -93,7 +97,7 @@ from onnx import TensorProto, helper, numpy_helper
 KINDS = ("depthwise", "dense", "denserelu", "denseclip", "denseleaky", "densesigmoid", "densetanh",
          "densehardsigmoid", "densehardswish", "mul", "bcastmul", "sigmoid", "softmax", "layernorm", "maxpool",
          "gap", "reducemean", "transpose", "concat", "gelu", "gemv",
-         "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul", "resize",
+         "conv1d", "dwconv1d", "gconv", "sgconv", "add", "sub", "div", "slice", "matmul", "tmatmul", "lstm", "resize",
          "inputs", "outputs")
 if len(sys.argv) != 6:
     sys.exit("usage: calib-conv.py KIND C HW L OUT.onnx")
@@ -212,6 +216,9 @@ else:
             inits.append(numpy_helper.from_array(np.array([v], np.int64), name))
     elif kind in ("matmul", "tmatmul"):
         shape = [1, c, 2, hw]
+    elif kind == "lstm":
+        shape = [hw, 1, c]
+        inits.append(numpy_helper.from_array(np.array([1], np.int64), "diraxis"))
     elif kind == "resize":
         for name, v in (("up", 2.0), ("down", 0.5)):
             weight(name, np.array([1, 1, v, v]))
@@ -241,6 +248,12 @@ else:
                 a = f"p{j}"
             w = weight(f"w{j}", rng.standard_normal((hw, hw)) / np.sqrt(hw))
             nodes.append(helper.make_node("MatMul", [a, w], [name], name=f"matmul{j}"))
+        elif kind == "lstm":
+            w = weight(f"w{j}", rng.standard_normal((1, 4 * c, c)) / np.sqrt(c))
+            r = weight(f"r{j}", rng.standard_normal((1, 4 * c, c)) / np.sqrt(c))
+            b = weight(f"b{j}", rng.standard_normal((1, 8 * c)) / 10)
+            nodes.append(helper.make_node("LSTM", [prev, w, r, b], [f"h{j}"], name=f"lstm{j}", hidden_size=c))
+            nodes.append(helper.make_node("Squeeze", [f"h{j}", "diraxis"], [name], name=f"squeeze{j}"))
         elif kind == "resize":
             nodes.append(helper.make_node("Resize", [prev, "", "down" if j % 2 else "up"], [name],
                                           name=f"resize{j}", mode="linear",
