@@ -133,17 +133,22 @@ gemv(const struct gp_kernel *k)
 	return k->ngemm > 0;
 }
 
-/* the matrix efficiency kernel k sees without a tile model: a GEMV's the
- * runtime's efficiency.gemv_compute when it gives one (a product of one row
- * has one row of accumulators for its library's register-blocked kernel to
- * keep busy: MLAS reaches 0.1-0.15 of the FMA peak on it, from any cache),
- * any other's efficiency.matrix */
+/* a GEMV whose rate the runtime gives (efficiency.gemv_compute): a product
+ * of one row has one row of accumulators for its library's register-blocked
+ * kernel to keep busy (MLAS reached 0.12-0.16 of the FMA peak on it, from
+ * any cache, docs/roofline.md); that measured rate, not the tiles, maps it */
+static int
+onerow(const struct gp_hw *h, const struct gp_kernel *k)
+{
+	return h->rt && h->rt->eff_gemv_compute > 0 && gemv(k);
+}
+
+/* the matrix efficiency kernel k sees without tiles: a GEMV's the runtime's
+ * efficiency.gemv_compute when it gives one, any other's efficiency.matrix */
 static double
 eff_matrix_kernel(const struct gp_hw *h, const struct gp_kernel *k)
 {
-	if (h->rt && h->rt->eff_gemv_compute > 0 && gemv(k))
-		return h->eff_compute * h->rt->eff_gemv_compute;
-	return eff_matrix(h);
+	return onerow(h, k) ? h->eff_compute * h->rt->eff_gemv_compute : eff_matrix(h);
 }
 
 /* The memory efficiency kernel k sees: a matrix kernel's the chip's own, a
@@ -425,7 +430,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	vec_s = k->flops > 0 ? k->flops / (vpeak * eff_vector(h) * occ) : 0;
 	m->compute_s = vec_s;
 	m->unit = k->flops > 0 ? 2 : 0;
-	if (k->ngemm > 0 && h->ntile[prec] > 0) {
+	if (k->ngemm > 0 && h->ntile[prec] > 0 && !onerow(h, k)) {
 		/* the matrix unit: the tile that finishes first */
 		best.time = -1;
 		for (i = 0; i < h->ntile[prec]; i++) {
@@ -695,8 +700,7 @@ gp_map_kernel(const struct gp_hw *h, int prec, const struct gp_kernel *k, struct
 	} else if (m->unit == 1 && m->fill < 0.5) {
 		snprintf(m->limit, sizeof m->limit, "edge tiles fill %.2f", m->fill);
 	} else if (m->unit == 1) {
-		say(m, "matrix unit", m->tiles == 0 && h->rt && h->rt->eff_gemv_compute > 0 && gemv(k) ?
-		    " (one row)" : "");
+		say(m, "matrix unit", onerow(h, k) ? " (one row)" : "");
 	} else if (occ < 0.5) {
 		snprintf(m->limit, sizeof m->limit, "vector unit occupancy %.2f", occ);
 	} else {

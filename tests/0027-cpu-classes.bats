@@ -123,6 +123,14 @@ map() {
 	# (263,168 B of weights and 4,096 B of activations at the chip's rate, 100 GB/s: 2.67264 us)
 	run -0 map "$R" "262656 2048 2048 263168 512 4 0 1x2x256x256 other"
 	assert_output "$(printf '3.2832e-06\t2.67264e-06\t3.2832e-06\tmatrix\t0\t1\t1\t0x0x0\tmatrix unit')"
+	# a core with a register block of 6 x 16 (tiles): the key maps the GEMV all the same,
+	# where without it one row of six fills the tiles (about 9.8 us) and the vector unit,
+	# at 100 G x 0.25, is faster (5.25312 us)
+	sed -i 's/^  fp32: 100G$/&\nmatrix:\n  fp32: [6x16x1]/; s/covers: \[units,/covers: [matrix, units,/' "$P"
+	run -0 map "$R" "131328 1024 1024 263168 256 4 0 1x1x256x256 other"
+	assert_output "$(printf '1.31328e-05\t6.6304e-06\t1.31328e-05\tmatrix\t0\t1\t1\t0x0x0\tmatrix unit (one row)')"
+	run -0 map "$BATS_TEST_TMPDIR/nokey.yaml" "131328 1024 1024 263168 256 4 0 1x1x256x256 other"
+	assert_output "$(printf '5.25312e-06\t6.6304e-06\t6.6304e-06\tvector\t0\t1\t1\t0x0x0\tl2 bandwidth')"
 }
 
 @test "cpu classes: element-wise and transcendental kernels at their rates (by hand)" {
