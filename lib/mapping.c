@@ -133,10 +133,9 @@ gemv(const struct gp_kernel *k)
 	return k->ngemm > 0;
 }
 
-/* a GEMV whose rate the runtime gives (efficiency.gemv_compute): a product
- * of one row has one row of accumulators for its library's register-blocked
- * kernel to keep busy (MLAS reached 0.12-0.16 of the FMA peak on it, from
- * any cache, docs/roofline.md); that measured rate, not the tiles, maps it */
+/* a GEMV whose rate the runtime gives (efficiency.gemv_compute: MLAS ran
+ * one-row products at 0.11-0.16 of the FMA peak from the L2 and the L3,
+ * docs/roofline.md); that measured rate, not the tiles, maps it */
 static int
 onerow(const struct gp_hw *h, const struct gp_kernel *k)
 {
